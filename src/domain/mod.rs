@@ -1,0 +1,19 @@
+//! The domain, pure: orders, statuses, carriers, tracking numbers, time windows and the seed's
+//! eligibility rules. Nothing here does I/O, awaits, or reads the clock; it must never import
+//! tokio, sqlx, reqwest or ratatui.
+
+pub mod carrier;
+pub mod channel;
+pub mod order;
+pub mod period;
+pub mod rules;
+pub mod status;
+pub mod tracking;
+
+pub use carrier::Carrier;
+pub use channel::Channel;
+pub use order::{FailedWrite, Order, RemoteState, ShippingWrite};
+pub use period::{Period, ShopTimeZone};
+pub use rules::{ChannelRules, Evaluation, Reason, RuleSettings, StatusOption, Verdict};
+pub use status::OrderStatus;
+pub use tracking::{Tracking, TrackingNumber, TrackingWarning};

@@ -1,0 +1,149 @@
+//! An order as hassou keeps it, and what a store holds (or was sent) for it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::carrier::Carrier;
+use super::channel::Channel;
+use super::status::OrderStatus;
+use super::tracking::{Tracking, TrackingNumber};
+
+/// One order of one store. Key: (channel, remote_id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub channel: Channel,
+    /// The store's id: a Shopify order GID, a カラーミー sale id.
+    pub remote_id: String,
+    /// The order number operators see and type (`#1001`, a sale number).
+    pub number: String,
+    pub status: OrderStatus,
+    /// 注文日時: when the customer ordered.
+    pub ordered_at: DateTime<Utc>,
+    /// 受注更新日時: when the order last changed in hassou (status, shipping fields, bundle).
+    pub updated_at: DateTime<Utc>,
+    /// 出荷日
+    pub shipped_on: Option<NaiveDate>,
+    pub carrier: Option<Carrier>,
+    pub tracking: Tracking,
+    /// 同梱: the number of the parent order in the same channel, when this order is a child.
+    pub bundle_parent: Option<String>,
+}
+
+impl Order {
+    pub fn is_bundle_child(&self) -> bool {
+        self.bundle_parent.is_some()
+    }
+}
+
+/// Shipping information as written to a store, or as the store confirmed holding it. The same
+/// shape is used for both, so "already synced" is a plain comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "channel", rename_all = "snake_case")]
+pub enum ShippingWrite {
+    /// Shopify: tracking numbers (or one free text) and the carrier's code. Free text goes with
+    /// no carrier, so Shopify builds no tracking link for it.
+    Shopify {
+        tracking: Vec<String>,
+        carrier: Option<String>,
+    },
+    /// カラーミー: one slip number per delivery, and whether the sale is marked 配送済み.
+    Colorme { slips: Vec<String>, delivered: bool },
+}
+
+impl ShippingWrite {
+    /// Whether a store holding `self` already has everything `wanted` would write. hassou never
+    /// reverts a store, so a sale already 配送済み satisfies a write that would not mark it.
+    pub fn covers(&self, wanted: &ShippingWrite) -> bool {
+        match (self, wanted) {
+            (
+                ShippingWrite::Shopify { tracking, carrier },
+                ShippingWrite::Shopify {
+                    tracking: wanted_tracking,
+                    carrier: wanted_carrier,
+                },
+            ) => {
+                same_set(tracking, wanted_tracking)
+                    && carrier.as_deref().map(str::trim) == wanted_carrier.as_deref().map(str::trim)
+            }
+            (
+                ShippingWrite::Colorme { slips, delivered },
+                ShippingWrite::Colorme {
+                    slips: wanted_slips,
+                    delivered: wanted_delivered,
+                },
+            ) => same_list(slips, wanted_slips) && (*delivered || !*wanted_delivered),
+            _ => false,
+        }
+    }
+}
+
+/// Values compare without hyphens and spaces, and full-width digits equal half-width ones.
+fn comparable(value: &str) -> String {
+    TrackingNumber::normalize(value)
+        .map_or_else(|| value.trim().to_owned(), |n| n.as_str().to_owned())
+}
+
+fn same_list(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| comparable(x) == comparable(y))
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    let mut a: Vec<String> = a.iter().map(|v| comparable(v)).collect();
+    let mut b: Vec<String> = b.iter().map(|v| comparable(v)).collect();
+    a.sort();
+    a.dedup();
+    b.sort();
+    b.dedup();
+    a == b
+}
+
+/// What hassou knows of an order at its store: the values the store last confirmed, and the
+/// last attempt that failed (cleared by the next success).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoteState {
+    pub confirmed: Option<ShippingWrite>,
+    pub last_failure: Option<FailedWrite>,
+}
+
+/// A write that the store refused or that did not complete, with the store's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedWrite {
+    pub write: ShippingWrite,
+    pub error: String,
+    pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shopify(tracking: &[&str], carrier: Option<&str>) -> ShippingWrite {
+        ShippingWrite::Shopify {
+            tracking: tracking.iter().map(ToString::to_string).collect(),
+            carrier: carrier.map(str::to_owned),
+        }
+    }
+
+    fn colorme(slips: &[&str], delivered: bool) -> ShippingWrite {
+        ShippingWrite::Colorme {
+            slips: slips.iter().map(ToString::to_string).collect(),
+            delivered,
+        }
+    }
+
+    #[test]
+    fn shopify_compares_numbers_as_a_set_without_hyphens() {
+        let held = shopify(&["4444-1375-8703", "483484399683"], Some("yamato"));
+        assert!(held.covers(&shopify(&["483484399683", "444413758703"], Some("yamato"))));
+        assert!(!held.covers(&shopify(&["444413758703"], Some("yamato"))));
+        assert!(!held.covers(&shopify(&["444413758703", "483484399683"], Some("sagawa"))));
+    }
+
+    #[test]
+    fn colorme_never_needs_to_unmark_delivered() {
+        assert!(colorme(&["1"], true).covers(&colorme(&["1"], false)));
+        assert!(!colorme(&["1"], false).covers(&colorme(&["1"], true)));
+        assert!(!colorme(&["1"], true).covers(&colorme(&["2"], true)));
+        assert!(!colorme(&["1"], true).covers(&shopify(&["1"], None)));
+    }
+}

@@ -1,0 +1,370 @@
+//! The eligibility rules of both stores (SPEC §2, seeds 000_c79503eeb2ac93e3 for Shopify and
+//! 003_b31dfce307c90554 for カラーミー) and the verdict of every order. Pure: no I/O, no clock —
+//! the "as of" instant comes in.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::channel::Channel;
+use super::order::{Order, RemoteState, ShippingWrite};
+use super::period::{Period, ShopTimeZone, one_year_before, period_start};
+use super::status::OrderStatus;
+use super::tracking::Tracking;
+
+/// Shopify's export-status option (API書出).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum StatusOption {
+    /// 【処理済み】のみ: only `processed` orders (the default).
+    #[default]
+    #[serde(rename = "processed")]
+    ProcessedOnly,
+    /// 【処理済み】以外も書き出す: every status but `new` and `cancelled`.
+    #[serde(rename = "all-but-new-cancelled")]
+    AllButNewCancelled,
+}
+
+impl StatusOption {
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusOption::ProcessedOnly => "processed",
+            StatusOption::AllButNewCancelled => "all-but-new-cancelled",
+        }
+    }
+
+    fn admits(self, status: OrderStatus) -> bool {
+        match self {
+            StatusOption::ProcessedOnly => status == OrderStatus::Processed,
+            StatusOption::AllButNewCancelled => !new_or_cancelled(status),
+        }
+    }
+}
+
+impl fmt::Display for StatusOption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown status option {0:?} (expected processed or all-but-new-cancelled)")]
+pub struct UnknownStatusOption(pub String);
+
+impl FromStr for StatusOption {
+    type Err = UnknownStatusOption;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "processed" | "【処理済み】のみ" => Ok(StatusOption::ProcessedOnly),
+            "all-but-new-cancelled" | "【処理済み】以外も書き出す" => {
+                Ok(StatusOption::AllButNewCancelled)
+            }
+            _ => Err(UnknownStatusOption(s.to_owned())),
+        }
+    }
+}
+
+fn new_or_cancelled(status: OrderStatus) -> bool {
+    matches!(status, OrderStatus::New | OrderStatus::Cancelled)
+}
+
+/// The rule settings of one channel (SPEC §3 operational settings that affect eligibility).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleSettings {
+    pub period: Period,
+    /// Shopify only.
+    pub statuses: StatusOption,
+    /// カラーミー only: 出荷日が入力された注文のみ「配送済み」に更新.
+    pub shipped_date_only: bool,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            period: Period::DEFAULT,
+            statuses: StatusOption::ProcessedOnly,
+            shipped_date_only: true,
+        }
+    }
+}
+
+/// Why an order is not a target. Declared in the order SPEC §2 lists them, which is the order
+/// they are reported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Status,
+    BundleChild,
+    TooOld,
+    OutsidePeriod,
+    NoShippedDate,
+    NoTracking,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 6] = [
+        Reason::Status,
+        Reason::BundleChild,
+        Reason::TooOld,
+        Reason::OutsidePeriod,
+        Reason::NoShippedDate,
+        Reason::NoTracking,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Status => "status",
+            Reason::BundleChild => "bundle_child",
+            Reason::TooOld => "too_old",
+            Reason::OutsidePeriod => "outside_period",
+            Reason::NoShippedDate => "no_shipped_date",
+            Reason::NoTracking => "no_tracking",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Exactly one per order, channel and settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// A target, and what would be written differs from what the store last confirmed.
+    Pending,
+    /// A target, and the store already has exactly these values.
+    Synced,
+    /// A target with nothing to write yet (カラーミー, no tracking).
+    Waiting,
+    /// A target whose last attempt with the current values failed.
+    Failed,
+    /// Not a target; the reasons say why.
+    Ineligible,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 5] = [
+        Verdict::Pending,
+        Verdict::Synced,
+        Verdict::Waiting,
+        Verdict::Failed,
+        Verdict::Ineligible,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Pending => "pending",
+            Verdict::Synced => "synced",
+            Verdict::Waiting => "waiting",
+            Verdict::Failed => "failed",
+            Verdict::Ineligible => "ineligible",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown verdict {0:?} (expected pending, synced, waiting, failed or ineligible)")]
+pub struct UnknownVerdict(pub String);
+
+impl FromStr for Verdict {
+    type Err = UnknownVerdict;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Verdict::ALL
+            .into_iter()
+            .find(|v| v.code() == s.trim())
+            .ok_or_else(|| UnknownVerdict(s.to_owned()))
+    }
+}
+
+/// The verdict of one order, with everything needed to explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub verdict: Verdict,
+    /// Every reason that applies when ineligible; empty otherwise.
+    pub reasons: Vec<Reason>,
+    /// カラーミー: whether this sync marks the sale 配送済み. `None` for Shopify.
+    pub delivered: Option<bool>,
+    /// What a sync would write (for `pending` and `failed`), or does hold (`synced`).
+    pub write: Option<ShippingWrite>,
+    /// The store's error, for `failed`.
+    pub error: Option<String>,
+}
+
+/// The rules of one channel at one instant: the windows are computed once and every order of
+/// the channel is judged against them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelRules {
+    pub channel: Channel,
+    pub settings: RuleSettings,
+    pub as_of: DateTime<Utc>,
+    /// First instant inside the period window.
+    pub period_start: DateTime<Utc>,
+    /// First instant inside the one-year window (カラーミー).
+    pub one_year_start: DateTime<Utc>,
+}
+
+impl ChannelRules {
+    pub fn new(
+        channel: Channel,
+        settings: RuleSettings,
+        as_of: DateTime<Utc>,
+        tz: ShopTimeZone,
+    ) -> ChannelRules {
+        ChannelRules {
+            channel,
+            settings,
+            as_of,
+            period_start: period_start(as_of, settings.period, tz),
+            one_year_start: one_year_before(as_of, tz),
+        }
+    }
+
+    /// Whether a last change at `updated_at` lies inside the period window. Orders outside it
+    /// are ineligible in every channel, which is what lets the database narrow the candidates.
+    pub fn in_period(&self, updated_at: DateTime<Utc>) -> bool {
+        updated_at >= self.period_start && updated_at <= self.as_of
+    }
+
+    /// Every reason the order is not a target, in SPEC order; empty when it is a target.
+    pub fn ineligibility(&self, order: &Order) -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        match self.channel {
+            // Seed 000 (Shopify) 書出し対象: 【5】で指定をしたステータスにある下記条件を満たした注文
+            // ・「出荷日」「伝票番号」が入力済みの注文
+            // ・受注更新日時がデータ書出画面の作成期間内の注文
+            Channel::Shopify => {
+                if !self.settings.statuses.admits(order.status) {
+                    reasons.push(Reason::Status);
+                }
+                if !self.in_period(order.updated_at) {
+                    reasons.push(Reason::OutsidePeriod);
+                }
+                if order.shipped_on.is_none() {
+                    reasons.push(Reason::NoShippedDate);
+                }
+                if order.tracking.is_empty() {
+                    reasons.push(Reason::NoTracking);
+                }
+            }
+            // Seed 003 (カラーミー) 書出し対象: 「新規受付」「キャンセル」ステータス以外の下記条件を満たした注文
+            // ・注文日が1年以内かつ、最終更新日がデータ書出の作成期間内の注文
+            // ・同梱ではない注文または同梱の親注文
+            Channel::Colorme => {
+                if new_or_cancelled(order.status) {
+                    reasons.push(Reason::Status);
+                }
+                if order.is_bundle_child() {
+                    reasons.push(Reason::BundleChild);
+                }
+                if order.ordered_at < self.one_year_start {
+                    reasons.push(Reason::TooOld);
+                }
+                if !self.in_period(order.updated_at) {
+                    reasons.push(Reason::OutsidePeriod);
+                }
+            }
+        }
+        reasons
+    }
+
+    /// What a sync would write for a target, or `None` when there is nothing to write yet.
+    pub fn wanted_write(&self, order: &Order) -> Option<ShippingWrite> {
+        if order.tracking.is_empty() {
+            return None;
+        }
+        let write = match self.channel {
+            // 更新される項目: 伝票番号, 配送会社. Free text goes as the number with no company.
+            Channel::Shopify => ShippingWrite::Shopify {
+                tracking: order.tracking.values(),
+                carrier: match order.tracking {
+                    Tracking::FreeText(_) => None,
+                    _ => order.carrier.as_ref().map(|c| c.code().to_owned()),
+                },
+            },
+            // 更新される項目: 伝票番号, 「配送済み」に更新をするか否か.
+            Channel::Colorme => ShippingWrite::Colorme {
+                slips: order.tracking.values(),
+                delivered: colorme_delivered(order, self.settings.shipped_date_only),
+            },
+        };
+        Some(write)
+    }
+
+    /// The verdict of one order, given what its store holds.
+    pub fn evaluate(&self, order: &Order, remote: &RemoteState) -> Evaluation {
+        let reasons = self.ineligibility(order);
+        let is_target = reasons.is_empty();
+        let delivered = match self.channel {
+            Channel::Shopify => None,
+            Channel::Colorme => {
+                Some(is_target && colorme_delivered(order, self.settings.shipped_date_only))
+            }
+        };
+        if !is_target {
+            return Evaluation {
+                verdict: Verdict::Ineligible,
+                reasons,
+                delivered,
+                write: None,
+                error: None,
+            };
+        }
+        let Some(wanted) = self.wanted_write(order) else {
+            return Evaluation {
+                verdict: Verdict::Waiting,
+                reasons,
+                delivered,
+                write: None,
+                error: None,
+            };
+        };
+        let (verdict, error) = if remote
+            .confirmed
+            .as_ref()
+            .is_some_and(|held| held.covers(&wanted))
+        {
+            (Verdict::Synced, None)
+        } else {
+            match &remote.last_failure {
+                Some(failure) if failure.write == wanted => {
+                    (Verdict::Failed, Some(failure.error.clone()))
+                }
+                _ => (Verdict::Pending, None),
+            }
+        };
+        Evaluation {
+            verdict,
+            reasons,
+            delivered,
+            write: Some(wanted),
+            error,
+        }
+    }
+}
+
+/// カラーミー 配送済み decision (seed 003):
+/// - option ON: 伝票番号と出荷日が入っていれば配送済みにする; otherwise not.
+/// - option OFF: 伝票番号が入っていれば配送済みにする; otherwise not.
+pub fn colorme_delivered(order: &Order, shipped_date_only: bool) -> bool {
+    let has_tracking = !order.tracking.is_empty();
+    if shipped_date_only {
+        has_tracking && order.shipped_on.is_some()
+    } else {
+        has_tracking
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,11 @@
+//! hassou (発送): writes shipping information — 伝票番号, 配送会社, 発送済み — from an order
+//! database back to Shopify and カラーミーショップ.
+//!
+//! Architecture, from the inside out:
+//! - [`domain`]: pure types and the seed's eligibility rules (no I/O).
+//! - [`db`]: the repository over SQLite or PostgreSQL; returns domain types.
+//! - [`import`]: the order file (CSV / JSON Lines), validated whole before anything is written.
+//! - [`config`]: the TOML configuration, with errors that name the file, line and key.
+//! - [`cli`]: the command line.
+
+pub mod domain;
