@@ -8,4 +8,7 @@
 //! - [`config`]: the TOML configuration, with errors that name the file, line and key.
 //! - [`cli`]: the command line.
 
+pub mod db;
 pub mod domain;
+pub mod sample;
+pub mod settings;

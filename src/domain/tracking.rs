@@ -132,6 +132,20 @@ impl Tracking {
         }
     }
 
+    /// The text kept in the database: numbers joined by `;`, or the free text as typed.
+    /// `Tracking::parse` of it gives the same value back.
+    pub fn to_text(&self) -> String {
+        match self {
+            Tracking::Empty => String::new(),
+            Tracking::Numbers(numbers) => numbers
+                .iter()
+                .map(TrackingNumber::as_str)
+                .collect::<Vec<_>>()
+                .join(";"),
+            Tracking::FreeText(text) => text.clone(),
+        }
+    }
+
     /// One line for tables: numbers as `1234-5678-9012`, joined by `, `.
     pub fn display(&self) -> String {
         match self {
@@ -350,7 +364,10 @@ mod tests {
     #[case::letters_only_is_text("POST", Tracking::FreeText("POST".into()))]
     #[case::only_separators(",;", Tracking::Empty)]
     fn parses(#[case] raw: &str, #[case] expected: Tracking) {
-        assert_eq!(Tracking::parse(raw), expected);
+        let parsed = Tracking::parse(raw);
+        assert_eq!(parsed, expected);
+        // What the database keeps parses back to the same value.
+        assert_eq!(Tracking::parse(&parsed.to_text()), parsed);
     }
 
     #[rstest]

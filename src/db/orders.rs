@@ -1,0 +1,338 @@
+//! Orders: import (upsert, all in one transaction), look-up by number, and edits that never
+//! overwrite someone else's newer edit (the revision is checked in the same statement).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
+use super::{Db, DbError, with_pool};
+use crate::domain::{Carrier, Channel, Order, OrderStatus, RemoteState, Tracking};
+
+/// An order as stored: its row id, its revision (bumped by every change) and what its store holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOrder {
+    pub id: i64,
+    pub revision: i64,
+    pub order: Order,
+    pub remote: RemoteState,
+}
+
+impl StoredOrder {
+    pub(super) fn from_row(row: OrderRow) -> Result<StoredOrder, DbError> {
+        let (id, revision, order, remote) = row.into_domain()?;
+        Ok(StoredOrder {
+            id,
+            revision,
+            order,
+            remote,
+        })
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertSummary {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// An operator's change to the shipping fields of one order. `None` leaves a field as it is;
+/// `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderEdit {
+    pub status: Option<OrderStatus>,
+    pub carrier: Option<Option<Carrier>>,
+    pub tracking: Option<Tracking>,
+    pub shipped_on: Option<Option<NaiveDate>>,
+    pub bundle_parent: Option<Option<String>>,
+}
+
+impl OrderEdit {
+    /// The order with this edit applied, or `None` when nothing would change.
+    pub fn apply(&self, order: &Order) -> Option<Order> {
+        let mut next = order.clone();
+        if let Some(status) = self.status {
+            next.status = status;
+        }
+        if let Some(carrier) = &self.carrier {
+            next.carrier.clone_from(carrier);
+        }
+        if let Some(tracking) = &self.tracking {
+            next.tracking = tracking.clone();
+        }
+        if let Some(shipped_on) = self.shipped_on {
+            next.shipped_on = shipped_on;
+        }
+        if let Some(parent) = &self.bundle_parent {
+            next.bundle_parent.clone_from(parent);
+        }
+        (next != *order).then_some(next)
+    }
+}
+
+/// The stored text of the fields of an order, in column order, for comparisons and binds.
+struct OrderColumns {
+    number: String,
+    status: &'static str,
+    ordered_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    shipped_on: Option<NaiveDate>,
+    carrier: Option<String>,
+    tracking: String,
+    bundle_parent: Option<String>,
+}
+
+impl OrderColumns {
+    fn of(order: &Order) -> OrderColumns {
+        OrderColumns {
+            number: order.number.clone(),
+            status: order.status.code(),
+            ordered_at: order.ordered_at,
+            updated_at: order.updated_at,
+            shipped_on: order.shipped_on,
+            carrier: order.carrier.as_ref().map(|c| c.code().to_owned()),
+            tracking: order.tracking.to_text(),
+            bundle_parent: order.bundle_parent.clone(),
+        }
+    }
+}
+
+const INSERT_ORDER: &str = "INSERT INTO orders (channel, remote_id, number, status, ordered_at, \
+     updated_at, shipped_on, carrier, tracking, bundle_parent, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+const UPDATE_ORDER: &str = "UPDATE orders SET number = $1, status = $2, ordered_at = $3, \
+     updated_at = $4, shipped_on = $5, carrier = $6, tracking = $7, bundle_parent = $8, \
+     revision = revision + 1 WHERE id = $9";
+
+const UPDATE_ORDER_AT_REVISION: &str = "UPDATE orders SET number = $1, status = $2, ordered_at = $3, \
+     updated_at = $4, shipped_on = $5, carrier = $6, tracking = $7, bundle_parent = $8, \
+     revision = revision + 1 WHERE id = $9 AND revision = $10";
+
+/// Binds the eight editable columns as $1..$8 (UPDATE) or after channel and remote id (INSERT).
+macro_rules! bind_columns {
+    ($query:expr, $c:expr) => {
+        $query
+            .bind($c.number.clone())
+            .bind($c.status)
+            .bind($c.ordered_at)
+            .bind($c.updated_at)
+            .bind($c.shipped_on)
+            .bind($c.carrier.clone())
+            .bind($c.tracking.clone())
+            .bind($c.bundle_parent.clone())
+    };
+}
+
+impl Db {
+    /// Inserts new orders and updates known ones (key: channel + remote id), all or nothing.
+    /// An order whose fields are all unchanged is not touched, so its revision stays.
+    pub async fn upsert_orders(
+        &self,
+        orders: &[Order],
+        now: DateTime<Utc>,
+    ) -> Result<UpsertSummary, DbError> {
+        let mut summary = UpsertSummary::default();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for order in orders {
+                let existing = sqlx::query_as::<_, OrderRow>(
+                    "SELECT o.id, o.channel, o.remote_id, o.number, o.status, o.ordered_at, \
+                     o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
+                     NULL AS confirmed, NULL AS last_attempt, NULL AS last_error, NULL AS last_attempt_at \
+                     FROM orders o WHERE o.channel = $1 AND o.remote_id = $2",
+                )
+                .bind(order.channel.code())
+                .bind(order.remote_id.clone())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let columns = OrderColumns::of(order);
+                match existing {
+                    None => {
+                        bind_columns!(
+                            sqlx::query(INSERT_ORDER)
+                                .bind(order.channel.code())
+                                .bind(order.remote_id.clone()),
+                            columns
+                        )
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                        summary.inserted += 1;
+                    }
+                    Some(row) => {
+                        let id = row.id;
+                        let (_, _, stored, _) = row.into_domain()?;
+                        if stored == *order {
+                            summary.unchanged += 1;
+                        } else {
+                            bind_columns!(sqlx::query(UPDATE_ORDER), columns)
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                            summary.updated += 1;
+                        }
+                    }
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(summary)
+    }
+
+    /// Inserts many new orders fast (multi-row statements in one transaction). For seeding demo
+    /// and benchmark databases; fails on any existing (channel, remote id).
+    pub async fn insert_orders_bulk(
+        &self,
+        orders: &[Order],
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        const ROWS_PER_STATEMENT: usize = 400;
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in orders.chunks(ROWS_PER_STATEMENT) {
+                let mut sql = String::from(
+                    "INSERT INTO orders (channel, remote_id, number, status, ordered_at, updated_at, \
+                     shipped_on, carrier, tracking, bundle_parent, created_at) VALUES ",
+                );
+                for i in 0..chunk.len() {
+                    let b = i * 11;
+                    if i > 0 {
+                        sql.push(',');
+                    }
+                    sql.push_str(&format!(
+                        "(${},${},${},${},${},${},${},${},${},${},${})",
+                        b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11
+                    ));
+                }
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for order in chunk {
+                    let columns = OrderColumns::of(order);
+                    query = bind_columns!(
+                        query.bind(order.channel.code()).bind(order.remote_id.clone()),
+                        columns
+                    )
+                    .bind(now);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Orders with this number, in one channel or in all.
+    pub async fn find_orders(
+        &self,
+        number: &str,
+        channel: Option<Channel>,
+    ) -> Result<Vec<StoredOrder>, DbError> {
+        let rows: Vec<OrderRow> = with_pool!(self, pool => match channel {
+            Some(channel) => {
+                sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.channel = $1 AND o.number = $2 ORDER BY o.id"
+                )))
+                .bind(channel.code())
+                .bind(number.to_owned())
+                .fetch_all(pool)
+                .await?
+            }
+            None => {
+                sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.number = $1 ORDER BY o.channel, o.id"
+                )))
+                .bind(number.to_owned())
+                .fetch_all(pool)
+                .await?
+            }
+        });
+        rows.into_iter().map(StoredOrder::from_row).collect()
+    }
+
+    pub async fn order_by_id(&self, id: i64) -> Result<Option<StoredOrder>, DbError> {
+        let row: Option<OrderRow> = with_pool!(self, pool => {
+            sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(StoredOrder::from_row).transpose()
+    }
+
+    /// Whether an order with this number exists in the channel.
+    pub async fn order_number_exists(
+        &self,
+        channel: Channel,
+        number: &str,
+    ) -> Result<bool, DbError> {
+        let found: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM orders WHERE channel = $1 AND number = $2 LIMIT 1")
+                .bind(channel.code())
+                .bind(number.to_owned())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.is_some())
+    }
+
+    /// Whether the order with this number in the channel is itself a bundle child.
+    pub async fn order_is_bundle_child(
+        &self,
+        channel: Channel,
+        number: &str,
+    ) -> Result<bool, DbError> {
+        let found: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM orders WHERE channel = $1 AND number = $2 AND bundle_parent IS NOT NULL LIMIT 1",
+            )
+            .bind(channel.code())
+            .bind(number.to_owned())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(found.is_some())
+    }
+
+    pub async fn count_orders(&self) -> Result<u64, DbError> {
+        let n: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM orders").fetch_one(pool).await?
+        });
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Applies an operator's edit to the order read at `revision`. The change is refused (and
+    /// nothing written) if the order changed since, so two consoles never silently overwrite each
+    /// other. A change stamps `updated_at = now`; an edit that changes nothing writes nothing.
+    pub async fn edit_order(
+        &self,
+        stored: &StoredOrder,
+        edit: &OrderEdit,
+        now: DateTime<Utc>,
+    ) -> Result<StoredOrder, DbError> {
+        let Some(mut next) = edit.apply(&stored.order) else {
+            return Ok(stored.clone());
+        };
+        next.updated_at = now;
+        let columns = OrderColumns::of(&next);
+        let done = with_pool!(self, pool => {
+            bind_columns!(sqlx::query(UPDATE_ORDER_AT_REVISION), columns)
+                .bind(stored.id)
+                .bind(stored.revision)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if done == 0 {
+            return Err(DbError::Conflict {
+                number: stored.order.number.clone(),
+            });
+        }
+        self.order_by_id(stored.id)
+            .await?
+            .ok_or_else(|| DbError::Conflict {
+                number: stored.order.number.clone(),
+            })
+    }
+}

@@ -1,0 +1,82 @@
+//! Row shapes as the database returns them, and their mapping to domain types. A value that
+//! does not map (an unknown status written by hand, broken JSON) is an error naming the order,
+//! never a silent default.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::DbError;
+use crate::domain::{
+    Carrier, Channel, FailedWrite, Order, OrderStatus, RemoteState, ShippingWrite, Tracking,
+};
+
+/// The columns every order query selects, joined with the order's remote state.
+pub(super) const ORDER_COLUMNS: &str = "o.id, o.channel, o.remote_id, o.number, o.status, \
+     o.ordered_at, o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
+     r.confirmed, r.last_attempt, r.last_error, r.last_attempt_at";
+
+pub(super) const ORDER_FROM: &str =
+    "FROM orders o LEFT JOIN order_remote r ON r.order_id = o.id AND r.channel = o.channel";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct OrderRow {
+    pub id: i64,
+    pub channel: String,
+    pub remote_id: String,
+    pub number: String,
+    pub status: String,
+    pub ordered_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub shipped_on: Option<NaiveDate>,
+    pub carrier: Option<String>,
+    pub tracking: String,
+    pub bundle_parent: Option<String>,
+    pub revision: i64,
+    pub confirmed: Option<String>,
+    pub last_attempt: Option<String>,
+    pub last_error: Option<String>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+}
+
+impl OrderRow {
+    pub fn into_domain(self) -> Result<(i64, i64, Order, RemoteState), DbError> {
+        let corrupt = |what: String| DbError::Corrupt(format!("order id {}: {what}", self.id));
+        let channel: Channel = self.channel.parse().map_err(|e| corrupt(format!("{e}")))?;
+        let status: OrderStatus = self.status.parse().map_err(|e| corrupt(format!("{e}")))?;
+        let confirmed = self
+            .confirmed
+            .as_deref()
+            .map(serde_json::from_str::<ShippingWrite>)
+            .transpose()
+            .map_err(|e| corrupt(format!("confirmed values: {e}")))?;
+        let last_failure = match (&self.last_error, &self.last_attempt, self.last_attempt_at) {
+            (Some(error), Some(attempt), Some(at)) => Some(FailedWrite {
+                write: serde_json::from_str(attempt)
+                    .map_err(|e| corrupt(format!("last attempt: {e}")))?,
+                error: error.clone(),
+                at,
+            }),
+            _ => None,
+        };
+        let order = Order {
+            channel,
+            remote_id: self.remote_id,
+            number: self.number,
+            status,
+            ordered_at: self.ordered_at,
+            updated_at: self.updated_at,
+            shipped_on: self.shipped_on,
+            carrier: self.carrier.as_deref().and_then(Carrier::parse),
+            tracking: Tracking::parse(&self.tracking),
+            bundle_parent: self.bundle_parent,
+        };
+        Ok((
+            self.id,
+            self.revision,
+            order,
+            RemoteState {
+                confirmed,
+                last_failure,
+            },
+        ))
+    }
+}

@@ -1,0 +1,85 @@
+//! Shared test fixtures: databases on both backends, times, orders.
+#![allow(dead_code)]
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::{DateTime, Utc};
+use hassou::db::Db;
+use sqlx::postgres::PgConnectOptions;
+
+pub fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .expect("test time")
+}
+
+pub async fn sqlite_db() -> Db {
+    Db::in_memory().await.expect("in-memory SQLite")
+}
+
+static SCHEMA_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, migrated PostgreSQL schema on `TEST_DATABASE_URL`, or `None` (the test is skipped)
+/// when no URL is given. CI sets `HASSOU_REQUIRE_POSTGRES=1` so that a missing URL fails instead.
+pub async fn postgres_db() -> Option<Db> {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let Some(url) = url else {
+        assert!(
+            std::env::var_os("HASSOU_REQUIRE_POSTGRES").is_none(),
+            "HASSOU_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
+        );
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return None;
+    };
+    let schema = format!(
+        "t{}_{}_{}",
+        std::process::id(),
+        SCHEMA_COUNTER.fetch_add(1, Ordering::SeqCst),
+        Utc::now().timestamp_micros()
+    );
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .expect("create test schema");
+    admin.close().await;
+    let options = PgConnectOptions::from_str(&url)
+        .expect("TEST_DATABASE_URL")
+        .options([("search_path", schema.as_str())]);
+    Some(
+        Db::open_postgres(options, "TEST_DATABASE_URL")
+            .await
+            .expect("open PostgreSQL"),
+    )
+}
+
+/// Generates `mod sqlite` and `mod postgres`, each with one `#[tokio::test]` per named async
+/// function `fn(Db)`, so the log names the backend every test ran on.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(crate::common::sqlite_db().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(db) = crate::common::postgres_db().await {
+                        super::$name(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
