@@ -8,7 +8,12 @@
 //! - [`config`]: the TOML configuration, with errors that name the file, line and key.
 //! - [`cli`]: the command line.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod db;
 pub mod domain;
+pub mod import;
 pub mod sample;
 pub mod settings;
+pub mod text;

@@ -1,0 +1,166 @@
+//! The command line (SPEC §3). Only parsing lives here; `commands` runs what was asked.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::domain::{Channel, Period, StatusOption, Verdict};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hassou",
+    version,
+    about = "発送: write tracking, carrier and shipped state back to Shopify and カラーミーショップ",
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// Configuration file (else $HASSOU_CONFIG, else ~/.config/hassou/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Orders: import a file, list with verdicts.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+    /// One order: show it and why it is (not) written, or change its shipping fields.
+    Order(OrderArgs),
+    /// Configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// Load orders from a CSV or JSON Lines file (all or nothing).
+    Import {
+        file: PathBuf,
+        /// Check the file and show what would change, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List orders with their verdicts and reasons.
+    List(ListArgs),
+}
+
+/// The rule settings a command may override for itself (not saved).
+#[derive(Debug, Clone, Args, Default)]
+pub struct RuleOverrides {
+    /// Judge as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// 作成期間 in days, 1–13.
+    #[arg(long, value_name = "N", value_parser = parse_period)]
+    pub period: Option<Period>,
+    /// Shopify's export-status option: processed | all-but-new-cancelled.
+    #[arg(long, value_name = "O", value_parser = parse_status_option)]
+    pub statuses: Option<StatusOption>,
+    /// カラーミー: mark 配送済み only when 出荷日 is entered.
+    #[arg(long, overrides_with = "no_shipped_date_only")]
+    pub shipped_date_only: bool,
+    /// カラーミー: mark 配送済み whenever a tracking number is entered.
+    #[arg(long, overrides_with = "shipped_date_only")]
+    pub no_shipped_date_only: bool,
+}
+
+impl RuleOverrides {
+    pub fn shipped_date_only(&self) -> Option<bool> {
+        if self.shipped_date_only {
+            Some(true)
+        } else if self.no_shipped_date_only {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Only this channel: shopify | colorme.
+    #[arg(long, value_name = "C", value_parser = parse_channel)]
+    pub channel: Option<Channel>,
+    #[command(flatten)]
+    pub rules: RuleOverrides,
+    /// Only orders with this verdict: pending | synced | waiting | failed | ineligible.
+    #[arg(long, value_name = "V", value_parser = parse_verdict)]
+    pub verdict: Option<Verdict>,
+    /// Only orders whose number, remote id or tracking contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// At most this many orders (newest change first).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// One JSON object per order and line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OrderArgs {
+    /// The order number (#1001, a sale id).
+    pub number: String,
+    /// The channel, when the number exists in both.
+    #[arg(long, global = true, value_name = "C", value_parser = parse_channel)]
+    pub channel: Option<Channel>,
+    #[command(subcommand)]
+    pub action: OrderAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrderAction {
+    /// Show the order, its verdict with reasons, what its store holds and its audit trail.
+    Show {
+        #[command(flatten)]
+        rules: RuleOverrides,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change shipping fields. An empty value clears a field.
+    Set(SetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// new | awaiting_payment | awaiting_shipment | on_hold | processed | cancelled (or 処理済み …).
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// yamato | sagawa | japan_post | seino | fukuyama | any other name.
+    #[arg(long, value_name = "C")]
+    pub carrier: Option<String>,
+    /// One or more numbers separated by , or ; — or free text such as 定形外郵便.
+    #[arg(long, value_name = "T")]
+    pub tracking: Option<String>,
+    /// 出荷日, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub shipped_on: Option<String>,
+    /// 同梱: the number of the parent order in the same channel.
+    #[arg(long, value_name = "NUMBER")]
+    pub bundle_parent: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Read and validate the configuration; show what is in effect (never secrets).
+    Check,
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    s.parse().map_err(|e| format!("{e}"))
+}
+
+fn parse_period(s: &str) -> Result<Period, String> {
+    s.parse().map_err(|e| format!("{e}"))
+}
+
+fn parse_status_option(s: &str) -> Result<StatusOption, String> {
+    s.parse().map_err(|e| format!("{e}"))
+}
+
+fn parse_verdict(s: &str) -> Result<Verdict, String> {
+    s.parse().map_err(|e| format!("{e}"))
+}

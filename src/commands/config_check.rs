@@ -1,0 +1,115 @@
+//! `hassou config check`: validate the configuration and show what is in effect. Secrets are
+//! shown as where they come from, never as values.
+
+use super::{Context, Failure, Out};
+use crate::config::{Language, Secret, SecretSource};
+use crate::db::redact_url;
+use crate::domain::Channel;
+use crate::settings::OperationalSettings;
+
+fn secret(s: Option<&Secret>) -> String {
+    match s.map(|s| s.source) {
+        None => "not set".into(),
+        Some(SecretSource::File) => "set (in the file)".into(),
+        Some(SecretSource::Env(var)) => format!("set (from {var})"),
+    }
+}
+
+fn schedule(on: bool, every: std::time::Duration) -> String {
+    format!(
+        "{} every {}",
+        if on { "on," } else { "off," },
+        humantime::format_duration(every)
+    )
+}
+
+fn settings_lines(out: &mut Out, channel: Channel, s: &OperationalSettings) {
+    out.line(format!("  period_days        {}", s.rules.period));
+    match channel {
+        Channel::Shopify => {
+            out.line(format!("  statuses           {}", s.rules.statuses));
+            out.line(format!("  pull_paid_date     {}", s.pull_paid_date));
+        }
+        Channel::Colorme => out.line(format!(
+            "  shipped_date_only  {}",
+            s.rules.shipped_date_only
+        )),
+    }
+    out.line(format!(
+        "  auto_sync          {}",
+        schedule(s.auto_sync, s.auto_sync_every)
+    ));
+    out.line(format!(
+        "  auto_pull          {}",
+        schedule(s.auto_pull, s.auto_pull_every)
+    ));
+    out.line(format!(
+        "  watch              {}, debounce {}",
+        if s.watch { "on" } else { "off" },
+        humantime::format_duration(s.watch_debounce)
+    ));
+    out.line(format!("  pull_days          {}", s.pull_days));
+}
+
+pub fn check(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
+    let c = &ctx.config;
+    out.line(format!(
+        "configuration  {}",
+        c.file
+            .as_ref()
+            .map_or("(no file: defaults)".into(), |f| f.display().to_string())
+    ));
+    out.line(format!("database       {}", redact_url(&c.database_url)));
+    out.line(format!(
+        "shop           time zone {}, language {}",
+        c.timezone,
+        if c.language == Language::Ja {
+            "ja"
+        } else {
+            "en"
+        }
+    ));
+    out.line("[shopify]");
+    out.line(format!(
+        "  shop_url           {}",
+        c.shopify
+            .shop_url
+            .as_ref()
+            .map_or("not set".into(), ToString::to_string)
+    ));
+    out.line(format!("  api_version        {}", c.shopify.api_version));
+    out.line(format!(
+        "  access_token       {}",
+        secret(c.shopify.access_token.as_ref())
+    ));
+    out.line(format!(
+        "  notify_customer    {}",
+        c.shopify.notify_customer
+    ));
+    settings_lines(out, Channel::Shopify, &c.shopify.sync);
+    out.line("[colorme]");
+    out.line(format!("  api_base           {}", c.colorme.api_base));
+    out.line(format!(
+        "  client_id          {}",
+        if c.colorme.client_id.is_some() {
+            "set"
+        } else {
+            "not set"
+        }
+    ));
+    out.line(format!(
+        "  client_secret      {}",
+        secret(c.colorme.client_secret.as_ref())
+    ));
+    out.line(format!(
+        "  access_token       {}",
+        secret(c.colorme.access_token.as_ref())
+    ));
+    out.line(format!(
+        "  send_shipping_mail {}",
+        c.colorme.send_shipping_mail
+    ));
+    settings_lines(out, Channel::Colorme, &c.colorme.sync);
+    out.line("ok: the configuration is valid (settings above are first values; the database keeps the ones in use)");
+    Ok(0)
+}

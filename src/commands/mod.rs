@@ -1,0 +1,157 @@
+//! Runs the one-shot commands of the command line and maps their outcome to the exit status of
+//! SPEC §3: 0 success, 1 ran but some orders failed, 2 bad usage, input or configuration.
+
+mod config_check;
+mod order;
+mod orders;
+mod output;
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+
+use crate::cli::{Cli, Command, ConfigCommand, OrderAction, OrdersCommand, RuleOverrides};
+use crate::config::{self, Config, ConfigSources};
+use crate::db::Db;
+use crate::domain::{Channel, ChannelRules};
+use crate::import::parse_time;
+
+pub use output::Out;
+
+/// Why a command stopped, and with which exit status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    /// Bad usage, input or configuration: exit 2.
+    pub fn input(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<config::ConfigError> for Failure {
+    fn from(e: config::ConfigError) -> Failure {
+        Failure::input(e.to_string())
+    }
+}
+
+impl From<crate::db::DbError> for Failure {
+    fn from(e: crate::db::DbError) -> Failure {
+        Failure::input(e.to_string())
+    }
+}
+
+impl From<crate::import::ImportError> for Failure {
+    fn from(e: crate::import::ImportError) -> Failure {
+        Failure::input(e.to_string())
+    }
+}
+
+/// What every command needs: the configuration, the clock, and (opened on demand) the database.
+pub struct Context {
+    pub config: Config,
+    /// The instant the command runs at: now, or `$HASSOU_NOW` (RFC 3339) for reproducible runs.
+    pub now: DateTime<Utc>,
+}
+
+impl Context {
+    pub async fn open_db(&self) -> Result<Db, Failure> {
+        Ok(Db::open(&self.config.database_url).await?)
+    }
+
+    /// The rules of each channel: the settings stored in the database (seeded from the
+    /// configuration on first use), overridden by the command's own flags.
+    pub async fn rules(
+        &self,
+        db: &Db,
+        channels: &[Channel],
+        overrides: &RuleOverrides,
+    ) -> Result<Vec<ChannelRules>, Failure> {
+        let as_of = match &overrides.as_of {
+            Some(text) => parse_time(text, self.config.timezone)
+                .map_err(|m| Failure::input(format!("--as-of: {m}")))?,
+            None => self.now,
+        };
+        let mut rules = Vec::new();
+        for channel in channels {
+            let stored = db
+                .settings_or_init(
+                    *channel,
+                    &self.config.initial_settings(*channel),
+                    "config",
+                    self.now,
+                )
+                .await?;
+            let mut settings = stored.rules;
+            if let Some(period) = overrides.period {
+                settings.period = period;
+            }
+            if let Some(statuses) = overrides.statuses {
+                settings.statuses = statuses;
+            }
+            if let Some(only) = overrides.shipped_date_only() {
+                settings.shipped_date_only = only;
+            }
+            rules.push(ChannelRules::new(
+                *channel,
+                settings,
+                as_of,
+                self.config.timezone,
+            ));
+        }
+        Ok(rules)
+    }
+}
+
+/// The clock of this process: `$HASSOU_NOW` when set (tests, demos), else the system clock.
+pub fn process_now() -> Result<DateTime<Utc>, Failure> {
+    match std::env::var("HASSOU_NOW") {
+        Ok(text) if !text.trim().is_empty() => DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                Failure::input(format!("HASSOU_NOW={text:?} is not an RFC 3339 time: {e}"))
+            }),
+        _ => Ok(Utc::now()),
+    }
+}
+
+/// Runs a parsed command line and returns the process exit status.
+pub async fn run(cli: Cli) -> ExitCode {
+    let mut out = Out::stdout();
+    let result = dispatch(cli, &mut out).await;
+    out.flush();
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("hassou: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
+    let config = config::load(&ConfigSources::from_process(cli.config.clone()))?;
+    let ctx = Context {
+        config,
+        now: process_now()?,
+    };
+    match cli.command {
+        Command::Orders(OrdersCommand::Import { file, dry_run }) => {
+            orders::import(&ctx, &file, dry_run, out).await
+        }
+        Command::Orders(OrdersCommand::List(args)) => orders::list(&ctx, &args, out).await,
+        Command::Order(args) => match args.action {
+            OrderAction::Show { rules, json } => {
+                order::show(&ctx, &args.number, args.channel, &rules, json, out).await
+            }
+            OrderAction::Set(set) => order::set(&ctx, &args.number, args.channel, &set, out).await,
+        },
+        Command::Config(ConfigCommand::Check) => config_check::check(&ctx, out),
+    }
+}

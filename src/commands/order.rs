@@ -1,0 +1,231 @@
+//! `hassou order NUMBER show` and `hassou order NUMBER set`.
+
+use serde_json::json;
+
+use super::orders::order_json;
+use super::{Context, Failure, Out};
+use crate::cli::{RuleOverrides, SetArgs};
+use crate::db::{Db, DbError, ListedOrder, OrderEdit, StoredOrder};
+use crate::domain::{Carrier, Channel, OrderStatus, Tracking, tracking};
+use crate::import::parse_date;
+use crate::text;
+
+/// The one order with this number, or a message saying why there is not exactly one.
+async fn find_one(db: &Db, number: &str, channel: Option<Channel>) -> Result<StoredOrder, Failure> {
+    let mut found = db.find_orders(number, channel).await?;
+    match found.len() {
+        0 => Err(Failure::input(match channel {
+            Some(c) => format!("no {c} order numbered {number:?}"),
+            None => format!("no order numbered {number:?}"),
+        })),
+        1 => Ok(found.remove(0)),
+        _ => {
+            let channels: Vec<&str> = found.iter().map(|s| s.order.channel.code()).collect();
+            Err(Failure::input(format!(
+                "order {number:?} exists in {}; add --channel",
+                channels.join(" and ")
+            )))
+        }
+    }
+}
+
+async fn judged(
+    ctx: &Context,
+    db: &Db,
+    stored: StoredOrder,
+    overrides: &RuleOverrides,
+) -> Result<ListedOrder, Failure> {
+    let rules = ctx.rules(db, &[stored.order.channel], overrides).await?;
+    let evaluation = rules[0].evaluate(&stored.order, &stored.remote);
+    Ok(ListedOrder { stored, evaluation })
+}
+
+pub async fn show(
+    ctx: &Context,
+    number: &str,
+    channel: Option<Channel>,
+    overrides: &RuleOverrides,
+    json_out: bool,
+    out: &mut Out,
+) -> Result<u8, Failure> {
+    let db = ctx.open_db().await?;
+    let stored = find_one(&db, number, channel).await?;
+    let attempts = db.attempts_for_order(stored.id).await?;
+    let row = judged(ctx, &db, stored, overrides).await?;
+    let lang = ctx.config.language;
+    if json_out {
+        let mut value = order_json(&row);
+        value["attempts"] = json!(
+            attempts
+                .iter()
+                .map(|a| json!({
+                    "run_id": a.run_id,
+                    "started_at": a.started_at.to_rfc3339(),
+                    "finished_at": a.finished_at.map(|t| t.to_rfc3339()),
+                    "request": a.request,
+                    "response": a.response,
+                    "outcome": a.outcome,
+                    "error": a.error,
+                }))
+                .collect::<Vec<_>>()
+        );
+        out.line(value.to_string());
+        return Ok(0);
+    }
+    let o = &row.stored.order;
+    let e = &row.evaluation;
+    let tz = ctx.config.timezone.offset();
+    out.line(format!(
+        "{} {} ({})",
+        o.channel.display_name(),
+        o.number,
+        o.remote_id
+    ));
+    out.line(format!(
+        "  status       {} ({})",
+        text::status(o.status, lang),
+        o.status.code()
+    ));
+    out.line(format!(
+        "  ordered_at   {}",
+        o.ordered_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+    ));
+    out.line(format!(
+        "  updated_at   {}",
+        o.updated_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+    ));
+    out.line(format!(
+        "  shipped_on   {}",
+        o.shipped_on.map_or("-".into(), |d| d.to_string())
+    ));
+    out.line(format!(
+        "  carrier      {}",
+        o.carrier.as_ref().map_or("-", |c| text::carrier(c, lang))
+    ));
+    out.line(format!(
+        "  tracking     {}",
+        if o.tracking.is_empty() {
+            "-".into()
+        } else {
+            o.tracking.display()
+        }
+    ));
+    if let Some(parent) = &o.bundle_parent {
+        out.line(format!("  bundle       child of {parent}"));
+    }
+    for w in tracking::validate(&o.tracking, o.carrier.as_ref()) {
+        out.line(format!("  warning      {w}"));
+    }
+    out.line(format!(
+        "  verdict      {} — {}",
+        e.verdict.code(),
+        text::explain(e, lang)
+    ));
+    if let Some(held) = &row.stored.remote.confirmed {
+        out.line(format!(
+            "  store holds  {}",
+            serde_json::to_string(held).unwrap_or_default()
+        ));
+    }
+    if !attempts.is_empty() {
+        out.line("  audit trail");
+        for a in &attempts {
+            out.line(format!(
+                "    {} run {} {} {}",
+                a.started_at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"),
+                a.run_id,
+                a.outcome.as_deref().unwrap_or("(no answer recorded)"),
+                a.error.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    Ok(0)
+}
+
+/// `""` clears a field; anything else is parsed.
+fn edit_from_args(args: &SetArgs) -> Result<OrderEdit, Failure> {
+    let status = args
+        .status
+        .as_deref()
+        .map(|s| {
+            s.parse::<OrderStatus>()
+                .map_err(|e| Failure::input(format!("--status: {e}")))
+        })
+        .transpose()?;
+    let shipped_on = match args.shipped_on.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(text) => Some(Some(
+            parse_date(text).map_err(|m| Failure::input(format!("--shipped-on: {m}")))?,
+        )),
+    };
+    Ok(OrderEdit {
+        status,
+        carrier: args.carrier.as_deref().map(Carrier::parse),
+        tracking: args.tracking.as_deref().map(Tracking::parse),
+        shipped_on,
+        bundle_parent: args
+            .bundle_parent
+            .as_deref()
+            .map(|p| Some(p.trim().to_owned()).filter(|p| !p.is_empty())),
+    })
+}
+
+pub async fn set(
+    ctx: &Context,
+    number: &str,
+    channel: Option<Channel>,
+    args: &SetArgs,
+    out: &mut Out,
+) -> Result<u8, Failure> {
+    let edit = edit_from_args(args)?;
+    if edit == OrderEdit::default() {
+        return Err(Failure::input(
+            "nothing to set: give --status, --carrier, --tracking, --shipped-on or --bundle-parent",
+        ));
+    }
+    let db = ctx.open_db().await?;
+    let stored = find_one(&db, number, channel).await?;
+    if let Some(Some(parent)) = &edit.bundle_parent {
+        let c = stored.order.channel;
+        if parent == number {
+            return Err(Failure::input(
+                "--bundle-parent: an order cannot be its own bundle parent",
+            ));
+        }
+        if !db.order_number_exists(c, parent).await? {
+            return Err(Failure::input(format!(
+                "--bundle-parent: no {c} order numbered {parent:?}"
+            )));
+        }
+        if db.order_is_bundle_child(c, parent).await? {
+            return Err(Failure::input(format!(
+                "--bundle-parent: {parent} is itself a bundle child; point to its parent instead"
+            )));
+        }
+    }
+    let edited = match db.edit_order(&stored, &edit, ctx.now).await {
+        Ok(edited) => edited,
+        Err(e @ DbError::Conflict { .. }) => return Err(Failure::input(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    for w in tracking::validate(&edited.order.tracking, edited.order.carrier.as_ref()) {
+        eprintln!("hassou: warning: tracking: {w}");
+    }
+    let changed = edited.revision != stored.revision;
+    let row = judged(ctx, &db, edited, &RuleOverrides::default()).await?;
+    let lang = ctx.config.language;
+    out.line(format!(
+        "{} {} {}: verdict {} — {}",
+        row.stored.order.channel,
+        row.stored.order.number,
+        if changed { "updated" } else { "unchanged" },
+        row.evaluation.verdict.code(),
+        text::explain(&row.evaluation, lang)
+    ));
+    Ok(0)
+}

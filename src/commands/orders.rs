@@ -1,0 +1,287 @@
+//! `hassou orders import` and `hassou orders list`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::json;
+
+use super::output::fit;
+use super::{Context, Failure, Out};
+use crate::cli::ListArgs;
+use crate::config::Language;
+use crate::db::{Db, ListFilter, ListedOrder};
+use crate::domain::{Channel, Verdict};
+use crate::import::{ImportError, ImportedOrder, RowError, parse_file};
+use crate::text;
+
+pub async fn import(
+    ctx: &Context,
+    file: &Path,
+    dry_run: bool,
+    out: &mut Out,
+) -> Result<u8, Failure> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
+    let orders = parse_file(file, &bytes, ctx.config.timezone, ctx.now)?;
+    let db = ctx.open_db().await?;
+    let problems = check_against_database(&db, &orders).await?;
+    if !problems.is_empty() {
+        let more = problems.len().saturating_sub(50);
+        return Err(ImportError {
+            file: file.display().to_string(),
+            errors: problems.into_iter().take(50).collect(),
+            more,
+        }
+        .into());
+    }
+    for imported in &orders {
+        for warning in &imported.warnings {
+            eprintln!(
+                "hassou: warning: {}:line {}: tracking: {warning}",
+                file.display(),
+                imported.line
+            );
+        }
+    }
+    let plain: Vec<_> = orders.into_iter().map(|o| o.order).collect();
+    if dry_run {
+        let (mut new, mut changed, mut same) = (0, 0, 0);
+        for order in &plain {
+            let existing = db.find_orders(&order.number, Some(order.channel)).await?;
+            match existing
+                .iter()
+                .find(|s| s.order.remote_id == order.remote_id)
+            {
+                None => new += 1,
+                Some(s) if s.order == *order => same += 1,
+                Some(_) => changed += 1,
+            }
+        }
+        out.line(format!(
+            "{}: {} orders valid; would add {new}, update {changed}, leave {same} unchanged (dry run: nothing written)",
+            file.display(),
+            plain.len()
+        ));
+        return Ok(0);
+    }
+    let summary = db.upsert_orders(&plain, ctx.now).await?;
+    out.line(format!(
+        "{}: imported {} orders: {} new, {} updated, {} unchanged",
+        file.display(),
+        plain.len(),
+        summary.inserted,
+        summary.updated,
+        summary.unchanged
+    ));
+    Ok(0)
+}
+
+/// What only the database can tell: bundle parents that exist nowhere, a parent that is itself a
+/// child, and an order number already used by another order of the channel.
+async fn check_against_database(
+    db: &Db,
+    orders: &[ImportedOrder],
+) -> Result<Vec<RowError>, Failure> {
+    let mut problems = Vec::new();
+    let in_file: HashMap<(Channel, &str), &ImportedOrder> = orders
+        .iter()
+        .map(|o| ((o.order.channel, o.order.number.as_str()), o))
+        .collect();
+    let mut known: HashSet<(Channel, String)> = HashSet::new();
+    for o in orders {
+        let row = |column: &str, message: String| RowError {
+            line: Some(o.line),
+            column: Some(column.into()),
+            message,
+        };
+        for existing in db
+            .find_orders(&o.order.number, Some(o.order.channel))
+            .await?
+        {
+            if existing.order.remote_id != o.order.remote_id {
+                problems.push(row(
+                    "number",
+                    format!(
+                        "{} order {} already exists with remote_id {}",
+                        o.order.channel, o.order.number, existing.order.remote_id
+                    ),
+                ));
+            }
+        }
+        let Some(parent) = &o.order.bundle_parent else {
+            continue;
+        };
+        let key = (o.order.channel, parent.as_str());
+        let parent_is_child = match in_file.get(&key) {
+            Some(p) => p.order.bundle_parent.is_some(),
+            None => {
+                if !known.contains(&(o.order.channel, parent.clone())) {
+                    if !db.order_number_exists(o.order.channel, parent).await? {
+                        problems.push(row(
+                            "bundle_parent",
+                            format!(
+                                "no {} order numbered {parent} in the file or the database",
+                                o.order.channel
+                            ),
+                        ));
+                        continue;
+                    }
+                    known.insert((o.order.channel, parent.clone()));
+                }
+                db.order_is_bundle_child(o.order.channel, parent).await?
+            }
+        };
+        if parent_is_child {
+            problems.push(row(
+                "bundle_parent",
+                format!("{parent} is itself a bundle child; point to its parent instead"),
+            ));
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    Ok(problems)
+}
+
+/// One order as a JSON object (SPEC §3), plus `error`, `updated_at` and `shipped_on`.
+pub fn order_json(row: &ListedOrder) -> serde_json::Value {
+    let o = &row.stored.order;
+    let e = &row.evaluation;
+    json!({
+        "channel": o.channel.code(),
+        "number": o.number,
+        "remote_id": o.remote_id,
+        "status": o.status.code(),
+        "verdict": e.verdict.code(),
+        "reasons": e.reasons.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        "delivered": e.delivered,
+        "tracking": o.tracking.values(),
+        "carrier": o.carrier.as_ref().map(|c| c.code().to_owned()),
+        "error": e.error,
+        "updated_at": o.updated_at.to_rfc3339(),
+        "shipped_on": o.shipped_on.map(|d| d.to_string()),
+    })
+}
+
+pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, Failure> {
+    let db = ctx.open_db().await?;
+    let channels: Vec<Channel> = match args.channel {
+        Some(c) => vec![c],
+        None => Channel::ALL.to_vec(),
+    };
+    let rules = ctx.rules(&db, &channels, &args.rules).await?;
+    let mut filter = ListFilter::new(rules.clone());
+    filter.verdict = args.verdict;
+    filter.search = args.search.clone();
+    let lang = ctx.config.language;
+    let limit = args.limit.unwrap_or(u64::MAX);
+
+    if args.json {
+        let mut written = 0u64;
+        db.for_each_order(&filter, |row| {
+            if written < limit {
+                out.line(order_json(&row).to_string());
+                written += 1;
+            }
+            Ok(())
+        })
+        .await?;
+        return Ok(0);
+    }
+
+    out.line(format!(
+        "{}{}{}{}{}{}{}",
+        fit("CHANNEL", 8),
+        fit(
+            if lang == Language::Ja {
+                "注文番号"
+            } else {
+                "NUMBER"
+            },
+            13
+        ),
+        fit(
+            if lang == Language::Ja {
+                "ステータス"
+            } else {
+                "STATUS"
+            },
+            11
+        ),
+        fit(
+            if lang == Language::Ja {
+                "判定"
+            } else {
+                "VERDICT"
+            },
+            11
+        ),
+        fit(
+            if lang == Language::Ja {
+                "伝票番号"
+            } else {
+                "TRACKING"
+            },
+            31
+        ),
+        fit(
+            if lang == Language::Ja {
+                "配送会社"
+            } else {
+                "CARRIER"
+            },
+            11
+        ),
+        if lang == Language::Ja {
+            "理由・内容"
+        } else {
+            "WHY / WHAT"
+        },
+    ));
+    let mut shown = 0u64;
+    db.for_each_order(&filter, |row| {
+        if shown < limit {
+            out.line(table_row(&row, lang));
+            shown += 1;
+        }
+        Ok(())
+    })
+    .await?;
+    let counts = db.verdict_counts(&filter).await?;
+    for r in &rules {
+        let local = r.as_of.with_timezone(&ctx.config.timezone.offset());
+        let start = r.period_start.with_timezone(&ctx.config.timezone.offset());
+        let parts: Vec<String> = Verdict::ALL
+            .iter()
+            .map(|v| format!("{} {}", v.code(), counts.get(r.channel, *v)))
+            .collect();
+        out.line(format!(
+            "{}: {} · as of {} · period {} days from {}",
+            r.channel,
+            parts.join(", "),
+            local.format("%Y-%m-%d %H:%M %:z"),
+            r.settings.period,
+            start.format("%Y-%m-%d %H:%M"),
+        ));
+    }
+    Ok(0)
+}
+
+fn table_row(row: &ListedOrder, lang: Language) -> String {
+    let o = &row.stored.order;
+    let e = &row.evaluation;
+    format!(
+        "{}{}{}{}{}{}{}",
+        fit(o.channel.code(), 8),
+        fit(&o.number, 13),
+        fit(text::status(o.status, lang), 11),
+        fit(text::verdict(e.verdict, lang), 11),
+        fit(&o.tracking.display(), 31),
+        fit(
+            o.carrier.as_ref().map_or("", |c| text::carrier(c, lang)),
+            11
+        ),
+        text::explain(e, lang),
+    )
+    .trim_end()
+    .to_owned()
+}

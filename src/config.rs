@@ -1,0 +1,496 @@
+//! Configuration: the TOML file (SPEC §3), environment overrides for secrets, and the defaults.
+//! Every error names the file, the line and the key, so an operator can fix it without guessing.
+//! Secrets are kept as `SecretString` and never printed: `Debug` shows them redacted.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::domain::{Channel, Period, ShopTimeZone};
+use crate::settings::{self, OperationalSettings};
+
+/// The language of operator-facing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    Ja,
+    En,
+}
+
+/// Where a secret came from, for `config check` (which shows the source, never the value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    File,
+    Env(&'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub value: SecretString,
+    pub source: SecretSource,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShopifyConfig {
+    pub shop_url: Option<url::Url>,
+    pub api_version: String,
+    pub access_token: Option<Secret>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub notify_customer: bool,
+    pub sync: OperationalSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct ColormeConfig {
+    pub api_base: url::Url,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub access_token: Option<Secret>,
+    pub send_shipping_mail: bool,
+    pub sync: OperationalSettings,
+}
+
+/// The whole configuration, resolved and validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from; `None` when no file exists and defaults apply.
+    pub file: Option<PathBuf>,
+    pub database_url: String,
+    pub timezone: ShopTimeZone,
+    pub language: Language,
+    pub shopify: ShopifyConfig,
+    pub colorme: ColormeConfig,
+}
+
+impl Config {
+    /// The first values of a channel's operational settings.
+    pub fn initial_settings(&self, channel: Channel) -> OperationalSettings {
+        match channel {
+            Channel::Shopify => self.shopify.sync,
+            Channel::Colorme => self.colorme.sync,
+        }
+    }
+}
+
+/// A configuration problem, located as precisely as possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: Option<PathBuf>,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{}:{line}: ", file.display())?,
+            (Some(file), None) => write!(f, "{}: ", file.display())?,
+            (None, _) => f.write_str("configuration: ")?,
+        }
+        if let Some(key) = &self.key {
+            write!(f, "{key}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Where to look, and what the environment says.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSources {
+    /// `--config FILE`: must exist.
+    pub explicit: Option<PathBuf>,
+    /// `$HASSOU_CONFIG`: must exist when set.
+    pub env_file: Option<PathBuf>,
+    /// The user's config dir (`hassou/config.toml`): used when it exists.
+    pub default_file: Option<PathBuf>,
+    /// The user's data dir, for the default SQLite database.
+    pub data_dir: Option<PathBuf>,
+    /// Environment variables (`HASSOU_*`), injected so tests need not touch the process's.
+    pub env: Vec<(String, String)>,
+}
+
+impl ConfigSources {
+    /// The real sources of this process: `--config`, `$HASSOU_CONFIG`, the user's directories.
+    pub fn from_process(explicit: Option<PathBuf>) -> ConfigSources {
+        let dirs = directories::ProjectDirs::from("", "", "hassou");
+        ConfigSources {
+            explicit,
+            env_file: std::env::var_os("HASSOU_CONFIG")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            default_file: dirs.as_ref().map(|d| d.config_dir().join("config.toml")),
+            data_dir: dirs.as_ref().map(|d| d.data_dir().to_path_buf()),
+            env: std::env::vars()
+                .filter(|(k, _)| k.starts_with("HASSOU_"))
+                .collect(),
+        }
+    }
+
+    fn env(&self, key: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, v)| k == key && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Finds, reads and validates the configuration.
+pub fn load(sources: &ConfigSources) -> Result<Config, ConfigError> {
+    let chosen = if let Some(path) = &sources.explicit {
+        Some((path.clone(), "--config"))
+    } else if let Some(path) = &sources.env_file {
+        Some((path.clone(), "HASSOU_CONFIG"))
+    } else {
+        sources
+            .default_file
+            .as_ref()
+            .filter(|p| p.exists())
+            .map(|p| (p.clone(), ""))
+    };
+    let (file, text) = match chosen {
+        Some((path, named_by)) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+                file: Some(path.clone()),
+                line: None,
+                key: None,
+                message: if named_by.is_empty() {
+                    format!("cannot read: {e}")
+                } else {
+                    format!("cannot read the file named by {named_by}: {e}")
+                },
+            })?;
+            (Some(path), text)
+        }
+        None => (None, String::new()),
+    };
+    parse(&text, file.as_deref(), sources)
+}
+
+/// Parses configuration text (from `file`, for messages) and resolves it against `sources`.
+pub fn parse(
+    text: &str,
+    file: Option<&Path>,
+    sources: &ConfigSources,
+) -> Result<Config, ConfigError> {
+    let locate = |span: Option<Range<usize>>, key: Option<&str>, message: String| ConfigError {
+        file: file.map(Path::to_path_buf),
+        line: span.map(|s| line_of(text, s.start)),
+        key: key.map(str::to_owned),
+        message,
+    };
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| locate(e.span(), None, e.message().trim().to_owned()))?;
+
+    let database_url = match sources.env("HASSOU_DATABASE_URL") {
+        Some(url) => url.to_owned(),
+        None => match raw.database.and_then(|d| d.url) {
+            Some(url) => {
+                check_database_url(url.get_ref())
+                    .map_err(|m| locate(Some(url.span()), Some("[database] url"), m))?;
+                url.into_inner()
+            }
+            None => default_database_url(sources)
+                .map_err(|m| locate(None, Some("[database] url"), m))?,
+        },
+    };
+    check_database_url(&database_url).map_err(|m| locate(None, Some("HASSOU_DATABASE_URL"), m))?;
+
+    let shop = raw.shop.unwrap_or_default();
+    let timezone = match shop.timezone {
+        Some(tz) => tz
+            .get_ref()
+            .parse::<ShopTimeZone>()
+            .map_err(|e| locate(Some(tz.span()), Some("[shop] timezone"), e.to_string()))?,
+        None => ShopTimeZone::default(),
+    };
+    let language = match shop.language {
+        Some(lang) => match lang.get_ref().as_str() {
+            "ja" => Language::Ja,
+            "en" => Language::En,
+            other => {
+                return Err(locate(
+                    Some(lang.span()),
+                    Some("[shop] language"),
+                    format!("must be \"ja\" or \"en\", got {other:?}"),
+                ));
+            }
+        },
+        None => Language::default(),
+    };
+
+    let shopify_raw = raw.shopify.unwrap_or_default();
+    let secret = |env_key: &'static str, from_file: Option<String>| -> Option<Secret> {
+        sources
+            .env(env_key)
+            .map(|v| Secret {
+                value: SecretString::from(v.to_owned()),
+                source: SecretSource::Env(env_key),
+            })
+            .or_else(|| {
+                from_file.filter(|v| !v.is_empty()).map(|v| Secret {
+                    value: SecretString::from(v),
+                    source: SecretSource::File,
+                })
+            })
+    };
+    let shopify = ShopifyConfig {
+        shop_url: shopify_raw
+            .shop_url
+            .map(|u| {
+                store_url(u.get_ref())
+                    .map_err(|m| locate(Some(u.span()), Some("[shopify] shop_url"), m))
+            })
+            .transpose()?,
+        api_version: match shopify_raw.api_version {
+            Some(v) => {
+                check_api_version(v.get_ref())
+                    .map_err(|m| locate(Some(v.span()), Some("[shopify] api_version"), m))?;
+                v.into_inner()
+            }
+            None => DEFAULT_SHOPIFY_API_VERSION.to_owned(),
+        },
+        access_token: secret("HASSOU_SHOPIFY_TOKEN", shopify_raw.access_token),
+        client_id: shopify_raw.client_id.filter(|v| !v.is_empty()),
+        client_secret: secret("HASSOU_SHOPIFY_CLIENT_SECRET", shopify_raw.client_secret),
+        notify_customer: shopify_raw.notify_customer.unwrap_or(false),
+        sync: sync_settings(shopify_raw.sync, "shopify", &locate)?,
+    };
+
+    let colorme_raw = raw.colorme.unwrap_or_default();
+    let colorme = ColormeConfig {
+        api_base: match colorme_raw.api_base {
+            Some(u) => store_url(u.get_ref())
+                .map_err(|m| locate(Some(u.span()), Some("[colorme] api_base"), m))?,
+            None => url::Url::parse(DEFAULT_COLORME_API_BASE)
+                .map_err(|e| locate(None, Some("[colorme] api_base"), e.to_string()))?,
+        },
+        client_id: colorme_raw.client_id.filter(|v| !v.is_empty()),
+        client_secret: secret("HASSOU_COLORME_CLIENT_SECRET", colorme_raw.client_secret),
+        access_token: secret("HASSOU_COLORME_TOKEN", colorme_raw.access_token),
+        send_shipping_mail: colorme_raw.send_shipping_mail.unwrap_or(false),
+        sync: sync_settings(colorme_raw.sync, "colorme", &locate)?,
+    };
+
+    Ok(Config {
+        file: file.map(Path::to_path_buf),
+        database_url,
+        timezone,
+        language,
+        shopify,
+        colorme,
+    })
+}
+
+pub const DEFAULT_SHOPIFY_API_VERSION: &str = "2026-07";
+pub const DEFAULT_COLORME_API_BASE: &str = "https://api.shop-pro.jp";
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset.min(text.len()))
+        .map_or(1, |before| before.matches('\n').count() + 1)
+}
+
+fn default_database_url(sources: &ConfigSources) -> Result<String, String> {
+    let dir = sources.data_dir.as_ref().ok_or_else(|| {
+        "no default location for the database (no home directory); set [database] url".to_owned()
+    })?;
+    Ok(format!("sqlite://{}", dir.join("hassou.db").display()))
+}
+
+fn check_database_url(url: &str) -> Result<(), String> {
+    if url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://")
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} is not a database URL (expected sqlite://PATH or postgres://USER@HOST/DB)",
+            crate::db::redact_url(url)
+        ))
+    }
+}
+
+fn check_api_version(version: &str) -> Result<(), String> {
+    let ok = version.len() == 7
+        && version.as_bytes()[4] == b'-'
+        && version[..4].bytes().all(|b| b.is_ascii_digit())
+        && matches!(&version[5..], "01" | "04" | "07" | "10");
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be a Shopify API version such as \"2026-07\" (YYYY-01, -04, -07 or -10), got {version:?}"
+        ))
+    }
+}
+
+/// A store's base URL: https, or http only for a loopback host (a sandbox on this machine).
+pub fn store_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(format!(
+            "{text:?}: http is accepted only for 127.0.0.1 or localhost; use https"
+        )),
+        other => Err(format!("{text:?}: unsupported scheme {other:?}; use https")),
+    }
+}
+
+fn sync_settings(
+    raw: Option<RawSync>,
+    section: &str,
+    locate: &dyn Fn(Option<Range<usize>>, Option<&str>, String) -> ConfigError,
+) -> Result<OperationalSettings, ConfigError> {
+    let mut s = OperationalSettings::default();
+    let Some(raw) = raw else {
+        return Ok(s);
+    };
+    let key = |name: &str| format!("[{section}.sync] {name}");
+    if let Some(v) = raw.period_days {
+        let days = u32::try_from(*v.get_ref()).unwrap_or(u32::MAX);
+        s.rules.period = Period::try_from(days).map_err(|_| {
+            locate(
+                Some(v.span()),
+                Some(&key("period_days")),
+                format!("must be 1 to 13 days, got {}", v.get_ref()),
+            )
+        })?;
+    }
+    if let Some(v) = raw.statuses {
+        if section != "shopify" {
+            return Err(locate(
+                Some(v.span()),
+                Some(&key("statuses")),
+                "applies to [shopify.sync] only (カラーミー exports every status but 新規受付 and キャンセル)".into(),
+            ));
+        }
+        s.rules.statuses = v
+            .get_ref()
+            .parse()
+            .map_err(|e| locate(Some(v.span()), Some(&key("statuses")), format!("{e}")))?;
+    }
+    if let Some(v) = raw.shipped_date_only {
+        if section != "colorme" {
+            return Err(locate(
+                Some(v.span()),
+                Some(&key("shipped_date_only")),
+                "applies to [colorme.sync] only".into(),
+            ));
+        }
+        s.rules.shipped_date_only = *v.get_ref();
+    }
+    if let Some(v) = raw.pull_paid_date {
+        if section != "shopify" {
+            return Err(locate(
+                Some(v.span()),
+                Some(&key("pull_paid_date")),
+                "applies to [shopify.sync] only".into(),
+            ));
+        }
+        s.pull_paid_date = *v.get_ref();
+    }
+    let duration =
+        |v: &Spanned<String>, name: &str, check: fn(Duration) -> Result<Duration, String>| {
+            settings::parse_duration(v.get_ref())
+                .and_then(check)
+                .map_err(|m| locate(Some(v.span()), Some(&key(name)), m))
+        };
+    if let Some(v) = &raw.auto_sync_every {
+        s.auto_sync_every = duration(v, "auto_sync_every", settings::check_interval)?;
+    }
+    if let Some(v) = &raw.auto_pull_every {
+        s.auto_pull_every = duration(v, "auto_pull_every", settings::check_interval)?;
+    }
+    if let Some(v) = &raw.watch_debounce {
+        s.watch_debounce = duration(v, "watch_debounce", settings::check_debounce)?;
+    }
+    if let Some(v) = raw.pull_days {
+        let days = u32::try_from(*v.get_ref()).unwrap_or(u32::MAX);
+        s.pull_days = settings::check_pull_days(days)
+            .map_err(|m| locate(Some(v.span()), Some(&key("pull_days")), m))?;
+    }
+    s.auto_sync = raw.auto_sync.unwrap_or(s.auto_sync);
+    s.auto_pull = raw.auto_pull.unwrap_or(s.auto_pull);
+    s.watch = raw.watch.unwrap_or(s.watch);
+    Ok(s)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    database: Option<RawDatabase>,
+    shop: Option<RawShop>,
+    shopify: Option<RawShopify>,
+    colorme: Option<RawColorme>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShop {
+    timezone: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShopify {
+    shop_url: Option<Spanned<String>>,
+    api_version: Option<Spanned<String>>,
+    access_token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    notify_customer: Option<bool>,
+    sync: Option<RawSync>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColorme {
+    api_base: Option<Spanned<String>>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    access_token: Option<String>,
+    send_shipping_mail: Option<bool>,
+    sync: Option<RawSync>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSync {
+    period_days: Option<Spanned<i64>>,
+    statuses: Option<Spanned<String>>,
+    shipped_date_only: Option<Spanned<bool>>,
+    auto_sync: Option<bool>,
+    auto_sync_every: Option<Spanned<String>>,
+    auto_pull: Option<bool>,
+    auto_pull_every: Option<Spanned<String>>,
+    watch: Option<bool>,
+    watch_debounce: Option<Spanned<String>>,
+    pull_days: Option<Spanned<i64>>,
+    pull_paid_date: Option<Spanned<bool>>,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,204 @@
+use std::path::Path;
+
+use secrecy::ExposeSecret;
+
+use super::*;
+use crate::domain::StatusOption;
+
+fn sources() -> ConfigSources {
+    ConfigSources {
+        data_dir: Some("/home/op/.local/share/hassou".into()),
+        ..ConfigSources::default()
+    }
+}
+
+fn err(text: &str) -> ConfigError {
+    match parse(text, Some(Path::new("hassou.toml")), &sources()) {
+        Ok(_) => panic!("expected an error for {text:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn defaults_without_a_file() {
+    let c = parse("", None, &sources()).expect("defaults");
+    assert_eq!(
+        c.database_url,
+        "sqlite:///home/op/.local/share/hassou/hassou.db"
+    );
+    assert_eq!(c.timezone, ShopTimeZone::jst());
+    assert_eq!(c.language, Language::Ja);
+    assert_eq!(c.shopify.api_version, "2026-07");
+    assert_eq!(c.colorme.api_base.as_str(), "https://api.shop-pro.jp/");
+    assert_eq!(c.shopify.sync, OperationalSettings::default());
+    assert!(!c.shopify.notify_customer && !c.colorme.send_shipping_mail);
+}
+
+#[test]
+fn the_example_file_is_valid_and_documents_every_key() {
+    let text = include_str!("../../config/hassou.example.toml");
+    let c = parse(
+        text,
+        Some(Path::new("config/hassou.example.toml")),
+        &sources(),
+    )
+    .expect("example");
+    assert_eq!(c.shopify.sync.rules.statuses, StatusOption::ProcessedOnly);
+    for key in [
+        "url",
+        "timezone",
+        "language",
+        "shop_url",
+        "api_version",
+        "access_token",
+        "notify_customer",
+        "api_base",
+        "client_id",
+        "client_secret",
+        "send_shipping_mail",
+        "period_days",
+        "statuses",
+        "shipped_date_only",
+        "auto_sync",
+        "auto_sync_every",
+        "auto_pull",
+        "auto_pull_every",
+        "watch",
+        "watch_debounce",
+        "pull_days",
+        "pull_paid_date",
+    ] {
+        assert!(
+            text.contains(&format!("{key} =")),
+            "example does not document {key}"
+        );
+    }
+}
+
+#[test]
+fn settings_sections_apply() {
+    let c = parse(
+        "[shopify.sync]\nperiod_days = 13\nstatuses = \"all-but-new-cancelled\"\nauto_sync_every = \"5m\"\n\
+         [colorme.sync]\nperiod_days = 1\nshipped_date_only = false\nwatch = true\nwatch_debounce = \"30s\"\n",
+        None,
+        &sources(),
+    )
+    .expect("valid");
+    assert_eq!(c.shopify.sync.rules.period.days(), 13);
+    assert_eq!(
+        c.shopify.sync.rules.statuses,
+        StatusOption::AllButNewCancelled
+    );
+    assert_eq!(c.shopify.sync.auto_sync_every, Duration::from_secs(300));
+    assert_eq!(c.colorme.sync.rules.period.days(), 1);
+    assert!(!c.colorme.sync.rules.shipped_date_only);
+    assert!(c.colorme.sync.watch);
+}
+
+#[test]
+fn errors_name_file_line_and_key() {
+    let e = err("[shop]\ntimezone = \"+09:00\"\n\n[shopify.sync]\nperiod_days = 14\n");
+    assert_eq!(
+        (e.line, e.key.as_deref()),
+        (Some(5), Some("[shopify.sync] period_days"))
+    );
+    assert_eq!(
+        e.to_string(),
+        "hassou.toml:5: [shopify.sync] period_days: must be 1 to 13 days, got 14"
+    );
+
+    let e = err("[shopify.sync]\nperiod_days = 0\n");
+    assert_eq!(e.line, Some(2));
+
+    let e = err("[colorme]\napi_base = \"http://api.example.com\"\n");
+    assert_eq!(
+        (e.line, e.key.as_deref()),
+        (Some(2), Some("[colorme] api_base"))
+    );
+
+    let e = err("[shopify.sync]\nauto_sync_every = \"10s\"\n");
+    assert!(e.to_string().contains("between 1m and 24h"), "{e}");
+
+    let e = err("[colorme.sync]\nstatuses = \"processed\"\n");
+    assert_eq!(e.key.as_deref(), Some("[colorme.sync] statuses"));
+
+    let e = err("[shopify]\napi_version = \"2026-05\"\n");
+    assert_eq!(e.line, Some(2));
+
+    let e = err("[shop]\nlanguage = \"fr\"\n");
+    assert!(
+        e.to_string().starts_with("hassou.toml:2: [shop] language"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_keys_and_bad_syntax_are_located() {
+    let e = err("[shopify]\nshop_url = \"https://a.myshopify.com\"\nnotify_custmer = true\n");
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.contains("notify_custmer"), "{e}");
+    let e = err("[shop]\ntimezone = +09:00\n");
+    assert_eq!(e.line, Some(2));
+    let e = err("[database]\nurl = \"mysql://x\"\n");
+    assert_eq!(
+        (e.line, e.key.as_deref()),
+        (Some(2), Some("[database] url"))
+    );
+}
+
+#[test]
+fn loopback_http_is_accepted_for_sandboxes() {
+    assert!(store_url("http://127.0.0.1:8080").is_ok());
+    assert!(store_url("http://localhost:8080").is_ok());
+    assert!(store_url("https://shop.myshopify.com").is_ok());
+    assert!(store_url("http://shop.myshopify.com").is_err());
+    assert!(store_url("ftp://127.0.0.1").is_err());
+}
+
+#[test]
+fn secrets_come_from_the_environment_first_and_never_show() {
+    let mut s = sources();
+    s.env
+        .push(("HASSOU_SHOPIFY_TOKEN".into(), "shpat_from_env".into()));
+    let c = parse(
+        "[shopify]\naccess_token = \"shpat_from_file\"\n[colorme]\naccess_token = \"cm_file\"\n",
+        None,
+        &s,
+    )
+    .expect("valid");
+    let token = c.shopify.access_token.as_ref().expect("token");
+    assert_eq!(token.value.expose_secret(), "shpat_from_env");
+    assert_eq!(token.source, SecretSource::Env("HASSOU_SHOPIFY_TOKEN"));
+    let colorme = c.colorme.access_token.as_ref().expect("token");
+    assert_eq!(colorme.source, SecretSource::File);
+    let shown = format!("{c:?}");
+    assert!(
+        !shown.contains("shpat_from_env") && !shown.contains("cm_file"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn database_url_from_the_environment_wins() {
+    let mut s = sources();
+    s.env.push((
+        "HASSOU_DATABASE_URL".into(),
+        "postgres://hassou@127.0.0.1/hassou".into(),
+    ));
+    let c = parse("[database]\nurl = \"sqlite:///tmp/x.db\"\n", None, &s).expect("valid");
+    assert_eq!(c.database_url, "postgres://hassou@127.0.0.1/hassou");
+}
+
+#[test]
+fn missing_explicit_file_is_an_error_naming_it() {
+    let s = ConfigSources {
+        explicit: Some("/nonexistent/hassou.toml".into()),
+        ..sources()
+    };
+    let e = load(&s).expect_err("missing file");
+    assert_eq!(
+        e.file.as_deref(),
+        Some(Path::new("/nonexistent/hassou.toml"))
+    );
+    assert!(e.to_string().contains("--config"), "{e}");
+}

@@ -1,0 +1,356 @@
+//! The real binary, on a temporary database: the interface of SPEC §3 that scripts rely on.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const AS_OF: &str = "2026-11-24T12:00:00+09:00";
+
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = Workspace { dir };
+        let db = ws.path("hassou.db");
+        ws.write(
+            "config.toml",
+            &format!("[database]\nurl = \"sqlite://{}\"\n", db.display()),
+        );
+        ws
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).expect("write fixture");
+        path
+    }
+
+    fn hassou(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hassou"));
+        cmd.arg("--config").arg(self.path("config.toml")).args(args);
+        for (key, _) in std::env::vars() {
+            if key.starts_with("HASSOU_") {
+                cmd.env_remove(key);
+            }
+        }
+        // The clock of the edits, so that a later --as-of sees them inside the period.
+        cmd.env("HASSOU_NOW", "2026-11-24T11:00:00+09:00");
+        cmd.env("HOME", self.dir.path());
+        cmd.output().expect("run hassou")
+    }
+
+    fn list_json(&self, extra: &[&str]) -> Vec<Value> {
+        let mut args = vec!["orders", "list", "--json", "--as-of", AS_OF];
+        args.extend_from_slice(extra);
+        let out = self.hassou(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect()
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn find<'a>(rows: &'a [Value], number: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| r["number"] == number)
+        .unwrap_or_else(|| panic!("no order {number}"))
+}
+
+fn example_orders() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/example-orders.csv"
+    ))
+}
+
+#[test]
+fn import_list_set_list() {
+    let ws = Workspace::new();
+    let out = ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("13 new"));
+
+    let rows = ws.list_json(&[]);
+    assert_eq!(rows.len(), 13);
+    let o = find(&rows, "#1001");
+    let keys: Vec<&str> = o
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        &keys[..9],
+        [
+            "channel",
+            "number",
+            "remote_id",
+            "status",
+            "verdict",
+            "reasons",
+            "delivered",
+            "tracking",
+            "carrier"
+        ]
+    );
+    assert_eq!(o["verdict"], "pending");
+    assert_eq!(o["tracking"], serde_json::json!(["444413758703"]));
+    assert_eq!(o["carrier"], "yamato");
+    assert_eq!(o["delivered"], Value::Null);
+    let o = find(&rows, "#1005");
+    assert_eq!(
+        (&o["verdict"], &o["reasons"]),
+        (
+            &Value::from("ineligible"),
+            &serde_json::json!(["no_shipped_date"])
+        )
+    );
+    let o = find(&rows, "20000002");
+    assert_eq!(
+        (&o["verdict"], &o["delivered"]),
+        (&Value::from("pending"), &Value::from(false))
+    );
+    assert_eq!(find(&rows, "20000003")["verdict"], "waiting");
+    assert_eq!(
+        find(&rows, "20000004")["reasons"],
+        serde_json::json!(["bundle_child"])
+    );
+    assert_eq!(
+        find(&rows, "20000006")["reasons"],
+        serde_json::json!(["too_old"])
+    );
+    assert_eq!(
+        find(&rows, "#1006")["reasons"],
+        serde_json::json!(["status", "no_shipped_date", "no_tracking"])
+    );
+
+    let out = ws.hassou(&["order", "#1005", "set", "--shipped-on", "2026-11-24"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = ws.hassou(&[
+        "order",
+        "20000003",
+        "--channel",
+        "colorme",
+        "set",
+        "--tracking",
+        "４４４４－１３７５－８７０３",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let rows = ws.list_json(&[]);
+    assert_eq!(find(&rows, "#1005")["verdict"], "pending");
+    let o = find(&rows, "20000003");
+    assert_eq!(o["verdict"], "pending");
+    assert_eq!(o["tracking"], serde_json::json!(["444413758703"]));
+    assert_eq!(
+        o["delivered"], false,
+        "shipped-date option is on by default and 出荷日 is empty"
+    );
+}
+
+#[test]
+fn options_change_verdicts() {
+    let ws = Workspace::new();
+    ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
+    // 【処理済み】以外も書き出す: #1003 (発送待ち) becomes a target.
+    let rows = ws.list_json(&[
+        "--channel",
+        "shopify",
+        "--statuses",
+        "all-but-new-cancelled",
+    ]);
+    assert!(rows.iter().all(|r| r["channel"] == "shopify"));
+    assert_eq!(find(&rows, "#1003")["verdict"], "pending");
+    // Period 13 days takes #1007 (changed 2026-11-15) in.
+    let rows = ws.list_json(&["--period", "13"]);
+    assert_eq!(find(&rows, "#1007")["verdict"], "pending");
+    // Shipped-date option off: 20000002 (no 出荷日) is marked delivered.
+    let rows = ws.list_json(&["--no-shipped-date-only"]);
+    assert_eq!(find(&rows, "20000002")["delivered"], true);
+    // Only pending.
+    let rows = ws.list_json(&["--verdict", "pending"]);
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["verdict"] == "pending"));
+    // Bad values are usage errors.
+    for bad in [
+        ["--period", "0"],
+        ["--period", "14"],
+        ["--statuses", "all"],
+        ["--as-of", "tomorrow"],
+    ] {
+        let mut args = vec!["orders", "list", "--json"];
+        args.extend_from_slice(&bad);
+        let out = ws.hassou(&args);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(stderr(&out).contains(bad[1]), "{bad:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_bad_row_rejects_the_whole_file() {
+    let ws = Workspace::new();
+    ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
+    let file = ws.write(
+        "bad.csv",
+        "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking,bundle_parent\n\
+         shopify,gid://shopify/Order/9001,#9001,processed,2026-11-20T10:00:00+09:00,,,,,\n\
+         shopify,gid://shopify/Order/6100000001,#1001,processed,2026-11-20T10:00:00+09:00,,2026-11-31,,,\n",
+    );
+    let out = ws.hassou(&["orders", "import", file.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad.csv") && err.contains("line 3") && err.contains("shipped_on"),
+        "{err}"
+    );
+    // Nothing changed: no #9001, and #1001 still has its shipped date.
+    let rows = ws.list_json(&[]);
+    assert_eq!(rows.len(), 13);
+    assert_eq!(find(&rows, "#1001")["shipped_on"], "2026-11-23");
+}
+
+#[test]
+fn database_checks_name_the_line() {
+    let ws = Workspace::new();
+    ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
+    let file = ws.write(
+        "parents.csv",
+        "channel,remote_id,number,status,ordered_at,bundle_parent\n\
+         colorme,30000001,30000001,processed,2026-11-20T10:00:00+09:00,29999999\n\
+         colorme,30000002,30000002,processed,2026-11-20T10:00:00+09:00,20000004\n\
+         shopify,gid://shopify/Order/1,#1001,processed,2026-11-20T10:00:00+09:00,\n",
+    );
+    let out = ws.hassou(&["orders", "import", file.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 2: bundle_parent: no colorme order numbered 29999999"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 3: bundle_parent: 20000004 is itself a bundle child"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 4: number: shopify order #1001 already exists"),
+        "{err}"
+    );
+    assert_eq!(ws.list_json(&[]).len(), 13);
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let ws = Workspace::new();
+    let out = ws.hassou(&[
+        "orders",
+        "import",
+        "--dry-run",
+        example_orders().to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("would add 13"));
+    assert!(ws.list_json(&[]).is_empty());
+}
+
+#[test]
+fn order_set_errors() {
+    let ws = Workspace::new();
+    ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
+    let out = ws.hassou(&["order", "#4040", "set", "--tracking", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no order numbered \"#4040\""));
+    let out = ws.hassou(&["order", "#1001", "set", "--shipped-on", "24/11/2026"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--shipped-on"));
+    let out = ws.hassou(&["order", "#1001", "set"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = ws.hassou(&["order", "20000001", "set", "--bundle-parent", "20000004"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("itself a bundle child"));
+    // A check-digit problem warns but saves.
+    let out = ws.hassou(&["order", "#1001", "set", "--tracking", "444413758704"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("check digit"), "{}", stderr(&out));
+    assert_eq!(
+        find(&ws.list_json(&[]), "#1001")["tracking"],
+        serde_json::json!(["444413758704"])
+    );
+}
+
+#[test]
+fn configuration_errors_exit_2_naming_file_and_line() {
+    let ws = Workspace::new();
+    let db = ws.path("hassou.db");
+    ws.write(
+        "config.toml",
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n\n[colorme.sync]\nperiod_days = 30\n",
+            db.display()
+        ),
+    );
+    let out = ws.hassou(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("config.toml:5: [colorme.sync] period_days"),
+        "{err}"
+    );
+    assert!(!db.exists(), "a bad configuration touches nothing");
+}
+
+#[test]
+fn config_check_never_prints_secrets() {
+    let ws = Workspace::new();
+    let db = ws.path("hassou.db");
+    ws.write(
+        "config.toml",
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shopify]\naccess_token = \"shpat_secret_value\"\n",
+            db.display()
+        ),
+    );
+    let out = ws.hassou(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("access_token       set (in the file)"),
+        "{text}"
+    );
+    assert!(!text.contains("shpat_secret_value"));
+}
+
+#[test]
+fn settings_come_from_the_database_once_seeded() {
+    let ws = Workspace::new();
+    ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
+    // First use seeds [shopify.sync] period_days = 3 from the (empty) file.
+    assert_eq!(find(&ws.list_json(&[]), "#1007")["verdict"], "ineligible");
+    // A file that later says 13 does not override what the database holds.
+    let db = ws.path("hassou.db");
+    ws.write(
+        "config.toml",
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shopify.sync]\nperiod_days = 13\n",
+            db.display()
+        ),
+    );
+    assert_eq!(find(&ws.list_json(&[]), "#1007")["verdict"], "ineligible");
+}
