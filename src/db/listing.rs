@@ -1,10 +1,10 @@
 //! Orders with their verdicts: a page, the counts per verdict, and every order as a stream.
 //!
-//! Only orders whose last change lies inside a period window can be targets, in every channel
-//! (SPEC §2). So the database narrows the candidates to the "near" rows — changed between the
-//! earliest window start and the as-of instant, read through the `updated_at` index — and the
-//! pure rules judge those. Every other order is ineligible, which the counts take from a plain
-//! `count(*)` and a page reads straight from the index. No query loads every order.
+//! The rules say what every target necessarily meets ([`Narrowing`]: inside the period window,
+//! an exported status, and so on), so the database reads only those candidates, through the
+//! `updated_at` index, and the pure rules judge each of them. Every other order is ineligible:
+//! the counts take their number from the per-channel totals that triggers keep, and a page of
+//! all orders reads straight from the index. No query loads every order.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use super::orders::StoredOrder;
 use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
 use super::{Db, DbError, with_pool};
-use crate::domain::{Channel, ChannelRules, Evaluation, Verdict};
+use crate::domain::{Channel, ChannelRules, Evaluation, Narrowing, Verdict};
 
 /// Which orders to list, judged by which rules.
 #[derive(Debug, Clone)]
@@ -32,6 +32,16 @@ impl ListFilter {
             verdict: None,
             search: None,
         }
+    }
+
+    fn lists_every_channel(&self) -> bool {
+        Channel::ALL
+            .iter()
+            .all(|c| self.rules.iter().any(|r| r.channel == *c))
+    }
+
+    fn has_search(&self) -> bool {
+        self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
     }
 
     fn rules_for(&self, channel: Channel) -> Option<&ChannelRules> {
@@ -141,16 +151,20 @@ impl Where {
     /// Channels and search: the part of the filter that does not depend on the rules.
     fn base(filter: &ListFilter) -> Where {
         let mut w = Where::default();
-        let channels: Vec<String> = filter
-            .rules
-            .iter()
-            .map(|r| r.channel.code().to_owned())
-            .collect();
-        let placeholders: Vec<String> = channels
-            .into_iter()
-            .map(|c| w.placeholder(Param::Text(c)))
-            .collect();
-        w.and(format!("o.channel IN ({})", placeholders.join(", ")));
+        // With every channel listed there is nothing to filter; leaving the clause out lets the
+        // `updated_at` index serve "newest first" instead of sorting every order.
+        if !filter.lists_every_channel() {
+            let placeholders: Vec<String> = filter
+                .rules
+                .iter()
+                .map(|r| w.placeholder(Param::Text(r.channel.code().to_owned())))
+                .collect();
+            if let [one] = placeholders.as_slice() {
+                w.and(format!("o.channel = {one}"));
+            } else {
+                w.and(format!("o.channel IN ({})", placeholders.join(", ")));
+            }
+        }
         if let Some(search) = filter
             .search
             .as_deref()
@@ -165,6 +179,50 @@ impl Where {
             ));
         }
         w
+    }
+
+    /// The orders that may be targets: for each channel, the conjunction of its [`Narrowing`].
+    fn candidates(filter: &ListFilter) -> Where {
+        let mut w = Where::base(filter);
+        let per_channel: Vec<String> = filter
+            .rules
+            .iter()
+            .map(|r| w.narrowing(&r.narrowing()))
+            .collect();
+        w.and(format!("({})", per_channel.join(" OR ")));
+        w
+    }
+
+    fn narrowing(&mut self, n: &Narrowing) -> String {
+        let channel = self.placeholder(Param::Text(n.channel.code().to_owned()));
+        let mut terms = vec![format!("o.channel = {channel}")];
+        if n.statuses.is_empty() {
+            terms.push("1 = 0".into());
+        } else {
+            let statuses: Vec<String> = n
+                .statuses
+                .iter()
+                .map(|s| self.placeholder(Param::Text(s.code().to_owned())))
+                .collect();
+            terms.push(format!("o.status IN ({})", statuses.join(", ")));
+        }
+        let from = self.placeholder(Param::Time(n.updated_from));
+        let to = self.placeholder(Param::Time(n.updated_to));
+        terms.push(format!("o.updated_at >= {from} AND o.updated_at <= {to}"));
+        if let Some(ordered_from) = n.ordered_from {
+            let p = self.placeholder(Param::Time(ordered_from));
+            terms.push(format!("o.ordered_at >= {p}"));
+        }
+        if n.needs_shipped_on {
+            terms.push("o.shipped_on IS NOT NULL".into());
+        }
+        if n.needs_tracking {
+            terms.push("o.tracking <> ''".into());
+        }
+        if n.excludes_bundle_children {
+            terms.push("o.bundle_parent IS NULL".into());
+        }
+        format!("({})", terms.join(" AND "))
     }
 
     fn with(mut self, op: &str, at: DateTime<Utc>) -> Where {
@@ -196,8 +254,10 @@ macro_rules! bind_params {
 
 const NEWEST_FIRST: &str = "ORDER BY o.updated_at DESC, o.id DESC";
 
-/// The near rows judged, and how many orders each channel has in all.
+/// The rows read and judged, and how many orders each channel has in all.
 struct Survey {
+    /// Either the candidates (every target among them) or every order inside the widest period
+    /// window (every target, plus the ineligible ones changed in the window).
     near: Vec<ListedOrder>,
     totals: BTreeMap<Channel, u64>,
 }
@@ -205,18 +265,21 @@ struct Survey {
 impl Survey {
     fn counts(&self, filter: &ListFilter) -> VerdictCounts {
         let mut counts = VerdictCounts::default();
-        let mut near_per_channel: BTreeMap<Channel, u64> = BTreeMap::new();
+        let mut targets: BTreeMap<Channel, u64> = BTreeMap::new();
         for rules in &filter.rules {
             counts.by_channel.entry(rules.channel).or_default();
         }
         for row in &self.near {
             let channel = row.stored.order.channel;
-            counts.add(channel, row.evaluation.verdict, 1);
-            *near_per_channel.entry(channel).or_default() += 1;
+            if row.evaluation.verdict != Verdict::Ineligible {
+                counts.add(channel, row.evaluation.verdict, 1);
+                *targets.entry(channel).or_default() += 1;
+            }
         }
+        // Whatever is not a target is ineligible, read or not.
         for (channel, total) in &self.totals {
-            let near = near_per_channel.get(channel).copied().unwrap_or(0);
-            counts.add(*channel, Verdict::Ineligible, total.saturating_sub(near));
+            let targets = targets.get(channel).copied().unwrap_or(0);
+            counts.add(*channel, Verdict::Ineligible, total.saturating_sub(targets));
         }
         counts
     }
@@ -258,27 +321,41 @@ impl Db {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    async fn survey(&self, filter: &ListFilter) -> Result<Survey, DbError> {
+    async fn survey(&self, filter: &ListFilter, whole_window: bool) -> Result<Survey, DbError> {
         let base = Where::base(filter);
-        let sql = format!(
-            "SELECT o.channel, count(*) FROM orders o {} GROUP BY o.channel",
-            base.sql()
-        );
-        let per_channel: Vec<(String, i64)> = with_pool!(self, pool => {
-            bind_params!(sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)), &base.params)
-                .fetch_all(pool)
-                .await?
-        });
+        // Without a search, the totals kept by triggers answer at once; a search must count.
+        let per_channel: Vec<(String, i64)> = if filter.has_search() {
+            let sql = format!(
+                "SELECT o.channel, count(*) FROM orders o {} GROUP BY o.channel",
+                base.sql()
+            );
+            with_pool!(self, pool => {
+                bind_params!(sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)), &base.params)
+                    .fetch_all(pool)
+                    .await?
+            })
+        } else {
+            with_pool!(self, pool => {
+                sqlx::query_as::<_, (String, i64)>("SELECT channel, n FROM order_totals")
+                    .fetch_all(pool)
+                    .await?
+            })
+        };
         let mut totals = BTreeMap::new();
         for (channel, n) in per_channel {
             let channel: Channel = channel
                 .parse()
                 .map_err(|e| DbError::Corrupt(format!("{e}")))?;
-            totals.insert(channel, u64::try_from(n).unwrap_or(0));
+            if filter.rules_for(channel).is_some() {
+                totals.insert(channel, u64::try_from(n).unwrap_or(0));
+            }
         }
-        let near_where = base
-            .with(">=", filter.near_start())
-            .with("<=", filter.as_of());
+        let near_where = if whole_window {
+            base.with(">=", filter.near_start())
+                .with("<=", filter.as_of())
+        } else {
+            Where::candidates(filter)
+        };
         let near = self.judge(filter, self.fetch_rows(&near_where, None, 0).await?)?;
         Ok(Survey { near, totals })
     }
@@ -301,7 +378,7 @@ impl Db {
 
     /// The counts per verdict and channel.
     pub async fn verdict_counts(&self, filter: &ListFilter) -> Result<VerdictCounts, DbError> {
-        Ok(self.survey(filter).await?.counts(filter))
+        Ok(self.survey(filter, false).await?.counts(filter))
     }
 
     /// One page of the orders matching the filter, newest change first, with the counts per
@@ -312,7 +389,11 @@ impl Db {
         offset: u64,
         limit: u64,
     ) -> Result<OrderPage, DbError> {
-        let survey = self.survey(filter).await?;
+        // Only a page of ineligible orders needs every row of the window (to interleave them by
+        // time with those outside it); everything else needs the candidates alone.
+        let survey = self
+            .survey(filter, filter.verdict == Some(Verdict::Ineligible))
+            .await?;
         let counts = survey.counts(filter);
         let base = Where::base(filter);
         let (rows, matching) = match filter.verdict {
@@ -392,12 +473,11 @@ impl Db {
         F: FnMut(ListedOrder) -> Result<(), DbError>,
     {
         const BATCH: u64 = 2000;
-        let mut base = Where::base(filter);
-        if matches!(filter.verdict, Some(v) if v != Verdict::Ineligible) {
-            base = base
-                .with(">=", filter.near_start())
-                .with("<=", filter.as_of());
-        }
+        let base = if matches!(filter.verdict, Some(v) if v != Verdict::Ineligible) {
+            Where::candidates(filter)
+        } else {
+            Where::base(filter)
+        };
         let mut after: Option<(DateTime<Utc>, i64)> = None;
         loop {
             let mut w = base.clone();

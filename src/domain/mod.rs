@@ -14,6 +14,6 @@ pub use carrier::Carrier;
 pub use channel::Channel;
 pub use order::{FailedWrite, Order, RemoteState, ShippingWrite};
 pub use period::{Period, ShopTimeZone};
-pub use rules::{ChannelRules, Evaluation, Reason, RuleSettings, StatusOption, Verdict};
+pub use rules::{ChannelRules, Evaluation, Narrowing, Reason, RuleSettings, StatusOption, Verdict};
 pub use status::OrderStatus;
 pub use tracking::{Tracking, TrackingNumber, TrackingWarning};

@@ -202,6 +202,38 @@ pub struct Evaluation {
     pub error: Option<String>,
 }
 
+/// Conditions that every target of a channel meets, for the database to narrow the candidates
+/// with. Necessary, not sufficient: every candidate is still judged by [`ChannelRules::evaluate`],
+/// and an order that fails them is certainly ineligible. Derived from the rules below, and tested
+/// against them, so the rules stay in one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Narrowing {
+    pub channel: Channel,
+    pub statuses: Vec<OrderStatus>,
+    pub updated_from: DateTime<Utc>,
+    pub updated_to: DateTime<Utc>,
+    pub ordered_from: Option<DateTime<Utc>>,
+    pub needs_shipped_on: bool,
+    pub needs_tracking: bool,
+    pub excludes_bundle_children: bool,
+}
+
+impl Narrowing {
+    /// Whether `order` meets every condition (the in-memory twin of the SQL the database runs).
+    pub fn admits(&self, order: &Order) -> bool {
+        order.channel == self.channel
+            && self.statuses.contains(&order.status)
+            && order.updated_at >= self.updated_from
+            && order.updated_at <= self.updated_to
+            && self
+                .ordered_from
+                .is_none_or(|from| order.ordered_at >= from)
+            && (!self.needs_shipped_on || order.shipped_on.is_some())
+            && (!self.needs_tracking || !order.tracking.is_empty())
+            && (!self.excludes_bundle_children || !order.is_bundle_child())
+    }
+}
+
 /// The rules of one channel at one instant: the windows are computed once and every order of
 /// the channel is judged against them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,6 +267,28 @@ impl ChannelRules {
     /// are ineligible in every channel, which is what lets the database narrow the candidates.
     pub fn in_period(&self, updated_at: DateTime<Utc>) -> bool {
         updated_at >= self.period_start && updated_at <= self.as_of
+    }
+
+    /// What every target of this channel meets (see [`Narrowing`]).
+    pub fn narrowing(&self) -> Narrowing {
+        let statuses = OrderStatus::ALL
+            .into_iter()
+            .filter(|s| match self.channel {
+                Channel::Shopify => self.settings.statuses.admits(*s),
+                Channel::Colorme => !new_or_cancelled(*s),
+            })
+            .collect();
+        let shopify = self.channel == Channel::Shopify;
+        Narrowing {
+            channel: self.channel,
+            statuses,
+            updated_from: self.period_start,
+            updated_to: self.as_of,
+            ordered_from: (!shopify).then_some(self.one_year_start),
+            needs_shipped_on: shopify,
+            needs_tracking: shopify,
+            excludes_bundle_children: !shopify,
+        }
     }
 
     /// Every reason the order is not a target, in SPEC order; empty when it is a target.

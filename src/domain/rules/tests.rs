@@ -510,3 +510,48 @@ fn verdict_and_option_codes_parse() {
     );
     assert!("all".parse::<StatusOption>().is_err());
 }
+
+/// The narrowing the database applies must never drop a target: over many generated orders and
+/// every combination of settings, each target is admitted, and each non-admitted order is
+/// ineligible.
+#[test]
+fn narrowing_never_drops_a_target() {
+    use crate::sample::{SampleSpec, sample_orders};
+    let orders = sample_orders(SampleSpec {
+        count: 3000,
+        newest: t(AS_OF) + chrono::Duration::hours(12),
+        spread_days: 500,
+        seed: 5,
+    });
+    let mut admitted_targets = 0;
+    for period in [1, 3, 13] {
+        for statuses in [
+            StatusOption::ProcessedOnly,
+            StatusOption::AllButNewCancelled,
+        ] {
+            for shipped_date_only in [true, false] {
+                for channel in Channel::ALL {
+                    let r = rules(channel, settings(period, statuses, shipped_date_only));
+                    let narrowing = r.narrowing();
+                    for o in orders.iter().filter(|o| o.channel == channel) {
+                        let target = r.ineligibility(o).is_empty();
+                        if target {
+                            assert!(narrowing.admits(o), "{o:?} is a target but not admitted");
+                            admitted_targets += 1;
+                        }
+                        if !narrowing.admits(o) {
+                            assert_eq!(
+                                r.evaluate(o, &RemoteState::default()).verdict,
+                                Verdict::Ineligible
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        admitted_targets > 100,
+        "the sample must hold targets: {admitted_targets}"
+    );
+}
