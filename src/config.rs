@@ -352,10 +352,13 @@ pub fn store_url(text: &str) -> Result<url::Url, String> {
     }
 }
 
+/// Builds an error located at a span of the file, for a key.
+type Locate<'a> = dyn Fn(Option<Range<usize>>, Option<&str>, String) -> ConfigError + 'a;
+
 fn sync_settings(
     raw: Option<RawSync>,
     section: &str,
-    locate: &dyn Fn(Option<Range<usize>>, Option<&str>, String) -> ConfigError,
+    locate: &Locate<'_>,
 ) -> Result<OperationalSettings, ConfigError> {
     let mut s = OperationalSettings::default();
     let Some(raw) = raw else {

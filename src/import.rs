@@ -347,10 +347,10 @@ pub fn parse_time(text: &str, tz: ShopTimeZone) -> Result<DateTime<Utc>, String>
         "%Y/%m/%d %H:%M",
         "%Y-%m-%dT%H:%M:%S",
     ] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(t, format) {
-            if let Some(local) = tz.offset().from_local_datetime(&naive).single() {
-                return Ok(local.with_timezone(&Utc));
-            }
+        if let Ok(naive) = NaiveDateTime::parse_from_str(t, format)
+            && let Some(local) = tz.offset().from_local_datetime(&naive).single()
+        {
+            return Ok(local.with_timezone(&Utc));
         }
     }
     Err(format!(

@@ -67,7 +67,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    super::$name(crate::common::sqlite_db().await).await;
+                    super::$name($crate::common::sqlite_db().await).await;
                 }
             )*
         }
@@ -75,7 +75,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    if let Some(db) = crate::common::postgres_db().await {
+                    if let Some(db) = $crate::common::postgres_db().await {
                         super::$name(db).await;
                     }
                 }
