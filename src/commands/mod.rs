@@ -8,12 +8,12 @@ mod output;
 
 use std::process::ExitCode;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 
 use crate::cli::{Cli, Command, ConfigCommand, OrderAction, OrdersCommand, RuleOverrides};
 use crate::config::{self, Config, ConfigSources};
 use crate::db::Db;
-use crate::domain::{Channel, ChannelRules};
+use crate::domain::{Channel, ChannelRules, ShopTimeZone};
 use crate::import::parse_time;
 
 pub use output::Out;
@@ -74,7 +74,7 @@ impl Context {
         overrides: &RuleOverrides,
     ) -> Result<Vec<ChannelRules>, Failure> {
         let as_of = match &overrides.as_of {
-            Some(text) => parse_time(text, self.config.timezone)
+            Some(text) => parse_as_of(text, self.config.timezone)
                 .map_err(|m| Failure::input(format!("--as-of: {m}")))?,
             None => self.now,
         };
@@ -107,6 +107,21 @@ impl Context {
         }
         Ok(rules)
     }
+}
+
+/// An instant (RFC 3339, or a local time), or a date alone meaning the end of that day in the
+/// shop's time zone ("as of 2026-11-24" includes everything changed that day).
+pub fn parse_as_of(text: &str, tz: ShopTimeZone) -> Result<DateTime<Utc>, String> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let end = date.and_hms_opt(23, 59, 59).unwrap_or_default();
+        return tz
+            .offset()
+            .from_local_datetime(&end)
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| format!("{text:?} is not a day in the shop's time zone"));
+    }
+    parse_time(text, tz)
 }
 
 /// The clock of this process: `$HASSOU_NOW` when set (tests, demos), else the system clock.
@@ -153,5 +168,19 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
             OrderAction::Set(set) => order::set(&ctx, &args.number, args.channel, &set, out).await,
         },
         Command::Config(ConfigCommand::Check) => config_check::check(&ctx, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_accepts_a_date_as_the_end_of_that_day() {
+        let tz = ShopTimeZone::jst();
+        let end = parse_as_of("2026-11-24", tz).expect("date");
+        assert_eq!(end.to_rfc3339(), "2026-11-24T14:59:59+00:00");
+        assert!(parse_as_of("2026-11-24T12:00:00+09:00", tz).is_ok());
+        assert!(parse_as_of("tomorrow", tz).is_err());
     }
 }
