@@ -16,4 +16,5 @@ pub mod domain;
 pub mod import;
 pub mod sample;
 pub mod settings;
+pub mod sync;
 pub mod text;

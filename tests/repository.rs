@@ -158,6 +158,7 @@ async fn remote_state_drives_synced_and_failed(db: Db) {
         Channel::Shopify,
         &wanted,
         "HTTP 503 from the store",
+        false,
         as_of,
     )
     .await
@@ -393,7 +394,7 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
             .expect("find")[0]
             .id;
         if marked % 3 == 2 {
-            db.record_failure(id, o.channel, &write, "boom", as_of)
+            db.record_failure(id, o.channel, &write, "boom", false, as_of)
                 .await
                 .expect("fail");
             remote[i].last_failure = db

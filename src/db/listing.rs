@@ -376,6 +376,17 @@ impl Db {
             .collect()
     }
 
+    /// Every target of the listed channels (all verdicts but `ineligible`), newest change first:
+    /// the plan of a sync run.
+    pub async fn targets(&self, filter: &ListFilter) -> Result<Vec<ListedOrder>, DbError> {
+        let survey = self.survey(filter, false).await?;
+        Ok(survey
+            .near
+            .into_iter()
+            .filter(|r| r.evaluation.verdict != Verdict::Ineligible)
+            .collect())
+    }
+
     /// The counts per verdict and channel.
     pub async fn verdict_counts(&self, filter: &ListFilter) -> Result<VerdictCounts, DbError> {
         Ok(self.survey(filter, false).await?.counts(filter))

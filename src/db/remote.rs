@@ -104,13 +104,16 @@ impl Db {
         Ok(())
     }
 
-    /// A write of `attempted` failed with the store's `error`.
+    /// A write of `attempted` failed with the store's `error`. When its outcome is unknown (it
+    /// may have been applied), the order stays marked in flight so the next attempt reads the
+    /// store first.
     pub async fn record_failure(
         &self,
         order_id: i64,
         channel: Channel,
         attempted: &ShippingWrite,
         error: &str,
+        outcome_unknown: bool,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
         self.touch_remote(order_id, channel).await?;
@@ -118,13 +121,15 @@ impl Db {
         with_pool!(self, pool => {
             sqlx::query(
                 "UPDATE order_remote SET last_attempt = $1, last_attempt_at = $2, last_error = $3, \
-                 in_flight_since = NULL WHERE order_id = $4 AND channel = $5",
+                 in_flight_since = CASE WHEN $6 THEN in_flight_since ELSE NULL END \
+                 WHERE order_id = $4 AND channel = $5",
             )
             .bind(json)
             .bind(at)
             .bind(error.to_owned())
             .bind(order_id)
             .bind(channel.code())
+            .bind(outcome_unknown)
             .execute(pool)
             .await?;
         });

@@ -103,6 +103,9 @@ fn same_set(a: &[String], b: &[String]) -> bool {
 pub struct RemoteState {
     pub confirmed: Option<ShippingWrite>,
     pub last_failure: Option<FailedWrite>,
+    /// A write was sent at this instant and its outcome never recorded (the process died, or the
+    /// answer was lost): the store must be read before anything is sent again.
+    pub in_flight_since: Option<DateTime<Utc>>,
 }
 
 /// A write that the store refused or that did not complete, with the store's words.

@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use hassou::db::Db;
 use sqlx::postgres::PgConnectOptions;
 
+pub mod fake_store;
+
 pub fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))

@@ -1,0 +1,89 @@
+//! The one trait every store connector implements, and what a write can come back with.
+
+use std::future::Future;
+
+use serde::Serialize;
+
+use crate::db::StoredOrder;
+use crate::domain::{Channel, ShippingWrite};
+
+/// What a successful write did at the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteOutcome {
+    /// Shopify: a fulfillment was created (the order is 発送済み).
+    Fulfilled,
+    /// Shopify: the tracking of an existing fulfillment was changed.
+    TrackingUpdated,
+    /// カラーミー: slip numbers written, the sale not (yet) 配送済み.
+    SlipUpdated,
+    /// カラーミー: slip numbers written and the sale marked 配送済み.
+    Delivered,
+    /// The store already held these values; nothing was sent.
+    AlreadySynced,
+}
+
+impl WriteOutcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            WriteOutcome::Fulfilled => "fulfilled",
+            WriteOutcome::TrackingUpdated => "tracking_updated",
+            WriteOutcome::SlipUpdated => "slip_updated",
+            WriteOutcome::Delivered => "delivered",
+            WriteOutcome::AlreadySynced => "already_synced",
+        }
+    }
+}
+
+/// One request and its answer, as text for the audit trail (never a token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exchange {
+    pub request: String,
+    pub response: String,
+}
+
+/// A write the store accepted (or found already done).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    pub outcome: WriteOutcome,
+    /// What the store holds now, read from its answer (stores may normalise what they are sent).
+    pub held: ShippingWrite,
+    /// Store-side ids worth keeping (fulfillment or delivery ids), as JSON.
+    pub remote_ref: Option<String>,
+    pub exchanges: Vec<Exchange>,
+}
+
+/// Whether a failed write may have changed the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The store refused or was never reached: nothing changed.
+    Refused,
+    /// The request may have been applied (timeout, lost connection, 5xx after sending): the next
+    /// attempt must read the store before sending anything, so nothing is written twice.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteFailure {
+    pub kind: FailureKind,
+    /// In words, with the store's own message where it gave one.
+    pub message: String,
+    pub exchanges: Vec<Exchange>,
+}
+
+/// A store. Implementations read before they write, so that a write whose earlier outcome is
+/// unknown (`order.remote.in_flight_since`) is confirmed instead of repeated.
+pub trait Connector: Send + Sync {
+    fn channel(&self) -> Channel;
+
+    /// The request(s) a write of `wanted` would send, as text: shown by a dry run and recorded
+    /// in the audit trail before anything is sent.
+    fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String;
+
+    /// Makes the store hold `wanted` for this order.
+    fn write(
+        &self,
+        order: &StoredOrder,
+        wanted: &ShippingWrite,
+    ) -> impl Future<Output = Result<WriteReport, WriteFailure>> + Send;
+}

@@ -1,0 +1,347 @@
+//! One sync run of one store: plan with the rules, write each pending order through the store's
+//! connector, record every request and answer, report progress. Orchestration only: the rules
+//! decide, the connector talks to the store, the database remembers.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::connector::{Connector, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts};
+use crate::domain::{Channel, ChannelRules, ShippingWrite, Verdict};
+
+/// How a run was asked for, and by whom.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Send nothing; report exactly what would be sent.
+    pub dry_run: bool,
+    /// `manual`, `schedule`, `watch` or `cli`: kept with the run.
+    pub trigger: String,
+    /// The machine (and user) running it, for the audit trail.
+    pub host: String,
+}
+
+/// Progress of a run, for a screen or a log. Owned, so it can cross to any task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncEvent {
+    RunStarted {
+        channel: Channel,
+        run_id: i64,
+        planned: usize,
+        dry_run: bool,
+    },
+    OrderStarted {
+        number: String,
+    },
+    OrderWritten {
+        number: String,
+        outcome: WriteOutcome,
+    },
+    /// Nothing to send: already synced, or waiting for a tracking number.
+    OrderSkipped {
+        number: String,
+        verdict: Verdict,
+    },
+    WouldWrite {
+        number: String,
+        request: String,
+    },
+    OrderFailed {
+        number: String,
+        error: String,
+    },
+    RunFinished {
+        report: RunReport,
+    },
+}
+
+/// What happened to one order in a run (SPEC §3, `sync --json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultOutcome {
+    Fulfilled,
+    TrackingUpdated,
+    SlipUpdated,
+    Delivered,
+    AlreadySynced,
+    Waiting,
+    Failed,
+    WouldWrite,
+    /// The run was cancelled before this order's turn; it is still pending.
+    NotReached,
+}
+
+impl From<WriteOutcome> for ResultOutcome {
+    fn from(o: WriteOutcome) -> ResultOutcome {
+        match o {
+            WriteOutcome::Fulfilled => ResultOutcome::Fulfilled,
+            WriteOutcome::TrackingUpdated => ResultOutcome::TrackingUpdated,
+            WriteOutcome::SlipUpdated => ResultOutcome::SlipUpdated,
+            WriteOutcome::Delivered => ResultOutcome::Delivered,
+            WriteOutcome::AlreadySynced => ResultOutcome::AlreadySynced,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderResult {
+    pub number: String,
+    pub outcome: ResultOutcome,
+    pub detail: String,
+}
+
+/// The whole run, in the shape of SPEC §3's `sync --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunReport {
+    pub channel: Channel,
+    pub dry_run: bool,
+    /// Targets looked at (every verdict but ineligible).
+    pub considered: u64,
+    /// Targets that needed a write when the run was planned (pending or failed).
+    pub pending: u64,
+    pub written: u64,
+    pub already_synced: u64,
+    pub waiting: u64,
+    pub failed: u64,
+    /// True when the run stopped early on request; unreached orders stay pending.
+    pub cancelled: bool,
+    pub results: Vec<OrderResult>,
+}
+
+impl RunReport {
+    fn counts(&self) -> RunCounts {
+        RunCounts {
+            considered: self.considered,
+            written: self.written,
+            already_synced: self.already_synced,
+            waiting: self.waiting,
+            failed: self.failed,
+        }
+    }
+
+    fn push(&mut self, number: &str, outcome: ResultOutcome, detail: String) {
+        self.results.push(OrderResult {
+            number: number.to_owned(),
+            outcome,
+            detail,
+        });
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("the rules are for {rules} but the connector writes to {connector}")]
+    WrongChannel { rules: Channel, connector: Channel },
+}
+
+/// Runs syncs of one store.
+pub struct SyncEngine<'a, C> {
+    db: &'a Db,
+    connector: &'a C,
+    now: fn() -> DateTime<Utc>,
+}
+
+impl<'a, C: Connector> SyncEngine<'a, C> {
+    pub fn new(db: &'a Db, connector: &'a C) -> SyncEngine<'a, C> {
+        SyncEngine {
+            db,
+            connector,
+            now: Utc::now,
+        }
+    }
+
+    /// Uses another clock for the records (tests, `HASSOU_NOW`).
+    pub fn with_clock(mut self, now: fn() -> DateTime<Utc>) -> SyncEngine<'a, C> {
+        self.now = now;
+        self
+    }
+
+    /// One run. Cancelling stops it between orders: the order in flight is finished and
+    /// recorded, the rest stay pending, and nothing is lost.
+    pub async fn run(
+        &self,
+        rules: ChannelRules,
+        options: &SyncOptions,
+        events: Option<&UnboundedSender<SyncEvent>>,
+        cancel: &CancellationToken,
+    ) -> Result<RunReport, SyncError> {
+        let channel = self.connector.channel();
+        if rules.channel != channel {
+            return Err(SyncError::WrongChannel {
+                rules: rules.channel,
+                connector: channel,
+            });
+        }
+        let emit = |event: SyncEvent| {
+            if let Some(tx) = events {
+                // A closed screen must not stop the run.
+                let _ = tx.send(event);
+            }
+        };
+        let plan = self.db.targets(&ListFilter::new(vec![rules])).await?;
+        let run_id = self
+            .db
+            .start_run(
+                channel,
+                "sync",
+                &options.trigger,
+                options.dry_run,
+                &options.host,
+                (self.now)(),
+            )
+            .await?;
+        let mut report = RunReport {
+            channel,
+            dry_run: options.dry_run,
+            considered: plan.len() as u64,
+            pending: plan
+                .iter()
+                .filter(|r| matches!(r.evaluation.verdict, Verdict::Pending | Verdict::Failed))
+                .count() as u64,
+            written: 0,
+            already_synced: 0,
+            waiting: 0,
+            failed: 0,
+            cancelled: false,
+            results: Vec::new(),
+        };
+        emit(SyncEvent::RunStarted {
+            channel,
+            run_id,
+            planned: plan.len(),
+            dry_run: options.dry_run,
+        });
+        for row in &plan {
+            let number = row.stored.order.number.as_str();
+            let wanted = match (row.evaluation.verdict, &row.evaluation.write) {
+                (Verdict::Synced, _) => {
+                    report.already_synced += 1;
+                    report.push(number, ResultOutcome::AlreadySynced, String::new());
+                    emit(SyncEvent::OrderSkipped {
+                        number: number.to_owned(),
+                        verdict: Verdict::Synced,
+                    });
+                    continue;
+                }
+                (Verdict::Waiting, _) | (_, None) => {
+                    report.waiting += 1;
+                    report.push(number, ResultOutcome::Waiting, String::new());
+                    emit(SyncEvent::OrderSkipped {
+                        number: number.to_owned(),
+                        verdict: Verdict::Waiting,
+                    });
+                    continue;
+                }
+                (_, Some(wanted)) => wanted,
+            };
+            if report.cancelled || cancel.is_cancelled() {
+                report.cancelled = true;
+                report.push(number, ResultOutcome::NotReached, "run cancelled".into());
+                continue;
+            }
+            let request = self.connector.preview(&row.stored, wanted);
+            if options.dry_run {
+                report.push(number, ResultOutcome::WouldWrite, request.clone());
+                emit(SyncEvent::WouldWrite {
+                    number: number.to_owned(),
+                    request,
+                });
+                continue;
+            }
+            emit(SyncEvent::OrderStarted {
+                number: number.to_owned(),
+            });
+            self.write_one(run_id, row, wanted, &request, &mut report, &emit)
+                .await?;
+        }
+        let outcome = if report.cancelled {
+            "cancelled"
+        } else {
+            "completed"
+        };
+        self.db
+            .finish_run(run_id, outcome, report.counts(), None, (self.now)())
+            .await?;
+        emit(SyncEvent::RunFinished {
+            report: report.clone(),
+        });
+        Ok(report)
+    }
+
+    /// Sends one write, recording the request before it goes out (so an interrupted run leaves a
+    /// trace and marks the order in flight) and the answer after.
+    async fn write_one(
+        &self,
+        run_id: i64,
+        row: &ListedOrder,
+        wanted: &ShippingWrite,
+        request: &str,
+        report: &mut RunReport,
+        emit: &impl Fn(SyncEvent),
+    ) -> Result<(), SyncError> {
+        let order = &row.stored;
+        let channel = order.order.channel;
+        let number = order.order.number.as_str();
+        let attempt = self
+            .db
+            .start_attempt(run_id, order.id, channel, request, (self.now)())
+            .await?;
+        match self.connector.write(order, wanted).await {
+            Ok(WriteReport {
+                outcome,
+                held,
+                remote_ref,
+                exchanges,
+            }) => {
+                let response = serde_json::to_string(&exchanges).unwrap_or_default();
+                self.db
+                    .finish_attempt(attempt, outcome.code(), Some(&response), None, (self.now)())
+                    .await?;
+                self.db
+                    .record_confirmed(
+                        order.id,
+                        channel,
+                        &held,
+                        remote_ref.as_deref(),
+                        (self.now)(),
+                    )
+                    .await?;
+                if outcome == WriteOutcome::AlreadySynced {
+                    report.already_synced += 1;
+                } else {
+                    report.written += 1;
+                }
+                report.push(number, outcome.into(), String::new());
+                emit(SyncEvent::OrderWritten {
+                    number: number.to_owned(),
+                    outcome,
+                });
+            }
+            Err(WriteFailure {
+                kind,
+                message,
+                exchanges,
+            }) => {
+                let unknown = kind == FailureKind::Unknown;
+                let response = serde_json::to_string(&exchanges).unwrap_or_default();
+                let code = if unknown { "unknown" } else { "failed" };
+                self.db
+                    .finish_attempt(attempt, code, Some(&response), Some(&message), (self.now)())
+                    .await?;
+                self.db
+                    .record_failure(order.id, channel, wanted, &message, unknown, (self.now)())
+                    .await?;
+                report.failed += 1;
+                report.push(number, ResultOutcome::Failed, message.clone());
+                emit(SyncEvent::OrderFailed {
+                    number: number.to_owned(),
+                    error: message,
+                });
+            }
+        }
+        Ok(())
+    }
+}

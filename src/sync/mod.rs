@@ -1,0 +1,12 @@
+//! Writing shipping information to the stores: one engine for every store, and the connector
+//! trait each store implements. The engine plans with the pure rules, writes each pending order
+//! through the connector, records what was sent and what the store said, and reports progress as
+//! owned events that a screen or a log can follow.
+
+mod connector;
+mod engine;
+
+pub use connector::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+pub use engine::{
+    OrderResult, ResultOutcome, RunReport, SyncEngine, SyncError, SyncEvent, SyncOptions,
+};
