@@ -8,6 +8,7 @@
 //! - [`config`]: the TOML configuration, with errors that name the file, line and key.
 //! - [`cli`]: the command line.
 
+pub mod channels;
 pub mod cli;
 pub mod commands;
 pub mod config;

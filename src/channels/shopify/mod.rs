@@ -1,0 +1,3 @@
+//! Shopify's GraphQL Admin API (`POST {shop_url}/admin/api/{version}/graphql.json`).
+
+pub mod documents;
