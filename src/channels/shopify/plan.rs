@@ -1,0 +1,181 @@
+//! What to send to Shopify for one order, decided from a fresh read of its fulfillment orders and
+//! fulfillments (`reference/shopify-admin-api.md` §2, §4). Pure: the read comes in, the steps go
+//! out. Reading first is what makes a retry after a lost answer safe: a fulfillment that already
+//! carries our numbers is recognised, never created twice.
+
+use std::collections::BTreeMap;
+
+use super::carriers;
+use super::model::{Fulfillment, OrderState, TrackingInput};
+use crate::domain::{Carrier, ShippingWrite, TrackingNumber};
+
+/// One mutation to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `fulfillmentCreate` for these fulfillment orders, which share a location and a delivery
+    /// method (Shopify refuses mixed ones).
+    Create {
+        fulfillment_order_ids: Vec<String>,
+        location: String,
+    },
+    /// `fulfillmentTrackingInfoUpdate` of an existing fulfillment that carries other tracking.
+    Update { fulfillment_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WritePlan {
+    /// Shopify already holds these values; nothing is sent.
+    AlreadyHeld(ShippingWrite),
+    Send(Vec<Step>),
+    /// Nothing can be written; the reason in words, for the operator.
+    Refuse(String),
+}
+
+/// The tracking input for a write: company by carrier, numbers as a list, URLs only for carriers
+/// Shopify does not link. Free text (no carrier) goes alone, so no wrong link is built.
+pub fn tracking_input(wanted: &ShippingWrite) -> Option<TrackingInput> {
+    let ShippingWrite::Shopify { tracking, carrier } = wanted else {
+        return None;
+    };
+    let carrier = carrier.as_deref().and_then(Carrier::parse);
+    let urls: Option<Vec<String>> = match &carrier {
+        Some(c) => tracking
+            .iter()
+            .map(|n| carriers::tracking_url(c, n))
+            .collect(),
+        None => None,
+    };
+    Some(TrackingInput {
+        company: carrier.as_ref().map(|c| carriers::company(c).to_owned()),
+        numbers: tracking.clone(),
+        urls: urls.unwrap_or_default(),
+    })
+}
+
+fn comparable(number: &str) -> String {
+    TrackingNumber::normalize(number)
+        .map_or_else(|| number.trim().to_owned(), |n| n.as_str().to_owned())
+}
+
+fn numbers_of(f: &Fulfillment) -> Vec<String> {
+    let mut numbers: Vec<String> = f
+        .tracking_info
+        .iter()
+        .filter_map(|t| t.number.as_deref())
+        .map(comparable)
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    numbers
+}
+
+fn company_of(f: &Fulfillment) -> Option<&str> {
+    f.tracking_info.iter().find_map(|t| t.company.as_deref())
+}
+
+/// Whether a fulfillment carries exactly these numbers with this company.
+fn carries(f: &Fulfillment, input: &TrackingInput) -> bool {
+    let mut wanted: Vec<String> = input.numbers.iter().map(|n| comparable(n)).collect();
+    wanted.sort();
+    wanted.dedup();
+    numbers_of(f) == wanted && company_of(f) == input.company.as_deref()
+}
+
+/// What a fulfillment holds, in hassou's terms.
+pub fn held_by(f: &Fulfillment) -> ShippingWrite {
+    ShippingWrite::Shopify {
+        tracking: f
+            .tracking_info
+            .iter()
+            .filter_map(|t| t.number.clone())
+            .collect(),
+        carrier: company_of(f)
+            .and_then(Carrier::parse)
+            .map(|c| c.code().to_owned()),
+    }
+}
+
+fn status_in_words(status: &str) -> &'static str {
+    match status {
+        "ON_HOLD" => "on hold",
+        "SCHEDULED" => "scheduled for later",
+        "CLOSED" => "closed",
+        "CANCELLED" => "cancelled",
+        "INCOMPLETE" => "incomplete",
+        _ => "not fulfillable",
+    }
+}
+
+pub fn plan(state: &OrderState, input: &TrackingInput) -> WritePlan {
+    if state.cancelled_at.is_some() {
+        return WritePlan::Refuse(format!("order {} is cancelled in Shopify", state.name));
+    }
+    let live: Vec<&Fulfillment> = state
+        .fulfillments
+        .iter()
+        .filter(|f| f.status == "SUCCESS")
+        .collect();
+    let mut steps: Vec<Step> = live
+        .iter()
+        .filter(|f| !carries(f, input))
+        .map(|f| Step::Update {
+            fulfillment_id: f.id.clone(),
+        })
+        .collect();
+    // One create per (location, delivery method), in a stable order.
+    let mut groups: BTreeMap<(String, String), (String, Vec<String>)> = BTreeMap::new();
+    for fo in &state.fulfillment_orders.nodes {
+        if fo.supports("CREATE_FULFILLMENT") && fo.remaining() > 0 {
+            let method = fo
+                .delivery_method
+                .as_ref()
+                .and_then(|d| d.method_type.clone())
+                .unwrap_or_default();
+            let key = (fo.location_id().unwrap_or_default().to_owned(), method);
+            groups
+                .entry(key)
+                .or_insert_with(|| (fo.location_name().to_owned(), Vec::new()))
+                .1
+                .push(fo.id.clone());
+        }
+    }
+    steps.extend(groups.into_values().map(|(location, ids)| Step::Create {
+        fulfillment_order_ids: ids,
+        location,
+    }));
+    if !steps.is_empty() {
+        return WritePlan::Send(steps);
+    }
+    if let Some(f) = live.first() {
+        return WritePlan::AlreadyHeld(held_by(f));
+    }
+    let blocked: Vec<String> = state
+        .fulfillment_orders
+        .nodes
+        .iter()
+        .map(|fo| {
+            let at = fo.location_name();
+            let place = if at.is_empty() {
+                String::new()
+            } else {
+                format!(" at {at}")
+            };
+            format!(
+                "fulfillment order{place} is {}",
+                status_in_words(&fo.status)
+            )
+        })
+        .collect();
+    if blocked.is_empty() {
+        WritePlan::Refuse(format!("order {} has nothing to fulfill", state.name))
+    } else {
+        WritePlan::Refuse(format!(
+            "order {}: {}; nothing was sent",
+            state.name,
+            blocked.join(", ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests;
