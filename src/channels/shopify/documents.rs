@@ -4,14 +4,15 @@
 
 /// An order's fulfillment orders (what can be fulfilled, where, and whether it is on hold) and
 /// its existing fulfillments with their tracking: read before every write, so that a write
-/// whose outcome was lost is confirmed rather than repeated.
+/// whose outcome was lost is confirmed rather than repeated. The `first` sizes keep the requested
+/// cost (checked against the bucket before execution) well under Shopify's per-query maximum.
 pub const ORDER_FULFILLMENT_STATE: &str = r"query OrderFulfillmentState($id: ID!) {
   order(id: $id) {
     id
     name
     cancelledAt
     displayFulfillmentStatus
-    fulfillmentOrders(first: 20) {
+    fulfillmentOrders(first: 10) {
       nodes {
         id
         status
@@ -19,12 +20,12 @@ pub const ORDER_FULFILLMENT_STATE: &str = r"query OrderFulfillmentState($id: ID!
         assignedLocation { name location { id } }
         deliveryMethod { methodType }
         supportedActions { action }
-        lineItems(first: 100) {
+        lineItems(first: 50) {
           nodes { id totalQuantity remainingQuantity }
         }
       }
     }
-    fulfillments(first: 20) {
+    fulfillments(first: 10) {
       id
       status
       createdAt

@@ -1,6 +1,7 @@
 //! Shopify's GraphQL Admin API (`POST {shop_url}/admin/api/{version}/graphql.json`).
 
 pub mod carriers;
+pub mod client;
 pub mod documents;
 pub mod model;
 pub mod plan;
