@@ -16,6 +16,7 @@ pub mod db;
 pub mod domain;
 pub mod import;
 pub mod sample;
+pub mod sandbox;
 pub mod settings;
 pub mod sync;
 pub mod text;

@@ -2,6 +2,7 @@
 
 pub mod carriers;
 pub mod client;
+pub mod connector;
 pub mod documents;
 pub mod model;
 pub mod plan;

@@ -1,0 +1,291 @@
+//! Shopify as a [`Connector`]: read the order's fulfillment state, decide with [`plan`], send
+//! the mutations, and report what Shopify holds afterwards (read from its answers).
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::client::{Call, ShopifyClient, ShopifyError};
+use super::documents;
+use super::model::{Fulfillment, OrderState, TrackingInput, UserError};
+use super::plan::{Step, WritePlan, held_by, plan, tracking_input};
+use crate::db::StoredOrder;
+use crate::domain::{Channel, ShippingWrite};
+use crate::sync::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+
+pub struct ShopifyConnector {
+    client: ShopifyClient,
+    /// Let Shopify e-mail the customer on the first fulfillment of an order (never on updates,
+    /// never twice).
+    notify_customer: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct OrderData {
+    order: Option<OrderState>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Payload {
+    fulfillment: Option<Fulfillment>,
+    user_errors: Vec<UserError>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateData {
+    fulfillment_create: Option<Payload>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateData {
+    fulfillment_tracking_info_update: Option<Payload>,
+}
+
+/// Shopify ids are GIDs; an order file may carry the numeric legacy id instead.
+pub fn order_gid(remote_id: &str) -> String {
+    if remote_id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("gid://shopify/Order/{remote_id}")
+    } else {
+        remote_id.to_owned()
+    }
+}
+
+fn failure(kind: FailureKind, message: String, exchanges: &[Exchange]) -> WriteFailure {
+    WriteFailure {
+        kind,
+        message,
+        exchanges: exchanges.to_vec(),
+    }
+}
+
+fn from_client(e: &ShopifyError, exchanges: &[Exchange]) -> WriteFailure {
+    let kind = if e.outcome_unknown() {
+        FailureKind::Unknown
+    } else {
+        FailureKind::Refused
+    };
+    failure(kind, e.to_string(), exchanges)
+}
+
+fn user_errors(errors: &[UserError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ShopifyConnector {
+    pub fn new(client: ShopifyClient, notify_customer: bool) -> ShopifyConnector {
+        ShopifyConnector {
+            client,
+            notify_customer,
+        }
+    }
+
+    async fn read(
+        &self,
+        gid: &str,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<OrderState, WriteFailure> {
+        let (data, exchange): (OrderData, _) = self
+            .client
+            .execute(
+                documents::ORDER_FULFILLMENT_STATE,
+                json!({ "id": gid }),
+                Call::Read,
+            )
+            .await
+            .map_err(|e| from_client(&e, exchanges))?;
+        exchanges.push(exchange);
+        data.order.ok_or_else(|| {
+            failure(
+                FailureKind::Refused,
+                format!("Shopify has no order {gid} (or the token cannot read it)"),
+                exchanges,
+            )
+        })
+    }
+
+    fn create_variables(ids: &[String], input: &TrackingInput, notify: bool) -> Value {
+        json!({
+            "fulfillment": {
+                "notifyCustomer": notify,
+                "trackingInfo": input,
+                "lineItemsByFulfillmentOrder": ids
+                    .iter()
+                    .map(|id| json!({ "fulfillmentOrderId": id }))
+                    .collect::<Vec<_>>(),
+            }
+        })
+    }
+
+    /// Sends the steps of a plan. `Ok(None)` asks for a fresh read and a new plan (Shopify said a
+    /// fulfillment order is closed: perhaps our own earlier write).
+    async fn send(
+        &self,
+        steps: &[Step],
+        input: &TrackingInput,
+        mut notify: bool,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<Option<(WriteOutcome, ShippingWrite, Vec<String>)>, WriteFailure> {
+        let mut created = false;
+        let mut held = None;
+        let mut ids = Vec::new();
+        for step in steps {
+            let payload = match step {
+                Step::Create {
+                    fulfillment_order_ids,
+                    ..
+                } => {
+                    let variables = Self::create_variables(fulfillment_order_ids, input, notify);
+                    let (data, exchange): (CreateData, _) = self
+                        .client
+                        .execute(documents::FULFILLMENT_CREATE, variables, Call::Mutation)
+                        .await
+                        .map_err(|e| from_client(&e, exchanges))?;
+                    exchanges.push(exchange);
+                    // Only the first fulfillment of an order may notify the customer.
+                    notify = false;
+                    created = true;
+                    data.fulfillment_create
+                }
+                Step::Update { fulfillment_id } => {
+                    let variables = json!({
+                        "fulfillmentId": fulfillment_id,
+                        "trackingInfoInput": input,
+                        "notifyCustomer": false,
+                    });
+                    let (data, exchange): (UpdateData, _) = self
+                        .client
+                        .execute(
+                            documents::FULFILLMENT_TRACKING_INFO_UPDATE,
+                            variables,
+                            Call::Mutation,
+                        )
+                        .await
+                        .map_err(|e| from_client(&e, exchanges))?;
+                    exchanges.push(exchange);
+                    data.fulfillment_tracking_info_update
+                }
+            };
+            let Some(payload) = payload else {
+                return Err(failure(
+                    FailureKind::Unknown,
+                    "Shopify answered without a payload".into(),
+                    exchanges,
+                ));
+            };
+            if !payload.user_errors.is_empty() {
+                let message = user_errors(&payload.user_errors);
+                if message.contains("unfulfillable status") {
+                    return Ok(None);
+                }
+                return Err(failure(
+                    FailureKind::Refused,
+                    format!("Shopify refused: {message}"),
+                    exchanges,
+                ));
+            }
+            if let Some(f) = payload.fulfillment {
+                ids.push(f.id.clone());
+                held = Some(held_by(&f));
+            }
+        }
+        let outcome = if created {
+            WriteOutcome::Fulfilled
+        } else {
+            WriteOutcome::TrackingUpdated
+        };
+        let held = held.ok_or_else(|| {
+            failure(
+                FailureKind::Unknown,
+                "Shopify returned no fulfillment".into(),
+                exchanges,
+            )
+        })?;
+        Ok(Some((outcome, held, ids)))
+    }
+}
+
+impl Connector for ShopifyConnector {
+    fn channel(&self) -> Channel {
+        Channel::Shopify
+    }
+
+    fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String {
+        json!({
+            "order": order_gid(&order.order.remote_id),
+            "read": "OrderFulfillmentState",
+            "then": "fulfillmentCreate per location, or fulfillmentTrackingInfoUpdate of a fulfillment with other tracking",
+            "trackingInfo": tracking_input(wanted),
+            "notifyCustomer": self.notify_customer && order.remote.confirmed.is_none(),
+        })
+        .to_string()
+    }
+
+    async fn write(
+        &self,
+        order: &StoredOrder,
+        wanted: &ShippingWrite,
+    ) -> Result<WriteReport, WriteFailure> {
+        let Some(input) = tracking_input(wanted) else {
+            return Err(failure(
+                FailureKind::Refused,
+                "not a Shopify write".into(),
+                &[],
+            ));
+        };
+        let gid = order_gid(&order.order.remote_id);
+        let mut exchanges = Vec::new();
+        // Two rounds at most: a create refused as "closed" is answered by reading again.
+        for _ in 0..2 {
+            let state = self.read(&gid, &mut exchanges).await?;
+            let steps = match plan(&state, &input) {
+                WritePlan::AlreadyHeld(held) => {
+                    return Ok(WriteReport {
+                        outcome: WriteOutcome::AlreadySynced,
+                        held,
+                        remote_ref: None,
+                        exchanges,
+                    });
+                }
+                WritePlan::Refuse(reason) => {
+                    return Err(failure(FailureKind::Refused, reason, &exchanges));
+                }
+                WritePlan::Send(steps) => steps,
+            };
+            let first_fulfillment = !state.fulfillments.iter().any(|f| f.status == "SUCCESS");
+            let notify =
+                self.notify_customer && first_fulfillment && order.remote.confirmed.is_none();
+            if let Some((outcome, held, ids)) =
+                self.send(&steps, &input, notify, &mut exchanges).await?
+            {
+                return Ok(WriteReport {
+                    outcome,
+                    held,
+                    remote_ref: Some(json!({ "fulfillments": ids }).to_string()),
+                    exchanges,
+                });
+            }
+        }
+        Err(failure(
+            FailureKind::Refused,
+            "Shopify keeps refusing the fulfillment orders as closed".into(),
+            &exchanges,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_ids_become_gids() {
+        assert_eq!(order_gid("6100000001"), "gid://shopify/Order/6100000001");
+        assert_eq!(order_gid("gid://shopify/Order/1"), "gid://shopify/Order/1");
+    }
+}

@@ -1,0 +1,677 @@
+//! A sandbox Shopify: `POST /admin/api/{version}/graphql.json` with `X-Shopify-Access-Token`,
+//! orders with fulfillment orders at one or more locations (open, on hold, closed), fulfillments
+//! with tracking, the calculated-cost leaky bucket (THROTTLED as HTTP 200 with Shopify's error
+//! shape), and one-shot faults: 5xx, 429 with Retry-After, slow replies, malformed JSON, and a
+//! mutation applied whose answer is lost. It answers the documents hassou sends (recognised by
+//! their root field) with Shopify's response shapes.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+/// A one-shot fault, applied to the next request of its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    ServerError,
+    TooManyRequests {
+        retry_after_secs: u32,
+    },
+    Slow(Duration),
+    Malformed,
+    /// The mutation is applied, then the answer is lost (HTTP 504).
+    LoseResponse,
+}
+
+/// Which requests a fault applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultTarget {
+    Any,
+    Mutations,
+    Reads,
+}
+
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    pub token: String,
+    pub bucket_size: f64,
+    pub restore_rate: f64,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            token: "shpat_sandbox".into(),
+            bucket_size: 2000.0,
+            restore_rate: 100.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SandboxFulfillmentOrder {
+    pub id: String,
+    pub status: String,
+    pub location_id: String,
+    pub location_name: String,
+    pub quantity: i64,
+    pub remaining: i64,
+}
+
+/// One tracking entry of a fulfillment: company, number, url.
+pub type TrackingLine = (Option<String>, String, Option<String>);
+
+#[derive(Debug, Clone)]
+pub struct SandboxFulfillment {
+    pub id: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub tracking: Vec<TrackingLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SandboxOrder {
+    pub id: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub customer: String,
+    pub fulfillment_orders: Vec<SandboxFulfillmentOrder>,
+    pub fulfillments: Vec<SandboxFulfillment>,
+    /// Shipping-confirmation mails Shopify would have sent.
+    pub notifications: u32,
+}
+
+struct Bucket {
+    available: f64,
+    at: Instant,
+}
+
+struct Shop {
+    options: SandboxOptions,
+    orders: BTreeMap<String, SandboxOrder>,
+    next_id: u64,
+    bucket: Bucket,
+    faults: VecDeque<(FaultTarget, Fault)>,
+    requests: u64,
+    mutations_applied: u64,
+}
+
+/// A running sandbox Shopify. Cloning shares the same shop.
+#[derive(Clone)]
+pub struct SandboxShopify {
+    shop: Arc<Mutex<Shop>>,
+    addr: SocketAddr,
+}
+
+impl SandboxShopify {
+    /// Starts on 127.0.0.1 (`port` 0 picks a free one) and serves until the runtime ends.
+    pub async fn start(port: u16, options: SandboxOptions) -> std::io::Result<SandboxShopify> {
+        let shop = Arc::new(Mutex::new(Shop {
+            bucket: Bucket {
+                available: options.bucket_size,
+                at: Instant::now(),
+            },
+            options,
+            orders: BTreeMap::new(),
+            next_id: 1000,
+            faults: VecDeque::new(),
+            requests: 0,
+            mutations_applied: 0,
+        }));
+        let app = Router::new()
+            .route("/admin/api/{version}/graphql.json", post(graphql))
+            .with_state(shop.clone());
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(SandboxShopify { shop, addr })
+    }
+
+    pub fn url(&self) -> url::Url {
+        url::Url::parse(&format!("http://{}/", self.addr))
+            .expect("a socket address makes a valid URL")
+    }
+
+    fn shop(&self) -> MutexGuard<'_, Shop> {
+        self.shop
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds an order with one open fulfillment order per location name; returns its GID.
+    pub fn add_order(
+        &self,
+        name: &str,
+        customer: &str,
+        created_at: DateTime<Utc>,
+        locations: &[&str],
+    ) -> String {
+        let mut shop = self.shop();
+        let id = shop.next_id();
+        let gid = format!("gid://shopify/Order/{id}");
+        let fulfillment_orders = locations
+            .iter()
+            .map(|location| {
+                let fo = shop.next_id();
+                SandboxFulfillmentOrder {
+                    id: format!("gid://shopify/FulfillmentOrder/{fo}"),
+                    status: "OPEN".into(),
+                    location_id: format!("gid://shopify/Location/{}", location_number(location)),
+                    location_name: (*location).to_owned(),
+                    quantity: 1,
+                    remaining: 1,
+                }
+            })
+            .collect();
+        shop.orders.insert(
+            gid.clone(),
+            SandboxOrder {
+                id: gid.clone(),
+                name: name.into(),
+                created_at,
+                updated_at: created_at,
+                cancelled_at: None,
+                paid_at: Some(created_at),
+                customer: customer.into(),
+                fulfillment_orders,
+                fulfillments: Vec::new(),
+                notifications: 0,
+            },
+        );
+        gid
+    }
+
+    /// Changes an order in place (hold a fulfillment order, cancel, …).
+    pub fn update_order(&self, gid: &str, change: impl FnOnce(&mut SandboxOrder)) {
+        if let Some(order) = self.shop().orders.get_mut(gid) {
+            change(order);
+        }
+    }
+
+    pub fn order(&self, gid: &str) -> Option<SandboxOrder> {
+        self.shop().orders.get(gid).cloned()
+    }
+
+    pub fn inject(&self, target: FaultTarget, fault: Fault) {
+        self.shop().faults.push_back((target, fault));
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.shop().requests
+    }
+
+    pub fn mutations_applied(&self) -> u64 {
+        self.shop().mutations_applied
+    }
+}
+
+fn location_number(name: &str) -> u64 {
+    name.bytes()
+        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+        % 1_000_000
+}
+
+impl Shop {
+    fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn refill(&mut self) {
+        let now = Instant::now();
+        let elapsed = now.saturating_duration_since(self.bucket.at).as_secs_f64();
+        self.bucket.available = (self.bucket.available + elapsed * self.options.restore_rate)
+            .min(self.options.bucket_size);
+        self.bucket.at = now;
+    }
+
+    fn cost(&self, requested: f64, actual: Option<f64>) -> Value {
+        json!({
+            "requestedQueryCost": requested,
+            "actualQueryCost": actual,
+            "throttleStatus": {
+                "maximumAvailable": self.options.bucket_size,
+                "currentlyAvailable": self.bucket.available.floor(),
+                "restoreRate": self.options.restore_rate,
+            }
+        })
+    }
+
+    fn take_fault(&mut self, mutation: bool) -> Option<Fault> {
+        let index = self.faults.iter().position(|(target, _)| match target {
+            FaultTarget::Any => true,
+            FaultTarget::Mutations => mutation,
+            FaultTarget::Reads => !mutation,
+        })?;
+        self.faults.remove(index).map(|(_, f)| f)
+    }
+}
+
+/// The operations the sandbox answers, by root field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operation {
+    Order,
+    Orders,
+    FulfillmentCreate,
+    TrackingUpdate,
+    ApiVersions,
+}
+
+impl Operation {
+    fn of(query: &str) -> Option<Operation> {
+        // Order matters: `fulfillmentCreate(` and `orders(` contain shorter names.
+        let ops = [
+            ("fulfillmentTrackingInfoUpdate(", Operation::TrackingUpdate),
+            ("fulfillmentCreate(", Operation::FulfillmentCreate),
+            ("publicApiVersions", Operation::ApiVersions),
+            ("orders(", Operation::Orders),
+            ("order(", Operation::Order),
+        ];
+        ops.iter()
+            .find(|(needle, _)| query.contains(needle))
+            .map(|(_, op)| *op)
+    }
+
+    fn is_mutation(self) -> bool {
+        matches!(
+            self,
+            Operation::FulfillmentCreate | Operation::TrackingUpdate
+        )
+    }
+
+    /// (requested, actual) cost, close to what Shopify reports for these documents.
+    fn cost(self) -> (f64, f64) {
+        match self {
+            Operation::Order => (64.0, 5.0),
+            Operation::Orders => (252.0, 52.0),
+            Operation::FulfillmentCreate => (19.0, 15.0),
+            Operation::TrackingUpdate => (51.0, 51.0),
+            Operation::ApiVersions => (1.0, 1.0),
+        }
+    }
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response {
+    (
+        status,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn graphql(
+    State(shop): State<Arc<Mutex<Shop>>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let lock = || {
+        shop.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let request: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let query = request["query"].as_str().unwrap_or_default().to_owned();
+    let variables = request["variables"].clone();
+    let token_ok = {
+        let mut s = lock();
+        s.requests += 1;
+        headers
+            .get("x-shopify-access-token")
+            .and_then(|v| v.to_str().ok())
+            == Some(s.options.token.as_str())
+    };
+    if !token_ok {
+        return json_response(
+            StatusCode::UNAUTHORIZED,
+            json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}),
+        );
+    }
+    let Some(op) = Operation::of(&query) else {
+        return json_response(
+            StatusCode::OK,
+            json!({"errors": [{"message": "the sandbox does not answer this document", "extensions": {"code": "UNSUPPORTED"}}]}),
+        );
+    };
+    let fault = lock().take_fault(op.is_mutation());
+    match &fault {
+        Some(Fault::ServerError) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+        }
+        Some(Fault::TooManyRequests { retry_after_secs }) => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", retry_after_secs.to_string())],
+                "Too Many Requests",
+            )
+                .into_response();
+        }
+        Some(Fault::Malformed) => {
+            return (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                "{\"data\": {\"order\"",
+            )
+                .into_response();
+        }
+        Some(Fault::Slow(delay)) => tokio::time::sleep(*delay).await,
+        Some(Fault::LoseResponse) | None => {}
+    }
+    let (requested, actual) = op.cost();
+    let body = {
+        let mut s = lock();
+        s.refill();
+        if s.bucket.available < requested {
+            let cost = s.cost(requested, None);
+            return json_response(
+                StatusCode::OK,
+                json!({
+                    "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}],
+                    "extensions": {"cost": cost}
+                }),
+            );
+        }
+        s.bucket.available -= actual;
+        let data = match op {
+            Operation::Order => order_query(&s, &variables),
+            Operation::Orders => orders_query(&s, &variables),
+            Operation::FulfillmentCreate => fulfillment_create(&mut s, &variables),
+            Operation::TrackingUpdate => tracking_update(&mut s, &variables),
+            Operation::ApiVersions => json!({"publicApiVersions": [
+                {"handle": "2026-01", "supported": true}, {"handle": "2026-04", "supported": true},
+                {"handle": "2026-07", "supported": true}, {"handle": "2026-10", "supported": false}]}),
+        };
+        json!({"data": data, "extensions": {"cost": s.cost(requested, Some(actual))}})
+    };
+    if fault == Some(Fault::LoseResponse) {
+        return (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout").into_response();
+    }
+    json_response(StatusCode::OK, body)
+}
+
+fn supported_actions(status: &str) -> Vec<Value> {
+    let actions: &[&str] = match status {
+        "OPEN" => &["CREATE_FULFILLMENT", "REPORT_PROGRESS", "MOVE", "HOLD"],
+        "IN_PROGRESS" => &[
+            "CREATE_FULFILLMENT",
+            "REPORT_PROGRESS",
+            "HOLD",
+            "MARK_AS_OPEN",
+        ],
+        "ON_HOLD" => &["RELEASE_HOLD", "HOLD", "MOVE"],
+        _ => &[],
+    };
+    actions.iter().map(|a| json!({"action": a})).collect()
+}
+
+fn fulfillment_json(f: &SandboxFulfillment) -> Value {
+    json!({
+        "id": f.id,
+        "status": f.status,
+        "createdAt": f.created_at.to_rfc3339(),
+        "trackingInfo": f.tracking.iter().map(|(company, number, url)| json!({
+            "company": company, "number": number, "url": url
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn display_fulfillment_status(o: &SandboxOrder) -> &'static str {
+    let remaining: i64 = o.fulfillment_orders.iter().map(|f| f.remaining).sum();
+    let live = o.fulfillments.iter().any(|f| f.status == "SUCCESS");
+    match (live, remaining) {
+        (true, 0) => "FULFILLED",
+        (true, _) => "PARTIALLY_FULFILLED",
+        _ if o.fulfillment_orders.iter().any(|f| f.status == "ON_HOLD") => "ON_HOLD",
+        _ => "UNFULFILLED",
+    }
+}
+
+fn order_query(s: &Shop, variables: &Value) -> Value {
+    let id = variables["id"].as_str().unwrap_or_default();
+    let Some(o) = s.orders.get(id) else {
+        return json!({"order": null});
+    };
+    json!({"order": {
+        "id": o.id,
+        "name": o.name,
+        "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339()),
+        "displayFulfillmentStatus": display_fulfillment_status(o),
+        "fulfillmentOrders": {"nodes": o.fulfillment_orders.iter().map(|fo| json!({
+            "id": fo.id,
+            "status": fo.status,
+            "requestStatus": "UNSUBMITTED",
+            "assignedLocation": {"name": fo.location_name, "location": {"id": fo.location_id}},
+            "deliveryMethod": {"methodType": "SHIPPING"},
+            "supportedActions": supported_actions(&fo.status),
+            "lineItems": {"nodes": [{
+                "id": format!("{}-1", fo.id.replace("FulfillmentOrder", "FulfillmentOrderLineItem")),
+                "totalQuantity": fo.quantity,
+                "remainingQuantity": fo.remaining,
+            }]},
+        })).collect::<Vec<_>>()},
+        "fulfillments": o.fulfillments.iter().map(fulfillment_json).collect::<Vec<_>>(),
+    }})
+}
+
+/// `updated_at:>='…'` (the only filter hassou sends), sorted by update, cursor = position.
+fn orders_query(s: &Shop, variables: &Value) -> Value {
+    let since = variables["query"]
+        .as_str()
+        .and_then(|q| q.split(">=").nth(1))
+        .map(|t| t.trim_matches(|c| c == '\'' || c == '"' || c == ' '))
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let first = usize::try_from(variables["first"].as_u64().unwrap_or(50).min(250)).unwrap_or(50);
+    let after: usize = variables["after"]
+        .as_str()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let mut matching: Vec<&SandboxOrder> = s
+        .orders
+        .values()
+        .filter(|o| since.is_none_or(|t| o.updated_at >= t))
+        .collect();
+    matching.sort_by_key(|o| (o.updated_at, o.id.clone()));
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(after)
+        .take(first)
+        .map(|o| json!({
+            "id": o.id,
+            "name": o.name,
+            "createdAt": o.created_at.to_rfc3339(),
+            "updatedAt": o.updated_at.to_rfc3339(),
+            "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339()),
+            "displayFinancialStatus": if o.paid_at.is_some() { "PAID" } else { "PENDING" },
+            "displayFulfillmentStatus": display_fulfillment_status(o),
+            "shippingAddress": {"name": o.customer},
+            "transactions": o.paid_at.map(|t| vec![json!({"kind": "SALE", "status": "SUCCESS", "processedAt": t.to_rfc3339()})]).unwrap_or_default(),
+        }))
+        .collect();
+    let end = after + page.len();
+    json!({"orders": {
+        "pageInfo": {"hasNextPage": end < matching.len(), "endCursor": end.to_string()},
+        "nodes": page,
+    }})
+}
+
+fn user_error(root: &str, field: &[&str], message: String) -> Value {
+    json!({root: {"fulfillment": null, "userErrors": [{"field": field, "message": message}]}})
+}
+
+/// Reads `FulfillmentTrackingInput`, enforcing the schema's exclusivity rules.
+fn tracking_from(input: &Value) -> Result<Vec<TrackingLine>, String> {
+    if input.is_null() {
+        return Ok(Vec::new());
+    }
+    let company = input["company"].as_str().map(str::to_owned);
+    let strings = |key: &str| -> Vec<String> {
+        input[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (mut numbers, mut urls) = (strings("numbers"), strings("urls"));
+    if let Some(n) = input["number"].as_str() {
+        if !numbers.is_empty() {
+            return Err("number and numbers cannot both be given".into());
+        }
+        numbers.push(n.to_owned());
+    }
+    if let Some(u) = input["url"].as_str() {
+        if !urls.is_empty() {
+            return Err("url and urls cannot both be given".into());
+        }
+        urls.push(u.to_owned());
+    }
+    if !urls.is_empty() && urls.len() != numbers.len() {
+        return Err("urls must pair with numbers".into());
+    }
+    Ok(numbers
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| (company.clone(), n, urls.get(i).cloned()))
+        .collect())
+}
+
+fn fulfillment_create(s: &mut Shop, variables: &Value) -> Value {
+    const ROOT: &str = "fulfillmentCreate";
+    let input = &variables["fulfillment"];
+    let tracking = match tracking_from(&input["trackingInfo"]) {
+        Ok(t) => t,
+        Err(m) => return user_error(ROOT, &["fulfillment", "trackingInfo"], m),
+    };
+    let ids: Vec<String> = input["lineItemsByFulfillmentOrder"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["fulfillmentOrderId"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(order_id) = s
+        .orders
+        .values()
+        .find(|o| o.fulfillment_orders.iter().any(|fo| ids.contains(&fo.id)))
+        .map(|o| o.id.clone())
+    else {
+        return user_error(
+            ROOT,
+            &["fulfillment"],
+            "Fulfillment order does not exist.".into(),
+        );
+    };
+    let id = s.next_id();
+    let now = Utc::now();
+    let Some(order) = s.orders.get_mut(&order_id) else {
+        return user_error(
+            ROOT,
+            &["fulfillment"],
+            "Fulfillment order does not exist.".into(),
+        );
+    };
+    let chosen: Vec<&SandboxFulfillmentOrder> = order
+        .fulfillment_orders
+        .iter()
+        .filter(|fo| ids.contains(&fo.id))
+        .collect();
+    if chosen.len() != ids.len() {
+        return user_error(
+            ROOT,
+            &["fulfillment"],
+            "Fulfillment order does not exist.".into(),
+        );
+    }
+    if chosen
+        .iter()
+        .any(|fo| fo.location_id != chosen[0].location_id)
+    {
+        return user_error(
+            ROOT,
+            &["fulfillment"],
+            "All fulfillment orders must be assigned to a single location.".into(),
+        );
+    }
+    if let Some(fo) = chosen
+        .iter()
+        .find(|fo| !matches!(fo.status.as_str(), "OPEN" | "IN_PROGRESS") || fo.remaining == 0)
+    {
+        let number = fo.id.rsplit('/').next().unwrap_or_default();
+        return user_error(
+            ROOT,
+            &["fulfillment"],
+            format!(
+                "Fulfillment order {number} has an unfulfillable status= {}.",
+                fo.status.to_lowercase()
+            ),
+        );
+    }
+    for fo in order
+        .fulfillment_orders
+        .iter_mut()
+        .filter(|fo| ids.contains(&fo.id))
+    {
+        fo.remaining = 0;
+        fo.status = "CLOSED".into();
+    }
+    let fulfillment = SandboxFulfillment {
+        id: format!("gid://shopify/Fulfillment/{id}"),
+        status: "SUCCESS".into(),
+        created_at: now,
+        tracking,
+    };
+    if input["notifyCustomer"].as_bool() == Some(true) {
+        order.notifications += 1;
+    }
+    order.updated_at = now;
+    let body = fulfillment_json(&fulfillment);
+    order.fulfillments.push(fulfillment);
+    s.mutations_applied += 1;
+    json!({ROOT: {"fulfillment": body, "userErrors": []}})
+}
+
+fn tracking_update(s: &mut Shop, variables: &Value) -> Value {
+    const ROOT: &str = "fulfillmentTrackingInfoUpdate";
+    let id = variables["fulfillmentId"].as_str().unwrap_or_default();
+    let tracking = match tracking_from(&variables["trackingInfoInput"]) {
+        Ok(t) => t,
+        Err(m) => return user_error(ROOT, &["trackingInfoInput"], m),
+    };
+    let notify = variables["notifyCustomer"].as_bool() == Some(true);
+    let now = Utc::now();
+    for order in s.orders.values_mut() {
+        if let Some(f) = order.fulfillments.iter_mut().find(|f| f.id == id) {
+            // Shopify replaces the whole tracking set, and has no state guard here.
+            f.tracking = tracking;
+            let body = fulfillment_json(f);
+            if notify {
+                order.notifications += 1;
+            }
+            order.updated_at = now;
+            s.mutations_applied += 1;
+            return json!({ROOT: {"fulfillment": body, "userErrors": []}});
+        }
+    }
+    user_error(
+        ROOT,
+        &["fulfillmentId"],
+        "Fulfillment does not exist.".into(),
+    )
+}

@@ -1,0 +1,399 @@
+//! Shopify end to end: the sync engine, the Shopify connector and its HTTP client against the
+//! sandbox Shopify on 127.0.0.1, with real requests, the cost model and injected faults.
+#![allow(clippy::panic)] // a test fails by panicking
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use common::t;
+use hassou::channels::shopify::client::{ClientOptions, ShopifyClient};
+use hassou::channels::shopify::connector::ShopifyConnector;
+use hassou::db::{Db, OrderEdit};
+use hassou::domain::{
+    Carrier, Channel, ChannelRules, Order, OrderStatus, RuleSettings, ShopTimeZone, Tracking,
+};
+use hassou::sandbox::shopify::{Fault, FaultTarget, SandboxOptions, SandboxShopify, TrackingLine};
+use hassou::sync::{ResultOutcome, RunReport, SyncEngine, SyncOptions};
+use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
+
+const AS_OF: &str = "2026-11-24T12:00:00+09:00";
+
+fn now() -> DateTime<Utc> {
+    t(AS_OF)
+}
+
+struct Shop {
+    sandbox: SandboxShopify,
+    db: Db,
+    connector: ShopifyConnector,
+}
+
+async fn shop(options: SandboxOptions, notify_customer: bool) -> Shop {
+    let token = options.token.clone();
+    let sandbox = SandboxShopify::start(0, options).await.expect("sandbox");
+    let client_options = ClientOptions {
+        timeout: Duration::from_secs(2),
+        ..ClientOptions::default()
+    };
+    let client = ShopifyClient::new(
+        &sandbox.url(),
+        "2026-07",
+        SecretString::from(token),
+        client_options,
+    )
+    .expect("client");
+    Shop {
+        sandbox,
+        db: common::sqlite_db().await,
+        connector: ShopifyConnector::new(client, notify_customer),
+    }
+}
+
+impl Shop {
+    /// An order in the sandbox (one open fulfillment order per location) and in hassou.
+    async fn order(
+        &self,
+        name: &str,
+        locations: &[&str],
+        carrier: Carrier,
+        tracking: &str,
+    ) -> String {
+        let gid =
+            self.sandbox
+                .add_order(name, "山田 太郎", t("2026-11-20T10:00:00+09:00"), locations);
+        let order = Order {
+            channel: Channel::Shopify,
+            remote_id: gid.clone(),
+            number: name.into(),
+            status: OrderStatus::Processed,
+            ordered_at: t("2026-11-20T10:00:00+09:00"),
+            updated_at: t("2026-11-23T10:00:00+09:00"),
+            shipped_on: Some("2026-11-23".parse().expect("date")),
+            carrier: Some(carrier),
+            tracking: Tracking::parse(tracking),
+            bundle_parent: None,
+        };
+        self.db
+            .upsert_orders(&[order], now())
+            .await
+            .expect("import");
+        gid
+    }
+
+    async fn sync(&self) -> RunReport {
+        let rules = ChannelRules::new(
+            Channel::Shopify,
+            RuleSettings::default(),
+            now(),
+            ShopTimeZone::jst(),
+        );
+        let options = SyncOptions {
+            dry_run: false,
+            trigger: "test".into(),
+            host: "test".into(),
+        };
+        SyncEngine::new(&self.db, &self.connector)
+            .with_clock(now)
+            .run(rules, &options, None, &CancellationToken::new())
+            .await
+            .expect("run")
+    }
+
+    async fn set_tracking(&self, number: &str, tracking: &str) {
+        let stored = self
+            .db
+            .find_orders(number, None)
+            .await
+            .expect("find")
+            .remove(0);
+        let edit = OrderEdit {
+            tracking: Some(Tracking::parse(tracking)),
+            ..OrderEdit::default()
+        };
+        self.db
+            .edit_order(&stored, &edit, t("2026-11-24T11:00:00+09:00"))
+            .await
+            .expect("edit");
+    }
+}
+
+fn outcome(report: &RunReport, number: &str) -> (ResultOutcome, String) {
+    report
+        .results
+        .iter()
+        .find(|r| r.number == number)
+        .map(|r| (r.outcome, r.detail.clone()))
+        .unwrap_or_else(|| panic!("no result for {number}: {report:?}"))
+}
+
+fn tracking_of(shop: &Shop, gid: &str) -> Vec<Vec<TrackingLine>> {
+    shop.sandbox
+        .order(gid)
+        .expect("order")
+        .fulfillments
+        .into_iter()
+        .map(|f| f.tracking)
+        .collect()
+}
+
+#[tokio::test]
+async fn first_fulfillment_then_nothing_on_the_second_run() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let gid = shop
+        .order("#1001", &["東京倉庫"], Carrier::Yamato, "4444-1375-8703")
+        .await;
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#1001").0, ResultOutcome::Fulfilled);
+    assert_eq!(
+        tracking_of(&shop, &gid),
+        vec![vec![(
+            Some("Yamato (JA)".into()),
+            "444413758703".into(),
+            None
+        )]]
+    );
+    let requests = shop.sandbox.requests();
+    let again = shop.sync().await;
+    assert_eq!((again.written, again.already_synced), (0, 1));
+    assert_eq!(
+        shop.sandbox.requests(),
+        requests,
+        "a synced order costs no request"
+    );
+    assert_eq!(shop.sandbox.mutations_applied(), 1);
+}
+
+#[tokio::test]
+async fn changed_tracking_updates_the_fulfillment_instead_of_creating_another() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let gid = shop
+        .order("#1001", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.sync().await;
+    shop.set_tracking("#1001", "483484399683").await;
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#1001").0, ResultOutcome::TrackingUpdated);
+    assert_eq!(
+        tracking_of(&shop, &gid),
+        vec![vec![(
+            Some("Yamato (JA)".into()),
+            "483484399683".into(),
+            None
+        )]]
+    );
+}
+
+#[tokio::test]
+async fn two_locations_two_fulfillments() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let gid = shop
+        .order(
+            "#1002",
+            &["東京倉庫", "大阪倉庫"],
+            Carrier::Sagawa,
+            "512547514334",
+        )
+        .await;
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#1002").0, ResultOutcome::Fulfilled);
+    assert_eq!(tracking_of(&shop, &gid).len(), 2);
+    assert_eq!(shop.sync().await.already_synced, 1);
+}
+
+#[tokio::test]
+async fn on_hold_fails_with_the_reason_in_words() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let gid = shop
+        .order("#1003", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.sandbox
+        .update_order(&gid, |o| o.fulfillment_orders[0].status = "ON_HOLD".into());
+    let report = shop.sync().await;
+    let (result, detail) = outcome(&report, "#1003");
+    assert_eq!(result, ResultOutcome::Failed);
+    assert!(detail.contains("東京倉庫 is on hold"), "{detail}");
+    assert_eq!(shop.sandbox.mutations_applied(), 0);
+}
+
+#[tokio::test]
+async fn free_text_and_several_numbers() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let free = shop
+        .order("#1004", &["東京倉庫"], Carrier::JapanPost, "定形外郵便")
+        .await;
+    let several = shop
+        .order(
+            "#1005",
+            &["東京倉庫"],
+            Carrier::Yamato,
+            "444413758703, 483484399683",
+        )
+        .await;
+    shop.sync().await;
+    assert_eq!(
+        tracking_of(&shop, &free),
+        vec![vec![(None, "定形外郵便".into(), None)]]
+    );
+    let numbers: Vec<String> = tracking_of(&shop, &several)[0]
+        .iter()
+        .map(|(_, n, _)| n.clone())
+        .collect();
+    assert_eq!(numbers, vec!["444413758703", "483484399683"]);
+}
+
+#[tokio::test]
+async fn every_carrier_gets_shopifys_company_string() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let cases = [
+        (Carrier::Yamato, "Yamato (JA)", false),
+        (Carrier::Sagawa, "Sagawa (JA)", false),
+        (Carrier::JapanPost, "Japan Post (JA)", false),
+        (Carrier::Seino, "西濃運輸", true),
+        (Carrier::Fukuyama, "福山通運", true),
+    ];
+    let mut gids = Vec::new();
+    for (i, (carrier, _, _)) in cases.iter().enumerate() {
+        gids.push(
+            shop.order(
+                &format!("#20{i}"),
+                &["東京倉庫"],
+                carrier.clone(),
+                "444413758703",
+            )
+            .await,
+        );
+    }
+    let report = shop.sync().await;
+    assert_eq!(report.written, 5);
+    for ((_, company, has_url), gid) in cases.iter().zip(&gids) {
+        let (got_company, _, url) = tracking_of(&shop, gid)[0][0].clone();
+        assert_eq!(got_company.as_deref(), Some(*company));
+        assert_eq!(url.is_some(), *has_url, "{company}");
+    }
+}
+
+#[tokio::test]
+async fn a_throttle_storm_ends_with_every_order_written() {
+    let options = SandboxOptions {
+        bucket_size: 80.0,
+        restore_rate: 400.0,
+        ..SandboxOptions::default()
+    };
+    let shop = shop(options, false).await;
+    for i in 0..20 {
+        shop.order(
+            &format!("#3{i:03}"),
+            &["東京倉庫"],
+            Carrier::Yamato,
+            "444413758703",
+        )
+        .await;
+    }
+    let report = shop.sync().await;
+    assert_eq!((report.written, report.failed), (20, 0), "{report:?}");
+    assert_eq!(shop.sandbox.mutations_applied(), 20);
+}
+
+#[tokio::test]
+async fn a_lost_answer_still_leaves_exactly_one_fulfillment() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let gid = shop
+        .order("#1006", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.sandbox
+        .inject(FaultTarget::Mutations, Fault::LoseResponse);
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#1006").0, ResultOutcome::Failed);
+    assert_eq!(
+        shop.sandbox.mutations_applied(),
+        1,
+        "the create was applied"
+    );
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#1006").0, ResultOutcome::AlreadySynced);
+    assert_eq!(tracking_of(&shop, &gid).len(), 1, "exactly one fulfillment");
+    assert_eq!(shop.sandbox.mutations_applied(), 1);
+}
+
+#[tokio::test]
+async fn reads_survive_server_errors_and_slow_replies() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    shop.order("#1007", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.sandbox.inject(FaultTarget::Reads, Fault::ServerError);
+    shop.sandbox.inject(FaultTarget::Reads, Fault::Malformed);
+    shop.sandbox.inject(
+        FaultTarget::Any,
+        Fault::TooManyRequests {
+            retry_after_secs: 0,
+        },
+    );
+    let report = shop.sync().await;
+    assert_eq!((report.written, report.failed), (1, 0), "{report:?}");
+}
+
+#[tokio::test]
+async fn the_customer_is_notified_once_at_most() {
+    let shop = shop(SandboxOptions::default(), true).await;
+    let gid = shop
+        .order(
+            "#1008",
+            &["東京倉庫", "大阪倉庫"],
+            Carrier::Yamato,
+            "444413758703",
+        )
+        .await;
+    shop.sync().await;
+    shop.set_tracking("#1008", "483484399683").await;
+    shop.sync().await;
+    assert_eq!(shop.sandbox.order(&gid).expect("order").notifications, 1);
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_a_clear_failure() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let other = SandboxShopify::start(
+        0,
+        SandboxOptions {
+            token: "shpat_other".into(),
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let client = ShopifyClient::new(
+        &other.url(),
+        "2026-07",
+        SecretString::from("shpat_wrong"),
+        ClientOptions::default(),
+    )
+    .expect("client");
+    let connector = ShopifyConnector::new(client, false);
+    shop.order("#1009", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    let rules = ChannelRules::new(
+        Channel::Shopify,
+        RuleSettings::default(),
+        now(),
+        ShopTimeZone::jst(),
+    );
+    let options = SyncOptions {
+        dry_run: false,
+        trigger: "test".into(),
+        host: "test".into(),
+    };
+    let report = SyncEngine::new(&shop.db, &connector)
+        .with_clock(now)
+        .run(rules, &options, None, &CancellationToken::new())
+        .await
+        .expect("run");
+    let (result, detail) = outcome(&report, "#1009");
+    assert_eq!(result, ResultOutcome::Failed);
+    assert!(
+        detail.contains("refused the access token") && !detail.contains("shpat_wrong"),
+        "{detail}"
+    );
+}
