@@ -32,6 +32,38 @@ pub enum Command {
     /// Configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// 発送情報の更新: write tracking and shipped state of every pending order to a store.
+    Sync(SyncArgs),
+    /// Run the sandbox stores on 127.0.0.1 (real HTTP, the stores' wire formats, sample orders).
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// shopify | colorme
+    #[arg(value_parser = parse_channel)]
+    pub channel: Channel,
+    /// Send nothing; show exactly what would be sent.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub rules: RuleOverrides,
+    /// One JSON object with the counts and every order's result.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port of the sandbox Shopify on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8701)]
+    pub shopify_port: u16,
+    /// How many sample orders to create.
+    #[arg(long, default_value_t = 50)]
+    pub orders: usize,
+    /// Seed of the sample orders (the same seed gives the same orders).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]

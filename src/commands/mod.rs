@@ -5,6 +5,8 @@ mod config_check;
 mod order;
 mod orders;
 mod output;
+mod sandbox;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -136,6 +138,23 @@ pub fn process_now() -> Result<DateTime<Utc>, Failure> {
     }
 }
 
+/// The clock handed to long-running work: `$HASSOU_NOW` if valid, else the system clock.
+pub fn clock() -> DateTime<Utc> {
+    process_now().unwrap_or_else(|_| Utc::now())
+}
+
+/// Who runs a command, for the audit trail: `user@host`.
+pub fn operator() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    format!("{user}@{host}")
+}
+
 /// Runs a parsed command line and returns the process exit status.
 pub async fn run(cli: Cli) -> ExitCode {
     let mut out = Out::stdout();
@@ -168,6 +187,8 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
             OrderAction::Set(set) => order::set(&ctx, &args.number, args.channel, &set, out).await,
         },
         Command::Config(ConfigCommand::Check) => config_check::check(&ctx, out),
+        Command::Sync(args) => sync::sync(&ctx, &args, out).await,
+        Command::Sandbox(args) => sandbox::run(&args, out).await,
     }
 }
 

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -421,7 +421,7 @@ fn fulfillment_json(f: &SandboxFulfillment) -> Value {
     json!({
         "id": f.id,
         "status": f.status,
-        "createdAt": f.created_at.to_rfc3339(),
+        "createdAt": f.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         "trackingInfo": f.tracking.iter().map(|(company, number, url)| json!({
             "company": company, "number": number, "url": url
         })).collect::<Vec<_>>(),
@@ -447,7 +447,7 @@ fn order_query(s: &Shop, variables: &Value) -> Value {
     json!({"order": {
         "id": o.id,
         "name": o.name,
-        "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339()),
+        "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
         "displayFulfillmentStatus": display_fulfillment_status(o),
         "fulfillmentOrders": {"nodes": o.fulfillment_orders.iter().map(|fo| json!({
             "id": fo.id,
@@ -492,13 +492,13 @@ fn orders_query(s: &Shop, variables: &Value) -> Value {
         .map(|o| json!({
             "id": o.id,
             "name": o.name,
-            "createdAt": o.created_at.to_rfc3339(),
-            "updatedAt": o.updated_at.to_rfc3339(),
-            "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339()),
+            "createdAt": o.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "updatedAt": o.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
             "displayFinancialStatus": if o.paid_at.is_some() { "PAID" } else { "PENDING" },
             "displayFulfillmentStatus": display_fulfillment_status(o),
             "shippingAddress": {"name": o.customer},
-            "transactions": o.paid_at.map(|t| vec![json!({"kind": "SALE", "status": "SUCCESS", "processedAt": t.to_rfc3339()})]).unwrap_or_default(),
+            "transactions": o.paid_at.map(|t| vec![json!({"kind": "SALE", "status": "SUCCESS", "processedAt": t.to_rfc3339_opts(SecondsFormat::Secs, true)})]).unwrap_or_default(),
         }))
         .collect();
     let end = after + page.len();

@@ -1,0 +1,142 @@
+//! `hassou sync CHANNEL`: one sync run from the command line. Progress goes to standard error as
+//! it happens; the result (a table, or `--json`) to standard output. Ctrl-C stops between
+//! orders, finishing and recording the order in flight.
+
+use tokio_util::sync::CancellationToken;
+
+use super::{Context, Failure, Out, clock, operator};
+use crate::channels::shopify::client::{ClientOptions, ShopifyClient};
+use crate::channels::shopify::connector::ShopifyConnector;
+use crate::cli::SyncArgs;
+use crate::config::Config;
+use crate::domain::Channel;
+use crate::sync::{Connector, ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions};
+
+/// The Shopify connector the configuration describes, or what is missing from it.
+pub fn shopify_connector(config: &Config) -> Result<ShopifyConnector, Failure> {
+    let shop_url = config.shopify.shop_url.as_ref().ok_or_else(|| {
+        Failure::input("[shopify] shop_url is not set (e.g. https://example.myshopify.com)")
+    })?;
+    let token = config.shopify.access_token.as_ref().ok_or_else(|| {
+        Failure::input(
+            "no Shopify access token: set HASSOU_SHOPIFY_TOKEN or [shopify] access_token",
+        )
+    })?;
+    let client = ShopifyClient::new(
+        shop_url,
+        &config.shopify.api_version,
+        token.value.clone(),
+        ClientOptions::default(),
+    )
+    .map_err(Failure::input)?;
+    Ok(ShopifyConnector::new(
+        client,
+        config.shopify.notify_customer,
+    ))
+}
+
+pub async fn sync(ctx: &Context, args: &SyncArgs, out: &mut Out) -> Result<u8, Failure> {
+    match args.channel {
+        Channel::Shopify => {
+            let connector = shopify_connector(&ctx.config)?;
+            run(ctx, args, &connector, out).await
+        }
+        Channel::Colorme => Err(Failure::input(
+            "writing to カラーミーショップ is not available in this version yet; `hassou orders list --channel colorme` shows what would be written",
+        )),
+    }
+}
+
+async fn run<C: Connector>(
+    ctx: &Context,
+    args: &SyncArgs,
+    connector: &C,
+    out: &mut Out,
+) -> Result<u8, Failure> {
+    let db = ctx.open_db().await?;
+    let rules = ctx.rules(&db, &[args.channel], &args.rules).await?;
+    let options = SyncOptions {
+        dry_run: args.dry_run,
+        trigger: "cli".into(),
+        host: operator(),
+    };
+    let cancel = CancellationToken::new();
+    let on_signal = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("hassou: stopping after the order in flight (Ctrl-C)");
+            on_signal.cancel();
+        }
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let progress = tokio::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            match event {
+                SyncEvent::RunStarted {
+                    channel,
+                    planned,
+                    dry_run,
+                    ..
+                } => eprintln!(
+                    "hassou: {channel}: {planned} target orders{}",
+                    if dry_run {
+                        " (dry run: nothing is sent)"
+                    } else {
+                        ""
+                    }
+                ),
+                SyncEvent::OrderWritten { number, outcome } => {
+                    eprintln!("hassou: {number}: {}", outcome.code());
+                }
+                SyncEvent::OrderFailed { number, error } => {
+                    eprintln!("hassou: {number}: failed: {error}")
+                }
+                _ => {}
+            }
+        }
+    });
+    let report = SyncEngine::new(&db, connector)
+        .with_clock(clock)
+        .run(rules[0], &options, Some(&tx), &cancel)
+        .await
+        .map_err(|e| Failure::input(e.to_string()))?;
+    drop(tx);
+    let _ = progress.await;
+    print_report(&report, args.json, out);
+    Ok(if report.failed > 0 { 1 } else { 0 })
+}
+
+fn print_report(report: &RunReport, json: bool, out: &mut Out) {
+    if json {
+        let value = serde_json::to_value(report).unwrap_or_default();
+        out.line(value.to_string());
+        return;
+    }
+    for r in &report.results {
+        let outcome = serde_json::to_value(r.outcome)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        if r.outcome == ResultOutcome::Waiting || r.detail.is_empty() {
+            out.line(format!("{:<14}{outcome}", r.number));
+        } else {
+            out.line(format!("{:<14}{outcome:<16}{}", r.number, r.detail));
+        }
+    }
+    out.line(format!(
+        "{}{}: considered {}, pending {}, written {}, already synced {}, waiting {}, failed {}{}",
+        report.channel,
+        if report.dry_run { " (dry run)" } else { "" },
+        report.considered,
+        report.pending,
+        report.written,
+        report.already_synced,
+        report.waiting,
+        report.failed,
+        if report.cancelled {
+            " — cancelled, the rest stay pending"
+        } else {
+            ""
+        },
+    ));
+}
