@@ -34,6 +34,8 @@ pub enum Command {
     Config(ConfigCommand),
     /// 発送情報の更新: write tracking and shipped state of every pending order to a store.
     Sync(SyncArgs),
+    /// 受注取得: import orders changed at a store in the last days.
+    Pull(PullArgs),
     /// Run the sandbox stores on 127.0.0.1 (real HTTP, the stores' wire formats, sample orders).
     Sandbox(SandboxArgs),
 }
@@ -49,6 +51,18 @@ pub struct SyncArgs {
     #[command(flatten)]
     pub rules: RuleOverrides,
     /// One JSON object with the counts and every order's result.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// shopify | colorme
+    #[arg(value_parser = parse_channel)]
+    pub channel: Channel,
+    /// 受注を取得する日数 (default: the channel's pull_days setting).
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
     #[arg(long)]
     pub json: bool,
 }

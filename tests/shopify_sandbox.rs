@@ -397,3 +397,174 @@ async fn a_wrong_token_is_a_clear_failure() {
         "{detail}"
     );
 }
+
+#[tokio::test]
+async fn pull_pages_through_every_changed_order() {
+    use hassou::sync::Connector;
+    let shop = shop(SandboxOptions::default(), false).await;
+    let created = Utc::now() - chrono::Duration::days(3);
+    for i in 0..120 {
+        shop.sandbox.add_order(
+            &format!("#6{i:03}"),
+            "田中 健",
+            created + chrono::Duration::seconds(i),
+            &["東京倉庫"],
+        );
+    }
+    let pulled = shop
+        .connector
+        .pull(Utc::now() - chrono::Duration::days(7))
+        .await
+        .expect("pull");
+    assert_eq!(pulled.len(), 120, "three pages of 50");
+    let summary = shop
+        .db
+        .record_pull(&pulled, true, Utc::now())
+        .await
+        .expect("record");
+    assert_eq!((summary.new, summary.unchanged), (120, 0));
+    // Nothing changed at the store: a second pull changes nothing here.
+    let pulled = shop
+        .connector
+        .pull(Utc::now() - chrono::Duration::days(7))
+        .await
+        .expect("pull");
+    let summary = shop
+        .db
+        .record_pull(&pulled, true, Utc::now())
+        .await
+        .expect("record");
+    assert_eq!((summary.new, summary.unchanged), (0, 120));
+    let none = shop
+        .connector
+        .pull(Utc::now() + chrono::Duration::days(1))
+        .await
+        .expect("pull");
+    assert!(none.is_empty(), "the updated_at filter is applied");
+}
+
+#[tokio::test]
+async fn pull_records_cancellations_and_payments_and_keeps_the_operators_fields() {
+    use hassou::sync::Connector;
+    let shop = shop(SandboxOptions::default(), false).await;
+    let recent = Utc::now() - chrono::Duration::days(2);
+    let a = shop
+        .sandbox
+        .add_order("#5001", "山田 太郎", recent, &["東京倉庫"]);
+    let b = shop
+        .sandbox
+        .add_order("#5002", "佐藤 花子", recent, &["東京倉庫"]);
+    let old = shop.sandbox.add_order(
+        "#5003",
+        "鈴木 一郎",
+        Utc::now() - chrono::Duration::days(20),
+        &["東京倉庫"],
+    );
+    for gid in [&b, &old] {
+        shop.sandbox.update_order(gid, |o| o.paid_at = None);
+    }
+    let since = Utc::now() - chrono::Duration::days(30);
+    let pulled = shop.connector.pull(since).await.expect("pull");
+    shop.db
+        .record_pull(&pulled, true, Utc::now())
+        .await
+        .expect("record");
+    for number in ["#5001", "#5002", "#5003"] {
+        let o = shop
+            .db
+            .find_orders(number, None)
+            .await
+            .expect("find")
+            .remove(0);
+        assert_eq!(
+            o.order.status,
+            OrderStatus::New,
+            "a new order starts as new"
+        );
+    }
+    // The operator works on them.
+    let first = shop
+        .db
+        .find_orders("#5001", None)
+        .await
+        .expect("find")
+        .remove(0);
+    let edit = OrderEdit {
+        status: Some(OrderStatus::Processed),
+        tracking: Some(Tracking::parse("444413758703")),
+        ..OrderEdit::default()
+    };
+    shop.db
+        .edit_order(&first, &edit, Utc::now())
+        .await
+        .expect("edit");
+    for number in ["#5002", "#5003"] {
+        let o = shop
+            .db
+            .find_orders(number, None)
+            .await
+            .expect("find")
+            .remove(0);
+        let edit = OrderEdit {
+            status: Some(OrderStatus::AwaitingPayment),
+            ..OrderEdit::default()
+        };
+        shop.db
+            .edit_order(&o, &edit, Utc::now())
+            .await
+            .expect("edit");
+    }
+    // At the store: #5001 is cancelled, #5002 and #5003 are paid.
+    let later = Utc::now();
+    shop.sandbox.update_order(&a, |o| {
+        o.cancelled_at = Some(later);
+        o.updated_at = later;
+    });
+    for gid in [&b, &old] {
+        shop.sandbox.update_order(gid, |o| {
+            o.paid_at = Some(later);
+            o.updated_at = later;
+        });
+    }
+    let pulled = shop.connector.pull(since).await.expect("pull");
+    let summary = shop
+        .db
+        .record_pull(&pulled, true, Utc::now())
+        .await
+        .expect("record");
+    assert_eq!((summary.cancelled, summary.paid), (1, 1), "{summary:?}");
+    let a = shop
+        .db
+        .find_orders("#5001", None)
+        .await
+        .expect("find")
+        .remove(0);
+    assert_eq!(a.order.status, OrderStatus::Cancelled);
+    assert_eq!(
+        a.order.tracking,
+        Tracking::parse("444413758703"),
+        "the operator's tracking stays"
+    );
+    let b = shop
+        .db
+        .find_orders("#5002", None)
+        .await
+        .expect("find")
+        .remove(0);
+    assert_eq!(
+        b.order.status,
+        OrderStatus::AwaitingShipment,
+        "入金待ち → 発送待ち once paid"
+    );
+    let old = shop
+        .db
+        .find_orders("#5003", None)
+        .await
+        .expect("find")
+        .remove(0);
+    assert_eq!(
+        old.order.status,
+        OrderStatus::AwaitingPayment,
+        "ordered over 10 days ago: 入金日 is not taken"
+    );
+}

@@ -188,6 +188,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         },
         Command::Config(ConfigCommand::Check) => config_check::check(&ctx, out),
         Command::Sync(args) => sync::sync(&ctx, &args, out).await,
+        Command::Pull(args) => sync::pull(&ctx, &args, out).await,
         Command::Sandbox(args) => sandbox::run(&args, out).await,
     }
 }

@@ -7,9 +7,11 @@ use tokio_util::sync::CancellationToken;
 use super::{Context, Failure, Out, clock, operator};
 use crate::channels::shopify::client::{ClientOptions, ShopifyClient};
 use crate::channels::shopify::connector::ShopifyConnector;
-use crate::cli::SyncArgs;
+use crate::cli::{PullArgs, SyncArgs};
 use crate::config::Config;
+use crate::db::RunCounts;
 use crate::domain::Channel;
+use crate::settings::check_pull_days;
 use crate::sync::{Connector, ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions};
 
 /// The Shopify connector the configuration describes, or what is missing from it.
@@ -45,6 +47,70 @@ pub async fn sync(ctx: &Context, args: &SyncArgs, out: &mut Out) -> Result<u8, F
             "writing to カラーミーショップ is not available in this version yet; `hassou orders list --channel colorme` shows what would be written",
         )),
     }
+}
+
+pub async fn pull(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {
+    let connector = match args.channel {
+        Channel::Shopify => shopify_connector(&ctx.config)?,
+        Channel::Colorme => {
+            return Err(Failure::input(
+                "pulling from カラーミーショップ is not available in this version yet",
+            ));
+        }
+    };
+    let db = ctx.open_db().await?;
+    let settings = db
+        .settings_or_init(
+            args.channel,
+            &ctx.config.initial_settings(args.channel),
+            "config",
+            ctx.now,
+        )
+        .await?;
+    let days = check_pull_days(args.days.unwrap_or(settings.pull_days))
+        .map_err(|m| Failure::input(format!("--days: {m}")))?;
+    let now = clock();
+    let since = now - chrono::Duration::days(i64::from(days));
+    let run_id = db
+        .start_run(args.channel, "pull", "cli", false, &operator(), now)
+        .await?;
+    let pulled = match connector.pull(since).await {
+        Ok(pulled) => pulled,
+        Err(message) => {
+            db.finish_run(
+                run_id,
+                "failed",
+                RunCounts::default(),
+                Some(&message),
+                clock(),
+            )
+            .await?;
+            eprintln!("hassou: pull {}: {message}", args.channel);
+            return Ok(1);
+        }
+    };
+    let summary = db
+        .record_pull(&pulled, settings.pull_paid_date, now)
+        .await?;
+    let counts = RunCounts {
+        considered: summary.pulled,
+        written: summary.new + summary.cancelled + summary.paid,
+        ..RunCounts::default()
+    };
+    db.finish_run(run_id, "completed", counts, None, clock())
+        .await?;
+    if args.json {
+        let mut value = serde_json::to_value(summary).unwrap_or_default();
+        value["channel"] = args.channel.code().into();
+        value["days"] = days.into();
+        out.line(value.to_string());
+    } else {
+        out.line(format!(
+            "{}: pulled {} orders changed in the last {days} days: {} new, {} cancelled, {} paid, {} unchanged",
+            args.channel, summary.pulled, summary.new, summary.cancelled, summary.paid, summary.unchanged
+        ));
+    }
+    Ok(0)
 }
 
 async fn run<C: Connector>(

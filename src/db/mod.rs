@@ -7,6 +7,7 @@
 mod lease;
 mod listing;
 mod orders;
+mod pull;
 mod remote;
 mod rows;
 mod settings;
@@ -22,6 +23,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use lease::Lease;
 pub use listing::{ListFilter, ListedOrder, OrderPage, VerdictCounts};
 pub use orders::{OrderEdit, StoredOrder, UpsertSummary};
+pub use pull::{PAID_DATE_DAYS, PullSummary, PulledOrder};
 pub use remote::{AttemptRecord, RunCounts, RunRecord};
 
 /// An open, migrated database.

@@ -4,7 +4,9 @@ use std::future::Future;
 
 use serde::Serialize;
 
-use crate::db::StoredOrder;
+use chrono::{DateTime, Utc};
+
+use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 
 /// What a successful write did at the store.
@@ -79,6 +81,12 @@ pub trait Connector: Send + Sync {
     /// The request(s) a write of `wanted` would send, as text: shown by a dry run and recorded
     /// in the audit trail before anything is sent.
     fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String;
+
+    /// Orders changed at the store since `since` (受注取得), each once.
+    fn pull(
+        &self,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<PulledOrder>, String>> + Send;
 
     /// Makes the store hold `wanted` for this order.
     fn write(

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use hassou::db::StoredOrder;
+use chrono::{DateTime, Utc};
+use hassou::db::{PulledOrder, StoredOrder};
 use hassou::domain::{Channel, ShippingWrite};
 use hassou::sync::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
 
@@ -80,6 +81,10 @@ impl Connector for FakeStore {
             order.order.remote_id,
             serde_json::to_string(wanted).unwrap_or_default()
         )
+    }
+
+    async fn pull(&self, _since: DateTime<Utc>) -> Result<Vec<PulledOrder>, String> {
+        Ok(Vec::new())
     }
 
     async fn write(

@@ -8,7 +8,11 @@ use super::client::{Call, ShopifyClient, ShopifyError};
 use super::documents;
 use super::model::{Fulfillment, OrderState, TrackingInput, UserError};
 use super::plan::{Step, WritePlan, held_by, plan, tracking_input};
-use crate::db::StoredOrder;
+use std::collections::HashMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 use crate::sync::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
 
@@ -41,6 +45,53 @@ struct CreateData {
 #[serde(rename_all = "camelCase")]
 struct UpdateData {
     fulfillment_tracking_info_update: Option<Payload>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Transaction {
+    kind: String,
+    status: String,
+    processed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PulledNode {
+    id: String,
+    name: String,
+    created_at: DateTime<Utc>,
+    cancelled_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    transactions: Vec<Transaction>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrdersPage {
+    page_info: PageInfo,
+    nodes: Vec<PulledNode>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OrdersData {
+    orders: OrdersPage,
+}
+
+/// When the order was paid: the first successful sale or capture.
+fn paid_at(node: &PulledNode) -> Option<DateTime<Utc>> {
+    node.transactions
+        .iter()
+        .filter(|t| t.status == "SUCCESS" && matches!(t.kind.as_str(), "SALE" | "CAPTURE"))
+        .filter_map(|t| t.processed_at)
+        .min()
 }
 
 /// Shopify ids are GIDs; an order file may carry the numeric legacy id instead.
@@ -224,6 +275,49 @@ impl Connector for ShopifyConnector {
             "notifyCustomer": self.notify_customer && order.remote.confirmed.is_none(),
         })
         .to_string()
+    }
+
+    async fn pull(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, String> {
+        let query = format!(
+            "updated_at:>='{}'",
+            since.to_rfc3339_opts(SecondsFormat::Secs, true)
+        );
+        let mut seen: HashMap<String, PulledOrder> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let variables = json!({ "first": 50, "after": after, "query": query });
+            let (data, _): (OrdersData, _) = self
+                .client
+                .execute(documents::RECENT_ORDERS, variables, Call::Read)
+                .await
+                .map_err(|e| e.to_string())?;
+            for node in &data.orders.nodes {
+                let pulled = PulledOrder {
+                    channel: Channel::Shopify,
+                    remote_id: node.id.clone(),
+                    number: node.name.clone(),
+                    ordered_at: node.created_at,
+                    cancelled: node.cancelled_at.is_some(),
+                    paid_at: paid_at(node),
+                };
+                // An order changed during the pull may come twice: keep the later sight.
+                if seen.insert(node.id.clone(), pulled).is_none() {
+                    order.push(node.id.clone());
+                }
+            }
+            match (
+                data.orders.page_info.has_next_page,
+                data.orders.page_info.end_cursor,
+            ) {
+                (true, Some(cursor)) => after = Some(cursor),
+                _ => break,
+            }
+        }
+        Ok(order
+            .into_iter()
+            .filter_map(|id| seen.remove(&id))
+            .collect())
     }
 
     async fn write(
