@@ -51,7 +51,7 @@ pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
         } else {
             &LOCATIONS[..1]
         };
-        shopify.add_order(
+        let gid = shopify.add_order(
             &order.number,
             CUSTOMERS[i % CUSTOMERS.len()],
             order
@@ -60,6 +60,9 @@ pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
                 .min(Utc::now()),
             locations,
         );
+        // Changed recently at the store, so that a pull of the last days finds it.
+        let updated = order.updated_at.min(Utc::now());
+        shopify.update_order(&gid, |o| o.updated_at = updated.max(o.created_at));
         seeded += 1;
     }
     out.line(format!(
