@@ -78,6 +78,12 @@ pub struct SandboxArgs {
     /// Seed of the sample orders (the same seed gives the same orders).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Size of the sandbox Shopify's cost bucket, in points.
+    #[arg(long, default_value_t = 2000.0)]
+    pub bucket_size: f64,
+    /// Points restored per second.
+    #[arg(long, default_value_t = 100.0)]
+    pub restore_rate: f64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,6 +34,11 @@ struct Shop {
 async fn shop(options: SandboxOptions, notify_customer: bool) -> Shop {
     let token = options.token.clone();
     let sandbox = SandboxShopify::start(0, options).await.expect("sandbox");
+    shop_on(sandbox, &token, notify_customer).await
+}
+
+/// Another hassou (its own database and client) on the same sandbox shop.
+async fn shop_on(sandbox: SandboxShopify, token: &str, notify_customer: bool) -> Shop {
     let client_options = ClientOptions {
         timeout: Duration::from_secs(2),
         ..ClientOptions::default()
@@ -41,7 +46,7 @@ async fn shop(options: SandboxOptions, notify_customer: bool) -> Shop {
     let client = ShopifyClient::new(
         &sandbox.url(),
         "2026-07",
-        SecretString::from(token),
+        SecretString::from(token.to_owned()),
         client_options,
     )
     .expect("client");
@@ -277,24 +282,45 @@ async fn every_carrier_gets_shopifys_company_string() {
 
 #[tokio::test]
 async fn a_throttle_storm_ends_with_every_order_written() {
+    // Two consoles share one tiny bucket: each paces by what Shopify last told it, the other
+    // drains the bucket meanwhile, so THROTTLED answers come; every order is still written once.
     let options = SandboxOptions {
-        bucket_size: 80.0,
-        restore_rate: 400.0,
+        bucket_size: 70.0,
+        restore_rate: 300.0,
         ..SandboxOptions::default()
     };
-    let shop = shop(options, false).await;
+    let token = options.token.clone();
+    let one = shop(options, false).await;
+    let two = shop_on(one.sandbox.clone(), &token, false).await;
     for i in 0..20 {
-        shop.order(
+        one.order(
             &format!("#3{i:03}"),
             &["東京倉庫"],
             Carrier::Yamato,
             "444413758703",
         )
         .await;
+        two.order(
+            &format!("#4{i:03}"),
+            &["東京倉庫"],
+            Carrier::Sagawa,
+            "512547514334",
+        )
+        .await;
     }
-    let report = shop.sync().await;
-    assert_eq!((report.written, report.failed), (20, 0), "{report:?}");
-    assert_eq!(shop.sandbox.mutations_applied(), 20);
+    let (a, b) = tokio::join!(one.sync(), two.sync());
+    for report in [&a, &b] {
+        assert_eq!((report.written, report.failed), (20, 0), "{report:?}");
+    }
+    assert_eq!(
+        one.sandbox.mutations_applied(),
+        40,
+        "each order written exactly once"
+    );
+    assert!(
+        one.sandbox.throttled() > 0,
+        "the storm must actually throttle"
+    );
 }
 
 #[tokio::test]
@@ -331,8 +357,41 @@ async fn reads_survive_server_errors_and_slow_replies() {
             retry_after_secs: 0,
         },
     );
+    // Beyond the client's 2 s timeout: the read is abandoned and retried.
+    shop.sandbox
+        .inject(FaultTarget::Reads, Fault::Slow(Duration::from_millis(2500)));
+    let requests = shop.sandbox.requests();
     let report = shop.sync().await;
     assert_eq!((report.written, report.failed), (1, 0), "{report:?}");
+    assert_eq!(
+        shop.sandbox.requests() - requests,
+        6,
+        "4 failed reads, one good read, one create: {:?}",
+        shop.sandbox.log()
+    );
+    assert_eq!(shop.sandbox.mutations_applied(), 1);
+}
+
+#[tokio::test]
+async fn a_slow_create_is_confirmed_by_reading_not_repeated() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    let gid = shop
+        .order("#1010", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.sandbox.inject(
+        FaultTarget::Mutations,
+        Fault::Slow(Duration::from_millis(2500)),
+    );
+    let report = shop.sync().await;
+    assert_eq!(
+        outcome(&report, "#1010").0,
+        ResultOutcome::Failed,
+        "timed out: outcome unknown"
+    );
+    tokio::time::sleep(Duration::from_millis(700)).await; // the sandbox finishes the create
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#1010").0, ResultOutcome::AlreadySynced);
+    assert_eq!(tracking_of(&shop, &gid).len(), 1);
 }
 
 #[tokio::test]

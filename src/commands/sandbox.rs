@@ -22,7 +22,17 @@ const CUSTOMERS: [&str; 8] = [
 const LOCATIONS: [&str; 2] = ["東京倉庫", "大阪倉庫"];
 
 pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
-    let options = SandboxOptions::default();
+    if !(args.bucket_size >= 1.0 && args.restore_rate > 0.0) {
+        return Err(Failure::input(format!(
+            "--bucket-size {} / --restore-rate {}: both must be positive (the bucket at least 1 point)",
+            args.bucket_size, args.restore_rate
+        )));
+    }
+    let options = SandboxOptions {
+        bucket_size: args.bucket_size,
+        restore_rate: args.restore_rate,
+        ..SandboxOptions::default()
+    };
     let token = options.token.clone();
     let shopify = SandboxShopify::start(args.shopify_port, options)
         .await

@@ -87,6 +87,8 @@ pub struct SandboxOrder {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub paid_at: Option<DateTime<Utc>>,
     pub customer: String,
+    /// (都道府県, 市区町村, 番地), shown as the shipping address.
+    pub address: (String, String, String),
     pub fulfillment_orders: Vec<SandboxFulfillmentOrder>,
     pub fulfillments: Vec<SandboxFulfillment>,
     /// Shipping-confirmation mails Shopify would have sent.
@@ -105,6 +107,9 @@ struct Shop {
     bucket: Bucket,
     faults: VecDeque<(FaultTarget, Fault)>,
     requests: u64,
+    /// One line per request: the operation and what the sandbox did with it.
+    log: Vec<String>,
+    throttled: u64,
     mutations_applied: u64,
 }
 
@@ -128,6 +133,8 @@ impl SandboxShopify {
             next_id: 1000,
             faults: VecDeque::new(),
             requests: 0,
+            log: Vec::new(),
+            throttled: 0,
             mutations_applied: 0,
         }));
         let app = Router::new()
@@ -187,6 +194,7 @@ impl SandboxShopify {
                 cancelled_at: None,
                 paid_at: Some(created_at),
                 customer: customer.into(),
+                address: sample_address(id),
                 fulfillment_orders,
                 fulfillments: Vec::new(),
                 notifications: 0,
@@ -214,9 +222,33 @@ impl SandboxShopify {
         self.shop().requests
     }
 
+    /// One line per request answered: `operation fault-or-outcome`.
+    pub fn log(&self) -> Vec<String> {
+        self.shop().log.clone()
+    }
+
+    /// Requests answered THROTTLED.
+    pub fn throttled(&self) -> u64 {
+        self.shop().throttled
+    }
+
     pub fn mutations_applied(&self) -> u64 {
         self.shop().mutations_applied
     }
+}
+
+/// A plausible Japanese address for sample data, chosen by id.
+fn sample_address(id: u64) -> (String, String, String) {
+    const PLACES: [(&str, &str, &str); 6] = [
+        ("東京都", "渋谷区", "神南1-2-3"),
+        ("大阪府", "大阪市北区", "梅田2-4-9"),
+        ("北海道", "札幌市中央区", "北1条西3-1"),
+        ("福岡県", "福岡市博多区", "博多駅前4-5-6"),
+        ("愛知県", "名古屋市中村区", "名駅3-28-12"),
+        ("沖縄県", "那覇市", "久茂地1-1-1"),
+    ];
+    let (province, city, street) = PLACES[usize::try_from(id % 6).unwrap_or(0)];
+    (province.into(), city.into(), street.into())
 }
 
 fn location_number(name: &str) -> u64 {
@@ -347,6 +379,10 @@ async fn graphql(
         );
     };
     let fault = lock().take_fault(op.is_mutation());
+    lock().log.push(format!(
+        "{op:?} {}",
+        fault.as_ref().map_or("ok".to_owned(), |f| format!("{f:?}"))
+    ));
     match &fault {
         Some(Fault::ServerError) => {
             return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
@@ -367,14 +403,14 @@ async fn graphql(
             )
                 .into_response();
         }
-        Some(Fault::Slow(delay)) => tokio::time::sleep(*delay).await,
-        Some(Fault::LoseResponse) | None => {}
+        Some(Fault::Slow(_) | Fault::LoseResponse) | None => {}
     }
     let (requested, actual) = op.cost();
     let body = {
         let mut s = lock();
         s.refill();
         if s.bucket.available < requested {
+            s.throttled += 1;
             let cost = s.cost(requested, None);
             return json_response(
                 StatusCode::OK,
@@ -396,6 +432,10 @@ async fn graphql(
         };
         json!({"data": data, "extensions": {"cost": s.cost(requested, Some(actual))}})
     };
+    if let Some(Fault::Slow(delay)) = fault {
+        // The work is done; only the answer is late (a client that gave up never sees it).
+        tokio::time::sleep(delay).await;
+    }
     if fault == Some(Fault::LoseResponse) {
         return (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout").into_response();
     }
@@ -497,7 +537,7 @@ fn orders_query(s: &Shop, variables: &Value) -> Value {
             "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
             "displayFinancialStatus": if o.paid_at.is_some() { "PAID" } else { "PENDING" },
             "displayFulfillmentStatus": display_fulfillment_status(o),
-            "shippingAddress": {"name": o.customer},
+            "shippingAddress": {"name": o.customer, "province": o.address.0, "city": o.address.1, "address1": o.address.2, "countryCodeV2": "JP"},
             "transactions": o.paid_at.map(|t| vec![json!({"kind": "SALE", "status": "SUCCESS", "processedAt": t.to_rfc3339_opts(SecondsFormat::Secs, true)})]).unwrap_or_default(),
         }))
         .collect();

@@ -126,7 +126,7 @@ impl Default for ClientOptions {
         ClientOptions {
             timeout: Duration::from_secs(20),
             read_attempts: 4,
-            throttle_attempts: 20,
+            throttle_attempts: 40,
         }
     }
 }
@@ -350,11 +350,16 @@ impl ShopifyClient {
                         "{name}: still throttled after {throttles} tries"
                     )));
                 }
-                // Refused before execution: wait for the points, then resend.
-                let wait = self.bucket().map_or(Duration::from_secs(1), |b| {
-                    b.wait_for(requested.unwrap_or(50.0), Instant::now())
-                });
-                tokio::time::sleep(wait.max(Duration::from_millis(50))).await;
+                // Refused before execution: wait for the points, then resend. Other clients of the
+                // same shop drain the bucket too, so each further refusal waits longer, with
+                // jitter: a large request must not be starved by a stream of small ones.
+                let wait = self
+                    .bucket()
+                    .map_or(Duration::from_secs(1), |b| {
+                        b.wait_for(requested.unwrap_or(50.0), Instant::now())
+                    })
+                    .max(Duration::from_millis(50));
+                tokio::time::sleep(throttle_backoff(wait, throttles)).await;
                 continue;
             }
             if !envelope.errors.is_empty() {
@@ -379,6 +384,18 @@ impl ShopifyClient {
             };
         }
     }
+}
+
+/// The wait after the n-th THROTTLED answer to one request: the time the points need, growing by
+/// half of it per earlier refusal, plus up to that much again at random.
+pub fn throttle_backoff(needed: Duration, refusals: usize) -> Duration {
+    let grown = needed.mul_f64(1.0 + 0.5 * refusals.saturating_sub(1) as f64);
+    let jitter = f64::from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos() % 1000),
+    ) / 1000.0;
+    (grown + needed.mul_f64(jitter)).min(Duration::from_secs(30))
 }
 
 fn excerpt(text: &str) -> String {
@@ -414,6 +431,16 @@ mod tests {
         );
         // A cost above the bucket's size waits only for a full bucket.
         assert!(bucket.wait_for(5000.0, now) <= Duration::from_secs_f64(6.7));
+    }
+
+    #[test]
+    fn throttle_waits_grow_with_each_refusal() {
+        let needed = Duration::from_millis(100);
+        let first = throttle_backoff(needed, 1);
+        assert!(first >= needed && first <= needed * 2);
+        let fifth = throttle_backoff(needed, 5);
+        assert!(fifth >= Duration::from_millis(300), "{fifth:?}");
+        assert!(throttle_backoff(Duration::from_secs(60), 9) <= Duration::from_secs(30));
     }
 
     #[test]

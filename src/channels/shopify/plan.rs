@@ -167,7 +167,12 @@ pub fn plan(state: &OrderState, input: &TrackingInput) -> WritePlan {
         })
         .collect();
     if blocked.is_empty() {
-        WritePlan::Refuse(format!("order {} has nothing to fulfill", state.name))
+        // Shopify answers an empty list, not an error, when the token lacks the scope.
+        WritePlan::Refuse(format!(
+            "order {} shows no fulfillment orders: nothing to fulfill, or the token lacks \
+             read_merchant_managed_fulfillment_orders / write_merchant_managed_fulfillment_orders",
+            state.name
+        ))
     } else {
         WritePlan::Refuse(format!(
             "order {}: {}; nothing was sent",
