@@ -2,6 +2,7 @@
 //! Every error names the file, the line and the key, so an operator can fix it without guessing.
 //! Secrets are kept as `SecretString` and never printed: `Debug` shows them redacted.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,8 @@ pub struct ShopifyConfig {
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
     pub notify_customer: bool,
+    /// Tracking-page URL templates by carrier code or name (`{number}` is replaced).
+    pub tracking_urls: BTreeMap<String, String>,
     pub sync: OperationalSettings,
 }
 
@@ -262,6 +265,22 @@ pub fn parse(
         client_id: shopify_raw.client_id.filter(|v| !v.is_empty()),
         client_secret: secret("HASSOU_SHOPIFY_CLIENT_SECRET", shopify_raw.client_secret),
         notify_customer: shopify_raw.notify_customer.unwrap_or(false),
+        tracking_urls: {
+            let mut urls = BTreeMap::new();
+            for (carrier, template) in shopify_raw.tracking_urls.unwrap_or_default() {
+                crate::channels::shopify::carriers::check_template(template.get_ref()).map_err(
+                    |m| {
+                        locate(
+                            Some(template.span()),
+                            Some(&format!("[shopify.tracking_urls] {carrier}")),
+                            m,
+                        )
+                    },
+                )?;
+                urls.insert(carrier, template.into_inner());
+            }
+            urls
+        },
         sync: sync_settings(shopify_raw.sync, "shopify", &locate)?,
     };
 
@@ -465,6 +484,7 @@ struct RawShopify {
     client_id: Option<String>,
     client_secret: Option<String>,
     notify_customer: Option<bool>,
+    tracking_urls: Option<BTreeMap<String, Spanned<String>>>,
     sync: Option<RawSync>,
 }
 

@@ -627,3 +627,39 @@ async fn pull_records_cancellations_and_payments_and_keeps_the_operators_fields(
         "ordered over 10 days ago: 入金日 is not taken"
     );
 }
+
+#[tokio::test]
+async fn other_carriers_go_by_name_with_the_configured_tracking_url() {
+    use hassou::channels::shopify::carriers::UrlTemplates;
+    let mut shop = shop(SandboxOptions::default(), false).await;
+    let client = ShopifyClient::new(
+        &shop.sandbox.url(),
+        "2026-07",
+        SecretString::from("shpat_sandbox"),
+        ClientOptions::default(),
+    )
+    .expect("client");
+    let templates = std::collections::BTreeMap::from([(
+        "DHL Express".to_owned(),
+        "https://www.dhl.com/track?id={number}".to_owned(),
+    )]);
+    shop.connector =
+        ShopifyConnector::new(client, false).with_tracking_urls(UrlTemplates::with(&templates));
+    let gid = shop
+        .order(
+            "#1011",
+            &["東京倉庫"],
+            Carrier::Other("DHL Express".into()),
+            "JD014600006281",
+        )
+        .await;
+    shop.sync().await;
+    assert_eq!(
+        tracking_of(&shop, &gid),
+        vec![vec![(
+            Some("DHL Express".into()),
+            "JD014600006281".into(),
+            Some("https://www.dhl.com/track?id=JD014600006281".into())
+        )]]
+    );
+}

@@ -5,6 +5,7 @@
 use tokio_util::sync::CancellationToken;
 
 use super::{Context, Failure, Out, clock, operator};
+use crate::channels::shopify::carriers::UrlTemplates;
 use crate::channels::shopify::client::{ClientOptions, ShopifyClient};
 use crate::channels::shopify::connector::ShopifyConnector;
 use crate::cli::{PullArgs, SyncArgs};
@@ -31,10 +32,10 @@ pub fn shopify_connector(config: &Config) -> Result<ShopifyConnector, Failure> {
         ClientOptions::default(),
     )
     .map_err(Failure::input)?;
-    Ok(ShopifyConnector::new(
-        client,
-        config.shopify.notify_customer,
-    ))
+    Ok(
+        ShopifyConnector::new(client, config.shopify.notify_customer)
+            .with_tracking_urls(UrlTemplates::with(&config.shopify.tracking_urls)),
+    )
 }
 
 pub async fn sync(ctx: &Context, args: &SyncArgs, out: &mut Out) -> Result<u8, Failure> {

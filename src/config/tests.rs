@@ -202,3 +202,19 @@ fn missing_explicit_file_is_an_error_naming_it() {
     );
     assert!(e.to_string().contains("--config"), "{e}");
 }
+
+#[test]
+fn tracking_url_templates_are_checked() {
+    let c = parse(
+        "[shopify.tracking_urls]\n\"DHL Express\" = \"https://www.dhl.com/track?id={number}\"\n",
+        None,
+        &sources(),
+    )
+    .expect("valid");
+    assert_eq!(c.shopify.tracking_urls.len(), 1);
+    let e = err("[shopify.tracking_urls]\nseino = \"https://example.jp/track\"\n");
+    assert_eq!(
+        (e.line, e.key.as_deref()),
+        (Some(2), Some("[shopify.tracking_urls] seino"))
+    );
+}

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::carriers::UrlTemplates;
 use super::client::{Call, ShopifyClient, ShopifyError};
 use super::documents;
 use super::model::{Fulfillment, OrderState, TrackingInput, UserError};
@@ -21,6 +22,7 @@ pub struct ShopifyConnector {
     /// Let Shopify e-mail the customer on the first fulfillment of an order (never on updates,
     /// never twice).
     notify_customer: bool,
+    urls: UrlTemplates,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,7 +135,14 @@ impl ShopifyConnector {
         ShopifyConnector {
             client,
             notify_customer,
+            urls: UrlTemplates::default(),
         }
+    }
+
+    /// Uses these tracking-page templates (from `[shopify.tracking_urls]`).
+    pub fn with_tracking_urls(mut self, urls: UrlTemplates) -> ShopifyConnector {
+        self.urls = urls;
+        self
     }
 
     async fn read(
@@ -271,7 +280,7 @@ impl Connector for ShopifyConnector {
             "order": order_gid(&order.order.remote_id),
             "read": "OrderFulfillmentState",
             "then": "fulfillmentCreate per location, or fulfillmentTrackingInfoUpdate of a fulfillment with other tracking",
-            "trackingInfo": tracking_input(wanted),
+            "trackingInfo": tracking_input(wanted, &self.urls),
             "notifyCustomer": self.notify_customer && order.remote.confirmed.is_none(),
         })
         .to_string()
@@ -325,7 +334,7 @@ impl Connector for ShopifyConnector {
         order: &StoredOrder,
         wanted: &ShippingWrite,
     ) -> Result<WriteReport, WriteFailure> {
-        let Some(input) = tracking_input(wanted) else {
+        let Some(input) = tracking_input(wanted, &self.urls) else {
             return Err(failure(
                 FailureKind::Refused,
                 "not a Shopify write".into(),

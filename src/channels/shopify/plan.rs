@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::carriers;
+use super::carriers::{self, UrlTemplates};
 use super::model::{Fulfillment, OrderState, TrackingInput};
 use crate::domain::{Carrier, ShippingWrite, TrackingNumber};
 
@@ -33,16 +33,13 @@ pub enum WritePlan {
 
 /// The tracking input for a write: company by carrier, numbers as a list, URLs only for carriers
 /// Shopify does not link. Free text (no carrier) goes alone, so no wrong link is built.
-pub fn tracking_input(wanted: &ShippingWrite) -> Option<TrackingInput> {
+pub fn tracking_input(wanted: &ShippingWrite, templates: &UrlTemplates) -> Option<TrackingInput> {
     let ShippingWrite::Shopify { tracking, carrier } = wanted else {
         return None;
     };
     let carrier = carrier.as_deref().and_then(Carrier::parse);
     let urls: Option<Vec<String>> = match &carrier {
-        Some(c) => tracking
-            .iter()
-            .map(|n| carriers::tracking_url(c, n))
-            .collect(),
+        Some(c) => tracking.iter().map(|n| templates.url(c, n)).collect(),
         None => None,
     };
     Some(TrackingInput {

@@ -4,6 +4,10 @@ use crate::channels::shopify::model::{
     SupportedAction, TrackingInfo,
 };
 
+fn input(wanted: &ShippingWrite) -> Option<TrackingInput> {
+    tracking_input(wanted, &UrlTemplates::default())
+}
+
 fn fo(id: &str, status: &str, location: &str, remaining: i64) -> FulfillmentOrder {
     let actions: &[&str] = match status {
         "OPEN" => &["CREATE_FULFILLMENT", "REPORT_PROGRESS", "MOVE", "HOLD"],
@@ -71,7 +75,7 @@ fn state(fos: Vec<FulfillmentOrder>, fulfillments: Vec<Fulfillment>) -> OrderSta
 }
 
 fn yamato(numbers: &[&str]) -> TrackingInput {
-    tracking_input(&ShippingWrite::Shopify {
+    input(&ShippingWrite::Shopify {
         tracking: numbers.iter().map(ToString::to_string).collect(),
         carrier: Some("yamato".into()),
     })
@@ -147,7 +151,7 @@ fn other_tracking_is_updated_not_fulfilled_again() {
         }])
     );
     // A changed carrier is an update too.
-    let sagawa = tracking_input(&ShippingWrite::Shopify {
+    let sagawa = input(&ShippingWrite::Shopify {
         tracking: vec!["483484399683".into()],
         carrier: Some("sagawa".into()),
     })
@@ -210,7 +214,7 @@ fn cancelled_order_is_refused() {
 
 #[test]
 fn tracking_inputs_per_carrier() {
-    let free = tracking_input(&ShippingWrite::Shopify {
+    let free = input(&ShippingWrite::Shopify {
         tracking: vec!["定形外郵便".into()],
         carrier: None,
     })
@@ -223,7 +227,7 @@ fn tracking_inputs_per_carrier() {
             urls: vec![]
         }
     );
-    let seino = tracking_input(&ShippingWrite::Shopify {
+    let seino = input(&ShippingWrite::Shopify {
         tracking: vec!["1234".into(), "5678".into()],
         carrier: Some("seino".into()),
     })
@@ -234,7 +238,7 @@ fn tracking_inputs_per_carrier() {
     assert_eq!(several.numbers.len(), 2);
     assert!(several.urls.is_empty());
     assert!(
-        tracking_input(&ShippingWrite::Colorme {
+        input(&ShippingWrite::Colorme {
             slips: vec![],
             delivered: false
         })
