@@ -413,42 +413,18 @@ async fn the_customer_is_notified_once_at_most() {
 
 #[tokio::test]
 async fn a_wrong_token_is_a_clear_failure() {
-    let shop = shop(SandboxOptions::default(), false).await;
-    let other = SandboxShopify::start(
-        0,
-        SandboxOptions {
-            token: "shpat_other".into(),
-            ..SandboxOptions::default()
-        },
-    )
-    .await
-    .expect("sandbox");
+    let mut shop = shop(SandboxOptions::default(), false).await;
     let client = ShopifyClient::new(
-        &other.url(),
+        &shop.sandbox.url(),
         "2026-07",
         SecretString::from("shpat_wrong"),
         ClientOptions::default(),
     )
     .expect("client");
-    let connector = ShopifyConnector::new(client, false);
+    shop.connector = ShopifyConnector::new(client, false);
     shop.order("#1009", &["東京倉庫"], Carrier::Yamato, "444413758703")
         .await;
-    let rules = ChannelRules::new(
-        Channel::Shopify,
-        RuleSettings::default(),
-        now(),
-        ShopTimeZone::jst(),
-    );
-    let options = SyncOptions {
-        dry_run: false,
-        trigger: "test".into(),
-        host: "test".into(),
-    };
-    let report = SyncEngine::new(&shop.db, &connector)
-        .with_clock(now)
-        .run(rules, &options, None, &CancellationToken::new())
-        .await
-        .expect("run");
+    let report = shop.sync().await;
     let (result, detail) = outcome(&report, "#1009");
     assert_eq!(result, ResultOutcome::Failed);
     assert!(

@@ -442,8 +442,10 @@ async fn graphql(
     json_response(StatusCode::OK, body)
 }
 
-fn supported_actions(status: &str) -> Vec<Value> {
-    let actions: &[&str] = match status {
+/// `supportedActions` of a merchant-managed fulfillment order by status, as observed on Shopify
+/// (`reference/shopify-admin-api.md` §2.1).
+pub fn supported_actions(status: &str) -> &'static [&'static str] {
+    match status {
         "OPEN" => &["CREATE_FULFILLMENT", "REPORT_PROGRESS", "MOVE", "HOLD"],
         "IN_PROGRESS" => &[
             "CREATE_FULFILLMENT",
@@ -453,8 +455,7 @@ fn supported_actions(status: &str) -> Vec<Value> {
         ],
         "ON_HOLD" => &["RELEASE_HOLD", "HOLD", "MOVE"],
         _ => &[],
-    };
-    actions.iter().map(|a| json!({"action": a})).collect()
+    }
 }
 
 fn fulfillment_json(f: &SandboxFulfillment) -> Value {
@@ -495,7 +496,10 @@ fn order_query(s: &Shop, variables: &Value) -> Value {
             "requestStatus": "UNSUBMITTED",
             "assignedLocation": {"name": fo.location_name, "location": {"id": fo.location_id}},
             "deliveryMethod": {"methodType": "SHIPPING"},
-            "supportedActions": supported_actions(&fo.status),
+            "supportedActions": supported_actions(&fo.status)
+                .iter()
+                .map(|a| json!({"action": a}))
+                .collect::<Vec<_>>(),
             "lineItems": {"nodes": [{
                 "id": format!("{}-1", fo.id.replace("FulfillmentOrder", "FulfillmentOrderLineItem")),
                 "totalQuantity": fo.quantity,

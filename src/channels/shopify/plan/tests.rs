@@ -9,17 +9,8 @@ fn input(wanted: &ShippingWrite) -> Option<TrackingInput> {
 }
 
 fn fo(id: &str, status: &str, location: &str, remaining: i64) -> FulfillmentOrder {
-    let actions: &[&str] = match status {
-        "OPEN" => &["CREATE_FULFILLMENT", "REPORT_PROGRESS", "MOVE", "HOLD"],
-        "IN_PROGRESS" => &[
-            "CREATE_FULFILLMENT",
-            "REPORT_PROGRESS",
-            "HOLD",
-            "MARK_AS_OPEN",
-        ],
-        "ON_HOLD" => &["RELEASE_HOLD", "HOLD", "MOVE"],
-        _ => &[],
-    };
+    // What Shopify reports per status; the sandbox answers the same.
+    let actions = crate::sandbox::shopify::supported_actions(status);
     FulfillmentOrder {
         id: format!("gid://shopify/FulfillmentOrder/{id}"),
         status: status.into(),
