@@ -16,18 +16,7 @@ use hassou::settings::OperationalSettings;
 const AS_OF: &str = "2026-11-24T12:00:00+09:00";
 
 fn order(channel: Channel, number: &str) -> Order {
-    Order {
-        channel,
-        remote_id: format!("remote-{number}"),
-        number: number.into(),
-        status: OrderStatus::Processed,
-        ordered_at: t("2026-11-20T10:00:00+09:00"),
-        updated_at: t("2026-11-23T10:00:00+09:00"),
-        shipped_on: Some("2026-11-23".parse().expect("date")),
-        carrier: Some(Carrier::Yamato),
-        tracking: Tracking::parse("444413758703"),
-        bundle_parent: None,
-    }
+    common::target_order(channel, number, "444413758703")
 }
 
 fn rules_at(as_of: DateTime<Utc>, settings: RuleSettings) -> Vec<ChannelRules> {

@@ -37,19 +37,24 @@ async fn shop(options: SandboxOptions, notify_customer: bool) -> Shop {
     shop_on(sandbox, &token, notify_customer).await
 }
 
-/// Another hassou (its own database and client) on the same sandbox shop.
-async fn shop_on(sandbox: SandboxShopify, token: &str, notify_customer: bool) -> Shop {
-    let client_options = ClientOptions {
+/// A client of the sandbox with this token, timing out after 2 s.
+fn client_for(sandbox: &SandboxShopify, token: &str) -> ShopifyClient {
+    let options = ClientOptions {
         timeout: Duration::from_secs(2),
         ..ClientOptions::default()
     };
-    let client = ShopifyClient::new(
+    ShopifyClient::new(
         &sandbox.url(),
         "2026-07",
         SecretString::from(token.to_owned()),
-        client_options,
+        options,
     )
-    .expect("client");
+    .expect("client")
+}
+
+/// Another hassou (its own database and client) on the same sandbox shop.
+async fn shop_on(sandbox: SandboxShopify, token: &str, notify_customer: bool) -> Shop {
+    let client = client_for(&sandbox, token);
     Shop {
         sandbox,
         db: common::sqlite_db().await,
@@ -414,13 +419,7 @@ async fn the_customer_is_notified_once_at_most() {
 #[tokio::test]
 async fn a_wrong_token_is_a_clear_failure() {
     let mut shop = shop(SandboxOptions::default(), false).await;
-    let client = ShopifyClient::new(
-        &shop.sandbox.url(),
-        "2026-07",
-        SecretString::from("shpat_wrong"),
-        ClientOptions::default(),
-    )
-    .expect("client");
+    let client = client_for(&shop.sandbox, "shpat_wrong");
     shop.connector = ShopifyConnector::new(client, false);
     shop.order("#1009", &["東京倉庫"], Carrier::Yamato, "444413758703")
         .await;
@@ -608,13 +607,7 @@ async fn pull_records_cancellations_and_payments_and_keeps_the_operators_fields(
 async fn other_carriers_go_by_name_with_the_configured_tracking_url() {
     use hassou::channels::shopify::carriers::UrlTemplates;
     let mut shop = shop(SandboxOptions::default(), false).await;
-    let client = ShopifyClient::new(
-        &shop.sandbox.url(),
-        "2026-07",
-        SecretString::from("shpat_sandbox"),
-        ClientOptions::default(),
-    )
-    .expect("client");
+    let client = client_for(&shop.sandbox, "shpat_sandbox");
     let templates = std::collections::BTreeMap::from([(
         "DHL Express".to_owned(),
         "https://www.dhl.com/track?id={number}".to_owned(),

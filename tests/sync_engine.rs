@@ -10,10 +10,7 @@ use chrono::{DateTime, Utc};
 use common::fake_store::{FakeStore, Fault};
 use common::t;
 use hassou::db::{Db, ListFilter};
-use hassou::domain::{
-    Carrier, Channel, ChannelRules, Order, OrderStatus, RuleSettings, ShopTimeZone, Tracking,
-    Verdict,
-};
+use hassou::domain::{Channel, ChannelRules, Order, RuleSettings, ShopTimeZone, Tracking, Verdict};
 use hassou::sync::{ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions, WriteOutcome};
 use tokio_util::sync::CancellationToken;
 
@@ -23,20 +20,7 @@ fn now() -> DateTime<Utc> {
     t(AS_OF)
 }
 
-fn order(channel: Channel, number: &str, tracking: &str) -> Order {
-    Order {
-        channel,
-        remote_id: format!("r-{number}"),
-        number: number.into(),
-        status: OrderStatus::Processed,
-        ordered_at: t("2026-11-20T10:00:00+09:00"),
-        updated_at: t("2026-11-23T10:00:00+09:00"),
-        shipped_on: Some("2026-11-23".parse().expect("date")),
-        carrier: Some(Carrier::Yamato),
-        tracking: Tracking::parse(tracking),
-        bundle_parent: None,
-    }
-}
+use common::target_order as order;
 
 fn rules(channel: Channel) -> ChannelRules {
     ChannelRules::new(channel, RuleSettings::default(), now(), ShopTimeZone::jst())

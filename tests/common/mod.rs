@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, Utc};
 use hassou::db::Db;
+use hassou::domain::{Carrier, Channel, Order, OrderStatus, Tracking};
 use sqlx::postgres::PgConnectOptions;
 
 pub mod fake_store;
@@ -14,6 +15,23 @@ pub fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .expect("test time")
+}
+
+/// A target in both channels on 2026-11-24: processed, ordered on the 20th, changed and shipped
+/// on the 23rd, Yamato, with this tracking. Its remote id is `r-{number}`.
+pub fn target_order(channel: Channel, number: &str, tracking: &str) -> Order {
+    Order {
+        channel,
+        remote_id: format!("r-{number}"),
+        number: number.into(),
+        status: OrderStatus::Processed,
+        ordered_at: t("2026-11-20T10:00:00+09:00"),
+        updated_at: t("2026-11-23T10:00:00+09:00"),
+        shipped_on: Some("2026-11-23".parse().expect("date")),
+        carrier: Some(Carrier::Yamato),
+        tracking: Tracking::parse(tracking),
+        bundle_parent: None,
+    }
 }
 
 pub async fn sqlite_db() -> Db {
