@@ -2,28 +2,17 @@
 //! rule that a mutation with an unknown outcome is never resent.
 #![allow(clippy::panic)] // a test fails by panicking
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use common::scripted::{self, Reply, Scripted, reply};
 use hassou::channels::shopify::client::{Call, ClientOptions, ShopifyClient, ShopifyError};
 use hassou::channels::shopify::documents;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "shpat_test_token_never_shown";
-
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    body: String,
-    delay: Duration,
-    retry_after: Option<&'static str>,
-}
 
 fn ok(data: Value, available: f64) -> Reply {
     Reply {
@@ -54,73 +43,23 @@ fn throttled() -> Reply {
 }
 
 fn status(code: u16, body: &str) -> Reply {
-    Reply {
-        status: code,
-        body: body.into(),
-        delay: Duration::ZERO,
-        retry_after: None,
-    }
+    reply(code, body)
 }
 
-#[derive(Default)]
-struct Script {
-    replies: VecDeque<Reply>,
-    seen: Vec<(HeaderMap, Value)>,
-}
-
-type Shared = Arc<Mutex<Script>>;
-
-async fn handle(
-    State(script): State<Shared>,
-    headers: HeaderMap,
-    body: String,
-) -> (StatusCode, HeaderMap, String) {
-    let reply = {
-        let mut s = script.lock().expect("lock");
-        s.seen
-            .push((headers, serde_json::from_str(&body).unwrap_or(Value::Null)));
-        s.replies
-            .pop_front()
-            .unwrap_or_else(|| status(500, "script exhausted"))
-    };
-    tokio::time::sleep(reply.delay).await;
-    let mut out = HeaderMap::new();
-    if let Some(after) = reply.retry_after {
-        out.insert("retry-after", after.parse().expect("header"));
-    }
-    (
-        StatusCode::from_u16(reply.status).expect("status"),
-        out,
-        reply.body,
-    )
-}
-
-async fn serve(replies: Vec<Reply>) -> (ShopifyClient, Shared) {
-    let script: Shared = Arc::new(Mutex::new(Script {
-        replies: replies.into(),
-        seen: Vec::new(),
-    }));
-    let app = Router::new()
-        .route("/admin/api/2026-07/graphql.json", post(handle))
-        .with_state(script.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let shop = url::Url::parse(&format!("http://{addr}/")).expect("url");
+async fn serve(replies: Vec<Reply>) -> (ShopifyClient, Scripted) {
+    let server = scripted::serve(replies).await;
     let options = ClientOptions {
         timeout: Duration::from_millis(300),
         read_attempts: 3,
         throttle_attempts: 5,
     };
-    let client =
-        ShopifyClient::new(&shop, "2026-07", SecretString::from(TOKEN), options).expect("client");
-    (client, script)
+    let client = ShopifyClient::new(&server.url, "2026-07", SecretString::from(TOKEN), options)
+        .expect("client");
+    (client, server)
 }
 
-fn seen(script: &Shared) -> usize {
-    script.lock().expect("lock").seen.len()
+fn seen(server: &Scripted) -> usize {
+    server.count()
 }
 
 #[tokio::test]
@@ -130,8 +69,10 @@ async fn sends_the_documented_request_shape() {
         .execute(documents::PUBLIC_API_VERSIONS, json!({}), Call::Read)
         .await
         .expect("ok");
-    let s = script.lock().expect("lock");
-    let (headers, body) = &s.seen[0];
+    let request = &script.seen()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.uri.path(), "/admin/api/2026-07/graphql.json");
+    let headers = &request.headers;
     assert_eq!(
         headers
             .get("x-shopify-access-token")
@@ -144,6 +85,7 @@ async fn sends_the_documented_request_shape() {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"))
     );
+    let body: Value = serde_json::from_str(&request.body).expect("json body");
     assert_eq!(body["query"], documents::PUBLIC_API_VERSIONS);
     assert!(!exchange.request.contains(TOKEN) && !exchange.response.contains(TOKEN));
 }

@@ -10,6 +10,7 @@ use hassou::domain::{Carrier, Channel, Order, OrderStatus, Tracking};
 use sqlx::postgres::PgConnectOptions;
 
 pub mod fake_store;
+pub mod scripted;
 
 pub fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)

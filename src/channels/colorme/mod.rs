@@ -1,4 +1,5 @@
 //! カラーミーショップ's REST API (`{api_base}/v1/…`, `Authorization: Bearer`).
 
+pub mod client;
 pub mod model;
 pub mod plan;

@@ -1,0 +1,310 @@
+//! カラーミー's REST transport: `{api_base}/v1/…` with `Authorization: Bearer`, paced at under two
+//! requests a second per token (the documented guidance is 120 a minute), backing off on 429 and
+//! 503 (`Retry-After` when given).
+//!
+//! Retry rules (`reference/colorme-api.md` §2.3, §4): GETs are retried freely; a PUT may be
+//! retried, since re-sending the same values changes nothing; the mail POST is never retried —
+//! a timeout there may still have sent the mail.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::time::Instant;
+
+use super::model::ApiErrors;
+use crate::sync::Exchange;
+
+/// The gap between two requests of one token: a little over half a second, so that no 60-second
+/// window ever holds more than 120 requests.
+pub const MIN_GAP: Duration = Duration::from_millis(505);
+
+/// Spaces requests evenly: each reservation gets the first free slot at least `gap` after the
+/// previous one.
+#[derive(Debug)]
+pub struct Pacer {
+    gap: Duration,
+    next: Option<Instant>,
+}
+
+impl Pacer {
+    pub fn new(gap: Duration) -> Pacer {
+        Pacer { gap, next: None }
+    }
+
+    /// When a request asked for at `now` may be sent.
+    pub fn reserve(&mut self, now: Instant) -> Instant {
+        let at = self.next.map_or(now, |next| next.max(now));
+        self.next = Some(at + self.gap);
+        at
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColormeError {
+    /// 401: a wrong or revoked token, a missing scope, or a plan restriction.
+    #[error("カラーミー refused the access token (HTTP {status}): {message}")]
+    Unauthorized { status: u16, message: String },
+    /// The store answered with errors (4xx); nothing was changed. Messages as the store wrote them.
+    #[error("カラーミー: {0}")]
+    Refused(String),
+    /// Certainly not applied: never reached the store, or a read that kept failing.
+    #[error("{0}")]
+    NotApplied(String),
+    /// A request that may have been applied (only the mail POST is left in this state).
+    #[error("{0}")]
+    Unknown(String),
+}
+
+/// How a request may be repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// GET, and PUT of the same values: safe to send again.
+    Safe,
+    /// The mail POST: never sent twice.
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub timeout: Duration,
+    pub gap: Duration,
+    pub attempts: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(20),
+            gap: MIN_GAP,
+            attempts: 4,
+        }
+    }
+}
+
+pub struct ColormeClient {
+    http: reqwest::Client,
+    base: url::Url,
+    token: SecretString,
+    attempts: usize,
+    pacer: Mutex<Pacer>,
+}
+
+/// The store's `errors[]` as one line, or the body itself when it has none.
+fn error_text(body: &str) -> String {
+    match serde_json::from_str::<ApiErrors>(body) {
+        Ok(parsed) if !parsed.errors.is_empty() => parsed
+            .errors
+            .iter()
+            .map(|e| {
+                let message = e.message.clone().unwrap_or_default();
+                match (&e.field, e.code) {
+                    (Some(field), Some(code)) => format!("{message} ({field}, {code})"),
+                    (None, Some(code)) => format!("{message} ({code})"),
+                    (Some(field), None) => format!("{message} ({field})"),
+                    (None, None) => message,
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => body.trim().chars().take(300).collect(),
+    }
+}
+
+impl ColormeClient {
+    pub fn new(
+        api_base: &url::Url,
+        token: SecretString,
+        options: ClientOptions,
+    ) -> Result<ColormeClient, String> {
+        let http = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .user_agent(concat!("hassou/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        Ok(ColormeClient {
+            http,
+            base: api_base.clone(),
+            token,
+            attempts: options.attempts.max(1),
+            pacer: Mutex::new(Pacer::new(options.gap)),
+        })
+    }
+
+    async fn pace(&self) {
+        let at = self
+            .pacer
+            .lock()
+            .map(|mut p| p.reserve(Instant::now()))
+            .unwrap_or_else(|_| Instant::now());
+        tokio::time::sleep_until(at).await;
+    }
+
+    /// Sends one request and returns the JSON answer (`Value::Null` for an empty body), with the
+    /// exchange for the audit trail.
+    pub async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<(T, Exchange), ColormeError> {
+        let url = self
+            .base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| ColormeError::NotApplied(format!("bad path {path}: {e}")))?;
+        let what = format!("{method} {path}");
+        let request_text = serde_json::json!({
+            "request": what,
+            "query": query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>(),
+            "body": body,
+        })
+        .to_string();
+        let mut delays = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(500))
+            .with_max_delay(Duration::from_secs(8))
+            .with_max_times(self.attempts - 1)
+            .with_jitter()
+            .build();
+        loop {
+            self.pace().await;
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(self.token.expose_secret())
+                .query(query);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(e) => {
+                    // Never reached the store, or safe to repeat: try again while attempts last.
+                    let unsent = e.is_connect() || e.is_builder();
+                    let message = format!(
+                        "{what}: the request to カラーミー failed ({})",
+                        e.without_url()
+                    );
+                    if unsent || repeat == Repeat::Safe {
+                        if let Some(delay) = delays.next() {
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
+                        return Err(ColormeError::NotApplied(message));
+                    }
+                    return Err(ColormeError::Unknown(format!(
+                        "{message}; it may have been sent, so it is not sent again"
+                    )));
+                }
+            };
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<f64>().ok());
+            let text = response.text().await.unwrap_or_default();
+            let exchange = Exchange {
+                request: request_text.clone(),
+                response: text.clone(),
+            };
+            if status.as_u16() == 401 || status.as_u16() == 403 {
+                return Err(ColormeError::Unauthorized {
+                    status: status.as_u16(),
+                    message: error_text(&text),
+                });
+            }
+            if status.as_u16() == 429 || status.as_u16() == 503 || status.is_server_error() {
+                let message = format!(
+                    "{what}: カラーミー answered HTTP {} {}",
+                    status.as_u16(),
+                    error_text(&text)
+                );
+                // 429 and 503 were not processed; another 5xx may have been.
+                let unprocessed = matches!(status.as_u16(), 429 | 503);
+                if repeat == Repeat::Never && !unprocessed {
+                    return Err(ColormeError::Unknown(format!(
+                        "{message}; it may have been sent, so it is not sent again"
+                    )));
+                }
+                if let Some(delay) = delays.next() {
+                    let wait =
+                        retry_after.map_or(delay, |s| Duration::from_secs_f64(s.clamp(0.0, 60.0)));
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                return Err(ColormeError::NotApplied(message));
+            }
+            if !status.is_success() {
+                return Err(ColormeError::Refused(error_text(&text)));
+            }
+            let value: Value = if text.trim().is_empty() {
+                Value::Null
+            } else {
+                match serde_json::from_str(&text) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let message =
+                            format!("{what}: カラーミー's answer is not valid JSON ({e})");
+                        if repeat == Repeat::Safe
+                            && let Some(delay) = delays.next()
+                        {
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
+                        return Err(ColormeError::NotApplied(message));
+                    }
+                }
+            };
+            return serde_json::from_value::<T>(value)
+                .map(|parsed| (parsed, exchange))
+                .map_err(|e| {
+                    ColormeError::NotApplied(format!(
+                        "{what}: unexpected answer from カラーミー ({e})"
+                    ))
+                });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_minute_ever_holds_more_than_120_requests() {
+        let start = Instant::now();
+        let mut pacer = Pacer::new(MIN_GAP);
+        // 400 requests all asked for at once, then a burst later.
+        let mut sent: Vec<Instant> = (0..400).map(|_| pacer.reserve(start)).collect();
+        sent.extend((0..50).map(|_| pacer.reserve(start + Duration::from_secs(400))));
+        for (i, t) in sent.iter().enumerate() {
+            let in_window = sent[i..]
+                .iter()
+                .take_while(|u| **u < *t + Duration::from_secs(60))
+                .count();
+            assert!(
+                in_window <= 120,
+                "{in_window} requests in the minute from request {i}"
+            );
+        }
+        // And it does not wait for nothing: a request after a quiet spell goes at once.
+        let later = start + Duration::from_secs(10_000);
+        assert_eq!(pacer.reserve(later), later);
+    }
+
+    #[test]
+    fn store_errors_read_as_one_line() {
+        let body = r#"{"errors":[{"code":422007,"message":"Nameを入力してください。","status":422,"field":"customer.name"},{"code":404100,"message":"データが見つかりません。","status":404}]}"#;
+        assert_eq!(
+            error_text(body),
+            "Nameを入力してください。 (customer.name, 422007); データが見つかりません。 (404100)"
+        );
+        assert_eq!(error_text("Internal Server Error"), "Internal Server Error");
+    }
+}
