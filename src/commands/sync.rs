@@ -5,6 +5,8 @@
 use tokio_util::sync::CancellationToken;
 
 use super::{Context, Failure, Out, clock, operator};
+use crate::channels::colorme::client::{ClientOptions as ColormeClientOptions, ColormeClient};
+use crate::channels::colorme::connector::ColormeConnector;
 use crate::channels::shopify::carriers::UrlTemplates;
 use crate::channels::shopify::client::{ClientOptions, ShopifyClient};
 use crate::channels::shopify::connector::ShopifyConnector;
@@ -44,10 +46,30 @@ pub async fn sync(ctx: &Context, args: &SyncArgs, out: &mut Out) -> Result<u8, F
             let connector = shopify_connector(&ctx.config)?;
             run(ctx, args, &connector, out).await
         }
-        Channel::Colorme => Err(Failure::input(
-            "writing to カラーミーショップ is not available in this version yet; `hassou orders list --channel colorme` shows what would be written",
-        )),
+        Channel::Colorme => {
+            let connector = colorme_connector(&ctx.config)?;
+            run(ctx, args, &connector, out).await
+        }
     }
+}
+
+/// The カラーミー connector the configuration describes, or what is missing from it.
+pub fn colorme_connector(config: &Config) -> Result<ColormeConnector, Failure> {
+    let token = config.colorme.access_token.as_ref().ok_or_else(|| {
+        Failure::input(
+            "no カラーミー access token: set HASSOU_COLORME_TOKEN or [colorme] access_token",
+        )
+    })?;
+    let client = ColormeClient::new(
+        &config.colorme.api_base,
+        token.value.clone(),
+        ColormeClientOptions::default(),
+    )
+    .map_err(Failure::input)?;
+    Ok(ColormeConnector::new(
+        client,
+        config.colorme.send_shipping_mail,
+    ))
 }
 
 pub async fn pull(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {

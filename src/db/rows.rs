@@ -12,7 +12,7 @@ use crate::domain::{
 /// The columns every order query selects, joined with the order's remote state.
 pub(super) const ORDER_COLUMNS: &str = "o.id, o.channel, o.remote_id, o.number, o.status, \
      o.ordered_at, o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
-     r.confirmed, r.last_attempt, r.last_error, r.last_attempt_at, r.in_flight_since";
+     r.confirmed, r.last_attempt, r.last_error, r.last_attempt_at, r.in_flight_since, r.mail_sent_at";
 
 pub(super) const ORDER_FROM: &str =
     "FROM orders o LEFT JOIN order_remote r ON r.order_id = o.id AND r.channel = o.channel";
@@ -36,6 +36,7 @@ pub(super) struct OrderRow {
     pub last_error: Option<String>,
     pub last_attempt_at: Option<DateTime<Utc>>,
     pub in_flight_since: Option<DateTime<Utc>>,
+    pub mail_sent_at: Option<DateTime<Utc>>,
 }
 
 impl OrderRow {
@@ -78,6 +79,7 @@ impl OrderRow {
                 confirmed,
                 last_failure,
                 in_flight_since: self.in_flight_since,
+                mail_sent_at: self.mail_sent_at,
             },
         ))
     }

@@ -106,6 +106,8 @@ pub struct RemoteState {
     /// A write was sent at this instant and its outcome never recorded (the process died, or the
     /// answer was lost): the store must be read before anything is sent again.
     pub in_flight_since: Option<DateTime<Utc>>,
+    /// When hassou sent (or may have sent) the shipping mail for this order.
+    pub mail_sent_at: Option<DateTime<Utc>>,
 }
 
 /// A write that the store refused or that did not complete, with the store's words.

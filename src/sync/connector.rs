@@ -53,6 +53,11 @@ pub struct WriteReport {
     /// Store-side ids worth keeping (fulfillment or delivery ids), as JSON.
     pub remote_ref: Option<String>,
     pub exchanges: Vec<Exchange>,
+    /// Things the operator should know (a count mismatch, say), kept with the order's result.
+    pub warnings: Vec<String>,
+    /// The shipping mail went out (or may have: its outcome is unknown) with this write; it is
+    /// recorded so that it is never sent again.
+    pub mail_sent: bool,
 }
 
 /// Whether a failed write may have changed the store.

@@ -295,7 +295,14 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 held,
                 remote_ref,
                 exchanges,
+                warnings,
+                mail_sent,
             }) => {
+                if mail_sent {
+                    self.db
+                        .record_mail_sent(order.id, channel, (self.now)())
+                        .await?;
+                }
                 let response = serde_json::to_string(&exchanges).unwrap_or_default();
                 self.db
                     .finish_attempt(attempt, outcome.code(), Some(&response), None, (self.now)())
@@ -314,7 +321,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 } else {
                     report.written += 1;
                 }
-                report.push(number, outcome.into(), String::new());
+                report.push(number, outcome.into(), warnings.join("; "));
                 emit(SyncEvent::OrderWritten {
                     number: number.to_owned(),
                     outcome,

@@ -109,6 +109,8 @@ impl Connector for FakeStore {
                 held: before.unwrap_or_else(|| wanted.clone()),
                 remote_ref: None,
                 exchanges: exchange("already holds it"),
+                warnings: Vec::new(),
+                mail_sent: false,
             });
         }
         let fault = self
@@ -156,6 +158,8 @@ impl Connector for FakeStore {
             held: wanted.clone(),
             remote_ref: Some(format!(r#"{{"id":"{id}"}}"#)),
             exchanges: exchange("ok"),
+            warnings: Vec::new(),
+            mail_sent: false,
         })
     }
 }

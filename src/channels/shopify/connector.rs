@@ -281,7 +281,7 @@ impl Connector for ShopifyConnector {
             "read": "OrderFulfillmentState",
             "then": "fulfillmentCreate per location, or fulfillmentTrackingInfoUpdate of a fulfillment with other tracking",
             "trackingInfo": tracking_input(wanted, &self.urls),
-            "notifyCustomer": self.notify_customer && order.remote.confirmed.is_none(),
+            "notifyCustomer": self.notify_customer && order.remote.mail_sent_at.is_none(),
         })
         .to_string()
     }
@@ -353,6 +353,8 @@ impl Connector for ShopifyConnector {
                         held,
                         remote_ref: None,
                         exchanges,
+                        warnings: Vec::new(),
+                        mail_sent: false,
                     });
                 }
                 WritePlan::Refuse(reason) => {
@@ -362,7 +364,7 @@ impl Connector for ShopifyConnector {
             };
             let first_fulfillment = !state.fulfillments.iter().any(|f| f.status == "SUCCESS");
             let notify =
-                self.notify_customer && first_fulfillment && order.remote.confirmed.is_none();
+                self.notify_customer && first_fulfillment && order.remote.mail_sent_at.is_none();
             if let Some((outcome, held, ids)) =
                 self.send(&steps, &input, notify, &mut exchanges).await?
             {
@@ -371,6 +373,9 @@ impl Connector for ShopifyConnector {
                     held,
                     remote_ref: Some(json!({ "fulfillments": ids }).to_string()),
                     exchanges,
+                    warnings: Vec::new(),
+                    // Shopify mails the customer when a create asked it to.
+                    mail_sent: notify && outcome == WriteOutcome::Fulfilled,
                 });
             }
         }

@@ -426,6 +426,7 @@ fn remote(confirmed: Option<ShippingWrite>, failed: Option<(ShippingWrite, &str)
             at: t("2026-11-24T11:00:00+09:00"),
         }),
         in_flight_since: None,
+        mail_sent_at: None,
     }
 }
 

@@ -1,0 +1,211 @@
+//! カラーミー through the sync engine against a scripted server: the exact requests, the PUT
+//! answer taken as the truth, and the 商品発送 mail at most once.
+#![allow(clippy::panic)] // a test fails by panicking
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use common::scripted::{self, Reply, Scripted, reply};
+use common::{t, target_order};
+use hassou::channels::colorme::client::{ClientOptions, ColormeClient};
+use hassou::channels::colorme::connector::ColormeConnector;
+use hassou::db::{Db, OrderEdit};
+use hassou::domain::{
+    Channel, ChannelRules, Period, RuleSettings, ShopTimeZone, StatusOption, Tracking,
+};
+use hassou::sync::{ResultOutcome, RunReport, SyncEngine, SyncOptions};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+fn now() -> DateTime<Utc> {
+    t("2026-11-24T12:00:00+09:00")
+}
+
+fn sale(slip: Option<&str>, delivered: bool, mail: &str) -> Reply {
+    reply(
+        200,
+        &json!({"sale": {
+            "id": 5001, "make_date": 1763600000, "update_date": 1763900000, "paid": true,
+            "delivered": delivered, "canceled": false, "delivered_mail_state": mail,
+            "sale_deliveries": [{"id": 11, "slip_number": slip, "delivered": delivered, "tracking_url": null}]
+        }})
+        .to_string(),
+    )
+}
+
+async fn setup(replies: Vec<Reply>, mail: bool) -> (Db, ColormeConnector, Scripted) {
+    let server = scripted::serve(replies).await;
+    let options = ClientOptions {
+        timeout: Duration::from_millis(500),
+        gap: Duration::from_millis(1),
+        attempts: 2,
+    };
+    let client =
+        ColormeClient::new(&server.url, SecretString::from("cm_token"), options).expect("client");
+    let db = common::sqlite_db().await;
+    let mut order = target_order(Channel::Colorme, "5001", "4444-1375-8703");
+    order.remote_id = "5001".into();
+    db.upsert_orders(&[order], now()).await.expect("import");
+    (db, ColormeConnector::new(client, mail), server)
+}
+
+async fn run(db: &Db, connector: &ColormeConnector, shipped_date_only: bool) -> RunReport {
+    let settings = RuleSettings {
+        period: Period::DEFAULT,
+        statuses: StatusOption::ProcessedOnly,
+        shipped_date_only,
+    };
+    let rules = ChannelRules::new(Channel::Colorme, settings, now(), ShopTimeZone::jst());
+    let options = SyncOptions {
+        dry_run: false,
+        trigger: "test".into(),
+        host: "test".into(),
+    };
+    SyncEngine::new(db, connector)
+        .with_clock(now)
+        .run(rules, &options, None, &CancellationToken::new())
+        .await
+        .expect("run")
+}
+
+fn body(server: &Scripted, i: usize) -> Value {
+    serde_json::from_str(&server.seen()[i].body).unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn first_write_marks_delivered_then_mails_once() {
+    let replies = vec![
+        sale(None, false, "not_yet"),
+        sale(Some("444413758703"), true, "not_yet"),
+        reply(201, ""),
+    ];
+    let (db, connector, server) = setup(replies, true).await;
+    let report = run(&db, &connector, true).await;
+    assert_eq!(
+        report.results[0].outcome,
+        ResultOutcome::Delivered,
+        "{report:?}"
+    );
+    let seen = server.seen();
+    let calls: Vec<String> = seen
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.uri.path()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "GET /v1/sales/5001",
+            "PUT /v1/sales/5001",
+            "POST /v1/sales/5001/mails"
+        ]
+    );
+    assert_eq!(
+        body(&server, 1),
+        json!({"sale": {"sale_deliveries": [{"id": 11, "slip_number": "444413758703", "delivered": true}]}})
+    );
+    assert_eq!(body(&server, 2), json!({"mail": {"type": "delivered"}}));
+    let stored = db.find_orders("5001", None).await.expect("find").remove(0);
+    assert!(stored.remote.mail_sent_at.is_some());
+    // Synced now: the next run sends nothing at all.
+    let again = run(&db, &connector, true).await;
+    assert_eq!(again.already_synced, 1);
+    assert_eq!(server.count(), 3);
+}
+
+/// 出荷日が入力された注文のみ「配送済み」に更新, and no 出荷日: the slip goes, never `delivered: false`,
+/// and no mail, since the delivery is not marked.
+#[tokio::test]
+async fn without_shipped_date_only_the_slip_goes_and_no_mail() {
+    let replies = vec![
+        sale(None, false, "not_yet"),
+        sale(Some("444413758703"), false, "not_yet"),
+    ];
+    let (db, connector, server) = setup(replies, true).await;
+    let stored = db.find_orders("5001", None).await.expect("find").remove(0);
+    let edit = OrderEdit {
+        shipped_on: Some(None),
+        ..OrderEdit::default()
+    };
+    db.edit_order(&stored, &edit, t("2026-11-24T11:00:00+09:00"))
+        .await
+        .expect("edit");
+    let report = run(&db, &connector, true).await;
+    assert_eq!(
+        report.results[0].outcome,
+        ResultOutcome::SlipUpdated,
+        "{report:?}"
+    );
+    assert_eq!(
+        body(&server, 1),
+        json!({"sale": {"sale_deliveries": [{"id": 11, "slip_number": "444413758703"}]}})
+    );
+    assert_eq!(server.count(), 2, "no mail");
+}
+
+#[tokio::test]
+async fn a_mail_whose_answer_is_lost_is_never_sent_again() {
+    let slow_mail = Reply {
+        delay: Duration::from_secs(2),
+        ..reply(201, "")
+    };
+    let replies = vec![
+        sale(None, false, "not_yet"),
+        sale(Some("444413758703"), true, "not_yet"),
+        slow_mail,
+        // After a tracking change: read, PUT, and no second mail.
+        sale(Some("444413758703"), true, "not_yet"),
+        sale(Some("483484399683"), true, "not_yet"),
+    ];
+    let (db, connector, server) = setup(replies, true).await;
+    let report = run(&db, &connector, true).await;
+    assert_eq!(report.results[0].outcome, ResultOutcome::Delivered);
+    assert!(
+        report.results[0].detail.contains("may not have gone out"),
+        "{report:?}"
+    );
+    let stored = db.find_orders("5001", None).await.expect("find").remove(0);
+    let edit = OrderEdit {
+        tracking: Some(Tracking::parse("483484399683")),
+        ..OrderEdit::default()
+    };
+    db.edit_order(&stored, &edit, t("2026-11-24T11:30:00+09:00"))
+        .await
+        .expect("edit");
+    let report = run(&db, &connector, true).await;
+    assert_eq!(report.results[0].outcome, ResultOutcome::Delivered);
+    let mails = server
+        .seen()
+        .iter()
+        .filter(|s| s.uri.path().ends_with("/mails"))
+        .count();
+    assert_eq!(mails, 1, "the mail is sent once at most");
+}
+
+#[tokio::test]
+async fn the_mail_is_not_sent_when_colorme_already_sent_it() {
+    let replies = vec![
+        sale(None, false, "sent"),
+        sale(Some("444413758703"), true, "sent"),
+    ];
+    let (db, connector, server) = setup(replies, true).await;
+    run(&db, &connector, true).await;
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn a_refused_update_fails_with_the_stores_words() {
+    let error = r#"{"errors":[{"code":422007,"message":"配送伝票番号は不正な値です。","status":422,"field":"sale_deliveries.slip_number"}]}"#;
+    let replies = vec![sale(None, false, "not_yet"), reply(422, error)];
+    let (db, connector, _) = setup(replies, false).await;
+    let report = run(&db, &connector, true).await;
+    assert_eq!(report.results[0].outcome, ResultOutcome::Failed);
+    assert!(
+        report.results[0]
+            .detail
+            .contains("配送伝票番号は不正な値です。"),
+        "{report:?}"
+    );
+}
