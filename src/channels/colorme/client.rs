@@ -9,7 +9,6 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -165,12 +164,7 @@ impl ColormeClient {
             "body": body,
         })
         .to_string();
-        let mut delays = ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(500))
-            .with_max_delay(Duration::from_secs(8))
-            .with_max_times(self.attempts - 1)
-            .with_jitter()
-            .build();
+        let mut delays = crate::channels::retry_delays(self.attempts);
         loop {
             self.pace().await;
             let mut request = self
@@ -203,11 +197,7 @@ impl ColormeClient {
                 }
             };
             let status = response.status();
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<f64>().ok());
+            let retry_after = crate::channels::retry_after(&response);
             let text = response.text().await.unwrap_or_default();
             let exchange = Exchange {
                 request: request_text.clone(),

@@ -15,7 +15,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -222,12 +221,7 @@ impl ShopifyClient {
         let name = operation_name(document);
         let body = json!({ "query": document, "variables": variables });
         let request_text = json!({ "operation": name, "variables": body["variables"] }).to_string();
-        let mut read_delays = ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(500))
-            .with_max_delay(Duration::from_secs(8))
-            .with_max_times(self.options.read_attempts.saturating_sub(1))
-            .with_jitter()
-            .build();
+        let mut read_delays = crate::channels::retry_delays(self.options.read_attempts);
         let mut throttles = 0;
         loop {
             if let Some(bucket) = self.bucket() {
@@ -274,11 +268,7 @@ impl ShopifyClient {
                 }
             };
             let status = response.status();
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<f64>().ok());
+            let retry_after = crate::channels::retry_after(&response);
             let text = response.text().await.unwrap_or_default();
             if status.as_u16() == 401 || status.as_u16() == 403 {
                 return Err(ShopifyError::Unauthorized {
