@@ -209,3 +209,74 @@ async fn a_refused_update_fails_with_the_stores_words() {
         "{report:?}"
     );
 }
+
+fn sales_page(ids: std::ops::Range<i64>, total: u64, limit: u64, offset: u64) -> Reply {
+    let sales: Vec<Value> = ids
+        .map(|id| json!({"id": id, "make_date": 1763600000 + id, "update_date": 1763900000, "canceled": id % 10 == 0, "sale_deliveries": []}))
+        .collect();
+    reply(
+        200,
+        &json!({"sales": sales, "meta": {"total": total, "limit": limit, "offset": offset}})
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn pull_pages_with_explicit_bounds_and_dedupes() {
+    use hassou::sync::Connector;
+    // 150 sales; the second page repeats the last sale of the first (a sale changed mid-pull).
+    let replies = vec![
+        sales_page(1..101, 150, 100, 0),
+        sales_page(100..150, 150, 100, 100),
+    ];
+    let (_, connector, server) = setup(replies, false).await;
+    let pulled = connector
+        .pull(now() - chrono::Duration::days(7))
+        .await
+        .expect("pull");
+    assert_eq!(pulled.len(), 149, "deduplicated by id");
+    assert!(pulled.iter().any(|p| p.cancelled && p.remote_id == "10"));
+    assert_eq!(
+        pulled[0].ordered_at,
+        DateTime::from_timestamp(1763600001, 0).expect("t")
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    for (request, offset) in seen.iter().zip(["0", "100"]) {
+        let query: Vec<(String, String)> =
+            url::form_urlencoded::parse(request.uri.query().unwrap_or("").as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+        let get = |k: &str| {
+            query
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
+        for key in [
+            "make_date_min",
+            "make_date_max",
+            "update_date_min",
+            "update_date_max",
+        ] {
+            assert!(get(key).is_some(), "{key} is always sent: {query:?}");
+        }
+        assert_eq!(get("limit").as_deref(), Some("100"));
+        assert_eq!(get("offset").as_deref(), Some(offset));
+        assert!(
+            get("update_date_min").is_some_and(|v| v.len() == 19),
+            "YYYY-MM-DD HH:MM:SS"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pull_refuses_silently_clamped_paging() {
+    use hassou::sync::Connector;
+    let (_, connector, _) = setup(vec![sales_page(1..51, 300, 50, 0)], false).await;
+    let err = connector
+        .pull(now() - chrono::Duration::days(7))
+        .await
+        .expect_err("clamped");
+    assert!(err.contains("paged differently"), "{err}");
+}

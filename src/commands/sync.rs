@@ -73,14 +73,25 @@ pub fn colorme_connector(config: &Config) -> Result<ColormeConnector, Failure> {
 }
 
 pub async fn pull(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {
-    let connector = match args.channel {
-        Channel::Shopify => shopify_connector(&ctx.config)?,
-        Channel::Colorme => {
-            return Err(Failure::input(
-                "pulling from カラーミーショップ is not available in this version yet",
-            ));
+    match args.channel {
+        Channel::Shopify => {
+            let connector = shopify_connector(&ctx.config)?;
+            pull_with(ctx, args, &connector, out).await
         }
-    };
+        Channel::Colorme => {
+            let connector = colorme_connector(&ctx.config)?;
+            pull_with(ctx, args, &connector, out).await
+        }
+    }
+}
+
+/// One pull through any connector, recorded as a run.
+async fn pull_with<C: Connector>(
+    ctx: &Context,
+    args: &PullArgs,
+    connector: &C,
+    out: &mut Out,
+) -> Result<u8, Failure> {
     let db = ctx.open_db().await?;
     let settings = db
         .settings_or_init(

@@ -63,3 +63,18 @@ pub struct ApiError {
     pub status: Option<i64>,
     pub field: Option<String>,
 }
+
+/// `GET /v1/sales`: `{"sales":[…], "meta":{"total","limit","offset"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SalesPage {
+    #[serde(default)]
+    pub sales: Vec<Sale>,
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Meta {
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
