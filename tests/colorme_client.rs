@@ -32,6 +32,21 @@ fn ok(body: Value) -> Reply {
 
 const NO_GAP: Duration = Duration::from_millis(1);
 
+/// The 商品発送 mail request, as the connector sends it.
+async fn send_mail(
+    client: &ColormeClient,
+) -> Result<(Value, hassou::sync::Exchange), ColormeError> {
+    client
+        .send(
+            Method::POST,
+            "/v1/sales/1/mails",
+            &[],
+            Some(&json!({"mail": {"type": "delivered"}})),
+            Repeat::Never,
+        )
+        .await
+}
+
 #[tokio::test]
 async fn sends_bearer_token_query_and_body() {
     let (client, server) = serve(vec![ok(json!({"sale": {"id": 5}}))], NO_GAP).await;
@@ -120,16 +135,7 @@ async fn a_put_is_resent_after_a_server_error_but_the_mail_never_is() {
     assert_eq!(server.count(), 2);
 
     let (client, server) = serve(vec![reply(500, "oops"), reply(201, "")], NO_GAP).await;
-    let err = client
-        .send::<Value>(
-            Method::POST,
-            "/v1/sales/1/mails",
-            &[],
-            Some(&json!({"mail": {"type": "delivered"}})),
-            Repeat::Never,
-        )
-        .await
-        .expect_err("unknown");
+    let err = send_mail(&client).await.expect_err("unknown");
     assert!(matches!(err, ColormeError::Unknown(_)), "{err:?}");
     assert_eq!(server.count(), 1, "the mail is never sent twice");
 }
@@ -141,16 +147,7 @@ async fn a_mail_refused_as_too_many_was_not_sent_and_is_resent() {
         ..reply(429, "")
     };
     let (client, server) = serve(vec![too_many, reply(201, "")], NO_GAP).await;
-    let (answer, _): (Value, _) = client
-        .send(
-            Method::POST,
-            "/v1/sales/1/mails",
-            &[],
-            Some(&json!({"mail": {"type": "delivered"}})),
-            Repeat::Never,
-        )
-        .await
-        .expect("201 with an empty body");
+    let (answer, _) = send_mail(&client).await.expect("201 with an empty body");
     assert_eq!(answer, Value::Null);
     assert_eq!(server.count(), 2);
 }
@@ -162,16 +159,7 @@ async fn a_mail_that_times_out_is_not_sent_again() {
         ..reply(201, "")
     };
     let (client, server) = serve(vec![slow, reply(201, "")], NO_GAP).await;
-    let err = client
-        .send::<Value>(
-            Method::POST,
-            "/v1/sales/1/mails",
-            &[],
-            Some(&json!({"mail": {"type": "delivered"}})),
-            Repeat::Never,
-        )
-        .await
-        .expect_err("timed out");
+    let err = send_mail(&client).await.expect_err("timed out");
     assert!(matches!(err, ColormeError::Unknown(_)), "{err:?}");
     assert_eq!(server.count(), 1);
 }

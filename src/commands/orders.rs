@@ -10,7 +10,7 @@ use super::{Context, Failure, Out};
 use crate::cli::ListArgs;
 use crate::config::Language;
 use crate::db::{Db, ListFilter, ListedOrder};
-use crate::domain::{Channel, Verdict};
+use crate::domain::{Channel, Order, Verdict};
 use crate::import::{ImportError, ImportedOrder, RowError, parse_file};
 use crate::text;
 
@@ -24,7 +24,7 @@ pub async fn import(
         .map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
     let orders = parse_file(file, &bytes, ctx.config.timezone, ctx.now)?;
     let db = ctx.open_db().await?;
-    let problems = check_against_database(&db, &orders).await?;
+    let DatabaseCheck { problems, stored } = check_against_database(&db, &orders).await?;
     if !problems.is_empty() {
         let more = problems.len().saturating_sub(50);
         return Err(ImportError {
@@ -46,14 +46,10 @@ pub async fn import(
     let plain: Vec<_> = orders.into_iter().map(|o| o.order).collect();
     if dry_run {
         let (mut new, mut changed, mut same) = (0, 0, 0);
-        for order in &plain {
-            let existing = db.find_orders(&order.number, Some(order.channel)).await?;
-            match existing
-                .iter()
-                .find(|s| s.order.remote_id == order.remote_id)
-            {
+        for (order, held) in plain.iter().zip(&stored) {
+            match held {
                 None => new += 1,
-                Some(s) if s.order == *order => same += 1,
+                Some(held) if held == order => same += 1,
                 Some(_) => changed += 1,
             }
         }
@@ -76,13 +72,21 @@ pub async fn import(
     Ok(0)
 }
 
+/// What the database says of an order file.
+struct DatabaseCheck {
+    problems: Vec<RowError>,
+    /// Per row of the file, the same order (channel and remote id) as stored, if any.
+    stored: Vec<Option<Order>>,
+}
+
 /// What only the database can tell: bundle parents that exist nowhere, a parent that is itself a
 /// child, and an order number already used by another order of the channel.
 async fn check_against_database(
     db: &Db,
     orders: &[ImportedOrder],
-) -> Result<Vec<RowError>, Failure> {
+) -> Result<DatabaseCheck, Failure> {
     let mut problems = Vec::new();
+    let mut stored = Vec::with_capacity(orders.len());
     let in_file: HashMap<(Channel, &str), &ImportedOrder> = orders
         .iter()
         .map(|o| ((o.order.channel, o.order.number.as_str()), o))
@@ -94,11 +98,14 @@ async fn check_against_database(
             column: Some(column.into()),
             message,
         };
+        let mut same_order = None;
         for existing in db
             .find_orders(&o.order.number, Some(o.order.channel))
             .await?
         {
-            if existing.order.remote_id != o.order.remote_id {
+            if existing.order.remote_id == o.order.remote_id {
+                same_order = Some(existing.order);
+            } else {
                 problems.push(row(
                     "number",
                     format!(
@@ -108,6 +115,7 @@ async fn check_against_database(
                 ));
             }
         }
+        stored.push(same_order);
         let Some(parent) = &o.order.bundle_parent else {
             continue;
         };
@@ -139,7 +147,7 @@ async fn check_against_database(
         }
     }
     problems.sort_by_key(|p| p.line);
-    Ok(problems)
+    Ok(DatabaseCheck { problems, stored })
 }
 
 /// One order as a JSON object (SPEC §3), plus `error`, `updated_at` and `shipped_on`.
