@@ -38,6 +38,15 @@ pub enum Command {
     Pull(PullArgs),
     /// Run the sandbox stores on 127.0.0.1 (real HTTP, the stores' wire formats, sample orders).
     Sandbox(SandboxArgs),
+    /// Sign in to a store.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// OAuth sign-in to カラーミーショップ with an out-of-band code (works over SSH, and piped).
+    Colorme,
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +81,9 @@ pub struct SandboxArgs {
     /// Port of the sandbox Shopify on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8701)]
     pub shopify_port: u16,
+    /// Port of the sandbox カラーミーショップ on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8702)]
+    pub colorme_port: u16,
     /// How many sample orders to create.
     #[arg(long, default_value_t = 50)]
     pub orders: usize,
@@ -84,6 +96,10 @@ pub struct SandboxArgs {
     /// Points restored per second.
     #[arg(long, default_value_t = 100.0)]
     pub restore_rate: f64,
+    /// Requests a カラーミー token may make per minute before the sandbox answers 429 (0: no
+    /// limit, as the live API today).
+    #[arg(long, default_value_t = 120)]
+    pub colorme_rate_limit: usize,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,11 +1,14 @@
-//! `hassou sandbox`: the sandbox stores on 127.0.0.1 with sample orders, until Ctrl-C.
+//! `hassou sandbox`: both sandbox stores on 127.0.0.1 with sample orders, until Ctrl-C.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{Failure, Out, clock};
 use crate::cli::SandboxArgs;
-use crate::domain::Channel;
+use crate::domain::{Channel, Order};
 use crate::sample::{SampleSpec, sample_orders};
+use crate::sandbox::colorme::{
+    ColormeSandboxOptions, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_TOKEN, SandboxColorme,
+};
 use crate::sandbox::shopify::{SandboxOptions, SandboxShopify};
 
 /// Japanese names for sample customers.
@@ -21,7 +24,16 @@ const CUSTOMERS: [&str; 8] = [
 ];
 const LOCATIONS: [&str; 2] = ["東京倉庫", "大阪倉庫"];
 
-pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
+/// The sandbox stores, running, with the sample orders they were filled from.
+pub struct RunningStores {
+    pub shopify: SandboxShopify,
+    pub colorme: SandboxColorme,
+    pub orders: Vec<Order>,
+}
+
+/// Starts both sandbox stores and fills them with the sample orders of `args.seed` (the same
+/// orders `hassou demo` imports into its database).
+pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> {
     if !(args.bucket_size >= 1.0 && args.restore_rate > 0.0) {
         return Err(Failure::input(format!(
             "--bucket-size {} / --restore-rate {}: both must be positive (the bucket at least 1 point)",
@@ -33,13 +45,24 @@ pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
         restore_rate: args.restore_rate,
         ..SandboxOptions::default()
     };
-    let token = options.token.clone();
     let shopify = SandboxShopify::start(args.shopify_port, options)
         .await
         .map_err(|e| {
             Failure::input(format!(
                 "--shopify-port {}: cannot listen: {e}",
                 args.shopify_port
+            ))
+        })?;
+    let colorme_options = ColormeSandboxOptions {
+        rate_limit: (args.colorme_rate_limit > 0).then_some(args.colorme_rate_limit),
+        ..ColormeSandboxOptions::default()
+    };
+    let colorme = SandboxColorme::start(args.colorme_port, colorme_options)
+        .await
+        .map_err(|e| {
+            Failure::input(format!(
+                "--colorme-port {}: cannot listen: {e}",
+                args.colorme_port
             ))
         })?;
     let now = clock();
@@ -49,7 +72,8 @@ pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
         spread_days: 10,
         seed: args.seed,
     });
-    let mut seeded = 0;
+    // Never in the future of the real clock, whatever HASSOU_NOW says.
+    let past = |t: DateTime<Utc>| t.min(now - Duration::minutes(1)).min(Utc::now());
     for (i, order) in orders
         .iter()
         .filter(|o| o.channel == Channel::Shopify)
@@ -64,27 +88,85 @@ pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
         let gid = shopify.add_order(
             &order.number,
             CUSTOMERS[i % CUSTOMERS.len()],
-            order
-                .ordered_at
-                .min(now - Duration::minutes(1))
-                .min(Utc::now()),
+            past(order.ordered_at),
             locations,
         );
         // Changed recently at the store, so that a pull of the last days finds it.
-        let updated = order.updated_at.min(Utc::now());
+        let updated = past(order.updated_at);
         shopify.update_order(&gid, |o| o.updated_at = updated.max(o.created_at));
-        seeded += 1;
     }
+    let mut previous: Option<i64> = None;
+    for (i, order) in orders
+        .iter()
+        .filter(|o| o.channel == Channel::Colorme)
+        .enumerate()
+    {
+        let Ok(id) = order.remote_id.parse::<i64>() else {
+            continue;
+        };
+        // Orders with several numbers go to as many お届け先; so does every eighth sale.
+        let deliveries = order
+            .tracking
+            .numbers()
+            .len()
+            .max(if i % 8 == 7 { 2 } else { 1 });
+        colorme.add_sale(
+            id,
+            CUSTOMERS[i % CUSTOMERS.len()],
+            past(order.ordered_at),
+            deliveries,
+        );
+        let updated = past(order.updated_at);
+        colorme.update_sale(id, |s| s.update_date = updated.max(s.make_date));
+        // Every twelfth sale was split (分割受注) from the one before it.
+        if i % 12 == 11
+            && let Some(parent) = previous
+        {
+            colorme.split(parent, &[id]);
+        }
+        previous = Some(id);
+    }
+    Ok(RunningStores {
+        shopify,
+        colorme,
+        orders,
+    })
+}
+
+pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
+    let stores = start_stores(args).await?;
+    let count = |channel| {
+        stores
+            .orders
+            .iter()
+            .filter(|o| o.channel == channel)
+            .count()
+    };
     out.line(format!(
-        "sandbox Shopify: {} ({seeded} orders)",
-        shopify.url()
+        "sandbox Shopify: {} ({} orders)",
+        stores.shopify.url(),
+        count(Channel::Shopify)
     ));
-    out.line("use it with:");
     out.line(format!(
-        "  [shopify]\n  shop_url = \"{}\"\n  access_token = \"{token}\"",
-        shopify.url()
+        "sandbox カラーミーショップ: {} ({} sales)",
+        stores.colorme.url(),
+        count(Channel::Colorme)
     ));
-    out.line("Ctrl-C stops it.");
+    out.line("use them with:");
+    out.line(format!(
+        "  [shopify]\n  shop_url = \"{}\"\n  access_token = \"{}\"",
+        stores.shopify.url(),
+        SandboxOptions::default().token
+    ));
+    out.line(format!(
+        "  [colorme]\n  api_base = \"{}\"\n  access_token = \"{SANDBOX_TOKEN}\"\n  client_id = \"{SANDBOX_CLIENT_ID}\"\n  client_secret = \"{SANDBOX_CLIENT_SECRET}\"",
+        stores.colorme.url(),
+    ));
+    out.line(format!(
+        "or sign in: hassou auth colorme (the sandbox approves {}oauth/authorize at once)",
+        stores.colorme.url()
+    ));
+    out.line("Ctrl-C stops them.");
     out.flush();
     tokio::signal::ctrl_c()
         .await

@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -19,18 +18,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-/// A one-shot fault, applied to the next request of its kind.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
-    ServerError,
-    TooManyRequests {
-        retry_after_secs: u32,
-    },
-    Slow(Duration),
-    Malformed,
-    /// The mutation is applied, then the answer is lost (HTTP 504).
-    LoseResponse,
-}
+pub use super::Fault;
 
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
