@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::t;
-use hassou::db::{Db, DbError, ListFilter, OrderEdit, RunCounts};
+use hassou::db::{Db, DbError, ListFilter, OrderEdit, PulledOrder, RunCounts};
 use hassou::domain::{
     Carrier, Channel, ChannelRules, Order, OrderStatus, RemoteState, RuleSettings, ShopTimeZone,
     StatusOption, Tracking, Verdict,
@@ -488,7 +488,63 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
     );
 }
 
+async fn pull_adds_cancels_and_keeps_store_refs_never_operator_fields(db: Db) {
+    let now = t(AS_OF);
+    let pulled = |number: &str, cancelled: bool, refs: Option<&str>| PulledOrder {
+        channel: Channel::Colorme,
+        remote_id: number.into(),
+        number: number.into(),
+        ordered_at: t("2026-11-20T10:00:00+09:00"),
+        cancelled,
+        paid_at: None,
+        remote_ref: refs.map(str::to_owned),
+    };
+    let first = db
+        .record_pull(
+            &[
+                pulled("501", false, Some(r#"{"sale_deliveries":[11,12]}"#)),
+                pulled("502", false, None),
+            ],
+            false,
+            now,
+        )
+        .await
+        .expect("pull");
+    assert_eq!((first.new, first.unchanged), (2, 0));
+    // The operator's slip on 501, then the store cancels 502 and splits 501's delivery anew.
+    let stored = db.find_orders("501", None).await.expect("find").remove(0);
+    let edit = OrderEdit {
+        tracking: Some(Tracking::parse("444413758703")),
+        status: Some(OrderStatus::Processed),
+        ..OrderEdit::default()
+    };
+    db.edit_order(&stored, &edit, now).await.expect("edit");
+    let second = db
+        .record_pull(
+            &[
+                pulled("501", false, Some(r#"{"sale_deliveries":[11,13]}"#)),
+                pulled("502", true, None),
+            ],
+            false,
+            now,
+        )
+        .await
+        .expect("pull again");
+    assert_eq!((second.new, second.cancelled, second.unchanged), (0, 1, 1));
+    let a = db.find_orders("501", None).await.expect("find").remove(0);
+    assert_eq!(a.order.status, OrderStatus::Processed);
+    assert_eq!(a.order.tracking, Tracking::parse("444413758703"));
+    assert_eq!(
+        a.remote.remote_ref.as_deref(),
+        Some(r#"{"sale_deliveries":[11,13]}"#)
+    );
+    let b = db.find_orders("502", None).await.expect("find").remove(0);
+    assert_eq!(b.order.status, OrderStatus::Cancelled);
+    assert_eq!(b.remote.remote_ref, None);
+}
+
 on_both_backends!(
+    pull_adds_cancels_and_keeps_store_refs_never_operator_fields,
     upsert_inserts_updates_and_leaves_unchanged_rows_alone,
     bulk_insert_is_all_or_nothing,
     edits_stamp_updated_at_and_refuse_stale_revisions,

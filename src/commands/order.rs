@@ -131,6 +131,9 @@ pub async fn show(
             serde_json::to_string(held).unwrap_or_default()
         ));
     }
+    if let Some(refs) = &row.stored.remote.remote_ref {
+        out.line(format!("  store refs   {refs}"));
+    }
     if !attempts.is_empty() {
         out.line("  audit trail");
         for a in &attempts {

@@ -18,6 +18,9 @@ pub struct PulledOrder {
     pub ordered_at: DateTime<Utc>,
     pub cancelled: bool,
     pub paid_at: Option<DateTime<Utc>>,
+    /// What the store calls the parts a write goes to (カラーミー's `sale_deliveries` ids), kept
+    /// with the order's remote state for `order N show`; `None` leaves what is kept alone.
+    pub remote_ref: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -31,6 +34,34 @@ pub struct PullSummary {
 
 /// 入金日 自動取得 covers orders ordered within this many days (seed 000).
 pub const PAID_DATE_DAYS: i64 = 10;
+
+/// Keeps the store's references of one pulled order (its remote state row is made if missing).
+async fn keep_remote_ref<'c, DB>(
+    tx: &mut sqlx::Transaction<'c, DB>,
+    order_id: i64,
+    pulled: &PulledOrder,
+) -> Result<(), DbError>
+where
+    DB: sqlx::Database,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'e> &'e mut <DB as sqlx::Database>::Connection: sqlx::Executor<'e, Database = DB>,
+{
+    let Some(remote_ref) = &pulled.remote_ref else {
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO order_remote (order_id, channel, remote_ref) VALUES ($1, $2, $3) \
+         ON CONFLICT (order_id, channel) DO UPDATE SET remote_ref = excluded.remote_ref",
+    )
+    .bind(order_id)
+    .bind(pulled.channel.code().to_owned())
+    .bind(remote_ref.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 impl Db {
     /// Records a pull in one transaction. `record_paid` is the 入金日 自動取得 setting.
@@ -55,7 +86,7 @@ impl Db {
                     "SELECT o.id, o.channel, o.remote_id, o.number, o.status, o.ordered_at, \
                      o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
                      NULL AS confirmed, NULL AS last_attempt, NULL AS last_error, NULL AS last_attempt_at, \
-                     NULL AS in_flight_since, NULL AS mail_sent_at FROM orders o WHERE o.channel = $1 AND o.remote_id = $2",
+                     NULL AS in_flight_since, NULL AS mail_sent_at, NULL AS remote_ref FROM orders o WHERE o.channel = $1 AND o.remote_id = $2",
                 )
                 .bind(pulled.channel.code())
                 .bind(pulled.remote_id.clone())
@@ -63,9 +94,10 @@ impl Db {
                 .await?;
                 let Some(row) = existing else {
                     let status = if pulled.cancelled { OrderStatus::Cancelled } else { OrderStatus::New };
-                    sqlx::query(
+                    let id: i64 = sqlx::query_scalar(
                         "INSERT INTO orders (channel, remote_id, number, status, ordered_at, updated_at, \
-                         tracking, paid_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $6)",
+                         tracking, paid_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $6) \
+                         RETURNING id",
                     )
                     .bind(pulled.channel.code())
                     .bind(pulled.remote_id.clone())
@@ -74,12 +106,14 @@ impl Db {
                     .bind(pulled.ordered_at)
                     .bind(now)
                     .bind(paid_at)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                    keep_remote_ref(&mut tx, id, pulled).await?;
                     summary.new += 1;
                     continue;
                 };
                 let id = row.id;
+                keep_remote_ref(&mut tx, id, pulled).await?;
                 let status: OrderStatus = row
                     .status
                     .parse()

@@ -12,7 +12,8 @@ use crate::domain::{
 /// The columns every order query selects, joined with the order's remote state.
 pub(super) const ORDER_COLUMNS: &str = "o.id, o.channel, o.remote_id, o.number, o.status, \
      o.ordered_at, o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
-     r.confirmed, r.last_attempt, r.last_error, r.last_attempt_at, r.in_flight_since, r.mail_sent_at";
+     r.confirmed, r.last_attempt, r.last_error, r.last_attempt_at, r.in_flight_since, r.mail_sent_at, \
+     r.remote_ref";
 
 pub(super) const ORDER_FROM: &str =
     "FROM orders o LEFT JOIN order_remote r ON r.order_id = o.id AND r.channel = o.channel";
@@ -37,6 +38,7 @@ pub(super) struct OrderRow {
     pub last_attempt_at: Option<DateTime<Utc>>,
     pub in_flight_since: Option<DateTime<Utc>>,
     pub mail_sent_at: Option<DateTime<Utc>>,
+    pub remote_ref: Option<String>,
 }
 
 impl OrderRow {
@@ -80,6 +82,7 @@ impl OrderRow {
                 last_failure,
                 in_flight_since: self.in_flight_since,
                 mail_sent_at: self.mail_sent_at,
+                remote_ref: self.remote_ref,
             },
         ))
     }

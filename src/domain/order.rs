@@ -108,6 +108,9 @@ pub struct RemoteState {
     pub in_flight_since: Option<DateTime<Utc>>,
     /// When hassou sent (or may have sent) the shipping mail for this order.
     pub mail_sent_at: Option<DateTime<Utc>>,
+    /// What the store calls the parts a write goes to (カラーミー's お届け先 ids, Shopify's
+    /// fulfillment ids), as last read; shown, never judged.
+    pub remote_ref: Option<String>,
 }
 
 /// A write that the store refused or that did not complete, with the store's words.

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::client::{ColormeClient, ColormeError, Repeat};
-use super::model::{SaleEnvelope, SalesPage};
+use super::model::{Sale, SaleEnvelope, SalesPage};
 
 /// Sales per page: the API's maximum.
 const PAGE: u64 = 100;
@@ -34,6 +34,13 @@ fn failure(e: &ColormeError, exchanges: &[Exchange]) -> WriteFailure {
         message: e.to_string(),
         exchanges: exchanges.to_vec(),
     }
+}
+
+/// The sale's お届け先 ids, kept with the order (`order N show`).
+fn delivery_ref(sale: &Sale) -> String {
+    let mut ids: Vec<i64> = sale.sale_deliveries.iter().map(|d| d.id).collect();
+    ids.sort_unstable();
+    json!({ "sale_deliveries": ids }).to_string()
 }
 
 impl ColormeConnector {
@@ -111,6 +118,7 @@ impl Connector for ColormeConnector {
                         ordered_at,
                         cancelled: sale.canceled,
                         paid_at: None,
+                        remote_ref: Some(delivery_ref(sale)),
                     },
                 );
             }
@@ -213,10 +221,7 @@ impl Connector for ColormeConnector {
         Ok(WriteReport {
             outcome,
             held: held(&sale, wanted),
-            remote_ref: Some(
-                json!({ "sale_deliveries": sale.sale_deliveries.iter().map(|d| d.id).collect::<Vec<_>>() })
-                    .to_string(),
-            ),
+            remote_ref: Some(delivery_ref(&sale)),
             exchanges,
             warnings,
             mail_sent,

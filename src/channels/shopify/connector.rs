@@ -309,6 +309,7 @@ impl Connector for ShopifyConnector {
                     ordered_at: node.created_at,
                     cancelled: node.cancelled_at.is_some(),
                     paid_at: paid_at(node),
+                    remote_ref: None,
                 };
                 // An order changed during the pull may come twice: keep the later sight.
                 if seen.insert(node.id.clone(), pulled).is_none() {

@@ -427,6 +427,7 @@ fn remote(confirmed: Option<ShippingWrite>, failed: Option<(ShippingWrite, &str)
         }),
         in_flight_since: None,
         mail_sent_at: None,
+        remote_ref: None,
     }
 }
 
