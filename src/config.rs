@@ -28,6 +28,8 @@ pub enum Language {
 pub enum SecretSource {
     File,
     Env(&'static str),
+    /// The token file `hassou auth colorme` wrote (`ColormeConfig::token_file`).
+    TokenFile,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +57,9 @@ pub struct ColormeConfig {
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
     pub access_token: Option<Secret>,
+    /// Where `hassou auth colorme` keeps the token (owner-only); read when no token is set in
+    /// the environment or the file.
+    pub token_file: Option<PathBuf>,
     pub send_shipping_mail: bool,
     pub sync: OperationalSettings,
 }
@@ -117,6 +122,8 @@ pub struct ConfigSources {
     pub default_file: Option<PathBuf>,
     /// The user's data dir, for the default SQLite database.
     pub data_dir: Option<PathBuf>,
+    /// The user's config dir (`hassou/`), for the default カラーミー token file.
+    pub config_dir: Option<PathBuf>,
     /// Environment variables (`HASSOU_*`), injected so tests need not touch the process's.
     pub env: Vec<(String, String)>,
 }
@@ -132,6 +139,7 @@ impl ConfigSources {
                 .map(PathBuf::from),
             default_file: dirs.as_ref().map(|d| d.config_dir().join("config.toml")),
             data_dir: dirs.as_ref().map(|d| d.data_dir().to_path_buf()),
+            config_dir: dirs.as_ref().map(|d| d.config_dir().to_path_buf()),
             env: std::env::vars()
                 .filter(|(k, _)| k.starts_with("HASSOU_"))
                 .collect(),
@@ -285,6 +293,31 @@ pub fn parse(
     };
 
     let colorme_raw = raw.colorme.unwrap_or_default();
+    // A relative token_file is relative to the configuration file's directory.
+    let token_file = match &colorme_raw.token_file {
+        Some(path) if path.get_ref().trim().is_empty() => {
+            return Err(locate(
+                Some(path.span()),
+                Some("[colorme] token_file"),
+                "must name a file".into(),
+            ));
+        }
+        Some(path) => {
+            let path = PathBuf::from(path.get_ref());
+            Some(match file.and_then(Path::parent) {
+                Some(dir) if path.is_relative() => dir.join(path),
+                _ => path,
+            })
+        }
+        None => sources.config_dir.as_ref().map(|d| d.join("colorme-token")),
+    };
+    let stored_token = match &token_file {
+        Some(path) => crate::token_file::read_owner_only(path).map_err(|m| {
+            let span = colorme_raw.token_file.as_ref().map(Spanned::span);
+            locate(span, Some("[colorme] token_file"), m)
+        })?,
+        None => None,
+    };
     let colorme = ColormeConfig {
         api_base: match colorme_raw.api_base {
             Some(u) => store_url(u.get_ref())
@@ -292,9 +325,18 @@ pub fn parse(
             None => url::Url::parse(DEFAULT_COLORME_API_BASE)
                 .map_err(|e| locate(None, Some("[colorme] api_base"), e.to_string()))?,
         },
-        client_id: colorme_raw.client_id.filter(|v| !v.is_empty()),
+        client_id: sources
+            .env("HASSOU_COLORME_CLIENT_ID")
+            .map(str::to_owned)
+            .or(colorme_raw.client_id.filter(|v| !v.is_empty())),
         client_secret: secret("HASSOU_COLORME_CLIENT_SECRET", colorme_raw.client_secret),
-        access_token: secret("HASSOU_COLORME_TOKEN", colorme_raw.access_token),
+        access_token: secret("HASSOU_COLORME_TOKEN", colorme_raw.access_token).or_else(|| {
+            stored_token.map(|t| Secret {
+                value: SecretString::from(t),
+                source: SecretSource::TokenFile,
+            })
+        }),
+        token_file,
         send_shipping_mail: colorme_raw.send_shipping_mail.unwrap_or(false),
         sync: sync_settings(colorme_raw.sync, "colorme", &locate)?,
     };
@@ -495,6 +537,7 @@ struct RawColorme {
     client_id: Option<String>,
     client_secret: Option<String>,
     access_token: Option<String>,
+    token_file: Option<Spanned<String>>,
     send_shipping_mail: Option<bool>,
     sync: Option<RawSync>,
 }

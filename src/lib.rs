@@ -20,3 +20,4 @@ pub mod sandbox;
 pub mod settings;
 pub mod sync;
 pub mod text;
+pub mod token_file;

@@ -12,6 +12,7 @@ fn secret(s: Option<&Secret>) -> String {
         None => "not set".into(),
         Some(SecretSource::File) => "set (in the file)".into(),
         Some(SecretSource::Env(var)) => format!("set (from {var})"),
+        Some(SecretSource::TokenFile) => "set (from the token file)".into(),
     }
 }
 
@@ -104,6 +105,13 @@ pub fn check(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
     out.line(format!(
         "  access_token       {}",
         secret(c.colorme.access_token.as_ref())
+    ));
+    out.line(format!(
+        "  token_file         {}",
+        c.colorme
+            .token_file
+            .as_ref()
+            .map_or("(none: no config dir)".into(), |p| p.display().to_string())
     ));
     out.line(format!(
         "  send_shipping_mail {}",

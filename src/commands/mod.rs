@@ -1,6 +1,7 @@
 //! Runs the one-shot commands of the command line and maps their outcome to the exit status of
 //! SPEC §3: 0 success, 1 ran but some orders failed, 2 bad usage, input or configuration.
 
+mod auth;
 mod config_check;
 mod order;
 mod orders;
@@ -12,7 +13,9 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::cli::{Cli, Command, ConfigCommand, OrderAction, OrdersCommand, RuleOverrides};
+use crate::cli::{
+    AuthCommand, Cli, Command, ConfigCommand, OrderAction, OrdersCommand, RuleOverrides,
+};
 use crate::config::{self, Config, ConfigSources};
 use crate::db::Db;
 use crate::domain::{Channel, ChannelRules, ShopTimeZone};
@@ -190,6 +193,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         Command::Sync(args) => sync::sync(&ctx, &args, out).await,
         Command::Pull(args) => sync::pull(&ctx, &args, out).await,
         Command::Sandbox(args) => sandbox::run(&args, out).await,
+        Command::Auth(AuthCommand::Colorme) => auth::colorme(&ctx, out).await,
     }
 }
 

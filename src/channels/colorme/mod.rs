@@ -3,4 +3,5 @@
 pub mod client;
 pub mod connector;
 pub mod model;
+pub mod oauth;
 pub mod plan;
