@@ -271,12 +271,30 @@ async fn pull_pages_with_explicit_bounds_and_dedupes() {
 }
 
 #[tokio::test]
-async fn pull_refuses_silently_clamped_paging() {
+async fn pull_follows_a_smaller_page_and_refuses_an_ignored_offset() {
     use hassou::sync::Connector;
-    let (_, connector, _) = setup(vec![sales_page(1..51, 300, 50, 0)], false).await;
+    let replies = vec![
+        sales_page(1..51, 120, 50, 0),
+        sales_page(51..101, 120, 50, 50),
+        sales_page(101..121, 120, 50, 100),
+    ];
+    let (_, connector, server) = setup(replies, false).await;
+    let pulled = connector
+        .pull(now() - chrono::Duration::days(7))
+        .await
+        .expect("pages of 50");
+    assert_eq!(pulled.len(), 120);
+    assert_eq!(server.count(), 3);
+
+    // The offset was not understood: the first page came back again.
+    let replies = vec![
+        sales_page(1..101, 300, 100, 0),
+        sales_page(1..101, 300, 100, 0),
+    ];
+    let (_, connector, _) = setup(replies, false).await;
     let err = connector
         .pull(now() - chrono::Duration::days(7))
         .await
-        .expect_err("clamped");
+        .expect_err("ignored offset");
     assert!(err.contains("paged differently"), "{err}");
 }

@@ -98,7 +98,10 @@ impl Connector for ColormeConnector {
                 .send(Method::GET, "/v1/sales", &query, None, Repeat::Safe)
                 .await
                 .map_err(|e| e.to_string())?;
-            if page.meta.limit != PAGE || page.meta.offset != offset {
+            // A smaller page than asked is followed (older documentation says 50 at most); an
+            // offset other than asked, or an empty or larger page size, means the parameters
+            // were not understood.
+            if page.meta.offset != offset || page.meta.limit == 0 || page.meta.limit > PAGE {
                 return Err(format!(
                     "カラーミー paged differently than asked (limit {} offset {}, asked {PAGE} and {offset}); nothing was recorded",
                     page.meta.limit, page.meta.offset
@@ -122,7 +125,7 @@ impl Connector for ColormeConnector {
                     },
                 );
             }
-            offset += PAGE;
+            offset += page.meta.limit;
             if page.sales.is_empty() || offset >= page.meta.total {
                 break;
             }
