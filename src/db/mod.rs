@@ -4,6 +4,7 @@
 //! nowhere else. The rules are not in SQL: the database only narrows the candidates (by time
 //! window, with indexes) and the pure functions of [`crate::domain::rules`] judge them.
 
+mod claims;
 mod lease;
 mod listing;
 mod orders;

@@ -33,6 +33,8 @@ pub struct SandboxOptions {
     pub token: String,
     pub bucket_size: f64,
     pub restore_rate: f64,
+    /// Time every request takes before it is looked at (a network's round trip).
+    pub latency: std::time::Duration,
 }
 
 impl Default for SandboxOptions {
@@ -41,6 +43,7 @@ impl Default for SandboxOptions {
             token: "shpat_sandbox".into(),
             bucket_size: 2000.0,
             restore_rate: 100.0,
+            latency: std::time::Duration::ZERO,
         }
     }
 }
@@ -343,6 +346,10 @@ async fn graphql(
         shop.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     };
+    let latency = lock().options.latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     let request: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let query = request["query"].as_str().unwrap_or_default().to_owned();
     let variables = request["variables"].clone();

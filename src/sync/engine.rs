@@ -8,8 +8,13 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::connector::{Connector, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+use super::holder;
 use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts};
-use crate::domain::{Channel, ChannelRules, ShippingWrite, Verdict};
+use crate::domain::{Channel, ChannelRules, Evaluation, ShippingWrite, Verdict};
+
+/// How long a claim on an order lasts: far longer than one write with its retries, so a live
+/// writer never loses it; a dead one's claim is taken over at once on the same machine.
+const CLAIM_TIME: chrono::Duration = chrono::Duration::minutes(5);
 
 /// How a run was asked for, and by whom.
 #[derive(Debug, Clone)]
@@ -193,6 +198,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 (self.now)(),
             )
             .await?;
+        let holder = holder::holder(&format!("run{run_id}"));
         let mut report = RunReport {
             channel,
             dry_run: options.dry_run,
@@ -254,7 +260,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             emit(SyncEvent::OrderStarted {
                 number: number.to_owned(),
             });
-            self.write_one(run_id, row, wanted, &request, &mut report, &emit)
+            self.claimed_write(&rules, &holder, run_id, row, &mut report, &emit)
                 .await?;
         }
         let outcome = if report.cancelled {
@@ -269,6 +275,100 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             report: report.clone(),
         });
         Ok(report)
+    }
+
+    /// Claims the order, reads it again (another process may have written it, or the operator
+    /// changed it, since the plan was made), writes what it wants now, and ends the claim. An
+    /// order another process is writing is left to it.
+    async fn claimed_write(
+        &self,
+        rules: &ChannelRules,
+        holder: &str,
+        run_id: i64,
+        row: &ListedOrder,
+        report: &mut RunReport,
+        emit: &impl Fn(SyncEvent),
+    ) -> Result<(), SyncError> {
+        let order_id = row.stored.id;
+        let channel = row.stored.order.channel;
+        let number = row.stored.order.number.as_str();
+        let now = (self.now)();
+        let until = now + CLAIM_TIME;
+        let mut claimed = self
+            .db
+            .claim_order(order_id, channel, holder, None, now, until)
+            .await?;
+        if !claimed
+            && let Some((other, _)) = self.db.order_claim(order_id, channel).await?
+            && holder::is_gone(&other)
+        {
+            claimed = self
+                .db
+                .claim_order(order_id, channel, holder, Some(&other), now, until)
+                .await?;
+        }
+        if !claimed {
+            report.push(
+                number,
+                ResultOutcome::NotReached,
+                "another process is writing this order".into(),
+            );
+            return Ok(());
+        }
+        let result = self.write_current(rules, run_id, row, report, emit).await;
+        self.db.release_order(order_id, channel, holder).await?;
+        result
+    }
+
+    /// Writes the order as the database holds it now, if it still needs writing.
+    async fn write_current(
+        &self,
+        rules: &ChannelRules,
+        run_id: i64,
+        row: &ListedOrder,
+        report: &mut RunReport,
+        emit: &impl Fn(SyncEvent),
+    ) -> Result<(), SyncError> {
+        let number = row.stored.order.number.as_str();
+        let Some(current) = self.db.order_by_id(row.stored.id).await? else {
+            report.push(
+                number,
+                ResultOutcome::NotReached,
+                "the order was deleted".into(),
+            );
+            return Ok(());
+        };
+        let evaluation = rules.evaluate(&current.order, &current.remote);
+        let wanted = match (evaluation.verdict, evaluation.write) {
+            (Verdict::Pending | Verdict::Failed, Some(wanted)) => wanted,
+            (Verdict::Synced, _) => {
+                report.already_synced += 1;
+                report.push(
+                    number,
+                    ResultOutcome::AlreadySynced,
+                    "written by another process meanwhile".into(),
+                );
+                return Ok(());
+            }
+            (verdict, _) => {
+                report.push(
+                    number,
+                    ResultOutcome::NotReached,
+                    format!("changed meanwhile: now {}", verdict.code()),
+                );
+                return Ok(());
+            }
+        };
+        let listed = ListedOrder {
+            stored: current,
+            evaluation: Evaluation {
+                write: Some(wanted.clone()),
+                ..evaluation
+            },
+        };
+        let request = self.connector.preview(&listed.stored, &wanted);
+        self.write_one(run_id, &listed, &wanted, &request, report, emit)
+            .await
     }
 
     /// Sends one write, recording the request before it goes out (so an interrupted run leaves a

@@ -5,6 +5,7 @@
 
 mod connector;
 mod engine;
+pub mod holder;
 
 pub use connector::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
 pub use engine::{

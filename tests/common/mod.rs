@@ -44,6 +44,11 @@ static SCHEMA_COUNTER: AtomicU32 = AtomicU32::new(0);
 /// A fresh, migrated PostgreSQL schema on `TEST_DATABASE_URL`, or `None` (the test is skipped)
 /// when no URL is given. CI sets `HASSOU_REQUIRE_POSTGRES=1` so that a missing URL fails instead.
 pub async fn postgres_db() -> Option<Db> {
+    postgres_dbs(1).await.map(|mut dbs| dbs.remove(0))
+}
+
+/// `n` separate connections pools (as `n` processes would have) to one fresh schema.
+pub async fn postgres_dbs(n: usize) -> Option<Vec<Db>> {
     let url = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty());
@@ -69,14 +74,18 @@ pub async fn postgres_db() -> Option<Db> {
         .await
         .expect("create test schema");
     admin.close().await;
-    let options = PgConnectOptions::from_str(&url)
-        .expect("TEST_DATABASE_URL")
-        .options([("search_path", schema.as_str())]);
-    Some(
-        Db::open_postgres(options, "TEST_DATABASE_URL")
-            .await
-            .expect("open PostgreSQL"),
-    )
+    let mut dbs = Vec::new();
+    for _ in 0..n {
+        let options = PgConnectOptions::from_str(&url)
+            .expect("TEST_DATABASE_URL")
+            .options([("search_path", schema.as_str())]);
+        dbs.push(
+            Db::open_postgres(options, "TEST_DATABASE_URL")
+                .await
+                .expect("open PostgreSQL"),
+        );
+    }
+    Some(dbs)
 }
 
 /// Generates `mod sqlite` and `mod postgres`, each with one `#[tokio::test]` per named async

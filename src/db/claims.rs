@@ -1,0 +1,83 @@
+//! Per-order claims: before a process writes an order to a store it claims the order in the
+//! database, so two processes pressing "sync now" together never write the same order twice.
+//! A claim ends when the write is recorded, or expires (its holder died mid-write).
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, DbError, with_pool};
+use crate::domain::Channel;
+
+impl Db {
+    /// Claims `order_id` for `holder` until `until`. Succeeds when nobody holds it, the claim
+    /// expired before `now`, it is `holder`'s own, or it belongs to `dead_holder` (a holder
+    /// known to be gone). One statement, so two processes racing cannot both win.
+    pub async fn claim_order(
+        &self,
+        order_id: i64,
+        channel: Channel,
+        holder: &str,
+        dead_holder: Option<&str>,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let changed = with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO order_remote (order_id, channel, claimed_by, claimed_until) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (order_id, channel) DO UPDATE SET \
+                 claimed_by = excluded.claimed_by, claimed_until = excluded.claimed_until \
+                 WHERE order_remote.claimed_by IS NULL OR order_remote.claimed_until < $5 \
+                    OR order_remote.claimed_by = excluded.claimed_by \
+                    OR order_remote.claimed_by = $6",
+            )
+            .bind(order_id)
+            .bind(channel.code())
+            .bind(holder.to_owned())
+            .bind(until)
+            .bind(now)
+            .bind(dead_holder.unwrap_or("").to_owned())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// Who holds the claim on an order, if anyone.
+    pub async fn order_claim(
+        &self,
+        order_id: i64,
+        channel: Channel,
+    ) -> Result<Option<(String, DateTime<Utc>)>, DbError> {
+        let claim: Option<(Option<String>, Option<DateTime<Utc>>)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT claimed_by, claimed_until FROM order_remote WHERE order_id = $1 AND channel = $2",
+            )
+            .bind(order_id)
+            .bind(channel.code())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(claim.and_then(|(by, until)| by.zip(until)))
+    }
+
+    /// Ends `holder`'s claim (after the write is recorded, whatever its outcome).
+    pub async fn release_order(
+        &self,
+        order_id: i64,
+        channel: Channel,
+        holder: &str,
+    ) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE order_remote SET claimed_by = NULL, claimed_until = NULL \
+                 WHERE order_id = $1 AND channel = $2 AND claimed_by = $3",
+            )
+            .bind(order_id)
+            .bind(channel.code())
+            .bind(holder.to_owned())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+}

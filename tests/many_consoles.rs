@@ -1,0 +1,155 @@
+//! Many consoles, one database: two engines — each with its own connection pool and its own
+//! client, as two processes would have — sync the same 500 pending orders at once against the
+//! sandbox Shopify. Every order gets exactly one fulfillment, on PostgreSQL and on one SQLite file.
+#![allow(clippy::panic)] // a test fails by panicking
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use common::{t, target_order};
+use hassou::channels::shopify::client::{ClientOptions, ShopifyClient};
+use hassou::channels::shopify::connector::ShopifyConnector;
+use hassou::db::Db;
+use hassou::domain::{Channel, ChannelRules, Order, RuleSettings, ShopTimeZone, StatusOption};
+use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
+use hassou::sync::{ResultOutcome, RunReport, SyncEngine, SyncOptions};
+use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
+
+const ORDERS: usize = 500;
+
+fn now() -> DateTime<Utc> {
+    t("2026-11-24T12:00:00+09:00")
+}
+
+fn connector(sandbox: &SandboxShopify) -> ShopifyConnector {
+    let options = ClientOptions {
+        timeout: Duration::from_secs(5),
+        ..ClientOptions::default()
+    };
+    let client = ShopifyClient::new(
+        &sandbox.url(),
+        "2026-07",
+        SecretString::from("shpat_sandbox"),
+        options,
+    )
+    .expect("client");
+    ShopifyConnector::new(client, false)
+}
+
+async fn engine_run(db: Db, sandbox: SandboxShopify, host: &'static str) -> RunReport {
+    let connector = connector(&sandbox);
+    let settings = RuleSettings {
+        statuses: StatusOption::ProcessedOnly,
+        ..RuleSettings::default()
+    };
+    let rules = ChannelRules::new(Channel::Shopify, settings, now(), ShopTimeZone::jst());
+    let options = SyncOptions {
+        dry_run: false,
+        trigger: "manual".into(),
+        host: host.into(),
+    };
+    SyncEngine::new(&db, &connector)
+        .with_clock(now)
+        .run(rules, &options, None, &CancellationToken::new())
+        .await
+        .expect("run")
+}
+
+/// Two engines on `a` and `b` (the same database) sync 500 orders together.
+async fn two_engines_write_each_order_once(a: Db, b: Db) {
+    let sandbox = SandboxShopify::start(
+        0,
+        SandboxOptions {
+            bucket_size: 1e9,
+            restore_rate: 1e9,
+            // A round trip long enough that both engines read an order before either writes it.
+            latency: Duration::from_millis(3),
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let created = t("2026-11-20T10:00:00+09:00");
+    let orders: Vec<Order> = (0..ORDERS)
+        .map(|i| {
+            let number = format!("#{}", 5000 + i);
+            let gid = sandbox.add_order(&number, "山田 太郎", created, &["東京倉庫"]);
+            Order {
+                remote_id: gid,
+                ..target_order(Channel::Shopify, &number, "444413758703")
+            }
+        })
+        .collect();
+    a.upsert_orders(&orders, now()).await.expect("import");
+
+    let (first, second) = tokio::join!(
+        engine_run(a.clone(), sandbox.clone(), "console-a"),
+        engine_run(b.clone(), sandbox.clone(), "console-b"),
+    );
+    let written = first.written + second.written;
+    assert_eq!(written, ORDERS as u64, "{first:?}\n{second:?}");
+    assert!(
+        first.written > 0 && second.written > 0,
+        "both engines took part: {} and {}",
+        first.written,
+        second.written
+    );
+    assert_eq!(first.failed + second.failed, 0);
+    // At the store: one fulfillment per order, no more.
+    for order in &orders {
+        let held = sandbox.order(&order.remote_id).expect("order");
+        assert_eq!(
+            held.fulfillments.len(),
+            1,
+            "{} has {} fulfillments",
+            order.number,
+            held.fulfillments.len()
+        );
+    }
+    assert_eq!(sandbox.mutations_applied(), ORDERS as u64);
+    // And not one create was even sent twice: without the claim, both engines read an order
+    // before either writes it, and the store refuses the loser's create (seen: 746 creates).
+    let creates = sandbox
+        .log()
+        .iter()
+        .filter(|line| line.starts_with("FulfillmentCreate"))
+        .count();
+    assert_eq!(creates, ORDERS, "fulfillmentCreate requests sent");
+    // Every order's result is one of written, or left to the other / found written.
+    for result in first.results.iter().chain(&second.results) {
+        assert!(
+            matches!(
+                result.outcome,
+                ResultOutcome::Fulfilled | ResultOutcome::AlreadySynced | ResultOutcome::NotReached
+            ),
+            "{result:?}"
+        );
+    }
+    // And a third run finds everything synced without a request.
+    let before = sandbox.requests();
+    let third = engine_run(b, sandbox.clone(), "console-b").await;
+    assert_eq!(third.already_synced, ORDERS as u64);
+    assert_eq!(sandbox.requests(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_engines_on_one_postgres_database() {
+    let Some(mut dbs) = common::postgres_dbs(2).await else {
+        return;
+    };
+    let b = dbs.remove(1);
+    let a = dbs.remove(0);
+    two_engines_write_each_order_once(a, b).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_engines_on_one_sqlite_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("shared.db").display());
+    let a = Db::open(&url).await.expect("open a");
+    let b = Db::open(&url).await.expect("open b");
+    two_engines_write_each_order_once(a, b).await;
+}
