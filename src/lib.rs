@@ -17,6 +17,7 @@ pub mod domain;
 pub mod import;
 pub mod sample;
 pub mod sandbox;
+pub mod scheduler;
 pub mod settings;
 pub mod sync;
 pub mod text;

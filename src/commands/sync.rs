@@ -12,9 +12,9 @@ use crate::channels::shopify::client::{ClientOptions, ShopifyClient};
 use crate::channels::shopify::connector::ShopifyConnector;
 use crate::cli::{PullArgs, SyncArgs};
 use crate::config::Config;
-use crate::db::RunCounts;
 use crate::domain::Channel;
 use crate::settings::check_pull_days;
+use crate::sync::pull::{PullError, pull_once};
 use crate::sync::{Connector, ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions};
 
 /// The Shopify connector the configuration describes, or what is missing from it.
@@ -103,36 +103,24 @@ async fn pull_with<C: Connector>(
         .await?;
     let days = check_pull_days(args.days.unwrap_or(settings.pull_days))
         .map_err(|m| Failure::input(format!("--days: {m}")))?;
-    let now = clock();
-    let since = now - chrono::Duration::days(i64::from(days));
-    let run_id = db
-        .start_run(args.channel, "pull", "cli", false, &operator(), now)
-        .await?;
-    let pulled = match connector.pull(since).await {
-        Ok(pulled) => pulled,
-        Err(message) => {
-            db.finish_run(
-                run_id,
-                "failed",
-                RunCounts::default(),
-                Some(&message),
-                clock(),
-            )
-            .await?;
+    let summary = match pull_once(
+        &db,
+        connector,
+        days,
+        settings.pull_paid_date,
+        "cli",
+        &operator(),
+        clock,
+    )
+    .await
+    {
+        Ok(summary) => summary,
+        Err(PullError::Store(message)) => {
             eprintln!("hassou: pull {}: {message}", args.channel);
             return Ok(1);
         }
+        Err(PullError::Db(e)) => return Err(e.into()),
     };
-    let summary = db
-        .record_pull(&pulled, settings.pull_paid_date, now)
-        .await?;
-    let counts = RunCounts {
-        considered: summary.pulled,
-        written: summary.new + summary.cancelled + summary.paid,
-        ..RunCounts::default()
-    };
-    db.finish_run(run_id, "completed", counts, None, clock())
-        .await?;
     if args.json {
         let mut value = serde_json::to_value(summary).unwrap_or_default();
         value["channel"] = args.channel.code().into();

@@ -11,7 +11,7 @@ fn to_json(write: &ShippingWrite) -> Result<String, DbError> {
 }
 
 /// Counts a run reports when it finishes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RunCounts {
     pub considered: u64,
     pub written: u64,

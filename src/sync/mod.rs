@@ -6,6 +6,7 @@
 mod connector;
 mod engine;
 pub mod holder;
+pub mod pull;
 
 pub use connector::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
 pub use engine::{

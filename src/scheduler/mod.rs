@@ -1,0 +1,204 @@
+//! The scheduler of one job — a pull or a sync of one store — on its interval, with "run now"
+//! on request. Never two runs of a job at once: a "run now" while a run is going queues one
+//! follow-up run at most (coalescing). The interval and on/off come from a [`Schedule`] read
+//! again before every wait, so a change made in any console sharing the database applies here.
+//! Anyone can watch the [`JobStatus`].
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::db::RunCounts;
+
+/// How often settings are read again while waiting (a change in another console shows up
+/// within this).
+pub const SETTINGS_POLL: Duration = Duration::from_secs(10);
+
+/// Why a job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    Schedule,
+    Manual,
+    Watch,
+}
+
+impl Trigger {
+    pub fn code(self) -> &'static str {
+        match self {
+            Trigger::Schedule => "schedule",
+            Trigger::Manual => "manual",
+            Trigger::Watch => "watch",
+        }
+    }
+}
+
+/// What one run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobOutcome {
+    Ran(RunCounts),
+    /// Not this process's turn (another holds the store's lease), or nothing to do.
+    Skipped(String),
+}
+
+/// A job the scheduler runs: a pull or a sync of one store.
+pub trait Job: Send + Sync + 'static {
+    fn run(&self, trigger: Trigger) -> impl Future<Output = Result<JobOutcome, String>> + Send;
+}
+
+/// On/off and interval, as the database says now.
+pub trait Schedule: Send + Sync + 'static {
+    fn current(&self) -> impl Future<Output = (bool, Duration)> + Send;
+}
+
+/// What a screen shows about a job.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct JobStatus {
+    pub running: bool,
+    pub trigger: Option<Trigger>,
+    pub started_at: Option<DateTime<Utc>>,
+    /// `None` when the schedule is off (runs only on request).
+    pub next_run_at: Option<DateTime<Utc>>,
+    /// A "run now" arrived during the run: one more run follows it.
+    pub queued: bool,
+    pub runs: u64,
+    pub last_counts: Option<RunCounts>,
+    pub last_skipped: Option<String>,
+    pub consecutive_failures: u32,
+    pub last_error: Option<String>,
+}
+
+/// The handle of a running scheduler.
+#[derive(Clone)]
+pub struct Scheduler {
+    requests: mpsc::UnboundedSender<Trigger>,
+    status: watch::Receiver<JobStatus>,
+}
+
+impl Scheduler {
+    /// Starts the scheduler of `job`; it stops when `cancel` is cancelled (after the run in
+    /// progress, which is the job's to end early).
+    pub fn spawn<J: Job, S: Schedule>(
+        job: Arc<J>,
+        schedule: Arc<S>,
+        cancel: CancellationToken,
+    ) -> (Scheduler, tokio::task::JoinHandle<()>) {
+        let (requests, rx) = mpsc::unbounded_channel();
+        let (status_tx, status) = watch::channel(JobStatus::default());
+        let task = tokio::spawn(run_loop(job, schedule, rx, status_tx, cancel));
+        (Scheduler { requests, status }, task)
+    }
+
+    /// Runs the job as soon as possible ("sync now"); during a run, queues one follow-up.
+    pub fn run_now(&self, trigger: Trigger) {
+        let _ = self.requests.send(trigger);
+    }
+
+    pub fn status(&self) -> JobStatus {
+        self.status.borrow().clone()
+    }
+
+    /// A receiver that wakes on every status change.
+    pub fn watch(&self) -> watch::Receiver<JobStatus> {
+        self.status.clone()
+    }
+}
+
+fn wall(at: Instant) -> DateTime<Utc> {
+    let ahead = at.saturating_duration_since(Instant::now());
+    Utc::now() + chrono::Duration::from_std(ahead).unwrap_or_default()
+}
+
+async fn run_loop<J: Job, S: Schedule>(
+    job: Arc<J>,
+    schedule: Arc<S>,
+    mut requests: mpsc::UnboundedReceiver<Trigger>,
+    status: watch::Sender<JobStatus>,
+    cancel: CancellationToken,
+) {
+    let mut last_start: Option<Instant> = None;
+    let mut follow_up: Option<Trigger> = None;
+    let mut requests_open = true;
+    loop {
+        let (enabled, every) = schedule.current().await;
+        // The first scheduled run comes at once (catching up after a start), then every interval
+        // from the start of the previous run.
+        let due = enabled.then(|| last_start.map_or_else(Instant::now, |s| s + every));
+        status.send_modify(|s| s.next_run_at = due.map(wall));
+        let trigger = match follow_up.take() {
+            Some(trigger) => trigger,
+            None => {
+                // Wake for the due run, or to read the settings again, whichever is first.
+                let wake = due.map_or(Instant::now() + SETTINGS_POLL, |d| {
+                    d.min(Instant::now() + SETTINGS_POLL)
+                });
+                tokio::select! {
+                    () = cancel.cancelled() => return,
+                    request = requests.recv(), if requests_open => match request {
+                        Some(trigger) => trigger,
+                        None => {
+                            // Nobody can ask any more: the schedule alone drives it.
+                            requests_open = false;
+                            continue;
+                        }
+                    },
+                    () = tokio::time::sleep_until(wake) => {
+                        if due.is_some_and(|d| d <= Instant::now()) {
+                            Trigger::Schedule
+                        } else {
+                            continue;
+                        }
+                    }
+                }
+            }
+        };
+        last_start = Some(Instant::now());
+        status.send_modify(|s| {
+            s.running = true;
+            s.trigger = Some(trigger);
+            s.started_at = Some(Utc::now());
+            s.queued = false;
+        });
+        let run = job.run(trigger);
+        tokio::pin!(run);
+        let result = loop {
+            tokio::select! {
+                result = &mut run => break result,
+                Some(next) = requests.recv(), if requests_open => {
+                    // Coalesce: however many requests come during a run, one run follows it.
+                    follow_up.get_or_insert(next);
+                    status.send_modify(|s| s.queued = true);
+                }
+            }
+        };
+        status.send_modify(|s| {
+            s.running = false;
+            s.runs += 1;
+            match result {
+                Ok(JobOutcome::Ran(counts)) => {
+                    s.last_counts = Some(counts);
+                    s.last_skipped = None;
+                    s.consecutive_failures = 0;
+                    s.last_error = None;
+                }
+                Ok(JobOutcome::Skipped(why)) => s.last_skipped = Some(why),
+                Err(error) => {
+                    s.consecutive_failures += 1;
+                    s.last_error = Some(error);
+                }
+            }
+        });
+        if cancel.is_cancelled() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,179 @@
+//! Scheduler timing and coalescing on paused tokio time: no real sleeps.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::*;
+
+/// A job that takes `takes` of (paused) time and records when each run started.
+struct FakeJob {
+    takes: Duration,
+    started: Mutex<Vec<(Instant, Trigger)>>,
+    running: AtomicBool,
+    overlapped: AtomicBool,
+    fail: AtomicBool,
+}
+
+impl FakeJob {
+    fn new(takes: Duration) -> Arc<FakeJob> {
+        Arc::new(FakeJob {
+            takes,
+            started: Mutex::new(Vec::new()),
+            running: AtomicBool::new(false),
+            overlapped: AtomicBool::new(false),
+            fail: AtomicBool::new(false),
+        })
+    }
+
+    fn starts(&self) -> Vec<(Instant, Trigger)> {
+        self.started.lock().expect("lock").clone()
+    }
+}
+
+impl Job for FakeJob {
+    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, String> {
+        if self.running.swap(true, Ordering::SeqCst) {
+            self.overlapped.store(true, Ordering::SeqCst);
+        }
+        self.started
+            .lock()
+            .expect("lock")
+            .push((Instant::now(), trigger));
+        tokio::time::sleep(self.takes).await;
+        self.running.store(false, Ordering::SeqCst);
+        if self.fail.load(Ordering::SeqCst) {
+            return Err("store unreachable".into());
+        }
+        Ok(JobOutcome::Ran(RunCounts {
+            considered: 3,
+            written: 2,
+            ..RunCounts::default()
+        }))
+    }
+}
+
+/// On/off and interval that a test changes as another console would.
+struct FakeSchedule {
+    enabled: AtomicBool,
+    every_secs: AtomicU64,
+}
+
+impl FakeSchedule {
+    fn new(enabled: bool, every: Duration) -> Arc<FakeSchedule> {
+        Arc::new(FakeSchedule {
+            enabled: AtomicBool::new(enabled),
+            every_secs: AtomicU64::new(every.as_secs()),
+        })
+    }
+}
+
+impl Schedule for FakeSchedule {
+    async fn current(&self) -> (bool, Duration) {
+        (
+            self.enabled.load(Ordering::SeqCst),
+            Duration::from_secs(self.every_secs.load(Ordering::SeqCst)),
+        )
+    }
+}
+
+fn offsets(start: Instant, starts: &[(Instant, Trigger)]) -> Vec<(u64, Trigger)> {
+    starts
+        .iter()
+        .map(|(at, trigger)| (at.duration_since(start).as_secs(), *trigger))
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn runs_at_start_then_every_interval_from_the_previous_start() {
+    let start = Instant::now();
+    let job = FakeJob::new(Duration::from_secs(20));
+    let schedule = FakeSchedule::new(true, Duration::from_secs(30 * 60));
+    let cancel = CancellationToken::new();
+    let (scheduler, task) = Scheduler::spawn(job.clone(), schedule, cancel.clone());
+    tokio::time::sleep(Duration::from_secs(95 * 60)).await;
+    assert_eq!(
+        offsets(start, &job.starts()),
+        [
+            (0, Trigger::Schedule),
+            (1800, Trigger::Schedule),
+            (3600, Trigger::Schedule),
+            (5400, Trigger::Schedule)
+        ]
+    );
+    let status = scheduler.status();
+    assert_eq!(status.runs, 4);
+    assert!(!status.running);
+    assert!(status.next_run_at.is_some());
+    assert_eq!(status.last_counts.map(|c| c.written), Some(2));
+    cancel.cancel();
+    task.await.expect("stops");
+}
+
+#[tokio::test(start_paused = true)]
+async fn run_now_during_a_run_queues_exactly_one_follow_up() {
+    let start = Instant::now();
+    let job = FakeJob::new(Duration::from_secs(60));
+    let schedule = FakeSchedule::new(false, Duration::from_secs(30 * 60));
+    let cancel = CancellationToken::new();
+    let (scheduler, _task) = Scheduler::spawn(job.clone(), schedule, cancel.clone());
+    scheduler.run_now(Trigger::Manual);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert!(scheduler.status().running);
+    // Five presses during the run: one follow-up, never two runs at once.
+    for _ in 0..5 {
+        scheduler.run_now(Trigger::Manual);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(scheduler.status().queued);
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    assert_eq!(
+        offsets(start, &job.starts()),
+        [(0, Trigger::Manual), (60, Trigger::Manual)]
+    );
+    assert!(!job.overlapped.load(Ordering::SeqCst));
+    let status = scheduler.status();
+    assert_eq!((status.runs, status.queued), (2, false));
+    assert_eq!(status.next_run_at, None, "schedule off: only on request");
+    cancel.cancel();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_setting_changed_elsewhere_applies_without_a_restart() {
+    let start = Instant::now();
+    let job = FakeJob::new(Duration::from_secs(1));
+    let schedule = FakeSchedule::new(false, Duration::from_secs(30 * 60));
+    let cancel = CancellationToken::new();
+    let (_scheduler, _task) = Scheduler::spawn(job.clone(), schedule.clone(), cancel.clone());
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    assert!(job.starts().is_empty(), "off: nothing runs");
+    // Another console turns it on, every 5 minutes.
+    schedule.every_secs.store(300, Ordering::SeqCst);
+    schedule.enabled.store(true, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(900)).await;
+    let runs = offsets(start, &job.starts());
+    assert_eq!(runs.len(), 3, "{runs:?}");
+    assert!(
+        runs[0].0 >= 120 && runs[0].0 <= 120 + SETTINGS_POLL.as_secs(),
+        "{runs:?}"
+    );
+    assert_eq!(runs[1].0 - runs[0].0, 300);
+    cancel.cancel();
+}
+
+#[tokio::test(start_paused = true)]
+async fn failures_are_counted_until_a_run_succeeds() {
+    let job = FakeJob::new(Duration::from_secs(1));
+    job.fail.store(true, Ordering::SeqCst);
+    let schedule = FakeSchedule::new(true, Duration::from_secs(60));
+    let cancel = CancellationToken::new();
+    let (scheduler, _task) = Scheduler::spawn(job.clone(), schedule, cancel.clone());
+    tokio::time::sleep(Duration::from_secs(150)).await;
+    let status = scheduler.status();
+    assert_eq!(status.consecutive_failures, 3);
+    assert_eq!(status.last_error.as_deref(), Some("store unreachable"));
+    job.fail.store(false, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let status = scheduler.status();
+    assert_eq!((status.consecutive_failures, status.last_error), (0, None));
+    cancel.cancel();
+}
