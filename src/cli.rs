@@ -41,6 +41,18 @@ pub enum Command {
     /// Sign in to a store.
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Scheduled pull and sync of every configured store, no screen (for systemd).
+    Daemon(DaemonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DaemonArgs {
+    /// Where the daily log files go (default: the user's data dir, logs/).
+    #[arg(long, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
+    /// Also log to standard error.
+    #[arg(long)]
+    pub stderr: bool,
 }
 
 #[derive(Debug, Subcommand)]

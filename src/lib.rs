@@ -12,6 +12,7 @@ pub mod channels;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod daemon;
 pub mod db;
 pub mod domain;
 pub mod import;

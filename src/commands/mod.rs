@@ -3,6 +3,7 @@
 
 mod auth;
 mod config_check;
+mod daemon;
 mod order;
 mod orders;
 mod output;
@@ -194,6 +195,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         Command::Pull(args) => sync::pull(&ctx, &args, out).await,
         Command::Sandbox(args) => sandbox::run(&args, out).await,
         Command::Auth(AuthCommand::Colorme) => auth::colorme(&ctx, out).await,
+        Command::Daemon(args) => daemon::run(&ctx, &args).await,
     }
 }
 

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
+use crate::domain::Channel;
 
 /// Who holds a lease, and until when.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -45,6 +46,44 @@ impl Db {
             .rows_affected()
         });
         Ok(changed == 1)
+    }
+
+    /// Takes the lease from `gone`, a holder known to have died (a process on this machine that
+    /// no longer runs), without waiting for it to expire. Fails if someone else took it first.
+    pub async fn take_over_lease(
+        &self,
+        name: &str,
+        gone: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let changed = with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE scheduler_leases SET holder = $1, acquired_at = $2, expires_at = $3 \
+                 WHERE name = $4 AND holder = $5",
+            )
+            .bind(holder.to_owned())
+            .bind(now)
+            .bind(expires_at)
+            .bind(name.to_owned())
+            .bind(gone.to_owned())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// When the newest change to a store's orders was made (the watch mode's cheap question).
+    pub async fn latest_change(&self, channel: Channel) -> Result<Option<DateTime<Utc>>, DbError> {
+        let latest: Option<DateTime<Utc>> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT MAX(updated_at) FROM orders WHERE channel = $1")
+                .bind(channel.code())
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(latest)
     }
 
     /// Gives the lease up (on a clean shutdown), if `holder` still has it.

@@ -1,0 +1,102 @@
+//! `hassou daemon`: the scheduled pull and sync of every configured store with no screen (for
+//! systemd). Logs go to daily files (never dropping a line) and, with `--stderr`, to standard
+//! error. SIGTERM, SIGINT and SIGHUP finish the order in flight, record it, and exit 0.
+
+use std::path::PathBuf;
+
+use tokio::signal::unix::{SignalKind, signal};
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+use super::sync::{colorme_connector, shopify_connector};
+use super::{Context, Failure};
+use crate::cli::DaemonArgs;
+use crate::daemon::StoreWorker;
+use crate::db::redact_url;
+use crate::domain::Channel;
+
+fn log_dir(args: &DaemonArgs) -> Result<PathBuf, Failure> {
+    match &args.log_dir {
+        Some(dir) => Ok(dir.clone()),
+        None => directories::ProjectDirs::from("", "", "hassou")
+            .map(|d| d.data_dir().join("logs"))
+            .ok_or_else(|| Failure::input("no default log directory (no home): use --log-dir")),
+    }
+}
+
+pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
+    let dir = log_dir(args)?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::input(format!("--log-dir {}: {e}", dir.display())))?;
+    let appender = tracing_appender::rolling::daily(&dir, "hassou.log");
+    // lossy(false): a full buffer makes the logger wait rather than drop a line.
+    let (file_writer, _guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(appender);
+    let filter =
+        || EnvFilter::try_from_env("HASSOU_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let file_layer = tracing_subscriber::fmt::layer()
+        .with_writer(file_writer)
+        .with_ansi(false)
+        .with_filter(filter());
+    let stderr_layer = args.stderr.then(|| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .with_filter(filter())
+    });
+    let _ = tracing_subscriber::registry()
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
+
+    let db = ctx.open_db().await?;
+    let cancel = CancellationToken::new();
+    let mut workers = Vec::new();
+    for channel in Channel::ALL {
+        let initial = ctx.config.initial_settings(channel);
+        let worker = match channel {
+            Channel::Shopify => shopify_connector(&ctx.config).map(|c| {
+                StoreWorker::start(db.clone(), c, initial, ctx.config.timezone, cancel.clone())
+            }),
+            Channel::Colorme => colorme_connector(&ctx.config).map(|c| {
+                StoreWorker::start(db.clone(), c, initial, ctx.config.timezone, cancel.clone())
+            }),
+        };
+        match worker {
+            Ok(worker) => workers.push(worker),
+            Err(why) => tracing::info!(store = %channel, "not scheduled: {}", why.message),
+        }
+    }
+    if workers.is_empty() {
+        return Err(Failure::input(
+            "no store is configured: set [shopify] shop_url and a token, or a カラーミー token",
+        ));
+    }
+    tracing::info!(
+        database = %redact_url(&ctx.config.database_url),
+        logs = %dir.display(),
+        stores = ?workers.iter().map(|w| w.channel.code()).collect::<Vec<_>>(),
+        "hassou daemon started"
+    );
+    let mut terminate = signal(SignalKind::terminate())
+        .map_err(|e| Failure::input(format!("cannot listen for SIGTERM: {e}")))?;
+    let mut interrupt = signal(SignalKind::interrupt())
+        .map_err(|e| Failure::input(format!("cannot listen for SIGINT: {e}")))?;
+    let mut hangup = signal(SignalKind::hangup())
+        .map_err(|e| Failure::input(format!("cannot listen for SIGHUP: {e}")))?;
+    let name = tokio::select! {
+        _ = terminate.recv() => "SIGTERM",
+        _ = interrupt.recv() => "SIGINT",
+        _ = hangup.recv() => "SIGHUP",
+    };
+    tracing::info!("{name}: finishing the order in flight, then stopping");
+    cancel.cancel();
+    for worker in workers {
+        worker.finish().await;
+    }
+    tracing::info!("hassou daemon stopped");
+    Ok(0)
+}

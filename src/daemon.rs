@@ -1,0 +1,333 @@
+//! The scheduled work of one store, with no screen: its pull and sync [`Scheduler`]s, the lease
+//! that lets only one process sharing the database run them, and the watch mode that writes a
+//! newly pending order within the debounce. `hassou daemon` runs one [`StoreWorker`] per
+//! configured store; a console can run the same.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio_util::sync::CancellationToken;
+
+use crate::db::{Db, RunCounts};
+use crate::domain::{Channel, ChannelRules, ShopTimeZone};
+use crate::scheduler::{Job, JobOutcome, Schedule, Scheduler, Trigger};
+use crate::settings::OperationalSettings;
+use crate::sync::holder::{self, is_gone};
+use crate::sync::pull::{PullError, pull_once};
+use crate::sync::{Connector, SyncEngine, SyncOptions};
+
+/// How long a lease lasts without renewal, and how often its holder renews it: a dead holder's
+/// lease is taken over within about a minute (at once on the same machine).
+pub const LEASE_TIME: Duration = Duration::from_secs(60);
+pub const LEASE_RENEW: Duration = Duration::from_secs(15);
+
+/// Everything the jobs of one store share.
+struct Store<C> {
+    db: Db,
+    connector: C,
+    channel: Channel,
+    initial: OperationalSettings,
+    timezone: ShopTimeZone,
+    /// This process holds the store's lease now.
+    leading: AtomicBool,
+    /// The lease has been tried at least once (jobs wait for it).
+    lease_tried: tokio::sync::watch::Sender<bool>,
+    holder: String,
+    cancel: CancellationToken,
+}
+
+impl<C: Connector + Send + Sync + 'static> Store<C> {
+    async fn settings(&self) -> Result<OperationalSettings, String> {
+        self.db
+            .settings_or_init(self.channel, &self.initial, "daemon", Utc::now())
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    fn lease_name(&self) -> String {
+        format!("schedule:{}", self.channel.code())
+    }
+
+    /// Takes or renews the lease; takes it from a holder that died on this machine.
+    async fn keep_lease(&self) -> Result<bool, String> {
+        let now = Utc::now();
+        let until = now + chrono::Duration::from_std(LEASE_TIME).unwrap_or_default();
+        let name = self.lease_name();
+        let mut held = self
+            .db
+            .acquire_lease(&name, &self.holder, now, until)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !held
+            && let Some(lease) = self.db.lease(&name).await.map_err(|e| e.to_string())?
+            && is_gone(&lease.holder)
+        {
+            tracing::warn!(store = %self.channel, gone = %lease.holder, "taking over the lease of a process that died");
+            held = self
+                .db
+                .take_over_lease(&name, &lease.holder, &self.holder, now, until)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let was = self.leading.swap(held, Ordering::SeqCst);
+        if held != was {
+            tracing::info!(store = %self.channel, leading = held, "scheduler lease {}", if held { "taken" } else { "lost" });
+        }
+        Ok(held)
+    }
+
+    async fn not_leading(&self) -> Option<JobOutcome> {
+        let mut tried = self.lease_tried.subscribe();
+        let _ = tried.wait_for(|t| *t).await;
+        (!self.leading.load(Ordering::SeqCst))
+            .then(|| JobOutcome::Skipped("another process holds this store's schedule".into()))
+    }
+}
+
+struct SyncJob<C>(Arc<Store<C>>);
+struct PullJob<C>(Arc<Store<C>>);
+
+impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
+    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, String> {
+        let store = &self.0;
+        if let Some(skip) = store.not_leading().await {
+            return Ok(skip);
+        }
+        let settings = store.settings().await?;
+        let rules = ChannelRules::new(store.channel, settings.rules, Utc::now(), store.timezone);
+        let options = SyncOptions {
+            dry_run: false,
+            trigger: trigger.code().into(),
+            host: store.holder.clone(),
+        };
+        tracing::info!(store = %store.channel, trigger = trigger.code(), "sync started");
+        let report = SyncEngine::new(&store.db, &store.connector)
+            .run(rules, &options, None, &store.cancel)
+            .await
+            .map_err(|e| e.to_string())?;
+        for result in report.results.iter().filter(|r| {
+            !matches!(
+                r.outcome,
+                crate::sync::ResultOutcome::AlreadySynced | crate::sync::ResultOutcome::Waiting
+            )
+        }) {
+            tracing::info!(store = %store.channel, order = %result.number, outcome = ?result.outcome, detail = %result.detail);
+        }
+        tracing::info!(
+            store = %store.channel,
+            written = report.written,
+            failed = report.failed,
+            already_synced = report.already_synced,
+            cancelled = report.cancelled,
+            "sync finished"
+        );
+        Ok(JobOutcome::Ran(RunCounts {
+            considered: report.considered,
+            written: report.written,
+            already_synced: report.already_synced,
+            waiting: report.waiting,
+            failed: report.failed,
+        }))
+    }
+}
+
+impl<C: Connector + Send + Sync + 'static> Job for PullJob<C> {
+    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, String> {
+        let store = &self.0;
+        if let Some(skip) = store.not_leading().await {
+            return Ok(skip);
+        }
+        let settings = store.settings().await?;
+        let summary = pull_once(
+            &store.db,
+            &store.connector,
+            settings.pull_days,
+            settings.pull_paid_date,
+            trigger.code(),
+            &store.holder,
+            Utc::now,
+        )
+        .await
+        .map_err(|e| match e {
+            PullError::Store(m) => m,
+            PullError::Db(e) => e.to_string(),
+        })?;
+        tracing::info!(store = %store.channel, pulled = summary.pulled, new = summary.new, cancelled = summary.cancelled, "pull finished");
+        Ok(JobOutcome::Ran(RunCounts {
+            considered: summary.pulled,
+            written: summary.new + summary.cancelled + summary.paid,
+            ..RunCounts::default()
+        }))
+    }
+}
+
+/// Which of a store's schedules.
+#[derive(Clone, Copy)]
+enum Kind {
+    Pull,
+    Sync,
+}
+
+struct StoreSchedule<C>(Arc<Store<C>>, Kind);
+
+impl<C: Connector + Send + Sync + 'static> Schedule for StoreSchedule<C> {
+    async fn current(&self) -> (bool, Duration) {
+        match self.0.settings().await {
+            Ok(s) => match self.1 {
+                Kind::Pull => (s.auto_pull, s.auto_pull_every),
+                Kind::Sync => (s.auto_sync, s.auto_sync_every),
+            },
+            Err(e) => {
+                tracing::error!(store = %self.0.channel, "cannot read the settings: {e}");
+                (false, Duration::from_secs(60))
+            }
+        }
+    }
+}
+
+/// The running scheduled work of one store.
+pub struct StoreWorker {
+    pub channel: Channel,
+    pub pull: Scheduler,
+    pub sync: Scheduler,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    release: Box<dyn FnOnce() -> tokio::task::JoinHandle<()> + Send>,
+}
+
+impl StoreWorker {
+    /// Starts the lease keeper, both schedulers and the watcher of one store.
+    pub fn start<C: Connector + Send + Sync + 'static>(
+        db: Db,
+        connector: C,
+        initial: OperationalSettings,
+        timezone: ShopTimeZone,
+        cancel: CancellationToken,
+    ) -> StoreWorker {
+        let channel = connector.channel();
+        let store = Arc::new(Store {
+            db,
+            connector,
+            channel,
+            initial,
+            timezone,
+            leading: AtomicBool::new(false),
+            lease_tried: tokio::sync::watch::Sender::new(false),
+            holder: holder::holder(&format!("daemon-{}", channel.code())),
+            cancel: cancel.clone(),
+        });
+        let mut tasks = Vec::new();
+        let (pull, pull_task) = Scheduler::spawn(
+            Arc::new(PullJob(store.clone())),
+            Arc::new(StoreSchedule(store.clone(), Kind::Pull)),
+            cancel.clone(),
+        );
+        let (sync, sync_task) = Scheduler::spawn(
+            Arc::new(SyncJob(store.clone())),
+            Arc::new(StoreSchedule(store.clone(), Kind::Sync)),
+            cancel.clone(),
+        );
+        tasks.push(pull_task);
+        tasks.push(sync_task);
+        // The lease keeper. Jobs wait for its first attempt; when it takes the lease later (its
+        // holder died), the scheduled jobs run at once instead of at their next turn.
+        let keeper = store.clone();
+        let keeper_cancel = cancel.clone();
+        let (pull_kick, sync_kick) = (pull.clone(), sync.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let was = keeper.leading.load(Ordering::SeqCst);
+                match keeper.keep_lease().await {
+                    Ok(true) if !was && *keeper.lease_tried.borrow() => {
+                        if let Ok(settings) = keeper.settings().await {
+                            if settings.auto_pull {
+                                pull_kick.run_now(Trigger::Schedule);
+                            }
+                            if settings.auto_sync {
+                                sync_kick.run_now(Trigger::Schedule);
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(store = %keeper.channel, "lease: {e}"),
+                }
+                keeper.lease_tried.send_replace(true);
+                tokio::select! {
+                    () = keeper_cancel.cancelled() => return,
+                    () = tokio::time::sleep(LEASE_RENEW) => {}
+                }
+            }
+        }));
+        tasks.push(tokio::spawn(watch(store.clone(), sync.clone(), cancel)));
+        let releaser = store.clone();
+        let release = Box::new(move || {
+            tokio::spawn(async move {
+                let _ = releaser
+                    .db
+                    .release_lease(&releaser.lease_name(), &releaser.holder)
+                    .await;
+            })
+        });
+        StoreWorker {
+            channel,
+            pull,
+            sync,
+            tasks,
+            release,
+        }
+    }
+
+    /// Waits for every task to end (after `cancel`), then gives the lease up.
+    pub async fn finish(self) {
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        let _ = (self.release)().await;
+    }
+}
+
+/// Watch mode: when any process changes an order of this store, a sync follows within the
+/// debounce (if watch is on). It asks the database one cheap question every few seconds.
+async fn watch<C: Connector + Send + Sync + 'static>(
+    store: Arc<Store<C>>,
+    sync: Scheduler,
+    cancel: CancellationToken,
+) {
+    let mut seen = store.db.latest_change(store.channel).await.ok().flatten();
+    loop {
+        let settings = store.settings().await.ok();
+        let debounce = settings
+            .as_ref()
+            .map_or(Duration::from_secs(60), |s| s.watch_debounce);
+        // Poll and settle each take at most a quarter of the debounce (5 s at most), so a run
+        // starts well within it.
+        let step = (debounce / 4).clamp(Duration::from_millis(200), Duration::from_secs(5));
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(step) => {}
+        }
+        let latest = store.db.latest_change(store.channel).await.ok().flatten();
+        if latest.is_none() || latest == seen {
+            continue;
+        }
+        seen = latest;
+        if !settings.is_some_and(|s| s.watch) {
+            continue;
+        }
+        // Let a burst of edits (an import) settle, then one run takes them all.
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(step) => {}
+        }
+        seen = store
+            .db
+            .latest_change(store.channel)
+            .await
+            .ok()
+            .flatten()
+            .or(seen);
+        tracing::info!(store = %store.channel, "orders changed: sync (watch)");
+        sync.run_now(Trigger::Watch);
+    }
+}

@@ -1,0 +1,250 @@
+//! `hassou daemon` as a process against the sandbox Shopify: scheduled sync at start, watch mode
+//! writing a newly pending order within the debounce, a clean stop on SIGTERM, and a SIGKILL in
+//! the middle of a run followed by a restart that finishes the work with no order written twice.
+#![allow(clippy::panic)] // a test fails by panicking
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use hassou::db::Db;
+use hassou::domain::Channel;
+use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
+use tokio::process::{Child, Command};
+
+struct Setup {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    sandbox: SandboxShopify,
+    gids: Vec<String>,
+}
+
+fn hassou(config: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hassou"));
+    cmd.arg("--config").arg(config);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HASSOU_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+fn csv_line(gid: &str, number: &str) -> String {
+    let now = chrono::Utc::now();
+    let updated = now.to_rfc3339();
+    let ordered = (now - chrono::Duration::days(2)).to_rfc3339();
+    let day = now.date_naive();
+    format!("shopify,{gid},{number},processed,{ordered},{updated},{day},yamato,444413758703\n")
+}
+
+async fn import(config: &Path, dir: &Path, lines: &str) {
+    let file = dir.join(format!(
+        "orders-{}.csv",
+        chrono::Utc::now().timestamp_micros()
+    ));
+    std::fs::write(
+        &file,
+        format!("channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n{lines}"),
+    )
+    .expect("orders");
+    let out = hassou(config)
+        .args(["orders", "import"])
+        .arg(&file)
+        .output()
+        .await
+        .expect("import");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn setup(orders: usize, latency: Duration, debounce: &str) -> Setup {
+    let sandbox = SandboxShopify::start(
+        0,
+        SandboxOptions {
+            bucket_size: 1e9,
+            restore_rate: 1e9,
+            latency,
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n\
+             [shopify.sync]\nauto_sync = true\nauto_sync_every = \"30m\"\nwatch = true\nwatch_debounce = \"{debounce}\"\n",
+            dir.path().join("h.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let created = chrono::Utc::now() - chrono::Duration::days(2);
+    let mut lines = String::new();
+    let mut gids = Vec::new();
+    for i in 0..orders {
+        let number = format!("#{}", 7000 + i);
+        let gid = sandbox.add_order(&number, "鈴木 一郎", created, &["東京倉庫"]);
+        lines.push_str(&csv_line(&gid, &number));
+        gids.push(gid);
+    }
+    import(&config, dir.path(), &lines).await;
+    Setup {
+        dir,
+        config,
+        sandbox,
+        gids,
+    }
+}
+
+fn start_daemon(s: &Setup) -> Child {
+    hassou(&s.config)
+        .args(["daemon", "--log-dir"])
+        .arg(s.dir.path().join("logs"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the daemon")
+}
+
+async fn signal(child: &Child, name: &str) {
+    let pid = child.id().expect("pid").to_string();
+    let status = Command::new("kill")
+        .args([format!("-{name}"), pid])
+        .status()
+        .await
+        .expect("kill");
+    assert!(status.success());
+}
+
+/// Waits until `done` holds, at most `limit`.
+async fn until(limit: Duration, mut done: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < limit, "not within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    start.elapsed()
+}
+
+fn fulfilled(s: &Setup) -> usize {
+    s.gids
+        .iter()
+        .filter(|g| {
+            s.sandbox
+                .order(g)
+                .is_some_and(|o| !o.fulfillments.is_empty())
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedules_watches_and_stops_cleanly() {
+    let mut s = setup(20, Duration::ZERO, "4s").await;
+    let mut daemon = start_daemon(&s);
+    // The first scheduled run comes at start.
+    until(Duration::from_secs(30), || fulfilled(&s) == 20).await;
+
+    // Watch mode: a newly pending order is written within the debounce.
+    let created = chrono::Utc::now() - chrono::Duration::days(1);
+    let gid = s
+        .sandbox
+        .add_order("#7999", "中村 陽子", created, &["東京倉庫"]);
+    s.gids.push(gid.clone());
+    import(&s.config, s.dir.path(), &csv_line(&gid, "#7999")).await;
+    let latency = until(Duration::from_secs(4), || {
+        s.sandbox
+            .order(&gid)
+            .is_some_and(|o| !o.fulfillments.is_empty())
+    })
+    .await;
+    eprintln!("watch mode: pending → held by the store in {latency:?} (debounce 4 s)");
+
+    signal(&daemon, "TERM").await;
+    let status = tokio::time::timeout(Duration::from_secs(20), daemon.wait())
+        .await
+        .expect("stops")
+        .expect("exit status");
+    assert_eq!(status.code(), Some(0));
+    let logs: String = std::fs::read_dir(s.dir.path().join("logs"))
+        .expect("log dir")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("log"))
+        .collect();
+    assert!(logs.contains("hassou daemon started"), "{logs}");
+    assert!(logs.contains("sync (watch)"), "{logs}");
+    assert!(logs.contains("hassou daemon stopped"), "{logs}");
+    assert!(!logs.contains("shpat_sandbox"), "the token is never logged");
+    for gid in &s.gids {
+        assert_eq!(s.sandbox.order(gid).expect("order").fulfillments.len(), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_run_then_restarted_finishes_without_writing_twice() {
+    // Each request takes 150 ms, so the run is long enough to be killed in its middle.
+    let s = setup(30, Duration::from_millis(150), "60s").await;
+    let mut first = start_daemon(&s);
+    until(Duration::from_secs(60), || fulfilled(&s) >= 8).await;
+    signal(&first, "KILL").await;
+    let _ = first.wait().await;
+    let done_before = fulfilled(&s);
+    assert!(
+        done_before < 30,
+        "killed before the end ({done_before} done)"
+    );
+
+    let db = Db::open(&format!("sqlite://{}", s.dir.path().join("h.db").display()))
+        .await
+        .expect("db");
+    let lease = db.lease("schedule:shopify").await.expect("lease");
+    let dead_holder = lease.expect("the dead daemon's lease").holder;
+
+    let mut second = start_daemon(&s);
+    until(Duration::from_secs(60), || fulfilled(&s) == 30).await;
+    // Exactly one fulfillment per order: the one in flight at the kill was read, not re-sent.
+    for gid in &s.gids {
+        assert_eq!(
+            s.sandbox.order(gid).expect("order").fulfillments.len(),
+            1,
+            "{gid}"
+        );
+    }
+    // The new process took the lease over at once (same machine, the holder is gone).
+    let lease = db.lease("schedule:shopify").await.expect("lease");
+    let holder = lease.expect("lease").holder;
+    assert_ne!(holder, dead_holder);
+    assert!(
+        holder.contains(&format!("/{}/", second.id().expect("pid"))),
+        "{holder}"
+    );
+    // The audit trail keeps the interrupted attempt: a request with no answer recorded.
+    let mut interrupted = 0;
+    for i in 0..30 {
+        let found = db
+            .find_orders(&format!("#{}", 7000 + i), Some(Channel::Shopify))
+            .await
+            .expect("find");
+        for attempt in db.attempts_for_order(found[0].id).await.expect("attempts") {
+            if attempt.outcome.is_none() {
+                interrupted += 1;
+            }
+        }
+    }
+    assert!(
+        interrupted >= 1,
+        "the attempt in flight at the kill is kept"
+    );
+    signal(&second, "TERM").await;
+    let status = second.wait().await.expect("exit");
+    assert_eq!(status.code(), Some(0));
+}
