@@ -194,7 +194,11 @@ async fn killed_mid_run_then_restarted_finishes_without_writing_twice() {
     // Each request takes 150 ms, so the run is long enough to be killed in its middle.
     let s = setup(30, Duration::from_millis(150), "60s").await;
     let mut first = start_daemon(&s);
-    until(Duration::from_secs(60), || fulfilled(&s) >= 8).await;
+    // Killed while a request is at the store: an attempt is open.
+    until(Duration::from_secs(60), || {
+        fulfilled(&s) >= 8 && s.sandbox.in_flight() > 0
+    })
+    .await;
     signal(&first, "KILL").await;
     let _ = first.wait().await;
     let done_before = fulfilled(&s);

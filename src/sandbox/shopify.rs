@@ -102,6 +102,21 @@ struct Shop {
     log: Vec<String>,
     throttled: u64,
     mutations_applied: u64,
+    /// Requests received and not yet answered.
+    in_flight: u64,
+}
+
+/// Counts a request as in flight until it is answered (or its client goes away).
+struct InFlight(Arc<Mutex<Shop>>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut shop = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        shop.in_flight = shop.in_flight.saturating_sub(1);
+    }
 }
 
 /// A running sandbox Shopify. Cloning shares the same shop.
@@ -127,6 +142,7 @@ impl SandboxShopify {
             log: Vec::new(),
             throttled: 0,
             mutations_applied: 0,
+            in_flight: 0,
         }));
         let app = Router::new()
             .route("/admin/api/{version}/graphql.json", post(graphql))
@@ -225,6 +241,11 @@ impl SandboxShopify {
 
     pub fn mutations_applied(&self) -> u64 {
         self.shop().mutations_applied
+    }
+
+    /// Requests received and not yet answered.
+    pub fn in_flight(&self) -> u64 {
+        self.shop().in_flight
     }
 }
 
@@ -346,6 +367,8 @@ async fn graphql(
         shop.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     };
+    lock().in_flight += 1;
+    let _in_flight = InFlight(shop.clone());
     let latency = lock().options.latency;
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
