@@ -26,6 +26,18 @@ impl Rng {
         Rng(seed)
     }
 
+    /// Seeded by the wall clock (nanoseconds) and `salt`: for values that must differ from run
+    /// to run (an OAuth state, a sandbox's codes), not for anything secret.
+    pub fn from_clock(salt: u64) -> Rng {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        // The low 64 bits move fastest; the truncation is the point.
+        #[allow(clippy::cast_possible_truncation)]
+        let seed = nanos as u64 ^ salt;
+        Rng(seed)
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

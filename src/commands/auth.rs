@@ -18,12 +18,7 @@ use crate::config::{Secret, SecretSource};
 
 /// A value the pasted URL must carry back if it carries one (the OAuth `state`).
 fn fresh_state() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let seed = u64::try_from(nanos % u128::from(u64::MAX)).unwrap_or(0)
-        ^ (u64::from(std::process::id()) << 32);
-    let mut rng = crate::sample::Rng::new(seed);
+    let mut rng = crate::sample::Rng::from_clock(u64::from(std::process::id()) << 32);
     format!("{:016x}", rng.next_u64())
 }
 

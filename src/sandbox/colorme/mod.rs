@@ -179,7 +179,7 @@ impl SandboxColorme {
             log: Vec::new(),
             recent: BTreeMap::new(),
             rate_limited: 0,
-            minted: u64::from(std::process::id()),
+            minted: u64::from(std::process::id()) << 32,
         }));
         let app = Router::new()
             .fallback(routes::handle)
@@ -334,17 +334,14 @@ impl Shop {
     }
 
     /// A hard-to-guess string for codes and tokens (a sandbox needs no more).
-    fn mint(&mut self, prefix: &str) -> String {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        self.minted = self.minted.wrapping_add(u64::from(nanos)).wrapping_add(1);
-        let mut rng = crate::sample::Rng::new(self.minted);
-        format!("{prefix}{:016x}{:016x}", rng.next_u64(), rng.next_u64())
+    fn mint(&mut self) -> String {
+        self.minted = self.minted.wrapping_add(1);
+        let mut rng = crate::sample::Rng::from_clock(self.minted);
+        format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64())
     }
 
     fn issue_code(&mut self, client_id: &str, redirect_uri: &str, scopes: Vec<String>) -> String {
-        let code = self.mint("");
+        let code = self.mint();
         self.codes.insert(
             code.clone(),
             IssuedCode {

@@ -9,7 +9,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::routes::Answer;
+use super::routes::{Answer, Params};
 use super::{OOB_REDIRECT, SharedShop, lock};
 
 /// How long a code may be exchanged.
@@ -57,16 +57,8 @@ pub(super) fn authorize(shop: &SharedShop, code: &str, query: &str) -> Response 
             &format!("このコードをアプリケーションに貼り付けてください: <code>{code}</code>"),
         );
     }
-    let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let get = |key: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let params = Params::parse(query);
+    let get = |key: &str| params.first(key).unwrap_or_default().to_owned();
     let mut s = lock(shop);
     if get("client_id") != s.options.client_id {
         return page(
@@ -121,16 +113,8 @@ pub(super) fn token(shop: &SharedShop, method: &Method, body: &str) -> Answer {
     if method != Method::POST {
         return (StatusCode::NOT_FOUND, Value::Null);
     }
-    let params: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let get = |key: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
-    };
+    let params = Params::parse(body);
+    let get = |key: &str| params.first(key).filter(|v| !v.is_empty());
     // An unsupported grant type is refused with an empty body, as observed.
     if get("grant_type") != Some("authorization_code") {
         return (StatusCode::FORBIDDEN, Value::Null);
@@ -171,7 +155,7 @@ pub(super) fn token(shop: &SharedShop, method: &Method, body: &str) -> Answer {
             "指定された認可グラントは不正か、有効期限切れか、取り消されたか、リダイレクトURIが異なるか、もしくは別のクライアントに適用されています。",
         );
     };
-    let token = s.mint("");
+    let token = s.mint();
     s.tokens.insert(token.clone(), scopes.clone());
     (
         StatusCode::OK,

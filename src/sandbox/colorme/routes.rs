@@ -28,6 +28,36 @@ pub(super) fn api_error(
     (status, json!({ "errors": [error] }))
 }
 
+/// Form-encoded parameters (a query string or a form body), in the order sent.
+pub(super) struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub(super) fn parse(text: &str) -> Params {
+        Params(
+            url::form_urlencoded::parse(text.as_bytes())
+                .into_owned()
+                .collect(),
+        )
+    }
+
+    /// The first value of `key`.
+    pub(super) fn first(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The last value given under any of `keys` (synonyms; the last one sent wins).
+    pub(super) fn last_of(&self, keys: &[&str]) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| keys.contains(&k.as_str()))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 pub(super) fn not_found() -> Answer {
     api_error(
         StatusCode::NOT_FOUND,

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 
-use super::routes::{Answer, api_error, not_found};
+use super::routes::{Answer, Params, api_error, not_found};
 use super::{SandboxDelivery, SandboxSale, Shop};
 
 const ACCOUNT: &str = "PA01234567";
@@ -156,16 +156,8 @@ pub(super) fn sale_json(sale: &SandboxSale) -> Value {
 
 /// `GET /v1/sales`.
 pub(super) fn list(shop: &Shop, query: &str) -> Answer {
-    let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let get = |keys: &[&str]| {
-        params
-            .iter()
-            .rev()
-            .find(|(k, _)| keys.contains(&k.as_str()))
-            .map(|(_, v)| v.clone())
-    };
+    let params = Params::parse(query);
+    let get = |keys: &[&str]| params.last_of(keys).map(str::to_owned);
     let date = |keys: &[&str]| get(keys).and_then(|v| parse_date(&v));
     let now = Utc::now();
     let make_max = date(&["before", "make_date_max"]);
@@ -249,20 +241,32 @@ fn missing(root: &str) -> Answer {
     )
 }
 
-/// `PUT /v1/sales/{id}`: only the keys sent change; the path's id decides which sale.
-pub(super) fn update(shop: &mut Shop, id: &str, body: &str) -> Answer {
-    let Ok(request) = serde_json::from_str::<Value>(body) else {
-        return malformed_body();
+/// The object under `root` in a JSON body, and the sale the path names — or the store's answer
+/// to a body it cannot read (500), a missing root key (422) or an unknown sale (404), in that
+/// order.
+fn body_and_sale<'a>(
+    shop: &'a mut Shop,
+    id: &str,
+    body: &str,
+    root: &str,
+) -> Result<(serde_json::Map<String, Value>, &'a mut SandboxSale), Answer> {
+    let request = serde_json::from_str::<Value>(body).map_err(|_| malformed_body())?;
+    let Some(Value::Object(fields)) = request.get(root).cloned() else {
+        return Err(missing(root));
     };
-    let Some(fields) = request.get("sale").and_then(Value::as_object) else {
-        return missing("sale");
-    };
-    let Some(sale) = id
+    let sale = id
         .parse::<i64>()
         .ok()
         .and_then(|id| shop.sales.get_mut(&id))
-    else {
-        return not_found();
+        .ok_or_else(not_found)?;
+    Ok((fields, sale))
+}
+
+/// `PUT /v1/sales/{id}`: only the keys sent change; the path's id decides which sale.
+pub(super) fn update(shop: &mut Shop, id: &str, body: &str) -> Answer {
+    let (fields, sale) = match body_and_sale(shop, id, body, "sale") {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let before = sale.clone();
     let items = match fields.get("sale_deliveries") {
@@ -344,18 +348,9 @@ pub(super) fn update(shop: &mut Shop, id: &str, body: &str) -> Answer {
 
 /// `POST /v1/sales/{id}/mails`: 201 with an empty body; the mail state becomes `sent`.
 pub(super) fn mail(shop: &mut Shop, id: &str, body: &str) -> Answer {
-    let Ok(request) = serde_json::from_str::<Value>(body) else {
-        return malformed_body();
-    };
-    let Some(mail) = request.get("mail").and_then(Value::as_object) else {
-        return missing("mail");
-    };
-    let Some(sale) = id
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| shop.sales.get_mut(&id))
-    else {
-        return not_found();
+    let (mail, sale) = match body_and_sale(shop, id, body, "mail") {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let kind = mail.get("type").and_then(Value::as_str).unwrap_or_default();
     if !["accepted", "paid", "delivered"].contains(&kind) {
