@@ -1,8 +1,10 @@
 //! The real binary, on a temporary database: the interface of SPEC §3 that scripts rely on.
 #![allow(clippy::panic)] // a test fails by panicking
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -35,13 +37,8 @@ impl Workspace {
     }
 
     fn hassou(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hassou"));
-        cmd.arg("--config").arg(self.path("config.toml")).args(args);
-        for (key, _) in std::env::vars() {
-            if key.starts_with("HASSOU_") {
-                cmd.env_remove(key);
-            }
-        }
+        let mut cmd = common::hassou_command(&self.path("config.toml"));
+        cmd.args(args);
         // The clock of the edits, so that a later --as-of sees them inside the period.
         cmd.env("HASSOU_NOW", "2026-11-24T11:00:00+09:00");
         cmd.env("HOME", self.dir.path());

@@ -4,6 +4,8 @@
 //! with the stored token.
 #![allow(clippy::panic)] // a test fails by panicking
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
@@ -13,13 +15,8 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::Command;
 
 fn command(config: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hassou"));
-    cmd.arg("--config").arg(config).args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HASSOU_") {
-            cmd.env_remove(key);
-        }
-    }
+    let mut cmd = Command::from(common::hassou_command(config));
+    cmd.args(args);
     cmd.env("HASSOU_NOW", "2026-11-24T11:00:00+09:00");
     cmd
 }

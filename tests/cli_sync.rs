@@ -1,6 +1,8 @@
 //! `hassou sync shopify` from the real binary against the sandbox Shopify on 127.0.0.1.
 #![allow(clippy::panic)] // a test fails by panicking
 
+mod common;
+
 use std::path::Path;
 
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
@@ -8,13 +10,8 @@ use serde_json::Value;
 use tokio::process::Command;
 
 async fn hassou(config: &Path, args: &[&str]) -> std::process::Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hassou"));
-    cmd.arg("--config").arg(config).args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HASSOU_") {
-            cmd.env_remove(key);
-        }
-    }
+    let mut cmd = Command::from(common::hassou_command(config));
+    cmd.args(args);
     cmd.env("HASSOU_NOW", "2026-11-24T11:00:00+09:00");
     cmd.output().await.expect("run hassou")
 }

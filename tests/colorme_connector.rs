@@ -12,13 +12,10 @@ use common::{t, target_order};
 use hassou::channels::colorme::client::{ClientOptions, ColormeClient};
 use hassou::channels::colorme::connector::ColormeConnector;
 use hassou::db::{Db, OrderEdit};
-use hassou::domain::{
-    Channel, ChannelRules, Period, RuleSettings, ShopTimeZone, StatusOption, Tracking,
-};
-use hassou::sync::{ResultOutcome, RunReport, SyncEngine, SyncOptions};
+use hassou::domain::{Channel, Period, RuleSettings, StatusOption, Tracking};
+use hassou::sync::{ResultOutcome, RunReport};
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 fn now() -> DateTime<Utc> {
     t("2026-11-24T12:00:00+09:00")
@@ -58,17 +55,7 @@ async fn run(db: &Db, connector: &ColormeConnector, shipped_date_only: bool) -> 
         statuses: StatusOption::ProcessedOnly,
         shipped_date_only,
     };
-    let rules = ChannelRules::new(Channel::Colorme, settings, now(), ShopTimeZone::jst());
-    let options = SyncOptions {
-        dry_run: false,
-        trigger: "test".into(),
-        host: "test".into(),
-    };
-    SyncEngine::new(db, connector)
-        .with_clock(now)
-        .run(rules, &options, None, &CancellationToken::new())
-        .await
-        .expect("run")
+    common::sync_run(db, connector, settings, "test").await
 }
 
 fn body(server: &Scripted, i: usize) -> Value {

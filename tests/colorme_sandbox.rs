@@ -13,19 +13,15 @@ use common::{t, target_order};
 use hassou::channels::colorme::client::{ClientOptions, ColormeClient, MIN_GAP};
 use hassou::channels::colorme::connector::ColormeConnector;
 use hassou::db::{Db, OrderEdit};
-use hassou::domain::{
-    Channel, ChannelRules, Order, OrderStatus, Period, RuleSettings, ShopTimeZone, StatusOption,
-    Tracking,
-};
+use hassou::domain::{Channel, Order, OrderStatus, Period, RuleSettings, StatusOption, Tracking};
 use hassou::sandbox::Fault;
 use hassou::sandbox::colorme::{
     ColormeFaultTarget, ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme,
 };
-use hassou::sync::{Connector, ResultOutcome, RunReport, SyncEngine, SyncOptions};
+use hassou::sync::{Connector, ResultOutcome, RunReport};
 use rstest::rstest;
 use secrecy::SecretString;
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
 fn now() -> DateTime<Utc> {
     t("2026-11-24T12:00:00+09:00")
@@ -115,17 +111,7 @@ async fn run_with(db: &Db, connector: &impl Connector, shipped_date_only: bool) 
         statuses: StatusOption::ProcessedOnly,
         shipped_date_only,
     };
-    let rules = ChannelRules::new(Channel::Colorme, settings, now(), ShopTimeZone::jst());
-    let options = SyncOptions {
-        dry_run: false,
-        trigger: "test".into(),
-        host: "test".into(),
-    };
-    SyncEngine::new(db, connector)
-        .with_clock(now)
-        .run(rules, &options, None, &CancellationToken::new())
-        .await
-        .expect("run")
+    common::sync_run(db, connector, settings, "test").await
 }
 
 fn order(id: i64, tracking: &str) -> Order {

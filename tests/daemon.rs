@@ -22,14 +22,7 @@ struct Setup {
 }
 
 fn hassou(config: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hassou"));
-    cmd.arg("--config").arg(config);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HASSOU_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
+    Command::from(common::hassou_command(config))
 }
 
 fn csv_line(gid: &str, number: &str) -> String {

@@ -12,11 +12,10 @@ use common::{t, target_order};
 use hassou::channels::shopify::client::{ClientOptions, ShopifyClient};
 use hassou::channels::shopify::connector::ShopifyConnector;
 use hassou::db::Db;
-use hassou::domain::{Channel, ChannelRules, Order, RuleSettings, ShopTimeZone, StatusOption};
+use hassou::domain::{Channel, Order, RuleSettings, StatusOption};
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
-use hassou::sync::{ResultOutcome, RunReport, SyncEngine, SyncOptions};
+use hassou::sync::{ResultOutcome, RunReport};
 use secrecy::SecretString;
-use tokio_util::sync::CancellationToken;
 
 const ORDERS: usize = 500;
 
@@ -40,22 +39,11 @@ fn connector(sandbox: &SandboxShopify) -> ShopifyConnector {
 }
 
 async fn engine_run(db: Db, sandbox: SandboxShopify, host: &'static str) -> RunReport {
-    let connector = connector(&sandbox);
     let settings = RuleSettings {
         statuses: StatusOption::ProcessedOnly,
         ..RuleSettings::default()
     };
-    let rules = ChannelRules::new(Channel::Shopify, settings, now(), ShopTimeZone::jst());
-    let options = SyncOptions {
-        dry_run: false,
-        trigger: "manual".into(),
-        host: host.into(),
-    };
-    SyncEngine::new(&db, &connector)
-        .with_clock(now)
-        .run(rules, &options, None, &CancellationToken::new())
-        .await
-        .expect("run")
+    common::sync_run(&db, &connector(&sandbox), settings, host).await
 }
 
 /// Two engines on `a` and `b` (the same database) sync 500 orders together.

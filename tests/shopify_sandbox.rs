@@ -11,13 +11,10 @@ use common::t;
 use hassou::channels::shopify::client::{ClientOptions, ShopifyClient};
 use hassou::channels::shopify::connector::ShopifyConnector;
 use hassou::db::{Db, OrderEdit};
-use hassou::domain::{
-    Carrier, Channel, ChannelRules, Order, OrderStatus, RuleSettings, ShopTimeZone, Tracking,
-};
+use hassou::domain::{Carrier, Channel, Order, OrderStatus, RuleSettings, Tracking};
 use hassou::sandbox::shopify::{Fault, FaultTarget, SandboxOptions, SandboxShopify, TrackingLine};
-use hassou::sync::{ResultOutcome, RunReport, SyncEngine, SyncOptions};
+use hassou::sync::{ResultOutcome, RunReport};
 use secrecy::SecretString;
-use tokio_util::sync::CancellationToken;
 
 const AS_OF: &str = "2026-11-24T12:00:00+09:00";
 
@@ -94,22 +91,7 @@ impl Shop {
     }
 
     async fn sync(&self) -> RunReport {
-        let rules = ChannelRules::new(
-            Channel::Shopify,
-            RuleSettings::default(),
-            now(),
-            ShopTimeZone::jst(),
-        );
-        let options = SyncOptions {
-            dry_run: false,
-            trigger: "test".into(),
-            host: "test".into(),
-        };
-        SyncEngine::new(&self.db, &self.connector)
-            .with_clock(now)
-            .run(rules, &options, None, &CancellationToken::new())
-            .await
-            .expect("run")
+        common::sync_run(&self.db, &self.connector, RuleSettings::default(), "test").await
     }
 
     async fn set_tracking(&self, number: &str, tracking: &str) {

@@ -6,11 +6,56 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, Utc};
 use hassou::db::Db;
-use hassou::domain::{Carrier, Channel, Order, OrderStatus, Tracking};
+use hassou::domain::{
+    Carrier, Channel, ChannelRules, Order, OrderStatus, RuleSettings, ShopTimeZone, Tracking,
+};
+use hassou::sync::{Connector, RunReport, SyncEngine, SyncOptions};
 use sqlx::postgres::PgConnectOptions;
+use tokio_util::sync::CancellationToken;
 
 pub mod fake_store;
 pub mod scripted;
+
+/// The hassou binary with `--config config` and none of this environment's `HASSOU_*`
+/// variables (a developer's token or database must not reach a test).
+pub fn hassou_command(config: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hassou"));
+    cmd.arg("--config").arg(config);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HASSOU_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// The instant the store tests run at.
+pub const AS_OF: &str = "2026-11-24T12:00:00+09:00";
+
+pub fn as_of() -> DateTime<Utc> {
+    t(AS_OF)
+}
+
+/// One sync run (not a dry run) of the connector's store with `settings` at [`as_of`], recorded
+/// as run from `host`.
+pub async fn sync_run(
+    db: &Db,
+    connector: &impl Connector,
+    settings: RuleSettings,
+    host: &str,
+) -> RunReport {
+    let rules = ChannelRules::new(connector.channel(), settings, as_of(), ShopTimeZone::jst());
+    let options = SyncOptions {
+        dry_run: false,
+        trigger: "test".into(),
+        host: host.into(),
+    };
+    SyncEngine::new(db, connector)
+        .with_clock(as_of)
+        .run(rules, &options, None, &CancellationToken::new())
+        .await
+        .expect("run")
+}
 
 pub fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
