@@ -12,6 +12,7 @@ mod pull;
 mod remote;
 mod rows;
 mod settings;
+mod status;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -26,6 +27,7 @@ pub use listing::{ListFilter, ListedOrder, OrderPage, VerdictCounts};
 pub use orders::{OrderEdit, StoredOrder, UpsertSummary};
 pub use pull::{PAID_DATE_DAYS, PullSummary, PulledOrder};
 pub use remote::{AttemptRecord, RunCounts, RunRecord};
+pub use status::PublishedStatus;
 
 /// An open, migrated database.
 #[derive(Debug, Clone)]
@@ -46,6 +48,29 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// Opens a transaction that will write. On SQLite it starts with `BEGIN IMMEDIATE`, taking the
+/// write lock at once (waiting up to the busy timeout): a plain `BEGIN` that reads first and
+/// writes later fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) when another
+/// process or connection wrote in between, which the busy timeout does not cover.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("database URL {0:?} is neither sqlite:… nor postgres://…")]
@@ -61,6 +86,11 @@ pub enum DbError {
     Migrate {
         url: String,
         source: sqlx::migrate::MigrateError,
+    },
+    #[error("cannot lock {path} to migrate the database: {source}")]
+    Lock {
+        path: String,
+        source: std::io::Error,
     },
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
@@ -106,6 +136,7 @@ impl Db {
 
     async fn open_sqlite(url: &str, shown: &str) -> Result<Db, DbError> {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let mut migrate_lock = None;
         let mut options = SqliteConnectOptions::from_str(url)
             .map_err(open_error(shown))?
             .create_if_missing(true)
@@ -123,6 +154,7 @@ impl Db {
             {
                 create_dir(dir)?;
             }
+            migrate_lock = Some(lock_for_migration(options.get_filename()).await?);
             options = options
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal);
@@ -141,6 +173,7 @@ impl Db {
             .run(&pool)
             .await
             .map_err(migrate_error(shown))?;
+        drop(migrate_lock);
         Ok(Db::Sqlite(pool))
     }
 
@@ -173,6 +206,32 @@ fn migrate_error(shown: &str) -> impl FnOnce(sqlx::migrate::MigrateError) -> DbE
         url: shown.to_owned(),
         source,
     }
+}
+
+/// Takes an exclusive lock on a file beside the SQLite database, held while migrating: two
+/// processes opening a new database at once (a daemon and a console, say) would otherwise both
+/// see migration 1 as not applied and one would fail with "table orders already exists".
+/// (PostgreSQL needs none: sqlx migrates it under an advisory lock.)
+async fn lock_for_migration(database: &Path) -> Result<std::fs::File, DbError> {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-migrate.lock");
+    let path = std::path::PathBuf::from(name);
+    let shown = path.display().to_string();
+    let error = |source| DbError::Lock {
+        path: shown.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(error)?;
+    // Waiting for another process's migration blocks: off the async workers.
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| error(std::io::Error::other(e)))?
+        .map_err(error)
 }
 
 fn create_dir(dir: &Path) -> Result<(), DbError> {
@@ -211,5 +270,46 @@ mod tests {
             "postgres://hassou@db/x"
         );
         assert_eq!(redact_url("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
+    }
+
+    /// Two processes opening one new SQLite file at once both migrate it without error, and
+    /// then write into it together: a pull (reads, then writes, in one transaction) while the
+    /// other keeps writing never fails with "database is locked".
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_processes_share_one_new_sqlite_file() {
+        use crate::domain::Channel;
+        use crate::scheduler::JobStatus;
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("h.db").display());
+        let (a, b) = tokio::join!(Db::open(&url), Db::open(&url));
+        let (a, b) = (a.expect("first opens"), b.expect("second opens"));
+        let now = chrono::Utc::now();
+        let writer = tokio::spawn(async move {
+            for _ in 0..1500 {
+                b.publish_status(Channel::Colorme, "pull", "b", &JobStatus::default(), now)
+                    .await?;
+            }
+            Ok::<_, DbError>(())
+        });
+        for round in 0..300 {
+            let orders: Vec<PulledOrder> = (0..5)
+                .map(|i| PulledOrder {
+                    channel: Channel::Colorme,
+                    remote_id: format!("{}", round * 10 + i),
+                    number: format!("{}", round * 10 + i),
+                    ordered_at: now,
+                    cancelled: false,
+                    paid_at: None,
+                    remote_ref: Some("[1]".into()),
+                })
+                .collect();
+            a.record_pull(&orders, false, now)
+                .await
+                .expect("pull while the other writes");
+        }
+        writer
+            .await
+            .expect("writer")
+            .expect("writes while the pull runs");
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
-use super::{Db, DbError, with_pool};
+use super::{BeginWrite, Db, DbError, with_pool};
 use crate::domain::{Carrier, Channel, Order, OrderStatus, RemoteState, Tracking};
 
 /// An order as stored: its row id, its revision (bumped by every change) and what its store holds.
@@ -134,7 +134,7 @@ impl Db {
     ) -> Result<UpsertSummary, DbError> {
         let mut summary = UpsertSummary::default();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for order in orders {
                 let existing = sqlx::query_as::<_, OrderRow>(
                     "SELECT o.id, o.channel, o.remote_id, o.number, o.status, o.ordered_at, \
@@ -190,7 +190,7 @@ impl Db {
     ) -> Result<(), DbError> {
         const ROWS_PER_STATEMENT: usize = 400;
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for chunk in orders.chunks(ROWS_PER_STATEMENT) {
                 let mut sql = String::from(
                     "INSERT INTO orders (channel, remote_id, number, status, ordered_at, updated_at, \

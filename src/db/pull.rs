@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::rows::OrderRow;
-use super::{Db, DbError, with_pool};
+use super::{BeginWrite, Db, DbError, with_pool};
 use crate::domain::{Channel, OrderStatus};
 
 /// One order as a store reports it.
@@ -77,7 +77,7 @@ impl Db {
         };
         let paid_window = now - Duration::days(PAID_DATE_DAYS);
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for pulled in orders {
                 let paid_at = pulled
                     .paid_at

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Db, DbError, with_pool};
+use super::{BeginWrite, Db, DbError, with_pool};
 use crate::domain::{Channel, ShippingWrite};
 
 fn to_json(write: &ShippingWrite) -> Result<String, DbError> {
@@ -11,7 +11,7 @@ fn to_json(write: &ShippingWrite) -> Result<String, DbError> {
 }
 
 /// Counts a run reports when it finishes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RunCounts {
     pub considered: u64,
     pub written: u64,
@@ -259,7 +259,7 @@ impl Db {
     ) -> Result<i64, DbError> {
         self.touch_remote(order_id, channel).await?;
         let id: i64 = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO sync_attempts (run_id, order_id, channel, started_at, request) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
