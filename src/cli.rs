@@ -43,6 +43,15 @@ pub enum Command {
     Auth(AuthCommand),
     /// Scheduled pull and sync of every configured store, no screen (for systemd).
     Daemon(DaemonArgs),
+    /// What each store's schedule is doing: who runs it, next and last run, failures, orders.
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// One JSON object per store.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -78,7 +78,13 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
         Ok(held)
     }
 
-    async fn not_leading(&self) -> Option<JobOutcome> {
+    /// Why a job must not run now: scheduled and watch runs belong to the lease holder. A run
+    /// an operator asked for ("sync now") runs in any process: the per-order claims keep it from
+    /// writing an order another process is writing.
+    async fn not_leading(&self, trigger: Trigger) -> Option<JobOutcome> {
+        if trigger == Trigger::Manual {
+            return None;
+        }
         let mut tried = self.lease_tried.subscribe();
         let _ = tried.wait_for(|t| *t).await;
         (!self.leading.load(Ordering::SeqCst))
@@ -92,7 +98,7 @@ struct PullJob<C>(Arc<Store<C>>);
 impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
     async fn run(&self, trigger: Trigger) -> Result<JobOutcome, String> {
         let store = &self.0;
-        if let Some(skip) = store.not_leading().await {
+        if let Some(skip) = store.not_leading(trigger).await {
             return Ok(skip);
         }
         let settings = store.settings().await?;
@@ -136,7 +142,7 @@ impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
 impl<C: Connector + Send + Sync + 'static> Job for PullJob<C> {
     async fn run(&self, trigger: Trigger) -> Result<JobOutcome, String> {
         let store = &self.0;
-        if let Some(skip) = store.not_leading().await {
+        if let Some(skip) = store.not_leading(trigger).await {
             return Ok(skip);
         }
         let settings = store.settings().await?;
@@ -259,7 +265,17 @@ impl StoreWorker {
                 }
             }
         }));
-        tasks.push(tokio::spawn(watch(store.clone(), sync.clone(), cancel)));
+        tasks.push(tokio::spawn(watch(
+            store.clone(),
+            sync.clone(),
+            cancel.clone(),
+        )));
+        tasks.push(tokio::spawn(publish(
+            store.clone(),
+            pull.clone(),
+            sync.clone(),
+            cancel,
+        )));
         let releaser = store.clone();
         let release = Box::new(move || {
             tokio::spawn(async move {
@@ -284,6 +300,50 @@ impl StoreWorker {
             let _ = task.await;
         }
         let _ = (self.release)().await;
+    }
+}
+
+/// Publishes both schedulers' status in the database while this process holds the lease, so
+/// every console sharing it shows what the schedule is doing: on every change, and on each
+/// renewal (a process that just took the lease over says so at once).
+async fn publish<C: Connector + Send + Sync + 'static>(
+    store: Arc<Store<C>>,
+    pull: Scheduler,
+    sync: Scheduler,
+    cancel: CancellationToken,
+) {
+    let (mut pull_changes, mut sync_changes) = (pull.watch(), sync.watch());
+    loop {
+        let stopping = cancel.is_cancelled();
+        if store.leading.load(Ordering::SeqCst) {
+            for (job, scheduler) in [("pull", &pull), ("sync", &sync)] {
+                let mut status = scheduler.status();
+                if stopping {
+                    // Nobody will run it at that time unless another process takes over.
+                    status.next_run_at = None;
+                }
+                if let Err(e) = store
+                    .db
+                    .publish_status(store.channel, job, &store.holder, &status, Utc::now())
+                    .await
+                {
+                    tracing::warn!(store = %store.channel, "cannot publish the {job} status: {e}");
+                }
+            }
+        }
+        if stopping {
+            return;
+        }
+        tokio::select! {
+            // After the cancel, wait for both schedulers to end so the last word is theirs.
+            () = cancel.cancelled() => {
+                let _ = pull_changes.wait_for(|s| !s.running).await;
+                let _ = sync_changes.wait_for(|s| !s.running).await;
+            }
+            Ok(()) = pull_changes.changed() => {}
+            Ok(()) = sync_changes.changed() => {}
+            () = tokio::time::sleep(LEASE_RENEW) => {}
+        }
     }
 }
 

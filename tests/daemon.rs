@@ -1,6 +1,8 @@
-//! `hassou daemon` as a process against the sandbox Shopify: scheduled sync at start, watch mode
-//! writing a newly pending order within the debounce, a clean stop on SIGTERM, and a SIGKILL in
-//! the middle of a run followed by a restart that finishes the work with no order written twice.
+//! `hassou daemon` as a process against the sandbox stores: scheduled sync at start, watch mode
+//! writing a newly pending order within the debounce, the schedule's status as `hassou status`
+//! shows it, a clean stop on SIGTERM, a SIGKILL in the middle of a run followed by a restart
+//! that finishes the work with no order written twice, and カラーミー kept in sync unattended
+//! (scheduled pull, the operator's slip entry written by watch mode, one shipping mail).
 #![allow(clippy::panic)] // a test fails by panicking
 
 mod common;
@@ -11,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use hassou::db::Db;
 use hassou::domain::Channel;
+use hassou::sandbox::colorme::{ColormeSandboxOptions, SandboxColorme};
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
+use serde_json::Value;
 use tokio::process::{Child, Command};
 
 struct Setup {
@@ -100,9 +104,13 @@ async fn setup(orders: usize, latency: Duration, debounce: &str) -> Setup {
 }
 
 fn start_daemon(s: &Setup) -> Child {
-    hassou(&s.config)
+    daemon(&s.config, s.dir.path())
+}
+
+fn daemon(config: &Path, dir: &Path) -> Child {
+    hassou(config)
         .args(["daemon", "--log-dir"])
-        .arg(s.dir.path().join("logs"))
+        .arg(dir.join("logs"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -118,6 +126,49 @@ async fn signal(child: &Child, name: &str) {
         .await
         .expect("kill");
     assert!(status.success());
+}
+
+/// `hassou status --json`: one object per store, by channel code.
+async fn status_of(config: &Path) -> std::collections::BTreeMap<String, Value> {
+    let out = hassou(config)
+        .args(["status", "--json"])
+        .output()
+        .await
+        .expect("status");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("json line");
+            (v["channel"].as_str().expect("channel").to_owned(), v)
+        })
+        .collect()
+}
+
+/// Asks `hassou status` until `done` holds for the store's object, at most `limit`.
+async fn status_until(
+    config: &Path,
+    channel: &str,
+    limit: Duration,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let start = Instant::now();
+    loop {
+        let now = status_of(config).await.remove(channel).expect("store");
+        if done(&now) {
+            return now;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "status not within {limit:?}: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Waits until `done` holds, at most `limit`.
@@ -147,6 +198,38 @@ async fn schedules_watches_and_stops_cleanly() {
     let mut daemon = start_daemon(&s);
     // The first scheduled run comes at start.
     until(Duration::from_secs(30), || fulfilled(&s) == 20).await;
+    // Any process sharing the database sees who runs the schedule and how its run went.
+    let pid = daemon.id().expect("pid");
+    let shown = status_until(&s.config, "shopify", Duration::from_secs(10), |v| {
+        v["sync"]["status"]["last_counts"]["written"] == 20
+    })
+    .await;
+    assert!(
+        shown["lease"]["holder"]
+            .as_str()
+            .is_some_and(|h| h.contains(&format!("/{pid}/"))),
+        "{shown}"
+    );
+    assert_eq!(shown["lease"]["live"], true, "{shown}");
+    assert_eq!(shown["sync"]["live"], true, "{shown}");
+    assert_eq!(shown["sync"]["enabled"], true, "{shown}");
+    assert_eq!(shown["sync"]["every_secs"], 1800, "{shown}");
+    assert_eq!(shown["sync"]["status"]["running"], false, "{shown}");
+    assert!(
+        shown["sync"]["status"]["next_run_at"].is_string(),
+        "{shown}"
+    );
+    assert_eq!(shown["orders"]["synced"], 20, "{shown}");
+    assert_eq!(shown["orders"]["pending"], 0, "{shown}");
+    // The words an operator reads say the same.
+    let out = hassou(&s.config)
+        .args(["status"])
+        .output()
+        .await
+        .expect("status");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("/{pid}/daemon-shopify")), "{text}");
+    assert!(text.contains("前回 書込20"), "{text}");
 
     // Watch mode: a newly pending order is written within the debounce.
     let created = chrono::Utc::now() - chrono::Duration::days(1);
@@ -180,6 +263,10 @@ async fn schedules_watches_and_stops_cleanly() {
     for gid in &s.gids {
         assert_eq!(s.sandbox.order(gid).expect("order").fulfillments.len(), 1);
     }
+    // Stopped: the lease is given up, and nobody is shown as running the schedule.
+    let shown = status_of(&s.config).await.remove("shopify").expect("store");
+    assert!(shown["lease"].is_null(), "{shown}");
+    assert_eq!(shown["sync"]["live"], false, "{shown}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -244,4 +331,116 @@ async fn killed_mid_run_then_restarted_finishes_without_writing_twice() {
     signal(&second, "TERM").await;
     let status = second.wait().await.expect("exit");
     assert_eq!(status.code(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keeps_colorme_in_sync_unattended() {
+    let sandbox = SandboxColorme::start(0, ColormeSandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[colorme]\napi_base = \"{}\"\naccess_token = \"colorme_sandbox\"\n\
+             send_shipping_mail = true\n[colorme.sync]\nauto_pull = true\nauto_pull_every = \"1m\"\n\
+             auto_sync = true\nauto_sync_every = \"30m\"\nwatch = true\nwatch_debounce = \"4s\"\n",
+            dir.path().join("h.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let made = chrono::Utc::now() - chrono::Duration::days(1);
+    sandbox.add_sale(40_001, "田中 健", made, 1);
+    sandbox.add_sale(40_002, "伊藤 さくら", made, 2);
+    let mut child = daemon(&config, dir.path());
+
+    // The scheduled pull at start brings both sales in.
+    let shown = status_until(&config, "colorme", Duration::from_secs(30), |v| {
+        v["pull"]["status"]["last_counts"]["considered"] == 2
+    })
+    .await;
+    assert_eq!(shown["pull"]["live"], true, "{shown}");
+    assert_eq!(shown["watch"]["enabled"], true, "{shown}");
+
+    // The operator enters the slips; watch mode writes them without anyone pressing sync.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"))
+        .date_naive()
+        .to_string();
+    for (number, tracking) in [
+        ("40001", "444413758703"),
+        ("40002", "390459983082;483484399683"),
+    ] {
+        let out = hassou(&config)
+            .args([
+                "order",
+                number,
+                "set",
+                "--status",
+                "processed",
+                "--carrier",
+                "yamato",
+            ])
+            .args(["--tracking", tracking, "--shipped-on", &today])
+            .output()
+            .await
+            .expect("order set");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let latency = until(Duration::from_secs(8), || {
+        [40_001, 40_002].iter().all(|id| {
+            sandbox.sale(*id).is_some_and(|s| {
+                s.deliveries
+                    .iter()
+                    .all(|d| d.delivered && d.slip_number.is_some())
+            })
+        })
+    })
+    .await;
+    eprintln!(
+        "カラーミー watch mode: slip entered → 配送済み at the store in {latency:?} (debounce 4 s)"
+    );
+    let sale = sandbox.sale(40_002).expect("sale");
+    let slips: Vec<_> = sale
+        .deliveries
+        .iter()
+        .map(|d| d.slip_number.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(slips, ["390459983082", "483484399683"]);
+    // One shipping mail per sale, however many runs follow.
+    let shown = status_until(&config, "colorme", Duration::from_secs(10), |v| {
+        v["orders"]["synced"] == 2
+    })
+    .await;
+    assert_eq!(shown["orders"]["pending"], 0, "{shown}");
+    for id in [40_001, 40_002] {
+        assert_eq!(
+            sandbox.sale(id).expect("sale").mails,
+            ["delivered"],
+            "sale {id}"
+        );
+    }
+
+    signal(&child, "TERM").await;
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("stops")
+        .expect("exit status");
+    assert_eq!(exit.code(), Some(0));
+    let logs: String = std::fs::read_dir(dir.path().join("logs"))
+        .expect("log dir")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("log"))
+        .collect();
+    assert!(logs.contains("pull finished"), "{logs}");
+    assert!(
+        !logs.contains("colorme_sandbox"),
+        "the token is never logged"
+    );
 }

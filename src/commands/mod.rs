@@ -8,6 +8,7 @@ mod order;
 mod orders;
 mod output;
 mod sandbox;
+mod status;
 mod sync;
 
 use std::process::ExitCode;
@@ -196,6 +197,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         Command::Sandbox(args) => sandbox::run(&args, out).await,
         Command::Auth(AuthCommand::Colorme) => auth::colorme(&ctx, out).await,
         Command::Daemon(args) => daemon::run(&ctx, &args).await,
+        Command::Status(args) => status::status(&ctx, &args, out).await,
     }
 }
 

@@ -9,19 +9,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::db::RunCounts;
 
+pub mod describe;
+
 /// How often settings are read again while waiting (a change in another console shows up
 /// within this).
 pub const SETTINGS_POLL: Duration = Duration::from_secs(10);
 
 /// Why a job runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Trigger {
     Schedule,
@@ -58,7 +60,8 @@ pub trait Schedule: Send + Sync + 'static {
 }
 
 /// What a screen shows about a job.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct JobStatus {
     pub running: bool,
     pub trigger: Option<Trigger>,

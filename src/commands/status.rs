@@ -1,0 +1,120 @@
+//! `hassou status`: what the schedule of each store is doing, as every console sharing the
+//! database sees it — who holds the lease, each job's setting, state, next run, last run and
+//! failures, the watch mode, and how many orders wait in each verdict.
+
+use serde_json::json;
+
+use super::{Context, Failure, Out};
+use crate::cli::{RuleOverrides, StatusArgs};
+use crate::config::Language;
+use crate::db::{Db, ListFilter, PublishedStatus};
+use crate::domain::{Channel, Verdict};
+use crate::scheduler::describe::{every, job_line, lease_line};
+
+pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u8, Failure> {
+    let db = ctx.open_db().await?;
+    let lang = ctx.config.language;
+    let tz = ctx.config.timezone.offset();
+    for channel in Channel::ALL {
+        let settings = match db.channel_settings(channel).await? {
+            Some(s) => s,
+            None => ctx.config.initial_settings(channel),
+        };
+        let lease = db.lease(&format!("schedule:{}", channel.code())).await?;
+        let live = lease.as_ref().is_some_and(|l| l.expires_at >= ctx.now);
+        let published = db.published_status(channel).await?;
+        // Only the current holder's word counts as live; an old holder's last words still tell
+        // how its last runs went.
+        let job =
+            |name: &str| -> Option<&PublishedStatus> { published.iter().find(|p| p.job == name) };
+        let holder_live =
+            |p: &PublishedStatus| live && lease.as_ref().is_some_and(|l| l.holder == p.holder);
+        let counts = verdict_counts(ctx, &db, channel).await?;
+        if args.json {
+            let job_json = |name: &str, enabled: bool, every: std::time::Duration| {
+                json!({
+                    "enabled": enabled,
+                    "every_secs": every.as_secs(),
+                    "published_by": job(name).map(|p| p.holder.clone()),
+                    "live": job(name).is_some_and(holder_live),
+                    "status": job(name).map(|p| &p.status),
+                })
+            };
+            let line = json!({
+                "channel": channel.code(),
+                "lease": lease.as_ref().map(|l| json!({
+                    "holder": l.holder,
+                    "expires_at": l.expires_at,
+                    "live": live,
+                })),
+                "pull": job_json("pull", settings.auto_pull, settings.auto_pull_every),
+                "sync": job_json("sync", settings.auto_sync, settings.auto_sync_every),
+                "watch": {"enabled": settings.watch, "debounce_secs": settings.watch_debounce.as_secs()},
+                "orders": Verdict::ALL.iter().map(|v| (v.code(), counts.get(channel, *v))).collect::<std::collections::BTreeMap<_, _>>(),
+            });
+            out.line(line.to_string());
+            continue;
+        }
+        out.line(format!(
+            "{channel}: {}",
+            lease_line(lease.as_ref(), ctx.now, tz, lang)
+        ));
+        let (pull_word, sync_word, watch_word, orders_word) = match lang {
+            Language::Ja => ("受注取得", "発送更新", "即時", "注文"),
+            Language::En => ("pull", "sync", "watch", "orders"),
+        };
+        for (word, name, enabled, interval) in [
+            (
+                pull_word,
+                "pull",
+                settings.auto_pull,
+                settings.auto_pull_every,
+            ),
+            (
+                sync_word,
+                "sync",
+                settings.auto_sync,
+                settings.auto_sync_every,
+            ),
+        ] {
+            let published = job(name);
+            let line = job_line(
+                enabled,
+                interval,
+                published.map(|p| &p.status),
+                published.is_some_and(holder_live),
+                tz,
+                lang,
+            );
+            out.line(format!("  {word:<8} {line}"));
+        }
+        let watch = match (settings.watch, lang) {
+            (true, Language::Ja) => format!("オン ({}以内)", every(settings.watch_debounce)),
+            (true, Language::En) => format!("on, within {}", every(settings.watch_debounce)),
+            (false, Language::Ja) => "オフ".into(),
+            (false, Language::En) => "off".into(),
+        };
+        out.line(format!("  {watch_word:<8} {watch}"));
+        let parts: Vec<String> = Verdict::ALL
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} {}",
+                    crate::text::verdict(*v, lang),
+                    counts.get(channel, *v)
+                )
+            })
+            .collect();
+        out.line(format!("  {orders_word:<8} {}", parts.join(" · ")));
+    }
+    Ok(0)
+}
+
+async fn verdict_counts(
+    ctx: &Context,
+    db: &Db,
+    channel: Channel,
+) -> Result<crate::db::VerdictCounts, Failure> {
+    let rules = ctx.rules(db, &[channel], &RuleOverrides::default()).await?;
+    Ok(db.verdict_counts(&ListFilter::new(rules)).await?)
+}

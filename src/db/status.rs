@@ -1,0 +1,130 @@
+//! The published status of each store's schedulers: the lease holder writes what its pull and
+//! sync schedulers are doing, and every console or `hassou status` reads it, whichever process
+//! they are. Stored as JSON text, one row per store and job.
+
+use chrono::{DateTime, Utc};
+
+use super::{Db, DbError, with_pool};
+use crate::domain::Channel;
+use crate::scheduler::JobStatus;
+
+/// What the scheduler of one job said last, and who said it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedStatus {
+    pub channel: Channel,
+    /// `pull` or `sync`.
+    pub job: String,
+    pub holder: String,
+    pub status: JobStatus,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Db {
+    /// Records what the scheduler of `job` of `channel` is doing (by the lease holder).
+    pub async fn publish_status(
+        &self,
+        channel: Channel,
+        job: &str,
+        holder: &str,
+        status: &JobStatus,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        let json = serde_json::to_string(status)
+            .map_err(|e| DbError::Corrupt(format!("cannot encode a scheduler status: {e}")))?;
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO scheduler_status (channel, job, holder, status, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, job) DO UPDATE SET \
+                 holder = excluded.holder, status = excluded.status, updated_at = excluded.updated_at",
+            )
+            .bind(channel.code())
+            .bind(job.to_owned())
+            .bind(holder.to_owned())
+            .bind(json)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The published status of every job of `channel`, pull before sync.
+    pub async fn published_status(
+        &self,
+        channel: Channel,
+    ) -> Result<Vec<PublishedStatus>, DbError> {
+        let rows: Vec<(String, String, String, DateTime<Utc>)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT job, holder, status, updated_at FROM scheduler_status \
+                 WHERE channel = $1 ORDER BY job",
+            )
+            .bind(channel.code())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(job, holder, json, updated_at)| {
+                let status = serde_json::from_str(&json).map_err(|e| {
+                    DbError::Corrupt(format!("scheduler status of {channel} {job}: {e}"))
+                })?;
+                Ok(PublishedStatus {
+                    channel,
+                    job,
+                    holder,
+                    status,
+                    updated_at,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::RunCounts;
+    use crate::scheduler::Trigger;
+
+    #[tokio::test]
+    async fn a_published_status_reads_back_and_the_latest_wins() {
+        let db = Db::in_memory().await.expect("db");
+        let now = Utc::now();
+        let mut status = JobStatus {
+            running: true,
+            trigger: Some(Trigger::Watch),
+            started_at: Some(now),
+            ..JobStatus::default()
+        };
+        db.publish_status(Channel::Shopify, "sync", "a/1/daemon", &status, now)
+            .await
+            .expect("publish");
+        status.running = false;
+        status.last_counts = Some(RunCounts {
+            written: 3,
+            ..RunCounts::default()
+        });
+        db.publish_status(Channel::Shopify, "sync", "b/2/console", &status, now)
+            .await
+            .expect("publish again");
+        db.publish_status(
+            Channel::Shopify,
+            "pull",
+            "b/2/console",
+            &JobStatus::default(),
+            now,
+        )
+        .await
+        .expect("pull");
+        let read = db.published_status(Channel::Shopify).await.expect("read");
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].job, "pull");
+        assert_eq!(read[1].holder, "b/2/console");
+        assert_eq!(read[1].status, status);
+        assert!(
+            db.published_status(Channel::Colorme)
+                .await
+                .expect("read")
+                .is_empty()
+        );
+    }
+}
