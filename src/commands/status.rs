@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::output::fit;
 use super::{Context, Failure, Out};
 use crate::cli::{RuleOverrides, StatusArgs};
 use crate::config::Language;
@@ -86,7 +87,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                 tz,
                 lang,
             );
-            out.line(format!("  {word:<8} {line}"));
+            out.line(format!("  {} {line}", fit(word, 8)));
         }
         let watch = match (settings.watch, lang) {
             (true, Language::Ja) => format!("オン ({}以内)", every(settings.watch_debounce)),
@@ -94,7 +95,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
             (false, Language::Ja) => "オフ".into(),
             (false, Language::En) => "off".into(),
         };
-        out.line(format!("  {watch_word:<8} {watch}"));
+        out.line(format!("  {} {watch}", fit(watch_word, 8)));
         let parts: Vec<String> = Verdict::ALL
             .iter()
             .map(|v| {
@@ -105,7 +106,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                 )
             })
             .collect();
-        out.line(format!("  {orders_word:<8} {}", parts.join(" · ")));
+        out.line(format!("  {} {}", fit(orders_word, 8), parts.join(" · ")));
     }
     Ok(0)
 }
