@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::Language;
 use crate::domain::{Channel, Period, StatusOption, Verdict};
 
 #[derive(Debug, Parser)]
@@ -11,19 +12,22 @@ use crate::domain::{Channel, Period, StatusOption, Verdict};
     name = "hassou",
     version,
     about = "発送: write tracking, carrier and shipped state back to Shopify and カラーミーショップ",
-    arg_required_else_help = true
+    long_about = "発送: write tracking, carrier and shipped state back to Shopify and カラーミーショップ.\n\nWith no command: the console (a terminal screen). `hassou demo` tries it on sample orders and the sandbox stores."
 )]
 pub struct Cli {
     /// Configuration file (else $HASSOU_CONFIG, else ~/.config/hassou/config.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// None: the console.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The console on a throwaway database and the sandbox stores, with sample orders.
+    Demo(DemoArgs),
     /// Orders: import a file, list with verdicts.
     #[command(subcommand)]
     Orders(OrdersCommand),
@@ -45,6 +49,27 @@ pub enum Command {
     Daemon(DaemonArgs),
     /// What each store's schedule is doing: who runs it, next and last run, failures, orders.
     Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many sample orders.
+    #[arg(long, default_value_t = 60)]
+    pub orders: usize,
+    /// Seed of the sample orders.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// ja | en
+    #[arg(long, default_value = "ja", value_parser = parse_language)]
+    pub lang: Language,
+}
+
+fn parse_language(text: &str) -> Result<Language, String> {
+    match text {
+        "ja" => Ok(Language::Ja),
+        "en" => Ok(Language::En),
+        other => Err(format!("{other:?}: ja or en")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,8 @@ use crate::scheduler::{Job, JobOutcome, Schedule, Scheduler, Trigger};
 use crate::settings::OperationalSettings;
 use crate::sync::holder::{self, is_gone};
 use crate::sync::pull::{PullError, pull_once};
-use crate::sync::{Connector, SyncEngine, SyncOptions};
+use crate::sync::{Connector, SyncEngine, SyncEvent, SyncOptions};
+use tokio::sync::mpsc::UnboundedSender;
 
 /// How long a lease lasts without renewal, and how often its holder renews it: a dead holder's
 /// lease is taken over within about a minute (at once on the same machine).
@@ -36,6 +37,8 @@ struct Store<C> {
     lease_tried: tokio::sync::watch::Sender<bool>,
     holder: String,
     cancel: CancellationToken,
+    /// Where the sync runs report order by order (a console), if anywhere.
+    events: Option<UnboundedSender<SyncEvent>>,
 }
 
 impl<C: Connector + Send + Sync + 'static> Store<C> {
@@ -81,6 +84,26 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
     /// Why a job must not run now: scheduled and watch runs belong to the lease holder. A run
     /// an operator asked for ("sync now") runs in any process: the per-order claims keep it from
     /// writing an order another process is writing.
+    /// One sync run (or dry run) with the settings as they are now.
+    async fn sync(
+        &self,
+        trigger: Trigger,
+        dry_run: bool,
+        events: Option<&UnboundedSender<SyncEvent>>,
+    ) -> Result<crate::sync::RunReport, String> {
+        let settings = self.settings().await?;
+        let rules = ChannelRules::new(self.channel, settings.rules, Utc::now(), self.timezone);
+        let options = SyncOptions {
+            dry_run,
+            trigger: trigger.code().into(),
+            host: self.holder.clone(),
+        };
+        SyncEngine::new(&self.db, &self.connector)
+            .run(rules, &options, events, &self.cancel)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     async fn not_leading(&self, trigger: Trigger) -> Option<JobOutcome> {
         if trigger == Trigger::Manual {
             return None;
@@ -101,18 +124,8 @@ impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
         if let Some(skip) = store.not_leading(trigger).await {
             return Ok(skip);
         }
-        let settings = store.settings().await?;
-        let rules = ChannelRules::new(store.channel, settings.rules, Utc::now(), store.timezone);
-        let options = SyncOptions {
-            dry_run: false,
-            trigger: trigger.code().into(),
-            host: store.holder.clone(),
-        };
         tracing::info!(store = %store.channel, trigger = trigger.code(), "sync started");
-        let report = SyncEngine::new(&store.db, &store.connector)
-            .run(rules, &options, None, &store.cancel)
-            .await
-            .map_err(|e| e.to_string())?;
+        let report = store.sync(trigger, false, store.events.as_ref()).await?;
         for result in report.results.iter().filter(|r| {
             !matches!(
                 r.outcome,
@@ -193,6 +206,11 @@ impl<C: Connector + Send + Sync + 'static> Schedule for StoreSchedule<C> {
     }
 }
 
+/// A dry run of one store, reporting to the given sink (type-erased over the connector).
+type DryRun = Arc<
+    dyn Fn(UnboundedSender<SyncEvent>) -> tokio::task::JoinHandle<Result<(), String>> + Send + Sync,
+>;
+
 /// The running scheduled work of one store.
 pub struct StoreWorker {
     pub channel: Channel,
@@ -200,16 +218,60 @@ pub struct StoreWorker {
     pub sync: Scheduler,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     release: Box<dyn FnOnce() -> tokio::task::JoinHandle<()> + Send>,
+    dry_run: DryRun,
+}
+
+/// Run now, dry run and the status of a running [`StoreWorker`].
+#[derive(Clone)]
+pub struct WorkerHandle {
+    pub channel: Channel,
+    pub pull: Scheduler,
+    pub sync: Scheduler,
+    dry_run: DryRun,
+}
+
+impl WorkerHandle {
+    /// Shows exactly what a sync would send now, sending nothing; the events go to `events`.
+    pub fn dry_run(
+        &self,
+        events: UnboundedSender<SyncEvent>,
+    ) -> tokio::task::JoinHandle<Result<(), String>> {
+        (self.dry_run)(events)
+    }
+}
+
+/// Who runs a worker, and who hears of its sync runs.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// Names the process in the lease and the audit trail: `daemon`, `console`.
+    pub role: &'static str,
+    pub events: Option<UnboundedSender<SyncEvent>>,
 }
 
 impl StoreWorker {
-    /// Starts the lease keeper, both schedulers and the watcher of one store.
+    /// Starts the lease keeper, both schedulers and the watcher of one store (the daemon's).
     pub fn start<C: Connector + Send + Sync + 'static>(
         db: Db,
         connector: C,
         initial: OperationalSettings,
         timezone: ShopTimeZone,
         cancel: CancellationToken,
+    ) -> StoreWorker {
+        let options = WorkerOptions {
+            role: "daemon",
+            events: None,
+        };
+        StoreWorker::start_with(db, connector, initial, timezone, cancel, options)
+    }
+
+    /// The same, for `role`, reporting every sync run's events to `options.events`.
+    pub fn start_with<C: Connector + Send + Sync + 'static>(
+        db: Db,
+        connector: C,
+        initial: OperationalSettings,
+        timezone: ShopTimeZone,
+        cancel: CancellationToken,
+        options: WorkerOptions,
     ) -> StoreWorker {
         let channel = connector.channel();
         let store = Arc::new(Store {
@@ -220,8 +282,9 @@ impl StoreWorker {
             timezone,
             leading: AtomicBool::new(false),
             lease_tried: tokio::sync::watch::Sender::new(false),
-            holder: holder::holder(&format!("daemon-{}", channel.code())),
+            holder: holder::holder(&format!("{}-{}", options.role, channel.code())),
             cancel: cancel.clone(),
+            events: options.events,
         });
         let mut tasks = Vec::new();
         let (pull, pull_task) = Scheduler::spawn(
@@ -285,12 +348,33 @@ impl StoreWorker {
                     .await;
             })
         });
+        let dry_store = store.clone();
+        let dry_run: DryRun = Arc::new(move |events| {
+            let store = dry_store.clone();
+            tokio::spawn(async move {
+                store
+                    .sync(Trigger::Manual, true, Some(&events))
+                    .await
+                    .map(|_| ())
+            })
+        });
         StoreWorker {
             channel,
             pull,
             sync,
             tasks,
             release,
+            dry_run,
+        }
+    }
+
+    /// What a console needs to drive this worker (it keeps the worker itself to finish it).
+    pub fn handle(&self) -> WorkerHandle {
+        WorkerHandle {
+            channel: self.channel,
+            pull: self.pull.clone(),
+            sync: self.sync.clone(),
+            dry_run: self.dry_run.clone(),
         }
     }
 

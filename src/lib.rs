@@ -7,11 +7,13 @@
 //! - [`import`]: the order file (CSV / JSON Lines), validated whole before anything is written.
 //! - [`config`]: the TOML configuration, with errors that name the file, line and key.
 //! - [`cli`]: the command line.
+//! - [`console`]: the terminal console (TUI).
 
 pub mod channels;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod daemon;
 pub mod db;
 pub mod domain;

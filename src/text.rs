@@ -1,6 +1,8 @@
 //! Operator-facing words in Japanese and English: statuses, verdicts and the reasons an order is
 //! not written. One catalog, so the command line and the console say the same thing.
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::config::Language;
 use crate::domain::{Carrier, Evaluation, OrderStatus, Reason, Verdict};
 
@@ -70,4 +72,26 @@ pub fn explain(e: &Evaluation, lang: Language) -> String {
             (None, Language::En) => "tracking and carrier (fulfilled)".into(),
         },
     }
+}
+
+/// Pads or cuts `text` to exactly `width` terminal cells (full-width characters take two).
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        if used + w > width {
+            if used < width {
+                // Mark the cut where there is room for it.
+                out.pop();
+                out.push('…');
+            }
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    let used = UnicodeWidthStr::width(out.as_str());
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
 }

@@ -3,6 +3,7 @@
 
 mod auth;
 mod config_check;
+mod console;
 mod daemon;
 mod order;
 mod orders;
@@ -180,7 +181,11 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         config,
         now: process_now()?,
     };
-    match cli.command {
+    let Some(command) = cli.command else {
+        return console::console(&ctx).await;
+    };
+    match command {
+        Command::Demo(args) => console::demo(&args, out).await,
         Command::Orders(OrdersCommand::Import { file, dry_run }) => {
             orders::import(&ctx, &file, dry_run, out).await
         }

@@ -3,8 +3,6 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 
-use unicode_width::UnicodeWidthStr;
-
 pub struct Out {
     writer: BufWriter<Stdout>,
     closed: bool,
@@ -39,31 +37,12 @@ impl Out {
     }
 }
 
-/// Pads or cuts `text` to exactly `width` terminal cells (full-width characters take two).
-pub fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
-        if used + w > width {
-            if used < width {
-                // Mark the cut where there is room for it.
-                out.pop();
-                out.push('…');
-            }
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    let used = UnicodeWidthStr::width(out.as_str());
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
+pub use crate::text::fit;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     #[test]
     fn fits_by_cells_not_chars() {

@@ -66,7 +66,7 @@ pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> 
             ))
         })?;
     let now = clock();
-    let orders = sample_orders(SampleSpec {
+    let mut orders = sample_orders(SampleSpec {
         count: args.orders,
         newest: now,
         spread_days: 10,
@@ -75,7 +75,7 @@ pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> 
     // Never in the future of the real clock, whatever HASSOU_NOW says.
     let past = |t: DateTime<Utc>| t.min(now - Duration::minutes(1)).min(Utc::now());
     for (i, order) in orders
-        .iter()
+        .iter_mut()
         .filter(|o| o.channel == Channel::Shopify)
         .enumerate()
     {
@@ -94,6 +94,8 @@ pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> 
         // Changed recently at the store, so that a pull of the last days finds it.
         let updated = past(order.updated_at);
         shopify.update_order(&gid, |o| o.updated_at = updated.max(o.created_at));
+        // The order as hassou keeps it points to the store's order.
+        order.remote_id = gid;
     }
     let mut previous: Option<i64> = None;
     for (i, order) in orders

@@ -1,0 +1,150 @@
+//! `hassou` (the console) and `hassou demo` (the console on a throwaway SQLite database and the
+//! sandbox stores, filled with sample orders: no account needed).
+
+use std::io::IsTerminal;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::sandbox::start_stores;
+use super::sync::{colorme_connector, shopify_connector};
+use super::{Context, Failure, Out, clock, operator};
+use crate::cli::{DemoArgs, SandboxArgs};
+use crate::config::{self, ConfigSources, Language};
+use crate::console::runtime::{Backend, run};
+use crate::console::state::App;
+use crate::daemon::{StoreWorker, WorkerOptions};
+use crate::db::{Db, redact_url};
+use crate::domain::Channel;
+use crate::sandbox::colorme::SANDBOX_TOKEN;
+use crate::sandbox::shopify::SandboxOptions;
+
+/// Colour unless `NO_COLOR` is set to anything non-empty (no-color.org).
+fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The console on the configured database and stores.
+pub async fn console(ctx: &Context) -> Result<u8, Failure> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Failure::input(
+            "the console needs a terminal; for scripts use the commands (hassou --help)",
+        ));
+    }
+    let db = ctx.open_db().await?;
+    let cancel = CancellationToken::new();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let mut workers = Vec::new();
+    let mut initial = Vec::new();
+    for channel in Channel::ALL {
+        let settings = ctx.config.initial_settings(channel);
+        initial.push((channel, settings));
+        // Each store's sync runs report to the screen, order by order.
+        let (events, mut rx_events) = mpsc::unbounded_channel();
+        let options = WorkerOptions {
+            role: "console",
+            events: Some(events),
+        };
+        let tz = ctx.config.timezone;
+        let worker = match channel {
+            Channel::Shopify => shopify_connector(&ctx.config).map(|c| {
+                StoreWorker::start_with(db.clone(), c, settings, tz, cancel.clone(), options)
+            }),
+            Channel::Colorme => colorme_connector(&ctx.config).map(|c| {
+                StoreWorker::start_with(db.clone(), c, settings, tz, cancel.clone(), options)
+            }),
+        };
+        if let Ok(worker) = worker {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                while let Some(event) = rx_events.recv().await {
+                    let _ = tx.send(crate::console::update::Msg::Sync(channel, event));
+                }
+            });
+            workers.push(worker);
+        }
+    }
+    let app = App::new(
+        ctx.config.language,
+        color_allowed(),
+        ctx.config.timezone.offset(),
+        redact_url(&ctx.config.database_url),
+        workers.iter().map(|w| w.channel).collect(),
+        clock(),
+    );
+    let backend = Backend {
+        db: db.clone(),
+        timezone: ctx.config.timezone,
+        initial,
+        workers: workers.iter().map(StoreWorker::handle).collect(),
+        operator: operator(),
+    };
+    let result = run(app, backend, tx, rx, cancel.clone()).await;
+    // Finish the order in flight, give the leases up.
+    cancel.cancel();
+    for worker in workers {
+        worker.finish().await;
+    }
+    db.close().await;
+    result.map(|()| 0).map_err(Failure::input)
+}
+
+/// The demo: sandbox stores on free ports, a throwaway database with the same sample orders,
+/// and the console on them. Everything is removed on exit.
+pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
+    let stores = start_stores(&SandboxArgs {
+        shopify_port: 0,
+        colorme_port: 0,
+        orders: args.orders,
+        seed: args.seed,
+        bucket_size: 2000.0,
+        restore_rate: 100.0,
+        colorme_rate_limit: 120,
+    })
+    .await?;
+    let dir = tempfile::Builder::new()
+        .prefix("hassou-demo-")
+        .tempdir()
+        .map_err(|e| {
+            Failure::input(format!(
+                "cannot make a directory for the demo database: {e}"
+            ))
+        })?;
+    let file = dir.path().join("hassou.toml");
+    let language = match args.lang {
+        Language::Ja => "ja",
+        Language::En => "en",
+    };
+    let text = format!(
+        "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"{language}\"\n\
+         [shopify]\nshop_url = \"{}\"\naccess_token = \"{}\"\n\
+         [shopify.sync]\nwatch = true\nwatch_debounce = \"10s\"\n\
+         [colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\nsend_shipping_mail = true\n\
+         [colorme.sync]\nwatch = true\nwatch_debounce = \"10s\"\n",
+        dir.path().join("hassou.db").display(),
+        stores.shopify.url(),
+        SandboxOptions::default().token,
+        stores.colorme.url(),
+    );
+    std::fs::write(&file, text).map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
+    // Only the demo's file: a real token in the environment never goes to the sandbox.
+    let config = config::load(&ConfigSources {
+        explicit: Some(file),
+        ..ConfigSources::default()
+    })?;
+    let db = Db::open(&config.database_url).await?;
+    db.upsert_orders(&stores.orders, clock()).await?;
+    db.close().await;
+    out.line(format!(
+        "demo: {} sample orders; sandbox Shopify {} and カラーミー {}",
+        stores.orders.len(),
+        stores.shopify.url(),
+        stores.colorme.url()
+    ));
+    out.flush();
+    let ctx = Context {
+        config,
+        now: clock(),
+    };
+    console(&ctx).await
+}

@@ -1,0 +1,217 @@
+//! The settings screen of one store: its rows, and what a key does to each (pure). Every change
+//! is saved at once, so every console sharing the database applies it (the schedulers read the
+//! settings before each wait).
+
+use std::time::Duration;
+
+use crate::domain::{Channel, Period, StatusOption};
+use crate::scheduler::describe::every;
+use crate::settings::OperationalSettings;
+
+/// The rows, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    AutoPull,
+    AutoPullEvery,
+    AutoSync,
+    AutoSyncEvery,
+    Watch,
+    WatchDebounce,
+    Period,
+    /// Shopify: the export-status option; カラーミー: 出荷日 required for 配送済み.
+    RuleOption,
+    PullDays,
+}
+
+pub const ROWS: [Row; 9] = [
+    Row::AutoPull,
+    Row::AutoPullEvery,
+    Row::AutoSync,
+    Row::AutoSyncEvery,
+    Row::Watch,
+    Row::WatchDebounce,
+    Row::Period,
+    Row::RuleOption,
+    Row::PullDays,
+];
+
+/// The intervals offered, from one minute to one day (the bounds of SPEC §3).
+const INTERVALS: [u64; 11] = [
+    60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+];
+const DEBOUNCES: [u64; 7] = [5, 10, 30, 60, 120, 300, 600];
+
+/// The next value up (`up`) or down in `steps` from `now` (off-list values snap to the list).
+fn step(steps: &[u64], now: Duration, up: bool) -> Duration {
+    let secs = now.as_secs();
+    let next = if up {
+        steps.iter().find(|s| **s > secs).or(steps.last())
+    } else {
+        steps.iter().rev().find(|s| **s < secs).or(steps.first())
+    };
+    Duration::from_secs(next.copied().unwrap_or(secs))
+}
+
+/// The settings after Space/Enter (`toggle`) or ←/→ (`up` false/true) on `row`; `None` when the
+/// key does nothing there.
+pub fn change(
+    s: &OperationalSettings,
+    channel: Channel,
+    row: Row,
+    toggle: bool,
+    up: bool,
+) -> Option<OperationalSettings> {
+    let mut next = *s;
+    match row {
+        Row::AutoPull => next.auto_pull = !s.auto_pull,
+        Row::AutoSync => next.auto_sync = !s.auto_sync,
+        Row::Watch => next.watch = !s.watch,
+        Row::AutoPullEvery if !toggle => {
+            next.auto_pull_every = step(&INTERVALS, s.auto_pull_every, up)
+        }
+        Row::AutoSyncEvery if !toggle => {
+            next.auto_sync_every = step(&INTERVALS, s.auto_sync_every, up)
+        }
+        Row::WatchDebounce if !toggle => {
+            next.watch_debounce = step(&DEBOUNCES, s.watch_debounce, up)
+        }
+        Row::Period if !toggle => {
+            let days = s.rules.period.days();
+            let days = if up { days + 1 } else { days.saturating_sub(1) };
+            next.rules.period = Period::try_from(days).ok()?;
+        }
+        Row::RuleOption => match channel {
+            Channel::Shopify => {
+                next.rules.statuses = match s.rules.statuses {
+                    StatusOption::ProcessedOnly => StatusOption::AllButNewCancelled,
+                    StatusOption::AllButNewCancelled => StatusOption::ProcessedOnly,
+                }
+            }
+            Channel::Colorme => next.rules.shipped_date_only = !s.rules.shipped_date_only,
+        },
+        Row::PullDays if !toggle => {
+            let days = if up {
+                s.pull_days + 1
+            } else {
+                s.pull_days.saturating_sub(1)
+            };
+            next.pull_days = crate::settings::check_pull_days(days).ok()?;
+        }
+        _ => return None,
+    }
+    (next != *s).then_some(next)
+}
+
+/// A row's label and value, in the console's language.
+pub fn label(row: Row, s: &OperationalSettings, channel: Channel, ja: bool) -> (String, String) {
+    let on_off = |b: bool| match (b, ja) {
+        (true, true) => "オン".to_owned(),
+        (false, true) => "オフ".to_owned(),
+        (true, false) => "on".to_owned(),
+        (false, false) => "off".to_owned(),
+    };
+    let (l_ja, l_en, value) = match row {
+        Row::AutoPull => ("受注の自動取得", "auto pull", on_off(s.auto_pull)),
+        Row::AutoPullEvery => ("  間隔", "  every", every(s.auto_pull_every)),
+        Row::AutoSync => ("発送情報の自動更新", "auto sync", on_off(s.auto_sync)),
+        Row::AutoSyncEvery => ("  間隔", "  every", every(s.auto_sync_every)),
+        Row::Watch => ("即時更新 (watch)", "watch", on_off(s.watch)),
+        Row::WatchDebounce => ("  待ち時間", "  debounce", every(s.watch_debounce)),
+        Row::Period => (
+            "作成期間",
+            "period",
+            if ja {
+                format!("{}日前から", s.rules.period.days())
+            } else {
+                format!("{} days", s.rules.period.days())
+            },
+        ),
+        Row::RuleOption => match channel {
+            Channel::Shopify => (
+                "API書出",
+                "export statuses",
+                match (s.rules.statuses, ja) {
+                    (StatusOption::ProcessedOnly, true) => "【処理済み】のみ".into(),
+                    (StatusOption::AllButNewCancelled, true) => "【処理済み】以外も書き出す".into(),
+                    (o, false) => o.code().into(),
+                },
+            ),
+            Channel::Colorme => (
+                "出荷日入力で配送済み",
+                "配送済み needs 出荷日",
+                on_off(s.rules.shipped_date_only),
+            ),
+        },
+        Row::PullDays => (
+            "受注を取得する日数",
+            "pull days",
+            if ja {
+                format!("{}日", s.pull_days)
+            } else {
+                format!("{} days", s.pull_days)
+            },
+        ),
+    };
+    ((if ja { l_ja } else { l_en }).to_owned(), value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_step_within_one_minute_to_one_day() {
+        let s = OperationalSettings::default();
+        let up = change(&s, Channel::Shopify, Row::AutoSyncEvery, false, true).expect("up");
+        assert_eq!(up.auto_sync_every, Duration::from_secs(3600));
+        let down = change(&s, Channel::Shopify, Row::AutoSyncEvery, false, false).expect("down");
+        assert_eq!(down.auto_sync_every, Duration::from_secs(900));
+        let mut top = s;
+        top.auto_sync_every = Duration::from_secs(86400);
+        assert_eq!(
+            change(&top, Channel::Shopify, Row::AutoSyncEvery, false, true),
+            None
+        );
+        let mut odd = s;
+        odd.auto_sync_every = Duration::from_secs(2000);
+        let snapped =
+            change(&odd, Channel::Shopify, Row::AutoSyncEvery, false, false).expect("snap");
+        assert_eq!(snapped.auto_sync_every, Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn the_period_stays_within_the_seeds_1_to_13_days() {
+        // Seed: 「作成期間」は 1〜13日 (SPEC §1).
+        let mut s = OperationalSettings::default();
+        s.rules.period = Period::try_from(13).expect("13");
+        assert_eq!(change(&s, Channel::Colorme, Row::Period, false, true), None);
+        s.rules.period = Period::try_from(1).expect("1");
+        assert_eq!(
+            change(&s, Channel::Colorme, Row::Period, false, false),
+            None
+        );
+        let up = change(&s, Channel::Colorme, Row::Period, false, true).expect("2");
+        assert_eq!(up.rules.period.days(), 2);
+    }
+
+    #[test]
+    fn toggles_flip_and_the_rule_option_is_the_stores_own() {
+        let s = OperationalSettings::default();
+        assert!(
+            change(&s, Channel::Shopify, Row::Watch, true, false)
+                .expect("watch")
+                .watch
+        );
+        let shopify = change(&s, Channel::Shopify, Row::RuleOption, true, false).expect("shopify");
+        assert_eq!(shopify.rules.statuses, StatusOption::AllButNewCancelled);
+        assert_eq!(shopify.rules.shipped_date_only, s.rules.shipped_date_only);
+        let colorme = change(&s, Channel::Colorme, Row::RuleOption, true, false).expect("colorme");
+        assert!(!colorme.rules.shipped_date_only);
+        assert_eq!(colorme.rules.statuses, s.rules.statuses);
+        // Space on an interval does nothing (←/→ change it).
+        assert_eq!(
+            change(&s, Channel::Shopify, Row::AutoSyncEvery, true, false),
+            None
+        );
+    }
+}

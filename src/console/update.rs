@@ -1,0 +1,653 @@
+//! What happens: every key and every report from background work arrives as an owned [`Msg`];
+//! [`update`] changes the [`App`] and returns the [`Cmd`]s the runtime must carry out (database
+//! reads and writes, runs). No I/O here, so every behaviour is a table test.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::settings_form::{self, ROWS};
+use super::state::{
+    App, CARRIER, Detail, EDIT_FIELDS, EditForm, Mode, Progress, SHIPPED_ON, STATUS, ScheduleView,
+    TRACKING,
+};
+use crate::db::{ListedOrder, OrderEdit, OrderPage};
+use crate::domain::{Carrier, Channel, OrderStatus, Tracking, Verdict};
+use crate::import::parse_date;
+use crate::scheduler::JobStatus;
+use crate::settings::OperationalSettings;
+use crate::sync::{ResultOutcome, SyncEvent};
+
+/// A report to the console: a key, the clock, or the end of some background work.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Tick(DateTime<Utc>),
+    Page {
+        generation: u64,
+        result: Result<OrderPage, String>,
+    },
+    Detail(Result<Detail, String>),
+    /// An edit was saved (the order as now judged), or refused.
+    Saved(Result<ListedOrder, String>),
+    Schedules(Vec<ScheduleView>),
+    /// A sync run of this process, order by order (scheduled, watch, sync now or dry run).
+    Sync(Channel, SyncEvent),
+    /// A job of this process changed state (its scheduler's status).
+    Job {
+        channel: Channel,
+        job: &'static str,
+        status: JobStatus,
+    },
+    SettingsSaved(Channel, Result<(), String>),
+    /// Something in the background failed in a way the operator must see.
+    Error(String),
+    /// The terminal changed size: draw again.
+    Redraw,
+}
+
+/// What the runtime must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    LoadPage {
+        generation: u64,
+        channel: Option<Channel>,
+        verdict: Option<Verdict>,
+        search: Option<String>,
+        offset: u64,
+        limit: u64,
+    },
+    LoadDetail(i64),
+    /// Save an operator's edit of the order read at `revision`.
+    Save {
+        order_id: i64,
+        revision: i64,
+        edit: OrderEdit,
+    },
+    LoadSchedules,
+    /// Sync now (through this process's scheduler of the store).
+    SyncNow(Channel),
+    /// Show exactly what a sync would send, sending nothing.
+    DryRun(Channel),
+    PullNow(Channel),
+    SaveSettings(Channel, OperationalSettings),
+}
+
+/// The page request for the current filter, from the start of the list.
+fn reload(app: &mut App, keep_position: bool) -> Cmd {
+    if !keep_position {
+        app.offset = 0;
+        app.selected = 0;
+    }
+    app.generation += 1;
+    app.loading = true;
+    let search = app.search.value().trim();
+    Cmd::LoadPage {
+        generation: app.generation,
+        channel: app.tab,
+        verdict: app.verdict,
+        search: (!search.is_empty()).then(|| search.to_owned()),
+        offset: app.offset,
+        limit: app.page_size,
+    }
+}
+
+/// The commands that bring the screen up to date at start.
+pub fn start(app: &mut App) -> Vec<Cmd> {
+    vec![reload(app, false), Cmd::LoadSchedules]
+}
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
+        Msg::Key(_) => vec![],
+        Msg::Tick(now) => {
+            app.now = now;
+            // The schedule as every process sees it, and the list, which other processes may
+            // have changed (the list is kept in place).
+            let mut cmds = vec![Cmd::LoadSchedules];
+            if !app.loading && matches!(app.mode, Mode::List) {
+                cmds.push(reload(app, true));
+            }
+            cmds
+        }
+        Msg::Page { generation, result } => {
+            if generation != app.generation {
+                return vec![];
+            }
+            app.loading = false;
+            match result {
+                Ok(page) => {
+                    app.selected = app.selected.min(page.rows.len().saturating_sub(1));
+                    app.page = Some(page);
+                }
+                Err(e) => app.push_log(e, true),
+            }
+            vec![]
+        }
+        Msg::Detail(result) => {
+            match result {
+                Ok(detail) => app.detail = Some(detail),
+                Err(e) => app.push_log(e, true),
+            }
+            vec![]
+        }
+        Msg::Saved(result) => saved(app, result),
+        Msg::Schedules(views) => {
+            app.schedules = views.into_iter().map(|v| (v.channel, v)).collect();
+            vec![]
+        }
+        Msg::Sync(channel, event) => sync_event(app, channel, event),
+        Msg::Job {
+            channel,
+            job,
+            status,
+        } => job_status(app, channel, job, &status),
+        Msg::SettingsSaved(channel, result) => {
+            if let Err(e) = result {
+                app.push_log(format!("{channel} settings: {e}"), true);
+            }
+            vec![Cmd::LoadSchedules]
+        }
+        Msg::Error(e) => {
+            app.push_log(e, true);
+            vec![]
+        }
+        Msg::Redraw => vec![],
+    }
+}
+
+/// A job of this process finished a run: say how it went (a sync's own events say the rest).
+fn job_status(app: &mut App, channel: Channel, job: &'static str, status: &JobStatus) -> Vec<Cmd> {
+    let seen = app
+        .job_runs
+        .insert((channel, job), status.runs)
+        .unwrap_or(0);
+    if status.running || status.runs <= seen {
+        return vec![];
+    }
+    let ja = app.ja();
+    if status.consecutive_failures > 0 {
+        let error = status.last_error.clone().unwrap_or_default();
+        let word = match (job, ja) {
+            ("pull", true) => "受注取得",
+            (_, true) => "発送情報の更新",
+            (other, false) => other,
+        };
+        app.push_log(format!("{channel} {word}: {error}"), true);
+        return vec![Cmd::LoadSchedules];
+    }
+    if job == "pull"
+        && status.last_skipped.is_none()
+        && let Some(c) = &status.last_counts
+    {
+        let text = if ja {
+            format!(
+                "{channel} 受注取得: {}件 (追加・変更 {}件)",
+                c.considered, c.written
+            )
+        } else {
+            format!(
+                "{channel} pull: {} orders ({} new or changed)",
+                c.considered, c.written
+            )
+        };
+        app.push_log(text, false);
+        return vec![reload(app, true), Cmd::LoadSchedules];
+    }
+    vec![]
+}
+
+fn saved(app: &mut App, result: Result<ListedOrder, String>) -> Vec<Cmd> {
+    match result {
+        Ok(row) => {
+            let text = format!(
+                "{} {}: {}",
+                row.stored.order.channel,
+                row.stored.order.number,
+                crate::text::verdict(row.evaluation.verdict, app.lang)
+            );
+            app.push_log(text, false);
+            let id = row.stored.id;
+            if let Some(detail) = &mut app.detail {
+                detail.row = row;
+            }
+            app.mode = Mode::Detail;
+            vec![Cmd::LoadDetail(id), reload(app, true)]
+        }
+        Err(e) => {
+            // The form stays open with what the operator typed: nothing is lost.
+            if let Mode::Edit(form) = &mut app.mode {
+                form.error = Some(e);
+            } else {
+                app.push_log(e, true);
+            }
+            vec![]
+        }
+    }
+}
+
+fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
+    let ja = app.ja();
+    match event {
+        SyncEvent::RunStarted {
+            planned, dry_run, ..
+        } => {
+            app.progress.insert(
+                channel,
+                Progress {
+                    dry_run,
+                    planned,
+                    done: 0,
+                    current: None,
+                },
+            );
+            let text = match (dry_run, ja) {
+                (true, true) => format!("{channel} 送信内容の確認: {planned}件"),
+                (true, false) => format!("{channel} dry run: {planned} orders"),
+                (false, true) => format!("{channel} 発送情報の更新を開始: {planned}件"),
+                (false, false) => format!("{channel} sync started: {planned} orders"),
+            };
+            app.push_log(text, false);
+        }
+        SyncEvent::OrderStarted { number } => {
+            if let Some(p) = app.progress.get_mut(&channel) {
+                p.current = Some(number);
+            }
+        }
+        SyncEvent::OrderWritten { number, outcome } => {
+            step(app, channel);
+            let outcome = ResultOutcome::from(outcome);
+            app.push_log(
+                format!("{channel} {number}: {}", outcome_word(outcome, ja)),
+                false,
+            );
+        }
+        SyncEvent::OrderSkipped { .. } => step(app, channel),
+        SyncEvent::WouldWrite { number, request } => {
+            step(app, channel);
+            let word = if ja { "送信予定" } else { "would send" };
+            app.push_log(format!("{channel} {number} {word}: {request}"), false);
+        }
+        SyncEvent::OrderFailed { number, error } => {
+            step(app, channel);
+            app.push_log(format!("{channel} {number}: {error}"), true);
+        }
+        SyncEvent::RunFinished { report } if report.dry_run => {
+            app.progress.remove(&channel);
+            let text = if ja {
+                format!(
+                    "{channel} 確認完了: 送信予定 {}件 · 何も送っていません",
+                    report.pending
+                )
+            } else {
+                format!(
+                    "{channel} dry run done: {} would be written · nothing was sent",
+                    report.pending
+                )
+            };
+            app.push_log(text, false);
+        }
+        SyncEvent::RunFinished { report } => {
+            app.progress.remove(&channel);
+            let text = if ja {
+                format!(
+                    "{channel} 更新完了: 書込 {} · 済 {} · 伝票待ち {} · 失敗 {}",
+                    report.written, report.already_synced, report.waiting, report.failed
+                )
+            } else {
+                format!(
+                    "{channel} sync done: {} written · {} already synced · {} waiting · {} failed",
+                    report.written, report.already_synced, report.waiting, report.failed
+                )
+            };
+            app.push_log(text, report.failed > 0);
+            let mut cmds = vec![reload(app, true), Cmd::LoadSchedules];
+            if let Some(detail) = &app.detail {
+                cmds.push(Cmd::LoadDetail(detail.row.stored.id));
+            }
+            return cmds;
+        }
+    }
+    vec![]
+}
+
+fn step(app: &mut App, channel: Channel) {
+    if let Some(p) = app.progress.get_mut(&channel) {
+        p.done += 1;
+        p.current = None;
+    }
+}
+
+pub fn outcome_word(outcome: ResultOutcome, ja: bool) -> &'static str {
+    match (outcome, ja) {
+        (ResultOutcome::Fulfilled, true) => "発送済みにしました",
+        (ResultOutcome::TrackingUpdated, true) => "伝票番号を更新しました",
+        (ResultOutcome::SlipUpdated, true) => "伝票番号を書き込みました",
+        (ResultOutcome::Delivered, true) => "配送済みにしました",
+        (ResultOutcome::AlreadySynced, true) => "反映済み",
+        (ResultOutcome::Waiting, true) => "伝票待ち",
+        (ResultOutcome::Failed, true) => "失敗",
+        (ResultOutcome::WouldWrite, true) => "送信予定",
+        (ResultOutcome::NotReached, true) => "未処理",
+        (ResultOutcome::Fulfilled, false) => "fulfilled",
+        (ResultOutcome::TrackingUpdated, false) => "tracking updated",
+        (ResultOutcome::SlipUpdated, false) => "slip written",
+        (ResultOutcome::Delivered, false) => "marked delivered",
+        (ResultOutcome::AlreadySynced, false) => "already synced",
+        (ResultOutcome::Waiting, false) => "waiting",
+        (ResultOutcome::Failed, false) => "failed",
+        (ResultOutcome::WouldWrite, false) => "would write",
+        (ResultOutcome::NotReached, false) => "not reached",
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        app.quit = true;
+        return vec![];
+    }
+    match app.mode.clone() {
+        Mode::List => list_key(app, key),
+        Mode::Search => search_key(app, key),
+        Mode::Detail => detail_key(app, key),
+        Mode::Edit(form) => edit_key(app, form, key),
+        Mode::Settings { channel, row } => settings_key(app, channel, row, key),
+        Mode::Help => {
+            app.mode = Mode::List;
+            vec![]
+        }
+    }
+}
+
+/// Keys that act on a store from the list and the detail alike.
+fn store_key(app: &mut App, code: KeyCode) -> Option<Vec<Cmd>> {
+    let channel = match &app.mode {
+        Mode::Detail => app.detail.as_ref().map(|d| d.row.stored.order.channel),
+        _ => app.target_store(),
+    };
+    let act =
+        |cmd: fn(Channel) -> Cmd, app: &mut App| match channel.filter(|c| app.stores.contains(c)) {
+            Some(c) => vec![cmd(c)],
+            None => {
+                let text = match (channel, app.ja()) {
+                    (Some(c), true) => format!("{c} は設定されていません (接続先とトークン)"),
+                    (Some(c), false) => format!("{c} is not configured (address and token)"),
+                    (None, true) => "設定されたストアがありません".to_owned(),
+                    (None, false) => "no store is configured".to_owned(),
+                };
+                app.push_log(text, true);
+                vec![]
+            }
+        };
+    match code {
+        KeyCode::Char('s') => Some(act(Cmd::SyncNow, app)),
+        KeyCode::Char('d') => Some(act(Cmd::DryRun, app)),
+        KeyCode::Char('p') => Some(act(Cmd::PullNow, app)),
+        _ => None,
+    }
+}
+
+fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    if let Some(cmds) = store_key(app, key.code) {
+        return cmds;
+    }
+    let rows = app.rows().len();
+    match key.code {
+        KeyCode::Char('q') => app.quit = true,
+        KeyCode::Down | KeyCode::Char('j') if app.selected + 1 < rows => app.selected += 1,
+        KeyCode::Up | KeyCode::Char('k') => app.selected = app.selected.saturating_sub(1),
+        KeyCode::Home | KeyCode::Char('g') => app.selected = 0,
+        KeyCode::End | KeyCode::Char('G') => app.selected = rows.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char('n') => {
+            let matching = app.page.as_ref().map_or(0, |p| p.matching);
+            if app.offset + app.page_size < matching {
+                app.offset += app.page_size;
+                app.selected = 0;
+                return vec![reload(app, true)];
+            }
+        }
+        KeyCode::PageUp | KeyCode::Char('b') if app.offset > 0 => {
+            app.offset = app.offset.saturating_sub(app.page_size);
+            app.selected = 0;
+            return vec![reload(app, true)];
+        }
+        KeyCode::Tab | KeyCode::BackTab => {
+            let tabs: Vec<Option<Channel>> = std::iter::once(None)
+                .chain(Channel::ALL.map(Some))
+                .collect();
+            let at = tabs.iter().position(|t| *t == app.tab).unwrap_or(0);
+            let next = if key.code == KeyCode::Tab {
+                (at + 1) % tabs.len()
+            } else {
+                (at + tabs.len() - 1) % tabs.len()
+            };
+            app.tab = tabs[next];
+            return vec![reload(app, false)];
+        }
+        KeyCode::Char(c @ '0'..='5') => {
+            let index = c as usize - '0' as usize;
+            app.verdict = index.checked_sub(1).map(|i| Verdict::ALL[i]);
+            return vec![reload(app, false)];
+        }
+        KeyCode::Char('/') => app.mode = Mode::Search,
+        KeyCode::Char('r') => return vec![reload(app, true), Cmd::LoadSchedules],
+        KeyCode::Char('?') => app.mode = Mode::Help,
+        KeyCode::Char('o') => {
+            if let Some(channel) = app.target_store().or(app.tab).or(Some(Channel::Shopify)) {
+                app.mode = Mode::Settings { channel, row: 0 };
+            }
+        }
+        KeyCode::Enter | KeyCode::Char('e') => {
+            let Some(row) = app.selected_row().cloned() else {
+                return vec![];
+            };
+            let id = row.stored.id;
+            app.detail = Some(Detail {
+                row,
+                attempts: Vec::new(),
+            });
+            app.mode = Mode::Detail;
+            if key.code == KeyCode::Char('e') {
+                open_editor(app);
+            }
+            return vec![Cmd::LoadDetail(id)];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn search_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    match key.code {
+        KeyCode::Enter => {
+            app.mode = Mode::List;
+            vec![reload(app, false)]
+        }
+        KeyCode::Esc => {
+            app.search.reset();
+            app.mode = Mode::List;
+            vec![reload(app, false)]
+        }
+        _ => {
+            app.search.handle_event(&Event::Key(key));
+            vec![]
+        }
+    }
+}
+
+fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    if let Some(cmds) = store_key(app, key.code) {
+        return cmds;
+    }
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => {
+            app.mode = Mode::List;
+            app.detail = None;
+            vec![reload(app, true)]
+        }
+        KeyCode::Char('e') | KeyCode::Enter => {
+            open_editor(app);
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// The edit form, filled with the order as read.
+fn open_editor(app: &mut App) {
+    let Some(detail) = &app.detail else {
+        return;
+    };
+    let o = &detail.row.stored.order;
+    let field = |text: String| Input::default().with_value(text);
+    app.mode = Mode::Edit(Box::new(EditForm {
+        order_id: detail.row.stored.id,
+        number: o.number.clone(),
+        fields: [
+            field(o.status.code().to_owned()),
+            field(
+                o.carrier
+                    .as_ref()
+                    .map(|c| c.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+            field(o.tracking.to_text()),
+            field(o.shipped_on.map(|d| d.to_string()).unwrap_or_default()),
+        ],
+        focus: TRACKING,
+        error: None,
+    }));
+}
+
+/// The edit the form describes: only the fields that differ from the order as read. A bad
+/// value names its field and nothing is saved.
+pub fn form_edit(form: &EditForm, detail: &Detail, ja: bool) -> Result<OrderEdit, String> {
+    let o = &detail.row.stored.order;
+    let value = |i: usize| form.fields[i].value().trim().to_owned();
+    let mut edit = OrderEdit::default();
+    let status_text = value(STATUS);
+    if status_text != o.status.code() {
+        let status = status_text.parse::<OrderStatus>().map_err(|e| {
+            if ja {
+                format!("ステータス: {e}")
+            } else {
+                format!("status: {e}")
+            }
+        })?;
+        edit.status = Some(status);
+    }
+    let carrier = value(CARRIER);
+    let carrier = Carrier::parse(&carrier);
+    if carrier != o.carrier {
+        edit.carrier = Some(carrier);
+    }
+    let tracking = Tracking::parse(&value(TRACKING));
+    if tracking != o.tracking {
+        edit.tracking = Some(tracking);
+    }
+    let shipped = value(SHIPPED_ON);
+    let shipped = if shipped.is_empty() {
+        None
+    } else {
+        Some(parse_date(&shipped).map_err(|m| {
+            if ja {
+                format!("出荷日: {m}")
+            } else {
+                format!("shipped on: {m}")
+            }
+        })?)
+    };
+    if shipped != o.shipped_on {
+        edit.shipped_on = Some(shipped);
+    }
+    Ok(edit)
+}
+
+fn edit_key(app: &mut App, mut form: Box<EditForm>, key: KeyEvent) -> Vec<Cmd> {
+    match key.code {
+        KeyCode::Esc => {
+            app.mode = Mode::Detail;
+            return vec![];
+        }
+        KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1) % EDIT_FIELDS,
+        KeyCode::BackTab | KeyCode::Up => form.focus = (form.focus + EDIT_FIELDS - 1) % EDIT_FIELDS,
+        KeyCode::Enter => {
+            let Some(detail) = &app.detail else {
+                app.mode = Mode::List;
+                return vec![];
+            };
+            match form_edit(&form, detail, app.ja()) {
+                Ok(edit) if edit == OrderEdit::default() => {
+                    app.mode = Mode::Detail;
+                    return vec![];
+                }
+                Ok(edit) => {
+                    let cmd = Cmd::Save {
+                        order_id: form.order_id,
+                        revision: detail.row.stored.revision,
+                        edit,
+                    };
+                    form.error = None;
+                    app.mode = Mode::Edit(form);
+                    return vec![cmd];
+                }
+                Err(e) => form.error = Some(e),
+            }
+        }
+        _ => {
+            form.fields[form.focus].handle_event(&Event::Key(key));
+        }
+    }
+    app.mode = Mode::Edit(form);
+    vec![]
+}
+
+fn settings_key(app: &mut App, channel: Channel, row: usize, key: KeyEvent) -> Vec<Cmd> {
+    let (toggle, up) = match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('o') => {
+            app.mode = Mode::List;
+            return vec![];
+        }
+        KeyCode::Tab => {
+            let next = Channel::ALL[(Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0)
+                + 1)
+                % Channel::ALL.len()];
+            app.mode = Mode::Settings { channel: next, row };
+            return vec![];
+        }
+        KeyCode::Down | KeyCode::Char('j') => {
+            app.mode = Mode::Settings {
+                channel,
+                row: (row + 1).min(ROWS.len() - 1),
+            };
+            return vec![];
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            app.mode = Mode::Settings {
+                channel,
+                row: row.saturating_sub(1),
+            };
+            return vec![];
+        }
+        KeyCode::Char(' ') | KeyCode::Enter => (true, true),
+        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('+') => (false, true),
+        KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('-') => (false, false),
+        _ => return vec![],
+    };
+    let Some(view) = app.schedules.get_mut(&channel) else {
+        return vec![];
+    };
+    match settings_form::change(&view.settings, channel, ROWS[row], toggle, up) {
+        Some(next) => {
+            // Shown at once; saved for every process sharing the database.
+            view.settings = next;
+            vec![Cmd::SaveSettings(channel, next)]
+        }
+        None => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests;

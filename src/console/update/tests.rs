@@ -1,0 +1,464 @@
+//! The console's behaviour, key by key and report by report, with no terminal and no database.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::config::Language;
+use crate::db::{StoredOrder, VerdictCounts};
+use crate::domain::{ChannelRules, Order, RemoteState, RuleSettings, ShopTimeZone};
+use crate::sync::RunReport;
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+fn now() -> DateTime<Utc> {
+    at("2026-11-24T03:00:00Z")
+}
+
+fn order(channel: Channel, number: &str, tracking: &str, shipped: Option<&str>) -> Order {
+    Order {
+        channel,
+        remote_id: format!("r{number}"),
+        number: number.into(),
+        status: OrderStatus::Processed,
+        ordered_at: at("2026-11-20T01:00:00Z"),
+        updated_at: at("2026-11-24T01:00:00Z"),
+        shipped_on: shipped.map(|d| d.parse::<NaiveDate>().expect("date")),
+        carrier: Carrier::parse("yamato"),
+        tracking: Tracking::parse(tracking),
+        bundle_parent: None,
+    }
+}
+
+fn listed(id: i64, order: Order) -> ListedOrder {
+    let rules = ChannelRules::new(
+        order.channel,
+        RuleSettings::default(),
+        now(),
+        ShopTimeZone::jst(),
+    );
+    let evaluation = rules.evaluate(&order, &RemoteState::default());
+    ListedOrder {
+        stored: StoredOrder {
+            id,
+            revision: 7,
+            order,
+            remote: RemoteState::default(),
+        },
+        evaluation,
+    }
+}
+
+fn app(stores: &[Channel]) -> App {
+    App::new(
+        Language::En,
+        false,
+        FixedOffset::east_opt(9 * 3600).expect("JST"),
+        "sqlite::memory:".into(),
+        stores.to_vec(),
+        now(),
+    )
+}
+
+/// An app showing a page with a pending Shopify order and a waiting カラーミー sale.
+fn with_page(stores: &[Channel]) -> App {
+    let mut app = app(stores);
+    let cmds = start(&mut app);
+    let rows = vec![
+        listed(
+            1,
+            order(
+                Channel::Shopify,
+                "#1001",
+                "444413758703",
+                Some("2026-11-24"),
+            ),
+        ),
+        listed(2, order(Channel::Colorme, "20000005", "", None)),
+    ];
+    let page = OrderPage {
+        rows,
+        counts: VerdictCounts::default(),
+        matching: 2,
+    };
+    let Some(Cmd::LoadPage { generation, .. }) = cmds.first() else {
+        panic!("start loads a page: {cmds:?}");
+    };
+    update(
+        &mut app,
+        Msg::Page {
+            generation: *generation,
+            result: Ok(page),
+        },
+    );
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Cmd> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn start_asks_for_the_first_page_and_the_schedules() {
+    let mut app = app(&[Channel::Shopify]);
+    let cmds = start(&mut app);
+    assert!(matches!(
+        cmds[0],
+        Cmd::LoadPage {
+            offset: 0,
+            limit: 100,
+            channel: None,
+            verdict: None,
+            ..
+        }
+    ));
+    assert_eq!(cmds[1], Cmd::LoadSchedules);
+    assert!(app.loading);
+}
+
+#[test]
+fn an_answer_to_an_older_request_is_dropped() {
+    let mut app = with_page(&[Channel::Shopify]);
+    assert_eq!(app.rows().len(), 2);
+    let old = app.generation;
+    key(&mut app, KeyCode::Char('1'));
+    let stale = OrderPage {
+        rows: vec![],
+        counts: VerdictCounts::default(),
+        matching: 0,
+    };
+    update(
+        &mut app,
+        Msg::Page {
+            generation: old,
+            result: Ok(stale),
+        },
+    );
+    assert_eq!(
+        app.rows().len(),
+        2,
+        "the stale page did not replace the list"
+    );
+    assert!(app.loading, "still waiting for the current request");
+}
+
+#[test]
+fn digits_filter_by_verdict_and_tab_cycles_the_stores() {
+    let mut app = with_page(&[Channel::Shopify]);
+    for (c, verdict) in [
+        ('1', Some(Verdict::Pending)),
+        ('4', Some(Verdict::Failed)),
+        ('5', Some(Verdict::Ineligible)),
+        ('0', None),
+    ] {
+        let cmds = key(&mut app, KeyCode::Char(c));
+        assert!(
+            matches!(&cmds[..], [Cmd::LoadPage { verdict: v, offset: 0, .. }] if *v == verdict),
+            "{c}: {cmds:?}"
+        );
+    }
+    let tabs: Vec<Option<Channel>> = (0..3)
+        .map(|_| {
+            key(&mut app, KeyCode::Tab);
+            app.tab
+        })
+        .collect();
+    assert_eq!(tabs, [Some(Channel::Shopify), Some(Channel::Colorme), None]);
+}
+
+#[test]
+fn sync_now_goes_to_the_selected_orders_store_and_never_to_an_unconfigured_one() {
+    let mut app = with_page(&[Channel::Shopify]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('s')),
+        [Cmd::SyncNow(Channel::Shopify)]
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Char('d')),
+        [Cmd::DryRun(Channel::Shopify)]
+    );
+    key(&mut app, KeyCode::Down);
+    // The カラーミー sale is selected, and カラーミー has no credentials here.
+    assert_eq!(key(&mut app, KeyCode::Char('s')), []);
+    assert!(
+        app.log
+            .back()
+            .expect("said why")
+            .text
+            .contains("colorme is not configured")
+    );
+}
+
+#[test]
+fn an_edit_sends_only_the_changed_fields_at_the_revision_read() {
+    let mut app = with_page(&[Channel::Colorme]);
+    key(&mut app, KeyCode::Down);
+    let cmds = key(&mut app, KeyCode::Char('e'));
+    assert_eq!(cmds, [Cmd::LoadDetail(2)]);
+    // The form opens on the tracking field.
+    type_text(&mut app, "4444-1375-8703");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "2026-11-24");
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [
+        Cmd::Save {
+            order_id,
+            revision,
+            edit,
+        },
+    ] = &cmds[..]
+    else {
+        panic!("one save: {cmds:?}");
+    };
+    assert_eq!((*order_id, *revision), (2, 7));
+    assert_eq!(edit.tracking, Some(Tracking::parse("444413758703")));
+    assert_eq!(
+        edit.shipped_on,
+        Some(Some("2026-11-24".parse().expect("date")))
+    );
+    assert_eq!(
+        (edit.status, &edit.carrier),
+        (None, &None),
+        "unchanged fields are not sent"
+    );
+}
+
+#[test]
+fn a_bad_value_names_its_field_and_saves_nothing() {
+    let mut app = with_page(&[Channel::Colorme]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "24/11");
+    assert_eq!(key(&mut app, KeyCode::Enter), []);
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form stays open")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("shipped on:")),
+        "{:?}",
+        form.error
+    );
+}
+
+#[test]
+fn a_refused_save_keeps_what_the_operator_typed() {
+    let mut app = with_page(&[Channel::Colorme]);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "390459983082");
+    key(&mut app, KeyCode::Enter);
+    let conflict =
+        "order 20000005 was changed by someone else since it was read; reload and try again";
+    update(&mut app, Msg::Saved(Err(conflict.into())));
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form stays open")
+    };
+    assert_eq!(form.fields[TRACKING].value(), "390459983082");
+    assert_eq!(form.error.as_deref(), Some(conflict));
+}
+
+#[test]
+fn settings_change_at_once_and_are_saved_for_every_console() {
+    let mut app = with_page(&[Channel::Shopify]);
+    update(
+        &mut app,
+        Msg::Schedules(vec![ScheduleView {
+            channel: Channel::Shopify,
+            settings: OperationalSettings::default(),
+            lease: None,
+            published: vec![],
+        }]),
+    );
+    key(&mut app, KeyCode::Char('o'));
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Down);
+    }
+    let cmds = key(&mut app, KeyCode::Char(' '));
+    let [Cmd::SaveSettings(Channel::Shopify, saved)] = &cmds[..] else {
+        panic!("saved: {cmds:?}");
+    };
+    assert!(saved.watch);
+    assert!(
+        app.schedules[&Channel::Shopify].settings.watch,
+        "shown at once"
+    );
+}
+
+#[test]
+fn a_run_is_followed_order_by_order_then_the_list_reloads() {
+    let mut app = with_page(&[Channel::Shopify]);
+    let started = SyncEvent::RunStarted {
+        channel: Channel::Shopify,
+        run_id: 1,
+        planned: 2,
+        dry_run: false,
+    };
+    update(&mut app, Msg::Sync(Channel::Shopify, started));
+    update(
+        &mut app,
+        Msg::Sync(
+            Channel::Shopify,
+            SyncEvent::OrderStarted {
+                number: "#1001".into(),
+            },
+        ),
+    );
+    assert_eq!(
+        app.progress[&Channel::Shopify].current.as_deref(),
+        Some("#1001")
+    );
+    update(
+        &mut app,
+        Msg::Sync(
+            Channel::Shopify,
+            SyncEvent::OrderFailed {
+                number: "#1001".into(),
+                error: "Shopify answered 503".into(),
+            },
+        ),
+    );
+    assert_eq!(app.progress[&Channel::Shopify].done, 1);
+    assert!(app.log.back().expect("log").error);
+    let report = RunReport {
+        channel: Channel::Shopify,
+        dry_run: false,
+        considered: 2,
+        pending: 2,
+        written: 1,
+        already_synced: 0,
+        waiting: 0,
+        failed: 1,
+        cancelled: false,
+        results: vec![],
+    };
+    let cmds = update(
+        &mut app,
+        Msg::Sync(Channel::Shopify, SyncEvent::RunFinished { report }),
+    );
+    assert!(app.progress.is_empty());
+    assert!(matches!(cmds[0], Cmd::LoadPage { .. }));
+    assert!(app.log.back().expect("log").text.contains("1 written"));
+}
+
+#[test]
+fn a_failing_job_is_said_once_not_on_every_status_change() {
+    let mut app = app(&[Channel::Colorme]);
+    let failed = JobStatus {
+        runs: 1,
+        consecutive_failures: 1,
+        last_error: Some("カラーミー answered 401".into()),
+        ..JobStatus::default()
+    };
+    for _ in 0..3 {
+        update(
+            &mut app,
+            Msg::Job {
+                channel: Channel::Colorme,
+                job: "pull",
+                status: failed.clone(),
+            },
+        );
+    }
+    assert_eq!(app.log.len(), 1);
+    assert!(app.log[0].text.contains("401"));
+}
+
+/// The screen as text, drawn on an 80×24 test terminal.
+fn screen(app: &App) -> (String, ratatui::buffer::Buffer) {
+    let backend = ratatui::backend::TestBackend::new(80, 24);
+    let mut terminal = ratatui::Terminal::new(backend).expect("terminal");
+    terminal
+        .draw(|f| crate::console::view::draw(f, app))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let text = (0..24)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < 80 {
+                let symbol = buffer[(x, y)].symbol();
+                line.push_str(symbol);
+                // A full-width character covers the next cell too.
+                x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+            }
+            line.trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (text, buffer)
+}
+
+#[test]
+fn the_list_fits_80_by_24_with_verdicts_and_reasons_in_either_language() {
+    let mut app = with_page(&[Channel::Shopify]);
+    let (en, _) = screen(&app);
+    assert!(en.contains("#1001"), "{en}");
+    assert!(en.contains("pending"), "{en}");
+    // At 80 columns the reason is cut (the detail shows it whole).
+    assert!(en.contains("waiting for a tracking"), "{en}");
+    assert!(
+        en.lines().last().is_some_and(|l| l.contains("sync now")),
+        "{en}"
+    );
+    app.lang = Language::Ja;
+    let (ja, _) = screen(&app);
+    assert!(
+        ja.contains("未送信") && ja.contains("伝票番号の入力待ち"),
+        "{ja}"
+    );
+}
+
+#[test]
+fn no_color_means_no_colour_but_the_selection_still_shows() {
+    let mut app = with_page(&[Channel::Shopify]);
+    let (_, plain) = screen(&app);
+    let colours = |b: &ratatui::buffer::Buffer| {
+        b.content()
+            .iter()
+            .filter(|c| c.fg != ratatui::style::Color::Reset)
+            .count()
+    };
+    assert_eq!(colours(&plain), 0);
+    assert!(
+        plain
+            .content()
+            .iter()
+            .any(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)),
+        "the selected row is reversed"
+    );
+    app.color = true;
+    let (_, coloured) = screen(&app);
+    assert!(colours(&coloured) > 0);
+}
+
+#[test]
+fn the_edit_form_shows_every_field_and_the_error() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "x");
+    key(&mut app, KeyCode::Enter);
+    let (text, _) = screen(&app);
+    for field in [
+        "status",
+        "carrier",
+        "tracking",
+        "shipped on",
+        "2026-11-24x",
+        "is not a date",
+    ] {
+        assert!(text.contains(field), "{field}: {text}");
+    }
+}
