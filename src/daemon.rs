@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::{Db, RunCounts};
+use crate::db::{Db, DbError, Lease, PublishedStatus, RunCounts};
 use crate::domain::{Channel, ChannelRules, ShopTimeZone};
 use crate::scheduler::{Job, JobOutcome, Schedule, Scheduler, Trigger};
 use crate::settings::OperationalSettings;
@@ -23,6 +23,53 @@ use tokio::sync::mpsc::UnboundedSender;
 /// lease is taken over within about a minute (at once on the same machine).
 pub const LEASE_TIME: Duration = Duration::from_secs(60);
 pub const LEASE_RENEW: Duration = Duration::from_secs(15);
+
+/// The name of the lease that lets one process run the scheduled jobs of `channel`.
+pub fn lease_name(channel: Channel) -> String {
+    format!("schedule:{}", channel.code())
+}
+
+/// One store's schedule as the database says, whichever process runs it: its settings, the
+/// lease, and what the lease holders published about their jobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleView {
+    pub channel: Channel,
+    pub settings: OperationalSettings,
+    pub lease: Option<Lease>,
+    pub published: Vec<PublishedStatus>,
+}
+
+impl ScheduleView {
+    /// Reads it; the settings are `initial` until someone saves them.
+    pub async fn read(
+        db: &Db,
+        channel: Channel,
+        initial: &OperationalSettings,
+    ) -> Result<ScheduleView, DbError> {
+        Ok(ScheduleView {
+            channel,
+            settings: db.channel_settings(channel).await?.unwrap_or(*initial),
+            lease: db.lease(&lease_name(channel)).await?,
+            published: db.published_status(channel).await?,
+        })
+    }
+
+    /// The lease, if it has not run out at `now`.
+    pub fn live_lease(&self, now: chrono::DateTime<Utc>) -> Option<&Lease> {
+        self.lease.as_ref().filter(|l| l.expires_at >= now)
+    }
+
+    /// What was published about `job` ("pull", "sync"), and whether its publisher still holds
+    /// the lease (only then is its "next run" going to happen; an old holder's last words still
+    /// tell how its last runs went).
+    pub fn job(&self, job: &str, now: chrono::DateTime<Utc>) -> Option<(&PublishedStatus, bool)> {
+        let published = self.published.iter().find(|p| p.job == job)?;
+        let live = self
+            .live_lease(now)
+            .is_some_and(|l| l.holder == published.holder);
+        Some((published, live))
+    }
+}
 
 /// Everything the jobs of one store share.
 struct Store<C> {
@@ -50,7 +97,7 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
     }
 
     fn lease_name(&self) -> String {
-        format!("schedule:{}", self.channel.code())
+        lease_name(self.channel)
     }
 
     /// Takes or renews the lease; takes it from a holder that died on this machine.

@@ -8,7 +8,8 @@ use super::output::fit;
 use super::{Context, Failure, Out};
 use crate::cli::{RuleOverrides, StatusArgs};
 use crate::config::Language;
-use crate::db::{Db, ListFilter, PublishedStatus};
+use crate::daemon::ScheduleView;
+use crate::db::{Db, ListFilter};
 use crate::domain::{Channel, Verdict};
 use crate::scheduler::describe::{every, job_line, lease_line};
 
@@ -17,33 +18,24 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
     let lang = ctx.config.language;
     let tz = ctx.config.timezone.offset();
     for channel in Channel::ALL {
-        let settings = match db.channel_settings(channel).await? {
-            Some(s) => s,
-            None => ctx.config.initial_settings(channel),
-        };
-        let lease = db.lease(&format!("schedule:{}", channel.code())).await?;
-        let live = lease.as_ref().is_some_and(|l| l.expires_at >= ctx.now);
-        let published = db.published_status(channel).await?;
-        // Only the current holder's word counts as live; an old holder's last words still tell
-        // how its last runs went.
-        let job =
-            |name: &str| -> Option<&PublishedStatus> { published.iter().find(|p| p.job == name) };
-        let holder_live =
-            |p: &PublishedStatus| live && lease.as_ref().is_some_and(|l| l.holder == p.holder);
+        let view = ScheduleView::read(&db, channel, &ctx.config.initial_settings(channel)).await?;
+        let (settings, lease) = (view.settings, view.lease.as_ref());
+        let live = view.live_lease(ctx.now).is_some();
+        let job = |name: &str| view.job(name, ctx.now);
         let counts = verdict_counts(ctx, &db, channel).await?;
         if args.json {
             let job_json = |name: &str, enabled: bool, every: std::time::Duration| {
                 json!({
                     "enabled": enabled,
                     "every_secs": every.as_secs(),
-                    "published_by": job(name).map(|p| p.holder.clone()),
-                    "live": job(name).is_some_and(holder_live),
-                    "status": job(name).map(|p| &p.status),
+                    "published_by": job(name).map(|(p, _)| p.holder.clone()),
+                    "live": job(name).is_some_and(|(_, live)| live),
+                    "status": job(name).map(|(p, _)| &p.status),
                 })
             };
             let line = json!({
                 "channel": channel.code(),
-                "lease": lease.as_ref().map(|l| json!({
+                "lease": lease.map(|l| json!({
                     "holder": l.holder,
                     "expires_at": l.expires_at,
                     "live": live,
@@ -58,7 +50,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
         }
         out.line(format!(
             "{channel}: {}",
-            lease_line(lease.as_ref(), ctx.now, tz, lang)
+            lease_line(lease, ctx.now, tz, lang)
         ));
         let (pull_word, sync_word, watch_word, orders_word) = match lang {
             Language::Ja => ("受注取得", "発送更新", "即時", "注文"),
@@ -82,8 +74,8 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
             let line = job_line(
                 enabled,
                 interval,
-                published.map(|p| &p.status),
-                published.is_some_and(holder_live),
+                published.map(|(p, _)| &p.status),
+                published.is_some_and(|(_, live)| live),
                 tz,
                 lang,
             );

@@ -125,21 +125,8 @@ impl Backend {
     async fn schedules(&self) -> Result<Vec<ScheduleView>, String> {
         let mut views = Vec::new();
         for channel in Channel::ALL {
-            let e = |e: crate::db::DbError| e.to_string();
-            let settings = match self.db.channel_settings(channel).await.map_err(e)? {
-                Some(s) => s,
-                None => self.initial(channel),
-            };
-            views.push(ScheduleView {
-                channel,
-                settings,
-                lease: self
-                    .db
-                    .lease(&format!("schedule:{}", channel.code()))
-                    .await
-                    .map_err(e)?,
-                published: self.db.published_status(channel).await.map_err(e)?,
-            });
+            let view = ScheduleView::read(&self.db, channel, &self.initial(channel)).await;
+            views.push(view.map_err(|e| e.to_string())?);
         }
         Ok(views)
     }

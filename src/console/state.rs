@@ -8,9 +8,9 @@ use chrono::{DateTime, FixedOffset, Utc};
 use tui_input::Input;
 
 use crate::config::Language;
-use crate::db::{AttemptRecord, Lease, ListedOrder, OrderPage, PublishedStatus};
+pub use crate::daemon::ScheduleView;
+use crate::db::{AttemptRecord, ListedOrder, OrderPage};
 use crate::domain::{Channel, Verdict};
-use crate::settings::OperationalSettings;
 
 /// How many log lines the console keeps.
 pub const LOG_LINES: usize = 200;
@@ -56,15 +56,6 @@ pub const SHIPPED_ON: usize = 3;
 pub struct Detail {
     pub row: ListedOrder,
     pub attempts: Vec<AttemptRecord>,
-}
-
-/// One store's schedule as the database says (whichever process runs it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScheduleView {
-    pub channel: Channel,
-    pub settings: OperationalSettings,
-    pub lease: Option<Lease>,
-    pub published: Vec<PublishedStatus>,
 }
 
 /// A run this console started or is watching, order by order.

@@ -103,9 +103,8 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
             let Some(view) = app.schedules.get(channel) else {
                 return Line::from(format!("{channel:<8} …"));
             };
-            let live = view.lease.as_ref().filter(|l| l.expires_at >= app.now);
-            let sync = view.published.iter().find(|p| p.job == "sync");
-            let sync_live = sync.is_some_and(|p| live.is_some_and(|l| l.holder == p.holder));
+            let live = view.live_lease(app.now);
+            let sync = view.job("sync", app.now);
             // Who runs the schedule and whether watch is on come first: a long "last run"
             // is what an 80-column screen cuts.
             let mut text = format!("{channel:<8} ");
@@ -133,8 +132,8 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
                 job_line(
                     view.settings.auto_sync,
                     view.settings.auto_sync_every,
-                    sync.map(|p| &p.status),
-                    sync_live,
+                    sync.map(|(p, _)| &p.status),
+                    sync.is_some_and(|(_, live)| live),
                     app.tz,
                     app.lang,
                 )
