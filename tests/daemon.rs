@@ -53,12 +53,7 @@ async fn import(config: &Path, dir: &Path, lines: &str) {
         .output()
         .await
         .expect("import");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
 }
 
 async fn setup(orders: usize, latency: Duration, debounce: &str) -> Setup {
@@ -128,6 +123,16 @@ async fn signal(child: &Child, name: &str) {
     assert!(status.success());
 }
 
+/// A hassou command exited 0; else its standard error says why.
+fn succeeded(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `hassou status --json`: one object per store, by channel code.
 async fn status_of(config: &Path) -> std::collections::BTreeMap<String, Value> {
     let out = hassou(config)
@@ -135,12 +140,7 @@ async fn status_of(config: &Path) -> std::collections::BTreeMap<String, Value> {
         .output()
         .await
         .expect("status");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| {
@@ -387,12 +387,7 @@ async fn keeps_colorme_in_sync_unattended() {
             .output()
             .await
             .expect("order set");
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
     }
     let latency = until(Duration::from_secs(8), || {
         [40_001, 40_002].iter().all(|id| {
