@@ -257,7 +257,7 @@ pub fn parse(
         shop_url: shopify_raw
             .shop_url
             .map(|u| {
-                store_url(u.get_ref())
+                crate::channels::store_url(u.get_ref())
                     .map_err(|m| locate(Some(u.span()), Some("[shopify] shop_url"), m))
             })
             .transpose()?,
@@ -320,7 +320,7 @@ pub fn parse(
     };
     let colorme = ColormeConfig {
         api_base: match colorme_raw.api_base {
-            Some(u) => store_url(u.get_ref())
+            Some(u) => crate::channels::store_url(u.get_ref())
                 .map_err(|m| locate(Some(u.span()), Some("[colorme] api_base"), m))?,
             None => url::Url::parse(DEFAULT_COLORME_API_BASE)
                 .map_err(|e| locate(None, Some("[colorme] api_base"), e.to_string()))?,
@@ -391,25 +391,6 @@ fn check_api_version(version: &str) -> Result<(), String> {
         Err(format!(
             "must be a Shopify API version such as \"2026-07\" (YYYY-01, -04, -07 or -10), got {version:?}"
         ))
-    }
-}
-
-/// A store's base URL: https, or http only for a loopback host (a sandbox on this machine).
-pub fn store_url(text: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if loopback => Ok(url),
-        "http" => Err(format!(
-            "{text:?}: http is accepted only for 127.0.0.1 or localhost; use https"
-        )),
-        other => Err(format!("{text:?}: unsupported scheme {other:?}; use https")),
     }
 }
 

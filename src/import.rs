@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::domain::{
     Carrier, Channel, Order, OrderStatus, ShopTimeZone, Tracking, TrackingWarning, tracking,
@@ -334,37 +334,7 @@ fn read_json_lines(text: &str) -> Result<Vec<RawRow>, Vec<RowError>> {
     }
 }
 
-/// RFC 3339, or a local time in the shop's zone as `YYYY-MM-DD HH:MM[:SS]` / `YYYY/MM/DD …`.
-pub fn parse_time(text: &str, tz: ShopTimeZone) -> Result<DateTime<Utc>, String> {
-    let t = text.trim();
-    if let Ok(parsed) = DateTime::parse_from_rfc3339(t) {
-        return Ok(parsed.with_timezone(&Utc));
-    }
-    for format in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y/%m/%d %H:%M:%S",
-        "%Y/%m/%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-    ] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(t, format)
-            && let Some(local) = tz.offset().from_local_datetime(&naive).single()
-        {
-            return Ok(local.with_timezone(&Utc));
-        }
-    }
-    Err(format!(
-        "{t:?} is not a time (expected RFC 3339 such as 2026-11-24T10:00:00+09:00)"
-    ))
-}
-
-/// `YYYY-MM-DD` (or `YYYY/MM/DD`).
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let t = text.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
-        .map_err(|_| format!("{t:?} is not a date (expected YYYY-MM-DD)"))
-}
+pub use crate::domain::time::{parse_date, parse_time};
 
 fn validate(
     rows: Vec<RawRow>,

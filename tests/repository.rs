@@ -6,6 +6,7 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::t;
 use hassou::db::{Db, DbError, ListFilter, OrderEdit, PulledOrder, RunCounts};
+use hassou::domain::job::{JobKind, Trigger};
 use hassou::domain::{
     Carrier, Channel, ChannelRules, Order, OrderStatus, RemoteState, RuleSettings, ShopTimeZone,
     StatusOption, Tracking, Verdict,
@@ -191,7 +192,14 @@ async fn runs_and_attempts_form_an_audit_trail(db: Db) {
         .expect("import");
     let stored = db.find_orders("5001", None).await.expect("find").remove(0);
     let run = db
-        .start_run(Channel::Colorme, "sync", "manual", false, "host-a", at)
+        .start_run(
+            Channel::Colorme,
+            JobKind::Sync,
+            Trigger::Manual,
+            false,
+            "host-a",
+            at,
+        )
         .await
         .expect("run");
     let attempt = db

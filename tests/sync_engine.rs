@@ -29,7 +29,7 @@ fn rules(channel: Channel) -> ChannelRules {
 fn options(dry_run: bool) -> SyncOptions {
     SyncOptions {
         dry_run,
-        trigger: "cli".into(),
+        trigger: hassou::domain::job::Trigger::Cli,
         host: "test".into(),
     }
 }

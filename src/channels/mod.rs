@@ -27,3 +27,22 @@ pub fn retry_delays(attempts: usize) -> impl Iterator<Item = Duration> {
         .with_jitter()
         .build()
 }
+
+/// A store's base URL: https, or http only for a loopback host (a sandbox on this machine).
+pub fn store_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(format!(
+            "{text:?}: http is accepted only for 127.0.0.1 or localhost; use https"
+        )),
+        other => Err(format!("{text:?}: unsupported scheme {other:?}; use https")),
+    }
+}

@@ -7,17 +7,16 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::sandbox::start_stores;
-use super::sync::{colorme_connector, shopify_connector};
 use super::{Context, Failure, Out, clock, operator};
 use crate::cli::{DemoArgs, SandboxArgs};
 use crate::config::{self, ConfigSources, Language};
 use crate::console::runtime::{Backend, run};
 use crate::console::state::App;
-use crate::daemon::{StoreWorker, WorkerOptions};
 use crate::db::{Db, redact_url};
 use crate::domain::Channel;
 use crate::sandbox::colorme::SANDBOX_TOKEN;
 use crate::sandbox::shopify::SandboxOptions;
+use crate::scheduler::{StoreWorker, WorkerOptions};
 
 /// Colour unless `NO_COLOR` is set to anything non-empty (no-color.org).
 fn color_allowed() -> bool {
@@ -34,36 +33,23 @@ pub async fn console(ctx: &Context) -> Result<u8, Failure> {
     let db = ctx.open_db().await?;
     let cancel = CancellationToken::new();
     let (tx, rx) = mpsc::unbounded_channel();
-    let mut workers = Vec::new();
-    let mut initial = Vec::new();
-    for channel in Channel::ALL {
-        let settings = ctx.config.initial_settings(channel);
-        initial.push((channel, settings));
+    let initial = Channel::ALL
+        .map(|channel| (channel, ctx.config.initial_settings(channel)))
+        .to_vec();
+    let (workers, _missing) = crate::stores::start_workers(&ctx.config, &db, &cancel, |channel| {
         // Each store's sync runs report to the screen, order by order.
         let (events, mut rx_events) = mpsc::unbounded_channel();
-        let options = WorkerOptions {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(event) = rx_events.recv().await {
+                let _ = tx.send(crate::console::update::Msg::Sync(channel, event));
+            }
+        });
+        WorkerOptions {
             role: "console",
             events: Some(events),
-        };
-        let tz = ctx.config.timezone;
-        let worker = match channel {
-            Channel::Shopify => shopify_connector(&ctx.config).map(|c| {
-                StoreWorker::start_with(db.clone(), c, settings, tz, cancel.clone(), options)
-            }),
-            Channel::Colorme => colorme_connector(&ctx.config).map(|c| {
-                StoreWorker::start_with(db.clone(), c, settings, tz, cancel.clone(), options)
-            }),
-        };
-        if let Ok(worker) = worker {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                while let Some(event) = rx_events.recv().await {
-                    let _ = tx.send(crate::console::update::Msg::Sync(channel, event));
-                }
-            });
-            workers.push(worker);
         }
-    }
+    });
     let app = App::new(
         ctx.config.language,
         color_allowed(),

@@ -10,12 +10,10 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
-use super::sync::{colorme_connector, shopify_connector};
 use super::{Context, Failure};
 use crate::cli::DaemonArgs;
-use crate::daemon::StoreWorker;
 use crate::db::redact_url;
-use crate::domain::Channel;
+use crate::scheduler::WorkerOptions;
 
 fn log_dir(args: &DaemonArgs) -> Result<PathBuf, Failure> {
     match &args.log_dir {
@@ -54,21 +52,13 @@ pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
 
     let db = ctx.open_db().await?;
     let cancel = CancellationToken::new();
-    let mut workers = Vec::new();
-    for channel in Channel::ALL {
-        let initial = ctx.config.initial_settings(channel);
-        let worker = match channel {
-            Channel::Shopify => shopify_connector(&ctx.config).map(|c| {
-                StoreWorker::start(db.clone(), c, initial, ctx.config.timezone, cancel.clone())
-            }),
-            Channel::Colorme => colorme_connector(&ctx.config).map(|c| {
-                StoreWorker::start(db.clone(), c, initial, ctx.config.timezone, cancel.clone())
-            }),
-        };
-        match worker {
-            Ok(worker) => workers.push(worker),
-            Err(why) => tracing::info!(store = %channel, "not scheduled: {}", why.message),
-        }
+    let (workers, missing) =
+        crate::stores::start_workers(&ctx.config, &db, &cancel, |_| WorkerOptions {
+            role: "daemon",
+            events: None,
+        });
+    for (channel, why) in missing {
+        tracing::info!(store = %channel, "not scheduled: {why}");
     }
     if workers.is_empty() {
         return Err(Failure::input(

@@ -21,8 +21,8 @@ use crate::cli::{
 };
 use crate::config::{self, Config, ConfigSources};
 use crate::db::Db;
+use crate::domain::time::parse_time;
 use crate::domain::{Channel, ChannelRules, ShopTimeZone};
-use crate::import::parse_time;
 
 pub use output::Out;
 

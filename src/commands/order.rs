@@ -6,8 +6,8 @@ use super::orders::order_json;
 use super::{Context, Failure, Out};
 use crate::cli::{RuleOverrides, SetArgs};
 use crate::db::{Db, DbError, ListedOrder, OrderEdit, StoredOrder};
+use crate::domain::time::parse_date;
 use crate::domain::{Carrier, Channel, OrderStatus, Tracking, tracking};
-use crate::import::parse_date;
 use crate::text;
 
 /// The one order with this number, or a message saying why there is not exactly one.

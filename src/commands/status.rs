@@ -8,9 +8,10 @@ use super::output::fit;
 use super::{Context, Failure, Out};
 use crate::cli::{RuleOverrides, StatusArgs};
 use crate::config::Language;
-use crate::daemon::ScheduleView;
 use crate::db::{Db, ListFilter};
+use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
+use crate::scheduler::ScheduleView;
 use crate::scheduler::describe::{every, job_line, lease_line};
 
 pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u8, Failure> {
@@ -21,10 +22,10 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
         let view = ScheduleView::read(&db, channel, &ctx.config.initial_settings(channel)).await?;
         let (settings, lease) = (view.settings, view.lease.as_ref());
         let live = view.live_lease(ctx.now).is_some();
-        let job = |name: &str| view.job(name, ctx.now);
+        let job = |kind: JobKind| view.job(kind, ctx.now);
         let counts = verdict_counts(ctx, &db, channel).await?;
         if args.json {
-            let job_json = |name: &str, enabled: bool, every: std::time::Duration| {
+            let job_json = |name: JobKind, enabled: bool, every: std::time::Duration| {
                 json!({
                     "enabled": enabled,
                     "every_secs": every.as_secs(),
@@ -40,8 +41,8 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                     "expires_at": l.expires_at,
                     "live": live,
                 })),
-                "pull": job_json("pull", settings.auto_pull, settings.auto_pull_every),
-                "sync": job_json("sync", settings.auto_sync, settings.auto_sync_every),
+                "pull": job_json(JobKind::Pull, settings.auto_pull, settings.auto_pull_every),
+                "sync": job_json(JobKind::Sync, settings.auto_sync, settings.auto_sync_every),
                 "watch": {"enabled": settings.watch, "debounce_secs": settings.watch_debounce.as_secs()},
                 "orders": Verdict::ALL.iter().map(|v| (v.code(), counts.get(channel, *v))).collect::<std::collections::BTreeMap<_, _>>(),
             });
@@ -59,13 +60,13 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
         for (word, name, enabled, interval) in [
             (
                 pull_word,
-                "pull",
+                JobKind::Pull,
                 settings.auto_pull,
                 settings.auto_pull_every,
             ),
             (
                 sync_word,
-                "sync",
+                JobKind::Sync,
                 settings.auto_sync,
                 settings.auto_sync_every,
             ),

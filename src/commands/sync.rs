@@ -5,81 +5,37 @@
 use tokio_util::sync::CancellationToken;
 
 use super::{Context, Failure, Out, clock, operator};
-use crate::channels::colorme::client::{ClientOptions as ColormeClientOptions, ColormeClient};
-use crate::channels::colorme::connector::ColormeConnector;
-use crate::channels::shopify::carriers::UrlTemplates;
-use crate::channels::shopify::client::{ClientOptions, ShopifyClient};
-use crate::channels::shopify::connector::ShopifyConnector;
 use crate::cli::{PullArgs, SyncArgs};
-use crate::config::Config;
 use crate::domain::Channel;
+use crate::domain::job::Trigger;
 use crate::settings::check_pull_days;
+use crate::stores::{colorme_connector, shopify_connector};
 use crate::sync::pull::{PullError, pull_once};
 use crate::sync::{Connector, ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions};
 
 /// The Shopify connector the configuration describes, or what is missing from it.
-pub fn shopify_connector(config: &Config) -> Result<ShopifyConnector, Failure> {
-    let shop_url = config.shopify.shop_url.as_ref().ok_or_else(|| {
-        Failure::input("[shopify] shop_url is not set (e.g. https://example.myshopify.com)")
-    })?;
-    let token = config.shopify.access_token.as_ref().ok_or_else(|| {
-        Failure::input(
-            "no Shopify access token: set HASSOU_SHOPIFY_TOKEN or [shopify] access_token",
-        )
-    })?;
-    let client = ShopifyClient::new(
-        shop_url,
-        &config.shopify.api_version,
-        token.value.clone(),
-        ClientOptions::default(),
-    )
-    .map_err(Failure::input)?;
-    Ok(
-        ShopifyConnector::new(client, config.shopify.notify_customer)
-            .with_tracking_urls(UrlTemplates::with(&config.shopify.tracking_urls)),
-    )
-}
-
 pub async fn sync(ctx: &Context, args: &SyncArgs, out: &mut Out) -> Result<u8, Failure> {
     match args.channel {
         Channel::Shopify => {
-            let connector = shopify_connector(&ctx.config)?;
+            let connector = shopify_connector(&ctx.config).map_err(Failure::input)?;
             run(ctx, args, &connector, out).await
         }
         Channel::Colorme => {
-            let connector = colorme_connector(&ctx.config)?;
+            let connector = colorme_connector(&ctx.config).map_err(Failure::input)?;
             run(ctx, args, &connector, out).await
         }
     }
 }
 
 /// The カラーミー connector the configuration describes, or what is missing from it.
-pub fn colorme_connector(config: &Config) -> Result<ColormeConnector, Failure> {
-    let token = config.colorme.access_token.as_ref().ok_or_else(|| {
-        Failure::input(
-            "no カラーミー access token: set HASSOU_COLORME_TOKEN or [colorme] access_token",
-        )
-    })?;
-    let client = ColormeClient::new(
-        &config.colorme.api_base,
-        token.value.clone(),
-        ColormeClientOptions::default(),
-    )
-    .map_err(Failure::input)?;
-    Ok(ColormeConnector::new(
-        client,
-        config.colorme.send_shipping_mail,
-    ))
-}
-
 pub async fn pull(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {
     match args.channel {
         Channel::Shopify => {
-            let connector = shopify_connector(&ctx.config)?;
+            let connector = shopify_connector(&ctx.config).map_err(Failure::input)?;
             pull_with(ctx, args, &connector, out).await
         }
         Channel::Colorme => {
-            let connector = colorme_connector(&ctx.config)?;
+            let connector = colorme_connector(&ctx.config).map_err(Failure::input)?;
             pull_with(ctx, args, &connector, out).await
         }
     }
@@ -108,7 +64,7 @@ async fn pull_with<C: Connector>(
         connector,
         days,
         settings.pull_paid_date,
-        "cli",
+        Trigger::Cli,
         &operator(),
         clock,
     )
@@ -145,7 +101,7 @@ async fn run<C: Connector>(
     let rules = ctx.rules(&db, &[args.channel], &args.rules).await?;
     let options = SyncOptions {
         dry_run: args.dry_run,
-        trigger: "cli".into(),
+        trigger: Trigger::Cli,
         host: operator(),
     };
     let cancel = CancellationToken::new();

@@ -3,6 +3,7 @@ use std::path::Path;
 use secrecy::ExposeSecret;
 
 use super::*;
+use crate::channels::store_url;
 use crate::domain::StatusOption;
 
 fn sources() -> ConfigSources {

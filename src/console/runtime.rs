@@ -12,9 +12,10 @@ use tokio_util::sync::CancellationToken;
 use super::state::{App, Detail, ScheduleView};
 use super::update::{Cmd, Msg, start, update};
 use super::view::draw;
-use crate::daemon::WorkerHandle;
 use crate::db::{Db, ListFilter, ListedOrder, OrderEdit};
+use crate::domain::job::JobKind;
 use crate::domain::{Channel, ChannelRules, ShopTimeZone, Verdict};
+use crate::scheduler::WorkerHandle;
 use crate::settings::OperationalSettings;
 
 /// How often the screen asks the database what changed (other processes' edits and runs).
@@ -206,7 +207,10 @@ pub fn forward_worker_status(
     tx: &UnboundedSender<Msg>,
     cancel: &CancellationToken,
 ) {
-    for (job, scheduler) in [("pull", worker.pull.clone()), ("sync", worker.sync.clone())] {
+    for (job, scheduler) in [
+        (JobKind::Pull, worker.pull.clone()),
+        (JobKind::Sync, worker.sync.clone()),
+    ] {
         let tx = tx.clone();
         let channel = worker.channel;
         let cancel = cancel.clone();

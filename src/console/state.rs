@@ -8,9 +8,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use tui_input::Input;
 
 use crate::config::Language;
-pub use crate::daemon::ScheduleView;
 use crate::db::{AttemptRecord, ListedOrder, OrderPage};
+use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
+pub use crate::scheduler::ScheduleView;
 
 /// How many log lines the console keeps.
 pub const LOG_LINES: usize = 200;
@@ -100,7 +101,7 @@ pub struct App {
     pub progress: BTreeMap<Channel, Progress>,
     pub log: VecDeque<LogLine>,
     /// Runs seen of each job of this process, to tell when one ends.
-    pub job_runs: BTreeMap<(Channel, &'static str), u64>,
+    pub job_runs: BTreeMap<(Channel, JobKind), u64>,
     pub now: DateTime<Utc>,
     pub quit: bool,
 }

@@ -13,9 +13,9 @@ use super::state::{
     TRACKING,
 };
 use crate::db::{ListedOrder, OrderEdit, OrderPage};
+use crate::domain::time::parse_date;
 use crate::domain::{Carrier, Channel, OrderStatus, Tracking, Verdict};
-use crate::import::parse_date;
-use crate::scheduler::JobStatus;
+use crate::scheduler::{JobKind, JobStatus};
 use crate::settings::OperationalSettings;
 use crate::sync::{ResultOutcome, SyncEvent};
 
@@ -37,7 +37,7 @@ pub enum Msg {
     /// A job of this process changed state (its scheduler's status).
     Job {
         channel: Channel,
-        job: &'static str,
+        job: JobKind,
         status: JobStatus,
     },
     SettingsSaved(Channel, Result<(), String>),
@@ -159,7 +159,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
 }
 
 /// A job of this process finished a run: say how it went (a sync's own events say the rest).
-fn job_status(app: &mut App, channel: Channel, job: &'static str, status: &JobStatus) -> Vec<Cmd> {
+fn job_status(app: &mut App, channel: Channel, job: JobKind, status: &JobStatus) -> Vec<Cmd> {
     let seen = app
         .job_runs
         .insert((channel, job), status.runs)
@@ -171,14 +171,14 @@ fn job_status(app: &mut App, channel: Channel, job: &'static str, status: &JobSt
     if status.consecutive_failures > 0 {
         let error = status.last_error.clone().unwrap_or_default();
         let word = match (job, ja) {
-            ("pull", true) => "受注取得",
-            (_, true) => "発送情報の更新",
-            (other, false) => other,
+            (JobKind::Pull, true) => "受注取得",
+            (JobKind::Sync, true) => "発送情報の更新",
+            (other, false) => other.code(),
         };
         app.push_log(format!("{channel} {word}: {error}"), true);
         return vec![Cmd::LoadSchedules];
     }
-    if job == "pull"
+    if job == JobKind::Pull
         && status.last_skipped.is_none()
         && let Some(c) = &status.last_counts
     {

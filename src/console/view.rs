@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Table
 
 use super::settings_form::{ROWS, label};
 use super::state::{App, Detail, EditForm, Mode};
+use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
 use crate::scheduler::describe::{job_line, lease_line};
 use crate::text;
@@ -104,7 +105,7 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
                 return Line::from(format!("{channel:<8} …"));
             };
             let live = view.live_lease(app.now);
-            let sync = view.job("sync", app.now);
+            let sync = view.job(JobKind::Sync, app.now);
             // Who runs the schedule and whether watch is on come first: a long "last run"
             // is what an 80-column screen cuts.
             let mut text = format!("{channel:<8} ");

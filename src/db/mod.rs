@@ -278,7 +278,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_processes_share_one_new_sqlite_file() {
         use crate::domain::Channel;
-        use crate::scheduler::JobStatus;
+        use crate::domain::job::JobStatus;
         let dir = tempfile::tempdir().expect("dir");
         let url = format!("sqlite://{}", dir.path().join("h.db").display());
         let (a, b) = tokio::join!(Db::open(&url), Db::open(&url));
@@ -286,8 +286,14 @@ mod tests {
         let now = chrono::Utc::now();
         let writer = tokio::spawn(async move {
             for _ in 0..1500 {
-                b.publish_status(Channel::Colorme, "pull", "b", &JobStatus::default(), now)
-                    .await?;
+                b.publish_status(
+                    Channel::Colorme,
+                    crate::domain::job::JobKind::Pull,
+                    "b",
+                    &JobStatus::default(),
+                    now,
+                )
+                .await?;
             }
             Ok::<_, DbError>(())
         });

@@ -10,15 +10,8 @@ fn to_json(write: &ShippingWrite) -> Result<String, DbError> {
     serde_json::to_string(write).map_err(|e| DbError::Corrupt(format!("cannot encode values: {e}")))
 }
 
-/// Counts a run reports when it finishes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RunCounts {
-    pub considered: u64,
-    pub written: u64,
-    pub already_synced: u64,
-    pub waiting: u64,
-    pub failed: u64,
-}
+pub use crate::domain::job::RunCounts;
+use crate::domain::job::{JobKind, Trigger};
 
 /// One pull or sync run as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -181,8 +174,8 @@ impl Db {
     pub async fn start_run(
         &self,
         channel: Channel,
-        kind: &str,
-        trigger: &str,
+        kind: JobKind,
+        trigger: Trigger,
         dry_run: bool,
         host: &str,
         at: DateTime<Utc>,
@@ -193,8 +186,8 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(channel.code())
-            .bind(kind.to_owned())
-            .bind(trigger.to_owned())
+            .bind(kind.code())
+            .bind(trigger.code())
             .bind(dry_run)
             .bind(host.to_owned())
             .bind(at)

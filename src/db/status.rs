@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
 use crate::domain::Channel;
-use crate::scheduler::JobStatus;
+use crate::domain::job::{JobKind, JobStatus};
 
 /// What the scheduler of one job said last, and who said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedStatus {
     pub channel: Channel,
     /// `pull` or `sync`.
-    pub job: String,
+    pub job: JobKind,
     pub holder: String,
     pub status: JobStatus,
     pub updated_at: DateTime<Utc>,
@@ -24,7 +24,7 @@ impl Db {
     pub async fn publish_status(
         &self,
         channel: Channel,
-        job: &str,
+        job: JobKind,
         holder: &str,
         status: &JobStatus,
         now: DateTime<Utc>,
@@ -38,7 +38,7 @@ impl Db {
                  holder = excluded.holder, status = excluded.status, updated_at = excluded.updated_at",
             )
             .bind(channel.code())
-            .bind(job.to_owned())
+            .bind(job.code())
             .bind(holder.to_owned())
             .bind(json)
             .bind(now)
@@ -67,6 +67,15 @@ impl Db {
                 let status = serde_json::from_str(&json).map_err(|e| {
                     DbError::Corrupt(format!("scheduler status of {channel} {job}: {e}"))
                 })?;
+                let job = match job.as_str() {
+                    "pull" => JobKind::Pull,
+                    "sync" => JobKind::Sync,
+                    other => {
+                        return Err(DbError::Corrupt(format!(
+                            "scheduler status of {channel}: unknown job {other:?}"
+                        )));
+                    }
+                };
                 Ok(PublishedStatus {
                     channel,
                     job,
@@ -83,7 +92,7 @@ impl Db {
 mod tests {
     use super::*;
     use crate::db::RunCounts;
-    use crate::scheduler::Trigger;
+    use crate::domain::job::Trigger;
 
     #[tokio::test]
     async fn a_published_status_reads_back_and_the_latest_wins() {
@@ -95,7 +104,7 @@ mod tests {
             started_at: Some(now),
             ..JobStatus::default()
         };
-        db.publish_status(Channel::Shopify, "sync", "a/1/daemon", &status, now)
+        db.publish_status(Channel::Shopify, JobKind::Sync, "a/1/daemon", &status, now)
             .await
             .expect("publish");
         status.running = false;
@@ -103,12 +112,12 @@ mod tests {
             written: 3,
             ..RunCounts::default()
         });
-        db.publish_status(Channel::Shopify, "sync", "b/2/console", &status, now)
+        db.publish_status(Channel::Shopify, JobKind::Sync, "b/2/console", &status, now)
             .await
             .expect("publish again");
         db.publish_status(
             Channel::Shopify,
-            "pull",
+            JobKind::Pull,
             "b/2/console",
             &JobStatus::default(),
             now,
@@ -117,7 +126,7 @@ mod tests {
         .expect("pull");
         let read = db.published_status(Channel::Shopify).await.expect("read");
         assert_eq!(read.len(), 2);
-        assert_eq!(read[0].job, "pull");
+        assert_eq!(read[0].job, JobKind::Pull);
         assert_eq!(read[1].holder, "b/2/console");
         assert_eq!(read[1].status, status);
         assert!(

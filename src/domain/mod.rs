@@ -4,10 +4,12 @@
 
 pub mod carrier;
 pub mod channel;
+pub mod job;
 pub mod order;
 pub mod period;
 pub mod rules;
 pub mod status;
+pub mod time;
 pub mod tracking;
 
 pub use carrier::Carrier;

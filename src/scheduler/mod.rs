@@ -9,37 +9,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::RunCounts;
+pub use crate::domain::job::{JobKind, JobStatus, RunCounts, Trigger};
 
 pub mod describe;
+pub mod view;
+pub mod worker;
+
+pub use view::{ScheduleView, lease_name};
+pub use worker::{LEASE_RENEW, LEASE_TIME, StoreWorker, WorkerHandle, WorkerOptions};
 
 /// How often settings are read again while waiting (a change in another console shows up
 /// within this).
 pub const SETTINGS_POLL: Duration = Duration::from_secs(10);
-
-/// Why a job runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Trigger {
-    Schedule,
-    Manual,
-    Watch,
-}
-
-impl Trigger {
-    pub fn code(self) -> &'static str {
-        match self {
-            Trigger::Schedule => "schedule",
-            Trigger::Manual => "manual",
-            Trigger::Watch => "watch",
-        }
-    }
-}
 
 /// What one run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,24 +42,6 @@ pub trait Job: Send + Sync + 'static {
 /// On/off and interval, as the database says now.
 pub trait Schedule: Send + Sync + 'static {
     fn current(&self) -> impl Future<Output = (bool, Duration)> + Send;
-}
-
-/// What a screen shows about a job.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct JobStatus {
-    pub running: bool,
-    pub trigger: Option<Trigger>,
-    pub started_at: Option<DateTime<Utc>>,
-    /// `None` when the schedule is off (runs only on request).
-    pub next_run_at: Option<DateTime<Utc>>,
-    /// A "run now" arrived during the run: one more run follows it.
-    pub queued: bool,
-    pub runs: u64,
-    pub last_counts: Option<RunCounts>,
-    pub last_skipped: Option<String>,
-    pub consecutive_failures: u32,
-    pub last_error: Option<String>,
 }
 
 /// The handle of a running scheduler.

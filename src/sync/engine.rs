@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::connector::{Connector, FailureKind, WriteFailure, WriteOutcome, WriteReport};
 use super::holder;
 use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts};
+use crate::domain::job::{JobKind, Trigger};
 use crate::domain::{Channel, ChannelRules, Evaluation, ShippingWrite, Verdict};
 
 /// How long a claim on an order lasts: far longer than one write with its retries, so a live
@@ -22,7 +23,7 @@ pub struct SyncOptions {
     /// Send nothing; report exactly what would be sent.
     pub dry_run: bool,
     /// `manual`, `schedule`, `watch` or `cli`: kept with the run.
-    pub trigger: String,
+    pub trigger: Trigger,
     /// The machine (and user) running it, for the audit trail.
     pub host: String,
 }
@@ -191,8 +192,8 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             .db
             .start_run(
                 channel,
-                "sync",
-                &options.trigger,
+                JobKind::Sync,
+                options.trigger,
                 options.dry_run,
                 &options.host,
                 (self.now)(),

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Connector;
 use crate::db::{Db, DbError, PullSummary, RunCounts};
+use crate::domain::job::{JobKind, Trigger};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PullError {
@@ -21,7 +22,7 @@ pub async fn pull_once(
     connector: &impl Connector,
     days: u32,
     record_paid: bool,
-    trigger: &str,
+    trigger: Trigger,
     host: &str,
     clock: fn() -> DateTime<Utc>,
 ) -> Result<PullSummary, PullError> {
@@ -29,7 +30,7 @@ pub async fn pull_once(
     let now = clock();
     let since = now - Duration::days(i64::from(days));
     let run_id = db
-        .start_run(channel, "pull", trigger, false, host, now)
+        .start_run(channel, JobKind::Pull, trigger, false, host, now)
         .await?;
     let pulled = match connector.pull(since).await {
         Ok(pulled) => pulled,

@@ -47,7 +47,7 @@ pub async fn sync_run(
     let rules = ChannelRules::new(connector.channel(), settings, as_of(), ShopTimeZone::jst());
     let options = SyncOptions {
         dry_run: false,
-        trigger: "test".into(),
+        trigger: hassou::domain::job::Trigger::Cli,
         host: host.into(),
     };
     SyncEngine::new(db, connector)

@@ -66,7 +66,7 @@ pub fn check_template(template: &str) -> Result<(), String> {
     if !template.contains("{number}") {
         return Err(format!("{template:?} has no {{number}} placeholder"));
     }
-    crate::config::store_url(&template.replace("{number}", "0")).map(|_| ())
+    super::super::store_url(&template.replace("{number}", "0")).map(|_| ())
 }
 
 #[cfg(test)]

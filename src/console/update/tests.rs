@@ -7,6 +7,7 @@ use super::*;
 use crate::config::Language;
 use crate::db::{StoredOrder, VerdictCounts};
 use crate::domain::{ChannelRules, Order, RemoteState, RuleSettings, ShopTimeZone};
+use crate::scheduler::JobKind;
 use crate::sync::RunReport;
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -366,7 +367,7 @@ fn a_failing_job_is_said_once_not_on_every_status_change() {
             &mut app,
             Msg::Job {
                 channel: Channel::Colorme,
-                job: "pull",
+                job: JobKind::Pull,
                 status: failed.clone(),
             },
         );

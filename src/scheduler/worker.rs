@@ -1,7 +1,7 @@
 //! The scheduled work of one store, with no screen: its pull and sync [`Scheduler`]s, the lease
 //! that lets only one process sharing the database run them, and the watch mode that writes a
 //! newly pending order within the debounce. `hassou daemon` runs one [`StoreWorker`] per
-//! configured store; a console can run the same.
+//! configured store; a console runs the same, and starts its confirmed runs through it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,9 +10,10 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::{Db, DbError, Lease, PublishedStatus, RunCounts};
+use super::view::lease_name;
+use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Trigger};
+use crate::db::{Db, RunCounts};
 use crate::domain::{Channel, ChannelRules, ShopTimeZone};
-use crate::scheduler::{Job, JobOutcome, Schedule, Scheduler, Trigger};
 use crate::settings::OperationalSettings;
 use crate::sync::holder::{self, is_gone};
 use crate::sync::pull::{PullError, pull_once};
@@ -23,53 +24,6 @@ use tokio::sync::mpsc::UnboundedSender;
 /// lease is taken over within about a minute (at once on the same machine).
 pub const LEASE_TIME: Duration = Duration::from_secs(60);
 pub const LEASE_RENEW: Duration = Duration::from_secs(15);
-
-/// The name of the lease that lets one process run the scheduled jobs of `channel`.
-pub fn lease_name(channel: Channel) -> String {
-    format!("schedule:{}", channel.code())
-}
-
-/// One store's schedule as the database says, whichever process runs it: its settings, the
-/// lease, and what the lease holders published about their jobs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScheduleView {
-    pub channel: Channel,
-    pub settings: OperationalSettings,
-    pub lease: Option<Lease>,
-    pub published: Vec<PublishedStatus>,
-}
-
-impl ScheduleView {
-    /// Reads it; the settings are `initial` until someone saves them.
-    pub async fn read(
-        db: &Db,
-        channel: Channel,
-        initial: &OperationalSettings,
-    ) -> Result<ScheduleView, DbError> {
-        Ok(ScheduleView {
-            channel,
-            settings: db.channel_settings(channel).await?.unwrap_or(*initial),
-            lease: db.lease(&lease_name(channel)).await?,
-            published: db.published_status(channel).await?,
-        })
-    }
-
-    /// The lease, if it has not run out at `now`.
-    pub fn live_lease(&self, now: chrono::DateTime<Utc>) -> Option<&Lease> {
-        self.lease.as_ref().filter(|l| l.expires_at >= now)
-    }
-
-    /// What was published about `job` ("pull", "sync"), and whether its publisher still holds
-    /// the lease (only then is its "next run" going to happen; an old holder's last words still
-    /// tell how its last runs went).
-    pub fn job(&self, job: &str, now: chrono::DateTime<Utc>) -> Option<(&PublishedStatus, bool)> {
-        let published = self.published.iter().find(|p| p.job == job)?;
-        let live = self
-            .live_lease(now)
-            .is_some_and(|l| l.holder == published.holder);
-        Some((published, live))
-    }
-}
 
 /// Everything the jobs of one store share.
 struct Store<C> {
@@ -142,7 +96,7 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
         let rules = ChannelRules::new(self.channel, settings.rules, Utc::now(), self.timezone);
         let options = SyncOptions {
             dry_run,
-            trigger: trigger.code().into(),
+            trigger,
             host: self.holder.clone(),
         };
         SyncEngine::new(&self.db, &self.connector)
@@ -211,7 +165,7 @@ impl<C: Connector + Send + Sync + 'static> Job for PullJob<C> {
             &store.connector,
             settings.pull_days,
             settings.pull_paid_date,
-            trigger.code(),
+            trigger,
             &store.holder,
             Utc::now,
         )
@@ -447,7 +401,7 @@ async fn publish<C: Connector + Send + Sync + 'static>(
     loop {
         let stopping = cancel.is_cancelled();
         if store.leading.load(Ordering::SeqCst) {
-            for (job, scheduler) in [("pull", &pull), ("sync", &sync)] {
+            for (job, scheduler) in [(JobKind::Pull, &pull), (JobKind::Sync, &sync)] {
                 let mut status = scheduler.status();
                 if stopping {
                     // Nobody will run it at that time unless another process takes over.

@@ -1,0 +1,57 @@
+//! One store's schedule as the database tells it, whichever process runs it: the settings in
+//! force, the lease (who runs the scheduled jobs), and what the holder published about each job.
+//! Read by `hassou status` and by the console; it never runs anything.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::{Db, DbError, Lease, PublishedStatus};
+use crate::domain::Channel;
+use crate::domain::job::JobKind;
+use crate::settings::OperationalSettings;
+
+/// The name of the lease that lets one process run the scheduled jobs of `channel`.
+pub fn lease_name(channel: Channel) -> String {
+    format!("schedule:{}", channel.code())
+}
+
+/// One store's schedule as the database says, whichever process runs it: its settings, the
+/// lease, and what the lease holders published about their jobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleView {
+    pub channel: Channel,
+    pub settings: OperationalSettings,
+    pub lease: Option<Lease>,
+    pub published: Vec<PublishedStatus>,
+}
+
+impl ScheduleView {
+    /// Reads it; the settings are `initial` until someone saves them.
+    pub async fn read(
+        db: &Db,
+        channel: Channel,
+        initial: &OperationalSettings,
+    ) -> Result<ScheduleView, DbError> {
+        Ok(ScheduleView {
+            channel,
+            settings: db.channel_settings(channel).await?.unwrap_or(*initial),
+            lease: db.lease(&lease_name(channel)).await?,
+            published: db.published_status(channel).await?,
+        })
+    }
+
+    /// The lease, if it has not run out at `now`.
+    pub fn live_lease(&self, now: DateTime<Utc>) -> Option<&Lease> {
+        self.lease.as_ref().filter(|l| l.expires_at >= now)
+    }
+
+    /// What was published about `job` ("pull", "sync"), and whether its publisher still holds
+    /// the lease (only then is its "next run" going to happen; an old holder's last words still
+    /// tell how its last runs went).
+    pub fn job(&self, job: JobKind, now: DateTime<Utc>) -> Option<(&PublishedStatus, bool)> {
+        let published = self.published.iter().find(|p| p.job == job)?;
+        let live = self
+            .live_lease(now)
+            .is_some_and(|l| l.holder == published.holder);
+        Some((published, live))
+    }
+}
