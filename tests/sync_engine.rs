@@ -9,9 +9,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use common::fake_store::{FakeStore, Fault};
 use common::t;
-use hassou::db::{Db, ListFilter};
+use hassou::db::{Db, ListFilter, OrderEdit};
 use hassou::domain::{Channel, ChannelRules, Order, RuleSettings, ShopTimeZone, Tracking, Verdict};
-use hassou::sync::{ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions, WriteOutcome};
+use hassou::sync::{
+    PlanScope, ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions, WriteOutcome,
+};
 use tokio_util::sync::CancellationToken;
 
 const AS_OF: &str = "2026-11-24T12:00:00+09:00";
@@ -283,7 +285,94 @@ async fn cancelling_stops_between_orders_and_loses_nothing(db: Db) {
     assert_eq!((report.written, report.already_synced), (2, 1));
 }
 
+/// The confirmation's contract: a confirmed plan writes only its orders, each only with the
+/// values the operator saw; an order edited after the confirmation, or made pending after it,
+/// is not written.
+async fn a_confirmed_plan_writes_only_what_was_shown(db: Db) {
+    seed(&db).await;
+    let store = FakeStore::new(Channel::Shopify);
+    let engine = SyncEngine::new(&db, &store).with_clock(now);
+    let plan = engine
+        .plan(rules(Channel::Shopify), PlanScope::Pending)
+        .await
+        .expect("plan");
+    let mut numbers: Vec<&str> = plan.items.iter().map(|i| i.number.as_str()).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, ["#1", "#2", "#3"]);
+    let two = plan.items.iter().find(|i| i.number == "#2").expect("#2");
+    assert_eq!(two.planned.numbers, ["483484399683", "390459983082"]);
+    assert!(
+        plan.items
+            .iter()
+            .all(|i| i.planned.marks_shipped && !i.retry)
+    );
+    assert_eq!(plan.notifications(), 0);
+    assert_eq!(store.total_applied(), 0, "planning sends nothing");
+
+    // After the confirmation: #2 gets another number, #4 becomes pending.
+    let find = |number: &'static str| {
+        let db = db.clone();
+        async move {
+            db.find_orders(number, Some(Channel::Shopify))
+                .await
+                .expect("find")
+                .remove(0)
+        }
+    };
+    let two = find("#2").await;
+    db.edit_order(
+        &two,
+        &OrderEdit {
+            tracking: Some(Tracking::parse("444413758703")),
+            ..OrderEdit::default()
+        },
+        now(),
+    )
+    .await
+    .expect("edit #2");
+    let four = find("#4").await;
+    db.edit_order(
+        &four,
+        &OrderEdit {
+            shipped_on: Some(Some(now().date_naive())),
+            ..OrderEdit::default()
+        },
+        now(),
+    )
+    .await
+    .expect("edit #4");
+
+    let report = engine
+        .run_plan(
+            rules(Channel::Shopify),
+            &plan,
+            &options(false),
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("run");
+    assert_eq!(outcome(&report, "#1"), ResultOutcome::Fulfilled);
+    assert_eq!(outcome(&report, "#3"), ResultOutcome::Fulfilled);
+    assert_eq!(outcome(&report, "#2"), ResultOutcome::NotReached);
+    assert!(
+        report.results.iter().all(|r| r.number != "#4"),
+        "{report:?}"
+    );
+    assert_eq!(store.total_applied(), 2);
+    let order_of = |number: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.number == number)
+            .map(|r| r.detail.clone())
+            .unwrap_or_default()
+    };
+    assert!(order_of("#2").contains("changed since"), "{report:?}");
+}
+
 on_both_backends!(
+    a_confirmed_plan_writes_only_what_was_shown,
     first_run_writes_every_pending_order_and_the_second_writes_nothing,
     changed_tracking_is_written_again_as_an_update,
     dry_run_sends_nothing_and_says_what_it_would_send,

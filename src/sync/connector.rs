@@ -78,6 +78,20 @@ pub struct WriteFailure {
     pub exchanges: Vec<Exchange>,
 }
 
+/// What a write sends, in the store's own terms, for the operator to confirm before it goes:
+/// the numbers, the carrier as the store receives it, whether the order becomes shipped, and
+/// whether the customer gets a notification or mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedWrite {
+    pub numbers: Vec<String>,
+    /// Shopify's tracking company string (`Yamato (JA)`); `None` for カラーミー and free text.
+    pub company: Option<String>,
+    /// Shopify: fulfilled; カラーミー: 配送済み.
+    pub marks_shipped: bool,
+    /// A customer notification (Shopify) or 商品発送 mail (カラーミー) goes with it.
+    pub notifies: bool,
+}
+
 /// A store. Implementations read before they write, so that a write whose earlier outcome is
 /// unknown (`order.remote.in_flight_since`) is confirmed instead of repeated.
 pub trait Connector: Send + Sync {
@@ -86,6 +100,9 @@ pub trait Connector: Send + Sync {
     /// The request(s) a write of `wanted` would send, as text: shown by a dry run and recorded
     /// in the audit trail before anything is sent.
     fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String;
+
+    /// The same write in plain terms, for the confirmation shown before a run.
+    fn planned(&self, order: &StoredOrder, wanted: &ShippingWrite) -> PlannedWrite;
 
     /// Orders changed at the store since `since` (受注取得), each once.
     fn pull(

@@ -2,12 +2,16 @@
 //! connector, record every request and answer, report progress. Orchestration only: the rules
 //! decide, the connector talks to the store, the database remembers.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::connector::{Connector, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+use super::connector::{
+    Connector, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+};
 use super::holder;
 use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts};
 use crate::domain::job::{JobKind, Trigger};
@@ -143,6 +147,46 @@ pub enum SyncError {
     WrongChannel { rules: Channel, connector: Channel },
 }
 
+/// Which orders a plan covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanScope {
+    /// Every order that needs a write (pending, and failed ones tried again).
+    Pending,
+    /// Only the failed ones, tried again.
+    Failed,
+    /// One order, by its database id.
+    Order(i64),
+}
+
+/// One order of a plan: exactly what will be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanItem {
+    pub order_id: i64,
+    pub number: String,
+    /// Its last attempt failed: this is a retry.
+    pub retry: bool,
+    pub wanted: ShippingWrite,
+    pub planned: PlannedWrite,
+}
+
+/// A run shown to the operator before anything is sent: the orders and their exact values.
+/// Confirmed, it is run as it is: an order whose values changed since is not written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncPlan {
+    pub channel: Channel,
+    pub scope_order: Option<i64>,
+    pub items: Vec<PlanItem>,
+    /// Targets with nothing to send (synced or waiting), for the operator's count.
+    pub nothing_to_send: usize,
+}
+
+impl SyncPlan {
+    /// Customer notifications (Shopify) or 商品発送 mails (カラーミー) the run would send.
+    pub fn notifications(&self) -> usize {
+        self.items.iter().filter(|i| i.planned.notifies).count()
+    }
+}
+
 /// Runs syncs of one store.
 pub struct SyncEngine<'a, C> {
     db: &'a Db,
@@ -165,6 +209,90 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         self
     }
 
+    fn check_channel(&self, rules: &ChannelRules) -> Result<Channel, SyncError> {
+        let channel = self.connector.channel();
+        if rules.channel != channel {
+            return Err(SyncError::WrongChannel {
+                rules: rules.channel,
+                connector: channel,
+            });
+        }
+        Ok(channel)
+    }
+
+    /// What a run would send now, order by order, sending nothing and recording nothing.
+    pub async fn plan(&self, rules: ChannelRules, scope: PlanScope) -> Result<SyncPlan, SyncError> {
+        let channel = self.check_channel(&rules)?;
+        let rows = self.db.targets(&ListFilter::new(vec![rules])).await?;
+        let mut plan = SyncPlan {
+            channel,
+            scope_order: match scope {
+                PlanScope::Order(id) => Some(id),
+                _ => None,
+            },
+            items: Vec::new(),
+            nothing_to_send: 0,
+        };
+        for row in rows {
+            let in_scope = match scope {
+                PlanScope::Pending => true,
+                PlanScope::Failed => row.evaluation.verdict == Verdict::Failed,
+                PlanScope::Order(id) => row.stored.id == id,
+            };
+            if !in_scope {
+                continue;
+            }
+            match (row.evaluation.verdict, row.evaluation.write) {
+                (Verdict::Pending | Verdict::Failed, Some(wanted)) => plan.items.push(PlanItem {
+                    order_id: row.stored.id,
+                    number: row.stored.order.number.clone(),
+                    retry: row.evaluation.verdict == Verdict::Failed,
+                    planned: self.connector.planned(&row.stored, &wanted),
+                    wanted,
+                }),
+                _ => plan.nothing_to_send += 1,
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Runs a plan the operator confirmed: only its orders, and each only while it still wants
+    /// exactly the values confirmed (an order changed since is left pending, with the reason).
+    pub async fn run_plan(
+        &self,
+        rules: ChannelRules,
+        plan: &SyncPlan,
+        options: &SyncOptions,
+        events: Option<&UnboundedSender<SyncEvent>>,
+        cancel: &CancellationToken,
+    ) -> Result<RunReport, SyncError> {
+        self.check_channel(&rules)?;
+        let confirmed: HashMap<i64, ShippingWrite> = plan
+            .items
+            .iter()
+            .map(|i| (i.order_id, i.wanted.clone()))
+            .collect();
+        let mut rows = self
+            .db
+            .targets(&ListFilter::new(vec![rules.clone()]))
+            .await?;
+        rows.retain(|r| confirmed.contains_key(&r.stored.id));
+        let mut report = self
+            .run_rows(rules, rows, Some(&confirmed), options, events, cancel)
+            .await?;
+        // Confirmed orders that are no longer targets at all (an edit moved them out).
+        for item in &plan.items {
+            if !report.results.iter().any(|r| r.number == item.number) {
+                report.push(
+                    &item.number,
+                    ResultOutcome::NotReached,
+                    "no longer a target: nothing sent".into(),
+                );
+            }
+        }
+        Ok(report)
+    }
+
     /// One run. Cancelling stops it between orders: the order in flight is finished and
     /// recorded, the rest stay pending, and nothing is lost.
     pub async fn run(
@@ -174,20 +302,31 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         events: Option<&UnboundedSender<SyncEvent>>,
         cancel: &CancellationToken,
     ) -> Result<RunReport, SyncError> {
-        let channel = self.connector.channel();
-        if rules.channel != channel {
-            return Err(SyncError::WrongChannel {
-                rules: rules.channel,
-                connector: channel,
-            });
-        }
+        self.check_channel(&rules)?;
+        let plan = self
+            .db
+            .targets(&ListFilter::new(vec![rules.clone()]))
+            .await?;
+        self.run_rows(rules, plan, None, options, events, cancel)
+            .await
+    }
+
+    async fn run_rows(
+        &self,
+        rules: ChannelRules,
+        plan: Vec<ListedOrder>,
+        confirmed: Option<&HashMap<i64, ShippingWrite>>,
+        options: &SyncOptions,
+        events: Option<&UnboundedSender<SyncEvent>>,
+        cancel: &CancellationToken,
+    ) -> Result<RunReport, SyncError> {
+        let channel = rules.channel;
         let emit = |event: SyncEvent| {
             if let Some(tx) = events {
                 // A closed screen must not stop the run.
                 let _ = tx.send(event);
             }
         };
-        let plan = self.db.targets(&ListFilter::new(vec![rules])).await?;
         let run_id = self
             .db
             .start_run(
@@ -261,7 +400,8 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             emit(SyncEvent::OrderStarted {
                 number: number.to_owned(),
             });
-            self.claimed_write(&rules, &holder, run_id, row, &mut report, &emit)
+            let expected = confirmed.and_then(|c| c.get(&row.stored.id));
+            self.claimed_write(&rules, &holder, run_id, row, expected, &mut report, &emit)
                 .await?;
         }
         let outcome = if report.cancelled {
@@ -281,12 +421,14 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
     /// Claims the order, reads it again (another process may have written it, or the operator
     /// changed it, since the plan was made), writes what it wants now, and ends the claim. An
     /// order another process is writing is left to it.
+    #[allow(clippy::too_many_arguments)]
     async fn claimed_write(
         &self,
         rules: &ChannelRules,
         holder: &str,
         run_id: i64,
         row: &ListedOrder,
+        expected: Option<&ShippingWrite>,
         report: &mut RunReport,
         emit: &impl Fn(SyncEvent),
     ) -> Result<(), SyncError> {
@@ -318,7 +460,9 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             );
             return Ok(());
         }
-        let result = self.write_current(rules, run_id, row, report, emit).await;
+        let result = self
+            .write_current(rules, run_id, row, expected, report, emit)
+            .await;
         self.db.release_order(order_id, channel, holder).await?;
         result
     }
@@ -329,6 +473,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         rules: &ChannelRules,
         run_id: i64,
         row: &ListedOrder,
+        expected: Option<&ShippingWrite>,
         report: &mut RunReport,
         emit: &impl Fn(SyncEvent),
     ) -> Result<(), SyncError> {
@@ -362,6 +507,17 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 return Ok(());
             }
         };
+        if let Some(expected) = expected
+            && *expected != wanted
+        {
+            // The operator confirmed other values: sending these would be a write nobody saw.
+            report.push(
+                number,
+                ResultOutcome::NotReached,
+                "changed since the plan was confirmed: nothing sent, still pending".into(),
+            );
+            return Ok(());
+        }
         let listed = ListedOrder {
             stored: current,
             evaluation: Evaluation {

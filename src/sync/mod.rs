@@ -8,7 +8,10 @@ mod engine;
 pub mod holder;
 pub mod pull;
 
-pub use connector::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+pub use connector::{
+    Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+};
 pub use engine::{
-    OrderResult, ResultOutcome, RunReport, SyncEngine, SyncError, SyncEvent, SyncOptions,
+    OrderResult, PlanItem, PlanScope, ResultOutcome, RunReport, SyncEngine, SyncError, SyncEvent,
+    SyncOptions, SyncPlan,
 };

@@ -7,7 +7,9 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use hassou::db::{PulledOrder, StoredOrder};
 use hassou::domain::{Channel, ShippingWrite};
-use hassou::sync::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+use hassou::sync::{
+    Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+};
 
 #[derive(Debug, Clone)]
 pub enum Fault {
@@ -81,6 +83,19 @@ impl Connector for FakeStore {
             order.order.remote_id,
             serde_json::to_string(wanted).unwrap_or_default()
         )
+    }
+
+    fn planned(&self, _order: &StoredOrder, wanted: &ShippingWrite) -> PlannedWrite {
+        let (numbers, marks_shipped) = match wanted {
+            ShippingWrite::Shopify { tracking, .. } => (tracking.clone(), true),
+            ShippingWrite::Colorme { slips, delivered } => (slips.clone(), *delivered),
+        };
+        PlannedWrite {
+            numbers,
+            company: None,
+            marks_shipped,
+            notifies: false,
+        }
     }
 
     async fn pull(&self, _since: DateTime<Utc>) -> Result<Vec<PulledOrder>, String> {

@@ -16,7 +16,9 @@ const PAGE: u64 = 100;
 use super::plan::{held, plan, should_send_mail};
 use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
-use crate::sync::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+use crate::sync::{
+    Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+};
 
 pub struct ColormeConnector {
     client: ColormeClient,
@@ -69,6 +71,26 @@ impl Connector for ColormeConnector {
             "mail": self.send_shipping_mail && order.remote.mail_sent_at.is_none(),
         })
         .to_string()
+    }
+
+    fn planned(&self, order: &StoredOrder, wanted: &ShippingWrite) -> PlannedWrite {
+        let (numbers, delivered) = match wanted {
+            ShippingWrite::Colorme { slips, delivered } => (slips.clone(), *delivered),
+            ShippingWrite::Shopify { tracking, .. } => (tracking.clone(), false),
+        };
+        let already = matches!(
+            &order.remote.confirmed,
+            Some(ShippingWrite::Colorme {
+                delivered: true,
+                ..
+            })
+        );
+        PlannedWrite {
+            numbers,
+            company: None,
+            marks_shipped: delivered && !already,
+            notifies: self.send_shipping_mail && delivered && order.remote.mail_sent_at.is_none(),
+        }
     }
 
     /// `GET /v1/sales` over an explicit window every time: the API silently falls back to the last

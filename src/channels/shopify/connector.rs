@@ -15,7 +15,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
-use crate::sync::{Connector, Exchange, FailureKind, WriteFailure, WriteOutcome, WriteReport};
+use crate::sync::{
+    Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+};
 
 pub struct ShopifyConnector {
     client: ShopifyClient,
@@ -284,6 +286,23 @@ impl Connector for ShopifyConnector {
             "notifyCustomer": self.notify_customer && order.remote.mail_sent_at.is_none(),
         })
         .to_string()
+    }
+
+    fn planned(&self, order: &StoredOrder, wanted: &ShippingWrite) -> PlannedWrite {
+        let input = tracking_input(wanted, &self.urls);
+        PlannedWrite {
+            numbers: input
+                .as_ref()
+                .map(|i| i.numbers.clone())
+                .unwrap_or_default(),
+            company: input.and_then(|i| i.company),
+            marks_shipped: true,
+            // Only a new fulfillment notifies (a tracking update is sent with notifyCustomer
+            // false), and never twice.
+            notifies: self.notify_customer
+                && order.remote.mail_sent_at.is_none()
+                && order.remote.confirmed.is_none(),
+        }
     }
 
     async fn pull(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, String> {
