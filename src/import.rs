@@ -405,7 +405,13 @@ fn validate(
             );
         }
         let tracking = Tracking::parse(row.fields.get("tracking").map_or("", String::as_str));
-        let carrier = Carrier::parse(row.get("carrier"));
+        let carrier = match Carrier::parse_input(row.get("carrier")) {
+            Ok(carrier) => carrier,
+            Err(e) => {
+                err("carrier", e.to_string());
+                None
+            }
+        };
         if let (Some(channel), Some(status), Some(ordered_at), Some(updated_at), Some(shipped_on)) =
             (channel, status, ordered_at, updated_at, shipped_on)
         {

@@ -283,6 +283,22 @@ fn order_set_errors() {
     let out = ws.hassou(&["order", "20000001", "set", "--bundle-parent", "20000004"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("itself a bundle child"));
+    // A carrier typo never reaches a store: refused, with the near miss and the accepted values.
+    let before = find(&ws.list_json(&[]), "#1001")["carrier"].clone();
+    let out = ws.hassou(&["order", "#1001", "set", "--carrier", "yamto"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean \"yamato\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("other:NAME"), "{}", stderr(&out));
+    assert_eq!(find(&ws.list_json(&[]), "#1001")["carrier"], before);
+    let out = ws.hassou(&["order", "#1001", "set", "--carrier", "other:DHL Express"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(find(&ws.list_json(&[]), "#1001")["carrier"], "DHL Express");
+    let out = ws.hassou(&["order", "#1001", "set", "--carrier", "ヤマト運輸"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // A check-digit problem warns but saves.
     let out = ws.hassou(&["order", "#1001", "set", "--tracking", "444413758704"]);
     assert_eq!(out.status.code(), Some(0));

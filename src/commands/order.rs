@@ -166,9 +166,15 @@ fn edit_from_args(args: &SetArgs) -> Result<OrderEdit, Failure> {
             parse_date(text).map_err(|m| Failure::input(format!("--shipped-on: {m}")))?,
         )),
     };
+    let carrier = args
+        .carrier
+        .as_deref()
+        .map(Carrier::parse_input)
+        .transpose()
+        .map_err(|e| Failure::input(format!("--carrier: {e}")))?;
     Ok(OrderEdit {
         status,
-        carrier: args.carrier.as_deref().map(Carrier::parse),
+        carrier,
         tracking: args.tracking.as_deref().map(Tracking::parse),
         shipped_on,
         bundle_parent: args

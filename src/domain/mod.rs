@@ -12,7 +12,7 @@ pub mod status;
 pub mod time;
 pub mod tracking;
 
-pub use carrier::Carrier;
+pub use carrier::{Carrier, CarrierError};
 pub use channel::Channel;
 pub use order::{FailedWrite, Order, RemoteState, ShippingWrite};
 pub use period::{Period, ShopTimeZone};

@@ -17,8 +17,9 @@ use crate::domain::{Channel, ChannelRules, ShopTimeZone};
 use crate::settings::OperationalSettings;
 use crate::sync::holder::{self, is_gone};
 use crate::sync::pull::{PullError, pull_once};
-use crate::sync::{Connector, SyncEngine, SyncEvent, SyncOptions};
+use crate::sync::{Connector, PlanScope, RunReport, SyncEngine, SyncEvent, SyncOptions, SyncPlan};
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
 
 /// How long a lease lasts without renewal, and how often its holder renews it: a dead holder's
 /// lease is taken over within about a minute (at once on the same machine).
@@ -116,6 +117,26 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
     }
 }
 
+/// Every order a run changed or failed, then its counts, to the log.
+fn log_report(channel: Channel, report: &RunReport) {
+    for result in report.results.iter().filter(|r| {
+        !matches!(
+            r.outcome,
+            crate::sync::ResultOutcome::AlreadySynced | crate::sync::ResultOutcome::Waiting
+        )
+    }) {
+        tracing::info!(store = %channel, order = %result.number, outcome = ?result.outcome, detail = %result.detail);
+    }
+    tracing::info!(
+        store = %channel,
+        written = report.written,
+        failed = report.failed,
+        already_synced = report.already_synced,
+        cancelled = report.cancelled,
+        "sync finished"
+    );
+}
+
 struct SyncJob<C>(Arc<Store<C>>);
 struct PullJob<C>(Arc<Store<C>>);
 
@@ -127,22 +148,7 @@ impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
         }
         tracing::info!(store = %store.channel, trigger = trigger.code(), "sync started");
         let report = store.sync(trigger, false, store.events.as_ref()).await?;
-        for result in report.results.iter().filter(|r| {
-            !matches!(
-                r.outcome,
-                crate::sync::ResultOutcome::AlreadySynced | crate::sync::ResultOutcome::Waiting
-            )
-        }) {
-            tracing::info!(store = %store.channel, order = %result.number, outcome = ?result.outcome, detail = %result.detail);
-        }
-        tracing::info!(
-            store = %store.channel,
-            written = report.written,
-            failed = report.failed,
-            already_synced = report.already_synced,
-            cancelled = report.cancelled,
-            "sync finished"
-        );
+        log_report(store.channel, &report);
         Ok(JobOutcome::Ran(RunCounts {
             considered: report.considered,
             written: report.written,
@@ -207,10 +213,77 @@ impl<C: Connector + Send + Sync + 'static> Schedule for StoreSchedule<C> {
     }
 }
 
-/// A dry run of one store, reporting to the given sink (type-erased over the connector).
-type DryRun = Arc<
-    dyn Fn(UnboundedSender<SyncEvent>) -> tokio::task::JoinHandle<Result<(), String>> + Send + Sync,
->;
+/// What a console asks of a store besides its schedule: a dry run, a plan, and the run of a
+/// plan the operator confirmed (type-erased over the connector).
+trait OnRequest: Send + Sync {
+    fn dry_run(&self, events: UnboundedSender<SyncEvent>) -> JoinHandle<Result<(), String>>;
+    fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>>;
+    fn run_plan(
+        &self,
+        plan: SyncPlan,
+        events: UnboundedSender<SyncEvent>,
+        cancel: CancellationToken,
+    ) -> JoinHandle<Result<RunReport, String>>;
+}
+
+impl<C: Connector + Send + Sync + 'static> Store<C> {
+    async fn rules(&self) -> Result<ChannelRules, String> {
+        let settings = self.settings().await?;
+        Ok(ChannelRules::new(
+            self.channel,
+            settings.rules,
+            Utc::now(),
+            self.timezone,
+        ))
+    }
+}
+
+impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
+    fn dry_run(&self, events: UnboundedSender<SyncEvent>) -> JoinHandle<Result<(), String>> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            store
+                .sync(Trigger::Manual, true, Some(&events))
+                .await
+                .map(|_| ())
+        })
+    }
+
+    fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let rules = store.rules().await?;
+            SyncEngine::new(&store.db, &store.connector)
+                .plan(rules, scope)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn run_plan(
+        &self,
+        plan: SyncPlan,
+        events: UnboundedSender<SyncEvent>,
+        cancel: CancellationToken,
+    ) -> JoinHandle<Result<RunReport, String>> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let rules = store.rules().await?;
+            let options = SyncOptions {
+                dry_run: false,
+                trigger: Trigger::Manual,
+                host: store.holder.clone(),
+            };
+            tracing::info!(store = %store.channel, orders = plan.items.len(), "confirmed sync started");
+            let report = SyncEngine::new(&store.db, &store.connector)
+                .run_plan(rules, &plan, &options, Some(&events), &cancel)
+                .await
+                .map_err(|e| e.to_string())?;
+            log_report(store.channel, &report);
+            Ok(report)
+        })
+    }
+}
 
 /// The running scheduled work of one store.
 pub struct StoreWorker {
@@ -219,7 +292,7 @@ pub struct StoreWorker {
     pub sync: Scheduler,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     release: Box<dyn FnOnce() -> tokio::task::JoinHandle<()> + Send>,
-    dry_run: DryRun,
+    on_request: Arc<dyn OnRequest>,
 }
 
 /// Run now, dry run and the status of a running [`StoreWorker`].
@@ -228,16 +301,29 @@ pub struct WorkerHandle {
     pub channel: Channel,
     pub pull: Scheduler,
     pub sync: Scheduler,
-    dry_run: DryRun,
+    on_request: Arc<dyn OnRequest>,
 }
 
 impl WorkerHandle {
     /// Shows exactly what a sync would send now, sending nothing; the events go to `events`.
-    pub fn dry_run(
+    pub fn dry_run(&self, events: UnboundedSender<SyncEvent>) -> JoinHandle<Result<(), String>> {
+        self.on_request.dry_run(events)
+    }
+
+    /// What a sync would send now, for the operator to confirm; sends nothing.
+    pub fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>> {
+        self.on_request.plan(scope)
+    }
+
+    /// Runs a plan the operator confirmed, in this process, now; `cancel` stops it after the
+    /// order in flight.
+    pub fn run_plan(
         &self,
+        plan: SyncPlan,
         events: UnboundedSender<SyncEvent>,
-    ) -> tokio::task::JoinHandle<Result<(), String>> {
-        (self.dry_run)(events)
+        cancel: CancellationToken,
+    ) -> JoinHandle<Result<RunReport, String>> {
+        self.on_request.run_plan(plan, events, cancel)
     }
 }
 
@@ -349,23 +435,14 @@ impl StoreWorker {
                     .await;
             })
         });
-        let dry_store = store.clone();
-        let dry_run: DryRun = Arc::new(move |events| {
-            let store = dry_store.clone();
-            tokio::spawn(async move {
-                store
-                    .sync(Trigger::Manual, true, Some(&events))
-                    .await
-                    .map(|_| ())
-            })
-        });
+        let on_request: Arc<dyn OnRequest> = Arc::new(store.clone());
         StoreWorker {
             channel,
             pull,
             sync,
             tasks,
             release,
-            dry_run,
+            on_request,
         }
     }
 
@@ -375,7 +452,7 @@ impl StoreWorker {
             channel: self.channel,
             pull: self.pull.clone(),
             sync: self.sync.clone(),
-            dry_run: self.dry_run.clone(),
+            on_request: self.on_request.clone(),
         }
     }
 
