@@ -18,6 +18,7 @@
 //! - [`sandbox`]: the sandbox Shopify and カラーミー on 127.0.0.1 (tests, demo, benchmarks).
 //! - [`sample`]: sample orders for the sandbox and the demo.
 //! - [`console`]: the terminal console (TUI): state, update, view, and a loop tests can drive.
+//! - [`logging`]: the tracing pipeline (filter, daily files, lines for a screen).
 //! - [`cli`] and [`commands`]: the command line and what each command does.
 
 pub mod channels;
@@ -28,6 +29,7 @@ pub mod console;
 pub mod db;
 pub mod domain;
 pub mod import;
+pub mod logging;
 pub mod sample;
 pub mod sandbox;
 pub mod scheduler;

@@ -95,3 +95,76 @@ pub fn fit(text: &str, width: usize) -> String {
     out.push_str(&" ".repeat(width.saturating_sub(used)));
     out
 }
+
+/// A store's name as operators know it.
+pub fn store(channel: crate::domain::Channel, lang: Language) -> &'static str {
+    match (channel, lang) {
+        (crate::domain::Channel::Shopify, _) => "Shopify",
+        (crate::domain::Channel::Colorme, Language::Ja) => "カラーミー",
+        (crate::domain::Channel::Colorme, Language::En) => "Color Me",
+    }
+}
+
+/// A key bar of `width` cells at most: the `keys` in priority order while they fit, then
+/// `always` (help and quit) which are never dropped; `…` says keys were left out. Keys are never
+/// cut in the middle.
+pub fn key_bar(keys: &[(&str, &str)], always: &[(&str, &str)], width: usize) -> String {
+    let item = |(key, what): &(&str, &str)| format!("{key} {what}");
+    let tail: Vec<String> = always.iter().map(item).collect();
+    let tail = tail.join("  ");
+    let room = width.saturating_sub(UnicodeWidthStr::width(tail.as_str()) + 4);
+    let mut shown: Vec<String> = Vec::new();
+    let mut used = 0;
+    let mut cut = false;
+    for key in keys {
+        let text = item(key);
+        let w = UnicodeWidthStr::width(text.as_str()) + 2;
+        if cut || used + w > room {
+            cut = true;
+            continue;
+        }
+        used += w;
+        shown.push(text);
+    }
+    let mut bar = shown.join("  ");
+    if cut {
+        bar.push_str("  …");
+    }
+    if !bar.is_empty() {
+        bar.push_str("  ");
+    }
+    bar.push_str(&tail);
+    bar
+}
+
+#[cfg(test)]
+mod key_bar_tests {
+    use super::*;
+
+    #[test]
+    fn keeps_help_and_quit_and_marks_what_it_left_out() {
+        let keys = [
+            ("s", "sync"),
+            ("d", "dry run"),
+            ("p", "pull"),
+            ("o", "settings"),
+        ];
+        let always = [("?", "help"), ("q", "quit")];
+        let bar = key_bar(&keys, &always, 80);
+        assert_eq!(bar, "s sync  d dry run  p pull  o settings  ? help  q quit");
+        let bar = key_bar(&keys, &always, 34);
+        assert_eq!(bar, "s sync  d dry run  …  ? help  q quit");
+        assert!(UnicodeWidthStr::width(bar.as_str()) <= 36);
+        let bar = key_bar(&keys, &always, 10);
+        assert!(bar.ends_with("? help  q quit"), "{bar}");
+    }
+
+    #[test]
+    fn counts_japanese_as_two_cells() {
+        let keys = [("s", "今すぐ更新"), ("d", "確認")];
+        let always = [("?", "ヘルプ"), ("q", "終了")];
+        let bar = key_bar(&keys, &always, 30);
+        assert!(UnicodeWidthStr::width(bar.as_str()) <= 30, "{bar}");
+        assert!(bar.contains('…'), "{bar}");
+    }
+}

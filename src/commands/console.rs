@@ -12,6 +12,7 @@ use crate::cli::{DemoArgs, SandboxArgs};
 use crate::config::{self, ConfigSources, Language};
 use crate::console::runtime::{Backend, run};
 use crate::console::state::App;
+use crate::console::update::Msg;
 use crate::db::{Db, redact_url};
 use crate::domain::Channel;
 use crate::sandbox::colorme::SANDBOX_TOKEN;
@@ -23,8 +24,42 @@ fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// The tracing pipeline of the console: every event to the log pane, and to daily files in
+/// `HASSOU_LOG_DIR` when it is set (as the daemon's). Never to the terminal.
+fn install_logging(
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> Result<Option<tracing_appender::non_blocking::WorkerGuard>, Failure> {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let screen = {
+        let tx = tx.clone();
+        crate::logging::ScreenLayer::new(Box::new(move |error, text| {
+            let _ = tx.send(Msg::Log(vec![(error, text)]));
+        }))
+        .with_filter(crate::logging::filter())
+    };
+    let (file, guard) = match std::env::var_os("HASSOU_LOG_DIR") {
+        Some(dir) => {
+            let (writer, guard) = crate::logging::daily_file(std::path::Path::new(&dir))
+                .map_err(|e| Failure::input(format!("HASSOU_LOG_DIR {e}")))?;
+            let layer = tracing_subscriber::fmt::layer()
+                .with_writer(writer)
+                .with_ansi(false)
+                .with_filter(crate::logging::filter());
+            (Some(layer), Some(guard))
+        }
+        None => (None, None),
+    };
+    let _ = tracing_subscriber::registry()
+        .with(screen)
+        .with(file)
+        .try_init();
+    Ok(guard)
+}
+
 /// The console on the configured database and stores.
-pub async fn console(ctx: &Context) -> Result<u8, Failure> {
+pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::input(
             "the console needs a terminal; for scripts use the commands (hassou --help)",
@@ -33,16 +68,18 @@ pub async fn console(ctx: &Context) -> Result<u8, Failure> {
     let db = ctx.open_db().await?;
     let cancel = CancellationToken::new();
     let (tx, rx) = mpsc::unbounded_channel();
+    // Kept until the console has stopped: dropping it flushes the log file.
+    let log_guard = install_logging(&tx)?;
     let initial = Channel::ALL
         .map(|channel| (channel, ctx.config.initial_settings(channel)))
         .to_vec();
-    let (workers, _missing) = crate::stores::start_workers(&ctx.config, &db, &cancel, |channel| {
-        // Each store's sync runs report to the screen, order by order.
+    let (workers, missing) = crate::stores::start_workers(&ctx.config, &db, &cancel, |channel| {
+        // Each store's scheduled runs report to the screen, order by order.
         let (events, mut rx_events) = mpsc::unbounded_channel();
         let tx = tx.clone();
         tokio::spawn(async move {
             while let Some(event) = rx_events.recv().await {
-                let _ = tx.send(crate::console::update::Msg::Sync(channel, event));
+                let _ = tx.send(Msg::Sync(channel, event));
             }
         });
         WorkerOptions {
@@ -50,7 +87,10 @@ pub async fn console(ctx: &Context) -> Result<u8, Failure> {
             events: Some(events),
         }
     });
-    let app = App::new(
+    for (channel, why) in missing {
+        tracing::info!(store = %channel, "not configured: {why}");
+    }
+    let mut app = App::new(
         ctx.config.language,
         color_allowed(),
         ctx.config.timezone.offset(),
@@ -58,20 +98,29 @@ pub async fn console(ctx: &Context) -> Result<u8, Failure> {
         workers.iter().map(|w| w.channel).collect(),
         clock(),
     );
-    let backend = Backend {
-        db: db.clone(),
-        timezone: ctx.config.timezone,
+    app.demo = demo;
+    app.mails = [
+        (Channel::Shopify, ctx.config.shopify.notify_customer),
+        (Channel::Colorme, ctx.config.colorme.send_shipping_mail),
+    ]
+    .into_iter()
+    .collect();
+    let backend = Backend::new(
+        db.clone(),
+        ctx.config.timezone,
         initial,
-        workers: workers.iter().map(StoreWorker::handle).collect(),
-        operator: operator(),
-    };
-    let result = run(app, backend, tx, rx, cancel.clone()).await;
+        workers.iter().map(StoreWorker::handle).collect(),
+        operator(),
+        cancel.clone(),
+    );
+    let result = run(app, backend, tx, rx).await;
     // Finish the order in flight, give the leases up.
     cancel.cancel();
     for worker in workers {
         worker.finish().await;
     }
     db.close().await;
+    drop(log_guard);
     result.map(|()| 0).map_err(Failure::input)
 }
 
@@ -104,9 +153,9 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     let text = format!(
         "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"{language}\"\n\
          [shopify]\nshop_url = \"{}\"\naccess_token = \"{}\"\n\
-         [shopify.sync]\nwatch = true\nwatch_debounce = \"10s\"\n\
+         [shopify.sync]\nwatch = false\n\
          [colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\nsend_shipping_mail = true\n\
-         [colorme.sync]\nwatch = true\nwatch_debounce = \"10s\"\n",
+         [colorme.sync]\nwatch = false\n",
         dir.path().join("hassou.db").display(),
         stores.shopify.url(),
         SandboxOptions::default().token,
@@ -132,5 +181,5 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
         config,
         now: clock(),
     };
-    console(&ctx).await
+    console(&ctx, true).await
 }

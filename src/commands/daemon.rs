@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_util::sync::CancellationToken;
+use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{EnvFilter, Layer};
 
 use super::{Context, Failure};
 use crate::cli::DaemonArgs;
@@ -26,15 +26,9 @@ fn log_dir(args: &DaemonArgs) -> Result<PathBuf, Failure> {
 
 pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
     let dir = log_dir(args)?;
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Failure::input(format!("--log-dir {}: {e}", dir.display())))?;
-    let appender = tracing_appender::rolling::daily(&dir, "hassou.log");
-    // lossy(false): a full buffer makes the logger wait rather than drop a line.
-    let (file_writer, _guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(appender);
-    let filter =
-        || EnvFilter::try_from_env("HASSOU_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let (file_writer, _guard) =
+        crate::logging::daily_file(&dir).map_err(|e| Failure::input(format!("--log-dir {e}")))?;
+    let filter = crate::logging::filter;
     let file_layer = tracing_subscriber::fmt::layer()
         .with_writer(file_writer)
         .with_ansi(false)

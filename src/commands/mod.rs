@@ -182,7 +182,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         now: process_now()?,
     };
     let Some(command) = cli.command else {
-        return console::console(&ctx).await;
+        return console::console(&ctx, false).await;
     };
     match command {
         Command::Demo(args) => console::demo(&args, out).await,

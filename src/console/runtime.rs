@@ -1,12 +1,18 @@
-//! The console's edges: the terminal (raw mode, alternate screen, restored on exit and on a
-//! panic), a thread reading keys, a clock, the store workers of this process, and the execution
-//! of every [`Cmd`] against the database. Results come back as owned [`Msg`]s.
+//! The console's edges: the terminal (raw mode, alternate screen, restored on every exit path
+//! and on a panic), the keys, the clock, signals, the store workers of this process, and the
+//! execution of every [`Cmd`] against the database and the stores. Results come back as owned
+//! [`Msg`]s. The loop itself, [`run_loop`], is generic over the ratatui backend and takes its
+//! input as a channel, so tests drive it on a `TestBackend` with scripted keys.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
 use crossterm::event::Event;
-use tokio::sync::mpsc::{self, UnboundedSender};
+use ratatui::Terminal;
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::state::{App, Detail, ScheduleView};
@@ -31,9 +37,46 @@ pub struct Backend {
     pub workers: Vec<WorkerHandle>,
     /// Who edits, for the settings' audit (`user@host`).
     pub operator: String,
+    /// The stop token of each confirmed run of this console still going.
+    pub runs: Mutex<HashMap<Channel, CancellationToken>>,
+    /// The confirmed runs' tasks: waited for before the console exits, so the order in flight
+    /// is finished and recorded.
+    pub run_tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Cancelled when the console stops (quit, SIGHUP, SIGTERM): every run stops after the
+    /// order in flight.
+    pub cancel: CancellationToken,
 }
 
 impl Backend {
+    pub fn new(
+        db: Db,
+        timezone: ShopTimeZone,
+        initial: Vec<(Channel, OperationalSettings)>,
+        workers: Vec<WorkerHandle>,
+        operator: String,
+        cancel: CancellationToken,
+    ) -> Backend {
+        Backend {
+            db,
+            timezone,
+            initial,
+            workers,
+            operator,
+            runs: Mutex::new(HashMap::new()),
+            run_tasks: Mutex::new(Vec::new()),
+            cancel,
+        }
+    }
+
+    /// Waits for the confirmed runs still going (after the cancel: each finishes the order in
+    /// flight and records it).
+    pub async fn finish_runs(&self) {
+        let tasks = std::mem::take(&mut *self.run_tasks.lock().unwrap_or_else(|e| e.into_inner()));
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+
     fn initial(&self, channel: Channel) -> OperationalSettings {
         self.initial
             .iter()
@@ -133,69 +176,130 @@ impl Backend {
     }
 }
 
-/// Carries out one command; its result comes back on `tx`.
-fn execute(backend: &std::sync::Arc<Backend>, cmd: Cmd, tx: &UnboundedSender<Msg>) {
-    let b = backend.clone();
+/// Carries out the [`Cmd`]s of `update`; results come back as [`Msg`]s on `tx`. The real one
+/// is [`Backend`]; a test's records the commands and answers as it likes.
+pub trait Effects {
+    fn execute(&self, cmd: Cmd, tx: &UnboundedSender<Msg>);
+}
+
+/// Sends the events of a sync run to the screen as they come.
+fn forward_events(
+    channel: Channel,
+    tx: &UnboundedSender<Msg>,
+) -> UnboundedSender<crate::sync::SyncEvent> {
+    let (events, mut rx) = mpsc::unbounded_channel();
     let tx = tx.clone();
-    match cmd {
-        Cmd::SyncNow(channel) => {
-            if let Some(worker) = b.worker(channel) {
-                worker.sync.run_now(crate::scheduler::Trigger::Manual);
-            }
+    tokio::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            let _ = tx.send(Msg::Sync(channel, event));
         }
-        Cmd::PullNow(channel) => {
-            if let Some(worker) = b.worker(channel) {
-                worker.pull.run_now(crate::scheduler::Trigger::Manual);
+    });
+    events
+}
+
+impl Effects for Arc<Backend> {
+    fn execute(&self, cmd: Cmd, tx: &UnboundedSender<Msg>) {
+        let b = self.clone();
+        let tx = tx.clone();
+        let worker = |channel: Channel| b.worker(channel).cloned();
+        match cmd {
+            Cmd::PullNow(channel) => {
+                if let Some(worker) = worker(channel) {
+                    worker.pull.run_now(crate::scheduler::Trigger::Manual);
+                }
             }
-        }
-        Cmd::DryRun(channel) => {
-            if let Some(worker) = b.worker(channel) {
-                let (events, mut rx) = mpsc::unbounded_channel();
-                let run = worker.dry_run(events);
+            Cmd::DryRun(channel) => {
+                if let Some(worker) = worker(channel) {
+                    let run = worker.dry_run(forward_events(channel, &tx));
+                    tokio::spawn(async move {
+                        if let Ok(Err(e)) = run.await {
+                            let _ = tx.send(Msg::Error(format!("{channel}: {e}")));
+                        }
+                    });
+                }
+            }
+            Cmd::Plan(channel, scope) => {
+                if let Some(worker) = worker(channel) {
+                    let plan = worker.plan(scope);
+                    tokio::spawn(async move {
+                        let result = plan.await.unwrap_or_else(|e| Err(e.to_string()));
+                        let _ = tx.send(Msg::Plan(result));
+                    });
+                }
+            }
+            Cmd::RunPlan(plan) => {
+                let channel = plan.channel;
+                let Some(worker) = worker(channel) else {
+                    return;
+                };
+                let stop = self.cancel.child_token();
+                self.runs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(channel, stop.clone());
+                let run = worker.run_plan(plan, forward_events(channel, &tx), stop);
+                let task = tokio::spawn(async move {
+                    let result = run.await.unwrap_or_else(|e| Err(e.to_string()));
+                    b.runs
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&channel);
+                    let _ = tx.send(Msg::RunEnded(channel, result));
+                });
+                self.run_tasks
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(task);
+            }
+            Cmd::StopRun(channel) => {
+                if let Some(stop) = self
+                    .runs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&channel)
+                {
+                    stop.cancel();
+                }
+            }
+            other => {
                 tokio::spawn(async move {
-                    while let Some(event) = rx.recv().await {
-                        let _ = tx.send(Msg::Sync(channel, event));
-                    }
-                    if let Ok(Err(e)) = run.await {
-                        let _ = tx.send(Msg::Error(format!("{channel}: {e}")));
-                    }
+                    let msg = match other {
+                        Cmd::LoadPage {
+                            generation,
+                            channel,
+                            verdict,
+                            search,
+                            offset,
+                            limit,
+                        } => Msg::Page {
+                            generation,
+                            result: b.page(channel, verdict, search, offset, limit).await,
+                        },
+                        Cmd::LoadDetail(id) => Msg::Detail(b.detail(id).await),
+                        Cmd::Save {
+                            order_id,
+                            revision,
+                            edit,
+                        } => Msg::Saved(b.save(order_id, revision, &edit).await),
+                        Cmd::LoadSchedules => match b.schedules().await {
+                            Ok(views) => Msg::Schedules(views),
+                            Err(e) => Msg::Error(e),
+                        },
+                        Cmd::SaveSettings(channel, settings) => Msg::SettingsSaved(
+                            channel,
+                            b.db.save_channel_settings(channel, &settings, &b.operator, Utc::now())
+                                .await
+                                .map_err(|e| e.to_string()),
+                        ),
+                        Cmd::PullNow(_)
+                        | Cmd::DryRun(_)
+                        | Cmd::Plan(..)
+                        | Cmd::RunPlan(_)
+                        | Cmd::StopRun(_) => return,
+                    };
+                    let _ = tx.send(msg);
                 });
             }
-        }
-        other => {
-            tokio::spawn(async move {
-                let msg = match other {
-                    Cmd::LoadPage {
-                        generation,
-                        channel,
-                        verdict,
-                        search,
-                        offset,
-                        limit,
-                    } => Msg::Page {
-                        generation,
-                        result: b.page(channel, verdict, search, offset, limit).await,
-                    },
-                    Cmd::LoadDetail(id) => Msg::Detail(b.detail(id).await),
-                    Cmd::Save {
-                        order_id,
-                        revision,
-                        edit,
-                    } => Msg::Saved(b.save(order_id, revision, &edit).await),
-                    Cmd::LoadSchedules => match b.schedules().await {
-                        Ok(views) => Msg::Schedules(views),
-                        Err(e) => Msg::Error(e),
-                    },
-                    Cmd::SaveSettings(channel, settings) => Msg::SettingsSaved(
-                        channel,
-                        b.db.save_channel_settings(channel, &settings, &b.operator, Utc::now())
-                            .await
-                            .map_err(|e| e.to_string()),
-                    ),
-                    Cmd::SyncNow(_) | Cmd::PullNow(_) | Cmd::DryRun(_) => return,
-                };
-                let _ = tx.send(msg);
-            });
         }
     }
 }
@@ -232,32 +336,101 @@ pub fn forward_worker_status(
     }
 }
 
-/// Runs the console until the operator quits. `app` says what to show first.
-pub async fn run(
-    mut app: App,
-    backend: Backend,
-    tx: UnboundedSender<Msg>,
-    mut rx: mpsc::UnboundedReceiver<Msg>,
-    cancel: CancellationToken,
+/// The loop: applies every message, then draws once the queue is empty, until the operator
+/// quits or `cancel` fires (a signal). Generic over the backend; keys come from `input`.
+pub async fn run_loop<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    effects: &impl Effects,
+    tx: &UnboundedSender<Msg>,
+    msgs: &mut UnboundedReceiver<Msg>,
+    input: &mut UnboundedReceiver<Event>,
+    cancel: &CancellationToken,
 ) -> Result<(), String> {
-    let backend = std::sync::Arc::new(backend);
-    for worker in &backend.workers {
-        forward_worker_status(worker, &tx, &cancel);
+    for cmd in start(app) {
+        effects.execute(cmd, tx);
     }
-    // Keys are read on their own thread (crossterm's read blocks); it ends with the process.
-    let keys = tx.clone();
-    std::thread::spawn(move || {
-        while let Ok(event) = crossterm::event::read() {
-            let msg = match event {
+    loop {
+        terminal
+            .draw(|frame| draw(frame, app))
+            .map_err(|e| format!("cannot draw: {e}"))?;
+        // biased: a signal first, then the results already waiting, then the keys.
+        let first = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Ok(()),
+            Some(msg) = msgs.recv() => msg,
+            Some(event) = input.recv() => match event {
                 Event::Key(key) => Msg::Key(key),
                 Event::Resize(..) => Msg::Redraw,
                 _ => continue,
-            };
-            if keys.send(msg).is_err() {
+            },
+            else => return Ok(()),
+        };
+        let mut next = Some(first);
+        while let Some(msg) = next {
+            for cmd in update(app, msg) {
+                effects.execute(cmd, tx);
+            }
+            if app.quit {
+                return Ok(());
+            }
+            // Everything already waiting is applied before the next draw.
+            next = msgs.try_recv().ok();
+        }
+    }
+}
+
+/// Reads the terminal's keys on a thread of its own (crossterm's read blocks); it ends with the
+/// process.
+fn terminal_input() -> UnboundedReceiver<Event> {
+    let (keys, input) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        while let Ok(event) = crossterm::event::read() {
+            if keys.send(event).is_err() {
                 return;
             }
         }
     });
+    input
+}
+
+/// SIGHUP (the SSH connection dropped, tmux kill-session), SIGTERM and SIGINT stop the console
+/// as a quit does: runs end after the order in flight, the terminal is restored, exit 0.
+fn stop_on_signals(cancel: &CancellationToken) -> Result<(), String> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut signals = Vec::new();
+    for kind in [
+        SignalKind::hangup(),
+        SignalKind::terminate(),
+        SignalKind::interrupt(),
+    ] {
+        signals.push(signal(kind).map_err(|e| format!("cannot listen for signals: {e}"))?);
+    }
+    for mut s in signals {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if s.recv().await.is_some() {
+                tracing::info!("signal: stopping after the order in flight");
+                cancel.cancel();
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Runs the console on the real terminal until the operator quits or a signal stops it.
+pub async fn run(
+    mut app: App,
+    backend: Backend,
+    tx: UnboundedSender<Msg>,
+    mut rx: UnboundedReceiver<Msg>,
+) -> Result<(), String> {
+    let cancel = backend.cancel.clone();
+    let backend = Arc::new(backend);
+    stop_on_signals(&cancel)?;
+    for worker in &backend.workers {
+        forward_worker_status(worker, &tx, &cancel);
+    }
     let clock = tx.clone();
     let clock_cancel = cancel.clone();
     tokio::spawn(async move {
@@ -271,31 +444,21 @@ pub async fn run(
             }
         }
     });
-
+    let mut input = terminal_input();
     let mut terminal = ratatui::init();
-    for cmd in start(&mut app) {
-        execute(&backend, cmd, &tx);
-    }
-    let result = loop {
-        if let Err(e) = terminal.draw(|frame| draw(frame, &app)) {
-            break Err(format!("cannot draw: {e}"));
-        }
-        let Some(msg) = rx.recv().await else {
-            break Ok(());
-        };
-        for cmd in update(&mut app, msg) {
-            execute(&backend, cmd, &tx);
-        }
-        // Everything already waiting is applied before the next draw.
-        while let Ok(msg) = rx.try_recv() {
-            for cmd in update(&mut app, msg) {
-                execute(&backend, cmd, &tx);
-            }
-        }
-        if app.quit {
-            break Ok(());
-        }
-    };
+    let result = run_loop(
+        &mut terminal,
+        &mut app,
+        &backend,
+        &tx,
+        &mut rx,
+        &mut input,
+        &cancel,
+    )
+    .await;
     ratatui::restore();
+    // Stop whatever runs, each after its order in flight, and wait for it to be recorded.
+    cancel.cancel();
+    backend.finish_runs().await;
     result
 }

@@ -2,16 +2,18 @@
 //! schedule of each store, the log of what happened. Plain data: `update` changes it, the views
 //! read it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use tui_input::Input;
 
+pub use super::edit_form::EditForm;
 use crate::config::Language;
 use crate::db::{AttemptRecord, ListedOrder, OrderPage};
 use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
 pub use crate::scheduler::ScheduleView;
+use crate::sync::SyncPlan;
 
 /// How many log lines the console keeps.
 pub const LOG_LINES: usize = 200;
@@ -32,25 +34,39 @@ pub enum Mode {
         row: usize,
     },
     Help,
+    /// A plan waiting for the operator's `y`.
+    Confirm(Box<Confirm>),
+    /// A yes/no question (quit, stop a run, drop an edit); No is the answer of every key but `y`.
+    Ask(Box<Ask>),
 }
 
-/// The edit form of one order: one input per field, the focused one, and the order's revision
-/// when it was read (the save is refused if someone changed it since: no edit is lost).
+/// A plan shown before anything is sent; `y` runs it, anything else leaves it.
 #[derive(Debug, Clone)]
-pub struct EditForm {
-    pub order_id: i64,
-    pub number: String,
-    pub fields: [Input; EDIT_FIELDS],
-    pub focus: usize,
-    pub error: Option<String>,
+pub struct Confirm {
+    pub plan: SyncPlan,
+    /// The first order shown in the scrollable list.
+    pub scroll: usize,
+    /// Where `n` / `Esc` return.
+    pub back: Box<Mode>,
 }
 
-pub const EDIT_FIELDS: usize = 4;
-/// Field order of the form: status, carrier, tracking, shipped on.
-pub const STATUS: usize = 0;
-pub const CARRIER: usize = 1;
-pub const TRACKING: usize = 2;
-pub const SHIPPED_ON: usize = 3;
+/// What a yes/no question is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    /// Quit while a run is active or a form holds unsaved changes.
+    Quit,
+    /// Stop this console's run of the store after the order in flight.
+    StopRun(Channel),
+    /// Leave the edit form, dropping what was typed.
+    DiscardEdit,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ask {
+    pub question: Question,
+    /// Where `n` / `Esc` return.
+    pub back: Box<Mode>,
+}
 
 /// The order shown in the detail, as last read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +79,10 @@ pub struct Detail {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Progress {
     pub dry_run: bool,
+    /// When the run started (the console's clock), for the rate and the time left.
+    pub started_at: DateTime<Utc>,
+    /// A stop was asked: it ends after the order in flight.
+    pub stopping: bool,
     pub planned: usize,
     pub done: usize,
     pub current: Option<String>,
@@ -91,7 +111,11 @@ pub struct App {
     pub page: Option<OrderPage>,
     pub offset: u64,
     pub page_size: u64,
+    /// The row of the selected order in the page shown; follows [`App::selected_id`].
     pub selected: usize,
+    /// The selected order: it stays selected across reloads, re-sorts and other processes'
+    /// edits (a row index alone would slide to another order).
+    pub selected_id: Option<i64>,
     /// Bumped by every page request: an answer to an older request is dropped.
     pub generation: u64,
     pub loading: bool,
@@ -99,11 +123,18 @@ pub struct App {
     pub detail: Option<Detail>,
     pub schedules: BTreeMap<Channel, ScheduleView>,
     pub progress: BTreeMap<Channel, Progress>,
+    /// Runs this console started after a confirmation and that have not ended.
+    pub runs: BTreeSet<Channel>,
     pub log: VecDeque<LogLine>,
     /// Runs seen of each job of this process, to tell when one ends.
     pub job_runs: BTreeMap<(Channel, JobKind), u64>,
     pub now: DateTime<Utc>,
     pub quit: bool,
+    /// `hassou demo`: the stores are the sandbox on this machine; said on screen.
+    pub demo: bool,
+    /// Whether a write of each store also notifies the customer (Shopify) or sends the
+    /// 商品発送 mail (カラーミー), from the configuration; said on screen.
+    pub mails: BTreeMap<Channel, bool>,
 }
 
 impl App {
@@ -128,16 +159,20 @@ impl App {
             offset: 0,
             page_size: 100,
             selected: 0,
+            selected_id: None,
             generation: 0,
             loading: false,
             mode: Mode::List,
             detail: None,
             schedules: BTreeMap::new(),
             progress: BTreeMap::new(),
+            runs: BTreeSet::new(),
             log: VecDeque::new(),
             job_runs: BTreeMap::new(),
             now,
             quit: false,
+            demo: false,
+            mails: BTreeMap::new(),
         }
     }
 
@@ -152,6 +187,30 @@ impl App {
 
     pub fn selected_row(&self) -> Option<&ListedOrder> {
         self.rows().get(self.selected)
+    }
+
+    /// Selects the row at `index` of the page (clamped), and so its order.
+    pub fn select_row(&mut self, index: usize) {
+        let rows = self.rows().len();
+        self.selected = index.min(rows.saturating_sub(1));
+        self.selected_id = self.selected_row().map(|r| r.stored.id);
+    }
+
+    /// After a new page: the selected order's row if it is still shown, else the same row
+    /// position (and so the order now there).
+    pub fn follow_selection(&mut self) {
+        match self
+            .selected_id
+            .and_then(|id| self.rows().iter().position(|r| r.stored.id == id))
+        {
+            Some(index) => self.selected = index,
+            None => self.select_row(self.selected),
+        }
+    }
+
+    /// A run is writing to a store in this process (started here, or scheduled).
+    pub fn run_active(&self) -> bool {
+        !self.runs.is_empty() || self.progress.values().any(|p| !p.dry_run)
     }
 
     /// The store "sync now" and "pull" act on: the tab's, or the selected order's.

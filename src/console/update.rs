@@ -4,20 +4,15 @@
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::settings_form::{self, ROWS};
-use super::state::{
-    App, CARRIER, Detail, EDIT_FIELDS, EditForm, Mode, Progress, SHIPPED_ON, STATUS, ScheduleView,
-    TRACKING,
-};
+use super::state::{App, Ask, Confirm, Detail, EditForm, Mode, Progress, Question, ScheduleView};
 use crate::db::{ListedOrder, OrderEdit, OrderPage};
-use crate::domain::time::parse_date;
-use crate::domain::{Carrier, Channel, OrderStatus, Tracking, Verdict};
+use crate::domain::{Channel, Verdict};
 use crate::scheduler::{JobKind, JobStatus};
 use crate::settings::OperationalSettings;
-use crate::sync::{ResultOutcome, SyncEvent};
+use crate::sync::{PlanScope, ResultOutcome, RunReport, SyncEvent, SyncPlan};
 
 /// A report to the console: a key, the clock, or the end of some background work.
 #[derive(Debug, Clone)]
@@ -41,6 +36,12 @@ pub enum Msg {
         status: JobStatus,
     },
     SettingsSaved(Channel, Result<(), String>),
+    /// A plan to show for confirmation (nothing was sent to make it).
+    Plan(Result<SyncPlan, String>),
+    /// A confirmed run of this console ended (its events said how, order by order).
+    RunEnded(Channel, Result<RunReport, String>),
+    /// Lines of this process's log (tracing), batched.
+    Log(Vec<(bool, String)>),
     /// Something in the background failed in a way the operator must see.
     Error(String),
     /// The terminal changed size: draw again.
@@ -66,8 +67,12 @@ pub enum Cmd {
         edit: OrderEdit,
     },
     LoadSchedules,
-    /// Sync now (through this process's scheduler of the store).
-    SyncNow(Channel),
+    /// Work out what a sync would send, for the operator to confirm; sends nothing.
+    Plan(Channel, PlanScope),
+    /// Run a plan the operator confirmed with `y`.
+    RunPlan(SyncPlan),
+    /// Stop this console's run of the store after the order in flight.
+    StopRun(Channel),
     /// Show exactly what a sync would send, sending nothing.
     DryRun(Channel),
     PullNow(Channel),
@@ -119,8 +124,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.loading = false;
             match result {
                 Ok(page) => {
-                    app.selected = app.selected.min(page.rows.len().saturating_sub(1));
                     app.page = Some(page);
+                    app.follow_selection();
                 }
                 Err(e) => app.push_log(e, true),
             }
@@ -149,6 +154,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 app.push_log(format!("{channel} settings: {e}"), true);
             }
             vec![Cmd::LoadSchedules]
+        }
+        Msg::Plan(result) => planned(app, result),
+        Msg::RunEnded(channel, result) => {
+            app.runs.remove(&channel);
+            app.progress.remove(&channel);
+            if let Err(e) = result {
+                app.push_log(format!("{channel}: {e}"), true);
+            }
+            vec![reload(app, true), Cmd::LoadSchedules]
+        }
+        Msg::Log(lines) => {
+            for (error, text) in lines {
+                app.push_log(text, error);
+            }
+            vec![]
         }
         Msg::Error(e) => {
             app.push_log(e, true);
@@ -199,6 +219,40 @@ fn job_status(app: &mut App, channel: Channel, job: JobKind, status: &JobStatus)
     vec![]
 }
 
+/// A plan came back: shown for confirmation, or said to be empty.
+fn planned(app: &mut App, result: Result<SyncPlan, String>) -> Vec<Cmd> {
+    match result {
+        Ok(plan) if plan.items.is_empty() => {
+            let channel = plan.channel;
+            app.push_log(
+                match app.lang {
+                    crate::config::Language::Ja => {
+                        format!("{channel}: 送信するものはありません (何も送っていません)")
+                    }
+                    crate::config::Language::En => {
+                        format!("{channel}: nothing to send (nothing was sent)")
+                    }
+                },
+                false,
+            );
+        }
+        Ok(plan) => {
+            // A plan arriving while a form or question is open waits for nothing: it replaces
+            // only the list or detail, never an edit in progress.
+            if matches!(app.mode, Mode::List | Mode::Detail | Mode::Search) {
+                let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+                app.mode = Mode::Confirm(Box::new(Confirm {
+                    plan,
+                    scroll: 0,
+                    back,
+                }));
+            }
+        }
+        Err(e) => app.push_log(e, true),
+    }
+    vec![]
+}
+
 fn saved(app: &mut App, result: Result<ListedOrder, String>) -> Vec<Cmd> {
     match result {
         Ok(row) => {
@@ -238,6 +292,8 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
                 channel,
                 Progress {
                     dry_run,
+                    started_at: app.now,
+                    stopping: false,
                     planned,
                     done: 0,
                     current: None,
@@ -343,9 +399,35 @@ pub fn outcome_word(outcome: ResultOutcome, ja: bool) -> &'static str {
     }
 }
 
-fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+/// Opens a yes/no question over the current mode.
+fn ask(app: &mut App, question: Question) {
+    let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+    app.mode = Mode::Ask(Box::new(Ask { question, back }));
+}
+
+/// The store whose run this console would stop: a run it started, else none.
+fn running_store(app: &App) -> Option<Channel> {
+    app.runs.iter().next().copied()
+}
+
+/// `q` (at the top) and Ctrl-C: quit at once when nothing would be lost; otherwise ask.
+fn quit_or_ask(app: &mut App) {
+    let dirty = matches!(&app.mode, Mode::Edit(form) if form.is_dirty());
+    if app.run_active() || dirty {
+        ask(app, Question::Quit);
+    } else {
         app.quit = true;
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') && !matches!(app.mode, Mode::Ask(_)) {
+        // While this console writes, Ctrl-C asks to stop the run (after the order in flight).
+        match running_store(app) {
+            Some(channel) => ask(app, Question::StopRun(channel)),
+            None => quit_or_ask(app),
+        }
         return vec![];
     }
     match app.mode.clone() {
@@ -354,6 +436,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         Mode::Detail => detail_key(app, key),
         Mode::Edit(form) => edit_key(app, form, key),
         Mode::Settings { channel, row } => settings_key(app, channel, row, key),
+        Mode::Confirm(confirm) => confirm_key(app, *confirm, key),
+        Mode::Ask(question) => ask_key(app, *question, key),
         Mode::Help => {
             app.mode = Mode::List;
             vec![]
@@ -361,56 +445,164 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     }
 }
 
-/// Keys that act on a store from the list and the detail alike.
-fn store_key(app: &mut App, code: KeyCode) -> Option<Vec<Cmd>> {
-    let channel = match &app.mode {
-        Mode::Detail => app.detail.as_ref().map(|d| d.row.stored.order.channel),
-        _ => app.target_store(),
-    };
-    let act =
-        |cmd: fn(Channel) -> Cmd, app: &mut App| match channel.filter(|c| app.stores.contains(c)) {
-            Some(c) => vec![cmd(c)],
-            None => {
-                let text = match (channel, app.ja()) {
-                    (Some(c), true) => format!("{c} は設定されていません (接続先とトークン)"),
-                    (Some(c), false) => format!("{c} is not configured (address and token)"),
-                    (None, true) => "設定されたストアがありません".to_owned(),
-                    (None, false) => "no store is configured".to_owned(),
-                };
-                app.push_log(text, true);
-                vec![]
+/// The confirmation: `y` runs the plan; `n`, `Esc`, `q` and `Enter` (the focus is on Cancel)
+/// leave it, sending nothing; arrows scroll the orders.
+fn confirm_key(app: &mut App, mut confirm: Confirm, key: KeyEvent) -> Vec<Cmd> {
+    let last = confirm.plan.items.len().saturating_sub(1);
+    match key.code {
+        KeyCode::Char('y') => {
+            let channel = confirm.plan.channel;
+            app.mode = *confirm.back;
+            app.runs.insert(channel);
+            return vec![Cmd::RunPlan(confirm.plan)];
+        }
+        KeyCode::Down | KeyCode::Char('j') => confirm.scroll = (confirm.scroll + 1).min(last),
+        KeyCode::Up | KeyCode::Char('k') => confirm.scroll = confirm.scroll.saturating_sub(1),
+        KeyCode::PageDown => confirm.scroll = (confirm.scroll + 10).min(last),
+        KeyCode::PageUp => confirm.scroll = confirm.scroll.saturating_sub(10),
+        _ => {
+            let channel = confirm.plan.channel;
+            app.mode = *confirm.back;
+            app.push_log(
+                match app.lang {
+                    crate::config::Language::Ja => {
+                        format!("{channel}: 取り消しました (何も送っていません)")
+                    }
+                    crate::config::Language::En => {
+                        format!("{channel}: cancelled (nothing was sent)")
+                    }
+                },
+                false,
+            );
+            return vec![];
+        }
+    }
+    app.mode = Mode::Confirm(Box::new(confirm));
+    vec![]
+}
+
+/// A yes/no question: only `y` says yes.
+fn ask_key(app: &mut App, ask: Ask, key: KeyEvent) -> Vec<Cmd> {
+    app.mode = *ask.back;
+    if key.code != KeyCode::Char('y') {
+        return vec![];
+    }
+    match ask.question {
+        Question::Quit => {
+            app.quit = true;
+            vec![]
+        }
+        Question::StopRun(channel) => {
+            if let Some(p) = app.progress.get_mut(&channel) {
+                p.stopping = true;
             }
-        };
-    match code {
-        KeyCode::Char('s') => Some(act(Cmd::SyncNow, app)),
-        KeyCode::Char('d') => Some(act(Cmd::DryRun, app)),
-        KeyCode::Char('p') => Some(act(Cmd::PullNow, app)),
-        _ => None,
+            app.push_log(
+                match app.lang {
+                    crate::config::Language::Ja => {
+                        format!("{channel}: 送信中の注文のあとで止めます")
+                    }
+                    crate::config::Language::En => {
+                        format!("{channel}: stopping after the order in flight")
+                    }
+                },
+                false,
+            );
+            vec![Cmd::StopRun(channel)]
+        }
+        Question::DiscardEdit => {
+            app.mode = Mode::Detail;
+            vec![]
+        }
     }
 }
 
+/// Keys that act on a store from the list and the detail alike: each write starts with a plan
+/// to confirm. In the list, `s` plans the tab's store (or the selected order's), `S` only the
+/// selected order, `F` the failed orders again; in the detail, `s` plans its order alone.
+fn store_key(app: &mut App, key: KeyEvent) -> Option<Vec<Cmd>> {
+    let selected = match &app.mode {
+        Mode::Detail => app.detail.as_ref().map(|d| &d.row),
+        _ => app.selected_row(),
+    }
+    .map(|r| (r.stored.order.channel, r.stored.id));
+    let (channel, scope) = match (&app.mode, key.code) {
+        (Mode::Detail, KeyCode::Char('s')) => (
+            selected.map(|s| s.0),
+            selected.map(|s| PlanScope::Order(s.1)),
+        ),
+        (_, KeyCode::Char('s')) => (app.target_store(), Some(PlanScope::Pending)),
+        (_, KeyCode::Char('S')) => (
+            selected.map(|s| s.0),
+            selected.map(|s| PlanScope::Order(s.1)),
+        ),
+        (_, KeyCode::Char('F')) => (app.target_store(), Some(PlanScope::Failed)),
+        (Mode::Detail, KeyCode::Char('d')) => (selected.map(|s| s.0), None),
+        (_, KeyCode::Char('d') | KeyCode::Char('p')) => (app.target_store(), None),
+        (_, KeyCode::Char('x')) => {
+            if let Some(channel) = running_store(app) {
+                ask(app, Question::StopRun(channel));
+            }
+            return Some(vec![]);
+        }
+        _ => return None,
+    };
+    let Some(channel) = channel.filter(|c| app.stores.contains(c)) else {
+        let text = match (channel, app.ja()) {
+            (Some(c), true) => format!("{c} は設定されていません (接続先とトークン)"),
+            (Some(c), false) => format!("{c} is not configured (address and token)"),
+            (None, true) => "設定されたストアがありません".to_owned(),
+            (None, false) => "no store is configured".to_owned(),
+        };
+        app.push_log(text, true);
+        return Some(vec![]);
+    };
+    Some(match (key.code, scope) {
+        (KeyCode::Char('d'), _) => vec![Cmd::DryRun(channel)],
+        (KeyCode::Char('p'), _) => vec![Cmd::PullNow(channel)],
+        (_, Some(scope)) if app.runs.contains(&channel) => {
+            let _ = scope;
+            app.push_log(
+                match app.lang {
+                    crate::config::Language::Ja => format!("{channel}: 実行中です (x で停止)"),
+                    crate::config::Language::En => {
+                        format!("{channel}: a run is in progress (x stops it)")
+                    }
+                },
+                true,
+            );
+            vec![]
+        }
+        (_, Some(scope)) => vec![Cmd::Plan(channel, scope)],
+        (_, None) => vec![],
+    })
+}
+
 fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    if let Some(cmds) = store_key(app, key.code) {
+    if let Some(cmds) = store_key(app, key) {
         return cmds;
     }
     let rows = app.rows().len();
     match key.code {
-        KeyCode::Char('q') => app.quit = true,
-        KeyCode::Down | KeyCode::Char('j') if app.selected + 1 < rows => app.selected += 1,
-        KeyCode::Up | KeyCode::Char('k') => app.selected = app.selected.saturating_sub(1),
-        KeyCode::Home | KeyCode::Char('g') => app.selected = 0,
-        KeyCode::End | KeyCode::Char('G') => app.selected = rows.saturating_sub(1),
+        KeyCode::Char('q') => quit_or_ask(app),
+        KeyCode::Down | KeyCode::Char('j') if app.selected + 1 < rows => {
+            app.select_row(app.selected + 1);
+        }
+        KeyCode::Up | KeyCode::Char('k') => app.select_row(app.selected.saturating_sub(1)),
+        KeyCode::Home | KeyCode::Char('g') => app.select_row(0),
+        KeyCode::End | KeyCode::Char('G') => app.select_row(rows.saturating_sub(1)),
         KeyCode::PageDown | KeyCode::Char('n') => {
             let matching = app.page.as_ref().map_or(0, |p| p.matching);
             if app.offset + app.page_size < matching {
                 app.offset += app.page_size;
                 app.selected = 0;
+                app.selected_id = None;
                 return vec![reload(app, true)];
             }
         }
         KeyCode::PageUp | KeyCode::Char('b') if app.offset > 0 => {
             app.offset = app.offset.saturating_sub(app.page_size);
             app.selected = 0;
+            app.selected_id = None;
             return vec![reload(app, true)];
         }
         KeyCode::Tab | KeyCode::BackTab => {
@@ -478,11 +670,15 @@ fn search_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
 }
 
 fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    if let Some(cmds) = store_key(app, key.code) {
+    if let Some(cmds) = store_key(app, key) {
         return cmds;
     }
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => {
+            // Back on the order the detail showed, wherever the list has moved it.
+            if let Some(detail) = &app.detail {
+                app.selected_id = Some(detail.row.stored.id);
+            }
             app.mode = Mode::List;
             app.detail = None;
             vec![reload(app, true)]
@@ -491,6 +687,11 @@ fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             open_editor(app);
             vec![]
         }
+        KeyCode::Char('r') => app
+            .detail
+            .as_ref()
+            .map(|d| vec![Cmd::LoadDetail(d.row.stored.id)])
+            .unwrap_or_default(),
         _ => vec![],
     }
 }
@@ -500,85 +701,29 @@ fn open_editor(app: &mut App) {
     let Some(detail) = &app.detail else {
         return;
     };
-    let o = &detail.row.stored.order;
-    let field = |text: String| Input::default().with_value(text);
-    app.mode = Mode::Edit(Box::new(EditForm {
-        order_id: detail.row.stored.id,
-        number: o.number.clone(),
-        fields: [
-            field(o.status.code().to_owned()),
-            field(
-                o.carrier
-                    .as_ref()
-                    .map(|c| c.code().to_owned())
-                    .unwrap_or_default(),
-            ),
-            field(o.tracking.to_text()),
-            field(o.shipped_on.map(|d| d.to_string()).unwrap_or_default()),
-        ],
-        focus: TRACKING,
-        error: None,
-    }));
-}
-
-/// The edit the form describes: only the fields that differ from the order as read. A bad
-/// value names its field and nothing is saved.
-pub fn form_edit(form: &EditForm, detail: &Detail, ja: bool) -> Result<OrderEdit, String> {
-    let o = &detail.row.stored.order;
-    let value = |i: usize| form.fields[i].value().trim().to_owned();
-    let mut edit = OrderEdit::default();
-    let status_text = value(STATUS);
-    if status_text != o.status.code() {
-        let status = status_text.parse::<OrderStatus>().map_err(|e| {
-            if ja {
-                format!("ステータス: {e}")
-            } else {
-                format!("status: {e}")
-            }
-        })?;
-        edit.status = Some(status);
-    }
-    let carrier = value(CARRIER);
-    let carrier = Carrier::parse(&carrier);
-    if carrier != o.carrier {
-        edit.carrier = Some(carrier);
-    }
-    let tracking = Tracking::parse(&value(TRACKING));
-    if tracking != o.tracking {
-        edit.tracking = Some(tracking);
-    }
-    let shipped = value(SHIPPED_ON);
-    let shipped = if shipped.is_empty() {
-        None
-    } else {
-        Some(parse_date(&shipped).map_err(|m| {
-            if ja {
-                format!("出荷日: {m}")
-            } else {
-                format!("shipped on: {m}")
-            }
-        })?)
-    };
-    if shipped != o.shipped_on {
-        edit.shipped_on = Some(shipped);
-    }
-    Ok(edit)
+    app.mode = Mode::Edit(Box::new(EditForm::open(
+        detail.row.stored.id,
+        &detail.row.stored.order,
+    )));
 }
 
 fn edit_key(app: &mut App, mut form: Box<EditForm>, key: KeyEvent) -> Vec<Cmd> {
     match key.code {
+        KeyCode::Esc if form.is_dirty() => {
+            app.mode = Mode::Edit(form);
+            ask(app, Question::DiscardEdit);
+            return vec![];
+        }
         KeyCode::Esc => {
             app.mode = Mode::Detail;
             return vec![];
         }
-        KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1) % EDIT_FIELDS,
-        KeyCode::BackTab | KeyCode::Up => form.focus = (form.focus + EDIT_FIELDS - 1) % EDIT_FIELDS,
         KeyCode::Enter => {
             let Some(detail) = &app.detail else {
                 app.mode = Mode::List;
                 return vec![];
             };
-            match form_edit(&form, detail, app.ja()) {
+            match form.edit(&detail.row.stored.order, app.lang) {
                 Ok(edit) if edit == OrderEdit::default() => {
                     app.mode = Mode::Detail;
                     return vec![];
@@ -596,9 +741,7 @@ fn edit_key(app: &mut App, mut form: Box<EditForm>, key: KeyEvent) -> Vec<Cmd> {
                 Err(e) => form.error = Some(e),
             }
         }
-        _ => {
-            form.fields[form.focus].handle_event(&Event::Key(key));
-        }
+        _ => form.key(key, app.now.with_timezone(&app.tz).date_naive()),
     }
     app.mode = Mode::Edit(form);
     vec![]

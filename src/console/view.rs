@@ -10,8 +10,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
+use super::edit_form::{EditForm, Field};
 use super::settings_form::{ROWS, label};
-use super::state::{App, Detail, EditForm, Mode};
+use super::state::{App, Ask, Confirm, Detail, Mode, Progress, Question};
 use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
 use crate::scheduler::describe::{job_line, lease_line};
@@ -62,9 +63,187 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     draw_log(frame, app, log);
     draw_keys(frame, app, keys);
-    if matches!(app.mode, Mode::Help) {
-        draw_help(frame, app, frame.area());
+    match &app.mode {
+        Mode::Help => draw_help(frame, app, frame.area()),
+        Mode::Confirm(confirm) => draw_confirm(frame, app, main, confirm),
+        Mode::Ask(ask) => draw_ask(frame, app, main, ask),
+        _ => {}
     }
+}
+
+/// A box in the middle of `area`, `width` × `height` at most, cleared.
+fn dialog(frame: &mut Frame, area: Rect, width: u16, height: u16, title: String) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+/// The plan before anything is sent: the store, how many orders, how many notifications or
+/// mails, and each order's exact values; Cancel is the focused answer.
+fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
+    let ja = app.ja();
+    let plan = &confirm.plan;
+    let channel = plan.channel;
+    let title = if ja {
+        format!(" {} に送信しますか ", text::store(channel, app.lang))
+    } else {
+        format!(" Send to {}? ", text::store(channel, app.lang))
+    };
+    let height = area.height.max(8);
+    let inner = dialog(frame, area, area.width, height, title);
+    let mails = plan.notifications();
+    let mail_word = match (channel, ja) {
+        (Channel::Shopify, true) => "お客様への発送通知",
+        (Channel::Shopify, false) => "customer notifications",
+        (Channel::Colorme, true) => "商品発送メール",
+        (Channel::Colorme, false) => "shipping mails",
+    };
+    let retries = plan.items.iter().filter(|i| i.retry).count();
+    let mut summary = if ja {
+        format!("{}件の注文 · {mail_word} {mails}件", plan.items.len())
+    } else {
+        format!("{} orders · {mails} {mail_word}", plan.items.len())
+    };
+    if retries > 0 {
+        summary.push_str(&if ja {
+            format!(" · うち再送 {retries}件")
+        } else {
+            format!(" · {retries} tried again")
+        });
+    }
+    let warn = if app.color {
+        Style::default()
+            .fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().add_modifier(Modifier::BOLD)
+    };
+    let mut lines = vec![Line::from(Span::styled(summary, warn))];
+    let head = if ja {
+        [
+            "注文番号",
+            "伝票番号",
+            "配送会社 (ストアへ)",
+            "発送済み",
+            "通知",
+        ]
+    } else {
+        ["number", "tracking", "carrier (as sent)", "shipped", "mail"]
+    };
+    let widths = [10usize, 28, 18, 8, 4];
+    let row = |cells: [String; 5]| {
+        let mut out = String::new();
+        for (cell, width) in cells.iter().zip(widths) {
+            out.push_str(&text::fit(cell, width));
+            out.push(' ');
+        }
+        out
+    };
+    lines.push(Line::from(Span::styled(
+        row(head.map(str::to_owned)),
+        Style::default().add_modifier(Modifier::BOLD),
+    )));
+    // Room for the summary, the header and the answer line.
+    let room = (inner.height as usize).saturating_sub(3);
+    let yes_no = |b: bool| {
+        match (b, ja) {
+            (true, true) => "する",
+            (false, true) => "—",
+            (true, false) => "yes",
+            (false, false) => "—",
+        }
+        .to_owned()
+    };
+    for item in plan.items.iter().skip(confirm.scroll).take(room) {
+        let p = &item.planned;
+        let company = p.company.clone().unwrap_or_else(|| "—".into());
+        lines.push(Line::from(row([
+            item.number.clone(),
+            p.numbers.join(", "),
+            company,
+            yes_no(p.marks_shipped),
+            yes_no(p.notifies),
+        ])));
+    }
+    let shown_to = (confirm.scroll + room).min(plan.items.len());
+    let answer = if ja {
+        format!(
+            "[ キャンセル ]  y 送信する · n/Esc やめる · ↑↓ {}–{}/{}",
+            confirm.scroll + 1,
+            shown_to,
+            plan.items.len()
+        )
+    } else {
+        format!(
+            "[ Cancel ]  y send · n/Esc cancel · ↑↓ {}–{}/{}",
+            confirm.scroll + 1,
+            shown_to,
+            plan.items.len()
+        )
+    };
+    let mut paragraph: Vec<Line> = lines;
+    while paragraph.len() + 1 < inner.height as usize {
+        paragraph.push(Line::from(""));
+    }
+    paragraph.push(Line::from(Span::styled(
+        answer,
+        Style::default().add_modifier(Modifier::REVERSED),
+    )));
+    frame.render_widget(Paragraph::new(paragraph), inner);
+}
+
+/// A yes/no question; No unless `y`.
+fn draw_ask(frame: &mut Frame, app: &App, area: Rect, ask: &Ask) {
+    let ja = app.ja();
+    let question = match (ask.question, ja) {
+        (Question::Quit, true) if app.run_active() => {
+            "実行中の更新があります。送信中の注文のあとで止めて終了しますか?".to_owned()
+        }
+        (Question::Quit, false) if app.run_active() => {
+            "A sync is running. Stop it after the order in flight and quit?".to_owned()
+        }
+        (Question::Quit, true) => "保存していない編集があります。破棄して終了しますか?".to_owned(),
+        (Question::Quit, false) => "The form has unsaved changes. Drop them and quit?".to_owned(),
+        (Question::StopRun(c), true) => format!(
+            "{} への更新を、送信中の注文のあとで止めますか? 残りは未送信のままです。",
+            text::store(c, app.lang)
+        ),
+        (Question::StopRun(c), false) => format!(
+            "Stop the sync to {} after the order in flight? The rest stay pending.",
+            text::store(c, app.lang)
+        ),
+        (Question::DiscardEdit, true) => "入力した内容を破棄しますか?".to_owned(),
+        (Question::DiscardEdit, false) => "Drop what you typed?".to_owned(),
+    };
+    let answer = if ja {
+        "[ いいえ ]  y はい · n/Esc いいえ"
+    } else {
+        "[ No ]  y yes · n/Esc no"
+    };
+    let title = if ja { " 確認 " } else { " Confirm " };
+    let inner = dialog(frame, area, 70, 6, title.to_owned());
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(question),
+            Line::from(""),
+            Line::from(Span::styled(
+                answer,
+                Style::default().add_modifier(Modifier::REVERSED),
+            )),
+        ])
+        .wrap(Wrap { trim: false }),
+        inner,
+    );
 }
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
@@ -87,8 +266,19 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         };
         spans.push(Span::styled(format!(" {name} "), style));
     }
+    if app.demo {
+        // Said first: the stores are the sandbox on this machine.
+        spans.push(Span::styled(
+            if ja {
+                " デモ: 127.0.0.1 のサンドボックス "
+            } else {
+                " DEMO: sandbox stores on 127.0.0.1 "
+            },
+            Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+    }
     spans.push(Span::raw(format!(
-        " │ {} │ {}",
+        " {} {}",
         local(app, app.now, "%H:%M:%S"),
         app.database
     )));
@@ -120,13 +310,20 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
                 }
                 None => lease_line(None, app.now, app.tz, app.lang),
             });
-            if view.settings.watch {
-                text.push_str(if ja {
-                    " · 即時オン"
-                } else {
-                    " · watch on"
-                });
-            }
+            // What runs by itself is said every time, on or off: nothing is written unseen.
+            text.push_str(match (view.settings.watch, ja) {
+                (true, true) => " · 即時反映オン",
+                (false, true) => " · 即時反映オフ",
+                (true, false) => " · watch on",
+                (false, false) => " · watch off",
+            });
+            let mails = app.mails.get(channel).copied().unwrap_or(false);
+            text.push_str(match (mails, ja) {
+                (true, true) => " · 発送メールあり",
+                (false, true) => " · メールなし",
+                (true, false) => " · mails on",
+                (false, false) => " · no mails",
+            });
             text.push_str(&format!(
                 " · {} {}",
                 if ja { "発送更新" } else { "sync" },
@@ -151,14 +348,8 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
             }
             let mut spans = Vec::new();
             if let Some(p) = app.progress.get(channel) {
-                let word = match (p.dry_run, ja) {
-                    (true, true) => "確認中",
-                    (true, false) => "dry run",
-                    (false, true) => "更新中",
-                    (false, false) => "syncing",
-                };
                 spans.push(Span::styled(
-                    format!("[{word} {}/{}] ", p.done, p.planned),
+                    progress_text(app, p),
                     Style::default().add_modifier(Modifier::BOLD),
                 ));
             }
@@ -167,6 +358,34 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// `[更新中 12/300 4.1件/秒 残り1分10秒]`: done and total, the rate, the time left; and that a
+/// stop was asked.
+fn progress_text(app: &App, p: &Progress) -> String {
+    let ja = app.ja();
+    let word = match (p.dry_run, p.stopping, ja) {
+        (true, _, true) => "確認中",
+        (true, _, false) => "dry run",
+        (false, true, true) => "停止中",
+        (false, true, false) => "stopping",
+        (false, false, true) => "更新中",
+        (false, false, false) => "syncing",
+    };
+    let elapsed = (app.now - p.started_at).num_milliseconds().max(0) as f64 / 1000.0;
+    let mut text = format!("[{word} {}/{}", p.done, p.planned);
+    if p.done > 0 && elapsed >= 1.0 {
+        let rate = p.done as f64 / elapsed;
+        let left = (p.planned.saturating_sub(p.done) as f64 / rate).round() as u64;
+        let (m, s) = (left / 60, left % 60);
+        text.push_str(&if ja {
+            format!(" {rate:.1}件/秒 残り{m}分{s:02}秒")
+        } else {
+            format!(" {rate:.1}/s {m}m{s:02}s left")
+        });
+    }
+    text.push_str("] ");
+    text
 }
 
 fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
@@ -420,28 +639,10 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect, form: Option<&EditForm>
 
 fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
     let ja = app.ja();
-    let labels = if ja {
-        ["ステータス", "配送会社", "伝票番号", "出荷日"]
-    } else {
-        ["status", "carrier", "tracking", "shipped on"]
-    };
-    let hints = if ja {
-        [
-            "new awaiting_payment awaiting_shipment on_hold processed cancelled",
-            "yamato sagawa japanpost seino fukuyama …",
-            "複数は ; で区切る",
-            "YYYY-MM-DD (空で消去)",
-        ]
-    } else {
-        [
-            "new awaiting_payment awaiting_shipment on_hold processed cancelled",
-            "yamato sagawa japanpost seino fukuyama …",
-            "several: separate with ;",
-            "YYYY-MM-DD (empty clears)",
-        ]
-    };
-    let height = (labels.len() as u16 * 2 + 3).min(area.height);
-    let width = area.width.min(76);
+    let fields = form.fields();
+    let warnings = form.warnings();
+    let height = (fields.len() as u16 * 2 + 3 + warnings.len() as u16).min(area.height);
+    let width = area.width.min(78);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + 1.min(area.height),
@@ -458,9 +659,55 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut lines = Vec::new();
-    for (i, label) in labels.iter().enumerate() {
-        let focused = i == form.focus;
-        let value = form.fields[i].value().to_owned();
+    for field in &fields {
+        let focused = *field == form.focus;
+        let (label, value, hint) = match (field, ja) {
+            (Field::Status, _) => (
+                if ja { "ステータス" } else { "status" },
+                format!("< {} >", text::status(form.status, app.lang)),
+                if ja {
+                    "←→ で選ぶ"
+                } else {
+                    "←→ choose"
+                },
+            ),
+            (Field::Carrier, _) => (
+                if ja { "配送会社" } else { "carrier" },
+                format!("< {} >", form.carrier.label(app.lang)),
+                if ja {
+                    "←→ で選ぶ (その他… は名前を入力)"
+                } else {
+                    "←→ choose (other… asks for the name)"
+                },
+            ),
+            (Field::OtherName, _) => (
+                if ja { "  会社名" } else { "  name" },
+                form.other_name.value().to_owned(),
+                if ja {
+                    "その他の配送会社の名前"
+                } else {
+                    "the other carrier's name"
+                },
+            ),
+            (Field::Tracking, _) => (
+                if ja { "伝票番号" } else { "tracking" },
+                form.tracking.value().to_owned(),
+                if ja {
+                    "複数は ; で区切る"
+                } else {
+                    "several: separate with ;"
+                },
+            ),
+            (Field::ShippedOn, _) => (
+                if ja { "出荷日" } else { "shipped on" },
+                form.shipped_on.value().to_owned(),
+                if ja {
+                    "YYYY-MM-DD · t 今日 · 空で消去"
+                } else {
+                    "YYYY-MM-DD · t today · empty clears"
+                },
+            ),
+        };
         let style = if focused {
             Style::default().add_modifier(Modifier::REVERSED)
         } else {
@@ -474,21 +721,29 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
             Span::styled(format!("{value} "), style),
         ]));
         lines.push(Line::from(Span::styled(
-            format!("{}{}", " ".repeat(12), hints[i]),
+            format!("{}{hint}", " ".repeat(12)),
             Style::default().add_modifier(Modifier::DIM),
+        )));
+    }
+    for warning in warnings {
+        let word = if ja { "注意" } else { "check" };
+        lines.push(Line::from(Span::styled(
+            format!("{word}: {warning}"),
+            Style::default().add_modifier(Modifier::BOLD),
         )));
     }
     if let Some(error) = &form.error {
         lines.push(Line::from(Span::styled(error.clone(), error_style(app))));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    // The terminal cursor sits in the focused field.
-    let label_width = 12;
-    let field = &form.fields[form.focus];
-    let x = inner.x + label_width + field.visual_cursor() as u16;
-    let y = inner.y + form.focus as u16 * 2;
-    if x < inner.x + inner.width && y < inner.y + inner.height {
-        frame.set_cursor_position((x, y));
+    // The terminal cursor sits in the focused text field.
+    if let Some(input) = form.input(form.focus) {
+        let row = fields.iter().position(|f| *f == form.focus).unwrap_or(0);
+        let x = inner.x + 12 + input.visual_cursor() as u16;
+        let y = inner.y + row as u16 * 2;
+        if x < inner.x + inner.width && y < inner.y + inner.height {
+            frame.set_cursor_position((x, y));
+        }
     }
 }
 
@@ -552,31 +807,79 @@ fn draw_log(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
+/// The keys of the mode shown, most needed first; `?` and `q` (or Esc) always show.
 fn draw_keys(frame: &mut Frame, app: &App, area: Rect) {
     let ja = app.ja();
-    let text = match (&app.mode, ja) {
-        (Mode::List, true) => {
-            "↑↓ 選択 Enter 詳細 e 編集 s 今すぐ更新 d 確認 p 受注取得 Tab ストア 0-5 判定 / 検索 o 設定 ? q"
-        }
-        (Mode::List, false) => {
-            "↑↓ move Enter open e edit s sync now d dry run p pull Tab store 0-5 verdict / search o settings ? q"
-        }
-        (Mode::Search, true) => "注文番号・伝票番号の一部 · Enter 検索 · Esc 解除",
-        (Mode::Search, false) => "part of a number or tracking · Enter search · Esc clear",
-        (Mode::Detail, true) => "e 編集 · s 今すぐ更新 · d 確認 · Esc 一覧へ",
-        (Mode::Detail, false) => "e edit · s sync now · d dry run · Esc back",
-        (Mode::Edit(_), true) => "Tab/↑↓ 項目 · Enter 保存 · Esc 取消",
-        (Mode::Edit(_), false) => "Tab/↑↓ field · Enter save · Esc cancel",
-        (Mode::Settings { .. }, true) => "↑↓ 項目 · Space 切替 · ←→ 変更 · Tab ストア · Esc 戻る",
-        (Mode::Settings { .. }, false) => {
-            "↑↓ row · Space toggle · ←→ change · Tab store · Esc back"
-        }
-        (Mode::Help, true) => "何かキーを押すと戻ります",
-        (Mode::Help, false) => "any key returns",
+    let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
+    let back = ("Esc", pick("戻る", "back"));
+    type Keys<'a> = Vec<(&'a str, &'a str)>;
+    let (keys, always): (Keys, Keys) = match &app.mode {
+        Mode::List => (
+            vec![
+                ("Enter", pick("詳細", "open")),
+                ("s", pick("更新", "sync")),
+                ("e", pick("編集", "edit")),
+                ("/", pick("検索", "search")),
+                ("Tab", pick("ストア", "store")),
+                ("0-5", pick("判定", "verdict")),
+                ("S", pick("1件更新", "sync one")),
+                ("d", pick("確認", "dry run")),
+                ("p", pick("取得", "pull")),
+                ("o", pick("設定", "settings")),
+                ("x", pick("停止", "stop")),
+            ],
+            vec![("?", pick("ヘルプ", "help")), ("q", pick("終了", "quit"))],
+        ),
+        Mode::Search => (
+            vec![("Enter", pick("検索", "search"))],
+            vec![("Esc", pick("解除", "clear"))],
+        ),
+        Mode::Detail => (
+            vec![
+                ("e", pick("編集", "edit")),
+                ("s", pick("この注文を更新", "sync this order")),
+                ("r", pick("再読込", "reload")),
+                ("d", pick("確認", "dry run")),
+            ],
+            vec![back],
+        ),
+        Mode::Edit(_) => (
+            vec![
+                ("Tab/↑↓", pick("項目", "field")),
+                ("←→", pick("選ぶ", "choose")),
+                ("Enter", pick("保存", "save")),
+            ],
+            vec![("Esc", pick("取消", "cancel"))],
+        ),
+        Mode::Settings { .. } => (
+            vec![
+                ("↑↓", pick("項目", "row")),
+                ("Space", pick("切替", "toggle")),
+                ("←→", pick("変更", "change")),
+                ("Tab", pick("ストア", "store")),
+            ],
+            vec![back],
+        ),
+        Mode::Confirm(_) => (
+            vec![("↑↓", pick("スクロール", "scroll"))],
+            vec![
+                ("y", pick("送信", "send")),
+                ("n/Esc", pick("やめる", "cancel")),
+            ],
+        ),
+        Mode::Ask(_) => (
+            vec![],
+            vec![("y", pick("はい", "yes")), ("n/Esc", pick("いいえ", "no"))],
+        ),
+        Mode::Help => (
+            vec![],
+            vec![(pick("何かキー", "any key"), pick("戻る", "back"))],
+        ),
     };
+    let bar = text::key_bar(&keys, &always, area.width as usize);
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(
-            text,
+            bar,
             Style::default().add_modifier(Modifier::DIM),
         ))),
         area,
@@ -586,30 +889,38 @@ fn draw_keys(frame: &mut Frame, app: &App, area: Rect) {
 fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
     let lines: Vec<&str> = if app.ja() {
         vec![
-            "判定: 未送信=次の更新で書き込む · 送信済=ストアが同じ値を保持",
-            "      伝票待ち=伝票番号なし(カラーミー) · 失敗=前回ストアが拒否 · 対象外=理由を表示",
-            "s  今すぐ更新: このストアの未送信を書き込む (実行中なら終了後にもう1回)",
-            "d  確認: 送信内容を表示するだけで何も送らない",
-            "p  受注取得: ストアから新しい注文・キャンセル・入金を取り込む",
-            "e  編集: ステータス・配送会社・伝票番号・出荷日 (他の端末が先に変えたら保存しない)",
-            "o  設定: 自動取得・自動更新・間隔・即時更新・作成期間 (全端末共通)",
+            "一覧",
+            "  ↑↓ j k 移動   g G 先頭/末尾   PgUp PgDn ページ   Enter 詳細",
+            "  e 編集   / 検索 (注文番号・伝票番号)   Tab ストア   0-5 判定で絞込",
+            "書き込み (まず送信内容を表示し、y を押すまで何も送りません)",
+            "  s  このストアの未送信を更新      S  選んだ注文だけ更新",
+            "  F  失敗した注文を再送            d  確認 (送信内容の表示のみ)",
+            "  p  受注取得                      x  実行中の更新を止める",
+            "詳細: s この注文を更新  r 再読込  e 編集  Esc 一覧へ",
+            "編集: Tab/↑↓ 項目  ←→ 選ぶ  t 今日(出荷日)  Enter 保存  Esc 取消",
+            "o 設定 (全端末共通)  r 再読込  ? ヘルプ  q/Ctrl-C 終了 (実行中は確認)",
+            "判定: 未送信=次の更新で書込  送信済=ストアが同じ値  伝票待ち=伝票なし",
+            "      失敗=ストアが拒否  対象外=理由を表示",
             "同じ注文が二度書き込まれることはありません (端末やデーモンが複数でも)",
         ]
     } else {
         vec![
-            "verdicts: pending = the next sync writes it · synced = the store holds these values",
-            "  waiting = no tracking yet (カラーミー) · failed = the store refused the last try",
-            "  ineligible = not a target, the reasons say why",
-            "s  sync now: write this store's pending orders (during a run: one more after it)",
-            "d  dry run: show exactly what would be sent, send nothing",
-            "p  pull: bring in new orders, cancellations and payments from the store",
-            "e  edit status, carrier, tracking, shipped date (refused if another console changed it)",
-            "o  settings: auto pull/sync, intervals, watch, period (shared by every console)",
+            "The list",
+            "  ↑↓ j k move   g G first/last   PgUp PgDn page   Enter open",
+            "  e edit   / search (number, tracking)   Tab store   0-5 filter by verdict",
+            "Writing (each shows its plan first; nothing is sent before you press y)",
+            "  s  sync the store's pending orders   S  sync the selected order only",
+            "  F  try the failed orders again       d  dry run: show what would be sent",
+            "  p  pull orders from the store        x  stop a running sync",
+            "Detail: s sync this order  r reload  e edit  Esc back",
+            "Form: Tab/↑↓ field  ←→ choose  t today (shipped on)  Enter save  Esc cancel",
+            "o settings (shared by every console)  r reload  ? help  q/Ctrl-C quit",
+            "Verdicts: pending = the next sync writes it  synced = the store has it",
+            "  waiting = no tracking yet  failed = refused  ineligible = see the reasons",
             "No order is ever written twice, whatever the number of consoles and daemons.",
         ]
     };
-    // Room for every line to wrap once on a narrow screen.
-    let height = (lines.len() as u16 * 2 + 2).min(area.height);
+    let height = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect {
         x: area.x,
         y: area.y,

@@ -274,7 +274,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             .collect();
         let mut rows = self
             .db
-            .targets(&ListFilter::new(vec![rules.clone()]))
+            .targets(&ListFilter::new(vec![rules]))
             .await?;
         rows.retain(|r| confirmed.contains_key(&r.stored.id));
         let mut report = self
@@ -305,7 +305,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         self.check_channel(&rules)?;
         let plan = self
             .db
-            .targets(&ListFilter::new(vec![rules.clone()]))
+            .targets(&ListFilter::new(vec![rules]))
             .await?;
         self.run_rows(rules, plan, None, options, events, cancel)
             .await

@@ -5,10 +5,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::config::Language;
+use crate::console::edit_form::{CarrierChoice, Field};
+use crate::console::state::Question;
 use crate::db::{StoredOrder, VerdictCounts};
+use crate::domain::{Carrier, OrderStatus, ShippingWrite, Tracking};
 use crate::domain::{ChannelRules, Order, RemoteState, RuleSettings, ShopTimeZone};
 use crate::scheduler::JobKind;
 use crate::sync::RunReport;
+use crate::sync::{PlanItem, PlannedWrite};
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -177,17 +181,101 @@ fn digits_filter_by_verdict_and_tab_cycles_the_stores() {
     assert_eq!(tabs, [Some(Channel::Shopify), Some(Channel::Colorme), None]);
 }
 
+fn plan(channel: Channel, numbers: &[&str]) -> SyncPlan {
+    SyncPlan {
+        channel,
+        scope_order: None,
+        items: numbers
+            .iter()
+            .enumerate()
+            .map(|(i, n)| PlanItem {
+                order_id: i as i64 + 1,
+                number: (*n).to_owned(),
+                retry: false,
+                wanted: ShippingWrite::Shopify {
+                    tracking: vec!["444413758703".into()],
+                    carrier: Some("yamato".into()),
+                },
+                planned: PlannedWrite {
+                    numbers: vec!["444413758703".into()],
+                    company: Some("Yamato (JA)".into()),
+                    marks_shipped: true,
+                    notifies: true,
+                },
+            })
+            .collect(),
+        nothing_to_send: 0,
+    }
+}
+
 #[test]
-fn sync_now_goes_to_the_selected_orders_store_and_never_to_an_unconfigured_one() {
+fn a_write_starts_with_a_plan_and_only_y_sends_it() {
     let mut app = with_page(&[Channel::Shopify]);
+    // `s` asks for the plan: nothing is sent to make it.
     assert_eq!(
         key(&mut app, KeyCode::Char('s')),
-        [Cmd::SyncNow(Channel::Shopify)]
+        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)]
+    );
+    assert!(matches!(app.mode, Mode::List));
+    // The confirmation opens on Cancel: Enter, n, Esc and any other key leave it unsent.
+    for leave in [
+        KeyCode::Enter,
+        KeyCode::Char('n'),
+        KeyCode::Esc,
+        KeyCode::Char('s'),
+    ] {
+        update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+        assert!(matches!(app.mode, Mode::Confirm(_)));
+        assert_eq!(key(&mut app, leave), [], "{leave:?} sends nothing");
+        assert!(matches!(app.mode, Mode::List));
+        assert!(
+            app.log
+                .back()
+                .expect("said")
+                .text
+                .contains("nothing was sent")
+        );
+    }
+    // Scrolling does not confirm; y does, with exactly the plan shown.
+    let shown = plan(Channel::Shopify, &["#1001", "#1003"]);
+    update(&mut app, Msg::Plan(Ok(shown.clone())));
+    assert_eq!(key(&mut app, KeyCode::Down), []);
+    assert_eq!(key(&mut app, KeyCode::Char('y')), [Cmd::RunPlan(shown)]);
+    assert!(app.runs.contains(&Channel::Shopify));
+    // An empty plan opens nothing and says so.
+    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &[]))));
+    assert!(matches!(app.mode, Mode::List));
+    assert!(
+        app.log
+            .back()
+            .expect("said")
+            .text
+            .contains("nothing to send")
+    );
+}
+
+#[test]
+fn each_write_key_plans_its_own_scope_and_never_an_unconfigured_store() {
+    let mut app = with_page(&[Channel::Shopify]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('S')),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Order(1))]
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Char('F')),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Failed)]
     );
     assert_eq!(
         key(&mut app, KeyCode::Char('d')),
         [Cmd::DryRun(Channel::Shopify)]
     );
+    // In the detail, `s` is this order alone, never the whole store.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('s')),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Order(1))]
+    );
+    key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Down);
     // The カラーミー sale is selected, and カラーミー has no credentials here.
     assert_eq!(key(&mut app, KeyCode::Char('s')), []);
@@ -198,6 +286,147 @@ fn sync_now_goes_to_the_selected_orders_store_and_never_to_an_unconfigured_one()
             .text
             .contains("colorme is not configured")
     );
+}
+
+#[test]
+fn a_running_sync_is_stopped_only_when_asked_and_quitting_asks_first() {
+    let mut app = with_page(&[Channel::Shopify]);
+    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+    key(&mut app, KeyCode::Char('y'));
+    // Ctrl-C and x ask; No is every answer but y.
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(update(&mut app, Msg::Key(ctrl_c)), []);
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::StopRun(Channel::Shopify)));
+    assert_eq!(key(&mut app, KeyCode::Enter), []);
+    assert!(matches!(app.mode, Mode::List) && !app.quit);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        [Cmd::StopRun(Channel::Shopify)]
+    );
+    // q asks while the run is active.
+    key(&mut app, KeyCode::Char('q'));
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::Quit));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit);
+    // Once it ended, q quits at once.
+    update(
+        &mut app,
+        Msg::RunEnded(Channel::Shopify, Err("stopped".into())),
+    );
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn the_selection_stays_on_its_order_across_reloads_and_edits() {
+    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected_id, Some(2));
+    // Another process's edit re-sorts the list: the selection follows the order, not the row.
+    let Some(page) = app.page.clone() else {
+        panic!("a page")
+    };
+    let mut resorted = page.clone();
+    resorted.rows.reverse();
+    let generation = app.generation;
+    update(
+        &mut app,
+        Msg::Page {
+            generation,
+            result: Ok(resorted),
+        },
+    );
+    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected_row().map(|r| r.stored.id), Some(2));
+    // Back from the detail of an order, the cursor is on that order.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    let generation = app.generation;
+    update(
+        &mut app,
+        Msg::Page {
+            generation,
+            result: Ok(page),
+        },
+    );
+    assert_eq!(app.selected_row().map(|r| r.stored.id), Some(2));
+}
+
+#[test]
+fn carriers_and_statuses_come_from_pick_lists_and_other_needs_a_name() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::BackTab); // carrier
+    // Typing cannot put a typo in the carrier: letters do nothing there.
+    type_text(&mut app, "yamto");
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form")
+    };
+    assert_eq!(form.carrier, CarrierChoice::Known(0));
+    // Left from ヤマト goes to "none", then round to "other…", which asks for the name.
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form")
+    };
+    assert_eq!(form.carrier, CarrierChoice::Other);
+    assert!(form.fields().contains(&Field::OtherName));
+    assert_eq!(key(&mut app, KeyCode::Enter), [], "other… with no name");
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("carrier:"))
+    );
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "DHL Express");
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [Cmd::Save { edit, .. }] = &cmds[..] else {
+        panic!("one save: {cmds:?}")
+    };
+    assert_eq!(
+        edit.carrier,
+        Some(Some(Carrier::Other("DHL Express".into())))
+    );
+}
+
+#[test]
+fn a_dirty_form_asks_before_it_is_dropped() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Detail), "a clean form just closes");
+    key(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "1");
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::DiscardEdit));
+    key(&mut app, KeyCode::Char('n'));
+    let Mode::Edit(form) = &app.mode else {
+        panic!("back in the form with what was typed")
+    };
+    assert!(form.tracking.value().ends_with('1'));
+    // Ctrl-C with a dirty form asks too.
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    update(&mut app, Msg::Key(ctrl_c));
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::Quit));
+    key(&mut app, KeyCode::Char('y'));
+    assert!(app.quit);
+}
+
+#[test]
+fn shipped_on_has_a_today_key() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('t'));
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form")
+    };
+    // now() is 2026-11-24 12:00 in Japan.
+    assert_eq!(form.shipped_on.value(), "2026-11-24");
 }
 
 #[test]
@@ -266,7 +495,7 @@ fn a_refused_save_keeps_what_the_operator_typed() {
     let Mode::Edit(form) = &app.mode else {
         panic!("the form stays open")
     };
-    assert_eq!(form.fields[TRACKING].value(), "390459983082");
+    assert_eq!(form.tracking.value(), "390459983082");
     assert_eq!(form.error.as_deref(), Some(conflict));
 }
 
@@ -409,14 +638,23 @@ fn the_list_fits_80_by_24_with_verdicts_and_reasons_in_either_language() {
     assert!(en.contains("pending"), "{en}");
     // At 80 columns the reason is cut (the detail shows it whole).
     assert!(en.contains("waiting for a tracking"), "{en}");
+    // The key bar keeps help and quit whatever it has to leave out.
     assert!(
-        en.lines().last().is_some_and(|l| l.contains("sync now")),
+        en.lines()
+            .last()
+            .is_some_and(|l| l.contains("s sync") && l.ends_with("? help  q quit")),
         "{en}"
     );
     app.lang = Language::Ja;
     let (ja, _) = screen(&app);
     assert!(
         ja.contains("未送信") && ja.contains("伝票番号の入力待ち"),
+        "{ja}"
+    );
+    assert!(
+        ja.lines()
+            .last()
+            .is_some_and(|l| l.ends_with("? ヘルプ  q 終了")),
         "{ja}"
     );
 }
