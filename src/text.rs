@@ -96,6 +96,35 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` in `width` cells at most: whole if it fits, else cut before the last word that does not
+/// fit (at a character for text without spaces, as Japanese is) and ended with `…`.
+pub fn clip(text: &str, width: usize) -> String {
+    if UnicodeWidthStr::width(text) <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(1);
+    let mut out = String::new();
+    let mut used = 0;
+    let mut last_space = None;
+    for c in text.chars() {
+        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        if used + w > room {
+            break;
+        }
+        if c == ' ' {
+            last_space = Some(out.len());
+        }
+        out.push(c);
+        used += w;
+    }
+    // Never mid-word: back to the last space when there is one in the second half.
+    if let Some(at) = last_space.filter(|at| *at > out.len() / 2) {
+        out.truncate(at);
+    }
+    let trimmed = out.trim_end().to_owned();
+    format!("{trimmed}…")
+}
+
 /// A store's name as operators know it.
 pub fn store(channel: crate::domain::Channel, lang: Language) -> &'static str {
     match (channel, lang) {
@@ -142,6 +171,14 @@ mod key_bar_tests {
     use super::*;
 
     #[test]
+    fn clip_cuts_between_words_and_says_so() {
+        assert_eq!(clip("watch off · no mails", 40), "watch off · no mails");
+        assert_eq!(clip("sync every 30m · next 12:30", 20), "sync every 30m ·…");
+        assert_eq!(clip("伝票番号・配送会社 (発送済み)", 12), "伝票番号・…");
+        assert!(UnicodeWidthStr::width(clip("伝票番号・配送会社", 7).as_str()) <= 7);
+    }
+
+    #[test]
     fn keeps_help_and_quit_and_marks_what_it_left_out() {
         let keys = [
             ("s", "sync"),
@@ -152,9 +189,9 @@ mod key_bar_tests {
         let always = [("?", "help"), ("q", "quit")];
         let bar = key_bar(&keys, &always, 80);
         assert_eq!(bar, "s sync  d dry run  p pull  o settings  ? help  q quit");
-        let bar = key_bar(&keys, &always, 34);
+        let bar = key_bar(&keys, &always, 37);
         assert_eq!(bar, "s sync  d dry run  …  ? help  q quit");
-        assert!(UnicodeWidthStr::width(bar.as_str()) <= 36);
+        assert!(UnicodeWidthStr::width(bar.as_str()) <= 37);
         let bar = key_bar(&keys, &always, 10);
         assert!(bar.ends_with("? help  q quit"), "{bar}");
     }

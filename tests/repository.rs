@@ -551,7 +551,43 @@ async fn pull_adds_cancels_and_keeps_store_refs_never_operator_fields(db: Db) {
     assert_eq!(b.remote.remote_ref, None);
 }
 
+/// Search matches only what the list shows (number, tracking), folded as stored values are:
+/// hyphens and full-width digits make no difference; the store's ids are never matched.
+async fn search_matches_shown_fields_folded_like_stored_values(db: Db) {
+    let mut two = common::target_order(Channel::Shopify, "#1002", "1234-5678");
+    two.remote_id = "gid://shopify/Order/1003".into();
+    let three = common::target_order(Channel::Shopify, "#1003", "444413758703");
+    db.upsert_orders(&[two, three], t(AS_OF))
+        .await
+        .expect("seed");
+    let rules = ChannelRules::new(
+        Channel::Shopify,
+        RuleSettings::default(),
+        t(AS_OF),
+        ShopTimeZone::jst(),
+    );
+    for (search, expected) in [
+        ("/1003", vec![]),
+        ("1003", vec!["#1003"]),
+        ("＃１００３", vec!["#1003"]),
+        ("1234-5678", vec!["#1002"]),
+        ("12345678", vec!["#1002"]),
+        ("4444 1375 8703", vec!["#1003"]),
+    ] {
+        let mut filter = ListFilter::new(vec![rules]);
+        filter.search = Some(search.into());
+        let page = db.order_page(&filter, 0, 100).await.expect("page");
+        let numbers: Vec<&str> = page
+            .rows
+            .iter()
+            .map(|r| r.stored.order.number.as_str())
+            .collect();
+        assert_eq!(numbers, expected, "search {search:?}");
+    }
+}
+
 on_both_backends!(
+    search_matches_shown_fields_folded_like_stored_values,
     pull_adds_cancels_and_keeps_store_refs_never_operator_fields,
     upsert_inserts_updates_and_leaves_unchanged_rows_alone,
     bulk_insert_is_all_or_nothing,

@@ -296,9 +296,36 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
             };
             let live = view.live_lease(app.now);
             let sync = view.job(JobKind::Sync, app.now);
-            // Who runs the schedule and whether watch is on come first: a long "last run"
-            // is what an 80-column screen cuts.
+            // What runs by itself comes first, on or off, so that 80 columns never hide it:
+            // watch, mails, auto sync (its last counts are the longest part); then who runs
+            // the schedule.
             let mut text = format!("{channel:<8} ");
+            text.push_str(match (view.settings.watch, ja) {
+                (true, true) => "即時反映オン",
+                (false, true) => "即時反映オフ",
+                (true, false) => "watch on",
+                (false, false) => "watch off",
+            });
+            let mails = app.mails.get(channel).copied().unwrap_or(false);
+            text.push_str(match (mails, ja) {
+                (true, true) => " · 発送メールあり",
+                (false, true) => " · メールなし",
+                (true, false) => " · mails on",
+                (false, false) => " · no mails",
+            });
+            text.push_str(&format!(
+                " · {} {}",
+                if ja { "自動更新" } else { "auto sync" },
+                job_line(
+                    view.settings.auto_sync,
+                    view.settings.auto_sync_every,
+                    sync.map(|(p, _)| &p.status),
+                    sync.is_some_and(|(_, live)| live),
+                    app.tz,
+                    app.lang,
+                )
+            ));
+            text.push_str(" · ");
             text.push_str(&match live {
                 Some(l) => {
                     let who = l.holder.rsplit('/').next().unwrap_or(&l.holder);
@@ -310,32 +337,6 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
                 }
                 None => lease_line(None, app.now, app.tz, app.lang),
             });
-            // What runs by itself is said every time, on or off: nothing is written unseen.
-            text.push_str(match (view.settings.watch, ja) {
-                (true, true) => " · 即時反映オン",
-                (false, true) => " · 即時反映オフ",
-                (true, false) => " · watch on",
-                (false, false) => " · watch off",
-            });
-            let mails = app.mails.get(channel).copied().unwrap_or(false);
-            text.push_str(match (mails, ja) {
-                (true, true) => " · 発送メールあり",
-                (false, true) => " · メールなし",
-                (true, false) => " · mails on",
-                (false, false) => " · no mails",
-            });
-            text.push_str(&format!(
-                " · {} {}",
-                if ja { "発送更新" } else { "sync" },
-                job_line(
-                    view.settings.auto_sync,
-                    view.settings.auto_sync_every,
-                    sync.map(|(p, _)| &p.status),
-                    sync.is_some_and(|(_, live)| live),
-                    app.tz,
-                    app.lang,
-                )
-            ));
             if !app.stores.contains(channel) {
                 text = format!(
                     "{channel:<8} {}",
@@ -353,7 +354,11 @@ fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
                     Style::default().add_modifier(Modifier::BOLD),
                 ));
             }
-            spans.push(Span::raw(text));
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            spans.push(Span::raw(text::clip(
+                &text,
+                (area.width as usize).saturating_sub(used),
+            )));
             Line::from(spans)
         })
         .collect();
@@ -409,6 +414,8 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
             "why / what is sent",
         ]
     };
+    // The fixed columns and their gaps take 54 cells; the reason gets the rest.
+    let why_width = (area.width as usize).saturating_sub(54).max(10);
     let rows: Vec<Row> = app
         .rows()
         .iter()
@@ -426,7 +433,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                 Cell::from(text::status(o.status, app.lang)),
                 Cell::from(tracking),
                 Cell::from(text::verdict(e.verdict, app.lang)).style(verdict_style(app, e.verdict)),
-                Cell::from(text::explain(e, app.lang)),
+                Cell::from(text::clip(&text::explain(e, app.lang), why_width)),
             ])
         })
         .collect();
@@ -435,8 +442,14 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         let shown = app.rows().len() as u64;
         let from = if shown == 0 { 0 } else { app.offset + 1 };
         let search = app.search.value();
+        // The order is always the same: the newest change first (then the newest order).
+        let sort = if app.ja() {
+            "更新の新しい順"
+        } else {
+            "newest change first"
+        };
         let mut t = vec![Span::raw(format!(
-            " {from}–{}/{matching} │",
+            " {from}–{}/{matching} {sort} │",
             app.offset + shown
         ))];
         t.extend(verdict_counts(app));
@@ -641,15 +654,10 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
     let ja = app.ja();
     let fields = form.fields();
     let warnings = form.warnings();
-    let height = (fields.len() as u16 * 2 + 3 + warnings.len() as u16).min(area.height);
-    let width = area.width.min(78);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + 1.min(area.height),
-        width,
-        height,
-    };
-    frame.render_widget(Clear, rect);
+    let height = (fields.len() as u16 * 2 + 3 + warnings.len() as u16 * 2).min(area.height);
+    let rect = Rect { height, ..area };
+    // The form covers the detail whole: no half-hidden line beside it.
+    frame.render_widget(Clear, area);
     let title = if ja {
         format!(" {} を編集 (Enter 保存 · Esc 取消) ", form.number)
     } else {
@@ -735,7 +743,7 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
     if let Some(error) = &form.error {
         lines.push(Line::from(Span::styled(error.clone(), error_style(app))));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     // The terminal cursor sits in the focused text field.
     if let Some(input) = form.input(form.focus) {
         let row = fields.iter().position(|f| *f == form.focus).unwrap_or(0);

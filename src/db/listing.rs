@@ -7,6 +7,7 @@
 //! all orders reads straight from the index. No query loads every order.
 
 use std::collections::BTreeMap;
+use unicode_normalization::UnicodeNormalization;
 
 use chrono::{DateTime, Utc};
 
@@ -80,7 +81,7 @@ impl VerdictCounts {
         Verdict::ALL.iter().position(|v| *v == verdict).unwrap_or(0)
     }
 
-    fn add(&mut self, channel: Channel, verdict: Verdict, n: u64) {
+    pub fn add(&mut self, channel: Channel, verdict: Verdict, n: u64) {
         self.by_channel.entry(channel).or_default()[Self::slot(verdict)] += n;
     }
 
@@ -171,11 +172,18 @@ impl Where {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
-            let p = w.placeholder(Param::Text(pattern));
+            // Only what the list shows (number, tracking), each folded as it is stored: a
+            // full-width ＃１００３ finds #1003, 1234-5678 finds 12345678. Never the store's ids.
+            let folded: String = search.nfkc().collect::<String>().to_lowercase();
+            let number = format!("%{}%", escape_like(folded.trim()));
+            let tracking = format!(
+                "%{}%",
+                escape_like(&crate::domain::TrackingNumber::search_form(search))
+            );
+            let n = w.placeholder(Param::Text(number));
+            let t = w.placeholder(Param::Text(tracking));
             w.and(format!(
-                "(lower(o.number) LIKE {p} ESCAPE '\\' OR lower(o.remote_id) LIKE {p} ESCAPE '\\' \
-                 OR lower(o.tracking) LIKE {p} ESCAPE '\\')"
+                "(lower(o.number) LIKE {n} ESCAPE '\\' OR lower(o.tracking) LIKE {t} ESCAPE '\\')"
             ));
         }
         w

@@ -22,6 +22,17 @@ impl TrackingNumber {
     /// Normalises one number as typed: NFKC, then hyphens (any dash), spaces and Codabar
     /// start/stop letters removed, upper-cased. `None` when the text is not a number at all
     /// (it has no digit, or it has characters other than ASCII letters and digits).
+    /// What a search for `text` compares with stored numbers: folded as numbers are stored
+    /// (full-width to half-width, no spaces or hyphens), lower case.
+    pub fn search_form(text: &str) -> String {
+        let folded: String = text.nfkc().collect();
+        folded
+            .chars()
+            .filter(|c| !c.is_whitespace() && !is_dash(*c))
+            .collect::<String>()
+            .to_lowercase()
+    }
+
     pub fn normalize(text: &str) -> Option<TrackingNumber> {
         let folded: String = text.nfkc().collect();
         let mut compact: String = folded

@@ -272,10 +272,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             .iter()
             .map(|i| (i.order_id, i.wanted.clone()))
             .collect();
-        let mut rows = self
-            .db
-            .targets(&ListFilter::new(vec![rules]))
-            .await?;
+        let mut rows = self.db.targets(&ListFilter::new(vec![rules])).await?;
         rows.retain(|r| confirmed.contains_key(&r.stored.id));
         let mut report = self
             .run_rows(rules, rows, Some(&confirmed), options, events, cancel)
@@ -303,10 +300,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         cancel: &CancellationToken,
     ) -> Result<RunReport, SyncError> {
         self.check_channel(&rules)?;
-        let plan = self
-            .db
-            .targets(&ListFilter::new(vec![rules]))
-            .await?;
+        let plan = self.db.targets(&ListFilter::new(vec![rules])).await?;
         self.run_rows(rules, plan, None, options, events, cancel)
             .await
     }
