@@ -188,8 +188,10 @@ fn schedules() -> Vec<ScheduleView> {
         consecutive_failures: 0,
         last_error: None,
     };
-    let mut shopify_settings = OperationalSettings::default();
-    shopify_settings.auto_sync = true;
+    let shopify_settings = OperationalSettings {
+        auto_sync: true,
+        ..OperationalSettings::default()
+    };
     vec![
         ScheduleView {
             channel: Channel::Shopify,
