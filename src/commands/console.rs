@@ -24,8 +24,8 @@ fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// The tracing pipeline of the console: every event to the log pane, and to daily files in
-/// `HASSOU_LOG_DIR` when it is set (as the daemon's). Never to the terminal.
+/// The tracing pipeline of the console: warnings and errors to the log pane, and every event to
+/// daily files in `HASSOU_LOG_DIR` when it is set (as the daemon's). Never to the terminal.
 fn install_logging(
     tx: &mpsc::UnboundedSender<Msg>,
 ) -> Result<Option<tracing_appender::non_blocking::WorkerGuard>, Failure> {
@@ -37,7 +37,9 @@ fn install_logging(
         crate::logging::ScreenLayer::new(Box::new(move |error, text| {
             let _ = tx.send(Msg::Log(vec![(error, text)]));
         }))
-        .with_filter(crate::logging::filter())
+        // The pane already tells each run order by order; from the log it takes what went
+        // wrong in the background (lease, settings, publishing), which nothing else shows.
+        .with_filter(tracing_subscriber::filter::LevelFilter::WARN)
     };
     let (file, guard) = match std::env::var_os("HASSOU_LOG_DIR") {
         Some(dir) => {
