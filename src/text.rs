@@ -125,6 +125,35 @@ pub fn clip(text: &str, width: usize) -> String {
     format!("{trimmed}…")
 }
 
+/// What a store holds, in words: the numbers, the carrier, shipped or not.
+pub fn held(write: &crate::domain::ShippingWrite, lang: Language) -> String {
+    use crate::domain::ShippingWrite;
+    let ja = lang == Language::Ja;
+    match write {
+        ShippingWrite::Shopify { tracking, carrier } => {
+            let carrier = carrier
+                .as_deref()
+                .and_then(Carrier::parse)
+                .map(|c| self::carrier(&c, lang).to_owned())
+                .unwrap_or_else(|| "—".into());
+            if ja {
+                format!("{} ({carrier}) 発送済み", tracking.join(", "))
+            } else {
+                format!("{} ({carrier}) fulfilled", tracking.join(", "))
+            }
+        }
+        ShippingWrite::Colorme { slips, delivered } => {
+            let state = match (delivered, ja) {
+                (true, true) => "配送済み",
+                (false, true) => "未配送",
+                (true, false) => "delivered",
+                (false, false) => "not delivered",
+            };
+            format!("{} {state}", slips.join(", "))
+        }
+    }
+}
+
 /// A store's name as operators know it.
 pub fn store(channel: crate::domain::Channel, lang: Language) -> &'static str {
     match (channel, lang) {

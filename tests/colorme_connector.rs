@@ -12,8 +12,8 @@ use common::{t, target_order};
 use hassou::channels::colorme::client::{ClientOptions, ColormeClient};
 use hassou::channels::colorme::connector::ColormeConnector;
 use hassou::db::{Db, OrderEdit};
-use hassou::domain::{Channel, Period, RuleSettings, StatusOption, Tracking};
-use hassou::sync::{ResultOutcome, RunReport};
+use hassou::domain::{Channel, Period, RuleSettings, ShippingWrite, StatusOption, Tracking};
+use hassou::sync::{Connector, ResultOutcome, RunReport};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -130,6 +130,27 @@ async fn without_shipped_date_only_the_slip_goes_and_no_mail() {
         json!({"sale": {"sale_deliveries": [{"id": 11, "slip_number": "444413758703"}]}})
     );
     assert_eq!(server.count(), 2, "no mail");
+}
+
+/// The console's "read from the store": one GET, its slips and 配送済み in hassou's terms, and
+/// nothing for a sale with neither.
+#[tokio::test]
+async fn a_read_says_what_the_sale_holds_with_one_get() {
+    let replies = vec![
+        sale(None, false, "not_yet"),
+        sale(Some("444413758703"), true, "sent"),
+    ];
+    let (db, connector, server) = setup(replies, false).await;
+    let stored = db.find_orders("5001", None).await.expect("find").remove(0);
+    assert_eq!(connector.read_held(&stored).await, Ok(None));
+    assert_eq!(
+        connector.read_held(&stored).await,
+        Ok(Some(ShippingWrite::Colorme {
+            slips: vec!["444413758703".into()],
+            delivered: true,
+        }))
+    );
+    assert_eq!(server.count(), 2, "one GET each, nothing written");
 }
 
 #[tokio::test]

@@ -11,9 +11,9 @@ use common::t;
 use hassou::channels::shopify::client::{ClientOptions, ShopifyClient};
 use hassou::channels::shopify::connector::ShopifyConnector;
 use hassou::db::{Db, OrderEdit};
-use hassou::domain::{Carrier, Channel, Order, OrderStatus, RuleSettings, Tracking};
+use hassou::domain::{Carrier, Channel, Order, OrderStatus, RuleSettings, ShippingWrite, Tracking};
 use hassou::sandbox::shopify::{Fault, FaultTarget, SandboxOptions, SandboxShopify, TrackingLine};
-use hassou::sync::{ResultOutcome, RunReport};
+use hassou::sync::{Connector, ResultOutcome, RunReport};
 use secrecy::SecretString;
 
 const AS_OF: &str = "2026-11-24T12:00:00+09:00";
@@ -154,6 +154,32 @@ async fn first_fulfillment_then_nothing_on_the_second_run() {
         shop.sandbox.requests(),
         requests,
         "a synced order costs no request"
+    );
+    assert_eq!(shop.sandbox.mutations_applied(), 1);
+}
+
+/// The console's "read from the store": nothing before the sync, the fulfillment's numbers and
+/// company after it; a read sends no mutation.
+#[tokio::test]
+async fn a_read_says_what_shopify_holds_and_writes_nothing() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    shop.order("#1001", &["東京倉庫"], Carrier::Yamato, "4444-1375-8703")
+        .await;
+    let stored = |shop: &Shop| {
+        let db = shop.db.clone();
+        async move { db.find_orders("#1001", None).await.expect("find").remove(0) }
+    };
+    assert_eq!(
+        shop.connector.read_held(&stored(&shop).await).await,
+        Ok(None)
+    );
+    shop.sync().await;
+    assert_eq!(
+        shop.connector.read_held(&stored(&shop).await).await,
+        Ok(Some(ShippingWrite::Shopify {
+            tracking: vec!["444413758703".into()],
+            carrier: Some("yamato".into()),
+        }))
     );
     assert_eq!(shop.sandbox.mutations_applied(), 1);
 }

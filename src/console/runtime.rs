@@ -251,6 +251,15 @@ impl Effects for Arc<Backend> {
                     .unwrap_or_else(|e| e.into_inner())
                     .push(task);
             }
+            Cmd::Reread(channel, id) => {
+                if let Some(worker) = worker(channel) {
+                    let read = worker.reread(id);
+                    tokio::spawn(async move {
+                        let result = read.await.unwrap_or_else(|e| Err(e.to_string()));
+                        let _ = tx.send(Msg::Reread(id, result));
+                    });
+                }
+            }
             Cmd::StopRun(channel) => {
                 if let Some(stop) = self
                     .runs
@@ -295,7 +304,8 @@ impl Effects for Arc<Backend> {
                         | Cmd::DryRun(_)
                         | Cmd::Plan(..)
                         | Cmd::RunPlan(_)
-                        | Cmd::StopRun(_) => return,
+                        | Cmd::StopRun(_)
+                        | Cmd::Reread(..) => return,
                     };
                     let _ = tx.send(msg);
                 });

@@ -9,7 +9,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::settings_form::{self, ROWS};
 use super::state::{App, Ask, Confirm, Detail, EditForm, Mode, Progress, Question, ScheduleView};
 use crate::db::{ListedOrder, OrderEdit, OrderPage};
-use crate::domain::{Channel, Verdict};
+use crate::domain::{Channel, ShippingWrite, Verdict};
 use crate::scheduler::{JobKind, JobStatus};
 use crate::settings::OperationalSettings;
 use crate::sync::{PlanScope, ResultOutcome, RunReport, SyncEvent, SyncPlan};
@@ -40,6 +40,8 @@ pub enum Msg {
     Plan(Result<SyncPlan, String>),
     /// A confirmed run of this console ended (its events said how, order by order).
     RunEnded(Channel, Result<RunReport, String>),
+    /// What the store holds for an order, read on request (and recorded).
+    Reread(i64, Result<Option<ShippingWrite>, String>),
     /// Lines of this process's log (tracing), batched.
     Log(Vec<(bool, String)>),
     /// Something in the background failed in a way the operator must see.
@@ -73,6 +75,8 @@ pub enum Cmd {
     RunPlan(SyncPlan),
     /// Stop this console's run of the store after the order in flight.
     StopRun(Channel),
+    /// Read what the store holds for the order (nothing is written).
+    Reread(Channel, i64),
     /// Show exactly what a sync would send, sending nothing.
     DryRun(Channel),
     PullNow(Channel),
@@ -163,6 +167,26 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 app.push_log(format!("{channel}: {e}"), true);
             }
             vec![reload(app, true), Cmd::LoadSchedules]
+        }
+        Msg::Reread(id, result) => {
+            match result {
+                Ok(held) => {
+                    let what = match held {
+                        Some(w) => crate::text::held(&w, app.lang),
+                        None => match app.lang {
+                            crate::config::Language::Ja => "伝票番号なし・未発送".into(),
+                            crate::config::Language::En => "no tracking, not shipped".into(),
+                        },
+                    };
+                    let text = match app.lang {
+                        crate::config::Language::Ja => format!("ストアから読込: {what}"),
+                        crate::config::Language::En => format!("read from the store: {what}"),
+                    };
+                    app.push_log(text, false);
+                }
+                Err(e) => app.push_log(e, true),
+            }
+            vec![Cmd::LoadDetail(id), reload(app, true)]
         }
         Msg::Log(lines) => {
             for (error, text) in lines {
@@ -687,10 +711,19 @@ fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             open_editor(app);
             vec![]
         }
+        // Read again from the store itself (where it is configured), so "synced" is never a
+        // guess; otherwise from the database.
         KeyCode::Char('r') => app
             .detail
             .as_ref()
-            .map(|d| vec![Cmd::LoadDetail(d.row.stored.id)])
+            .map(|d| {
+                let (channel, id) = (d.row.stored.order.channel, d.row.stored.id);
+                if app.stores.contains(&channel) {
+                    vec![Cmd::Reread(channel, id)]
+                } else {
+                    vec![Cmd::LoadDetail(id)]
+                }
+            })
             .unwrap_or_default(),
         _ => vec![],
     }

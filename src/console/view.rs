@@ -572,20 +572,21 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             "changed",
             local(app, o.updated_at, "%Y-%m-%d %H:%M:%S"),
         ),
-        field(
-            "ストア側",
-            "store holds",
-            remote.confirmed.as_ref().map_or_else(
-                || {
-                    if ja {
-                        "未確認".into()
-                    } else {
-                        "nothing confirmed".into()
-                    }
-                },
-                |w| serde_json::to_string(w).unwrap_or_default(),
-            ),
-        ),
+        field("ストア側", "store holds", {
+            // In words, with when the store said so (a write's answer or a read with r).
+            let what = match (&remote.confirmed, remote.confirmed_at, ja) {
+                (Some(w), _, _) => text::held(w, app.lang),
+                (None, Some(_), true) => "伝票番号なし・未発送".into(),
+                (None, Some(_), false) => "no tracking, not shipped".into(),
+                (None, None, true) => "未確認 (r でストアから読込)".into(),
+                (None, None, false) => "not confirmed yet (r reads the store)".into(),
+            };
+            match remote.confirmed_at {
+                Some(at) if ja => format!("{what} · 確認 {}", local(app, at, "%m-%d %H:%M:%S")),
+                Some(at) => format!("{what} · confirmed {}", local(app, at, "%m-%d %H:%M:%S")),
+                None => what,
+            }
+        }),
     ];
     if let Some(since) = remote.in_flight_since {
         lines.push(field(

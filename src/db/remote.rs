@@ -97,6 +97,29 @@ impl Db {
         Ok(())
     }
 
+    /// A read found the store holding nothing for this order (no tracking, not shipped): what
+    /// hassou believed confirmed is forgotten, so the order is judged again.
+    pub async fn record_store_holds_nothing(
+        &self,
+        order_id: i64,
+        channel: Channel,
+        at: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        self.touch_remote(order_id, channel).await?;
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE order_remote SET confirmed = NULL, confirmed_at = $1 \
+                 WHERE order_id = $2 AND channel = $3",
+            )
+            .bind(at)
+            .bind(order_id)
+            .bind(channel.code())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
     /// A write of `attempted` failed with the store's `error`. When its outcome is unknown (it
     /// may have been applied), the order stays marked in flight so the next attempt reads the
     /// store first.

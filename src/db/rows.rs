@@ -12,7 +12,7 @@ use crate::domain::{
 /// The columns every order query selects, joined with the order's remote state.
 pub(super) const ORDER_COLUMNS: &str = "o.id, o.channel, o.remote_id, o.number, o.status, \
      o.ordered_at, o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
-     r.confirmed, r.last_attempt, r.last_error, r.last_attempt_at, r.in_flight_since, r.mail_sent_at, \
+     r.confirmed, r.confirmed_at, r.last_attempt, r.last_error, r.last_attempt_at, r.in_flight_since, r.mail_sent_at, \
      r.remote_ref";
 
 pub(super) const ORDER_FROM: &str =
@@ -33,6 +33,7 @@ pub(super) struct OrderRow {
     pub bundle_parent: Option<String>,
     pub revision: i64,
     pub confirmed: Option<String>,
+    pub confirmed_at: Option<DateTime<Utc>>,
     pub last_attempt: Option<String>,
     pub last_error: Option<String>,
     pub last_attempt_at: Option<DateTime<Utc>>,
@@ -79,6 +80,7 @@ impl OrderRow {
             order,
             RemoteState {
                 confirmed,
+                confirmed_at: self.confirmed_at,
                 last_failure,
                 in_flight_since: self.in_flight_since,
                 mail_sent_at: self.mail_sent_at,

@@ -102,6 +102,8 @@ fn same_set(a: &[String], b: &[String]) -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RemoteState {
     pub confirmed: Option<ShippingWrite>,
+    /// When the store last confirmed what it holds (a write's answer, or a read).
+    pub confirmed_at: Option<DateTime<Utc>>,
     pub last_failure: Option<FailedWrite>,
     /// A write was sent at this instant and its outcome never recorded (the process died, or the
     /// answer was lost): the store must be read before anything is sent again.

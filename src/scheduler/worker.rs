@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::view::lease_name;
 use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Trigger};
 use crate::db::{Db, RunCounts};
-use crate::domain::{Channel, ChannelRules, ShopTimeZone};
+use crate::domain::{Channel, ChannelRules, ShippingWrite, ShopTimeZone};
 use crate::settings::OperationalSettings;
 use crate::sync::holder::{self, is_gone};
 use crate::sync::pull::{PullError, pull_once};
@@ -218,6 +218,7 @@ impl<C: Connector + Send + Sync + 'static> Schedule for StoreSchedule<C> {
 trait OnRequest: Send + Sync {
     fn dry_run(&self, events: UnboundedSender<SyncEvent>) -> JoinHandle<Result<(), String>>;
     fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>>;
+    fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>>;
     fn run_plan(
         &self,
         plan: SyncPlan,
@@ -257,6 +258,36 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
                 .plan(rules, scope)
                 .await
                 .map_err(|e| e.to_string())
+        })
+    }
+
+    fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let order = store
+                .db
+                .order_by_id(order_id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("order id {order_id} is gone"))?;
+            let held = store.connector.read_held(&order).await?;
+            let now = Utc::now();
+            let recorded = match &held {
+                Some(held) => {
+                    store
+                        .db
+                        .record_confirmed(order_id, store.channel, held, None, now)
+                        .await
+                }
+                None => {
+                    store
+                        .db
+                        .record_store_holds_nothing(order_id, store.channel, now)
+                        .await
+                }
+            };
+            recorded.map_err(|e| e.to_string())?;
+            Ok(held)
         })
     }
 
@@ -313,6 +344,12 @@ impl WorkerHandle {
     /// What a sync would send now, for the operator to confirm; sends nothing.
     pub fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>> {
         self.on_request.plan(scope)
+    }
+
+    /// Reads what the store holds for the order now and records it (nothing is written to the
+    /// store).
+    pub fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>> {
+        self.on_request.reread(order_id)
     }
 
     /// Runs a plan the operator confirmed, in this process, now; `cancel` stops it after the

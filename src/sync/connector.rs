@@ -110,6 +110,13 @@ pub trait Connector: Send + Sync {
         since: DateTime<Utc>,
     ) -> impl Future<Output = Result<Vec<PulledOrder>, String>> + Send;
 
+    /// What the store holds for this order now, read and nothing written (`None`: no tracking,
+    /// not shipped). The console's "read from the store".
+    fn read_held(
+        &self,
+        order: &StoredOrder,
+    ) -> impl Future<Output = Result<Option<ShippingWrite>, String>> + Send;
+
     /// Makes the store hold `wanted` for this order.
     fn write(
         &self,

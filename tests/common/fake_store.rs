@@ -98,6 +98,10 @@ impl Connector for FakeStore {
         }
     }
 
+    async fn read_held(&self, order: &StoredOrder) -> Result<Option<ShippingWrite>, String> {
+        Ok(self.held(&order.order.remote_id))
+    }
+
     async fn pull(&self, _since: DateTime<Utc>) -> Result<Vec<PulledOrder>, String> {
         Ok(Vec::new())
     }

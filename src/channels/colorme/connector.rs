@@ -155,6 +155,28 @@ impl Connector for ColormeConnector {
         Ok(seen.into_values().collect())
     }
 
+    async fn read_held(&self, order: &StoredOrder) -> Result<Option<ShippingWrite>, String> {
+        let (read, _): (SaleEnvelope, _) = self
+            .client
+            .send(
+                Method::GET,
+                &Self::sale_path(order),
+                &[],
+                None,
+                Repeat::Safe,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let deliveries = &read.sale.sale_deliveries;
+        let slips: Vec<String> = deliveries
+            .iter()
+            .filter_map(|d| d.slip_number.clone())
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        let delivered = !deliveries.is_empty() && deliveries.iter().all(|d| d.delivered);
+        Ok((!slips.is_empty() || delivered).then_some(ShippingWrite::Colorme { slips, delivered }))
+    }
+
     async fn write(
         &self,
         order: &StoredOrder,

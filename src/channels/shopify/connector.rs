@@ -349,6 +349,21 @@ impl Connector for ShopifyConnector {
             .collect())
     }
 
+    async fn read_held(&self, order: &StoredOrder) -> Result<Option<ShippingWrite>, String> {
+        let gid = order_gid(&order.order.remote_id);
+        let state = self
+            .read(&gid, &mut Vec::new())
+            .await
+            .map_err(|f| f.message)?;
+        // The latest fulfillment that went through is what the customer's order shows.
+        Ok(state
+            .fulfillments
+            .iter()
+            .rev()
+            .find(|f| f.status == "SUCCESS")
+            .map(held_by))
+    }
+
     async fn write(
         &self,
         order: &StoredOrder,

@@ -701,3 +701,28 @@ fn the_edit_form_shows_every_field_and_the_error() {
         assert!(text.contains(field), "{field}: {text}");
     }
 }
+
+#[test]
+fn r_in_the_detail_reads_the_store_and_says_what_it_holds() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('r')),
+        [Cmd::Reread(Channel::Shopify, 1)]
+    );
+    let held = ShippingWrite::Shopify {
+        tracking: vec!["444413758703".into()],
+        carrier: Some("yamato".into()),
+    };
+    let cmds = update(&mut app, Msg::Reread(1, Ok(Some(held))));
+    assert_eq!(cmds[0], Cmd::LoadDetail(1));
+    let said = &app.log.back().expect("said").text;
+    assert!(
+        said.contains("read from the store: 444413758703 (Yamato) fulfilled"),
+        "{said}"
+    );
+    // An unconfigured store is read from the database only.
+    let mut app = with_page(&[]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(key(&mut app, KeyCode::Char('r')), [Cmd::LoadDetail(1)]);
+}

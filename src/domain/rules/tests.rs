@@ -419,6 +419,7 @@ fn every_reason_is_reported_in_spec_order() {
 
 fn remote(confirmed: Option<ShippingWrite>, failed: Option<(ShippingWrite, &str)>) -> RemoteState {
     RemoteState {
+        confirmed_at: None,
         confirmed,
         last_failure: failed.map(|(write, error)| FailedWrite {
             write,
