@@ -1,27 +1,56 @@
 #!/usr/bin/env bash
-# Captures the console screens in screenshots/ from `hassou demo` in an 80×24 tmux pane.
-# Usage: screenshots/capture.sh   (after cargo build --release)
+# Captures the console screens in screenshots/ from `hassou demo` in an 80×24 tmux pane: the
+# list, the pending filter, a dry run, the confirmation of a sync, a running and a finished sync,
+# the edit form, the detail and the help, in Japanese and English. Waits for text on the screen,
+# never for a fixed time.
+# Usage: screenshots/capture.sh   (builds the release binary first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+cargo build --release --quiet
 bin=target/release/hassou
 s=hassou-shots
-shot() { sleep "${2:-1}"; tmux capture-pane -p -t "$s" > "screenshots/$1.txt"; }
+
 keys() { tmux send-keys -t "$s" "$@"; }
-tmux kill-session -t "$s" 2>/dev/null || true
+# wait_for TEXT: until the pane shows TEXT (30 s at most).
+wait_for() {
+  for _ in $(seq 300); do
+    tmux capture-pane -p -t "$s" | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  echo "capture.sh: \"$1\" never showed" >&2
+  tmux capture-pane -p -t "$s" >&2
+  exit 1
+}
+shot() { wait_for "$2"; tmux capture-pane -p -t "$s" > "screenshots/$1.txt"; }
+start() {
+  tmux kill-session -t "$s" 2>/dev/null || true
+  tmux new-session -d -s "$s" -x 80 -y 24 "NO_COLOR=1 $bin demo --lang $1"
+}
+trap 'tmux kill-session -t "$s" 2>/dev/null || true' EXIT
 
-tmux new-session -d -s "$s" -x 80 -y 24 "NO_COLOR=1 $bin demo --lang ja"
-shot console-list-ja 4
-keys 1; shot console-pending-ja
-keys d; shot console-dry-run-ja 2
-keys 0 3; sleep 1; keys e; sleep 1; keys C-u "4444-1375-8703" Tab C-u "2026-11-24"; shot console-edit-ja
-keys Enter; shot console-saved-ja 12
-keys Escape; sleep 1; keys Escape; sleep 1; keys o; shot console-settings-ja
-keys q; sleep 1; keys q
-tmux kill-session -t "$s" 2>/dev/null || true
+rm -f screenshots/console-*.txt
 
-tmux new-session -d -s "$s" -x 80 -y 24 "NO_COLOR=1 $bin demo --lang en"
-sleep 4; keys 1; sleep 1; keys s; shot console-sync-now-en 3
-keys 2; sleep 1; keys Enter; shot console-detail-en 2
-keys Escape; sleep 1; keys '?'; shot console-help-en
-keys q; sleep 1; keys q
-tmux kill-session -t "$s" 2>/dev/null || true
+start ja
+shot console-list-ja "#1001"
+keys 1; shot console-pending-ja "1未送信"
+keys d; shot console-dry-run-ja "何も送っていません"
+keys Tab; wait_for "20000"; keys Tab; wait_for "#1001"
+keys s; shot console-confirm-ja "送信しますか"
+keys n; wait_for "取り消しました"
+keys 0; wait_for "5対象外"
+keys e; wait_for "を編集"; keys C-u "4444-1375-8704" Tab t; shot console-edit-ja "注意"
+keys Escape; wait_for "破棄しますか"; keys y; wait_for "送信履歴"
+keys Escape; wait_for "#1001"
+keys '?'; shot console-help-ja "ヘルプ"
+keys q; wait_for "#1001"; keys q
+start en
+wait_for "#1001"; keys Tab; wait_for "#1001"
+keys 1; wait_for "1pending"
+keys s; shot console-confirm-en "Send to Shopify?"
+keys y; shot console-sync-done-en "sync done"
+keys 0; wait_for "5ineligible"; keys Enter; shot console-detail-en "audit trail"
+keys r; shot console-detail-read-en "read from the store"
+keys Escape; wait_for "#1001"
+keys '?'; shot console-help-en "help"
+keys q; wait_for "#1001"; keys q
+echo "screenshots/: $(ls screenshots/console-*.txt | wc -l) captures"

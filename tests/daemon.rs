@@ -221,6 +221,12 @@ async fn schedules_watches_and_stops_cleanly() {
     );
     assert_eq!(shown["orders"]["synced"], 20, "{shown}");
     assert_eq!(shown["orders"]["pending"], 0, "{shown}");
+    // SPEC §3: the store's operational settings, its own rule option only.
+    assert_eq!(shown["settings"]["period_days"], 3, "{shown}");
+    assert_eq!(shown["settings"]["statuses"], "processed", "{shown}");
+    assert_eq!(shown["settings"]["auto_sync"], true, "{shown}");
+    assert!(shown["settings"]["shipped_date_only"].is_null(), "{shown}");
+    assert!(shown["settings"]["pull_days"].is_u64(), "{shown}");
     // The words an operator reads say the same.
     let out = hassou(&s.config)
         .args(["status"])

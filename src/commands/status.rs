@@ -14,6 +14,22 @@ use crate::domain::{Channel, Verdict};
 use crate::scheduler::ScheduleView;
 use crate::scheduler::describe::{every, job_line, lease_line};
 
+/// SPEC §3: each store's operational settings, with the rule option of that store only.
+fn settings_json(channel: Channel, s: &crate::settings::OperationalSettings) -> serde_json::Value {
+    let mut value = json!({
+        "period_days": s.rules.period.days(),
+        "pull_days": s.pull_days,
+        "auto_sync": s.auto_sync,
+        "auto_pull": s.auto_pull,
+        "watch": s.watch,
+    });
+    match channel {
+        Channel::Shopify => value["statuses"] = json!(s.rules.statuses.code()),
+        Channel::Colorme => value["shipped_date_only"] = json!(s.rules.shipped_date_only),
+    }
+    value
+}
+
 pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u8, Failure> {
     let db = ctx.open_db().await?;
     let lang = ctx.config.language;
@@ -44,6 +60,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                 "pull": job_json(JobKind::Pull, settings.auto_pull, settings.auto_pull_every),
                 "sync": job_json(JobKind::Sync, settings.auto_sync, settings.auto_sync_every),
                 "watch": {"enabled": settings.watch, "debounce_secs": settings.watch_debounce.as_secs()},
+                "settings": settings_json(channel, &settings),
                 "orders": Verdict::ALL.iter().map(|v| (v.code(), counts.get(channel, *v))).collect::<std::collections::BTreeMap<_, _>>(),
             });
             out.line(line.to_string());
