@@ -130,13 +130,7 @@ fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
     };
     let mut lines = vec![Line::from(Span::styled(summary, warn))];
     let head = if ja {
-        [
-            "注文番号",
-            "伝票番号",
-            "配送会社 (ストアへ)",
-            "発送済み",
-            "通知",
-        ]
+        ["注文番号", "伝票番号", "送る配送会社", "発送済み", "通知"]
     } else {
         ["number", "tracking", "carrier (as sent)", "shipped", "mail"]
     };
@@ -847,7 +841,7 @@ fn draw_keys(frame: &mut Frame, app: &App, area: Rect) {
             vec![
                 ("e", pick("編集", "edit")),
                 ("s", pick("この注文を更新", "sync this order")),
-                ("r", pick("再読込", "reload")),
+                ("r", pick("ストアから読込", "read the store")),
                 ("d", pick("確認", "dry run")),
             ],
             vec![back],
@@ -905,7 +899,7 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
             "  s  このストアの未送信を更新      S  選んだ注文だけ更新",
             "  F  失敗した注文を再送            d  確認 (送信内容の表示のみ)",
             "  p  受注取得                      x  実行中の更新を止める",
-            "詳細: s この注文を更新  r 再読込  e 編集  Esc 一覧へ",
+            "詳細: s この注文を更新  r ストアから読込  e 編集  Esc 一覧へ",
             "編集: Tab/↑↓ 項目  ←→ 選ぶ  t 今日(出荷日)  Enter 保存  Esc 取消",
             "o 設定 (全端末共通)  r 再読込  ? ヘルプ  q/Ctrl-C 終了 (実行中は確認)",
             "判定: 未送信=次の更新で書込  送信済=ストアが同じ値  伝票待ち=伝票なし",
@@ -921,7 +915,7 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
             "  s  sync the store's pending orders   S  sync the selected order only",
             "  F  try the failed orders again       d  dry run: show what would be sent",
             "  p  pull orders from the store        x  stop a running sync",
-            "Detail: s sync this order  r reload  e edit  Esc back",
+            "Detail: s sync this order  r read it from the store  e edit  Esc back",
             "Form: Tab/↑↓ field  ←→ choose  t today (shipped on)  Enter save  Esc cancel",
             "o settings (shared by every console)  r reload  ? help  q/Ctrl-C quit",
             "Verdicts: pending = the next sync writes it  synced = the store has it",
