@@ -10,7 +10,7 @@ use super::sandbox::start_stores;
 use super::{Context, Failure, Out, clock, operator};
 use crate::cli::{DemoArgs, SandboxArgs};
 use crate::config::{self, ConfigSources, Language};
-use crate::console::runtime::{Backend, run};
+use crate::console::runtime::{Backend, forward_events, run};
 use crate::console::state::App;
 use crate::console::update::Msg;
 use crate::db::{Db, redact_url};
@@ -75,20 +75,12 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     let initial = Channel::ALL
         .map(|channel| (channel, ctx.config.initial_settings(channel)))
         .to_vec();
-    let (workers, missing) = crate::stores::start_workers(&ctx.config, &db, &cancel, |channel| {
-        // Each store's scheduled runs report to the screen, order by order.
-        let (events, mut rx_events) = mpsc::unbounded_channel();
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            while let Some(event) = rx_events.recv().await {
-                let _ = tx.send(Msg::Sync(channel, event));
-            }
-        });
-        WorkerOptions {
+    // Each store's scheduled runs report to the screen, order by order.
+    let (workers, missing) =
+        crate::stores::start_workers(&ctx.config, &db, &cancel, |channel| WorkerOptions {
             role: "console",
-            events: Some(events),
-        }
-    });
+            events: Some(forward_events(channel, &tx)),
+        });
     for (channel, why) in missing {
         tracing::info!(store = %channel, "not configured: {why}");
     }

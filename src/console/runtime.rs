@@ -183,7 +183,7 @@ pub trait Effects {
 }
 
 /// Sends the events of a sync run to the screen as they come.
-fn forward_events(
+pub fn forward_events(
     channel: Channel,
     tx: &UnboundedSender<Msg>,
 ) -> UnboundedSender<crate::sync::SyncEvent> {
