@@ -34,7 +34,6 @@ start ja
 shot console-list-ja "#1001"
 keys 1; shot console-pending-ja "1未送信"
 keys d; shot console-dry-run-ja "何も送っていません"
-keys Tab; wait_for "1–2/2"
 keys s; shot console-confirm-ja "送信しますか"
 keys n; wait_for "取り消しました"
 keys 0; wait_for "5対象外"
@@ -44,13 +43,17 @@ keys Escape; wait_for "#1001"
 keys '?'; shot console-help-ja "ヘルプ"
 keys q; wait_for "#1001"; keys q
 start en
-wait_for "#1001"; keys Tab; wait_for "#1001"
+wait_for "#1001"
 keys 1; wait_for "1pending"
 keys s; shot console-confirm-en "Send to Shopify?"
 keys y; shot console-sync-done-en "sync done"
 keys 0; wait_for "#1001"; keys Enter; shot console-detail-en "audit trail"
 keys r; shot console-detail-read-en "read from the store"
 keys Escape; wait_for "#1001"
+keys Tab; wait_for "20000"; shot console-colorme-en "delivered needs"
+keys Tab; shot console-log-en "following"
+keys ':'; keys "period 30" Enter; shot console-command-error-en "1 to 13"
+keys Escape; keys Tab
 keys '?'; shot console-help-en "help"
 keys q; wait_for "#1001"; keys q
 echo "screenshots/: $(ls screenshots/console-*.txt | wc -l) captures"

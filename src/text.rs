@@ -154,6 +154,37 @@ pub fn held(write: &crate::domain::ShippingWrite, lang: Language) -> String {
     }
 }
 
+/// `text` in lines of `width` cells at most, broken after a space where one falls in the
+/// second half of the line (text without spaces, as Japanese is, breaks at a character).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        if used + w > width {
+            let cut = line
+                .rfind(' ')
+                .filter(|at| UnicodeWidthStr::width(&line[..*at]) > width / 2);
+            match cut {
+                Some(at) => {
+                    let rest = line[at + 1..].to_owned();
+                    line.truncate(at);
+                    lines.push(std::mem::take(&mut line));
+                    line = rest;
+                }
+                None => lines.push(std::mem::take(&mut line)),
+            }
+            used = UnicodeWidthStr::width(line.as_str());
+        }
+        line.push(c);
+        used += w;
+    }
+    lines.push(line);
+    lines
+}
+
 /// A store's name as operators know it.
 pub fn store(channel: crate::domain::Channel, lang: Language) -> &'static str {
     match (channel, lang) {
@@ -198,6 +229,18 @@ pub fn key_bar(keys: &[(&str, &str)], always: &[(&str, &str)], width: usize) -> 
 #[cfg(test)]
 mod key_bar_tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_between_words_within_the_width() {
+        assert_eq!(
+            wrap("shopify #1003: fulfillment order is on hold", 20),
+            ["shopify #1003:", "fulfillment order is", "on hold"]
+        );
+        for line in wrap("伝票番号・配送会社を書き込みました。発送済みにしました", 10)
+        {
+            assert!(UnicodeWidthStr::width(line.as_str()) <= 10, "{line}");
+        }
+    }
 
     #[test]
     fn clip_cuts_between_words_and_says_so() {

@@ -143,8 +143,7 @@ fn a_sync_is_sent_only_after_the_plan_is_confirmed() {
     let pending = pending_shopify(&config);
     assert!(pending > 0, "the demo has pending Shopify orders");
 
-    // The Shopify tab, only the pending orders, then a dry run.
-    session.keys(&["Tab"]);
+    // The Shopify tab (the first), only the pending orders, then a dry run.
     session.keys(&["1"]);
     session.wait_for("1pending", Duration::from_secs(10));
     session.keys(&["d"]);

@@ -358,13 +358,13 @@ fn detail(h: &mut Harness) {
 }
 
 #[test]
-fn list_every_store() {
-    snapshot("list_all", Harness::new);
+fn shopify_tab() {
+    snapshot("tab_shopify", Harness::new);
 }
 
 #[test]
-fn list_shopify_tab() {
-    snapshot("list_shopify", |lang| {
+fn colorme_tab() {
+    snapshot("tab_colorme", |lang| {
         let mut h = Harness::new(lang);
         h.key(KeyCode::Tab);
         h.answer_pages();
@@ -373,14 +373,109 @@ fn list_shopify_tab() {
 }
 
 #[test]
-fn list_colorme_tab() {
-    snapshot("list_colorme", |lang| {
+fn log_tab() {
+    snapshot("tab_log", |lang| {
         let mut h = Harness::new(lang);
+        h.msg(Msg::Plan(Ok(plan())));
+        h.key(KeyCode::Char('y'));
+        h.msg(Msg::Sync(
+            Channel::Shopify,
+            SyncEvent::RunStarted {
+                channel: Channel::Shopify,
+                run_id: 5,
+                planned: 2,
+                dry_run: false,
+            },
+        ));
+        h.msg(Msg::Sync(
+            Channel::Shopify,
+            SyncEvent::OrderFailed {
+                number: "#1003".into(),
+                error: "Shopify refused: the fulfillment order is on hold; release the hold in \
+                        Shopify's admin (Orders > #1003 > Release hold), then sync again"
+                    .into(),
+            },
+        ));
+        h.msg(Msg::Log(vec![(
+            true,
+            "WARN: cannot publish the sync status store=colorme".into(),
+        )]));
         h.key(KeyCode::Tab);
         h.key(KeyCode::Tab);
-        h.answer_pages();
         h
     });
+}
+
+#[test]
+fn command_line_with_an_error() {
+    snapshot("command_error", |lang| {
+        let mut h = Harness::new(lang);
+        h.key(KeyCode::Char(':'));
+        h.keys("period 30");
+        h.key(KeyCode::Enter);
+        h
+    });
+}
+
+#[test]
+fn below_80_by_24_one_line_says_so() {
+    for lang in [Language::Ja, Language::En] {
+        let h = Harness::new(lang);
+        let screen = h.text(79, 24);
+        let first = screen.lines().next().unwrap_or_default().to_owned();
+        assert!(first.contains("79×24"), "{first}");
+        assert!(
+            screen
+                .lines()
+                .skip(1)
+                .all(|l| l.trim_matches(['"', ' ']).is_empty()),
+            "{screen}"
+        );
+    }
+}
+
+/// `--ascii`: no glyph whose width is East Asian Ambiguous is left on any screen, and in either
+/// mode every glyph of the chrome has the same width whatever the terminal's ambiguous setting
+/// once replaced.
+#[test]
+fn ascii_mode_leaves_no_ambiguous_width_glyph() {
+    use unicode_width::UnicodeWidthChar;
+    let screens: Vec<Box<dyn Fn(Language) -> Harness>> = vec![
+        Box::new(Harness::new),
+        Box::new(|lang| {
+            let mut h = Harness::new(lang);
+            h.msg(Msg::Plan(Ok(plan())));
+            h
+        }),
+        Box::new(|lang| {
+            let mut h = Harness::new(lang);
+            detail(&mut h);
+            h.key(KeyCode::Char('e'));
+            h
+        }),
+        Box::new(|lang| {
+            let mut h = Harness::new(lang);
+            h.key(KeyCode::Char('?'));
+            h
+        }),
+    ];
+    for build in &screens {
+        for lang in [Language::Ja, Language::En] {
+            let mut h = build(lang);
+            h.app.ascii = true;
+            let terminal = h.draw(80, 24);
+            for cell in terminal.backend().buffer().content() {
+                for c in cell.symbol().chars() {
+                    assert_eq!(
+                        c.width(),
+                        c.width_cjk(),
+                        "{c:?} (U+{:04X}) is ambiguous-width in ascii mode",
+                        c as u32
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -579,4 +674,32 @@ async fn the_loop_runs_a_plan_only_after_y() {
     assert_eq!(runs, [&Cmd::RunPlan(plan())], "one run, of the plan shown");
     let screen = terminal.backend().to_string();
     assert!(screen.contains("#1001"), "{screen}");
+}
+
+/// The help lists every key and command in lines that never wrap at 80 columns, and the
+/// README's keymap is the same text (so it cannot drift from the keys).
+#[test]
+fn help_fits_and_the_readme_keymap_is_the_help() {
+    use hassou::console::view::help_lines;
+    for lang in [Language::Ja, Language::En] {
+        for line in help_lines(lang) {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= 78,
+                "{line:?} is wider than the help box"
+            );
+        }
+    }
+    let readme = include_str!("../README.md");
+    for line in help_lines(Language::En) {
+        assert!(
+            readme.contains(line),
+            "README.md's keymap lacks the help line {line:?}"
+        );
+    }
+    for name in hassou::console::command_line::NAMES {
+        let listed = help_lines(Language::En)
+            .iter()
+            .any(|l| l.contains(&format!(":{name}")) || name == "q");
+        assert!(listed, "the help lists no :{name}");
+    }
 }

@@ -7,6 +7,7 @@
 //! [`update::Msg`] into state changes and [`update::Cmd`]s, [`view::draw`] only reads, and
 //! [`runtime`] owns the terminal, the workers and the database.
 
+pub mod command_line;
 pub mod edit_form;
 pub mod runtime;
 pub mod settings_form;

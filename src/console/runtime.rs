@@ -138,6 +138,28 @@ impl Backend {
         Ok(ListedOrder { stored, evaluation })
     }
 
+    /// The order numbered so in `channel` (a leading `#` on either side does not matter).
+    async fn find(&self, channel: Channel, number: &str) -> Result<Option<ListedOrder>, String> {
+        let mut found = Vec::new();
+        for candidate in [
+            number.to_owned(),
+            format!("#{}", number.trim_start_matches('#')),
+        ] {
+            found = self
+                .db
+                .find_orders(&candidate, Some(channel))
+                .await
+                .map_err(|e| e.to_string())?;
+            if !found.is_empty() {
+                break;
+            }
+        }
+        match found.first() {
+            Some(stored) => self.judged(stored.id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
     async fn detail(&self, id: i64) -> Result<Detail, String> {
         let row = self.judged(id).await?;
         let attempts = self
@@ -285,6 +307,9 @@ impl Effects for Arc<Backend> {
                             result: b.page(channel, verdict, search, offset, limit).await,
                         },
                         Cmd::LoadDetail(id) => Msg::Detail(b.detail(id).await),
+                        Cmd::FindOrder(channel, number) => {
+                            Msg::Found(number.clone(), b.find(channel, &number).await)
+                        }
                         Cmd::Save {
                             order_id,
                             revision,

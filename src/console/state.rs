@@ -15,8 +15,39 @@ use crate::domain::{Channel, Verdict};
 pub use crate::scheduler::ScheduleView;
 use crate::sync::SyncPlan;
 
-/// How many log lines the console keeps.
-pub const LOG_LINES: usize = 200;
+/// How many log lines the console keeps (older ones are dropped, and counted).
+pub const LOG_LINES: usize = 10_000;
+
+/// A tab: one per store, and the log.
+pub use super::command_line::TabName as Tab;
+
+/// How the log tab shows the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogView {
+    /// Follow the newest line; off (paused) while scrolled up.
+    pub follow: bool,
+    /// Lines scrolled up from the newest (when paused).
+    pub scroll: usize,
+    /// Lines that arrived while paused.
+    pub unseen: usize,
+    pub wrap: bool,
+    pub errors_only: bool,
+    /// Only this store's lines.
+    pub store: Option<Channel>,
+}
+
+impl Default for LogView {
+    fn default() -> Self {
+        LogView {
+            follow: true,
+            scroll: 0,
+            unseen: 0,
+            wrap: true,
+            errors_only: false,
+            store: None,
+        }
+    }
+}
 
 /// Which part of the screen has the keyboard.
 #[derive(Debug, Clone)]
@@ -34,6 +65,11 @@ pub enum Mode {
         row: usize,
     },
     Help,
+    /// The `:` command line, with the error of the last command tried.
+    Command {
+        input: Input,
+        error: Option<String>,
+    },
     /// A plan waiting for the operator's `y`.
     Confirm(Box<Confirm>),
     /// A yes/no question (quit, stop a run, drop an edit); No is the answer of every key but `y`.
@@ -91,6 +127,8 @@ pub struct Progress {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
     pub at: DateTime<Utc>,
+    /// The store it is about, when it is about one.
+    pub store: Option<Channel>,
     pub text: String,
     pub error: bool,
 }
@@ -104,8 +142,10 @@ pub struct App {
     pub database: String,
     /// Stores this console can write to (configured with credentials).
     pub stores: Vec<Channel>,
-    /// `None`: every store.
-    pub tab: Option<Channel>,
+    pub tab: Tab,
+    pub log_view: LogView,
+    /// Log lines dropped because the log was full.
+    pub log_dropped: u64,
     pub verdict: Option<Verdict>,
     pub search: Input,
     pub page: Option<OrderPage>,
@@ -132,6 +172,9 @@ pub struct App {
     pub quit: bool,
     /// `hassou demo`: the stores are the sandbox on this machine; said on screen.
     pub demo: bool,
+    /// `--ascii` (or `[shop] ascii`): the chrome in ASCII, for terminals that draw East Asian
+    /// Ambiguous glyphs two cells wide.
+    pub ascii: bool,
     /// Whether a write of each store also notifies the customer (Shopify) or sends the
     /// 商品発送 mail (カラーミー), from the configuration; said on screen.
     pub mails: BTreeMap<Channel, bool>,
@@ -146,13 +189,16 @@ impl App {
         stores: Vec<Channel>,
         now: DateTime<Utc>,
     ) -> App {
+        let first_store = stores.first().copied().unwrap_or(Channel::Shopify);
         App {
             lang,
             color,
             tz,
             database,
             stores,
-            tab: None,
+            tab: Tab::Store(first_store),
+            log_view: LogView::default(),
+            log_dropped: 0,
             verdict: None,
             search: Input::default(),
             page: None,
@@ -172,6 +218,7 @@ impl App {
             now,
             quit: false,
             demo: false,
+            ascii: false,
             mails: BTreeMap::new(),
         }
     }
@@ -213,20 +260,45 @@ impl App {
         !self.runs.is_empty() || self.progress.values().any(|p| !p.dry_run)
     }
 
-    /// The store "sync now" and "pull" act on: the tab's, or the selected order's.
+    /// The store of the tab shown (`None` on the log tab).
+    pub fn store_tab(&self) -> Option<Channel> {
+        match self.tab {
+            Tab::Store(channel) => Some(channel),
+            Tab::Log => None,
+        }
+    }
+
+    /// The store "sync" and "pull" act on: the tab's, or the selected order's.
     pub fn target_store(&self) -> Option<Channel> {
-        self.tab
+        self.store_tab()
             .or_else(|| self.selected_row().map(|r| r.stored.order.channel))
             .or_else(|| self.stores.first().copied())
     }
 
+    /// A line of the log about no store in particular.
     pub fn push_log(&mut self, text: impl Into<String>, error: bool) {
+        self.log_line(None, text.into(), error);
+    }
+
+    /// A line of the log about `store`.
+    pub fn push_store_log(&mut self, store: Channel, text: impl Into<String>, error: bool) {
+        self.log_line(Some(store), text.into(), error);
+    }
+
+    fn log_line(&mut self, store: Option<Channel>, text: String, error: bool) {
         if self.log.len() == LOG_LINES {
             self.log.pop_front();
+            self.log_dropped += 1;
+        }
+        if !self.log_view.follow {
+            // Paused: the view stays on the lines it shows.
+            self.log_view.scroll += 1;
+            self.log_view.unseen += 1;
         }
         self.log.push_back(LogLine {
             at: self.now,
-            text: text.into(),
+            store,
+            text,
             error,
         });
     }

@@ -6,8 +6,11 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
+use super::command_line::Command;
 use super::settings_form::{self, ROWS};
-use super::state::{App, Ask, Confirm, Detail, EditForm, Mode, Progress, Question, ScheduleView};
+use super::state::{
+    App, Ask, Confirm, Detail, EditForm, LOG_LINES, Mode, Progress, Question, ScheduleView, Tab,
+};
 use crate::db::{ListedOrder, OrderEdit, OrderPage};
 use crate::domain::{Channel, ShippingWrite, Verdict};
 use crate::scheduler::{JobKind, JobStatus};
@@ -40,6 +43,8 @@ pub enum Msg {
     Plan(Result<SyncPlan, String>),
     /// A confirmed run of this console ended (its events said how, order by order).
     RunEnded(Channel, Result<RunReport, String>),
+    /// The order `:order NUMBER` asked for, judged (`None`: no such order).
+    Found(String, Result<Option<ListedOrder>, String>),
     /// What the store holds for an order, read on request (and recorded).
     Reread(i64, Result<Option<ShippingWrite>, String>),
     /// Lines of this process's log (tracing), batched.
@@ -77,6 +82,8 @@ pub enum Cmd {
     StopRun(Channel),
     /// Read what the store holds for the order (nothing is written).
     Reread(Channel, i64),
+    /// Find the order numbered so in the store, and open it.
+    FindOrder(Channel, String),
     /// Show exactly what a sync would send, sending nothing.
     DryRun(Channel),
     PullNow(Channel),
@@ -94,7 +101,7 @@ fn reload(app: &mut App, keep_position: bool) -> Cmd {
     let search = app.search.value().trim();
     Cmd::LoadPage {
         generation: app.generation,
-        channel: app.tab,
+        channel: app.store_tab(),
         verdict: app.verdict,
         search: (!search.is_empty()).then(|| search.to_owned()),
         offset: app.offset,
@@ -155,7 +162,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         } => job_status(app, channel, job, &status),
         Msg::SettingsSaved(channel, result) => {
             if let Err(e) = result {
-                app.push_log(format!("{channel} settings: {e}"), true);
+                app.push_store_log(channel, format!("{channel} settings: {e}"), true);
             }
             vec![Cmd::LoadSchedules]
         }
@@ -164,10 +171,36 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.runs.remove(&channel);
             app.progress.remove(&channel);
             if let Err(e) = result {
-                app.push_log(format!("{channel}: {e}"), true);
+                app.push_store_log(channel, format!("{channel}: {e}"), true);
             }
             vec![reload(app, true), Cmd::LoadSchedules]
         }
+        Msg::Found(number, result) => match result {
+            Ok(Some(row)) => {
+                let id = row.stored.id;
+                app.selected_id = Some(id);
+                app.detail = Some(Detail {
+                    row,
+                    attempts: Vec::new(),
+                });
+                app.mode = Mode::Detail;
+                vec![Cmd::LoadDetail(id)]
+            }
+            Ok(None) => {
+                app.push_log(
+                    match app.lang {
+                        crate::config::Language::Ja => format!("注文番号 {number} はありません"),
+                        crate::config::Language::En => format!("no order numbered {number}"),
+                    },
+                    true,
+                );
+                vec![]
+            }
+            Err(e) => {
+                app.push_log(e, true);
+                vec![]
+            }
+        },
         Msg::Reread(id, result) => {
             match result {
                 Ok(held) => {
@@ -219,7 +252,7 @@ fn job_status(app: &mut App, channel: Channel, job: JobKind, status: &JobStatus)
             (JobKind::Sync, true) => "発送情報の更新",
             (other, false) => other.code(),
         };
-        app.push_log(format!("{channel} {word}: {error}"), true);
+        app.push_store_log(channel, format!("{channel} {word}: {error}"), true);
         return vec![Cmd::LoadSchedules];
     }
     if job == JobKind::Pull
@@ -237,7 +270,7 @@ fn job_status(app: &mut App, channel: Channel, job: JobKind, status: &JobStatus)
                 c.considered, c.written
             )
         };
-        app.push_log(text, false);
+        app.push_store_log(channel, text, false);
         return vec![reload(app, true), Cmd::LoadSchedules];
     }
     vec![]
@@ -248,7 +281,8 @@ fn planned(app: &mut App, result: Result<SyncPlan, String>) -> Vec<Cmd> {
     match result {
         Ok(plan) if plan.items.is_empty() => {
             let channel = plan.channel;
-            app.push_log(
+            app.push_store_log(
+                channel,
                 match app.lang {
                     crate::config::Language::Ja => {
                         format!("{channel}: 送信するものはありません (何も送っていません)")
@@ -329,7 +363,7 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
                 (false, true) => format!("{channel} 発送情報の更新を開始: {planned}件"),
                 (false, false) => format!("{channel} sync started: {planned} orders"),
             };
-            app.push_log(text, false);
+            app.push_store_log(channel, text, false);
         }
         SyncEvent::OrderStarted { number } => {
             if let Some(p) = app.progress.get_mut(&channel) {
@@ -339,7 +373,8 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
         SyncEvent::OrderWritten { number, outcome } => {
             step(app, channel);
             let outcome = ResultOutcome::from(outcome);
-            app.push_log(
+            app.push_store_log(
+                channel,
                 format!("{channel} {number}: {}", outcome_word(outcome, ja)),
                 false,
             );
@@ -348,11 +383,15 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
         SyncEvent::WouldWrite { number, request } => {
             step(app, channel);
             let word = if ja { "送信予定" } else { "would send" };
-            app.push_log(format!("{channel} {number} {word}: {request}"), false);
+            app.push_store_log(
+                channel,
+                format!("{channel} {number} {word}: {request}"),
+                false,
+            );
         }
         SyncEvent::OrderFailed { number, error } => {
             step(app, channel);
-            app.push_log(format!("{channel} {number}: {error}"), true);
+            app.push_store_log(channel, format!("{channel} {number}: {error}"), true);
         }
         SyncEvent::RunFinished { report } if report.dry_run => {
             app.progress.remove(&channel);
@@ -367,7 +406,7 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
                     report.pending
                 )
             };
-            app.push_log(text, false);
+            app.push_store_log(channel, text, false);
         }
         SyncEvent::RunFinished { report } => {
             app.progress.remove(&channel);
@@ -382,7 +421,7 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
                     report.written, report.already_synced, report.waiting, report.failed
                 )
             };
-            app.push_log(text, report.failed > 0);
+            app.push_store_log(channel, text, report.failed > 0);
             let mut cmds = vec![reload(app, true), Cmd::LoadSchedules];
             if let Some(detail) = &app.detail {
                 cmds.push(Cmd::LoadDetail(detail.row.stored.id));
@@ -455,7 +494,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         return vec![];
     }
     match app.mode.clone() {
+        Mode::List if app.tab == Tab::Log => log_key(app, key),
         Mode::List => list_key(app, key),
+        Mode::Command { input, .. } => command_key(app, input, key),
         Mode::Search => search_key(app, key),
         Mode::Detail => detail_key(app, key),
         Mode::Edit(form) => edit_key(app, form, key),
@@ -464,6 +505,174 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         Mode::Ask(question) => ask_key(app, *question, key),
         Mode::Help => {
             app.mode = Mode::List;
+            vec![]
+        }
+    }
+}
+
+/// The tabs in order: each store, then the log.
+const TABS: [Tab; 3] = [
+    Tab::Store(Channel::Shopify),
+    Tab::Store(Channel::Colorme),
+    Tab::Log,
+];
+
+fn switch_tab(app: &mut App, tab: Tab) -> Vec<Cmd> {
+    app.tab = tab;
+    app.selected_id = None;
+    match tab {
+        Tab::Store(_) => vec![reload(app, false)],
+        Tab::Log => vec![],
+    }
+}
+
+fn next_tab(app: &mut App, forward: bool) -> Vec<Cmd> {
+    let at = TABS.iter().position(|t| *t == app.tab).unwrap_or(0);
+    let n = TABS.len();
+    let next = if forward {
+        (at + 1) % n
+    } else {
+        (at + n - 1) % n
+    };
+    switch_tab(app, TABS[next])
+}
+
+/// The log tab: `f` follows or pauses (scrolling up pauses), arrows and pages scroll, `w` wraps,
+/// `e` shows errors only, `c` cycles the store shown.
+fn log_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    let view = &mut app.log_view;
+    let page = 10;
+    let scroll_up = |view: &mut super::state::LogView, by: usize| {
+        view.follow = false;
+        view.scroll += by;
+    };
+    match key.code {
+        KeyCode::Tab | KeyCode::BackTab => return next_tab(app, key.code == KeyCode::Tab),
+        KeyCode::Char('q') => quit_or_ask(app),
+        KeyCode::Char('?') => app.mode = Mode::Help,
+        KeyCode::Char(':') => {
+            app.mode = Mode::Command {
+                input: tui_input::Input::default(),
+                error: None,
+            };
+        }
+        KeyCode::Char('f') => {
+            view.follow = !view.follow;
+            if view.follow {
+                view.scroll = 0;
+                view.unseen = 0;
+            }
+        }
+        KeyCode::Up | KeyCode::Char('k') => scroll_up(view, 1),
+        KeyCode::PageUp | KeyCode::Char('b') => scroll_up(view, page),
+        KeyCode::Home | KeyCode::Char('g') => scroll_up(view, LOG_LINES),
+        KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char('n') => view.scroll = view.scroll.saturating_sub(page),
+        KeyCode::End | KeyCode::Char('G') => {
+            view.scroll = 0;
+            view.follow = true;
+            view.unseen = 0;
+        }
+        KeyCode::Char('w') => view.wrap = !view.wrap,
+        KeyCode::Char('e') => view.errors_only = !view.errors_only,
+        KeyCode::Char('c') => {
+            view.store = match view.store {
+                None => Some(Channel::Shopify),
+                Some(Channel::Shopify) => Some(Channel::Colorme),
+                Some(Channel::Colorme) => None,
+            };
+        }
+        KeyCode::Char('x') => {
+            if let Some(channel) = running_store(app) {
+                ask(app, Question::StopRun(channel));
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// The `:` command line: `Enter` runs it (a bad one stays open with its error), `Tab`
+/// completes the command name, `Esc` drops it.
+fn command_key(app: &mut App, mut input: tui_input::Input, key: KeyEvent) -> Vec<Cmd> {
+    match key.code {
+        KeyCode::Esc => {
+            app.mode = Mode::List;
+            vec![]
+        }
+        KeyCode::Tab => {
+            let completed = super::command_line::complete(input.value());
+            app.mode = Mode::Command {
+                input: tui_input::Input::default().with_value(completed),
+                error: None,
+            };
+            vec![]
+        }
+        KeyCode::Enter => {
+            match super::command_line::parse(input.value(), app.store_tab(), app.lang) {
+                Ok(command) => {
+                    app.mode = Mode::List;
+                    apply_command(app, command)
+                }
+                Err(error) => {
+                    app.mode = Mode::Command {
+                        input,
+                        error: Some(error),
+                    };
+                    vec![]
+                }
+            }
+        }
+        _ => {
+            input.handle_event(&Event::Key(key));
+            app.mode = Mode::Command { input, error: None };
+            vec![]
+        }
+    }
+}
+
+/// Carries out a command of the command line (or a key that does the same).
+fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
+    let store = app.store_tab();
+    let setting = |app: &mut App, change: &dyn Fn(&mut OperationalSettings)| -> Vec<Cmd> {
+        let Some(channel) = store else {
+            return vec![];
+        };
+        let Some(view) = app.schedules.get_mut(&channel) else {
+            return vec![];
+        };
+        change(&mut view.settings);
+        // Shown at once; saved for every process sharing the database.
+        vec![Cmd::SaveSettings(channel, view.settings), reload(app, true)]
+    };
+    let key = |app: &mut App, c: char| {
+        store_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap_or_default()
+    };
+    match command {
+        Command::Period(period) => setting(app, &|s| s.rules.period = period),
+        Command::Statuses(option) => setting(app, &|s| s.rules.statuses = option),
+        Command::ShippedDateOnly(on) => setting(app, &|s| s.rules.shipped_date_only = on),
+        Command::AutoSync(on) => setting(app, &|s| s.auto_sync = on),
+        Command::AutoSyncEvery(every) => setting(app, &|s| s.auto_sync_every = every),
+        Command::AutoPull(on) => setting(app, &|s| s.auto_pull = on),
+        Command::Watch(on) => setting(app, &|s| s.watch = on),
+        Command::Sync => key(app, 's'),
+        Command::DryRun => key(app, 'd'),
+        Command::Pull => key(app, 'p'),
+        Command::Filter(verdict) => {
+            app.verdict = verdict;
+            vec![reload(app, false)]
+        }
+        Command::Order(number) => store
+            .map(|channel| vec![Cmd::FindOrder(channel, number)])
+            .unwrap_or_default(),
+        Command::Tab(tab) => switch_tab(app, tab),
+        Command::Help => {
+            app.mode = Mode::Help;
+            vec![]
+        }
+        Command::Quit => {
+            quit_or_ask(app);
             vec![]
         }
     }
@@ -487,7 +696,8 @@ fn confirm_key(app: &mut App, mut confirm: Confirm, key: KeyEvent) -> Vec<Cmd> {
         _ => {
             let channel = confirm.plan.channel;
             app.mode = *confirm.back;
-            app.push_log(
+            app.push_store_log(
+                channel,
                 match app.lang {
                     crate::config::Language::Ja => {
                         format!("{channel}: 取り消しました (何も送っていません)")
@@ -520,7 +730,8 @@ fn ask_key(app: &mut App, ask: Ask, key: KeyEvent) -> Vec<Cmd> {
             if let Some(p) = app.progress.get_mut(&channel) {
                 p.stopping = true;
             }
-            app.push_log(
+            app.push_store_log(
+                channel,
                 match app.lang {
                     crate::config::Language::Ja => {
                         format!("{channel}: 送信中の注文のあとで止めます")
@@ -585,7 +796,8 @@ fn store_key(app: &mut App, key: KeyEvent) -> Option<Vec<Cmd>> {
         (KeyCode::Char('p'), _) => vec![Cmd::PullNow(channel)],
         (_, Some(scope)) if app.runs.contains(&channel) => {
             let _ = scope;
-            app.push_log(
+            app.push_store_log(
+                channel,
                 match app.lang {
                     crate::config::Language::Ja => format!("{channel}: 実行中です (x で停止)"),
                     crate::config::Language::En => {
@@ -629,18 +841,28 @@ fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             app.selected_id = None;
             return vec![reload(app, true)];
         }
-        KeyCode::Tab | KeyCode::BackTab => {
-            let tabs: Vec<Option<Channel>> = std::iter::once(None)
-                .chain(Channel::ALL.map(Some))
-                .collect();
-            let at = tabs.iter().position(|t| *t == app.tab).unwrap_or(0);
-            let next = if key.code == KeyCode::Tab {
-                (at + 1) % tabs.len()
-            } else {
-                (at + tabs.len() - 1) % tabs.len()
+        KeyCode::Tab | KeyCode::BackTab => return next_tab(app, key.code == KeyCode::Tab),
+        KeyCode::Char(':') => {
+            app.mode = Mode::Command {
+                input: tui_input::Input::default(),
+                error: None,
             };
-            app.tab = tabs[next];
-            return vec![reload(app, false)];
+        }
+        // The period in place, applied at once for every process (作成期間 N日).
+        KeyCode::Char(c @ ('+' | '-')) => {
+            if let Some(channel) = app.store_tab()
+                && let Some(view) = app.schedules.get(&channel)
+            {
+                let days = view.settings.rules.period.days();
+                let days = if c == '+' {
+                    days + 1
+                } else {
+                    days.saturating_sub(1)
+                };
+                if let Ok(period) = crate::domain::Period::try_from(days) {
+                    return apply_command(app, Command::Period(period));
+                }
+            }
         }
         KeyCode::Char(c @ '0'..='5') => {
             let index = c as usize - '0' as usize;
@@ -651,7 +873,7 @@ fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         KeyCode::Char('r') => return vec![reload(app, true), Cmd::LoadSchedules],
         KeyCode::Char('?') => app.mode = Mode::Help,
         KeyCode::Char('o') => {
-            if let Some(channel) = app.target_store().or(app.tab).or(Some(Channel::Shopify)) {
+            if let Some(channel) = app.target_store().or(Some(Channel::Shopify)) {
                 app.mode = Mode::Settings { channel, row: 0 };
             }
         }

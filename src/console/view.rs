@@ -12,10 +12,9 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Table
 
 use super::edit_form::{EditForm, Field};
 use super::settings_form::{ROWS, label};
-use super::state::{App, Ask, Confirm, Detail, Mode, Progress, Question};
+use super::state::{App, Ask, Confirm, Detail, Mode, Progress, Question, ScheduleView, Tab};
 use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
-use crate::scheduler::describe::{job_line, lease_line};
 use crate::text;
 
 fn verdict_style(app: &App, verdict: Verdict) -> Style {
@@ -43,31 +42,123 @@ fn local(app: &App, at: DateTime<Utc>, format: &str) -> String {
     at.with_timezone(&app.tz).format(format).to_string()
 }
 
+/// The smallest screen the console draws on (SPEC §5: 80×24 over SSH).
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
 pub fn draw(frame: &mut Frame, app: &App) {
-    let stores = Channel::ALL.len() as u16;
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = if app.ja() {
+            format!(
+                "端末が小さすぎます ({}×{}): 80×24 以上にしてください",
+                area.width, area.height
+            )
+        } else {
+            format!(
+                "terminal too small ({}×{}): make it 80×24 or more",
+                area.width, area.height
+            )
+        };
+        frame.render_widget(Paragraph::new(text::clip(&text, area.width as usize)), area);
+        return;
+    }
+    let store = app.store_tab();
+    let (store_lines, log_lines) = if store.is_some() { (2, 4) } else { (0, 0) };
     let [header, schedule, main, log, keys] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(stores),
+        Constraint::Length(store_lines),
         Constraint::Min(6),
-        Constraint::Length(4),
+        Constraint::Length(log_lines),
         Constraint::Length(1),
     ])
-    .areas(frame.area());
+    .areas(area);
     draw_header(frame, app, header);
-    draw_schedules(frame, app, schedule);
-    match &app.mode {
-        Mode::Detail => draw_detail(frame, app, main, None),
-        Mode::Edit(form) => draw_detail(frame, app, main, Some(form)),
-        Mode::Settings { channel, row } => draw_settings(frame, app, main, *channel, *row),
+    if let Some(channel) = store {
+        draw_store_lines(frame, app, schedule, channel);
+        draw_log(frame, app, log);
+    }
+    match (&app.mode, store) {
+        (Mode::Detail, _) => draw_detail(frame, app, main, None),
+        (Mode::Edit(form), _) => draw_detail(frame, app, main, Some(form)),
+        (Mode::Settings { channel, row }, _) => draw_settings(frame, app, main, *channel, *row),
+        (_, None) => draw_log_tab(frame, app, main),
         _ => draw_list(frame, app, main),
     }
-    draw_log(frame, app, log);
     draw_keys(frame, app, keys);
     match &app.mode {
-        Mode::Help => draw_help(frame, app, frame.area()),
+        Mode::Help => draw_help(frame, app, area),
         Mode::Confirm(confirm) => draw_confirm(frame, app, main, confirm),
         Mode::Ask(ask) => draw_ask(frame, app, main, ask),
+        Mode::Command { input, error } => draw_command(frame, app, keys, input, error.as_deref()),
         _ => {}
+    }
+    if app.ascii {
+        asciify(frame.buffer_mut());
+    }
+}
+
+/// The glyphs of the chrome whose width is East Asian Ambiguous (two cells on terminals set to
+/// "ambiguous = double", common in Japan), and the one-cell ASCII that replaces each.
+pub const ASCII: [(&str, &str); 19] = [
+    ("─", "-"),
+    ("│", "|"),
+    ("┌", "+"),
+    ("┐", "+"),
+    ("└", "+"),
+    ("┘", "+"),
+    ("·", "/"),
+    ("…", "~"),
+    ("—", "-"),
+    ("–", "-"),
+    ("▏", "|"),
+    ("←", "<"),
+    ("→", ">"),
+    ("↑", "^"),
+    ("↓", "v"),
+    ("×", "x"),
+    ("○", "o"),
+    ("●", "*"),
+    ("※", "*"),
+];
+
+/// `--ascii`: every ambiguous-width glyph of the screen becomes ASCII, cell for cell, so the
+/// layout stays as drawn.
+fn asciify(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if let Some((_, ascii)) = ASCII.iter().find(|(glyph, _)| cell.symbol() == *glyph) {
+            cell.set_symbol(ascii);
+        }
+    }
+}
+
+/// The command line over the key bar, with its error.
+fn draw_command(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    input: &tui_input::Input,
+    error: Option<&str>,
+) {
+    let mut spans = vec![Span::raw(":"), Span::raw(input.value().to_owned())];
+    if let Some(error) = error {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(error.to_owned(), error_style(app)));
+    } else if input.value().is_empty() {
+        spans.push(Span::styled(
+            if app.ja() {
+                "  コマンド (Tab 補完 · Enter 実行 · Esc 取消)"
+            } else {
+                "  command (Tab completes · Enter runs · Esc drops)"
+            },
+            Style::default().add_modifier(Modifier::DIM),
+        ));
+    }
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let x = area.x + 1 + input.visual_cursor() as u16;
+    if x < area.x + area.width {
+        frame.set_cursor_position((x, area.y));
     }
 }
 
@@ -246,15 +337,18 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         "hassou 発送 ",
         Style::default().add_modifier(Modifier::BOLD),
     )];
-    let tabs = std::iter::once(None).chain(Channel::ALL.map(Some));
-    for tab in tabs {
-        let name = match (tab, ja) {
-            (None, true) => "すべて".to_owned(),
-            (None, false) => "all".to_owned(),
-            (Some(c), _) => c.to_string(),
+    for tab in [
+        Tab::Store(Channel::Shopify),
+        Tab::Store(Channel::Colorme),
+        Tab::Log,
+    ] {
+        let name = match tab {
+            Tab::Store(c) => text::store(c, app.lang),
+            Tab::Log if ja => "ログ",
+            Tab::Log => "Log",
         };
         let style = if tab == app.tab {
-            Style::default().add_modifier(Modifier::REVERSED)
+            Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
             Style::default()
         };
@@ -271,92 +365,161 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
             Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
         ));
     }
-    spans.push(Span::raw(format!(
-        " {} {}",
-        local(app, app.now, "%H:%M:%S"),
-        app.database
-    )));
+    spans.push(Span::raw(format!(" {}", local(app, app.now, "%H:%M:%S"))));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// One line per store: who runs its schedule, the sync job, watch, and this process's run.
-fn draw_schedules(frame: &mut Frame, app: &App, area: Rect) {
+/// The store tab's two lines. First its rules and what runs by itself, like GoQ's データ書出
+/// row: 作成期間, the status option (Shopify) or the 出荷日 rule (カラーミー), auto sync, watch,
+/// mails. Then its run: this console's progress, who runs the schedule, the next run, and the
+/// last run's counts with failures first.
+fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel: Channel) {
     let ja = app.ja();
-    let lines: Vec<Line> = Channel::ALL
-        .iter()
-        .map(|channel| {
-            let Some(view) = app.schedules.get(channel) else {
-                return Line::from(format!("{channel:<8} …"));
+    let width = area.width as usize;
+    if !app.stores.contains(&channel) {
+        let text = if ja {
+            "このストアは未設定です (接続先とトークンを config に)"
+        } else {
+            "this store is not configured (its address and token go in the config)"
+        };
+        frame.render_widget(Paragraph::new(text::clip(text, width)), area);
+        return;
+    }
+    let Some(view) = app.schedules.get(&channel) else {
+        frame.render_widget(Paragraph::new("…"), area);
+        return;
+    };
+    let s = &view.settings;
+    let on = |b: bool| match (b, ja) {
+        (true, true) => "オン",
+        (false, true) => "オフ",
+        (true, false) => "on",
+        (false, false) => "off",
+    };
+    let option = match (channel, ja) {
+        (Channel::Shopify, true) => match s.rules.statuses {
+            crate::domain::StatusOption::ProcessedOnly => "【処理済み】のみ".to_owned(),
+            crate::domain::StatusOption::AllButNewCancelled => {
+                "【処理済み】以外も書き出す".to_owned()
+            }
+        },
+        (Channel::Shopify, false) => match s.rules.statuses {
+            crate::domain::StatusOption::ProcessedOnly => "processed only".to_owned(),
+            crate::domain::StatusOption::AllButNewCancelled => "all but new/cancelled".to_owned(),
+        },
+        (Channel::Colorme, true) => {
+            format!("出荷日で配送済み {}", on(s.rules.shipped_date_only))
+        }
+        (Channel::Colorme, false) => {
+            format!("delivered needs 出荷日 {}", on(s.rules.shipped_date_only))
+        }
+    };
+    let every = crate::scheduler::describe::every(s.auto_sync_every);
+    let auto = match (s.auto_sync, ja) {
+        (true, true) => format!("自動更新 {every}ごと"),
+        (true, false) => format!("auto sync every {every}"),
+        (false, true) => "自動更新 オフ".to_owned(),
+        (false, false) => "auto sync off".to_owned(),
+    };
+    let mails = app.mails.get(&channel).copied().unwrap_or(false);
+    let mail = match (channel, mails, ja) {
+        (Channel::Shopify, true, true) => "通知あり",
+        (Channel::Shopify, false, true) => "通知なし",
+        (Channel::Colorme, true, true) => "メールあり",
+        (Channel::Colorme, false, true) => "メールなし",
+        (_, true, false) => "mails on",
+        (_, false, false) => "no mails",
+    };
+    let rules = if ja {
+        format!(
+            "作成期間 {}日 · {option} · {auto} · 即時 {} · {mail}",
+            s.rules.period.days(),
+            on(s.watch)
+        )
+    } else {
+        format!(
+            "period {} days · {option} · {auto} · watch {} · {mail}",
+            s.rules.period.days(),
+            on(s.watch)
+        )
+    };
+    let mut run = Vec::new();
+    if let Some(p) = app.progress.get(&channel) {
+        run.push(Span::styled(
+            progress_text(app, p),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    }
+    run.push(Span::raw(run_line(app, view)));
+    let used: usize = run.iter().map(Span::width).sum();
+    if let Some(last) = run.pop() {
+        let clipped = text::clip(&last.content, width.saturating_sub(used - last.width()));
+        run.push(Span::raw(clipped));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(Span::styled(
+                text::clip(&rules, width),
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
+            Line::from(run),
+        ]),
+        area,
+    );
+}
+
+/// Who runs the store's schedule, its next run, and the last run with failures first.
+fn run_line(app: &App, view: &ScheduleView) -> String {
+    let ja = app.ja();
+    let mut parts = Vec::new();
+    let sync = view.job(JobKind::Sync, app.now);
+    if let Some((published, _)) = sync
+        && let Some(c) = &published.status.last_counts
+    {
+        parts.push(if ja {
+            format!(
+                "前回 失敗{} 書込{} 済{} 待ち{}",
+                c.failed, c.written, c.already_synced, c.waiting
+            )
+        } else {
+            format!(
+                "last run: {} failed, {} written, {} synced, {} waiting",
+                c.failed, c.written, c.already_synced, c.waiting
+            )
+        });
+    }
+    if let Some((published, true)) = sync
+        && view.settings.auto_sync
+        && let Some(next) = published.status.next_run_at
+    {
+        let at = local(app, next, "%H:%M");
+        parts.push(if ja {
+            format!("次回 {at}")
+        } else {
+            format!("next {at}")
+        });
+    }
+    parts.push(match view.live_lease(app.now) {
+        Some(l) => {
+            let who = l.holder.rsplit('/').next().unwrap_or(&l.holder);
+            let who = if who.starts_with("console") {
+                if ja { "コンソール" } else { "a console" }
+            } else if ja {
+                "デーモン"
+            } else {
+                "the daemon"
             };
-            let live = view.live_lease(app.now);
-            let sync = view.job(JobKind::Sync, app.now);
-            // What runs by itself comes first, on or off, so that 80 columns never hide it:
-            // watch, mails, auto sync (its last counts are the longest part); then who runs
-            // the schedule.
-            let mut text = format!("{channel:<8} ");
-            text.push_str(match (view.settings.watch, ja) {
-                (true, true) => "即時反映オン",
-                (false, true) => "即時反映オフ",
-                (true, false) => "watch on",
-                (false, false) => "watch off",
-            });
-            let mails = app.mails.get(channel).copied().unwrap_or(false);
-            text.push_str(match (mails, ja) {
-                (true, true) => " · 発送メールあり",
-                (false, true) => " · メールなし",
-                (true, false) => " · mails on",
-                (false, false) => " · no mails",
-            });
-            text.push_str(&format!(
-                " · {} {}",
-                if ja { "自動更新" } else { "auto sync" },
-                job_line(
-                    view.settings.auto_sync,
-                    view.settings.auto_sync_every,
-                    sync.map(|(p, _)| &p.status),
-                    sync.is_some_and(|(_, live)| live),
-                    app.tz,
-                    app.lang,
-                )
-            ));
-            text.push_str(" · ");
-            text.push_str(&match live {
-                Some(l) => {
-                    let who = l.holder.rsplit('/').next().unwrap_or(&l.holder);
-                    if ja {
-                        format!("実行: {who}")
-                    } else {
-                        format!("run by {who}")
-                    }
-                }
-                None => lease_line(None, app.now, app.tz, app.lang),
-            });
-            if !app.stores.contains(channel) {
-                text = format!(
-                    "{channel:<8} {}",
-                    if ja {
-                        "未設定 (接続先とトークンを config に)"
-                    } else {
-                        "not configured (address and token in the config)"
-                    }
-                );
+            let host = l.holder.split('/').next().unwrap_or_default();
+            if ja {
+                format!("スケジュール: {host} の{who}")
+            } else {
+                format!("schedule run by {who} on {host}")
             }
-            let mut spans = Vec::new();
-            if let Some(p) = app.progress.get(channel) {
-                spans.push(Span::styled(
-                    progress_text(app, p),
-                    Style::default().add_modifier(Modifier::BOLD),
-                ));
-            }
-            let used: usize = spans.iter().map(|s| s.width()).sum();
-            spans.push(Span::raw(text::clip(
-                &text,
-                (area.width as usize).saturating_sub(used),
-            )));
-            Line::from(spans)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), area);
+        }
+        None if ja => "スケジュールを実行するプロセスなし".to_owned(),
+        None => "no process runs the schedule".to_owned(),
+    });
+    parts.join(" · ")
 }
 
 /// `[更新中 12/300 4.1件/秒 残り1分10秒]`: done and total, the rate, the time left; and that a
@@ -387,29 +550,49 @@ fn progress_text(app: &App, p: &Progress) -> String {
     text
 }
 
+/// Wide enough for the carrier, 出荷日 and 更新日時 columns.
+pub const WIDE: u16 = 120;
+
 fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     let ja = app.ja();
-    let head = if ja {
-        [
-            "ストア",
-            "注文番号",
-            "ステータス",
-            "伝票番号",
-            "判定",
-            "理由・送信内容",
-        ]
-    } else {
-        [
-            "store",
-            "number",
-            "status",
-            "tracking",
-            "verdict",
-            "why / what is sent",
-        ]
-    };
-    // The fixed columns and their gaps take 54 cells; the reason gets the rest.
-    let why_width = (area.width as usize).saturating_sub(54).max(10);
+    let wide = area.width >= WIDE;
+    let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
+    let mut head = vec![
+        pick("注文番号", "number"),
+        pick("ステータス", "status"),
+        pick("伝票番号", "tracking"),
+    ];
+    let mut widths = vec![
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(13),
+    ];
+    if wide {
+        head.extend([
+            pick("配送会社", "carrier"),
+            pick("出荷日", "shipped"),
+            pick("更新日時", "changed"),
+        ]);
+        widths.extend([
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(11),
+        ]);
+    }
+    head.extend([
+        pick("判定", "verdict"),
+        pick("理由・送信内容", "why / what is sent"),
+    ]);
+    widths.extend([Constraint::Length(10), Constraint::Min(10)]);
+    // The fixed columns and their gaps; the reason gets the rest.
+    let fixed: u16 = widths
+        .iter()
+        .map(|c| match c {
+            Constraint::Length(n) => n + 1,
+            _ => 0,
+        })
+        .sum();
+    let why_width = (area.width.saturating_sub(fixed) as usize).max(10);
     let rows: Vec<Row> = app
         .rows()
         .iter()
@@ -419,16 +602,31 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
             let tracking = if o.tracking.is_empty() {
                 "—".to_owned()
             } else {
-                o.tracking.to_text()
+                text::clip(&o.tracking.to_text(), 13)
             };
-            Row::new(vec![
-                Cell::from(o.channel.code()),
-                Cell::from(o.number.clone()),
+            let mut cells = vec![
+                Cell::from(text::clip(&o.number, 10)),
                 Cell::from(text::status(o.status, app.lang)),
                 Cell::from(tracking),
+            ];
+            if wide {
+                cells.extend([
+                    Cell::from(o.carrier.as_ref().map_or_else(
+                        || "—".to_owned(),
+                        |c| text::clip(text::carrier(c, app.lang), 10),
+                    )),
+                    Cell::from(
+                        o.shipped_on
+                            .map_or_else(|| "—".into(), |d| d.format("%m-%d").to_string()),
+                    ),
+                    Cell::from(local(app, o.updated_at, "%m-%d %H:%M")),
+                ]);
+            }
+            cells.extend([
                 Cell::from(text::verdict(e.verdict, app.lang)).style(verdict_style(app, e.verdict)),
                 Cell::from(text::clip(&text::explain(e, app.lang), why_width)),
-            ])
+            ]);
+            Row::new(cells)
         })
         .collect();
     let title = {
@@ -460,20 +658,10 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         }
         Line::from(t)
     };
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(7),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(13),
-            Constraint::Length(10),
-            Constraint::Min(10),
-        ],
-    )
-    .header(Row::new(head.to_vec()).style(Style::default().add_modifier(Modifier::BOLD)))
-    .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .block(Block::default().borders(Borders::TOP).title(title));
+    let table = Table::new(rows, widths)
+        .header(Row::new(head).style(Style::default().add_modifier(Modifier::BOLD)))
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .block(Block::default().borders(Borders::TOP).title(title));
     let mut state =
         TableState::default().with_selected((!app.rows().is_empty()).then_some(app.selected));
     frame.render_stateful_widget(table, area, &mut state);
@@ -487,7 +675,7 @@ fn verdict_counts(app: &App) -> Vec<Span<'static>> {
     };
     let mut spans = Vec::new();
     for (i, verdict) in Verdict::ALL.iter().enumerate() {
-        let n: u64 = match app.tab {
+        let n: u64 = match app.store_tab() {
             Some(c) => page.counts.get(c, *verdict),
             None => page.counts.total(*verdict),
         };
@@ -783,31 +971,145 @@ fn draw_settings(frame: &mut Frame, app: &App, area: Rect, channel: Channel, sel
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+fn log_line<'a>(app: &App, l: &'a super::state::LogLine) -> Line<'a> {
+    let style = if l.error {
+        error_style(app)
+    } else {
+        Style::default()
+    };
+    Line::from(vec![
+        Span::styled(
+            format!("{} ", local(app, l.at, "%H:%M:%S")),
+            Style::default().add_modifier(Modifier::DIM),
+        ),
+        Span::styled(l.text.as_str(), style),
+    ])
+}
+
+/// The store tab's live tail of the log: its store's lines and the general ones, cut to a line
+/// each (the log tab shows them whole).
 fn draw_log(frame: &mut Frame, app: &App, area: Rect) {
     let height = area.height.saturating_sub(1) as usize;
-    let lines: Vec<Line> = app
+    let store = app.store_tab();
+    let width = area.width as usize;
+    let mine: Vec<&super::state::LogLine> = app
         .log
         .iter()
-        .rev()
-        .take(height)
-        .rev()
+        .filter(|l| l.store.is_none() || l.store == store)
+        .collect();
+    let lines: Vec<Line> = mine[mine.len().saturating_sub(height)..]
+        .iter()
         .map(|l| {
-            let style = if l.error {
-                error_style(app)
-            } else {
-                Style::default()
-            };
-            Line::from(Span::styled(
-                format!("{} {}", local(app, l.at, "%H:%M:%S"), l.text),
-                style,
-            ))
+            let mut line = log_line(app, l);
+            if let Some(last) = line.spans.pop() {
+                let room = width.saturating_sub(9);
+                line.spans
+                    .push(Span::styled(text::clip(&last.content, room), last.style));
+            }
+            line
         })
         .collect();
-    let title = if app.ja() { " 記録 " } else { " log " };
+    let title = if app.ja() {
+        " ログ (Tab で全体) "
+    } else {
+        " log (Tab: the whole log) "
+    };
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::TOP).title(title)),
         area,
     );
+}
+
+/// The log tab: the log sized to the screen, following the newest line or paused where the
+/// operator scrolled, wrapped or cut, filtered by store and to errors.
+fn draw_log_tab(frame: &mut Frame, app: &App, area: Rect) {
+    let ja = app.ja();
+    let v = &app.log_view;
+    let shown: Vec<&super::state::LogLine> = app
+        .log
+        .iter()
+        .filter(|l| !v.errors_only || l.error)
+        .filter(|l| {
+            v.store
+                .is_none_or(|s| l.store.is_none() || l.store == Some(s))
+        })
+        .collect();
+    let block_title = {
+        let mut parts = vec![if v.follow {
+            if ja {
+                "追従中".to_owned()
+            } else {
+                "following".to_owned()
+            }
+        } else if ja {
+            format!("一時停止 +{}", v.unseen)
+        } else {
+            format!("PAUSED +{}", v.unseen)
+        }];
+        if let Some(store) = v.store {
+            parts.push(text::store(store, app.lang).to_owned());
+        }
+        if v.errors_only {
+            parts.push(if ja {
+                "エラーのみ".into()
+            } else {
+                "errors only".into()
+            });
+        }
+        parts.push(format!("{}/{}", shown.len(), app.log.len()));
+        if app.log_dropped > 0 {
+            parts.push(if ja {
+                format!("古い{}行は破棄", app.log_dropped)
+            } else {
+                format!("{} old lines dropped", app.log_dropped)
+            });
+        }
+        format!(" {} ", parts.join(" · "))
+    };
+    let block = Block::default().borders(Borders::TOP).title(block_title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    let end = shown
+        .len()
+        .saturating_sub(if v.follow { 0 } else { v.scroll });
+    // From the newest line shown upwards, as many rows as fit; a wrapped line takes several.
+    let text_width = (inner.width as usize).saturating_sub(9).max(10);
+    let mut rows: Vec<Line> = Vec::new();
+    for l in shown[..end].iter().rev() {
+        let style = if l.error {
+            error_style(app)
+        } else {
+            Style::default()
+        };
+        let parts = if v.wrap {
+            text::wrap(&l.text, text_width)
+        } else {
+            vec![text::clip(&l.text, text_width)]
+        };
+        let mut entry: Vec<Line> = parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let stamp = if i == 0 {
+                    local(app, l.at, "%H:%M:%S ")
+                } else {
+                    " ".repeat(9)
+                };
+                Line::from(vec![
+                    Span::styled(stamp, Style::default().add_modifier(Modifier::DIM)),
+                    Span::styled(part, style),
+                ])
+            })
+            .collect();
+        if rows.len() + entry.len() > height {
+            break;
+        }
+        entry.reverse();
+        rows.extend(entry);
+    }
+    rows.reverse();
+    frame.render_widget(Paragraph::new(rows), inner);
 }
 
 /// The keys of the mode shown, most needed first; `?` and `q` (or Esc) always show.
@@ -817,14 +1119,29 @@ fn draw_keys(frame: &mut Frame, app: &App, area: Rect) {
     let back = ("Esc", pick("戻る", "back"));
     type Keys<'a> = Vec<(&'a str, &'a str)>;
     let (keys, always): (Keys, Keys) = match &app.mode {
+        Mode::List if app.tab == Tab::Log => (
+            vec![
+                ("f", pick("追従/停止", "follow/pause")),
+                ("↑↓", pick("スクロール", "scroll")),
+                ("e", pick("エラーのみ", "errors only")),
+                ("c", pick("ストア", "store")),
+                ("w", pick("折返し", "wrap")),
+                ("Tab", pick("タブ", "tab")),
+                (":", pick("コマンド", "command")),
+            ],
+            vec![("?", pick("ヘルプ", "help")), ("q", pick("終了", "quit"))],
+        ),
+        Mode::Command { .. } => (vec![], vec![]),
         Mode::List => (
             vec![
                 ("Enter", pick("詳細", "open")),
                 ("s", pick("更新", "sync")),
                 ("e", pick("編集", "edit")),
                 ("/", pick("検索", "search")),
-                ("Tab", pick("ストア", "store")),
+                ("Tab", pick("タブ", "tab")),
+                (":", pick("コマンド", "command")),
                 ("0-5", pick("判定", "verdict")),
+                ("+-", pick("作成期間", "period")),
                 ("S", pick("1件更新", "sync one")),
                 ("d", pick("確認", "dry run")),
                 ("p", pick("取得", "pull")),
@@ -889,40 +1206,57 @@ fn draw_keys(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
-fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
-    let lines: Vec<&str> = if app.ja() {
-        vec![
-            "一覧",
-            "  ↑↓ j k 移動   g G 先頭/末尾   PgUp PgDn ページ   Enter 詳細",
-            "  e 編集   / 検索 (注文番号・伝票番号)   Tab ストア   0-5 判定で絞込",
+/// Every key and command, for the help screen (and the README's keymap, which a test keeps
+/// equal to it). Each line fits 78 cells.
+pub fn help_lines(lang: crate::config::Language) -> Vec<&'static str> {
+    match lang {
+        crate::config::Language::Ja => vec![
+            "一覧 (ストアのタブ)",
+            "  ↑↓ j k 移動  g G 先頭/末尾  PgUp PgDn ページ  Enter 詳細  e 編集",
+            "  / 検索  0-5 判定で絞込  + - 作成期間  o 設定  r 再読込  Tab タブ",
             "書き込み (まず送信内容を表示し、y を押すまで何も送りません)",
-            "  s  このストアの未送信を更新      S  選んだ注文だけ更新",
-            "  F  失敗した注文を再送            d  確認 (送信内容の表示のみ)",
-            "  p  受注取得                      x  実行中の更新を止める",
+            "  s このストアの未送信  S 選んだ注文だけ  F 失敗した注文を再送",
+            "  d 確認 (表示のみ)  p 受注取得  x 実行中の更新を止める",
             "詳細: s この注文を更新  r ストアから読込  e 編集  Esc 一覧へ",
-            "編集: Tab/↑↓ 項目  ←→ 選ぶ  t 今日(出荷日)  Enter 保存  Esc 取消",
-            "o 設定 (全端末共通)  r 再読込  ? ヘルプ  q/Ctrl-C 終了 (実行中は確認)",
+            "編集: Tab/↑↓ 項目  ←→ 選ぶ  t 今日 (出荷日)  Enter 保存  Esc 取消",
+            "ログ: f 追従/停止  ↑↓ PgUp PgDn スクロール  e エラーのみ  c ストア  w 折返し",
+            "コマンド (: で入力、Tab で補完、Enter で実行)",
+            "  :period 1-13  :statuses processed|all-but-new-cancelled",
+            "  :shipped-date-only on|off  :auto-sync on|off  :auto-sync-every 30m",
+            "  :auto-pull on|off  :watch on|off  :sync  :dry-run  :pull",
+            "  :filter pending|synced|waiting|failed|ineligible|all",
+            "  :order 注文番号  :tab shopify|colorme|log  :help  :quit",
+            "? ヘルプ  q/Ctrl-C 終了 (実行中・編集中は確認)  Esc 戻る",
             "判定: 未送信=次の更新で書込  送信済=ストアが同じ値  伝票待ち=伝票なし",
             "      失敗=ストアが拒否  対象外=理由を表示",
             "同じ注文が二度書き込まれることはありません (端末やデーモンが複数でも)",
-        ]
-    } else {
-        vec![
-            "The list",
-            "  ↑↓ j k move   g G first/last   PgUp PgDn page   Enter open",
-            "  e edit   / search (number, tracking)   Tab store   0-5 filter by verdict",
+        ],
+        crate::config::Language::En => vec![
+            "The list (a store's tab)",
+            "  ↑↓ j k move  g G first/last  PgUp PgDn page  Enter open  e edit",
+            "  / search  0-5 filter by verdict  + - period  o settings  r reload  Tab tab",
             "Writing (each shows its plan first; nothing is sent before you press y)",
-            "  s  sync the store's pending orders   S  sync the selected order only",
-            "  F  try the failed orders again       d  dry run: show what would be sent",
-            "  p  pull orders from the store        x  stop a running sync",
+            "  s the store's pending orders  S the selected order only  F failed again",
+            "  d dry run (shows, sends nothing)  p pull orders  x stop a running sync",
             "Detail: s sync this order  r read it from the store  e edit  Esc back",
             "Form: Tab/↑↓ field  ←→ choose  t today (shipped on)  Enter save  Esc cancel",
-            "o settings (shared by every console)  r reload  ? help  q/Ctrl-C quit",
+            "Log tab: f follow/pause  ↑↓ PgUp PgDn scroll  e errors only  c store  w wrap",
+            "Commands (: opens the command line, Tab completes, Enter runs)",
+            "  :period 1-13  :statuses processed|all-but-new-cancelled",
+            "  :shipped-date-only on|off  :auto-sync on|off  :auto-sync-every 30m",
+            "  :auto-pull on|off  :watch on|off  :sync  :dry-run  :pull",
+            "  :filter pending|synced|waiting|failed|ineligible|all",
+            "  :order NUMBER  :tab shopify|colorme|log  :help  :quit",
+            "? help  q/Ctrl-C quit (asks during a run or an edit)  Esc back",
             "Verdicts: pending = the next sync writes it  synced = the store has it",
             "  waiting = no tracking yet  failed = refused  ineligible = see the reasons",
             "No order is ever written twice, whatever the number of consoles and daemons.",
-        ]
-    };
+        ],
+    }
+}
+
+fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
+    let lines = help_lines(app.lang);
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect {
         x: area.x,

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::config::Language;
 use crate::console::edit_form::{CarrierChoice, Field};
-use crate::console::state::Question;
+use crate::console::state::{Question, Tab};
 use crate::db::{StoredOrder, VerdictCounts};
 use crate::domain::{Carrier, OrderStatus, ShippingWrite, Tracking};
 use crate::domain::{ChannelRules, Order, RemoteState, RuleSettings, ShopTimeZone};
@@ -122,7 +122,7 @@ fn start_asks_for_the_first_page_and_the_schedules() {
         Cmd::LoadPage {
             offset: 0,
             limit: 100,
-            channel: None,
+            channel: Some(Channel::Shopify),
             verdict: None,
             ..
         }
@@ -172,13 +172,21 @@ fn digits_filter_by_verdict_and_tab_cycles_the_stores() {
             "{c}: {cmds:?}"
         );
     }
-    let tabs: Vec<Option<Channel>> = (0..3)
+    assert_eq!(app.tab, Tab::Store(Channel::Shopify));
+    let tabs: Vec<Tab> = (0..3)
         .map(|_| {
             key(&mut app, KeyCode::Tab);
             app.tab
         })
         .collect();
-    assert_eq!(tabs, [Some(Channel::Shopify), Some(Channel::Colorme), None]);
+    assert_eq!(
+        tabs,
+        [
+            Tab::Store(Channel::Colorme),
+            Tab::Log,
+            Tab::Store(Channel::Shopify)
+        ]
+    );
 }
 
 fn plan(channel: Channel, numbers: &[&str]) -> SyncPlan {
@@ -276,8 +284,8 @@ fn each_write_key_plans_its_own_scope_and_never_an_unconfigured_store() {
         [Cmd::Plan(Channel::Shopify, PlanScope::Order(1))]
     );
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Down);
-    // The カラーミー sale is selected, and カラーミー has no credentials here.
+    // The カラーミー tab, and カラーミー has no credentials here.
+    key(&mut app, KeyCode::Tab);
     assert_eq!(key(&mut app, KeyCode::Char('s')), []);
     assert!(
         app.log
@@ -725,4 +733,91 @@ fn r_in_the_detail_reads_the_store_and_says_what_it_holds() {
     let mut app = with_page(&[]);
     key(&mut app, KeyCode::Enter);
     assert_eq!(key(&mut app, KeyCode::Char('r')), [Cmd::LoadDetail(1)]);
+}
+
+fn command(app: &mut App, text: &str) -> Vec<Cmd> {
+    key(app, KeyCode::Char(':'));
+    type_text(app, text);
+    key(app, KeyCode::Enter)
+}
+
+#[test]
+fn the_command_line_changes_settings_for_every_console_and_refuses_bad_values() {
+    let mut app = with_page(&[Channel::Shopify]);
+    update(&mut app, Msg::Schedules(vec![schedule(Channel::Shopify)]));
+    let cmds = command(&mut app, "period 5");
+    let Some(Cmd::SaveSettings(Channel::Shopify, saved)) = cmds.first() else {
+        panic!("saved: {cmds:?}")
+    };
+    assert_eq!(saved.rules.period.days(), 5);
+    assert!(matches!(app.mode, Mode::List));
+    // + and - move the period in place.
+    let cmds = key(&mut app, KeyCode::Char('-'));
+    assert!(matches!(cmds.first(), Some(Cmd::SaveSettings(_, s)) if s.rules.period.days() == 4));
+    // A bad value stays on the command line with its error, and changes nothing.
+    assert_eq!(command(&mut app, "period 30"), []);
+    let Mode::Command {
+        error: Some(error),
+        input,
+    } = &app.mode
+    else {
+        panic!("the command line stays open: {:?}", app.mode)
+    };
+    assert!(error.contains("1 to 13"), "{error}");
+    assert_eq!(input.value(), "period 30");
+    key(&mut app, KeyCode::Esc);
+    // Tab completes the command name.
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "dry");
+    key(&mut app, KeyCode::Tab);
+    let Mode::Command { input, .. } = &app.mode else {
+        panic!("command line")
+    };
+    assert_eq!(input.value(), "dry-run ");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        [Cmd::DryRun(Channel::Shopify)]
+    );
+    // sync goes through the plan like s; order opens one; tab switches.
+    assert_eq!(
+        command(&mut app, "sync"),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)]
+    );
+    assert_eq!(
+        command(&mut app, "order #1001"),
+        [Cmd::FindOrder(Channel::Shopify, "#1001".into())]
+    );
+    assert_eq!(command(&mut app, "tab log"), []);
+    assert_eq!(app.tab, Tab::Log);
+}
+
+fn schedule(channel: Channel) -> ScheduleView {
+    ScheduleView {
+        channel,
+        settings: OperationalSettings::default(),
+        lease: None,
+        published: vec![],
+    }
+}
+
+#[test]
+fn the_log_tab_follows_pauses_and_filters() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Log);
+    app.push_store_log(Channel::Shopify, "one", false);
+    assert!(app.log_view.follow);
+    // Scrolling up pauses; new lines are counted, not scrolled in.
+    key(&mut app, KeyCode::Up);
+    assert!(!app.log_view.follow);
+    app.push_store_log(Channel::Colorme, "two", true);
+    assert_eq!(app.log_view.unseen, 1);
+    key(&mut app, KeyCode::Char('f'));
+    assert!(app.log_view.follow);
+    assert_eq!((app.log_view.scroll, app.log_view.unseen), (0, 0));
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Char('c'));
+    assert!(app.log_view.errors_only);
+    assert_eq!(app.log_view.store, Some(Channel::Shopify));
 }
