@@ -163,6 +163,12 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut used = 0;
     for c in text.chars() {
         let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        if used + w > width && c == ' ' {
+            // The line ends exactly at a word: the space goes.
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+            continue;
+        }
         if used + w > width {
             let cut = line
                 .rfind(' ')
