@@ -19,6 +19,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The console's borders and separators in ASCII (also `[shop] ascii`).
+    #[arg(long)]
+    pub ascii: bool,
+
     /// None: the console.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -62,6 +66,9 @@ pub struct DemoArgs {
     /// ja | en
     #[arg(long, default_value = "ja", value_parser = parse_language)]
     pub lang: Language,
+    /// Borders and separators in ASCII (for terminals that draw ─ │ · … two cells wide).
+    #[arg(long)]
+    pub ascii: bool,
 }
 
 fn parse_language(text: &str) -> Result<Language, String> {

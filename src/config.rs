@@ -72,6 +72,9 @@ pub struct Config {
     pub database_url: String,
     pub timezone: ShopTimeZone,
     pub language: Language,
+    /// The console's borders and separators in ASCII (terminals that draw East Asian Ambiguous
+    /// glyphs two cells wide).
+    pub ascii: bool,
     pub shopify: ShopifyConfig,
     pub colorme: ColormeConfig,
 }
@@ -346,6 +349,7 @@ pub fn parse(
         database_url,
         timezone,
         language,
+        ascii: shop.ascii.unwrap_or(false),
         shopify,
         colorme,
     })
@@ -496,6 +500,7 @@ struct RawDatabase {
 struct RawShop {
     timezone: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
+    ascii: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -191,6 +191,115 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// What to do about a store's error, in the operator's language, for the errors operators meet:
+/// a refused token, an on-hold fulfillment order, a store out of reach, a closed order.
+pub fn advice(error: &str, lang: Language) -> Option<&'static str> {
+    let e = error.to_lowercase();
+    let ja = lang == Language::Ja;
+    if e.contains("shopify refused the access token") {
+        return Some(if ja {
+            "トークンが無効です (取り消されたか権限不足)。Shopify のアプリ設定でアクセストークンを作り直し、[shopify] access_token か HASSOU_SHOPIFY_TOKEN に設定してください"
+        } else {
+            "the token was revoked or lacks a scope: make a new access token in the Shopify app's settings and put it in [shopify] access_token or HASSOU_SHOPIFY_TOKEN"
+        });
+    }
+    if e.contains("refused the access token") {
+        return Some(if ja {
+            "トークンが無効です (取り消されたか期限切れ)。hassou auth colorme でサインインし直してください"
+        } else {
+            "the token was revoked or expired: sign in again with hassou auth colorme"
+        });
+    }
+    if e.contains("on hold") {
+        return Some(if ja {
+            "Shopify の管理画面でこの注文の保留を解除してから、もう一度更新してください"
+        } else {
+            "release the hold on this order in Shopify's admin, then sync again"
+        });
+    }
+    if e.contains("error sending request")
+        || e.contains("connection refused")
+        || e.contains("timed out")
+        || e.contains("could not be reached")
+    {
+        return Some(if ja {
+            "ストアに接続できません。ネットワークと接続先 URL を確認し、しばらくしてからもう一度"
+        } else {
+            "the store could not be reached: check the network and the store's address, then try again later"
+        });
+    }
+    if e.contains("closed") || e.contains("cancelled") {
+        return Some(if ja {
+            "ストア側で注文が閉じられています。ストアの管理画面で確認してください"
+        } else {
+            "the order is closed at the store: check it in the store's admin"
+        });
+    }
+    None
+}
+
+/// A store's error with what to do about it, when there is advice.
+pub fn error_with_advice(error: &str, lang: Language) -> String {
+    match advice(error, lang) {
+        Some(advice) => format!("{error} → {advice}"),
+        None => error.to_owned(),
+    }
+}
+
+/// A write in plain words: the numbers, the carrier as the store receives it, whether the
+/// order becomes shipped, whether the customer is notified.
+pub fn planned(p: &crate::sync::PlannedWrite, lang: Language) -> String {
+    let ja = lang == Language::Ja;
+    let mut parts = vec![p.numbers.join(", ")];
+    if let Some(company) = &p.company {
+        parts.push(company.clone());
+    }
+    parts.push(
+        match (p.marks_shipped, ja) {
+            (true, true) => "発送済みにする",
+            (false, true) => "発送状態は変えない",
+            (true, false) => "marks it shipped",
+            (false, false) => "shipped state unchanged",
+        }
+        .to_owned(),
+    );
+    parts.push(
+        match (p.notifies, ja) {
+            (true, true) => "お客様に通知",
+            (false, true) => "通知なし",
+            (true, false) => "notifies the customer",
+            (false, false) => "no notification",
+        }
+        .to_owned(),
+    );
+    parts.join(" · ")
+}
+
+/// An attempt's recorded outcome in words (`None`: no answer was recorded).
+pub fn attempt_outcome(code: Option<&str>, lang: Language) -> &'static str {
+    let ja = lang == Language::Ja;
+    match (code, ja) {
+        (Some("fulfilled"), true) => "発送済みにしました",
+        (Some("fulfilled"), false) => "fulfilled",
+        (Some("tracking_updated"), true) => "伝票番号を更新しました",
+        (Some("tracking_updated"), false) => "tracking updated",
+        (Some("slip_updated"), true) => "伝票番号を書き込みました",
+        (Some("slip_updated"), false) => "slip written",
+        (Some("delivered"), true) => "配送済みにしました",
+        (Some("delivered"), false) => "marked delivered",
+        (Some("already_synced"), true) => "反映済みでした",
+        (Some("already_synced"), false) => "already held",
+        (Some("failed"), true) => "拒否されました",
+        (Some("failed"), false) => "refused",
+        (Some("unknown"), true) => "結果不明 (次回はストアを読んでから)",
+        (Some("unknown"), false) => "outcome unknown (the store is read before any resend)",
+        (None, true) => "応答なし (中断)",
+        (None, false) => "no answer (interrupted)",
+        (Some(_), true) => "記録あり",
+        (Some(_), false) => "recorded",
+    }
+}
+
 /// A store's name as operators know it.
 pub fn store(channel: crate::domain::Channel, lang: Language) -> &'static str {
     match (channel, lang) {

@@ -93,6 +93,7 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
         clock(),
     );
     app.demo = demo;
+    app.ascii = ctx.config.ascii;
     app.mails = [
         (Channel::Shopify, ctx.config.shopify.notify_customer),
         (Channel::Colorme, ctx.config.colorme.send_shipping_mail),
@@ -157,10 +158,11 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     );
     std::fs::write(&file, text).map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
     // Only the demo's file: a real token in the environment never goes to the sandbox.
-    let config = config::load(&ConfigSources {
+    let mut config = config::load(&ConfigSources {
         explicit: Some(file),
         ..ConfigSources::default()
     })?;
+    config.ascii = args.ascii;
     let db = Db::open(&config.database_url).await?;
     db.upsert_orders(&stores.orders, clock()).await?;
     db.close().await;

@@ -176,7 +176,8 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
-    let config = config::load(&ConfigSources::from_process(cli.config.clone()))?;
+    let mut config = config::load(&ConfigSources::from_process(cli.config.clone()))?;
+    config.ascii |= cli.ascii;
     let ctx = Context {
         config,
         now: process_now()?,

@@ -170,6 +170,8 @@ pub struct App {
     pub job_runs: BTreeMap<(Channel, JobKind), u64>,
     pub now: DateTime<Utc>,
     pub quit: bool,
+    /// The detail shows each attempt's request and answer as sent (`v`), for support.
+    pub show_raw: bool,
     /// `hassou demo`: the stores are the sandbox on this machine; said on screen.
     pub demo: bool,
     /// `--ascii` (or `[shop] ascii`): the chrome in ASCII, for terminals that draw East Asian
@@ -217,6 +219,7 @@ impl App {
             job_runs: BTreeMap::new(),
             now,
             quit: false,
+            show_raw: false,
             demo: false,
             ascii: false,
             mails: BTreeMap::new(),

@@ -246,7 +246,10 @@ fn job_status(app: &mut App, channel: Channel, job: JobKind, status: &JobStatus)
     }
     let ja = app.ja();
     if status.consecutive_failures > 0 {
-        let error = status.last_error.clone().unwrap_or_default();
+        let error = crate::text::error_with_advice(
+            &status.last_error.clone().unwrap_or_default(),
+            app.lang,
+        );
         let word = match (job, ja) {
             (JobKind::Pull, true) => "受注取得",
             (JobKind::Sync, true) => "発送情報の更新",
@@ -380,17 +383,17 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
             );
         }
         SyncEvent::OrderSkipped { .. } => step(app, channel),
-        SyncEvent::WouldWrite { number, request } => {
+        SyncEvent::WouldWrite {
+            number, planned, ..
+        } => {
             step(app, channel);
             let word = if ja { "送信予定" } else { "would send" };
-            app.push_store_log(
-                channel,
-                format!("{channel} {number} {word}: {request}"),
-                false,
-            );
+            let what = crate::text::planned(&planned, app.lang);
+            app.push_store_log(channel, format!("{channel} {number} {word}: {what}"), false);
         }
         SyncEvent::OrderFailed { number, error } => {
             step(app, channel);
+            let error = crate::text::error_with_advice(&error, app.lang);
             app.push_store_log(channel, format!("{channel} {number}: {error}"), true);
         }
         SyncEvent::RunFinished { report } if report.dry_run => {
@@ -931,6 +934,10 @@ fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         }
         KeyCode::Char('e') | KeyCode::Enter => {
             open_editor(app);
+            vec![]
+        }
+        KeyCode::Char('v') => {
+            app.show_raw = !app.show_raw;
             vec![]
         }
         // Read again from the store itself (where it is configured), so "synced" is never a

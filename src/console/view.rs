@@ -714,7 +714,7 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             format!(
                 "{} — {}",
                 text::verdict(e.verdict, app.lang),
-                text::explain(e, app.lang)
+                text::error_with_advice(&text::explain(e, app.lang), app.lang)
             ),
         ),
         field(
@@ -793,24 +793,38 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         lines.push(Line::from(if ja { "  なし" } else { "  none" }));
     }
     for a in detail.attempts.iter().rev() {
-        let outcome = a.outcome.clone().unwrap_or_else(|| {
-            if ja {
-                "応答なし (中断)".into()
-            } else {
-                "no answer (interrupted)".into()
-            }
-        });
+        let outcome = text::attempt_outcome(a.outcome.as_deref(), app.lang);
         let mut line = format!("  {} {outcome}", local(app, a.started_at, "%m-%d %H:%M:%S"));
         if let Some(error) = &a.error {
-            line.push_str(&format!(": {error}"));
+            line.push_str(&format!(": {}", text::error_with_advice(error, app.lang)));
         }
-        line.push_str(&format!("  → {}", a.request));
         let style = if a.error.is_some() {
             error_style(app)
         } else {
             Style::default()
         };
         lines.push(Line::from(Span::styled(line, style)));
+        // For support: the request and the store's answer as sent, one key (v) away.
+        if app.show_raw {
+            let dim = Style::default().add_modifier(Modifier::DIM);
+            lines.push(Line::from(Span::styled(
+                format!("    → {}", a.request),
+                dim,
+            )));
+            if let Some(response) = &a.response {
+                lines.push(Line::from(Span::styled(format!("    ← {response}"), dim)));
+            }
+        }
+    }
+    if !detail.attempts.is_empty() && !app.show_raw {
+        lines.push(Line::from(Span::styled(
+            if ja {
+                "  (v で送信内容とストアの応答をそのまま表示)"
+            } else {
+                "  (v shows each request and the store's answer as sent)"
+            },
+            Style::default().add_modifier(Modifier::DIM),
+        )));
     }
     lines
 }
@@ -820,7 +834,7 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect, form: Option<&EditForm>
         return;
     };
     let o = &detail.row.stored.order;
-    let title = format!(" {} {} ", o.channel, o.number);
+    let title = format!(" {} {} ", text::store(o.channel, app.lang), o.number);
     let block = Block::default().borders(Borders::TOP).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -1160,6 +1174,7 @@ fn draw_keys(frame: &mut Frame, app: &App, area: Rect) {
                 ("s", pick("この注文を更新", "sync this order")),
                 ("r", pick("ストアから読込", "read the store")),
                 ("d", pick("確認", "dry run")),
+                ("v", pick("送受信そのまま", "raw exchange")),
             ],
             vec![back],
         ),
@@ -1217,7 +1232,7 @@ pub fn help_lines(lang: crate::config::Language) -> Vec<&'static str> {
             "書き込み (まず送信内容を表示し、y を押すまで何も送りません)",
             "  s このストアの未送信  S 選んだ注文だけ  F 失敗した注文を再送",
             "  d 確認 (表示のみ)  p 受注取得  x 実行中の更新を止める",
-            "詳細: s この注文を更新  r ストアから読込  e 編集  Esc 一覧へ",
+            "詳細: s この注文を更新  r ストアから読込  e 編集  v 送受信そのまま  Esc 一覧へ",
             "編集: Tab/↑↓ 項目  ←→ 選ぶ  t 今日 (出荷日)  Enter 保存  Esc 取消",
             "ログ: f 追従/停止  ↑↓ PgUp PgDn スクロール  e エラーのみ  c ストア  w 折返し",
             "コマンド (: で入力、Tab で補完、Enter で実行)",
@@ -1238,7 +1253,7 @@ pub fn help_lines(lang: crate::config::Language) -> Vec<&'static str> {
             "Writing (each shows its plan first; nothing is sent before you press y)",
             "  s the store's pending orders  S the selected order only  F failed again",
             "  d dry run (shows, sends nothing)  p pull orders  x stop a running sync",
-            "Detail: s sync this order  r read it from the store  e edit  Esc back",
+            "Detail: s sync this order  r read the store  e edit  v raw exchange  Esc back",
             "Form: Tab/↑↓ field  ←→ choose  t today (shipped on)  Enter save  Esc cancel",
             "Log tab: f follow/pause  ↑↓ PgUp PgDn scroll  e errors only  c store  w wrap",
             "Commands (: opens the command line, Tab completes, Enter runs)",

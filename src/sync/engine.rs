@@ -56,6 +56,8 @@ pub enum SyncEvent {
     WouldWrite {
         number: String,
         request: String,
+        /// The same, in plain terms.
+        planned: PlannedWrite,
     },
     OrderFailed {
         number: String,
@@ -388,6 +390,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 emit(SyncEvent::WouldWrite {
                     number: number.to_owned(),
                     request,
+                    planned: self.connector.planned(&row.stored, wanted),
                 });
                 continue;
             }
