@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Captures the console screens in screenshots/ from `hassou demo` in an 80×24 tmux pane: the
-# list, the pending filter, a dry run, the confirmation of a sync, a running and a finished sync,
-# the edit form, the detail and the help, in Japanese and English. Waits for text on the screen,
-# never for a fixed time.
-# Usage: screenshots/capture.sh   (builds the release binary first)
+# Captures the console screens in screenshots/ from `hassou demo` in tmux, waiting for text on
+# the screen, never for a fixed time:
+# - text captures (80×24, NO_COLOR): the list, the pending filter, a dry run, the confirmation,
+#   a finished sync, the edit form, the detail, the log tab, a command error and the help;
+# - PNG images in colour (80×24 and 120×40, Japanese, and 80×24 English): each store tab, the
+#   log tab, the help, the confirmation and a running sync, rendered by render.py.
+# Usage: screenshots/capture.sh   (builds the release binary; installs the fonts and Pillow
+# render.py needs when they are missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -26,7 +29,45 @@ start() {
   tmux kill-session -t "$s" 2>/dev/null || true
   tmux new-session -d -s "$s" -x 80 -y 24 "NO_COLOR=1 $bin demo --lang $1"
 }
-trap 'tmux kill-session -t "$s" 2>/dev/null || true' EXIT
+# start_colour LANG W H: the demo in colour with enough orders for a sync to be seen running.
+start_colour() {
+  tmux kill-session -t "$s" 2>/dev/null || true
+  tmux new-session -d -s "$s" -x "$2" -y "$3" "$bin demo --lang $1 --orders 4000"
+}
+# png NAME TEXT W H: waits for TEXT, then renders the pane in colour to screenshots/NAME.png.
+png() {
+  wait_for "$2"
+  tmux capture-pane -e -p -t "$s" > "$tmp/$1.ansi"
+  python3 screenshots/render.py "$tmp/$1.ansi" "screenshots/$1.png" "$3" "$4"
+}
+# png_set LANG W H: the colour screens of one language and size.
+png_set() {
+  local lang=$1 w=$2 h=$3 n="png-$1-$2x$3"
+  if [ "$lang" = ja ]; then
+    local list="更新の新しい順" colorme="出荷日で配送済み" log="追従中" help="ヘルプ" pending="1未送信"
+    local confirm="送信しますか" running="[更新中" ask="止めますか" done="更新完了"
+  else
+    local list="newest change first" colorme="delivered needs" log="following" help="The list" pending="1pending"
+    local confirm="Send to Shopify?" running="[syncing" ask="after the order in flight" done="sync done"
+  fi
+  start_colour "$lang" "$w" "$h"
+  png "$n-shopify" "$list" "$w" "$h"
+  keys Tab; png "$n-colorme" "$colorme" "$w" "$h"
+  keys Tab; png "$n-log" "$log" "$w" "$h"
+  keys Tab; wait_for "$list"
+  keys '?'; png "$n-help" "$help" "$w" "$h"
+  keys Escape; wait_for "$list"
+  keys 1; wait_for "$pending"
+  keys s; png "$n-confirm" "$confirm" "$w" "$h"
+  keys y; png "$n-running" "$running" "$w" "$h"
+  keys x; wait_for "$ask"; keys y; wait_for "$done"
+  keys q
+  while tmux has-session -t "$s" 2>/dev/null; do sleep 0.1; done
+}
+tmp=$(mktemp -d)
+python3 -c "import PIL" 2>/dev/null || pip install -q pillow
+[ -f /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || apt-get install -y -qq fonts-ipafont-gothic
+trap 'tmux kill-session -t "$s" 2>/dev/null || true; rm -rf "${tmp:-}"' EXIT
 
 rm -f screenshots/console-*.txt
 
@@ -56,4 +97,8 @@ keys ':'; keys "period 30" Enter; shot console-command-error-en "1 to 13"
 keys Escape; keys Tab
 keys '?'; shot console-help-en "help"
 keys q; wait_for "#1001"; keys q
-echo "screenshots/: $(ls screenshots/console-*.txt | wc -l) captures"
+rm -f screenshots/png-*.png
+png_set ja 80 24
+png_set ja 120 40
+png_set en 80 24
+echo "screenshots/: $(ls screenshots/console-*.txt | wc -l) text captures, $(ls screenshots/*.png | wc -l) PNG images"
