@@ -300,6 +300,269 @@ pub fn attempt_outcome(code: Option<&str>, lang: Language) -> &'static str {
     }
 }
 
+/// A fixed phrase of the console in both languages. Each variant holds its Japanese and
+/// English text together, so a phrase without its translation does not compile. Phrases with
+/// values in them are the functions of this module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrase {
+    Number,
+    Status,
+    Tracking,
+    Carrier,
+    ShippedColumn,
+    Changed,
+    Verdict,
+    WhyOrWhatIsSent,
+    Back,
+    FollowPause,
+    Scroll,
+    ErrorsOnly,
+    Store,
+    Wrap,
+    Tab,
+    Command,
+    Help,
+    Quit,
+    Open,
+    Sync,
+    Edit,
+    Search,
+    Period,
+    SyncOne,
+    DryRun,
+    Pull,
+    Settings,
+    Stop,
+    Clear,
+    SyncThisOrder,
+    ReadTheStore,
+    RawExchange,
+    Field,
+    Choose,
+    Save,
+    Cancel,
+    Row,
+    Toggle,
+    Change,
+    Send,
+    DontSend,
+    Yes,
+    No,
+    AnyKey,
+    CommandLineHint,
+    AnswerNoFocused,
+    QuestionTitle,
+    DemoNotice,
+    StoreNotConfigured,
+    AConsole,
+    TheDaemon,
+    NewestChangeFirst,
+    ReadBeforeResend,
+    AuditTrail,
+    NoneIndented,
+    RawExchangeHint,
+    ChooseWithArrows,
+    ChooseOrNameOther,
+    OtherCarrierLabel,
+    OtherCarrierName,
+    SeveralNumbersHint,
+    ShippedOn,
+    ShippedOnHint,
+    Check,
+    LogTailTitle,
+    HelpTitle,
+    WouldSend,
+}
+
+impl Phrase {
+    /// (Japanese, English).
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Phrase::Number => ("注文番号", "number"),
+            Phrase::Status => ("ステータス", "status"),
+            Phrase::Tracking => ("伝票番号", "tracking"),
+            Phrase::Carrier => ("配送会社", "carrier"),
+            Phrase::ShippedColumn => ("出荷日", "shipped"),
+            Phrase::Changed => ("更新日時", "changed"),
+            Phrase::Verdict => ("判定", "verdict"),
+            Phrase::WhyOrWhatIsSent => ("理由・送信内容", "why / what is sent"),
+            Phrase::Back => ("戻る", "back"),
+            Phrase::FollowPause => ("追従/停止", "follow/pause"),
+            Phrase::Scroll => ("スクロール", "scroll"),
+            Phrase::ErrorsOnly => ("エラーのみ", "errors only"),
+            Phrase::Store => ("ストア", "store"),
+            Phrase::Wrap => ("折返し", "wrap"),
+            Phrase::Tab => ("タブ", "tab"),
+            Phrase::Command => ("コマンド", "command"),
+            Phrase::Help => ("ヘルプ", "help"),
+            Phrase::Quit => ("終了", "quit"),
+            Phrase::Open => ("詳細", "open"),
+            Phrase::Sync => ("更新", "sync"),
+            Phrase::Edit => ("編集", "edit"),
+            Phrase::Search => ("検索", "search"),
+            Phrase::Period => ("作成期間", "period"),
+            Phrase::SyncOne => ("1件更新", "sync one"),
+            Phrase::DryRun => ("確認", "dry run"),
+            Phrase::Pull => ("取得", "pull"),
+            Phrase::Settings => ("設定", "settings"),
+            Phrase::Stop => ("停止", "stop"),
+            Phrase::Clear => ("解除", "clear"),
+            Phrase::SyncThisOrder => ("この注文を更新", "sync this order"),
+            Phrase::ReadTheStore => ("ストアから読込", "read the store"),
+            Phrase::RawExchange => ("送受信そのまま", "raw exchange"),
+            Phrase::Field => ("項目", "field"),
+            Phrase::Choose => ("選ぶ", "choose"),
+            Phrase::Save => ("保存", "save"),
+            Phrase::Cancel => ("取消", "cancel"),
+            Phrase::Row => ("項目", "row"),
+            Phrase::Toggle => ("切替", "toggle"),
+            Phrase::Change => ("変更", "change"),
+            Phrase::Send => ("送信", "send"),
+            Phrase::DontSend => ("やめる", "cancel"),
+            Phrase::Yes => ("はい", "yes"),
+            Phrase::No => ("いいえ", "no"),
+            Phrase::AnyKey => ("何かキー", "any key"),
+            Phrase::CommandLineHint => (
+                "  コマンド (Tab 補完 · Enter 実行 · Esc 取消)",
+                "  command (Tab completes · Enter runs · Esc drops)",
+            ),
+            Phrase::AnswerNoFocused => (
+                "[ いいえ ]  y はい · n/Esc いいえ",
+                "[ No ]  y yes · n/Esc no",
+            ),
+            Phrase::QuestionTitle => (" 確認 ", " Confirm "),
+            Phrase::DemoNotice => (
+                " デモ: 127.0.0.1 のサンドボックス ",
+                " DEMO: sandbox stores on 127.0.0.1 ",
+            ),
+            Phrase::StoreNotConfigured => (
+                "このストアは未設定です (接続先とトークンを config に)",
+                "this store is not configured (its address and token go in the config)",
+            ),
+            Phrase::AConsole => ("コンソール", "a console"),
+            Phrase::TheDaemon => ("デーモン", "the daemon"),
+            Phrase::NewestChangeFirst => ("更新の新しい順", "newest change first"),
+            Phrase::ReadBeforeResend => (
+                "(次回はストアを読んでから)",
+                "(the store is read before any resend)",
+            ),
+            Phrase::AuditTrail => ("送信履歴", "audit trail"),
+            Phrase::NoneIndented => ("  なし", "  none"),
+            Phrase::RawExchangeHint => (
+                "  (v で送信内容とストアの応答をそのまま表示)",
+                "  (v shows each request and the store's answer as sent)",
+            ),
+            Phrase::ChooseWithArrows => ("←→ で選ぶ", "←→ choose"),
+            Phrase::ChooseOrNameOther => (
+                "←→ で選ぶ (その他… は名前を入力)",
+                "←→ choose (other… asks for the name)",
+            ),
+            Phrase::OtherCarrierLabel => ("  会社名", "  name"),
+            Phrase::OtherCarrierName => ("その他の配送会社の名前", "the other carrier's name"),
+            Phrase::SeveralNumbersHint => ("複数は ; で区切る", "several: separate with ;"),
+            Phrase::ShippedOn => ("出荷日", "shipped on"),
+            Phrase::ShippedOnHint => (
+                "YYYY-MM-DD · t 今日 · 空で消去",
+                "YYYY-MM-DD · t today · empty clears",
+            ),
+            Phrase::Check => ("注意", "check"),
+            Phrase::LogTailTitle => (" ログ (Tab で全体) ", " log (Tab: the whole log) "),
+            Phrase::HelpTitle => (" ヘルプ ", " help "),
+            Phrase::WouldSend => ("送信予定", "would send"),
+        }
+    }
+
+    pub fn get(self, lang: Language) -> &'static str {
+        let (ja, en) = self.texts();
+        match lang {
+            Language::Ja => ja,
+            Language::En => en,
+        }
+    }
+}
+
+/// What a run did to one order, in words.
+pub fn outcome_word(outcome: crate::sync::ResultOutcome, lang: Language) -> &'static str {
+    use crate::sync::ResultOutcome;
+    match (outcome, lang == Language::Ja) {
+        (ResultOutcome::Fulfilled, true) => "発送済みにしました",
+        (ResultOutcome::TrackingUpdated, true) => "伝票番号を更新しました",
+        (ResultOutcome::SlipUpdated, true) => "伝票番号を書き込みました",
+        (ResultOutcome::Delivered, true) => "配送済みにしました",
+        (ResultOutcome::AlreadySynced, true) => "反映済み",
+        (ResultOutcome::Waiting, true) => "伝票待ち",
+        (ResultOutcome::Failed, true) => "失敗",
+        (ResultOutcome::WouldWrite, true) => "送信予定",
+        (ResultOutcome::NotReached, true) => "未処理",
+        (ResultOutcome::Fulfilled, false) => "fulfilled",
+        (ResultOutcome::TrackingUpdated, false) => "tracking updated",
+        (ResultOutcome::SlipUpdated, false) => "slip written",
+        (ResultOutcome::Delivered, false) => "marked delivered",
+        (ResultOutcome::AlreadySynced, false) => "already synced",
+        (ResultOutcome::Waiting, false) => "waiting",
+        (ResultOutcome::Failed, false) => "failed",
+        (ResultOutcome::WouldWrite, false) => "would write",
+        (ResultOutcome::NotReached, false) => "not reached",
+    }
+}
+
+/// The summary line of a sync run (`hassou sync`).
+pub fn run_summary(r: &crate::sync::RunReport, lang: Language) -> String {
+    match lang {
+        Language::Ja => format!(
+            "{}{}: 対象 {}件、送信予定 {}件、書込 {}件、反映済み {}件、伝票待ち {}件、失敗 {}件{}",
+            r.channel,
+            if r.dry_run { " (確認のみ)" } else { "" },
+            r.considered,
+            r.pending,
+            r.written,
+            r.already_synced,
+            r.waiting,
+            r.failed,
+            if r.cancelled {
+                " — 中断しました。残りは未送信のままです"
+            } else {
+                ""
+            },
+        ),
+        Language::En => format!(
+            "{}{}: considered {}, pending {}, written {}, already synced {}, waiting {}, failed {}{}",
+            r.channel,
+            if r.dry_run { " (dry run)" } else { "" },
+            r.considered,
+            r.pending,
+            r.written,
+            r.already_synced,
+            r.waiting,
+            r.failed,
+            if r.cancelled {
+                " — cancelled, the rest stay pending"
+            } else {
+                ""
+            },
+        ),
+    }
+}
+
+/// The summary line of a pull (`hassou pull`).
+pub fn pull_summary(
+    channel: crate::domain::Channel,
+    days: u32,
+    s: &crate::db::PullSummary,
+    lang: Language,
+) -> String {
+    match lang {
+        Language::Ja => format!(
+            "{channel}: 直近{days}日に変更された注文 {}件を取得: 新規 {}件、キャンセル {}件、入金 {}件、変更なし {}件",
+            s.pulled, s.new, s.cancelled, s.paid, s.unchanged
+        ),
+        Language::En => format!(
+            "{channel}: pulled {} orders changed in the last {days} days: {} new, {} cancelled, {} paid, {} unchanged",
+            s.pulled, s.new, s.cancelled, s.paid, s.unchanged
+        ),
+    }
+}
+
 /// A store's name as operators know it.
 pub fn store(channel: crate::domain::Channel, lang: Language) -> &'static str {
     match (channel, lang) {

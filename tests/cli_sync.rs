@@ -114,7 +114,8 @@ async fn sync_shopify_dry_run_then_for_real_then_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("written 1, already synced 2"), "{text}");
+    // In the language of [shop] language (Japanese by default), like the console.
+    assert!(text.contains("書込 1件、反映済み 2件"), "{text}");
     assert_eq!(sandbox.mutations_applied(), 3);
 }
 

@@ -83,9 +83,11 @@ async fn pull_with<C: Connector>(
         value["days"] = days.into();
         out.line(value.to_string());
     } else {
-        out.line(format!(
-            "{}: pulled {} orders changed in the last {days} days: {} new, {} cancelled, {} paid, {} unchanged",
-            args.channel, summary.pulled, summary.new, summary.cancelled, summary.paid, summary.unchanged
+        out.line(crate::text::pull_summary(
+            args.channel,
+            days,
+            &summary,
+            ctx.config.language,
         ));
     }
     Ok(0)
@@ -146,41 +148,28 @@ async fn run<C: Connector>(
         .map_err(|e| Failure::input(e.to_string()))?;
     drop(tx);
     let _ = progress.await;
-    print_report(&report, args.json, out);
+    print_report(&report, args.json, ctx.config.language, out);
     Ok(if report.failed > 0 { 1 } else { 0 })
 }
 
-fn print_report(report: &RunReport, json: bool, out: &mut Out) {
+fn print_report(report: &RunReport, json: bool, lang: crate::config::Language, out: &mut Out) {
     if json {
         let value = serde_json::to_value(report).unwrap_or_default();
         out.line(value.to_string());
         return;
     }
     for r in &report.results {
-        let outcome = serde_json::to_value(r.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let outcome = crate::text::outcome_word(r.outcome, lang);
         if r.outcome == ResultOutcome::Waiting || r.detail.is_empty() {
             out.line(format!("{:<14}{outcome}", r.number));
         } else {
-            out.line(format!("{:<14}{outcome:<16}{}", r.number, r.detail));
+            let detail = if r.outcome == ResultOutcome::Failed {
+                crate::text::error_with_advice(&r.detail, lang)
+            } else {
+                r.detail.clone()
+            };
+            out.line(format!("{:<14}{outcome}  {detail}", r.number));
         }
     }
-    out.line(format!(
-        "{}{}: considered {}, pending {}, written {}, already synced {}, waiting {}, failed {}{}",
-        report.channel,
-        if report.dry_run { " (dry run)" } else { "" },
-        report.considered,
-        report.pending,
-        report.written,
-        report.already_synced,
-        report.waiting,
-        report.failed,
-        if report.cancelled {
-            " — cancelled, the rest stay pending"
-        } else {
-            ""
-        },
-    ));
+    out.line(crate::text::run_summary(report, lang));
 }

@@ -2,6 +2,7 @@
 //! [`update`] changes the [`App`] and returns the [`Cmd`]s the runtime must carry out (database
 //! reads and writes, runs). No I/O here, so every behaviour is a table test.
 
+use crate::text::Phrase;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
@@ -378,7 +379,10 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
             let outcome = ResultOutcome::from(outcome);
             app.push_store_log(
                 channel,
-                format!("{channel} {number}: {}", outcome_word(outcome, ja)),
+                format!(
+                    "{channel} {number}: {}",
+                    crate::text::outcome_word(outcome, app.lang)
+                ),
                 false,
             );
         }
@@ -387,7 +391,7 @@ fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
             number, planned, ..
         } => {
             step(app, channel);
-            let word = if ja { "送信予定" } else { "would send" };
+            let word = Phrase::WouldSend.get(app.lang);
             let what = crate::text::planned(&planned, app.lang);
             app.push_store_log(channel, format!("{channel} {number} {word}: {what}"), false);
         }
@@ -439,29 +443,6 @@ fn step(app: &mut App, channel: Channel) {
     if let Some(p) = app.progress.get_mut(&channel) {
         p.done += 1;
         p.current = None;
-    }
-}
-
-pub fn outcome_word(outcome: ResultOutcome, ja: bool) -> &'static str {
-    match (outcome, ja) {
-        (ResultOutcome::Fulfilled, true) => "発送済みにしました",
-        (ResultOutcome::TrackingUpdated, true) => "伝票番号を更新しました",
-        (ResultOutcome::SlipUpdated, true) => "伝票番号を書き込みました",
-        (ResultOutcome::Delivered, true) => "配送済みにしました",
-        (ResultOutcome::AlreadySynced, true) => "反映済み",
-        (ResultOutcome::Waiting, true) => "伝票待ち",
-        (ResultOutcome::Failed, true) => "失敗",
-        (ResultOutcome::WouldWrite, true) => "送信予定",
-        (ResultOutcome::NotReached, true) => "未処理",
-        (ResultOutcome::Fulfilled, false) => "fulfilled",
-        (ResultOutcome::TrackingUpdated, false) => "tracking updated",
-        (ResultOutcome::SlipUpdated, false) => "slip written",
-        (ResultOutcome::Delivered, false) => "marked delivered",
-        (ResultOutcome::AlreadySynced, false) => "already synced",
-        (ResultOutcome::Waiting, false) => "waiting",
-        (ResultOutcome::Failed, false) => "failed",
-        (ResultOutcome::WouldWrite, false) => "would write",
-        (ResultOutcome::NotReached, false) => "not reached",
     }
 }
 

@@ -15,7 +15,7 @@ use super::settings_form::{ROWS, label};
 use super::state::{App, Ask, Confirm, Detail, Mode, Progress, Question, ScheduleView, Tab};
 use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
-use crate::text;
+use crate::text::{self, Phrase};
 
 fn verdict_style(app: &App, verdict: Verdict) -> Style {
     if !app.color {
@@ -146,11 +146,7 @@ fn draw_command(
         spans.push(Span::styled(error.to_owned(), error_style(app)));
     } else if input.value().is_empty() {
         spans.push(Span::styled(
-            if app.ja() {
-                "  コマンド (Tab 補完 · Enter 実行 · Esc 取消)"
-            } else {
-                "  command (Tab completes · Enter runs · Esc drops)"
-            },
+            Phrase::CommandLineHint.get(app.lang),
             Style::default().add_modifier(Modifier::DIM),
         ));
     }
@@ -310,12 +306,8 @@ fn draw_ask(frame: &mut Frame, app: &App, area: Rect, ask: &Ask) {
         (Question::DiscardEdit, true) => "入力した内容を破棄しますか?".to_owned(),
         (Question::DiscardEdit, false) => "Drop what you typed?".to_owned(),
     };
-    let answer = if ja {
-        "[ いいえ ]  y はい · n/Esc いいえ"
-    } else {
-        "[ No ]  y yes · n/Esc no"
-    };
-    let title = if ja { " 確認 " } else { " Confirm " };
+    let answer = Phrase::AnswerNoFocused.get(app.lang);
+    let title = Phrase::QuestionTitle.get(app.lang);
     let inner = dialog(frame, area, 70, 6, title.to_owned());
     frame.render_widget(
         Paragraph::new(vec![
@@ -357,11 +349,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     if app.demo {
         // Said first: the stores are the sandbox on this machine.
         spans.push(Span::styled(
-            if ja {
-                " デモ: 127.0.0.1 のサンドボックス "
-            } else {
-                " DEMO: sandbox stores on 127.0.0.1 "
-            },
+            Phrase::DemoNotice.get(app.lang),
             Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
         ));
     }
@@ -377,11 +365,7 @@ fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel: Channel) 
     let ja = app.ja();
     let width = area.width as usize;
     if !app.stores.contains(&channel) {
-        let text = if ja {
-            "このストアは未設定です (接続先とトークンを config に)"
-        } else {
-            "this store is not configured (its address and token go in the config)"
-        };
+        let text = Phrase::StoreNotConfigured.get(app.lang);
         frame.render_widget(Paragraph::new(text::clip(text, width)), area);
         return;
     }
@@ -503,11 +487,9 @@ fn run_line(app: &App, view: &ScheduleView) -> String {
         Some(l) => {
             let who = l.holder.rsplit('/').next().unwrap_or(&l.holder);
             let who = if who.starts_with("console") {
-                if ja { "コンソール" } else { "a console" }
-            } else if ja {
-                "デーモン"
+                Phrase::AConsole.get(app.lang)
             } else {
-                "the daemon"
+                Phrase::TheDaemon.get(app.lang)
             };
             let host = l.holder.split('/').next().unwrap_or_default();
             if ja {
@@ -554,13 +536,11 @@ fn progress_text(app: &App, p: &Progress) -> String {
 pub const WIDE: u16 = 120;
 
 fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
-    let ja = app.ja();
     let wide = area.width >= WIDE;
-    let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
     let mut head = vec![
-        pick("注文番号", "number"),
-        pick("ステータス", "status"),
-        pick("伝票番号", "tracking"),
+        Phrase::Number.get(app.lang),
+        Phrase::Status.get(app.lang),
+        Phrase::Tracking.get(app.lang),
     ];
     let mut widths = vec![
         Constraint::Length(10),
@@ -569,9 +549,9 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     ];
     if wide {
         head.extend([
-            pick("配送会社", "carrier"),
-            pick("出荷日", "shipped"),
-            pick("更新日時", "changed"),
+            Phrase::Carrier.get(app.lang),
+            Phrase::ShippedColumn.get(app.lang),
+            Phrase::Changed.get(app.lang),
         ]);
         widths.extend([
             Constraint::Length(10),
@@ -580,8 +560,8 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         ]);
     }
     head.extend([
-        pick("判定", "verdict"),
-        pick("理由・送信内容", "why / what is sent"),
+        Phrase::Verdict.get(app.lang),
+        Phrase::WhyOrWhatIsSent.get(app.lang),
     ]);
     widths.extend([Constraint::Length(10), Constraint::Min(10)]);
     // The fixed columns and their gaps; the reason gets the rest.
@@ -635,11 +615,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         let from = if shown == 0 { 0 } else { app.offset + 1 };
         let search = app.search.value();
         // The order is always the same: the newest change first (then the newest order).
-        let sort = if app.ja() {
-            "更新の新しい順"
-        } else {
-            "newest change first"
-        };
+        let sort = Phrase::NewestChangeFirst.get(app.lang);
         let mut t = vec![Span::raw(format!(
             " {from}–{}/{matching} {sort} │",
             app.offset + shown
@@ -777,20 +753,16 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             format!(
                 "{} {}",
                 local(app, since, "%H:%M:%S"),
-                if ja {
-                    "(次回はストアを読んでから)"
-                } else {
-                    "(the store is read before any resend)"
-                }
+                Phrase::ReadBeforeResend.get(app.lang)
             ),
         ));
     }
     lines.push(Line::from(Span::styled(
-        if ja { "送信履歴" } else { "audit trail" },
+        Phrase::AuditTrail.get(app.lang),
         Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
     )));
     if detail.attempts.is_empty() {
-        lines.push(Line::from(if ja { "  なし" } else { "  none" }));
+        lines.push(Line::from(Phrase::NoneIndented.get(app.lang)));
     }
     for a in detail.attempts.iter().rev() {
         let outcome = text::attempt_outcome(a.outcome.as_deref(), app.lang);
@@ -818,11 +790,7 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
     }
     if !detail.attempts.is_empty() && !app.show_raw {
         lines.push(Line::from(Span::styled(
-            if ja {
-                "  (v で送信内容とストアの応答をそのまま表示)"
-            } else {
-                "  (v shows each request and the store's answer as sent)"
-            },
+            Phrase::RawExchangeHint.get(app.lang),
             Style::default().add_modifier(Modifier::DIM),
         )));
     }
@@ -868,49 +836,29 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
         let focused = *field == form.focus;
         let (label, value, hint) = match (field, ja) {
             (Field::Status, _) => (
-                if ja { "ステータス" } else { "status" },
+                Phrase::Status.get(app.lang),
                 format!("< {} >", text::status(form.status, app.lang)),
-                if ja {
-                    "←→ で選ぶ"
-                } else {
-                    "←→ choose"
-                },
+                Phrase::ChooseWithArrows.get(app.lang),
             ),
             (Field::Carrier, _) => (
-                if ja { "配送会社" } else { "carrier" },
+                Phrase::Carrier.get(app.lang),
                 format!("< {} >", form.carrier.label(app.lang)),
-                if ja {
-                    "←→ で選ぶ (その他… は名前を入力)"
-                } else {
-                    "←→ choose (other… asks for the name)"
-                },
+                Phrase::ChooseOrNameOther.get(app.lang),
             ),
             (Field::OtherName, _) => (
-                if ja { "  会社名" } else { "  name" },
+                Phrase::OtherCarrierLabel.get(app.lang),
                 form.other_name.value().to_owned(),
-                if ja {
-                    "その他の配送会社の名前"
-                } else {
-                    "the other carrier's name"
-                },
+                Phrase::OtherCarrierName.get(app.lang),
             ),
             (Field::Tracking, _) => (
-                if ja { "伝票番号" } else { "tracking" },
+                Phrase::Tracking.get(app.lang),
                 form.tracking.value().to_owned(),
-                if ja {
-                    "複数は ; で区切る"
-                } else {
-                    "several: separate with ;"
-                },
+                Phrase::SeveralNumbersHint.get(app.lang),
             ),
             (Field::ShippedOn, _) => (
-                if ja { "出荷日" } else { "shipped on" },
+                Phrase::ShippedOn.get(app.lang),
                 form.shipped_on.value().to_owned(),
-                if ja {
-                    "YYYY-MM-DD · t 今日 · 空で消去"
-                } else {
-                    "YYYY-MM-DD · t today · empty clears"
-                },
+                Phrase::ShippedOnHint.get(app.lang),
             ),
         };
         let style = if focused {
@@ -931,7 +879,7 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
         )));
     }
     for warning in warnings {
-        let word = if ja { "注意" } else { "check" };
+        let word = Phrase::Check.get(app.lang);
         lines.push(Line::from(Span::styled(
             format!("{word}: {warning}"),
             Style::default().add_modifier(Modifier::BOLD),
@@ -1023,11 +971,7 @@ fn draw_log(frame: &mut Frame, app: &App, area: Rect) {
             line
         })
         .collect();
-    let title = if app.ja() {
-        " ログ (Tab で全体) "
-    } else {
-        " log (Tab: the whole log) "
-    };
+    let title = Phrase::LogTailTitle.get(app.lang);
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::TOP).title(title)),
         area,
@@ -1128,87 +1072,94 @@ fn draw_log_tab(frame: &mut Frame, app: &App, area: Rect) {
 
 /// The keys of the mode shown, most needed first; `?` and `q` (or Esc) always show.
 fn draw_keys(frame: &mut Frame, app: &App, area: Rect) {
-    let ja = app.ja();
-    let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
-    let back = ("Esc", pick("戻る", "back"));
+    let back = ("Esc", Phrase::Back.get(app.lang));
     type Keys<'a> = Vec<(&'a str, &'a str)>;
     let (keys, always): (Keys, Keys) = match &app.mode {
         Mode::List if app.tab == Tab::Log => (
             vec![
-                ("f", pick("追従/停止", "follow/pause")),
-                ("↑↓", pick("スクロール", "scroll")),
-                ("e", pick("エラーのみ", "errors only")),
-                ("c", pick("ストア", "store")),
-                ("w", pick("折返し", "wrap")),
-                ("Tab", pick("タブ", "tab")),
-                (":", pick("コマンド", "command")),
+                ("f", Phrase::FollowPause.get(app.lang)),
+                ("↑↓", Phrase::Scroll.get(app.lang)),
+                ("e", Phrase::ErrorsOnly.get(app.lang)),
+                ("c", Phrase::Store.get(app.lang)),
+                ("w", Phrase::Wrap.get(app.lang)),
+                ("Tab", Phrase::Tab.get(app.lang)),
+                (":", Phrase::Command.get(app.lang)),
             ],
-            vec![("?", pick("ヘルプ", "help")), ("q", pick("終了", "quit"))],
+            vec![
+                ("?", Phrase::Help.get(app.lang)),
+                ("q", Phrase::Quit.get(app.lang)),
+            ],
         ),
         Mode::Command { .. } => (vec![], vec![]),
         Mode::List => (
             vec![
-                ("Enter", pick("詳細", "open")),
-                ("s", pick("更新", "sync")),
-                ("e", pick("編集", "edit")),
-                ("/", pick("検索", "search")),
-                ("Tab", pick("タブ", "tab")),
-                (":", pick("コマンド", "command")),
-                ("0-5", pick("判定", "verdict")),
-                ("+-", pick("作成期間", "period")),
-                ("S", pick("1件更新", "sync one")),
-                ("d", pick("確認", "dry run")),
-                ("p", pick("取得", "pull")),
-                ("o", pick("設定", "settings")),
-                ("x", pick("停止", "stop")),
+                ("Enter", Phrase::Open.get(app.lang)),
+                ("s", Phrase::Sync.get(app.lang)),
+                ("e", Phrase::Edit.get(app.lang)),
+                ("/", Phrase::Search.get(app.lang)),
+                ("Tab", Phrase::Tab.get(app.lang)),
+                (":", Phrase::Command.get(app.lang)),
+                ("0-5", Phrase::Verdict.get(app.lang)),
+                ("+-", Phrase::Period.get(app.lang)),
+                ("S", Phrase::SyncOne.get(app.lang)),
+                ("d", Phrase::DryRun.get(app.lang)),
+                ("p", Phrase::Pull.get(app.lang)),
+                ("o", Phrase::Settings.get(app.lang)),
+                ("x", Phrase::Stop.get(app.lang)),
             ],
-            vec![("?", pick("ヘルプ", "help")), ("q", pick("終了", "quit"))],
+            vec![
+                ("?", Phrase::Help.get(app.lang)),
+                ("q", Phrase::Quit.get(app.lang)),
+            ],
         ),
         Mode::Search => (
-            vec![("Enter", pick("検索", "search"))],
-            vec![("Esc", pick("解除", "clear"))],
+            vec![("Enter", Phrase::Search.get(app.lang))],
+            vec![("Esc", Phrase::Clear.get(app.lang))],
         ),
         Mode::Detail => (
             vec![
-                ("e", pick("編集", "edit")),
-                ("s", pick("この注文を更新", "sync this order")),
-                ("r", pick("ストアから読込", "read the store")),
-                ("d", pick("確認", "dry run")),
-                ("v", pick("送受信そのまま", "raw exchange")),
+                ("e", Phrase::Edit.get(app.lang)),
+                ("s", Phrase::SyncThisOrder.get(app.lang)),
+                ("r", Phrase::ReadTheStore.get(app.lang)),
+                ("d", Phrase::DryRun.get(app.lang)),
+                ("v", Phrase::RawExchange.get(app.lang)),
             ],
             vec![back],
         ),
         Mode::Edit(_) => (
             vec![
-                ("Tab/↑↓", pick("項目", "field")),
-                ("←→", pick("選ぶ", "choose")),
-                ("Enter", pick("保存", "save")),
+                ("Tab/↑↓", Phrase::Field.get(app.lang)),
+                ("←→", Phrase::Choose.get(app.lang)),
+                ("Enter", Phrase::Save.get(app.lang)),
             ],
-            vec![("Esc", pick("取消", "cancel"))],
+            vec![("Esc", Phrase::Cancel.get(app.lang))],
         ),
         Mode::Settings { .. } => (
             vec![
-                ("↑↓", pick("項目", "row")),
-                ("Space", pick("切替", "toggle")),
-                ("←→", pick("変更", "change")),
-                ("Tab", pick("ストア", "store")),
+                ("↑↓", Phrase::Row.get(app.lang)),
+                ("Space", Phrase::Toggle.get(app.lang)),
+                ("←→", Phrase::Change.get(app.lang)),
+                ("Tab", Phrase::Store.get(app.lang)),
             ],
             vec![back],
         ),
         Mode::Confirm(_) => (
-            vec![("↑↓", pick("スクロール", "scroll"))],
+            vec![("↑↓", Phrase::Scroll.get(app.lang))],
             vec![
-                ("y", pick("送信", "send")),
-                ("n/Esc", pick("やめる", "cancel")),
+                ("y", Phrase::Send.get(app.lang)),
+                ("n/Esc", Phrase::DontSend.get(app.lang)),
             ],
         ),
         Mode::Ask(_) => (
             vec![],
-            vec![("y", pick("はい", "yes")), ("n/Esc", pick("いいえ", "no"))],
+            vec![
+                ("y", Phrase::Yes.get(app.lang)),
+                ("n/Esc", Phrase::No.get(app.lang)),
+            ],
         ),
         Mode::Help => (
             vec![],
-            vec![(pick("何かキー", "any key"), pick("戻る", "back"))],
+            vec![(Phrase::AnyKey.get(app.lang), Phrase::Back.get(app.lang))],
         ),
     };
     let bar = text::key_bar(&keys, &always, area.width as usize);
@@ -1280,7 +1231,7 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
         height,
     };
     frame.render_widget(Clear, rect);
-    let title = if app.ja() { " ヘルプ " } else { " help " };
+    let title = Phrase::HelpTitle.get(app.lang);
     frame.render_widget(
         Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>())
             .wrap(Wrap { trim: false })
