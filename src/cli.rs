@@ -35,6 +35,9 @@ pub enum Command {
     /// Orders: import a file, list with verdicts.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Carrier files: tracking numbers, carrier and 出荷日 from the label software's export.
+    #[command(subcommand)]
+    Shipments(ShipmentsCommand),
     /// One order: show it and why it is (not) written, or change its shipping fields.
     Order(OrderArgs),
     /// Configuration.
@@ -153,6 +156,33 @@ pub struct SandboxArgs {
     /// limit, as the live API today).
     #[arg(long, default_value_t = 120)]
     pub colorme_rate_limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShipmentsCommand {
+    /// Read a B2クラウド, e飛伝Ⅱ, ゆうプリR or generic file (CP932 or UTF-8) and set the matching
+    /// orders' tracking, carrier and 出荷日 (all or nothing).
+    Import(ShipmentsImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShipmentsImportArgs {
+    pub file: PathBuf,
+    /// auto | b2 | ehiden | yupri | generic
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Match only this store's orders (a key found in two stores is otherwise ambiguous).
+    #[arg(long, value_parser = parse_channel)]
+    pub channel: Option<Channel>,
+    /// Also move each changed order that is 発送待ち (awaiting_shipment) to 処理済み (processed).
+    #[arg(long)]
+    pub mark_processed: bool,
+    /// Show everything, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// One JSON object (SPEC §3).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

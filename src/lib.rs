@@ -34,6 +34,7 @@ pub mod sample;
 pub mod sandbox;
 pub mod scheduler;
 pub mod settings;
+pub mod shipments;
 pub mod stores;
 pub mod sync;
 pub mod text;

@@ -563,6 +563,26 @@ pub fn pull_summary(
     }
 }
 
+/// Text from a file, a store or an operator made safe for a terminal (SPEC §3 "Text that reaches
+/// a terminal"): control characters and bidirectional overrides shown escaped (`\x1b`,
+/// `\u{202e}`), never raw.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            if (c as u32) < 0x80 {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A store's name as operators know it.
 pub fn store(channel: crate::domain::Channel, lang: Language) -> &'static str {
     match (channel, lang) {
@@ -607,6 +627,16 @@ pub fn key_bar(keys: &[(&str, &str)], always: &[(&str, &str)], width: usize) -> 
 #[cfg(test)]
 mod key_bar_tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(
+            visible("#5002\u{1b}]0;pwned\u{7}"),
+            "#5002\\x1b]0;pwned\\x07"
+        );
+        assert_eq!(visible("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(visible("髙橋 ①"), "髙橋 ①");
+    }
 
     #[test]
     fn wrap_breaks_between_words_within_the_width() {

@@ -9,6 +9,7 @@ mod order;
 mod orders;
 mod output;
 mod sandbox;
+mod shipments;
 mod status;
 mod sync;
 
@@ -18,6 +19,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::cli::{
     AuthCommand, Cli, Command, ConfigCommand, OrderAction, OrdersCommand, RuleOverrides,
+    ShipmentsCommand,
 };
 use crate::config::{self, Config, ConfigSources};
 use crate::db::Db;
@@ -191,6 +193,9 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
             orders::import(&ctx, &file, dry_run, out).await
         }
         Command::Orders(OrdersCommand::List(args)) => orders::list(&ctx, &args, out).await,
+        Command::Shipments(ShipmentsCommand::Import(args)) => {
+            shipments::import(&ctx, &args, out).await
+        }
         Command::Order(args) => match args.action {
             OrderAction::Show { rules, json } => {
                 order::show(&ctx, &args.number, args.channel, &rules, json, out).await

@@ -250,6 +250,77 @@ impl Db {
         rows.into_iter().map(StoredOrder::from_row).collect()
     }
 
+    /// Every order numbered one of `numbers` (any channel), and the bundle children of those,
+    /// read in batches (a carrier file's keys).
+    pub async fn orders_numbered(&self, numbers: &[String]) -> Result<Vec<StoredOrder>, DbError> {
+        let mut found: Vec<StoredOrder> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut parents: Vec<String> = Vec::new();
+        for (column, values) in [
+            ("o.number", numbers.to_vec()),
+            ("o.bundle_parent", Vec::new()),
+        ] {
+            let values = if column == "o.number" {
+                values
+            } else {
+                std::mem::take(&mut parents)
+            };
+            for chunk in values.chunks(500) {
+                let placeholders: Vec<String> =
+                    (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE {column} IN ({}) ORDER BY o.id",
+                    placeholders.join(", ")
+                );
+                let rows: Vec<OrderRow> = with_pool!(self, pool => {
+                    let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql));
+                    for value in chunk {
+                        query = query.bind(value.clone());
+                    }
+                    query.fetch_all(pool).await?
+                });
+                for row in rows {
+                    let order = StoredOrder::from_row(row)?;
+                    if seen.insert(order.id) {
+                        if column == "o.number" {
+                            parents.push(order.order.number.clone());
+                        }
+                        found.push(order);
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Saves orders as `next`, each at the revision it was read, all or nothing: if any of them
+    /// changed since it was read, nothing is saved and the conflict is named.
+    pub async fn save_orders_at_revision(
+        &self,
+        changes: &[(&StoredOrder, &Order)],
+    ) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            for (stored, next) in changes {
+                let columns = OrderColumns::of(next);
+                let done = bind_columns!(sqlx::query(UPDATE_ORDER_AT_REVISION), columns)
+                    .bind(stored.id)
+                    .bind(stored.revision)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if done == 0 {
+                    // Dropping the transaction rolls every earlier update back.
+                    return Err(DbError::Conflict {
+                        number: stored.order.number.clone(),
+                    });
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     pub async fn order_by_id(&self, id: i64) -> Result<Option<StoredOrder>, DbError> {
         let row: Option<OrderRow> = with_pool!(self, pool => {
             sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(

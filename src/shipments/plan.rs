@@ -1,0 +1,244 @@
+//! What a carrier file changes (SPEC §3 "Carrier files"), pure: each row's key matched to an
+//! order (a leading `#` ignored on either side; a `-N` 枝番 parcel suffix dropped when nothing
+//! matches; a key in two channels ambiguous unless the channel is chosen); per order, its rows'
+//! distinct numbers in file order, the carrier, the latest 出荷日; `set`, `changed` or `unchanged`
+//! against what the order holds; `--mark-processed`; a bundle parent's values given to its
+//! children that have no rows of their own.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::ShipmentRow;
+use crate::db::StoredOrder;
+use crate::domain::{Carrier, Channel, Order, OrderStatus, Tracking};
+
+/// What importing does to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// It had no tracking.
+    Set,
+    /// It had other values.
+    Changed,
+    /// It already holds these values: not touched (its 更新日時 stays, so it is not pending again).
+    Unchanged,
+}
+
+/// What a changed order held before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Previous {
+    pub tracking: Vec<String>,
+    pub carrier: Option<String>,
+    pub shipped_on: Option<NaiveDate>,
+}
+
+/// One order the file reaches, and the order as it will be saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderChange {
+    pub stored: StoredOrder,
+    pub change: Change,
+    pub tracking: Vec<String>,
+    pub carrier: Carrier,
+    pub shipped_on: NaiveDate,
+    pub previous: Option<Previous>,
+    /// Set from its bundle parent's rows.
+    pub from_parent: bool,
+    pub next: Order,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub orders: Vec<OrderChange>,
+    /// `(line, key)` of rows that match no order (parcels of other sales channels).
+    pub unmatched: Vec<(usize, String)>,
+    /// `(line, key)` of rows whose key matches orders in two channels.
+    pub ambiguous: Vec<(usize, String)>,
+}
+
+impl ImportPlan {
+    pub fn count(&self, change: Change) -> usize {
+        self.orders.iter().filter(|o| o.change == change).count()
+    }
+
+    /// The orders to save (set or changed).
+    pub fn writes(&self) -> impl Iterator<Item = &OrderChange> {
+        self.orders.iter().filter(|o| o.change != Change::Unchanged)
+    }
+}
+
+/// The number a key or an order number is compared by: without a leading `#`.
+pub fn bare(number: &str) -> &str {
+    number.trim().trim_start_matches('#')
+}
+
+/// The key without a `-N` / `-NN` 枝番 parcel suffix, if it has one.
+pub fn without_branch(key: &str) -> Option<&str> {
+    let (base, suffix) = key.rsplit_once('-')?;
+    (!base.is_empty()
+        && (1..=2).contains(&suffix.len())
+        && suffix.bytes().all(|b| b.is_ascii_digit()))
+    .then_some(base)
+}
+
+/// Every order number a key may match (for the database look-up).
+pub fn candidate_numbers(key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for base in std::iter::once(bare(key)).chain(without_branch(bare(key))) {
+        out.push(base.to_owned());
+        out.push(format!("#{base}"));
+    }
+    out
+}
+
+/// Plans the import of `rows` against `orders` (every order any key may match, and the bundle
+/// children of those), with `channel` chosen by `--channel`.
+pub fn plan(
+    rows: &[ShipmentRow],
+    orders: &[StoredOrder],
+    channel: Option<Channel>,
+    mark_processed: bool,
+    now: DateTime<Utc>,
+) -> ImportPlan {
+    let mut by_number: HashMap<&str, Vec<&StoredOrder>> = HashMap::new();
+    for o in orders {
+        by_number.entry(bare(&o.order.number)).or_default().push(o);
+    }
+    let find = |number: &str, wanted: Option<Channel>| -> Vec<&StoredOrder> {
+        by_number
+            .get(number)
+            .map(|found| {
+                found
+                    .iter()
+                    .copied()
+                    .filter(|o| wanted.is_none_or(|c| o.order.channel == c))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut plan = ImportPlan::default();
+    // Rows per order id, in file order of the first row of each order.
+    let mut grouped: BTreeMap<usize, (i64, Vec<&ShipmentRow>)> = BTreeMap::new();
+    let mut first_line: HashMap<i64, usize> = HashMap::new();
+    for row in rows {
+        let wanted = row.channel.or(channel);
+        let key = bare(&row.key);
+        let mut found = find(key, wanted);
+        if found.is_empty()
+            && let Some(base) = without_branch(key)
+        {
+            found = find(base, wanted);
+        }
+        let mut channels: Vec<Channel> = found.iter().map(|o| o.order.channel).collect();
+        channels.dedup();
+        match (found.first(), channels.len()) {
+            (None, _) => plan.unmatched.push((row.line, row.key.clone())),
+            (Some(_), n) if n > 1 => plan.ambiguous.push((row.line, row.key.clone())),
+            (Some(order), _) => {
+                let at = *first_line.entry(order.id).or_insert(row.line);
+                grouped
+                    .entry(at)
+                    .or_insert_with(|| (order.id, Vec::new()))
+                    .1
+                    .push(row);
+            }
+        }
+    }
+    let by_id: HashMap<i64, &StoredOrder> = orders.iter().map(|o| (o.id, o)).collect();
+    let with_rows: std::collections::HashSet<i64> = grouped.values().map(|(id, _)| *id).collect();
+    for (id, rows) in grouped.values() {
+        let Some(order) = by_id.get(id) else {
+            continue;
+        };
+        let mut tracking: Vec<String> = Vec::new();
+        for r in rows {
+            if !tracking.contains(&r.tracking) {
+                tracking.push(r.tracking.clone());
+            }
+        }
+        let carrier = rows[0].carrier.clone();
+        let shipped_on = rows.iter().map(|r| r.shipped_on).max().unwrap_or_default();
+        let change = change_of(
+            order,
+            &tracking,
+            &carrier,
+            shipped_on,
+            mark_processed,
+            now,
+            false,
+        );
+        let parent_changed = change.change != Change::Unchanged;
+        let parent = change.stored.order.clone();
+        plan.orders.push(change);
+        // 同梱: the parcel carries the children's items too.
+        if parent_changed {
+            for child in orders.iter().filter(|o| {
+                o.order.channel == parent.channel
+                    && o.order.bundle_parent.as_deref() == Some(parent.number.as_str())
+                    && !with_rows.contains(&o.id)
+            }) {
+                plan.orders.push(change_of(
+                    child,
+                    &tracking,
+                    &carrier,
+                    shipped_on,
+                    mark_processed,
+                    now,
+                    true,
+                ));
+            }
+        }
+    }
+    plan
+}
+
+fn change_of(
+    stored: &StoredOrder,
+    tracking: &[String],
+    carrier: &Carrier,
+    shipped_on: NaiveDate,
+    mark_processed: bool,
+    now: DateTime<Utc>,
+    from_parent: bool,
+) -> OrderChange {
+    let order = &stored.order;
+    let held = order.tracking.values();
+    let same = held == tracking
+        && order.carrier.as_ref() == Some(carrier)
+        && order.shipped_on == Some(shipped_on);
+    let change = if same {
+        Change::Unchanged
+    } else if order.tracking.is_empty() {
+        Change::Set
+    } else {
+        Change::Changed
+    };
+    let mut next = order.clone();
+    if change != Change::Unchanged {
+        next.tracking = Tracking::parse(&tracking.join(";"));
+        next.carrier = Some(carrier.clone());
+        next.shipped_on = Some(shipped_on);
+        next.updated_at = now;
+        if mark_processed && order.status == OrderStatus::AwaitingShipment {
+            next.status = OrderStatus::Processed;
+        }
+    }
+    OrderChange {
+        stored: stored.clone(),
+        change,
+        tracking: tracking.to_vec(),
+        carrier: carrier.clone(),
+        shipped_on,
+        previous: (change == Change::Changed).then(|| Previous {
+            tracking: held,
+            carrier: order.carrier.as_ref().map(|c| c.code().to_owned()),
+            shipped_on: order.shipped_on,
+        }),
+        from_parent,
+        next,
+    }
+}
+
+#[cfg(test)]
+mod tests;

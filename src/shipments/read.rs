@@ -1,0 +1,197 @@
+//! Reading a carrier file line by line with bounded memory: the encoding (UTF-8 with or without
+//! a BOM, or CP932 as Windows writes it) decided at the first line that is not plain ASCII and
+//! then held to, CRLF or LF, CSV fields split per line (a quoted field may span lines). A line
+//! that is not valid in the file's encoding refuses the file with its number: no U+FFFD
+//! replacement character ever reaches an order.
+
+use std::io::BufRead;
+
+use super::{Encoding, RowError};
+
+/// One CSV record of the file: its first line number and its fields, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub line: usize,
+    pub fields: Vec<String>,
+}
+
+/// Reads records from `input`, deciding the encoding as it goes (available once a record was
+/// read; `Encoding::Utf8` while everything so far was ASCII).
+pub struct Records<R> {
+    input: R,
+    line: usize,
+    encoding: Option<Encoding>,
+    bom_checked: bool,
+    buffer: Vec<u8>,
+}
+
+impl<R: BufRead> Records<R> {
+    pub fn new(input: R) -> Records<R> {
+        Records {
+            input,
+            line: 0,
+            encoding: None,
+            bom_checked: false,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// The encoding decided so far (plain ASCII reads as UTF-8).
+    pub fn encoding(&self) -> Encoding {
+        self.encoding.unwrap_or(Encoding::Utf8)
+    }
+
+    /// The next physical line, decoded, without its line ending; `None` at the end.
+    fn next_line(&mut self) -> Option<Result<String, RowError>> {
+        self.buffer.clear();
+        match self.input.read_until(b'\n', &mut self.buffer) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                return Some(Err(RowError::new(
+                    self.line + 1,
+                    None,
+                    format!("cannot read: {e}"),
+                )));
+            }
+        }
+        self.line += 1;
+        let mut bytes: &[u8] = &self.buffer;
+        while let [rest @ .., b'\n' | b'\r'] = bytes {
+            bytes = rest;
+        }
+        if !self.bom_checked {
+            self.bom_checked = true;
+            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                self.encoding = Some(Encoding::Utf8Bom);
+                bytes = rest;
+            }
+        }
+        if bytes.is_ascii() {
+            return Some(Ok(String::from_utf8_lossy(bytes).into_owned()));
+        }
+        let encoding = *self.encoding.get_or_insert_with(|| {
+            if std::str::from_utf8(bytes).is_ok() {
+                Encoding::Utf8
+            } else {
+                Encoding::Cp932
+            }
+        });
+        let decoded = match encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => {
+                std::str::from_utf8(bytes).ok().map(str::to_owned)
+            }
+            // encoding_rs's Shift_JIS is the WHATWG decoder, which is Windows-31J: NEC and IBM
+            // extensions (①, ㈱, 髙) decode; anything malformed is refused, never replaced.
+            Encoding::Cp932 => encoding_rs::SHIFT_JIS
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .map(|c| c.into_owned()),
+        };
+        Some(decoded.ok_or_else(|| {
+            RowError::new(
+                self.line,
+                None,
+                format!("bytes that are not valid {}", encoding.code()),
+            )
+        }))
+    }
+
+    /// The next non-empty record; `None` at the end of the file.
+    pub fn next_record(&mut self) -> Option<Result<Record, RowError>> {
+        loop {
+            let first = match self.next_line()? {
+                Ok(line) => line,
+                Err(e) => return Some(Err(e)),
+            };
+            let line = self.line;
+            let mut text = first;
+            // A quoted field that holds a line break continues on the next line.
+            while text.matches('"').count() % 2 == 1 {
+                match self.next_line() {
+                    Some(Ok(more)) => {
+                        text.push('\n');
+                        text.push_str(&more);
+                    }
+                    Some(Err(e)) => return Some(Err(e)),
+                    None => {
+                        return Some(Err(RowError::new(
+                            line,
+                            None,
+                            "a quoted field is never closed".into(),
+                        )));
+                    }
+                }
+            }
+            if text.trim().is_empty() {
+                continue;
+            }
+            return Some(split(&text, line));
+        }
+    }
+}
+
+/// The fields of one CSV record.
+fn split(text: &str, line: usize) -> Result<Record, RowError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(_) => Ok(Record {
+            line,
+            fields: record.iter().map(str::to_owned).collect(),
+        }),
+        Err(e) => Err(RowError::new(line, None, format!("not CSV: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(bytes: &[u8]) -> (Vec<Result<Record, RowError>>, Encoding) {
+        let mut r = Records::new(bytes);
+        let mut out = Vec::new();
+        while let Some(record) = r.next_record() {
+            out.push(record);
+        }
+        (out, r.encoding())
+    }
+
+    #[test]
+    fn cp932_with_the_nec_and_ibm_extensions_and_crlf() {
+        let (bytes, _, unmappable) =
+            encoding_rs::SHIFT_JIS.encode("1001,髙橋 ①,㈱ヤマト,ｶﾀｶﾅ\r\n1002,x\r\n");
+        assert!(!unmappable);
+        let (records, encoding) = records(&bytes);
+        assert_eq!(encoding, Encoding::Cp932);
+        let first = records[0].as_ref().expect("decoded");
+        assert_eq!(first.fields, ["1001", "髙橋 ①", "㈱ヤマト", "ｶﾀｶﾅ"]);
+        assert_eq!(records[1].as_ref().expect("second").line, 2);
+    }
+
+    #[test]
+    fn utf8_with_a_bom_and_a_quoted_line_break() {
+        let (records, encoding) = records("\u{feff}a,\"b\nc\",d\n\ne,f\n".as_bytes());
+        assert_eq!(encoding, Encoding::Utf8Bom);
+        assert_eq!(
+            records[0].as_ref().expect("first").fields,
+            ["a", "b\nc", "d"]
+        );
+        assert_eq!(records[1].as_ref().expect("second").line, 4);
+    }
+
+    #[test]
+    fn a_bad_byte_is_refused_with_its_line_never_replaced() {
+        let mut bytes = encoding_rs::SHIFT_JIS
+            .encode("1001,山田\r\n")
+            .0
+            .into_owned();
+        bytes.extend_from_slice(b"1002,\x81\r\n");
+        let (records, _) = records(&bytes);
+        let error = records[1].as_ref().expect_err("refused");
+        assert_eq!(error.line, 2);
+        assert!(error.message.contains("cp932"), "{error:?}");
+    }
+}
