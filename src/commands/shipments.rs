@@ -10,14 +10,14 @@ use serde_json::json;
 use super::{Context, Failure, Out};
 use crate::cli::ShipmentsImportArgs;
 use crate::config::Language;
-use crate::shipments::{self, Change, ImportPlan, ParsedFile};
+use crate::shipments::{self, Change, FileSummary, ImportPlan};
 
 /// Reads, checks and plans a carrier file against the database (nothing written).
 pub async fn prepare(
     ctx: &Context,
     db: &crate::db::Db,
     args: &ShipmentsImportArgs,
-) -> Result<(ParsedFile, ImportPlan), Failure> {
+) -> Result<(FileSummary, ImportPlan), Failure> {
     let wanted = shipments::Format::from_option(&args.format)
         .map_err(|e| Failure::input(format!("--format {e}")))?;
     let path = &args.file;
@@ -38,6 +38,7 @@ pub async fn prepare(
     numbers.sort();
     numbers.dedup();
     let orders = db.orders_numbered(&numbers).await?;
+    drop(numbers);
     let plan = shipments::plan(
         &parsed.rows,
         &orders,
@@ -45,7 +46,8 @@ pub async fn prepare(
         args.mark_processed,
         ctx.now,
     );
-    Ok((parsed, plan))
+    drop(orders);
+    Ok((parsed.summary(), plan))
 }
 
 pub async fn import(
@@ -56,7 +58,10 @@ pub async fn import(
     let db = ctx.open_db().await?;
     let (parsed, plan) = prepare(ctx, &db, args).await?;
     if !args.dry_run {
-        let writes: Vec<_> = plan.writes().map(|o| (&o.stored, &o.next)).collect();
+        let writes: Vec<_> = plan
+            .writes()
+            .filter_map(|o| o.next.as_ref().map(|next| (o.id, o.revision, next)))
+            .collect();
         db.save_orders_at_revision(&writes).await?;
     }
     db.close().await;
@@ -74,7 +79,7 @@ pub async fn import(
 /// SPEC §3's `--json` object.
 pub fn json_report(
     args: &ShipmentsImportArgs,
-    parsed: &ParsedFile,
+    parsed: &FileSummary,
     plan: &ImportPlan,
 ) -> serde_json::Value {
     json!({
@@ -82,10 +87,10 @@ pub fn json_report(
         "format": parsed.format.code(),
         "encoding": parsed.encoding.code(),
         "dry_run": args.dry_run,
-        "rows": parsed.rows.len(),
+        "rows": parsed.rows,
         "orders": plan.orders.iter().map(|o| json!({
-            "channel": o.stored.order.channel.code(),
-            "number": o.stored.order.number,
+            "channel": o.channel.code(),
+            "number": o.number,
             "change": o.change,
             "tracking": o.tracking,
             "carrier": o.carrier.code(),
@@ -101,7 +106,7 @@ pub fn json_report(
 /// The report in the operator's language: one line per order reached, then what was left out.
 pub fn text_report(
     args: &ShipmentsImportArgs,
-    parsed: &ParsedFile,
+    parsed: &FileSummary,
     plan: &ImportPlan,
     lang: Language,
 ) -> Vec<String> {
@@ -112,7 +117,7 @@ pub fn text_report(
             args.file.display(),
             parsed.format.code(),
             parsed.encoding.code(),
-            parsed.rows.len()
+            parsed.rows
         )
     } else {
         format!(
@@ -120,7 +125,7 @@ pub fn text_report(
             args.file.display(),
             parsed.format.code(),
             parsed.encoding.code(),
-            parsed.rows.len()
+            parsed.rows
         )
     }];
     for o in &plan.orders {
@@ -155,8 +160,8 @@ pub fn text_report(
         };
         lines.push(format!(
             "{word:<10} {} {}{bundle}  {shown}",
-            o.stored.order.channel,
-            crate::text::visible(&o.stored.order.number)
+            o.channel,
+            crate::text::visible(&o.number)
         ));
     }
     for (line, key) in &plan.unmatched {

@@ -293,26 +293,26 @@ impl Db {
         Ok(found)
     }
 
-    /// Saves orders as `next`, each at the revision it was read, all or nothing: if any of them
+    /// Saves orders as `next`, each `(id, revision read, next)`, all or nothing: if any of them
     /// changed since it was read, nothing is saved and the conflict is named.
     pub async fn save_orders_at_revision(
         &self,
-        changes: &[(&StoredOrder, &Order)],
+        changes: &[(i64, i64, &Order)],
     ) -> Result<(), DbError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            for (stored, next) in changes {
+            for (id, revision, next) in changes {
                 let columns = OrderColumns::of(next);
                 let done = bind_columns!(sqlx::query(UPDATE_ORDER_AT_REVISION), columns)
-                    .bind(stored.id)
-                    .bind(stored.revision)
+                    .bind(*id)
+                    .bind(*revision)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
                 if done == 0 {
                     // Dropping the transaction rolls every earlier update back.
                     return Err(DbError::Conflict {
-                        number: stored.order.number.clone(),
+                        number: next.number.clone(),
                     });
                 }
             }

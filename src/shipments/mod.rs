@@ -75,6 +75,27 @@ pub struct ShipmentRow {
     pub channel: Option<Channel>,
 }
 
+/// What the report says of the file once its rows have been matched (the rows themselves are
+/// dropped then, so a large file is not held twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSummary {
+    pub format: Format,
+    pub encoding: Encoding,
+    pub rows: usize,
+    pub warnings: Vec<(usize, String)>,
+}
+
+impl ParsedFile {
+    pub fn summary(self) -> FileSummary {
+        FileSummary {
+            format: self.format,
+            encoding: self.encoding,
+            rows: self.rows.len(),
+            warnings: self.warnings,
+        }
+    }
+}
+
 /// A file read whole and checked: every row good, or nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedFile {

@@ -34,10 +34,15 @@ pub struct Previous {
     pub shipped_on: Option<NaiveDate>,
 }
 
-/// One order the file reaches, and the order as it will be saved.
+/// One order the file reaches, and the order as it will be saved. Only what the report and the
+/// save need is kept (not the whole order read), so a large file's plan stays small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderChange {
-    pub stored: StoredOrder,
+    pub id: i64,
+    /// The revision it was read at: the save is refused if it changed since.
+    pub revision: i64,
+    pub channel: Channel,
+    pub number: String,
     pub change: Change,
     pub tracking: Vec<String>,
     pub carrier: Carrier,
@@ -45,7 +50,8 @@ pub struct OrderChange {
     pub previous: Option<Previous>,
     /// Set from its bundle parent's rows.
     pub from_parent: bool,
-    pub next: Order,
+    /// The order as it will be saved (`None` when unchanged).
+    pub next: Option<Order>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -146,6 +152,15 @@ pub fn plan(
         }
     }
     let by_id: HashMap<i64, &StoredOrder> = orders.iter().map(|o| (o.id, o)).collect();
+    let mut children: HashMap<(Channel, &str), Vec<&StoredOrder>> = HashMap::new();
+    for o in orders {
+        if let Some(parent) = o.order.bundle_parent.as_deref() {
+            children
+                .entry((o.order.channel, parent))
+                .or_default()
+                .push(o);
+        }
+    }
     let with_rows: std::collections::HashSet<i64> = grouped.values().map(|(id, _)| *id).collect();
     for (id, rows) in grouped.values() {
         let Some(order) = by_id.get(id) else {
@@ -169,15 +184,15 @@ pub fn plan(
             false,
         );
         let parent_changed = change.change != Change::Unchanged;
-        let parent = change.stored.order.clone();
+        let parent = &order.order;
         plan.orders.push(change);
         // 同梱: the parcel carries the children's items too.
         if parent_changed {
-            for child in orders.iter().filter(|o| {
-                o.order.channel == parent.channel
-                    && o.order.bundle_parent.as_deref() == Some(parent.number.as_str())
-                    && !with_rows.contains(&o.id)
-            }) {
+            let family = children
+                .get(&(parent.channel, parent.number.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            for child in family.iter().filter(|o| !with_rows.contains(&o.id)) {
                 plan.orders.push(change_of(
                     child,
                     &tracking,
@@ -214,8 +229,8 @@ fn change_of(
     } else {
         Change::Changed
     };
-    let mut next = order.clone();
-    if change != Change::Unchanged {
+    let next = (change != Change::Unchanged).then(|| {
+        let mut next = order.clone();
         next.tracking = Tracking::parse(&tracking.join(";"));
         next.carrier = Some(carrier.clone());
         next.shipped_on = Some(shipped_on);
@@ -223,9 +238,13 @@ fn change_of(
         if mark_processed && order.status == OrderStatus::AwaitingShipment {
             next.status = OrderStatus::Processed;
         }
-    }
+        next
+    });
     OrderChange {
-        stored: stored.clone(),
+        id: stored.id,
+        revision: stored.revision,
+        channel: order.channel,
+        number: order.number.clone(),
         change,
         tracking: tracking.to_vec(),
         carrier: carrier.clone(),
