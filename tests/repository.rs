@@ -586,7 +586,77 @@ async fn search_matches_shown_fields_folded_like_stored_values(db: Db) {
     }
 }
 
+/// A carrier file's save: every order at the revision read, or none. One order changed in
+/// between refuses the whole save and is named.
+async fn shipping_fields_are_saved_all_or_nothing_at_the_revisions_read(db: Db) {
+    let orders: Vec<Order> = (1..=450)
+        .map(|i| common::target_order(Channel::Shopify, &format!("#{i}"), ""))
+        .collect();
+    db.upsert_orders(&orders, t(AS_OF)).await.expect("seed");
+    let numbers: Vec<String> = (1..=450).map(|i| format!("#{i}")).collect();
+    let read = db.orders_numbered(&numbers).await.expect("read");
+    assert_eq!(read.len(), 450);
+    let next = |o: &hassou::db::StoredOrder| {
+        let mut next = o.order.clone();
+        next.tracking = Tracking::parse("444413758703");
+        next.shipped_on = Some("2026-11-24".parse().expect("date"));
+        next.updated_at = t(AS_OF);
+        next
+    };
+    let nexts: Vec<Order> = read.iter().map(next).collect();
+    // Someone edits #300 after the file was read.
+    let three_hundred = read
+        .iter()
+        .find(|o| o.order.number == "#300")
+        .expect("#300");
+    db.edit_order(
+        three_hundred,
+        &OrderEdit {
+            tracking: Some(Tracking::parse("390459983082")),
+            ..OrderEdit::default()
+        },
+        t(AS_OF),
+    )
+    .await
+    .expect("edit");
+    let changes: Vec<(i64, i64, &Order)> = read
+        .iter()
+        .zip(&nexts)
+        .map(|(o, n)| (o.id, o.revision, n))
+        .collect();
+    let refused = db.save_orders_at_revision(&changes).await;
+    assert!(
+        matches!(&refused, Err(DbError::Conflict { number }) if number == "#300"),
+        "{refused:?}"
+    );
+    let after = db.orders_numbered(&numbers).await.expect("read again");
+    assert!(
+        after
+            .iter()
+            .filter(|o| o.order.number != "#300")
+            .all(|o| o.order.tracking.is_empty()),
+        "nothing saved"
+    );
+    // Read again and save: every order, each one revision on.
+    let changes: Vec<(i64, i64, &Order)> = after
+        .iter()
+        .zip(&nexts)
+        .map(|(o, n)| (o.id, o.revision, n))
+        .collect();
+    db.save_orders_at_revision(&changes).await.expect("save");
+    let saved = db.orders_numbered(&numbers).await.expect("read saved");
+    for (before, now) in after.iter().zip(&saved) {
+        assert_eq!(now.revision, before.revision + 1);
+        assert_eq!(now.order.tracking, Tracking::parse("444413758703"));
+        assert_eq!(
+            now.order.shipped_on,
+            Some("2026-11-24".parse().expect("date"))
+        );
+    }
+}
+
 on_both_backends!(
+    shipping_fields_are_saved_all_or_nothing_at_the_revisions_read,
     search_matches_shown_fields_folded_like_stored_values,
     pull_adds_cancels_and_keeps_store_refs_never_operator_fields,
     upsert_inserts_updates_and_leaves_unchanged_rows_alone,
