@@ -2,11 +2,13 @@
 //! B2クラウド 発行済データ, 佐川 e飛伝Ⅱ 出荷実績, 日本郵便 ゆうプリR 発送履歴 — and a generic CSV,
 //! read in CP932 or UTF-8, turned into tracking numbers, carrier and 出荷日 per order. Reading
 //! ([`read`]) and the formats ([`format`]) are pure over bytes; matching and what changes
-//! ([`plan`]) is pure over the orders found; the database and the screen are the caller's.
+//! ([`plan`]) is pure over the orders found; [`import`] ties them to a file and a database.
 
 pub mod format;
+pub mod import;
 pub mod plan;
 pub mod read;
+pub mod report;
 
 use std::fmt;
 
@@ -16,7 +18,7 @@ use serde::Serialize;
 use crate::domain::{Carrier, Channel};
 
 pub use format::{Format, parse};
-pub use plan::{Change, ImportPlan, OrderChange, Previous, plan};
+pub use plan::{Change, ImportPlan, OrderChange, Previous, candidate_numbers, plan};
 
 /// The encoding a file was read in (SPEC §3 `encoding`: `utf-8` or `cp932`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

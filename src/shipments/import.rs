@@ -1,0 +1,69 @@
+//! The import against a database (the only I/O of this module): read and check the file, look
+//! the keys' orders up, plan. Shared by `hassou shipments import` and the console's `:import`.
+
+use std::io::BufReader;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::{FileSummary, Format, ImportPlan, candidate_numbers, parse, plan};
+use crate::db::Db;
+use crate::domain::Channel;
+
+/// Why a file could not be planned: its bad rows (each with line and column), or another reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrepareError {
+    File(String),
+    Rows(Vec<super::RowError>),
+    Db(String),
+}
+
+impl std::fmt::Display for PrepareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrepareError::File(m) | PrepareError::Db(m) => f.write_str(m),
+            PrepareError::Rows(rows) => {
+                let lines: Vec<String> = rows.iter().map(ToString::to_string).collect();
+                f.write_str(&lines.join("; "))
+            }
+        }
+    }
+}
+
+/// Reads, checks and plans a carrier file against the database; nothing is written.
+pub async fn prepare(
+    db: &Db,
+    path: &Path,
+    format: Option<Format>,
+    channel: Option<Channel>,
+    mark_processed: bool,
+    now: DateTime<Utc>,
+) -> Result<(FileSummary, ImportPlan), PrepareError> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| PrepareError::File(format!("{}: {e}", path.display())))?;
+    let parsed = parse(BufReader::new(file), format).map_err(PrepareError::Rows)?;
+    let mut numbers: Vec<String> = parsed
+        .rows
+        .iter()
+        .flat_map(|r| candidate_numbers(&r.key))
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    let orders = db
+        .orders_numbered(&numbers)
+        .await
+        .map_err(|e| PrepareError::Db(e.to_string()))?;
+    drop(numbers);
+    let plan = plan(&parsed.rows, &orders, channel, mark_processed, now);
+    drop(orders);
+    Ok((parsed.summary(), plan))
+}
+
+/// Saves what a plan changes, all or nothing at the revisions read.
+pub async fn save(db: &Db, plan: &ImportPlan) -> Result<(), crate::db::DbError> {
+    let writes: Vec<_> = plan
+        .writes()
+        .filter_map(|o| o.next.as_ref().map(|next| (o.id, o.revision, next)))
+        .collect();
+    db.save_orders_at_revision(&writes).await
+}
