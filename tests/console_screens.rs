@@ -5,6 +5,7 @@
 //! scripted keys. Review changes with `cargo insta review`.
 #![allow(clippy::panic)] // a test fails by panicking
 
+use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -702,4 +703,25 @@ fn help_fits_and_the_readme_keymap_is_the_help() {
             .any(|l| l.contains(&format!(":{name}")) || name == "q");
         assert!(listed, "the help lists no :{name}");
     }
+}
+
+#[test]
+fn import_preview() {
+    snapshot("import", |lang| {
+        let mut h = Harness::new(lang);
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shipments/b2-header-97.csv");
+        let bytes = std::fs::read(&path).expect("fixture");
+        let parsed = hassou::shipments::parse(bytes.as_slice(), None).expect("parsed");
+        let orders: Vec<StoredOrder> = rows(None).into_iter().map(|r| r.stored).collect();
+        let plan = hassou::shipments::plan(&parsed.rows, &orders, None, false, now());
+        h.msg(Msg::ImportPlanned(Ok(Box::new(
+            hassou::console::state::ImportPreview {
+                path: "/srv/labels/b2-header-97.csv".into(),
+                summary: parsed.summary(),
+                plan,
+            },
+        ))));
+        h
+    });
 }

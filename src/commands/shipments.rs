@@ -87,4 +87,3 @@ pub fn json_report(
         "warnings": parsed.warnings.iter().map(|(line, message)| json!({"line": line, "message": message})).collect::<Vec<_>>(),
     })
 }
-

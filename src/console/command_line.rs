@@ -31,13 +31,15 @@ pub enum Command {
     /// `None`: every verdict.
     Filter(Option<Verdict>),
     Order(String),
+    /// A carrier file to preview, then save on `y`.
+    Import(String),
     Tab(TabName),
     Help,
     Quit,
 }
 
 /// Every command name, in the order completion offers them.
-pub const NAMES: [&str; 16] = [
+pub const NAMES: [&str; 17] = [
     "period",
     "statuses",
     "shipped-date-only",
@@ -50,6 +52,7 @@ pub const NAMES: [&str; 16] = [
     "pull",
     "filter",
     "order",
+    "import",
     "tab",
     "help",
     "quit",
@@ -223,6 +226,20 @@ pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Comma
             }
             return needs_store(Command::Order(number.trim().to_owned()));
         }
+        "import" => {
+            let path = std::iter::once(value.unwrap_or(""))
+                .chain(rest.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if path.trim().is_empty() {
+                return Err(words(
+                    lang,
+                    "import: 送り状ファイルのパスを指定してください",
+                    "import: give the path of a carrier file",
+                ));
+            }
+            return Ok(Command::Import(path.trim().to_owned()));
+        }
         "tab" => Command::Tab(match value {
             Some("shopify") => TabName::Store(Channel::Shopify),
             Some("colorme") => TabName::Store(Channel::Colorme),
@@ -308,6 +325,7 @@ mod tests {
     #[case("filter all", Some(Channel::Shopify), Command::Filter(None))]
     #[case("order #1003", Some(Channel::Shopify), Command::Order("#1003".into()))]
     #[case("tab log", None, Command::Tab(TabName::Log))]
+    #[case("import /tmp/b2 export.csv", None, Command::Import("/tmp/b2 export.csv".into()))]
     #[case("  quit  ", None, Command::Quit)]
     fn the_commands_of_spec_3(
         #[case] text: &str,

@@ -15,7 +15,7 @@ use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::state::{App, Detail, ScheduleView};
+use super::state::{App, Detail, ImportPreview, ScheduleView};
 use super::update::{Cmd, Msg, start, update};
 use super::view::draw;
 use crate::db::{Db, ListFilter, ListedOrder, OrderEdit};
@@ -282,6 +282,39 @@ impl Effects for Arc<Backend> {
                     });
                 }
             }
+            Cmd::PrepareImport(path) => {
+                tokio::spawn(async move {
+                    let path = std::path::PathBuf::from(path);
+                    let prepared = crate::shipments::import::prepare(
+                        &b.db,
+                        &path,
+                        None,
+                        None,
+                        false,
+                        Utc::now(),
+                    )
+                    .await;
+                    let msg = prepared
+                        .map(|(summary, plan)| {
+                            Box::new(ImportPreview {
+                                path: path.clone(),
+                                summary,
+                                plan,
+                            })
+                        })
+                        .map_err(|e| format!("{}: {e}", path.display()));
+                    let _ = tx.send(Msg::ImportPlanned(msg));
+                });
+            }
+            Cmd::SaveImport(preview) => {
+                tokio::spawn(async move {
+                    let result = crate::shipments::import::save(&b.db, &preview.plan)
+                        .await
+                        .map(|()| preview.plan.writes().count())
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Imported(result));
+                });
+            }
             Cmd::StopRun(channel) => {
                 if let Some(stop) = self
                     .runs
@@ -330,7 +363,9 @@ impl Effects for Arc<Backend> {
                         | Cmd::Plan(..)
                         | Cmd::RunPlan(_)
                         | Cmd::StopRun(_)
-                        | Cmd::Reread(..) => return,
+                        | Cmd::Reread(..)
+                        | Cmd::PrepareImport(_)
+                        | Cmd::SaveImport(_) => return,
                     };
                     let _ = tx.send(msg);
                 });

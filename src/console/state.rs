@@ -72,6 +72,8 @@ pub enum Mode {
     },
     /// A plan waiting for the operator's `y`.
     Confirm(Box<Confirm>),
+    /// A carrier file's changes waiting for the operator's `y`.
+    ConfirmImport(Box<ImportConfirm>),
     /// A yes/no question (quit, stop a run, drop an edit); No is the answer of every key but `y`.
     Ask(Box<Ask>),
 }
@@ -83,6 +85,22 @@ pub struct Confirm {
     /// The first order shown in the scrollable list.
     pub scroll: usize,
     /// Where `n` / `Esc` return.
+    pub back: Box<Mode>,
+}
+
+/// A carrier file read and planned, waiting for the operator's `y` to be saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPreview {
+    pub path: std::path::PathBuf,
+    pub summary: crate::shipments::FileSummary,
+    pub plan: crate::shipments::ImportPlan,
+}
+
+/// The preview of an import on screen.
+#[derive(Debug, Clone)]
+pub struct ImportConfirm {
+    pub preview: ImportPreview,
+    pub scroll: usize,
     pub back: Box<Mode>,
 }
 

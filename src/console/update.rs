@@ -10,7 +10,8 @@ use tui_input::backend::crossterm::EventHandler;
 use super::command_line::Command;
 use super::settings_form::{self, ROWS};
 use super::state::{
-    App, Ask, Confirm, Detail, EditForm, LOG_LINES, Mode, Progress, Question, ScheduleView, Tab,
+    App, Ask, Confirm, Detail, EditForm, ImportConfirm, ImportPreview, LOG_LINES, Mode, Progress,
+    Question, ScheduleView, Tab,
 };
 use crate::db::{ListedOrder, OrderEdit, OrderPage};
 use crate::domain::{Channel, ShippingWrite, Verdict};
@@ -44,6 +45,10 @@ pub enum Msg {
     Plan(Result<SyncPlan, String>),
     /// A confirmed run of this console ended (its events said how, order by order).
     RunEnded(Channel, Result<RunReport, String>),
+    /// A carrier file planned for the preview, or why it cannot be imported.
+    ImportPlanned(Result<Box<ImportPreview>, String>),
+    /// A confirmed import was saved (how many orders), or refused.
+    Imported(Result<usize, String>),
     /// The order `:order NUMBER` asked for, judged (`None`: no such order).
     Found(String, Result<Option<ListedOrder>, String>),
     /// What the store holds for an order, read on request (and recorded).
@@ -85,6 +90,10 @@ pub enum Cmd {
     Reread(Channel, i64),
     /// Find the order numbered so in the store, and open it.
     FindOrder(Channel, String),
+    /// Read and plan a carrier file (nothing saved).
+    PrepareImport(String),
+    /// Save a carrier file's changes the operator confirmed.
+    SaveImport(Box<ImportPreview>),
     /// Show exactly what a sync would send, sending nothing.
     DryRun(Channel),
     PullNow(Channel),
@@ -173,6 +182,36 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.progress.remove(&channel);
             if let Err(e) = result {
                 app.push_store_log(channel, format!("{channel}: {e}"), true);
+            }
+            vec![reload(app, true), Cmd::LoadSchedules]
+        }
+        Msg::ImportPlanned(result) => {
+            match result {
+                Ok(preview) if matches!(app.mode, Mode::List | Mode::Detail) => {
+                    let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+                    app.mode = Mode::ConfirmImport(Box::new(ImportConfirm {
+                        preview: *preview,
+                        scroll: 0,
+                        back,
+                    }));
+                }
+                Ok(_) => {}
+                Err(e) => app.push_log(e, true),
+            }
+            vec![]
+        }
+        Msg::Imported(result) => {
+            match result {
+                Ok(n) => app.push_log(
+                    match app.lang {
+                        crate::config::Language::Ja => {
+                            format!("送り状ファイル: {n}件の注文を保存しました")
+                        }
+                        crate::config::Language::En => format!("carrier file: {n} orders saved"),
+                    },
+                    false,
+                ),
+                Err(e) => app.push_log(e, true),
             }
             vec![reload(app, true), Cmd::LoadSchedules]
         }
@@ -486,6 +525,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         Mode::Edit(form) => edit_key(app, form, key),
         Mode::Settings { channel, row } => settings_key(app, channel, row, key),
         Mode::Confirm(confirm) => confirm_key(app, *confirm, key),
+        Mode::ConfirmImport(confirm) => import_key(app, *confirm, key),
         Mode::Ask(question) => ask_key(app, *question, key),
         Mode::Help => {
             app.mode = Mode::List;
@@ -650,6 +690,7 @@ fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
         Command::Order(number) => store
             .map(|channel| vec![Cmd::FindOrder(channel, number)])
             .unwrap_or_default(),
+        Command::Import(path) => vec![Cmd::PrepareImport(path)],
         Command::Tab(tab) => switch_tab(app, tab),
         Command::Help => {
             app.mode = Mode::Help;
@@ -696,6 +737,37 @@ fn confirm_key(app: &mut App, mut confirm: Confirm, key: KeyEvent) -> Vec<Cmd> {
         }
     }
     app.mode = Mode::Confirm(Box::new(confirm));
+    vec![]
+}
+
+/// The preview of a carrier file: `y` saves it; `n`, `Esc`, `Enter` and any other key leave it,
+/// saving nothing; arrows scroll.
+fn import_key(app: &mut App, mut confirm: ImportConfirm, key: KeyEvent) -> Vec<Cmd> {
+    let last = confirm.preview.plan.orders.len();
+    match key.code {
+        KeyCode::Char('y') => {
+            app.mode = *confirm.back;
+            return vec![Cmd::SaveImport(Box::new(confirm.preview))];
+        }
+        KeyCode::Down | KeyCode::Char('j') => confirm.scroll = (confirm.scroll + 1).min(last),
+        KeyCode::Up | KeyCode::Char('k') => confirm.scroll = confirm.scroll.saturating_sub(1),
+        KeyCode::PageDown => confirm.scroll = (confirm.scroll + 10).min(last),
+        KeyCode::PageUp => confirm.scroll = confirm.scroll.saturating_sub(10),
+        _ => {
+            app.mode = *confirm.back;
+            app.push_log(
+                match app.lang {
+                    crate::config::Language::Ja => {
+                        "送り状ファイル: 取り消しました (何も保存していません)"
+                    }
+                    crate::config::Language::En => "carrier file: cancelled (nothing was saved)",
+                },
+                false,
+            );
+            return vec![];
+        }
+    }
+    app.mode = Mode::ConfirmImport(Box::new(confirm));
     vec![]
 }
 

@@ -12,7 +12,9 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Table
 
 use super::edit_form::{EditForm, Field};
 use super::settings_form::{ROWS, label};
-use super::state::{App, Ask, Confirm, Detail, Mode, Progress, Question, ScheduleView, Tab};
+use super::state::{
+    App, Ask, Confirm, Detail, ImportConfirm, Mode, Progress, Question, ScheduleView, Tab,
+};
 use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
 use crate::text::{self, Phrase};
@@ -89,6 +91,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Help => draw_help(frame, app, area),
         Mode::Confirm(confirm) => draw_confirm(frame, app, main, confirm),
+        Mode::ConfirmImport(confirm) => draw_import(frame, app, main, confirm),
         Mode::Ask(ask) => draw_ask(frame, app, main, ask),
         Mode::Command { input, error } => draw_command(frame, app, keys, input, error.as_deref()),
         _ => {}
@@ -281,6 +284,53 @@ fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
         Style::default().add_modifier(Modifier::REVERSED),
     )));
     frame.render_widget(Paragraph::new(paragraph), inner);
+}
+
+/// The preview of a carrier file before it is saved: what each order gets (before → after),
+/// the rows that reach no order, the warnings; Cancel is the focused answer.
+fn draw_import(frame: &mut Frame, app: &App, area: Rect, confirm: &ImportConfirm) {
+    let ja = app.ja();
+    let p = &confirm.preview;
+    let name = p.path.file_name().map_or_else(
+        || p.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let title = if ja {
+        format!(" {} を取り込みますか ", text::visible(&name))
+    } else {
+        format!(" Import {}? ", text::visible(&name))
+    };
+    let height = area.height.max(8);
+    let inner = dialog(frame, area, area.width, height, title);
+    let width = inner.width as usize;
+    let all = crate::shipments::report::lines(&p.path, true, &p.summary, &p.plan, app.lang);
+    // The first line names the file, format and encoding; the last sums up.
+    let room = (inner.height as usize).saturating_sub(3);
+    let mut lines = vec![Line::from(Span::styled(
+        text::clip(&all[0], width),
+        Style::default().add_modifier(Modifier::BOLD),
+    ))];
+    let body = &all[1..all.len().saturating_sub(1)];
+    for line in body.iter().skip(confirm.scroll).take(room) {
+        lines.push(Line::from(text::clip(line, width)));
+    }
+    while lines.len() + 2 < inner.height as usize {
+        lines.push(Line::from(""));
+    }
+    if let Some(last) = all.last() {
+        let sum = last.split(" — ").next().unwrap_or(last);
+        lines.push(Line::from(text::clip(sum, width)));
+    }
+    let answer = if ja {
+        "[ キャンセル ]  y 保存する · n/Esc やめる · ↑↓ スクロール"
+    } else {
+        "[ Cancel ]  y save · n/Esc cancel · ↑↓ scroll"
+    };
+    lines.push(Line::from(Span::styled(
+        answer,
+        Style::default().add_modifier(Modifier::REVERSED),
+    )));
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// A yes/no question; No unless `y`.
@@ -1143,6 +1193,13 @@ fn draw_keys(frame: &mut Frame, app: &App, area: Rect) {
             ],
             vec![back],
         ),
+        Mode::ConfirmImport(_) => (
+            vec![("↑↓", Phrase::Scroll.get(app.lang))],
+            vec![
+                ("y", if app.ja() { "保存" } else { "save" }),
+                ("n/Esc", Phrase::DontSend.get(app.lang)),
+            ],
+        ),
         Mode::Confirm(_) => (
             vec![("↑↓", Phrase::Scroll.get(app.lang))],
             vec![
@@ -1192,6 +1249,7 @@ pub fn help_lines(lang: crate::config::Language) -> Vec<&'static str> {
             "  :auto-pull on|off  :watch on|off  :sync  :dry-run  :pull",
             "  :filter pending|synced|waiting|failed|ineligible|all",
             "  :order 注文番号  :tab shopify|colorme|log  :help  :quit",
+            "  :import ファイル  送り状ファイルを確認して取込 (y で保存)",
             "? ヘルプ  q/Ctrl-C 終了 (実行中・編集中は確認)  Esc 戻る",
             "判定: 未送信=次の更新で書込  送信済=ストアが同じ値  伝票待ち=伝票なし",
             "      失敗=ストアが拒否  対象外=理由を表示",
@@ -1213,6 +1271,7 @@ pub fn help_lines(lang: crate::config::Language) -> Vec<&'static str> {
             "  :auto-pull on|off  :watch on|off  :sync  :dry-run  :pull",
             "  :filter pending|synced|waiting|failed|ineligible|all",
             "  :order NUMBER  :tab shopify|colorme|log  :help  :quit",
+            "  :import FILE  a carrier file (B2 e飛伝 ゆうプリR generic): preview, y saves",
             "? help  q/Ctrl-C quit (asks during a run or an edit)  Esc back",
             "Verdicts: pending = the next sync writes it  synced = the store has it",
             "  waiting = no tracking yet  failed = refused  ineligible = see the reasons",

@@ -821,3 +821,42 @@ fn the_log_tab_follows_pauses_and_filters() {
     assert!(app.log_view.errors_only);
     assert_eq!(app.log_view.store, Some(Channel::Shopify));
 }
+
+#[test]
+fn import_previews_a_carrier_file_and_saves_only_on_y() {
+    let mut app = with_page(&[Channel::Shopify]);
+    assert_eq!(
+        command(&mut app, "import /srv/b2.csv"),
+        [Cmd::PrepareImport("/srv/b2.csv".into())]
+    );
+    let preview = || {
+        Box::new(crate::console::state::ImportPreview {
+            path: "/srv/b2.csv".into(),
+            summary: crate::shipments::FileSummary {
+                format: crate::shipments::Format::B2,
+                encoding: crate::shipments::Encoding::Cp932,
+                rows: 0,
+                warnings: vec![],
+            },
+            plan: crate::shipments::ImportPlan::default(),
+        })
+    };
+    for leave in [KeyCode::Enter, KeyCode::Char('n'), KeyCode::Esc] {
+        update(&mut app, Msg::ImportPlanned(Ok(preview())));
+        assert!(matches!(app.mode, Mode::ConfirmImport(_)));
+        assert_eq!(key(&mut app, leave), []);
+        assert!(matches!(app.mode, Mode::List));
+        assert!(
+            app.log
+                .back()
+                .expect("said")
+                .text
+                .contains("nothing was saved")
+        );
+    }
+    update(&mut app, Msg::ImportPlanned(Ok(preview())));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        [Cmd::SaveImport(preview())]
+    );
+}
