@@ -335,6 +335,21 @@ fn plan() -> SyncPlan {
     }
 }
 
+/// The plan confirmed with `y`, and its run started.
+fn confirmed_run(h: &mut Harness) {
+    h.msg(Msg::Plan(Ok(plan())));
+    h.key(KeyCode::Char('y'));
+    h.msg(Msg::Sync(
+        Channel::Shopify,
+        SyncEvent::RunStarted {
+            channel: Channel::Shopify,
+            run_id: 5,
+            planned: 2,
+            dry_run: false,
+        },
+    ));
+}
+
 fn detail(h: &mut Harness) {
     h.key(KeyCode::Char('j'));
     h.key(KeyCode::Char('j'));
@@ -377,17 +392,7 @@ fn colorme_tab() {
 fn log_tab() {
     snapshot("tab_log", |lang| {
         let mut h = Harness::new(lang);
-        h.msg(Msg::Plan(Ok(plan())));
-        h.key(KeyCode::Char('y'));
-        h.msg(Msg::Sync(
-            Channel::Shopify,
-            SyncEvent::RunStarted {
-                channel: Channel::Shopify,
-                run_id: 5,
-                planned: 2,
-                dry_run: false,
-            },
-        ));
+        confirmed_run(&mut h);
         h.msg(Msg::Sync(
             Channel::Shopify,
             SyncEvent::OrderFailed {
@@ -524,17 +529,7 @@ fn edit_form() {
 fn running_sync() {
     snapshot("running", |lang| {
         let mut h = Harness::new(lang);
-        h.msg(Msg::Plan(Ok(plan())));
-        h.key(KeyCode::Char('y'));
-        h.msg(Msg::Sync(
-            Channel::Shopify,
-            SyncEvent::RunStarted {
-                channel: Channel::Shopify,
-                run_id: 5,
-                planned: 2,
-                dry_run: false,
-            },
-        ));
+        confirmed_run(&mut h);
         h.msg(Msg::Tick(at("2026-11-24T03:00:02Z")));
         h.answer_pages();
         h.msg(Msg::Sync(
