@@ -373,22 +373,8 @@ pub struct WorkerOptions {
 }
 
 impl StoreWorker {
-    /// Starts the lease keeper, both schedulers and the watcher of one store (the daemon's).
-    pub fn start<C: Connector + Send + Sync + 'static>(
-        db: Db,
-        connector: C,
-        initial: OperationalSettings,
-        timezone: ShopTimeZone,
-        cancel: CancellationToken,
-    ) -> StoreWorker {
-        let options = WorkerOptions {
-            role: "daemon",
-            events: None,
-        };
-        StoreWorker::start_with(db, connector, initial, timezone, cancel, options)
-    }
-
-    /// The same, for `role`, reporting every sync run's events to `options.events`.
+    /// Starts the lease keeper, both schedulers and the watcher of one store, for `role` (the
+    /// daemon's or a console's), reporting every sync run's events to `options.events`.
     pub fn start_with<C: Connector + Send + Sync + 'static>(
         db: Db,
         connector: C,
