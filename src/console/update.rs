@@ -850,8 +850,7 @@ fn store_key(app: &mut App, key: KeyEvent) -> Option<Vec<Cmd>> {
     Some(match (key.code, scope) {
         (KeyCode::Char('d'), _) => vec![Cmd::DryRun(channel)],
         (KeyCode::Char('p'), _) => vec![Cmd::PullNow(channel)],
-        (_, Some(scope)) if app.runs.contains(&channel) => {
-            let _ = scope;
+        (_, Some(_)) if app.runs.contains(&channel) => {
             app.push_store_log(
                 channel,
                 match app.lang {
