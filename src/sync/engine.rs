@@ -279,9 +279,12 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         let mut report = self
             .run_rows(rules, rows, Some(&confirmed), options, events, cancel)
             .await?;
-        // Confirmed orders that are no longer targets at all (an edit moved them out).
+        // Confirmed orders that are no longer targets at all (an edit moved them out). A set,
+        // so a plan of many thousand orders is not checked against every result in turn.
+        let reached: std::collections::HashSet<String> =
+            report.results.iter().map(|r| r.number.clone()).collect();
         for item in &plan.items {
-            if !report.results.iter().any(|r| r.number == item.number) {
+            if !reached.contains(&item.number) {
                 report.push(
                     &item.number,
                     ResultOutcome::NotReached,
