@@ -93,8 +93,7 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
         dry_run: bool,
         events: Option<&UnboundedSender<SyncEvent>>,
     ) -> Result<crate::sync::RunReport, String> {
-        let settings = self.settings().await?;
-        let rules = ChannelRules::new(self.channel, settings.rules, Utc::now(), self.timezone);
+        let rules = self.rules().await?;
         let options = SyncOptions {
             dry_run,
             trigger,
