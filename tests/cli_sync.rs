@@ -10,10 +10,10 @@ use serde_json::Value;
 use tokio::process::Command;
 
 async fn hassou(config: &Path, args: &[&str]) -> std::process::Output {
-    let mut cmd = Command::from(common::hassou_command(config));
-    cmd.args(args);
-    cmd.env("HASSOU_NOW", "2026-11-24T11:00:00+09:00");
-    cmd.output().await.expect("run hassou")
+    Command::from(common::hassou_at_edit_clock(config, args))
+        .output()
+        .await
+        .expect("run hassou")
 }
 
 #[tokio::test]

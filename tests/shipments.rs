@@ -158,10 +158,9 @@ impl Workspace {
     }
 
     fn hassou(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = common::hassou_command(&self.config);
-        cmd.args(args);
-        cmd.env("HASSOU_NOW", "2026-11-24T11:00:00+09:00");
-        cmd.output().expect("run hassou")
+        common::hassou_at_edit_clock(&self.config, args)
+            .output()
+            .expect("run hassou")
     }
 
     fn orders(&self, csv: &str) {
@@ -349,13 +348,11 @@ async fn b2_exports_then_sync_write_yamato_with_both_parcels() {
     // Back to the two parcels, then sync.
     let (code, _, _) = ws.import("b2-header-97.csv", &[]);
     assert_eq!(code, Some(0));
-    let out = tokio::process::Command::from({
-        let mut cmd = common::hassou_command(&ws.config);
-        cmd.args(["sync", "shopify"]);
-        // The clock the imports ran at, so the orders are inside the period.
-        cmd.env("HASSOU_NOW", "2026-11-24T11:00:00+09:00");
-        cmd
-    })
+    // At the clock the imports ran at, so the orders are inside the period.
+    let out = tokio::process::Command::from(common::hassou_at_edit_clock(
+        &ws.config,
+        &["sync", "shopify"],
+    ))
     .output()
     .await
     .expect("sync");

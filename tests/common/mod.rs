@@ -29,6 +29,18 @@ pub fn hassou_command(config: &std::path::Path) -> std::process::Command {
     cmd
 }
 
+/// The clock the command-line tests edit and import at, so a later `--as-of` (or a sync at
+/// the same clock) sees their changes inside the period.
+pub const EDIT_CLOCK: &str = "2026-11-24T11:00:00+09:00";
+
+/// [`hassou_command`] with `args`, at [`EDIT_CLOCK`].
+pub fn hassou_at_edit_clock(config: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = hassou_command(config);
+    cmd.args(args);
+    cmd.env("HASSOU_NOW", EDIT_CLOCK);
+    cmd
+}
+
 /// The instant the store tests run at.
 pub const AS_OF: &str = "2026-11-24T12:00:00+09:00";
 
