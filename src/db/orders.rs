@@ -253,41 +253,37 @@ impl Db {
     /// Every order numbered one of `numbers` (any channel), and the bundle children of those,
     /// read in batches (a carrier file's keys).
     pub async fn orders_numbered(&self, numbers: &[String]) -> Result<Vec<StoredOrder>, DbError> {
-        let mut found: Vec<StoredOrder> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut parents: Vec<String> = Vec::new();
-        for (column, values) in [
-            ("o.number", numbers.to_vec()),
-            ("o.bundle_parent", Vec::new()),
-        ] {
-            let values = if column == "o.number" {
-                values
-            } else {
-                std::mem::take(&mut parents)
-            };
-            for chunk in values.chunks(500) {
-                let placeholders: Vec<String> =
-                    (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                let sql = format!(
-                    "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE {column} IN ({}) ORDER BY o.id",
-                    placeholders.join(", ")
-                );
-                let rows: Vec<OrderRow> = with_pool!(self, pool => {
-                    let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql));
-                    for value in chunk {
-                        query = query.bind(value.clone());
-                    }
-                    query.fetch_all(pool).await?
-                });
-                for row in rows {
-                    let order = StoredOrder::from_row(row)?;
-                    if seen.insert(order.id) {
-                        if column == "o.number" {
-                            parents.push(order.order.number.clone());
-                        }
-                        found.push(order);
-                    }
+        let mut found = self.orders_where_in("o.number", numbers).await?;
+        let parents: Vec<String> = found.iter().map(|o| o.order.number.clone()).collect();
+        let known: std::collections::HashSet<i64> = found.iter().map(|o| o.id).collect();
+        let children = self.orders_where_in("o.bundle_parent", &parents).await?;
+        found.extend(children.into_iter().filter(|o| !known.contains(&o.id)));
+        Ok(found)
+    }
+
+    /// The orders whose `column` (a fixed column name, never input) is one of `values`, 500
+    /// values a query.
+    async fn orders_where_in(
+        &self,
+        column: &'static str,
+        values: &[String],
+    ) -> Result<Vec<StoredOrder>, DbError> {
+        let mut found = Vec::new();
+        for chunk in values.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE {column} IN ({}) ORDER BY o.id",
+                placeholders.join(", ")
+            );
+            let rows: Vec<OrderRow> = with_pool!(self, pool => {
+                let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql));
+                for value in chunk {
+                    query = query.bind(value.clone());
                 }
+                query.fetch_all(pool).await?
+            });
+            for row in rows {
+                found.push(StoredOrder::from_row(row)?);
             }
         }
         Ok(found)
