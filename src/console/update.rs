@@ -703,21 +703,33 @@ fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
     }
 }
 
+/// Where a scrolling key moves a list's first line shown (`None`: not a scrolling key).
+fn scrolled(code: KeyCode, at: usize, last: usize) -> Option<usize> {
+    match code {
+        KeyCode::Down | KeyCode::Char('j') => Some((at + 1).min(last)),
+        KeyCode::Up | KeyCode::Char('k') => Some(at.saturating_sub(1)),
+        KeyCode::PageDown => Some((at + 10).min(last)),
+        KeyCode::PageUp => Some(at.saturating_sub(10)),
+        _ => None,
+    }
+}
+
 /// The confirmation: `y` runs the plan; `n`, `Esc`, `q` and `Enter` (the focus is on Cancel)
 /// leave it, sending nothing; arrows scroll the orders.
 fn confirm_key(app: &mut App, mut confirm: Confirm, key: KeyEvent) -> Vec<Cmd> {
     let last = confirm.plan.items.len().saturating_sub(1);
+    if let Some(at) = scrolled(key.code, confirm.scroll, last) {
+        confirm.scroll = at;
+        app.mode = Mode::Confirm(Box::new(confirm));
+        return vec![];
+    }
     match key.code {
         KeyCode::Char('y') => {
             let channel = confirm.plan.channel;
             app.mode = *confirm.back;
             app.runs.insert(channel);
-            return vec![Cmd::RunPlan(confirm.plan)];
+            vec![Cmd::RunPlan(confirm.plan)]
         }
-        KeyCode::Down | KeyCode::Char('j') => confirm.scroll = (confirm.scroll + 1).min(last),
-        KeyCode::Up | KeyCode::Char('k') => confirm.scroll = confirm.scroll.saturating_sub(1),
-        KeyCode::PageDown => confirm.scroll = (confirm.scroll + 10).min(last),
-        KeyCode::PageUp => confirm.scroll = confirm.scroll.saturating_sub(10),
         _ => {
             let channel = confirm.plan.channel;
             app.mode = *confirm.back;
@@ -733,26 +745,25 @@ fn confirm_key(app: &mut App, mut confirm: Confirm, key: KeyEvent) -> Vec<Cmd> {
                 },
                 false,
             );
-            return vec![];
+            vec![]
         }
     }
-    app.mode = Mode::Confirm(Box::new(confirm));
-    vec![]
 }
 
 /// The preview of a carrier file: `y` saves it; `n`, `Esc`, `Enter` and any other key leave it,
 /// saving nothing; arrows scroll.
 fn import_key(app: &mut App, mut confirm: ImportConfirm, key: KeyEvent) -> Vec<Cmd> {
     let last = confirm.preview.plan.orders.len();
+    if let Some(at) = scrolled(key.code, confirm.scroll, last) {
+        confirm.scroll = at;
+        app.mode = Mode::ConfirmImport(Box::new(confirm));
+        return vec![];
+    }
     match key.code {
         KeyCode::Char('y') => {
             app.mode = *confirm.back;
-            return vec![Cmd::SaveImport(Box::new(confirm.preview))];
+            vec![Cmd::SaveImport(Box::new(confirm.preview))]
         }
-        KeyCode::Down | KeyCode::Char('j') => confirm.scroll = (confirm.scroll + 1).min(last),
-        KeyCode::Up | KeyCode::Char('k') => confirm.scroll = confirm.scroll.saturating_sub(1),
-        KeyCode::PageDown => confirm.scroll = (confirm.scroll + 10).min(last),
-        KeyCode::PageUp => confirm.scroll = confirm.scroll.saturating_sub(10),
         _ => {
             app.mode = *confirm.back;
             app.push_log(
@@ -764,11 +775,9 @@ fn import_key(app: &mut App, mut confirm: ImportConfirm, key: KeyEvent) -> Vec<C
                 },
                 false,
             );
-            return vec![];
+            vec![]
         }
     }
-    app.mode = Mode::ConfirmImport(Box::new(confirm));
-    vec![]
 }
 
 /// A yes/no question: only `y` says yes.
