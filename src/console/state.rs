@@ -100,6 +100,9 @@ pub struct ImportPreview {
 #[derive(Debug, Clone)]
 pub struct ImportConfirm {
     pub preview: ImportPreview,
+    /// The preview in words, made once when it arrived (a large file has a line per order;
+    /// the screen is drawn far more often).
+    pub lines: Vec<String>,
     pub scroll: usize,
     pub back: Box<Mode>,
 }

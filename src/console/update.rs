@@ -189,8 +189,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             match result {
                 Ok(preview) if matches!(app.mode, Mode::List | Mode::Detail) => {
                     let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+                    let lines = crate::shipments::report::lines(
+                        &preview.path,
+                        true,
+                        &preview.summary,
+                        &preview.plan,
+                        app.lang,
+                    );
                     app.mode = Mode::ConfirmImport(Box::new(ImportConfirm {
                         preview: *preview,
+                        lines,
                         scroll: 0,
                         back,
                     }));

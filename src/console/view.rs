@@ -303,7 +303,7 @@ fn draw_import(frame: &mut Frame, app: &App, area: Rect, confirm: &ImportConfirm
     let height = area.height.max(8);
     let inner = dialog(frame, area, area.width, height, title);
     let width = inner.width as usize;
-    let all = crate::shipments::report::lines(&p.path, true, &p.summary, &p.plan, app.lang);
+    let all = &confirm.lines;
     // The first line names the file, format and encoding; the last sums up.
     let room = (inner.height as usize).saturating_sub(3);
     let mut lines = vec![Line::from(Span::styled(
