@@ -708,7 +708,8 @@ fn import_preview() {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shipments/b2-header-97.csv");
         let bytes = std::fs::read(&path).expect("fixture");
         let parsed = hassou::shipments::parse(bytes.as_slice(), None).expect("parsed");
-        let orders: Vec<StoredOrder> = rows(None).into_iter().map(|r| r.stored).collect();
+        let orders: Vec<hassou::db::ShippingHeld> =
+            rows(None).iter().map(|r| (&r.stored).into()).collect();
         let plan = hassou::shipments::plan(&parsed.rows, &orders, None, false, now());
         h.msg(Msg::ImportPlanned(Ok(Box::new(
             hassou::console::state::ImportPreview {

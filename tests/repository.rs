@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::t;
-use hassou::db::{Db, DbError, ListFilter, OrderEdit, PulledOrder, RunCounts};
+use hassou::db::{Db, DbError, ListFilter, OrderEdit, PulledOrder, RunCounts, ShippingSave};
 use hassou::domain::job::{JobKind, Trigger};
 use hassou::domain::{
     Carrier, Channel, ChannelRules, Order, OrderStatus, RemoteState, RuleSettings, ShopTimeZone,
@@ -596,21 +596,37 @@ async fn shipping_fields_are_saved_all_or_nothing_at_the_revisions_read(db: Db) 
     let numbers: Vec<String> = (1..=450).map(|i| format!("#{i}")).collect();
     let read = db.orders_numbered(&numbers).await.expect("read");
     assert_eq!(read.len(), 450);
-    let next = |o: &hassou::db::StoredOrder| {
-        let mut next = o.order.clone();
-        next.tracking = Tracking::parse("444413758703");
-        next.shipped_on = Some("2026-11-24".parse().expect("date"));
-        next.updated_at = t(AS_OF);
-        next
+    let tracking = vec!["444413758703".to_owned()];
+    let shipped_on: chrono::NaiveDate = "2026-11-24".parse().expect("date");
+    let saves_of = |read: &[hassou::db::ShippingHeld]| -> Vec<(i64, i64, String)> {
+        read.iter()
+            .map(|o| (o.id, o.revision, o.number.clone()))
+            .collect()
     };
-    let nexts: Vec<Order> = read.iter().map(next).collect();
+    async fn save(
+        db: &Db,
+        held: &[(i64, i64, String)],
+        tracking: &[String],
+        shipped_on: chrono::NaiveDate,
+    ) -> Result<(), DbError> {
+        let saves: Vec<ShippingSave<'_>> = held
+            .iter()
+            .map(|(id, revision, number)| ShippingSave {
+                id: *id,
+                revision: *revision,
+                number,
+                status: OrderStatus::Processed,
+                shipped_on,
+                carrier: &Carrier::Yamato,
+                tracking,
+            })
+            .collect();
+        db.save_shipping_at_revision(&saves, t(AS_OF)).await
+    }
     // Someone edits #300 after the file was read.
-    let three_hundred = read
-        .iter()
-        .find(|o| o.order.number == "#300")
-        .expect("#300");
+    let three_hundred = db.find_orders("#300", None).await.expect("#300").remove(0);
     db.edit_order(
-        three_hundred,
+        &three_hundred,
         &OrderEdit {
             tracking: Some(Tracking::parse("390459983082")),
             ..OrderEdit::default()
@@ -619,12 +635,7 @@ async fn shipping_fields_are_saved_all_or_nothing_at_the_revisions_read(db: Db) 
     )
     .await
     .expect("edit");
-    let changes: Vec<(i64, i64, &Order)> = read
-        .iter()
-        .zip(&nexts)
-        .map(|(o, n)| (o.id, o.revision, n))
-        .collect();
-    let refused = db.save_orders_at_revision(&changes).await;
+    let refused = save(&db, &saves_of(&read), &tracking, shipped_on).await;
     assert!(
         matches!(&refused, Err(DbError::Conflict { number }) if number == "#300"),
         "{refused:?}"
@@ -633,26 +644,24 @@ async fn shipping_fields_are_saved_all_or_nothing_at_the_revisions_read(db: Db) 
     assert!(
         after
             .iter()
-            .filter(|o| o.order.number != "#300")
-            .all(|o| o.order.tracking.is_empty()),
+            .filter(|o| o.number != "#300")
+            .all(|o| o.tracking.is_empty()),
         "nothing saved"
     );
-    // Read again and save: every order, each one revision on.
-    let changes: Vec<(i64, i64, &Order)> = after
-        .iter()
-        .zip(&nexts)
-        .map(|(o, n)| (o.id, o.revision, n))
-        .collect();
-    db.save_orders_at_revision(&changes).await.expect("save");
+    // Read again and save: every order, each one revision on, 更新日時 the save's time.
+    save(&db, &saves_of(&after), &tracking, shipped_on)
+        .await
+        .expect("save");
     let saved = db.orders_numbered(&numbers).await.expect("read saved");
     for (before, now) in after.iter().zip(&saved) {
         assert_eq!(now.revision, before.revision + 1);
-        assert_eq!(now.order.tracking, Tracking::parse("444413758703"));
-        assert_eq!(
-            now.order.shipped_on,
-            Some("2026-11-24".parse().expect("date"))
-        );
+        assert_eq!(now.tracking, Tracking::parse("444413758703"));
+        assert_eq!(now.shipped_on, Some(shipped_on));
+        assert_eq!(now.carrier, Some(Carrier::Yamato));
+        assert_eq!(now.status, OrderStatus::Processed);
     }
+    let stored = db.find_orders("#1", None).await.expect("#1").remove(0);
+    assert_eq!(stored.order.updated_at, t(AS_OF));
 }
 
 on_both_backends!(

@@ -3,7 +3,7 @@
 //! before → after, `unchanged`, unmatched and ambiguous rows, check-digit warnings), then saved
 //! in one transaction unless `--dry-run`. The same file imported twice changes nothing.
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::{Context, Failure, Out};
 use crate::cli::ShipmentsImportArgs;
@@ -45,45 +45,101 @@ pub async fn import(
     }
     db.close().await;
     if args.json {
-        out.line(json_report(args, &parsed, &plan).to_string());
+        out.line(
+            serde_json::to_string(&JsonReport::new(args, &parsed, &plan))
+                .map_err(|e| Failure::input(format!("the report: {e}")))?,
+        );
     } else {
-        for line in shipments::report::lines(
+        shipments::report::write(
             &args.file,
             args.dry_run,
             &parsed,
             &plan,
             ctx.config.language,
-        ) {
-            out.line(line);
-        }
+            &mut |line| out.line(line),
+        );
     }
     // Rows that reached no order because two stores hold the key need the operator.
     Ok(if plan.ambiguous.is_empty() { 0 } else { 1 })
 }
 
-/// SPEC §3's `--json` object.
-pub fn json_report(
-    args: &ShipmentsImportArgs,
-    parsed: &FileSummary,
-    plan: &ImportPlan,
-) -> serde_json::Value {
-    json!({
-        "file": args.file.display().to_string(),
-        "format": parsed.format.code(),
-        "encoding": parsed.encoding.code(),
-        "dry_run": args.dry_run,
-        "rows": parsed.rows,
-        "orders": plan.orders.iter().map(|o| json!({
-            "channel": o.channel.code(),
-            "number": o.number,
-            "change": o.change,
-            "tracking": o.tracking,
-            "carrier": o.carrier.code(),
-            "shipped_on": o.shipped_on,
-            "previous": o.previous,
-        })).collect::<Vec<_>>(),
-        "unmatched": plan.unmatched.iter().map(|(line, key)| json!({"line": line, "key": key})).collect::<Vec<_>>(),
-        "ambiguous": plan.ambiguous.iter().map(|(line, key)| json!({"line": line, "key": key})).collect::<Vec<_>>(),
-        "warnings": parsed.warnings.iter().map(|(line, message)| json!({"line": line, "message": message})).collect::<Vec<_>>(),
-    })
+/// SPEC §3's `--json` object, serialized as it is written (no intermediate value tree).
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    file: String,
+    format: &'static str,
+    encoding: &'static str,
+    dry_run: bool,
+    rows: usize,
+    orders: Vec<JsonOrder<'a>>,
+    unmatched: Vec<JsonLine<'a>>,
+    ambiguous: Vec<JsonLine<'a>>,
+    warnings: Vec<JsonWarning<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonOrder<'a> {
+    channel: &'static str,
+    number: &'a str,
+    change: shipments::Change,
+    tracking: &'a [String],
+    carrier: &'a str,
+    shipped_on: chrono::NaiveDate,
+    previous: &'a Option<shipments::Previous>,
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    line: usize,
+    key: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonWarning<'a> {
+    line: usize,
+    message: &'a str,
+}
+
+impl<'a> JsonReport<'a> {
+    fn new(
+        args: &ShipmentsImportArgs,
+        parsed: &'a FileSummary,
+        plan: &'a ImportPlan,
+    ) -> JsonReport<'a> {
+        let lines = |list: &'a [(usize, String)]| {
+            list.iter()
+                .map(|(line, key)| JsonLine { line: *line, key })
+                .collect()
+        };
+        JsonReport {
+            file: args.file.display().to_string(),
+            format: parsed.format.code(),
+            encoding: parsed.encoding.code(),
+            dry_run: args.dry_run,
+            rows: parsed.rows,
+            orders: plan
+                .orders
+                .iter()
+                .map(|o| JsonOrder {
+                    channel: o.channel.code(),
+                    number: &o.number,
+                    change: o.change,
+                    tracking: &o.tracking,
+                    carrier: o.carrier.code(),
+                    shipped_on: o.shipped_on,
+                    previous: &o.previous,
+                })
+                .collect(),
+            unmatched: lines(&plan.unmatched),
+            ambiguous: lines(&plan.ambiguous),
+            warnings: parsed
+                .warnings
+                .iter()
+                .map(|(line, message)| JsonWarning {
+                    line: *line,
+                    message,
+                })
+                .collect(),
+        }
+    }
 }

@@ -12,6 +12,7 @@ mod pull;
 mod remote;
 mod rows;
 mod settings;
+mod shipping;
 mod status;
 
 use std::path::Path;
@@ -27,6 +28,7 @@ pub use listing::{ListFilter, ListedOrder, OrderPage, VerdictCounts};
 pub use orders::{OrderEdit, StoredOrder, UpsertSummary};
 pub use pull::{PAID_DATE_DAYS, PullSummary, PulledOrder};
 pub use remote::{AttemptRecord, RunCounts, RunRecord};
+pub use shipping::{ShippingHeld, ShippingSave};
 pub use status::PublishedStatus;
 
 /// An open, migrated database.

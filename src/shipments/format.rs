@@ -402,7 +402,10 @@ pub fn parse(input: impl BufRead, wanted: Option<Format>) -> Result<ParsedFile, 
     Ok(ParsedFile {
         format,
         encoding: records.encoding(),
-        rows,
+        rows: {
+            rows.shrink_to_fit();
+            rows
+        },
         warnings,
     })
 }

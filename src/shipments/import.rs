@@ -61,9 +61,6 @@ pub async fn prepare(
 
 /// Saves what a plan changes, all or nothing at the revisions read.
 pub async fn save(db: &Db, plan: &ImportPlan) -> Result<(), crate::db::DbError> {
-    let writes: Vec<_> = plan
-        .writes()
-        .filter_map(|o| o.next.as_ref().map(|next| (o.id, o.revision, next)))
-        .collect();
-    db.save_orders_at_revision(&writes).await
+    db.save_shipping_at_revision(&plan.saves(), plan.saved_at)
+        .await
 }

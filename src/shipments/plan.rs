@@ -11,8 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::ShipmentRow;
-use crate::db::StoredOrder;
-use crate::domain::{Carrier, Channel, Order, OrderStatus, Tracking};
+use crate::db::{ShippingHeld, ShippingSave};
+use crate::domain::{Carrier, Channel, OrderStatus};
 
 /// What importing does to an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,8 +34,8 @@ pub struct Previous {
     pub shipped_on: Option<NaiveDate>,
 }
 
-/// One order the file reaches, and the order as it will be saved. Only what the report and the
-/// save need is kept (not the whole order read), so a large file's plan stays small.
+/// One order the file reaches and what it will hold. Only what the report and the save need is
+/// kept (not the whole order read), so a large file's plan stays small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderChange {
     pub id: i64,
@@ -50,12 +50,14 @@ pub struct OrderChange {
     pub previous: Option<Previous>,
     /// Set from its bundle parent's rows.
     pub from_parent: bool,
-    /// The order as it will be saved (`None` when unchanged).
-    pub next: Option<Order>,
+    /// The status it is saved with (`processed` under `--mark-processed`).
+    pub status: OrderStatus,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportPlan {
+    /// The 更新日時 the saved orders get (so they are pending again for their store).
+    pub saved_at: DateTime<Utc>,
     pub orders: Vec<OrderChange>,
     /// `(line, key)` of rows that match no order (parcels of other sales channels).
     pub unmatched: Vec<(usize, String)>,
@@ -71,6 +73,21 @@ impl ImportPlan {
     /// The orders to save (set or changed).
     pub fn writes(&self) -> impl Iterator<Item = &OrderChange> {
         self.orders.iter().filter(|o| o.change != Change::Unchanged)
+    }
+
+    /// What the database saves: the set and changed orders at the revisions read.
+    pub fn saves(&self) -> Vec<ShippingSave<'_>> {
+        self.writes()
+            .map(|o| ShippingSave {
+                id: o.id,
+                revision: o.revision,
+                number: &o.number,
+                status: o.status,
+                shipped_on: o.shipped_on,
+                carrier: &o.carrier,
+                tracking: &o.tracking,
+            })
+            .collect()
     }
 }
 
@@ -102,28 +119,31 @@ pub fn candidate_numbers(key: &str) -> Vec<String> {
 /// children of those), with `channel` chosen by `--channel`.
 pub fn plan(
     rows: &[ShipmentRow],
-    orders: &[StoredOrder],
+    orders: &[ShippingHeld],
     channel: Option<Channel>,
     mark_processed: bool,
     now: DateTime<Utc>,
 ) -> ImportPlan {
-    let mut by_number: HashMap<&str, Vec<&StoredOrder>> = HashMap::new();
+    let mut by_number: HashMap<&str, Vec<&ShippingHeld>> = HashMap::new();
     for o in orders {
-        by_number.entry(bare(&o.order.number)).or_default().push(o);
+        by_number.entry(bare(&o.number)).or_default().push(o);
     }
-    let find = |number: &str, wanted: Option<Channel>| -> Vec<&StoredOrder> {
+    let find = |number: &str, wanted: Option<Channel>| -> Vec<&ShippingHeld> {
         by_number
             .get(number)
             .map(|found| {
                 found
                     .iter()
                     .copied()
-                    .filter(|o| wanted.is_none_or(|c| o.order.channel == c))
+                    .filter(|o| wanted.is_none_or(|c| o.channel == c))
                     .collect()
             })
             .unwrap_or_default()
     };
-    let mut plan = ImportPlan::default();
+    let mut plan = ImportPlan {
+        saved_at: now,
+        ..ImportPlan::default()
+    };
     // Rows per order id, in file order of the first row of each order.
     let mut grouped: BTreeMap<usize, (i64, Vec<&ShipmentRow>)> = BTreeMap::new();
     let mut first_line: HashMap<i64, usize> = HashMap::new();
@@ -136,7 +156,7 @@ pub fn plan(
         {
             found = find(base, wanted);
         }
-        let mut channels: Vec<Channel> = found.iter().map(|o| o.order.channel).collect();
+        let mut channels: Vec<Channel> = found.iter().map(|o| o.channel).collect();
         channels.dedup();
         match (found.first(), channels.len()) {
             (None, _) => plan.unmatched.push((row.line, row.key.clone())),
@@ -151,17 +171,15 @@ pub fn plan(
             }
         }
     }
-    let by_id: HashMap<i64, &StoredOrder> = orders.iter().map(|o| (o.id, o)).collect();
-    let mut children: HashMap<(Channel, &str), Vec<&StoredOrder>> = HashMap::new();
+    let by_id: HashMap<i64, &ShippingHeld> = orders.iter().map(|o| (o.id, o)).collect();
+    let mut children: HashMap<(Channel, &str), Vec<&ShippingHeld>> = HashMap::new();
     for o in orders {
-        if let Some(parent) = o.order.bundle_parent.as_deref() {
-            children
-                .entry((o.order.channel, parent))
-                .or_default()
-                .push(o);
+        if let Some(parent) = o.bundle_parent.as_deref() {
+            children.entry((o.channel, parent)).or_default().push(o);
         }
     }
     let with_rows: std::collections::HashSet<i64> = grouped.values().map(|(id, _)| *id).collect();
+    plan.orders.reserve_exact(grouped.len());
     for (id, rows) in grouped.values() {
         let Some(order) = by_id.get(id) else {
             continue;
@@ -180,11 +198,10 @@ pub fn plan(
             &carrier,
             shipped_on,
             mark_processed,
-            now,
             false,
         );
         let parent_changed = change.change != Change::Unchanged;
-        let parent = &order.order;
+        let parent = *order;
         plan.orders.push(change);
         // 同梱: the parcel carries the children's items too.
         if parent_changed {
@@ -199,7 +216,6 @@ pub fn plan(
                     &carrier,
                     shipped_on,
                     mark_processed,
-                    now,
                     true,
                 ));
             }
@@ -209,15 +225,13 @@ pub fn plan(
 }
 
 fn change_of(
-    stored: &StoredOrder,
+    order: &ShippingHeld,
     tracking: &[String],
     carrier: &Carrier,
     shipped_on: NaiveDate,
     mark_processed: bool,
-    now: DateTime<Utc>,
     from_parent: bool,
 ) -> OrderChange {
-    let order = &stored.order;
     let held = order.tracking.values();
     let same = held == tracking
         && order.carrier.as_ref() == Some(carrier)
@@ -229,20 +243,17 @@ fn change_of(
     } else {
         Change::Changed
     };
-    let next = (change != Change::Unchanged).then(|| {
-        let mut next = order.clone();
-        next.tracking = Tracking::parse(&tracking.join(";"));
-        next.carrier = Some(carrier.clone());
-        next.shipped_on = Some(shipped_on);
-        next.updated_at = now;
-        if mark_processed && order.status == OrderStatus::AwaitingShipment {
-            next.status = OrderStatus::Processed;
-        }
-        next
-    });
+    let status = if change != Change::Unchanged
+        && mark_processed
+        && order.status == OrderStatus::AwaitingShipment
+    {
+        OrderStatus::Processed
+    } else {
+        order.status
+    };
     OrderChange {
-        id: stored.id,
-        revision: stored.revision,
+        id: order.id,
+        revision: order.revision,
         channel: order.channel,
         number: order.number.clone(),
         change,
@@ -255,7 +266,7 @@ fn change_of(
             shipped_on: order.shipped_on,
         }),
         from_parent,
-        next,
+        status,
     }
 }
 

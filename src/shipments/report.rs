@@ -14,8 +14,24 @@ pub fn lines(
     plan: &ImportPlan,
     lang: Language,
 ) -> Vec<String> {
+    let mut lines = Vec::with_capacity(plan.orders.len() + 2);
+    write(path, dry_run, parsed, plan, lang, &mut |line| {
+        lines.push(line)
+    });
+    lines
+}
+
+/// The report line by line to `emit`, so a report of 100,000 orders is never held whole.
+pub fn write(
+    path: &Path,
+    dry_run: bool,
+    parsed: &FileSummary,
+    plan: &ImportPlan,
+    lang: Language,
+    emit: &mut dyn FnMut(String),
+) {
     let ja = lang == Language::Ja;
-    let mut lines = vec![if ja {
+    emit(if ja {
         format!(
             "{}: 形式 {} · 文字コード {} · {}行",
             path.display(),
@@ -31,7 +47,7 @@ pub fn lines(
             parsed.encoding.code(),
             parsed.rows
         )
-    }];
+    });
     for o in &plan.orders {
         let word = match (o.change, ja) {
             (Change::Set, true) => "設定",
@@ -62,21 +78,21 @@ pub fn lines(
             (true, false) => " (bundle)",
             _ => "",
         };
-        lines.push(format!(
+        emit(format!(
             "{word:<10} {} {}{bundle}  {shown}",
             o.channel,
             crate::text::visible(&o.number)
         ));
     }
     for (line, key) in &plan.unmatched {
-        lines.push(if ja {
+        emit(if ja {
             format!("一致なし   {line}行目 {}", crate::text::visible(key))
         } else {
             format!("unmatched  line {line}: {}", crate::text::visible(key))
         });
     }
     for (line, key) in &plan.ambiguous {
-        lines.push(if ja {
+        emit(if ja {
             format!(
                 "曖昧       {line}行目 {}: 両方のストアにあります (--channel で指定)",
                 crate::text::visible(key)
@@ -89,7 +105,7 @@ pub fn lines(
         });
     }
     for (line, message) in &parsed.warnings {
-        lines.push(if ja {
+        emit(if ja {
             format!("注意       {line}行目 {message}")
         } else {
             format!("warning    line {line}: {message}")
@@ -100,7 +116,7 @@ pub fn lines(
         plan.count(Change::Changed),
         plan.count(Change::Unchanged),
     );
-    lines.push(match (dry_run, ja) {
+    emit(match (dry_run, ja) {
         (true, true) => format!(
             "設定 {set}件、変更 {changed}件、変更なし {same}件 — 確認のみ、何も書き込んでいません"
         ),
@@ -110,5 +126,4 @@ pub fn lines(
         }
         (false, false) => format!("{set} set, {changed} changed, {same} unchanged: saved"),
     });
-    lines
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
-use crate::domain::RemoteState;
+use crate::domain::Tracking;
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-24T12:00:00+09:00")
@@ -15,23 +15,17 @@ fn day(d: &str) -> NaiveDate {
     d.parse().expect("date")
 }
 
-fn stored(id: i64, channel: Channel, number: &str, tracking: &str) -> StoredOrder {
-    StoredOrder {
+fn stored(id: i64, channel: Channel, number: &str, tracking: &str) -> ShippingHeld {
+    ShippingHeld {
         id,
         revision: 1,
-        order: Order {
-            channel,
-            remote_id: format!("r{id}"),
-            number: number.into(),
-            status: OrderStatus::AwaitingShipment,
-            ordered_at: now(),
-            updated_at: now() - chrono::Duration::days(1),
-            shipped_on: None,
-            carrier: None,
-            tracking: Tracking::parse(tracking),
-            bundle_parent: None,
-        },
-        remote: RemoteState::default(),
+        channel,
+        number: number.into(),
+        status: OrderStatus::AwaitingShipment,
+        shipped_on: None,
+        carrier: None,
+        tracking: Tracking::parse(tracking),
+        bundle_parent: None,
     }
 }
 
@@ -82,10 +76,7 @@ fn branch_parcels_join_their_order_with_every_number_and_the_latest_date() {
     assert_eq!(one.tracking, ["4444-1375-8703", "483484399683"]);
     assert_eq!(one.shipped_on, day("2026-11-24"));
     assert_eq!(one.change, Change::Set);
-    assert_eq!(
-        one.next.as_ref().map(|n| n.tracking.values().len()),
-        Some(2)
-    );
+    assert_eq!(plan.saves()[0].tracking.len(), 2);
 }
 
 /// "A key that matches orders in two channels is ambiguous: refused unless --channel chooses.
@@ -113,8 +104,8 @@ fn two_channels_are_ambiguous_unless_chosen_and_unknown_keys_are_unmatched() {
 #[test]
 fn unchanged_set_and_changed() {
     let mut same = stored(1, Channel::Shopify, "A", "444413758703");
-    same.order.carrier = Some(Carrier::Yamato);
-    same.order.shipped_on = Some(day("2026-11-24"));
+    same.carrier = Some(Carrier::Yamato);
+    same.shipped_on = Some(day("2026-11-24"));
     let other = stored(2, Channel::Shopify, "B", "390459983082");
     let empty = stored(3, Channel::Shopify, "C", "");
     let rows = [
@@ -125,18 +116,15 @@ fn unchanged_set_and_changed() {
     let plan = plan(&rows, &[same.clone(), other, empty], None, false, now());
     let changes: Vec<Change> = plan.orders.iter().map(|o| o.change).collect();
     assert_eq!(changes, [Change::Unchanged, Change::Changed, Change::Set]);
-    assert_eq!(
-        plan.orders[0].next, None,
+    assert!(
+        plan.saves().iter().all(|s| s.id != plan.orders[0].id),
         "unchanged is not saved: its updated_at stays"
     );
     assert_eq!(
         plan.orders[1].previous.as_ref().map(|p| p.tracking.clone()),
         Some(vec!["390459983082".to_owned()])
     );
-    assert_eq!(
-        plan.orders[2].next.as_ref().map(|n| n.updated_at),
-        Some(now())
-    );
+    assert_eq!(plan.saved_at, now());
     assert_eq!(plan.writes().count(), 2);
 }
 
@@ -145,14 +133,9 @@ fn unchanged_set_and_changed() {
 fn mark_processed_moves_awaiting_shipment_only_when_changed() {
     let orders = [stored(1, Channel::Shopify, "A", "")];
     let rows = [row(1, "A", "444413758703", "2026-11-24")];
-    let plan_of = |mark| {
-        plan(&rows, &orders, None, mark, now()).orders[0]
-            .next
-            .as_ref()
-            .map(|n| n.status)
-    };
-    assert_eq!(plan_of(true), Some(OrderStatus::Processed));
-    assert_eq!(plan_of(false), Some(OrderStatus::AwaitingShipment));
+    let plan_of = |mark| plan(&rows, &orders, None, mark, now()).saves()[0].status;
+    assert_eq!(plan_of(true), OrderStatus::Processed);
+    assert_eq!(plan_of(false), OrderStatus::AwaitingShipment);
 }
 
 /// "同梱: a bundle parent's new values go to its children too (unless a child has rows of its
@@ -161,9 +144,9 @@ fn mark_processed_moves_awaiting_shipment_only_when_changed() {
 fn a_bundle_parents_values_reach_its_children_without_rows() {
     let parent = stored(1, Channel::Colorme, "P", "");
     let mut child = stored(2, Channel::Colorme, "C1", "");
-    child.order.bundle_parent = Some("P".into());
+    child.bundle_parent = Some("P".into());
     let mut own = stored(3, Channel::Colorme, "C2", "");
-    own.order.bundle_parent = Some("P".into());
+    own.bundle_parent = Some("P".into());
     let rows = [
         row(1, "P", "444413758703", "2026-11-24"),
         row(2, "C2", "483484399683", "2026-11-24"),
