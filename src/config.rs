@@ -70,6 +70,9 @@ pub struct Config {
     /// The file it was read from; `None` when no file exists and defaults apply.
     pub file: Option<PathBuf>,
     pub database_url: String,
+    /// The database is the default one in the user's data dir (its folder is made if missing);
+    /// a configured SQLite path must be in a folder that exists (a typo is not a new database).
+    pub database_is_default: bool,
     pub timezone: ShopTimeZone,
     pub language: Language,
     /// The console's borders and separators in ASCII (terminals that draw East Asian Ambiguous
@@ -201,9 +204,12 @@ pub fn parse(
         key: key.map(str::to_owned),
         message,
     };
-    let raw: RawConfig =
-        toml::from_str(text).map_err(|e| locate(e.span(), None, e.message().trim().to_owned()))?;
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let key = e.span().and_then(|span| key_at(text, span.start));
+        locate(e.span(), key.as_deref(), e.message().trim().to_owned())
+    })?;
 
+    let mut database_is_default = false;
     let database_url = match sources.env("HASSOU_DATABASE_URL") {
         Some(url) => url.to_owned(),
         None => match raw.database.and_then(|d| d.url) {
@@ -212,8 +218,11 @@ pub fn parse(
                     .map_err(|m| locate(Some(url.span()), Some("[database] url"), m))?;
                 url.into_inner()
             }
-            None => default_database_url(sources)
-                .map_err(|m| locate(None, Some("[database] url"), m))?,
+            None => {
+                database_is_default = true;
+                default_database_url(sources)
+                    .map_err(|m| locate(None, Some("[database] url"), m))?
+            }
         },
     };
     check_database_url(&database_url).map_err(|m| locate(None, Some("HASSOU_DATABASE_URL"), m))?;
@@ -347,6 +356,7 @@ pub fn parse(
     Ok(Config {
         file: file.map(Path::to_path_buf),
         database_url,
+        database_is_default,
         timezone,
         language,
         ascii: shop.ascii.unwrap_or(false),
@@ -357,6 +367,28 @@ pub fn parse(
 
 pub const DEFAULT_SHOPIFY_API_VERSION: &str = "2026-07";
 pub const DEFAULT_COLORME_API_BASE: &str = "https://api.shop-pro.jp";
+
+/// The key written on the line at `offset`, with its table (`[shopify.sync] period_days`), so a
+/// type error names the key and not only the line.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset.min(text.len()))?;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let key = line.split_once('=')?.0.trim();
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = before[..start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && !l.starts_with("[["))
+        .map(|l| l.split(']').next().unwrap_or(l).to_owned() + "]");
+    Some(match table {
+        Some(table) => format!("{table} {key}"),
+        None => key.to_owned(),
+    })
+}
 
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset.min(text.len()))

@@ -109,6 +109,22 @@ pub fn parse_file(
     tz: ShopTimeZone,
     now: DateTime<Utc>,
 ) -> Result<Vec<ImportedOrder>, ImportError> {
+    let (orders, errors) = parse_file_rows(path, bytes, tz, now)?;
+    if errors.is_empty() {
+        Ok(orders)
+    } else {
+        Err(ImportError::listing(path, errors))
+    }
+}
+
+/// The rows that are good and the errors of the others (so a caller can check the good ones
+/// further and list every problem at once); a file that cannot be read at all is an error.
+pub fn parse_file_rows(
+    path: &Path,
+    bytes: &[u8],
+    tz: ShopTimeZone,
+    now: DateTime<Utc>,
+) -> Result<(Vec<ImportedOrder>, Vec<RowError>), ImportError> {
     let file = path.display().to_string();
     let fail = |errors: Vec<RowError>| {
         let more = errors.len().saturating_sub(MAX_REPORTED);
@@ -132,7 +148,20 @@ pub fn parse_file(
             message: "the file has no orders".into(),
         }]));
     }
-    validate(rows, tz, now).map_err(fail)
+    Ok(validate(rows, tz, now))
+}
+
+impl ImportError {
+    /// The file's problems, the first [`MAX_REPORTED`] listed, sorted by line.
+    pub fn listing(path: &Path, mut errors: Vec<RowError>) -> ImportError {
+        errors.sort_by_key(|e| e.line);
+        let more = errors.len().saturating_sub(MAX_REPORTED);
+        ImportError {
+            file: path.display().to_string(),
+            errors: errors.into_iter().take(MAX_REPORTED).collect(),
+            more,
+        }
+    }
 }
 
 /// UTF-8 (a BOM is allowed). Anything else is refused with the line of the first bad byte,
@@ -340,7 +369,7 @@ fn validate(
     rows: Vec<RawRow>,
     tz: ShopTimeZone,
     now: DateTime<Utc>,
-) -> Result<Vec<ImportedOrder>, Vec<RowError>> {
+) -> (Vec<ImportedOrder>, Vec<RowError>) {
     let mut errors = Vec::new();
     let mut orders = Vec::new();
     for row in &rows {
@@ -363,9 +392,14 @@ fn validate(
                 "is empty (the store's order id is required)".into(),
             );
         }
+        if let Err(e) = crate::domain::input::check_chars(&remote_id) {
+            err("remote_id", e.to_string());
+        }
         let number = row.get("number").to_owned();
         if number.is_empty() {
             err("number", "is empty".into());
+        } else if let Err(e) = crate::domain::input::check_order_number(&number) {
+            err("number", e.to_string());
         }
         let status = row
             .get("status")
@@ -398,13 +432,23 @@ fn validate(
         let parent = Some(row.get("bundle_parent"))
             .filter(|p| !p.is_empty())
             .map(str::to_owned);
+        if let Some(Err(e)) = parent.as_deref().map(crate::domain::input::check_order_number) {
+            err("bundle_parent", e.to_string());
+        }
         if parent.as_deref() == Some(number.as_str()) && !number.is_empty() {
             err(
                 "bundle_parent",
                 "an order cannot be its own bundle parent".into(),
             );
         }
-        let tracking = Tracking::parse(row.fields.get("tracking").map_or("", String::as_str));
+        let tracking =
+            match Tracking::parse_input(row.fields.get("tracking").map_or("", String::as_str)) {
+                Ok(tracking) => tracking,
+                Err(e) => {
+                    err("tracking", e.to_string());
+                    Tracking::Empty
+                }
+            };
         let carrier = match Carrier::parse_input(row.get("carrier")) {
             Ok(carrier) => carrier,
             Err(e) => {
@@ -438,12 +482,11 @@ fn validate(
         }
     }
     check_duplicates(&orders, &mut errors);
-    if errors.is_empty() {
-        Ok(orders)
-    } else {
-        errors.sort_by_key(|e| e.line);
-        Err(errors)
-    }
+    // A row with any problem is not checked further (its other checks would only repeat it).
+    let bad: std::collections::HashSet<Option<usize>> = errors.iter().map(|e| e.line).collect();
+    orders.retain(|o| !bad.contains(&Some(o.line)));
+    errors.sort_by_key(|e| e.line);
+    (orders, errors)
 }
 
 /// The same order twice, or two orders with one number in a channel (numbers must identify

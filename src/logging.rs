@@ -83,3 +83,34 @@ impl<S: Subscriber> tracing_subscriber::Layer<S> for ScreenLayer {
         (self.sink)(error, text);
     }
 }
+
+/// A log writer that escapes control characters (SPEC §3: logs are plain-text output too): a
+/// store's error text with `\e]0;…\a` in it reaches the file or the journal as `\x1b]0;…\x07`.
+/// Each event arrives as one write of whole lines, so only the line breaks stay raw.
+#[derive(Clone)]
+pub struct Escaped<M>(pub M);
+
+impl<'a, M: tracing_subscriber::fmt::MakeWriter<'a>> tracing_subscriber::fmt::MakeWriter<'a>
+    for Escaped<M>
+{
+    type Writer = EscapedWriter<M::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        EscapedWriter(self.0.make_writer())
+    }
+}
+
+pub struct EscapedWriter<W>(W);
+
+impl<W: std::io::Write> std::io::Write for EscapedWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0
+            .write_all(crate::text::visible_lines(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}

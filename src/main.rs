@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Owner-only files (database, its -wal/-shm, logs, token): they hold customers' names,
+    // addresses and the stores' answers. Set before anything is created.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let cli = hassou::cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -12,7 +15,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("hassou: cannot start the async runtime: {e}");
+            hassou::commands::stderr_line(format!("cannot start the async runtime: {e}"));
             return ExitCode::from(2);
         }
     };

@@ -76,6 +76,8 @@ pub fn explain(e: &Evaluation, lang: Language) -> String {
 
 /// Pads or cuts `text` to exactly `width` terminal cells (full-width characters take two).
 pub fn fit(text: &str, width: usize) -> String {
+    // Escaped before it is cut, so a cut never leaves an escape sequence open.
+    let text = visible(text);
     let mut out = String::new();
     let mut used = 0;
     for c in text.chars() {
@@ -563,14 +565,26 @@ pub fn pull_summary(
     }
 }
 
+pub use crate::domain::input::is_unsafe_char;
+
+/// `text` for a plain-text line: every unsafe character escaped as in [`visible`] except the
+/// line breaks the message itself is made of. Borrowed when there is nothing to escape.
+pub fn visible_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe_char(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let pieces: Vec<String> = text.split('\n').map(visible).collect();
+    std::borrow::Cow::Owned(pieces.join("\n"))
+}
+
+
 /// Text from a file, a store or an operator made safe for a terminal (SPEC §3 "Text that reaches
 /// a terminal"): control characters and bidirectional overrides shown escaped (`\x1b`,
 /// `\u{202e}`), never raw.
 pub fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi {
+        if is_unsafe_char(c) {
             if (c as u32) < 0x80 {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             } else {

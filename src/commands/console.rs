@@ -46,7 +46,7 @@ fn install_logging(
             let (writer, guard) = crate::logging::daily_file(std::path::Path::new(&dir))
                 .map_err(|e| Failure::input(format!("HASSOU_LOG_DIR {e}")))?;
             let layer = tracing_subscriber::fmt::layer()
-                .with_writer(writer)
+                .with_writer(crate::logging::Escaped(writer))
                 .with_ansi(false)
                 .with_filter(crate::logging::filter());
             (Some(layer), Some(guard))

@@ -30,12 +30,12 @@ pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
         crate::logging::daily_file(&dir).map_err(|e| Failure::input(format!("--log-dir {e}")))?;
     let filter = crate::logging::filter;
     let file_layer = tracing_subscriber::fmt::layer()
-        .with_writer(file_writer)
+        .with_writer(crate::logging::Escaped(file_writer))
         .with_ansi(false)
         .with_filter(filter());
     let stderr_layer = args.stderr.then(|| {
         tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
+            .with_writer(crate::logging::Escaped(std::io::stderr))
             .with_ansi(false)
             .with_filter(filter())
     });

@@ -8,6 +8,7 @@ mod daemon;
 mod order;
 mod orders;
 mod output;
+pub use output::stderr_line;
 mod sandbox;
 mod shipments;
 mod status;
@@ -45,6 +46,17 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// A temporary condition (the database locked by another process, a store that cannot be
+    /// reached at all): exit 3, nothing changed, try again later.
+    pub fn temporary(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 3,
+            message: message.into(),
+        }
+    }
+}
+
 impl From<config::ConfigError> for Failure {
     fn from(e: config::ConfigError) -> Failure {
         Failure::input(e.to_string())
@@ -53,7 +65,11 @@ impl From<config::ConfigError> for Failure {
 
 impl From<crate::db::DbError> for Failure {
     fn from(e: crate::db::DbError) -> Failure {
-        Failure::input(e.to_string())
+        if e.is_temporary() {
+            Failure::temporary(format!("{e} (nothing was changed; try again later)"))
+        } else {
+            Failure::input(e.to_string())
+        }
     }
 }
 
@@ -72,7 +88,19 @@ pub struct Context {
 
 impl Context {
     pub async fn open_db(&self) -> Result<Db, Failure> {
-        Ok(Db::open(&self.config.database_url).await?)
+        let url = &self.config.database_url;
+        if !self.config.database_is_default
+            && let Some(dir) = crate::db::sqlite_folder(url)
+            && !dir.is_dir()
+        {
+            return Err(Failure::input(format!(
+                "database {}: the folder {} does not exist (a mistyped path would start an empty \
+                 database); create it first or correct [database] url",
+                crate::db::redact_url(url),
+                dir.display()
+            )));
+        }
+        Ok(Db::open(url).await?)
     }
 
     /// The rules of each channel: the settings stored in the database (seeded from the
@@ -171,7 +199,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("hassou: {}", failure.message);
+            output::stderr_line(&failure.message);
             ExitCode::from(failure.code)
         }
     }

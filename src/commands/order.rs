@@ -69,7 +69,7 @@ pub async fn show(
                 }))
                 .collect::<Vec<_>>()
         );
-        out.line(value.to_string());
+        out.json(&value);
         return Ok(0);
     }
     let o = &row.stored.order;
@@ -172,10 +172,20 @@ fn edit_from_args(args: &SetArgs) -> Result<OrderEdit, Failure> {
         .map(Carrier::parse_input)
         .transpose()
         .map_err(|e| Failure::input(format!("--carrier: {e}")))?;
+    let tracking = args
+        .tracking
+        .as_deref()
+        .map(Tracking::parse_input)
+        .transpose()
+        .map_err(|e| Failure::input(format!("--tracking {e}")))?;
+    if let Some(parent) = args.bundle_parent.as_deref() {
+        crate::domain::input::check_order_number(parent.trim())
+            .map_err(|e| Failure::input(format!("--bundle-parent {e}")))?;
+    }
     Ok(OrderEdit {
         status,
         carrier,
-        tracking: args.tracking.as_deref().map(Tracking::parse),
+        tracking,
         shipped_on,
         bundle_parent: args
             .bundle_parent
@@ -223,7 +233,7 @@ pub async fn set(
         Err(e) => return Err(e.into()),
     };
     for w in tracking::validate(&edited.order.tracking, edited.order.carrier.as_ref()) {
-        eprintln!("hassou: warning: tracking: {w}");
+        super::output::stderr_line(format!("warning: tracking: {w}"));
     }
     let changed = edited.revision != stored.revision;
     let row = judged(ctx, &db, edited, &RuleOverrides::default()).await?;

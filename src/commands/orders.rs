@@ -11,7 +11,7 @@ use crate::cli::ListArgs;
 use crate::config::Language;
 use crate::db::{Db, ListFilter, ListedOrder};
 use crate::domain::{Channel, Order, Verdict};
-use crate::import::{ImportError, ImportedOrder, RowError, parse_file};
+use crate::import::{ImportError, ImportedOrder, RowError, parse_file_rows};
 use crate::text;
 
 pub async fn import(
@@ -22,25 +22,23 @@ pub async fn import(
 ) -> Result<u8, Failure> {
     let bytes = std::fs::read(file)
         .map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
-    let orders = parse_file(file, &bytes, ctx.config.timezone, ctx.now)?;
+    let (orders, mut problems) = parse_file_rows(file, &bytes, ctx.config.timezone, ctx.now)?;
     let db = ctx.open_db().await?;
-    let DatabaseCheck { problems, stored } = check_against_database(&db, &orders).await?;
+    // Every problem at once: the rows' own, then what the database says of the good rows.
+    let DatabaseCheck {
+        problems: found,
+        stored,
+    } = check_against_database(&db, &orders).await?;
+    problems.extend(found);
     if !problems.is_empty() {
-        let more = problems.len().saturating_sub(50);
-        return Err(ImportError {
-            file: file.display().to_string(),
-            errors: problems.into_iter().take(50).collect(),
-            more,
-        }
-        .into());
+        return Err(ImportError::listing(file, problems).into());
     }
     for imported in &orders {
         for warning in &imported.warnings {
-            eprintln!(
-                "hassou: warning: {}:line {}: tracking: {warning}",
+            super::output::stderr_line(format!("warning: {}:line {}: tracking: {warning}",
                 file.display(),
                 imported.line
-            );
+            ));
         }
     }
     let plain: Vec<_> = orders.into_iter().map(|o| o.order).collect();
@@ -187,7 +185,7 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
         let mut written = 0u64;
         db.for_each_order(&filter, |row| {
             if written < limit {
-                out.line(order_json(&row).to_string());
+                out.json(&order_json(&row));
                 written += 1;
             }
             Ok(())

@@ -1,5 +1,8 @@
-//! Standard output for one-shot commands: buffered, and quiet when the reader goes away
-//! (`hassou orders list | head` must not panic or print an error).
+//! Standard output and standard error for one-shot commands, the one path every line takes:
+//! plain text with control characters escaped (SPEC §3 "Text that reaches a terminal": a
+//! Shopify order named `#5002\e]0;pwned\a` must not set the terminal's title), JSON exact;
+//! buffered, and quiet when the reader goes away (`hassou orders list | head` must not panic
+//! or print an error, nor must a full device behind stderr).
 
 use std::io::{self, BufWriter, Stdout, Write};
 
@@ -16,14 +19,29 @@ impl Out {
         }
     }
 
-    /// Writes one line; after the reader has gone, further lines are dropped.
+    /// Writes one line of plain text, control characters escaped; after the reader has gone,
+    /// further lines are dropped.
     pub fn line(&mut self, text: impl AsRef<str>) {
+        let text = crate::text::visible_lines(text.as_ref());
+        self.write(&text);
+    }
+
+    /// Writes one line of JSON as it is (serde escapes control characters in strings, and
+    /// escaping the JSON again would break it).
+    pub fn json(&mut self, value: &impl serde::Serialize) {
+        match serde_json::to_string(value) {
+            Ok(text) => self.write(&text),
+            Err(e) => stderr_line(format!("cannot write JSON: {e}")),
+        }
+    }
+
+    fn write(&mut self, text: &str) {
         if self.closed {
             return;
         }
         let result = self
             .writer
-            .write_all(text.as_ref().as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| self.writer.write_all(b"\n"));
         if result.is_err() {
             self.closed = true;
@@ -35,6 +53,14 @@ impl Out {
             self.closed = true;
         }
     }
+}
+
+/// Writes `hassou: TEXT` to standard error, control characters escaped. Never panics: when
+/// stderr cannot be written (a full device, a closed pipe) the line is lost, not the process.
+pub fn stderr_line(text: impl AsRef<str>) {
+    let text = crate::text::visible_lines(text.as_ref());
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "hassou: {text}");
 }
 
 pub use crate::text::fit;

@@ -45,10 +45,7 @@ pub async fn import(
     }
     db.close().await;
     if args.json {
-        out.line(
-            serde_json::to_string(&JsonReport::new(args, &parsed, &plan))
-                .map_err(|e| Failure::input(format!("the report: {e}")))?,
-        );
+        out.json(&JsonReport::new(args, &parsed, &plan));
     } else {
         shipments::report::write(
             &args.file,

@@ -63,7 +63,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                 "settings": settings_json(channel, &settings),
                 "orders": Verdict::ALL.iter().map(|v| (v.code(), counts.get(channel, *v))).collect::<std::collections::BTreeMap<_, _>>(),
             });
-            out.line(line.to_string());
+            out.json(&line);
             continue;
         }
         out.line(format!(

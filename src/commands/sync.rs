@@ -72,7 +72,7 @@ async fn pull_with<C: Connector>(
     {
         Ok(summary) => summary,
         Err(PullError::Store(message)) => {
-            eprintln!("hassou: pull {}: {message}", args.channel);
+            super::output::stderr_line(format!("pull {}: {message}", args.channel));
             return Ok(1);
         }
         Err(PullError::Db(e)) => return Err(e.into()),
@@ -81,7 +81,7 @@ async fn pull_with<C: Connector>(
         let mut value = serde_json::to_value(summary).unwrap_or_default();
         value["channel"] = args.channel.code().into();
         value["days"] = days.into();
-        out.line(value.to_string());
+        out.json(&value);
     } else {
         out.line(crate::text::pull_summary(
             args.channel,
@@ -110,7 +110,7 @@ async fn run<C: Connector>(
     let on_signal = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("hassou: stopping after the order in flight (Ctrl-C)");
+            super::output::stderr_line("stopping after the order in flight (Ctrl-C)");
             on_signal.cancel();
         }
     });
@@ -123,19 +123,18 @@ async fn run<C: Connector>(
                     planned,
                     dry_run,
                     ..
-                } => eprintln!(
-                    "hassou: {channel}: {planned} target orders{}",
+                } => super::output::stderr_line(format!("{channel}: {planned} target orders{}",
                     if dry_run {
                         " (dry run: nothing is sent)"
                     } else {
                         ""
                     }
-                ),
+                )),
                 SyncEvent::OrderWritten { number, outcome } => {
-                    eprintln!("hassou: {number}: {}", outcome.code());
+                    super::output::stderr_line(format!("{number}: {}", outcome.code()));
                 }
                 SyncEvent::OrderFailed { number, error } => {
-                    eprintln!("hassou: {number}: failed: {error}")
+                    super::output::stderr_line(format!("{number}: failed: {error}"));
                 }
                 _ => {}
             }
@@ -155,7 +154,7 @@ async fn run<C: Connector>(
 fn print_report(report: &RunReport, json: bool, lang: crate::config::Language, out: &mut Out) {
     if json {
         let value = serde_json::to_value(report).unwrap_or_default();
-        out.line(value.to_string());
+        out.json(&value);
         return;
     }
     for r in &report.results {

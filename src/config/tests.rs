@@ -133,6 +133,15 @@ fn errors_name_file_line_and_key() {
     );
 }
 
+/// Issue 13: "config type errors name the line but not the key".
+#[test]
+fn type_errors_name_the_key_and_its_table() {
+    let e = err("[shop]\nlanguage = \"ja\"\n\n[shopify.sync]\nperiod_days = \"3\"\n");
+    assert_eq!(e.line, Some(5));
+    assert_eq!(e.key.as_deref(), Some("[shopify.sync] period_days"), "{e}");
+    assert!(e.to_string().contains("[shopify.sync] period_days"), "{e}");
+}
+
 #[test]
 fn unknown_keys_and_bad_syntax_are_located() {
     let e = err("[shopify]\nshop_url = \"https://a.myshopify.com\"\nnotify_custmer = true\n");

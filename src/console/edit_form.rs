@@ -249,15 +249,20 @@ impl EditForm {
         if carrier != order.carrier {
             edit.carrier = Some(carrier);
         }
-        let typed = self.tracking.value();
-        if typed.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(format!(
-                "{}: {}",
-                label("伝票番号", "tracking"),
-                label("制御文字は使えません", "control characters are not allowed")
-            ));
-        }
-        let tracking = Tracking::parse(typed);
+        // A line break separates numbers here, as `;` does; anything else unsafe is refused.
+        let typed = self.tracking.value().replace('\n', ";");
+        let tracking = Tracking::parse_input(&typed).map_err(|e| {
+            let why = match e {
+                crate::domain::input::InputError::Unsafe(_) => {
+                    label("制御文字は使えません", "control characters are not allowed").to_owned()
+                }
+                crate::domain::input::InputError::TooLong(_, max) => match lang {
+                    Language::Ja => format!("長すぎます（{max}文字まで）"),
+                    Language::En => format!("too long ({max} characters at most)"),
+                },
+            };
+            format!("{}: {why}", label("伝票番号", "tracking"))
+        })?;
         if tracking != order.tracking {
             edit.tracking = Some(tracking);
         }

@@ -102,6 +102,35 @@ pub enum DbError {
     Conflict { number: String },
 }
 
+impl DbError {
+    /// A condition that passes (SPEC §3 exit 3): the database locked by another process past
+    /// the busy timeout, a PostgreSQL server that cannot be reached or is starting, a
+    /// serialization failure or deadlock. Nothing was changed; trying again later is right.
+    pub fn is_temporary(&self) -> bool {
+        let source = match self {
+            DbError::Open { source, .. } | DbError::Query(source) => source,
+            DbError::Migrate {
+                source: sqlx::migrate::MigrateError::Execute(source),
+                ..
+            } => source,
+            _ => return false,
+        };
+        match source {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+            sqlx::Error::Database(e) => {
+                let code = e.code().unwrap_or_default();
+                let sqlite_busy = matches!(self, DbError::Open { .. } | DbError::Query(_))
+                    && (code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+                        || e.message().contains("database is locked"));
+                let postgres_transient =
+                    matches!(&*code, "40001" | "40P01" | "55P03" | "57P03" | "53300");
+                sqlite_busy || postgres_transient
+            }
+            _ => false,
+        }
+    }
+}
+
 /// How long a SQLite writer waits for another (a second console, the daemon) before failing.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Rows the SQLite worker may buffer ahead of the reader.
@@ -241,6 +270,19 @@ fn create_dir(dir: &Path) -> Result<(), DbError> {
         path: dir.display().to_string(),
         source,
     })
+}
+
+/// The folder of a SQLite database file (`None` for PostgreSQL, in-memory or a bare file name).
+pub fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    options
+        .get_filename()
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
 }
 
 /// A database URL fit for messages: the password, if any, replaced by `***`.

@@ -138,7 +138,7 @@ impl Carrier {
         if trimmed.is_empty() {
             return Ok(None);
         }
-        if trimmed.chars().any(char::is_control) {
+        if trimmed.chars().any(super::input::is_unsafe_char) {
             return Err(CarrierError::Control);
         }
         if trimmed.chars().count() > MAX_CARRIER_NAME + 6 {

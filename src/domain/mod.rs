@@ -4,6 +4,7 @@
 
 pub mod carrier;
 pub mod channel;
+pub mod input;
 pub mod job;
 pub mod order;
 pub mod period;

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 use super::carrier::Carrier;
+use super::input::{
+    InputError, MAX_TRACKING_FIELD, MAX_TRACKING_NUMBER, check_chars, check_length,
+};
 
 /// One tracking number, normalised: ASCII upper-case letters and digits only.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -114,6 +117,19 @@ impl Tracking {
         } else {
             Tracking::Numbers(numbers)
         }
+    }
+
+    /// Parses the field as an operator or a file wrote it (SPEC §3): control characters and
+    /// bidirectional overrides are refused, not stored, and so are absurd lengths (a number of
+    /// more than 40 characters, a field of more than 400).
+    pub fn parse_input(raw: &str) -> Result<Tracking, InputError> {
+        check_chars(raw)?;
+        check_length(raw.trim(), MAX_TRACKING_FIELD)?;
+        let tracking = Tracking::parse(raw);
+        for number in tracking.numbers() {
+            check_length(number.as_str(), MAX_TRACKING_NUMBER)?;
+        }
+        Ok(tracking)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -352,6 +368,41 @@ mod tests {
                 .map(|v| TrackingNumber(v.to_string()))
                 .collect(),
         )
+    }
+
+    /// SPEC §3: "Tracking numbers ... containing control characters are refused as input";
+    /// the issue's 41 hostile values are these kinds: ESC, BEL, DEL, CR, LF, NUL, C1, U+202E.
+    #[rstest]
+    #[case("4444\u{1b}[2J1375")]
+    #[case("444413758703\u{7}")]
+    #[case("444413758703\u{7f}")]
+    #[case("444413758703\r")]
+    #[case("4444\n13758703")]
+    #[case("4444\013758703")]
+    #[case("4444\u{9b}13758703")]
+    #[case("\u{202e}444413758703")]
+    #[case("定形外\u{2067}郵便")]
+    fn typed_tracking_with_control_characters_is_refused(#[case] raw: &str) {
+        assert!(
+            matches!(Tracking::parse_input(raw), Err(InputError::Unsafe(_))),
+            "{raw:?}"
+        );
+    }
+
+    #[test]
+    fn typed_tracking_of_absurd_length_is_refused() {
+        assert_eq!(
+            Tracking::parse_input(&"9".repeat(10_000)),
+            Err(InputError::TooLong(10_000, 400))
+        );
+        assert_eq!(
+            Tracking::parse_input(&"9".repeat(41)),
+            Err(InputError::TooLong(41, 40))
+        );
+        assert_eq!(
+            Tracking::parse_input("4444-1375-8703; 1Z999AA10123456784"),
+            Ok(Tracking::parse("444413758703;1Z999AA10123456784"))
+        );
     }
 
     #[rstest]

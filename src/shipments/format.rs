@@ -255,7 +255,7 @@ fn row(
     .flatten()
     {
         if let Some(text) = record.fields.get(i)
-            && let Some(c) = text.chars().find(|c| c.is_control())
+            && let Some(c) = text.chars().find(|c| crate::domain::input::is_unsafe_char(*c))
         {
             errors.push(RowError::new(
                 line,
@@ -265,6 +265,15 @@ fn row(
         }
     }
     let key = cell(columns.key).to_owned();
+    if let Err(crate::domain::input::InputError::TooLong(count, max)) =
+        crate::domain::input::check_order_number(&key)
+    {
+        errors.push(RowError::new(
+            line,
+            Some(columns.key + 1),
+            format!("the order number is {count} characters long; {max} at most"),
+        ));
+    }
     let raw_tracking = cell(columns.tracking);
     let tracking = if raw_tracking.is_empty() {
         errors.push(RowError::new(
