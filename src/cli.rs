@@ -273,6 +273,12 @@ pub enum OrderAction {
     },
     /// Change shipping fields. An empty value clears a field.
     Set(SetArgs),
+    /// Send カラーミー's 商品発送 mail for this sale now, by hand (after the store refused it during
+    /// a sync). Shows what it would send; sends only with --yes. Never sends a mail twice.
+    SendMail {
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]

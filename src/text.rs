@@ -193,6 +193,15 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// How to get a working token again for this store, in the operator's language.
+pub fn sign_in_again(channel: crate::domain::Channel, lang: Language) -> &'static str {
+    let error = match channel {
+        crate::domain::Channel::Shopify => "shopify refused the access token",
+        crate::domain::Channel::Colorme => "refused the access token",
+    };
+    advice(error, lang).unwrap_or_default()
+}
+
 /// What to do about a store's error, in the operator's language, for the errors operators meet:
 /// a refused token, an on-hold fulfillment order, a store out of reach, a closed order.
 pub fn advice(error: &str, lang: Language) -> Option<&'static str> {
@@ -510,6 +519,19 @@ pub fn outcome_word(outcome: crate::sync::ResultOutcome, lang: Language) -> &'st
 
 /// The summary line of a sync run (`hassou sync`).
 pub fn run_summary(r: &crate::sync::RunReport, lang: Language) -> String {
+    let line = run_counts_line(r, lang);
+    match (r.mail_refused, lang) {
+        (0, _) => line,
+        (n, Language::Ja) => format!(
+            "{line}\n発送メール {n}件がストアに拒否され、送信されていません（hassou order 番号 send-mail で送信）"
+        ),
+        (n, Language::En) => format!(
+            "{line}\n{n} shipping mails were refused by the store and not sent (send with hassou order NUMBER send-mail)"
+        ),
+    }
+}
+
+fn run_counts_line(r: &crate::sync::RunReport, lang: Language) -> String {
     match lang {
         Language::Ja => format!(
             "{}{}: 対象 {}件、送信予定 {}件、書込 {}件、反映済み {}件、伝票待ち {}件、失敗 {}件{}",

@@ -297,6 +297,8 @@ async fn first_write_then_nothing_then_a_changed_slip() {
     .await;
     let third = shop.run(true).await;
     assert_eq!(third.written, 1, "{third:?}");
+    // SPEC §3: a sale already 配送済み that only gets a new slip is slip_updated, not delivered.
+    assert_eq!(third.results[0].outcome, ResultOutcome::SlipUpdated);
     assert_eq!(shop.slips(7001), [(Some("483484399683".into()), true)]);
     assert_eq!(shop.puts().len(), 2);
 
@@ -491,6 +493,53 @@ async fn a_lost_answer_never_makes_a_second_mail() {
         assert_eq!(sale.mails, ["delivered"], "sale {id}");
         assert_eq!(shop.slips(id), [(Some("512547514334".into()), true)]);
     }
+}
+
+/// SPEC §3: "A shipping mail ... that the store refused is reported (in detail, the audit trail
+/// and order … show) and never counted as sent." Issue 13: an HTTP 500 to the mail POST was
+/// recorded as mailed. Sent again only when the operator asks; never on its own.
+#[tokio::test]
+async fn a_refused_mail_is_reported_kept_unsent_and_sent_only_when_asked() {
+    let shop = shop(true).await;
+    shop.add(7001, 1, order(7001, "444413758703")).await;
+    shop.sandbox
+        .inject(ColormeFaultTarget::Mails, Fault::ServerError);
+    let report = shop.run(true).await;
+    assert_eq!((report.written, report.mail_refused), (1, 1), "{report:?}");
+    assert!(
+        report.results[0].detail.contains("mail was refused"),
+        "{report:?}"
+    );
+    assert!(shop.sandbox.sale(7001).expect("sale").mails.is_empty());
+    let stored = shop.db.find_orders("7001", None).await.expect("find").remove(0);
+    assert_eq!(stored.remote.mail_sent_at, None, "never counted as sent");
+    assert!(stored.remote.mail_error.is_some(), "{:?}", stored.remote);
+    // The request and the store's answer are in the audit trail.
+    let attempts = shop.db.attempts_for_order(stored.id).await.expect("attempts");
+    let response = attempts[0].response.clone().unwrap_or_default();
+    assert!(response.contains("/mails"), "{response}");
+    assert!(response.contains("500") || response.contains("error"), "{response}");
+
+    // Not sent again on its own: a corrected slip is written, no mail.
+    shop.edit(
+        "7001",
+        OrderEdit {
+            tracking: Some(Tracking::parse("483484399683")),
+            ..OrderEdit::default()
+        },
+    )
+    .await;
+    let again = shop.run(true).await;
+    assert_eq!((again.written, again.mail_refused), (1, 0), "{again:?}");
+    assert!(shop.sandbox.sale(7001).expect("sale").mails.is_empty());
+
+    // The operator sends it on purpose: once.
+    let stored = shop.db.find_orders("7001", None).await.expect("find").remove(0);
+    shop.connector
+        .send_shipping_mail(&stored)
+        .await
+        .expect("sent");
+    assert_eq!(shop.sandbox.sale(7001).expect("sale").mails, ["delivered"]);
 }
 
 #[tokio::test]

@@ -440,6 +440,81 @@ async fn a_wrong_token_is_a_clear_failure() {
     );
 }
 
+/// Issue 13: "a 401 is tried again for every order". A rejected token stops the run at the
+/// first order; the others are not reached and stay pending.
+#[tokio::test]
+async fn a_rejected_token_stops_the_run_at_the_first_order() {
+    let mut shop = shop(SandboxOptions::default(), false).await;
+    let client = client_for(&shop.sandbox, "shpat_wrong");
+    shop.connector = ShopifyConnector::new(client, false);
+    for i in 0..5 {
+        shop.order(&format!("#20{i}"), &["東京倉庫"], Carrier::Yamato, "444413758703")
+            .await;
+    }
+    let before = shop.sandbox.requests();
+    let report = shop.sync().await;
+    assert_eq!(report.stopped, Some(hassou::sync::StoreDown::TokenRejected));
+    assert_eq!(report.failed, 1, "{report:?}");
+    let not_reached = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == ResultOutcome::NotReached)
+        .count();
+    assert_eq!(not_reached, 4, "{report:?}");
+    assert_eq!(shop.sandbox.requests() - before, 1, "one request, not one per order");
+}
+
+/// Issue 13: "a store that accepts connections and never answers costs ~86 s per order and the
+/// run goes on order by order". Three orders that cannot reach the store stop the run.
+#[tokio::test]
+async fn a_store_that_never_answers_stops_the_run_after_three_orders() {
+    // Accepts connections, reads, never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let client = ShopifyClient::new(
+        &format!("http://{address}").parse().expect("url"),
+        "2026-07",
+        SecretString::from("shpat_sandbox".to_owned()),
+        ClientOptions {
+            timeout: Duration::from_millis(200),
+            read_attempts: 2,
+            ..ClientOptions::default()
+        },
+    )
+    .expect("client");
+    let shop = shop(SandboxOptions::default(), false).await;
+    for i in 0..10 {
+        shop.order(&format!("#30{i}"), &["東京倉庫"], Carrier::Yamato, "444413758703")
+            .await;
+    }
+    let connector = ShopifyConnector::new(client, false);
+    let started = std::time::Instant::now();
+    let report = common::sync_run(&shop.db, &connector, RuleSettings::default(), "test").await;
+    assert_eq!(report.stopped, Some(hassou::sync::StoreDown::Unreachable), "{report:?}");
+    assert_eq!(report.failed, 3, "{report:?}");
+    assert_eq!(
+        report
+            .results
+            .iter()
+            .filter(|r| r.outcome == ResultOutcome::NotReached)
+            .count(),
+        7
+    );
+    // 3 orders × 2 attempts × 200 ms, plus the pauses between attempts: seconds, not minutes.
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    // They stay pending for the next run.
+    let again = common::sync_run(&shop.db, &shop.connector, RuleSettings::default(), "test").await;
+    assert_eq!(again.written, 10, "{again:?}");
+}
+
 #[tokio::test]
 async fn pull_pages_through_every_changed_order() {
     use hassou::sync::Connector;

@@ -229,6 +229,9 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
                 order::show(&ctx, &args.number, args.channel, &rules, json, out).await
             }
             OrderAction::Set(set) => order::set(&ctx, &args.number, args.channel, &set, out).await,
+            OrderAction::SendMail { yes } => {
+                order::send_mail(&ctx, &args.number, args.channel, yes, out).await
+            }
         },
         Command::Config(ConfigCommand::Check) => config_check::check(&ctx, out),
         Command::Sync(args) => sync::sync(&ctx, &args, out).await,

@@ -69,6 +69,8 @@ pub async fn show(
                 }))
                 .collect::<Vec<_>>()
         );
+        value["mail_sent_at"] = json!(row.stored.remote.mail_sent_at.map(|t| t.to_rfc3339()));
+        value["mail_error"] = json!(row.stored.remote.mail_error);
         out.json(&value);
         return Ok(0);
     }
@@ -133,6 +135,17 @@ pub async fn show(
     }
     if let Some(refs) = &row.stored.remote.remote_ref {
         out.line(format!("  store refs   {refs}"));
+    }
+    if let Some(at) = row.stored.remote.mail_sent_at {
+        out.line(format!(
+            "  mail         sent {}",
+            at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z")
+        ));
+    } else if let Some(error) = &row.stored.remote.mail_error {
+        out.line(format!(
+            "  mail         REFUSED by the store, not sent: {error} — send it with `hassou order {} send-mail`",
+            o.number
+        ));
     }
     if !attempts.is_empty() {
         out.line("  audit trail");
@@ -247,4 +260,115 @@ pub async fn set(
         text::explain(&row.evaluation, lang)
     ));
     Ok(0)
+}
+
+/// `hassou order NUMBER send-mail [--yes]`: カラーミー's 商品発送 mail for one sale, by hand. Without
+/// `--yes` it says what it would send and sends nothing; a mail already sent (or perhaps sent)
+/// is never sent again. The request and the answer go to the order's audit trail.
+pub async fn send_mail(
+    ctx: &Context,
+    number: &str,
+    channel: Option<Channel>,
+    yes: bool,
+    out: &mut Out,
+) -> Result<u8, Failure> {
+    use crate::channels::colorme::client::ColormeError;
+    use crate::channels::colorme::connector::ColormeConnector;
+    let db = ctx.open_db().await?;
+    let stored = find_one(&db, number, channel).await?;
+    if stored.order.channel != Channel::Colorme {
+        return Err(Failure::input(format!(
+            "order {number}: Shopify sends its shipping notification with the fulfillment \
+             ([shopify] notify_customer); hassou cannot send it separately"
+        )));
+    }
+    if let Some(at) = stored.remote.mail_sent_at {
+        return Err(Failure::input(format!(
+            "sale {number}: the 商品発送 mail was already sent (or perhaps sent) at {}; hassou never \
+             sends it twice",
+            at.with_timezone(&ctx.config.timezone.offset())
+                .format("%Y-%m-%d %H:%M")
+        )));
+    }
+    let refused = stored
+        .remote
+        .mail_error
+        .as_deref()
+        .map_or(String::new(), |e| format!(" (refused before: {e})"));
+    if !yes {
+        out.line(format!(
+            "would send カラーミー's 商品発送 mail for sale {number} to its customer{refused}; \
+             nothing sent — add --yes to send it"
+        ));
+        return Ok(0);
+    }
+    let connector = crate::stores::colorme_connector(&ctx.config).map_err(Failure::input)?;
+    let request = ColormeConnector::mail_request(&stored);
+    let run = db
+        .start_run(
+            Channel::Colorme,
+            crate::domain::job::JobKind::Sync,
+            crate::domain::job::Trigger::Cli,
+            false,
+            &super::operator(),
+            ctx.now,
+        )
+        .await?;
+    let answer = connector.send_shipping_mail(&stored).await;
+    let (outcome, response, error, code) = match &answer {
+        Ok(exchange) => ("mail_sent", Some(exchange.response.clone()), None, 0),
+        Err(ColormeError::Declined { message, exchange }) => (
+            "mail_refused",
+            Some(exchange.response.clone()),
+            Some(message.clone()),
+            1,
+        ),
+        Err(e @ ColormeError::Unknown(_)) => ("mail_unknown", None, Some(e.to_string()), 1),
+        Err(e @ ColormeError::NotApplied(_)) => ("mail_not_sent", None, Some(e.to_string()), 3),
+        Err(e) => ("mail_refused", None, Some(e.to_string()), 1),
+    };
+    db.record_mail_attempt(
+        run,
+        stored.id,
+        Channel::Colorme,
+        &request,
+        response.as_deref(),
+        outcome,
+        error.as_deref(),
+        ctx.now,
+    )
+    .await?;
+    match &answer {
+        // Sent, or perhaps sent: recorded so it is never sent again.
+        Ok(_) | Err(ColormeError::Unknown(_)) => {
+            db.record_mail_sent(stored.id, Channel::Colorme, ctx.now)
+                .await?;
+        }
+        Err(_) => {
+            db.record_mail_refused(stored.id, Channel::Colorme, error.as_deref().unwrap_or(""))
+                .await?;
+        }
+    }
+    let counts = crate::db::RunCounts {
+        considered: 1,
+        written: u64::from(code == 0),
+        failed: u64::from(code != 0),
+        ..crate::db::RunCounts::default()
+    };
+    db.finish_run(run, outcome, counts, error.as_deref(), ctx.now)
+        .await?;
+    match (&answer, error) {
+        (Ok(_), _) => out.line(format!("sale {number}: the 商品発送 mail was sent")),
+        (Err(ColormeError::Unknown(_)), Some(e)) => out.line(format!(
+            "sale {number}: the mail may have gone out ({e}); it is recorded as sent and will not be sent again"
+        )),
+        (_, Some(e)) => {
+            return Err(Failure {
+                code,
+                message: format!("sale {number}: the 商品発送 mail was not sent: {e}"),
+            });
+        }
+        (_, None) => {}
+    }
+    Ok(code)
 }

@@ -144,11 +144,40 @@ async fn run<C: Connector>(
         .with_clock(clock)
         .run(rules[0], &options, Some(&tx), &cancel)
         .await
-        .map_err(|e| Failure::input(e.to_string()))?;
+        .map_err(|e| match e {
+            crate::sync::SyncError::Db(e) => Failure::from(e),
+            other => Failure::input(other.to_string()),
+        })?;
     drop(tx);
     let _ = progress.await;
     print_report(&report, args.json, ctx.config.language, out);
-    Ok(if report.failed > 0 { 1 } else { 0 })
+    // A store that is down stops the run: exit 3 (try again later) or 2 (sign in again); the
+    // orders not reached stay pending.
+    match report.stopped {
+        Some(crate::sync::StoreDown::Unreachable) => {
+            return Err(Failure::temporary(format!(
+                "{}: the store could not be reached for {} orders in a row; the run stopped and \
+                 the rest stay pending — try again later",
+                args.channel,
+                crate::sync::STOP_AFTER_UNREACHABLE
+            )));
+        }
+        Some(crate::sync::StoreDown::TokenRejected) => {
+            return Err(Failure::input(format!(
+                "{}: the store refused the access token; the run stopped and the rest stay \
+                 pending — {}",
+                args.channel,
+                crate::text::sign_in_again(args.channel, ctx.config.language)
+            )));
+        }
+        None => {}
+    }
+    // A refused shipping mail needs the operator too: the order is written, its mail is not.
+    Ok(if report.failed > 0 || report.mail_refused > 0 {
+        1
+    } else {
+        0
+    })
 }
 
 fn print_report(report: &RunReport, json: bool, lang: crate::config::Language, out: &mut Out) {

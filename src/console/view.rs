@@ -807,6 +807,21 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             ),
         ));
     }
+    if remote.mail_sent_at.is_none()
+        && let Some(error) = &remote.mail_error
+    {
+        // A refused mail is never sent on its own: say so, and how to send it on purpose.
+        let number = &o.number;
+        let words = if ja {
+            format!("ストアが拒否、未送信: {error} — 送るには hassou order {number} send-mail")
+        } else {
+            format!("refused by the store, not sent: {error} — send with hassou order {number} send-mail")
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),
+            Span::styled(text::visible(&words), error_style(app)),
+        ]));
+    }
     lines.push(Line::from(Span::styled(
         Phrase::AuditTrail.get(app.lang),
         Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),

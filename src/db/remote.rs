@@ -163,7 +163,7 @@ impl Db {
         self.touch_remote(order_id, channel).await?;
         let changed = with_pool!(self, pool => {
             sqlx::query(
-                "UPDATE order_remote SET mail_sent_at = $1 \
+                "UPDATE order_remote SET mail_sent_at = $1, mail_error = NULL \
                  WHERE order_id = $2 AND channel = $3 AND mail_sent_at IS NULL",
             )
             .bind(at)
@@ -174,6 +174,29 @@ impl Db {
             .rows_affected()
         });
         Ok(changed == 1)
+    }
+
+    /// Records that the store refused the shipping mail (its words): not sent, shown to the
+    /// operator, sent again only when asked.
+    pub async fn record_mail_refused(
+        &self,
+        order_id: i64,
+        channel: Channel,
+        error: &str,
+    ) -> Result<(), DbError> {
+        self.touch_remote(order_id, channel).await?;
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE order_remote SET mail_error = $1 \
+                 WHERE order_id = $2 AND channel = $3 AND mail_sent_at IS NULL",
+            )
+            .bind(error.to_owned())
+            .bind(order_id)
+            .bind(channel.code())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
     }
 
     pub async fn mail_sent_at(
@@ -297,6 +320,40 @@ impl Db {
             id
         });
         Ok(id)
+    }
+
+    /// Records a shipping mail sent by hand (`order N send-mail`) in the audit trail: its
+    /// request, the store's answer and what came of it. The order's write state is not touched.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_mail_attempt(
+        &self,
+        run_id: i64,
+        order_id: i64,
+        channel: Channel,
+        request: &str,
+        response: Option<&str>,
+        outcome: &str,
+        error: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        self.touch_remote(order_id, channel).await?;
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sync_attempts (run_id, order_id, channel, started_at, finished_at, \
+                 request, response, outcome, error) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)",
+            )
+            .bind(run_id)
+            .bind(order_id)
+            .bind(channel.code())
+            .bind(at)
+            .bind(request.to_owned())
+            .bind(response.map(str::to_owned))
+            .bind(outcome.to_owned())
+            .bind(error.map(str::to_owned))
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
     }
 
     pub async fn finish_attempt(

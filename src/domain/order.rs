@@ -110,6 +110,9 @@ pub struct RemoteState {
     pub in_flight_since: Option<DateTime<Utc>>,
     /// When hassou sent (or may have sent) the shipping mail for this order.
     pub mail_sent_at: Option<DateTime<Utc>>,
+    /// The store refused the shipping mail with these words; it was not sent and is sent only
+    /// when the operator asks (`hassou order N send-mail`).
+    pub mail_error: Option<String>,
     /// What the store calls the parts a write goes to (カラーミー's お届け先 ids, Shopify's
     /// fulfillment ids), as last read; shown, never judged.
     pub remote_ref: Option<String>,

@@ -95,10 +95,13 @@ async fn run_loop<J: Job, S: Schedule>(
     let mut last_start: Option<Instant> = None;
     let mut follow_up: Option<Trigger> = None;
     let mut requests_open = true;
+    let mut failures: u32 = 0;
     loop {
         let (enabled, every) = schedule.current().await;
         // The first scheduled run comes at once (catching up after a start), then every interval
-        // from the start of the previous run.
+        // from the start of the previous run; after failed runs (a store that is down) the
+        // interval doubles, up to 8 times, so a dead store is not asked every few minutes.
+        let every = every.saturating_mul(1 << failures.min(3));
         let due = enabled.then(|| last_start.map_or_else(Instant::now, |s| s + every));
         status.send_modify(|s| s.next_run_at = due.map(wall));
         let trigger = match follow_up.take() {
@@ -146,6 +149,11 @@ async fn run_loop<J: Job, S: Schedule>(
                     status.send_modify(|s| s.queued = true);
                 }
             }
+        };
+        failures = match &result {
+            Ok(JobOutcome::Ran(_)) => 0,
+            Ok(JobOutcome::Skipped(_)) => failures,
+            Err(_) => failures.saturating_add(1),
         };
         status.send_modify(|s| {
             s.running = false;

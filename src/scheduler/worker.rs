@@ -148,6 +148,10 @@ impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
         tracing::info!(store = %store.channel, trigger = trigger.code(), "sync started");
         let report = store.sync(trigger, false, store.events.as_ref()).await?;
         log_report(store.channel, &report);
+        if let Some(down) = report.stopped {
+            // A failed run: the schedule backs off until the store answers again.
+            return Err(crate::sync::stop_words(down).to_owned());
+        }
         Ok(JobOutcome::Ran(RunCounts {
             considered: report.considered,
             written: report.written,

@@ -58,6 +58,9 @@ pub struct WriteReport {
     /// The shipping mail went out (or may have: its outcome is unknown) with this write; it is
     /// recorded so that it is never sent again.
     pub mail_sent: bool,
+    /// The store refused the shipping mail (its words): not sent, never counted as sent, and
+    /// sent again only when the operator asks.
+    pub mail_refused: Option<String>,
 }
 
 /// Whether a failed write may have changed the store.
@@ -76,6 +79,19 @@ pub struct WriteFailure {
     /// In words, with the store's own message where it gave one.
     pub message: String,
     pub exchanges: Vec<Exchange>,
+    /// The failure says the store cannot take any write now, not only this one.
+    pub down: Option<StoreDown>,
+}
+
+/// Why a whole run stops early rather than trying order after order (issue 13: a store that
+/// never answers cost ~86 s per order; a revoked token was tried again for every order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreDown {
+    /// Never reached, or no answer in time, after the request's own retries (SPEC §3 exit 3).
+    Unreachable,
+    /// HTTP 401/403: the token is wrong, revoked or lacks a scope (exit 2).
+    TokenRejected,
 }
 
 /// What a write sends, in the store's own terms, for the operator to confirm before it goes:

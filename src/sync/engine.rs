@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::connector::{
-    Connector, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+    Connector, FailureKind, PlannedWrite, StoreDown, WriteFailure, WriteOutcome, WriteReport,
 };
 use super::holder;
 use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts};
@@ -103,6 +103,23 @@ pub struct OrderResult {
     pub detail: String,
 }
 
+/// Orders in a row that could not reach the store before a run stops: with each request's
+/// own retries (about 30 s), three orders are a minute and a half of a store that is down,
+/// not 300 orders × 86 s.
+pub const STOP_AFTER_UNREACHABLE: u32 = 3;
+
+/// What a run stopped by the store says of the orders it did not reach.
+pub fn stop_words(down: StoreDown) -> &'static str {
+    match down {
+        StoreDown::Unreachable => {
+            "not reached: the store could not be reached for 3 orders in a row; the run stopped"
+        }
+        StoreDown::TokenRejected => {
+            "not reached: the store refused the access token; the run stopped"
+        }
+    }
+}
+
 /// The whole run, in the shape of SPEC §3's `sync --json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunReport {
@@ -116,6 +133,14 @@ pub struct RunReport {
     pub already_synced: u64,
     pub waiting: u64,
     pub failed: u64,
+    /// Orders written whose shipping mail the store refused (not sent; the operator decides).
+    pub mail_refused: u64,
+    /// Why the run stopped early because of the store (unreached orders stay pending).
+    pub stopped: Option<StoreDown>,
+    /// Orders in a row the store could not be reached for (the run stops at
+    /// [`STOP_AFTER_UNREACHABLE`]); an answer of any kind resets it.
+    #[serde(skip)]
+    pub unreachable_streak: u32,
     /// True when the run stopped early on request; unreached orders stay pending.
     pub cancelled: bool,
     pub results: Vec<OrderResult>,
@@ -350,6 +375,9 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             already_synced: 0,
             waiting: 0,
             failed: 0,
+            mail_refused: 0,
+            stopped: None,
+            unreachable_streak: 0,
             cancelled: false,
             results: Vec::new(),
         };
@@ -382,6 +410,10 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 }
                 (_, Some(wanted)) => wanted,
             };
+            if let Some(down) = report.stopped {
+                report.push(number, ResultOutcome::NotReached, stop_words(down).into());
+                continue;
+            }
             if report.cancelled || cancel.is_cancelled() {
                 report.cancelled = true;
                 report.push(number, ResultOutcome::NotReached, "run cancelled".into());
@@ -404,13 +436,16 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             self.claimed_write(&rules, &holder, run_id, row, expected, &mut report, &emit)
                 .await?;
         }
-        let outcome = if report.cancelled {
+        let outcome = if report.stopped.is_some() {
+            "stopped"
+        } else if report.cancelled {
             "cancelled"
         } else {
             "completed"
         };
+        let error = report.stopped.map(stop_words);
         self.db
-            .finish_run(run_id, outcome, report.counts(), None, (self.now)())
+            .finish_run(run_id, outcome, report.counts(), error, (self.now)())
             .await?;
         emit(SyncEvent::RunFinished {
             report: report.clone(),
@@ -556,11 +591,17 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 exchanges,
                 warnings,
                 mail_sent,
+                mail_refused,
             }) => {
                 if mail_sent {
                     self.db
                         .record_mail_sent(order.id, channel, (self.now)())
                         .await?;
+                }
+                report.unreachable_streak = 0;
+                if let Some(error) = &mail_refused {
+                    self.db.record_mail_refused(order.id, channel, error).await?;
+                    report.mail_refused += 1;
                 }
                 let response = serde_json::to_string(&exchanges).unwrap_or_default();
                 self.db
@@ -590,7 +631,22 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 kind,
                 message,
                 exchanges,
+                down,
             }) => {
+                match (down, kind) {
+                    (Some(StoreDown::TokenRejected), _) => {
+                        report.stopped = Some(StoreDown::TokenRejected);
+                    }
+                    (Some(StoreDown::Unreachable), _) => {
+                        report.unreachable_streak += 1;
+                        if report.unreachable_streak >= STOP_AFTER_UNREACHABLE {
+                            report.stopped = Some(StoreDown::Unreachable);
+                        }
+                    }
+                    // The store answered (a refusal): it is there.
+                    (None, FailureKind::Refused) => report.unreachable_streak = 0,
+                    (None, FailureKind::Unknown) => {}
+                }
                 let unknown = kind == FailureKind::Unknown;
                 let response = serde_json::to_string(&exchanges).unwrap_or_default();
                 let code = if unknown { "unknown" } else { "failed" };

@@ -9,9 +9,10 @@ pub mod holder;
 pub mod pull;
 
 pub use connector::{
+    StoreDown,
     Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
 };
 pub use engine::{
     OrderResult, PlanItem, PlanScope, ResultOutcome, RunReport, SyncEngine, SyncError, SyncEvent,
-    SyncOptions, SyncPlan,
+    STOP_AFTER_UNREACHABLE, SyncOptions, SyncPlan, stop_words,
 };

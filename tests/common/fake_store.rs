@@ -130,6 +130,7 @@ impl Connector for FakeStore {
                 exchanges: exchange("already holds it"),
                 warnings: Vec::new(),
                 mail_sent: false,
+                mail_refused: None,
             });
         }
         let fault = self
@@ -139,6 +140,7 @@ impl Connector for FakeStore {
             .remove(&order.order.number);
         if let Some(Fault::Refuse(message)) = &fault {
             return Err(WriteFailure {
+                down: None,
                 kind: FailureKind::Refused,
                 message: message.clone(),
                 exchanges: exchange(message),
@@ -156,6 +158,7 @@ impl Connector for FakeStore {
             .or_default() += 1;
         if let Some(Fault::LoseAnswer) = fault {
             return Err(WriteFailure {
+                down: None,
                 kind: FailureKind::Unknown,
                 message: "timed out waiting for the store's answer".into(),
                 exchanges: exchange("(no answer)"),
@@ -179,6 +182,7 @@ impl Connector for FakeStore {
             exchanges: exchange("ok"),
             warnings: Vec::new(),
             mail_sent: false,
+            mail_refused: None,
         })
     }
 }

@@ -51,12 +51,23 @@ pub enum ColormeError {
     /// The store answered with errors (4xx); nothing was changed. Messages as the store wrote them.
     #[error("カラーミー: {0}")]
     Refused(String),
-    /// Certainly not applied: never reached the store, or a read that kept failing.
+    /// Certainly not applied: a read that kept failing, an answer that could not be read.
     #[error("{0}")]
     NotApplied(String),
+    /// Certainly not applied: the store was never reached, or never answered in time, after
+    /// every attempt.
+    #[error("{0}")]
+    Unreachable(String),
     /// A request that may have been applied (only the mail POST is left in this state).
     #[error("{0}")]
     Unknown(String),
+    /// A request that is never repeated (the mail POST) answered with an error — a 4xx, or a
+    /// 500 the application itself wrote: not done. The answer is kept for the audit trail.
+    #[error("{message}")]
+    Declined {
+        message: String,
+        exchange: crate::sync::Exchange,
+    },
 }
 
 /// How a request may be repeated.
@@ -75,10 +86,15 @@ pub struct ClientOptions {
     pub attempts: usize,
 }
 
+/// One request's answer is awaited this long. With four attempts and their pauses (0.5 + 1 +
+/// 2 s) a request that never gets an answer costs about 31 s, so one order never costs much
+/// more than that (it was 86 s with 20 s × 4), and a run stops after a few such orders.
+pub const PER_REQUEST_TIMEOUT: Duration = Duration::from_secs(7);
+
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
-            timeout: Duration::from_secs(20),
+            timeout: PER_REQUEST_TIMEOUT,
             gap: MIN_GAP,
             attempts: 4,
         }
@@ -122,6 +138,7 @@ impl ColormeClient {
     ) -> Result<ColormeClient, String> {
         let http = reqwest::Client::builder()
             .timeout(options.timeout)
+            .connect_timeout(options.timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("hassou/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
@@ -189,7 +206,7 @@ impl ColormeClient {
                             tokio::time::sleep(delay).await;
                             continue;
                         }
-                        return Err(ColormeError::NotApplied(message));
+                        return Err(ColormeError::Unreachable(message));
                     }
                     return Err(ColormeError::Unknown(format!(
                         "{message}; it may have been sent, so it is not sent again"
@@ -215,8 +232,12 @@ impl ColormeClient {
                     status.as_u16(),
                     error_text(&text)
                 );
-                // 429 and 503 were not processed; another 5xx may have been.
+                // 429 and 503 were not processed; another 5xx may have been, except the
+                // application's own 500 (a gateway's 502/504 may have passed it on).
                 let unprocessed = matches!(status.as_u16(), 429 | 503);
+                if repeat == Repeat::Never && status.as_u16() == 500 {
+                    return Err(ColormeError::Declined { message, exchange });
+                }
                 if repeat == Repeat::Never && !unprocessed {
                     return Err(ColormeError::Unknown(format!(
                         "{message}; it may have been sent, so it is not sent again"
@@ -231,6 +252,16 @@ impl ColormeClient {
                 return Err(ColormeError::NotApplied(message));
             }
             if !status.is_success() {
+                if repeat == Repeat::Never {
+                    return Err(ColormeError::Declined {
+                        message: format!(
+                            "{what}: カラーミー answered HTTP {} {}",
+                            status.as_u16(),
+                            error_text(&text)
+                        ),
+                        exchange,
+                    });
+                }
                 return Err(ColormeError::Refused(error_text(&text)));
             }
             let value: Value = if text.trim().is_empty() {

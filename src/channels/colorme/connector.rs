@@ -17,7 +17,8 @@ use super::plan::{held, plan, should_send_mail};
 use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 use crate::sync::{
-    Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+    Connector, Exchange, FailureKind, PlannedWrite, StoreDown, WriteFailure, WriteOutcome,
+    WriteReport,
 };
 
 pub struct ColormeConnector {
@@ -28,6 +29,11 @@ pub struct ColormeConnector {
 
 fn failure(e: &ColormeError, exchanges: &[Exchange]) -> WriteFailure {
     WriteFailure {
+        down: match e {
+            ColormeError::Unauthorized { .. } => Some(StoreDown::TokenRejected),
+            ColormeError::Unreachable(_) => Some(StoreDown::Unreachable),
+            _ => None,
+        },
         kind: if matches!(e, ColormeError::Unknown(_)) {
             FailureKind::Unknown
         } else {
@@ -56,6 +62,27 @@ impl ColormeConnector {
     fn sale_path(order: &StoredOrder) -> String {
         format!("/v1/sales/{}", order.order.remote_id.trim())
     }
+
+    /// The request [`ColormeConnector::send_shipping_mail`] sends, for the audit trail.
+    pub fn mail_request(order: &StoredOrder) -> String {
+        format!("POST {}/mails {{\"mail\":{{\"type\":\"delivered\"}}}}", Self::sale_path(order))
+    }
+
+    /// Sends the 商品発送 mail of one sale now (the operator asked: `order N send-mail`). Never
+    /// repeated: an answer lost on the way is `ColormeError::Unknown`.
+    pub async fn send_shipping_mail(&self, order: &StoredOrder) -> Result<Exchange, ColormeError> {
+        let body = json!({ "mail": { "type": "delivered" } });
+        self.client
+            .send::<serde_json::Value>(
+                Method::POST,
+                &format!("{}/mails", Self::sale_path(order)),
+                &[],
+                Some(&body),
+                Repeat::Never,
+            )
+            .await
+            .map(|(_, exchange)| exchange)
+    }
 }
 
 impl Connector for ColormeConnector {
@@ -68,7 +95,9 @@ impl Connector for ColormeConnector {
             "read": format!("GET {}", Self::sale_path(order)),
             "then": format!("PUT {} with the deliveries whose slip or 配送済み differ", Self::sale_path(order)),
             "write": wanted,
-            "mail": self.send_shipping_mail && order.remote.mail_sent_at.is_none(),
+            "mail": self.send_shipping_mail
+                && order.remote.mail_sent_at.is_none()
+                && order.remote.mail_error.is_none(),
         })
         .to_string()
     }
@@ -89,7 +118,10 @@ impl Connector for ColormeConnector {
             numbers,
             company: None,
             marks_shipped: delivered && !already,
-            notifies: self.send_shipping_mail && delivered && order.remote.mail_sent_at.is_none(),
+            notifies: self.send_shipping_mail
+                && delivered
+                && order.remote.mail_sent_at.is_none()
+                && order.remote.mail_error.is_none(),
         }
     }
 
@@ -192,6 +224,7 @@ impl Connector for ColormeConnector {
         exchanges.push(exchange);
         if read.sale.sale_deliveries.is_empty() {
             return Err(WriteFailure {
+                down: None,
                 kind: FailureKind::Refused,
                 message: format!(
                     "sale {} has no お届け先 to write a slip number to",
@@ -201,6 +234,8 @@ impl Connector for ColormeConnector {
             });
         }
         let planned = plan(&read.sale, wanted);
+        // 配送済み before this write: a new slip on such a sale is `slip_updated` (SPEC §3).
+        let was_delivered = read.sale.sale_deliveries.iter().all(|d| d.delivered);
         let mut sale = read.sale;
         let mut outcome = WriteOutcome::AlreadySynced;
         if !planned.updates.is_empty() {
@@ -214,6 +249,7 @@ impl Connector for ColormeConnector {
             sale = answer.sale;
             if !plan(&sale, wanted).updates.is_empty() {
                 return Err(WriteFailure {
+                    down: None,
                     kind: FailureKind::Refused,
                     message:
                         "カラーミー answered the update but does not hold the slip numbers sent"
@@ -228,7 +264,7 @@ impl Connector for ColormeConnector {
                     ..
                 }
             );
-            outcome = if marked {
+            outcome = if marked && !was_delivered {
                 WriteOutcome::Delivered
             } else {
                 WriteOutcome::SlipUpdated
@@ -236,10 +272,12 @@ impl Connector for ColormeConnector {
         }
         let mut warnings = planned.warnings;
         let mut mail_sent = false;
+        let mut mail_refused = None;
         if should_send_mail(
             self.send_shipping_mail,
             &sale,
-            order.remote.mail_sent_at.is_some(),
+            // Sent, perhaps sent, or refused once: the operator decides (`order N send-mail`).
+            order.remote.mail_sent_at.is_some() || order.remote.mail_error.is_some(),
         ) {
             let body = json!({ "mail": { "type": "delivered" } });
             let sent = self
@@ -262,7 +300,15 @@ impl Connector for ColormeConnector {
                     warnings.push(format!("the 商品発送 mail may not have gone out: {e}"));
                     mail_sent = true;
                 }
-                Err(e) => warnings.push(format!("the 商品発送 mail was not sent: {e}")),
+                Err(ColormeError::Declined { message, exchange }) => {
+                    exchanges.push(exchange);
+                    warnings.push(format!("the 商品発送 mail was refused, not sent: {message}"));
+                    mail_refused = Some(message);
+                }
+                Err(e) => {
+                    warnings.push(format!("the 商品発送 mail was not sent: {e}"));
+                    mail_refused = Some(e.to_string());
+                }
             }
         }
         Ok(WriteReport {
@@ -272,6 +318,7 @@ impl Connector for ColormeConnector {
             exchanges,
             warnings,
             mail_sent,
+            mail_refused,
         })
     }
 }

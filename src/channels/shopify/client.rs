@@ -42,6 +42,10 @@ pub enum ShopifyError {
     /// A mutation whose outcome is unknown.
     #[error("{0}")]
     Unknown(String),
+    /// Certainly not applied: Shopify was never reached, or never answered in time, after
+    /// every attempt.
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 impl ShopifyError {
@@ -120,10 +124,15 @@ pub struct ClientOptions {
     pub throttle_attempts: usize,
 }
 
+/// One request's answer is awaited this long. With four attempts and their pauses (0.5 + 1 +
+/// 2 s) a request that never gets an answer costs about 31 s, so one order never costs much
+/// more than that (it was 86 s with 20 s × 4), and a run stops after a few such orders.
+pub const PER_REQUEST_TIMEOUT: Duration = Duration::from_secs(7);
+
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
-            timeout: Duration::from_secs(20),
+            timeout: PER_REQUEST_TIMEOUT,
             read_attempts: 4,
             throttle_attempts: 40,
         }
@@ -161,6 +170,7 @@ impl ShopifyClient {
             .map_err(|e| format!("cannot build the Admin API URL from {shop_url}: {e}"))?;
         let http = reqwest::Client::builder()
             .timeout(options.timeout)
+            .connect_timeout(options.timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("hassou/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
@@ -260,7 +270,7 @@ impl ShopifyClient {
                             tokio::time::sleep(delay).await;
                             continue;
                         }
-                        return Err(ShopifyError::NotApplied(message));
+                        return Err(ShopifyError::Unreachable(message));
                     }
                     return Err(ShopifyError::Unknown(format!(
                         "{message}; it may have been applied, so hassou reads the order before trying again"

@@ -16,7 +16,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 use crate::sync::{
-    Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+    Connector, Exchange, FailureKind, PlannedWrite, StoreDown, WriteFailure, WriteOutcome,
+    WriteReport,
 };
 
 pub struct ShopifyConnector {
@@ -109,6 +110,7 @@ pub fn order_gid(remote_id: &str) -> String {
 
 fn failure(kind: FailureKind, message: String, exchanges: &[Exchange]) -> WriteFailure {
     WriteFailure {
+        down: None,
         kind,
         message,
         exchanges: exchanges.to_vec(),
@@ -121,7 +123,14 @@ fn from_client(e: &ShopifyError, exchanges: &[Exchange]) -> WriteFailure {
     } else {
         FailureKind::Refused
     };
-    failure(kind, e.to_string(), exchanges)
+    WriteFailure {
+        down: match e {
+            ShopifyError::Unauthorized { .. } => Some(StoreDown::TokenRejected),
+            ShopifyError::Unreachable(_) => Some(StoreDown::Unreachable),
+            _ => None,
+        },
+        ..failure(kind, e.to_string(), exchanges)
+    }
 }
 
 fn user_errors(errors: &[UserError]) -> String {
@@ -390,6 +399,7 @@ impl Connector for ShopifyConnector {
                         exchanges,
                         warnings: Vec::new(),
                         mail_sent: false,
+                        mail_refused: None,
                     });
                 }
                 WritePlan::Refuse(reason) => {
@@ -411,6 +421,7 @@ impl Connector for ShopifyConnector {
                     warnings: Vec::new(),
                     // Shopify mails the customer when a create asked it to.
                     mail_sent: notify && outcome == WriteOutcome::Fulfilled,
+                    mail_refused: None,
                 });
             }
         }
