@@ -432,7 +432,10 @@ fn validate(
         let parent = Some(row.get("bundle_parent"))
             .filter(|p| !p.is_empty())
             .map(str::to_owned);
-        if let Some(Err(e)) = parent.as_deref().map(crate::domain::input::check_order_number) {
+        if let Some(Err(e)) = parent
+            .as_deref()
+            .map(crate::domain::input::check_order_number)
+        {
             err("bundle_parent", e.to_string());
         }
         if parent.as_deref() == Some(number.as_str()) && !number.is_empty() {

@@ -80,12 +80,18 @@ pub fn fit(text: &str, width: usize) -> String {
     let text = visible(text);
     let mut out = String::new();
     let mut used = 0;
+    let cell = |c: char| UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
     for c in text.chars() {
-        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        let w = cell(c);
         if used + w > width {
+            // Cut: make room for the `…` that says so (one cell), even when the text so far
+            // fills the column exactly.
+            while used + 1 > width
+                && let Some(last) = out.pop()
+            {
+                used -= cell(last);
+            }
             if used < width {
-                // Mark the cut where there is room for it.
-                out.pop();
                 out.push('…');
             }
             break;
@@ -598,7 +604,6 @@ pub fn visible_lines(text: &str) -> std::borrow::Cow<'_, str> {
     let pieces: Vec<String> = text.split('\n').map(visible).collect();
     std::borrow::Cow::Owned(pieces.join("\n"))
 }
-
 
 /// Text from a file, a store or an operator made safe for a terminal (SPEC §3 "Text that reaches
 /// a terminal"): control characters and bidirectional overrides shown escaped (`\x1b`,

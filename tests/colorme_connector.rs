@@ -304,5 +304,5 @@ async fn pull_follows_a_smaller_page_and_refuses_an_ignored_offset() {
         .pull(now() - chrono::Duration::days(7))
         .await
         .expect_err("ignored offset");
-    assert!(err.contains("paged differently"), "{err}");
+    assert!(err.message.contains("paged differently"), "{err}");
 }

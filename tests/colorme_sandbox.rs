@@ -511,14 +511,26 @@ async fn a_refused_mail_is_reported_kept_unsent_and_sent_only_when_asked() {
         "{report:?}"
     );
     assert!(shop.sandbox.sale(7001).expect("sale").mails.is_empty());
-    let stored = shop.db.find_orders("7001", None).await.expect("find").remove(0);
+    let stored = shop
+        .db
+        .find_orders("7001", None)
+        .await
+        .expect("find")
+        .remove(0);
     assert_eq!(stored.remote.mail_sent_at, None, "never counted as sent");
     assert!(stored.remote.mail_error.is_some(), "{:?}", stored.remote);
     // The request and the store's answer are in the audit trail.
-    let attempts = shop.db.attempts_for_order(stored.id).await.expect("attempts");
+    let attempts = shop
+        .db
+        .attempts_for_order(stored.id)
+        .await
+        .expect("attempts");
     let response = attempts[0].response.clone().unwrap_or_default();
     assert!(response.contains("/mails"), "{response}");
-    assert!(response.contains("500") || response.contains("error"), "{response}");
+    assert!(
+        response.contains("500") || response.contains("error"),
+        "{response}"
+    );
 
     // Not sent again on its own: a corrected slip is written, no mail.
     shop.edit(
@@ -534,7 +546,12 @@ async fn a_refused_mail_is_reported_kept_unsent_and_sent_only_when_asked() {
     assert!(shop.sandbox.sale(7001).expect("sale").mails.is_empty());
 
     // The operator sends it on purpose: once.
-    let stored = shop.db.find_orders("7001", None).await.expect("find").remove(0);
+    let stored = shop
+        .db
+        .find_orders("7001", None)
+        .await
+        .expect("find")
+        .remove(0);
     shop.connector
         .send_shipping_mail(&stored)
         .await

@@ -448,8 +448,13 @@ async fn a_rejected_token_stops_the_run_at_the_first_order() {
     let client = client_for(&shop.sandbox, "shpat_wrong");
     shop.connector = ShopifyConnector::new(client, false);
     for i in 0..5 {
-        shop.order(&format!("#20{i}"), &["東京倉庫"], Carrier::Yamato, "444413758703")
-            .await;
+        shop.order(
+            &format!("#20{i}"),
+            &["東京倉庫"],
+            Carrier::Yamato,
+            "444413758703",
+        )
+        .await;
     }
     let before = shop.sandbox.requests();
     let report = shop.sync().await;
@@ -461,7 +466,11 @@ async fn a_rejected_token_stops_the_run_at_the_first_order() {
         .filter(|r| r.outcome == ResultOutcome::NotReached)
         .count();
     assert_eq!(not_reached, 4, "{report:?}");
-    assert_eq!(shop.sandbox.requests() - before, 1, "one request, not one per order");
+    assert_eq!(
+        shop.sandbox.requests() - before,
+        1,
+        "one request, not one per order"
+    );
 }
 
 /// Issue 13: "a store that accepts connections and never answers costs ~86 s per order and the
@@ -492,13 +501,22 @@ async fn a_store_that_never_answers_stops_the_run_after_three_orders() {
     .expect("client");
     let shop = shop(SandboxOptions::default(), false).await;
     for i in 0..10 {
-        shop.order(&format!("#30{i}"), &["東京倉庫"], Carrier::Yamato, "444413758703")
-            .await;
+        shop.order(
+            &format!("#30{i}"),
+            &["東京倉庫"],
+            Carrier::Yamato,
+            "444413758703",
+        )
+        .await;
     }
     let connector = ShopifyConnector::new(client, false);
     let started = std::time::Instant::now();
     let report = common::sync_run(&shop.db, &connector, RuleSettings::default(), "test").await;
-    assert_eq!(report.stopped, Some(hassou::sync::StoreDown::Unreachable), "{report:?}");
+    assert_eq!(
+        report.stopped,
+        Some(hassou::sync::StoreDown::Unreachable),
+        "{report:?}"
+    );
     assert_eq!(report.failed, 3, "{report:?}");
     assert_eq!(
         report
@@ -509,7 +527,11 @@ async fn a_store_that_never_answers_stops_the_run_after_three_orders() {
         7
     );
     // 3 orders × 2 attempts × 200 ms, plus the pauses between attempts: seconds, not minutes.
-    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
     // They stay pending for the next run.
     let again = common::sync_run(&shop.db, &shop.connector, RuleSettings::default(), "test").await;
     assert_eq!(again.written, 10, "{again:?}");

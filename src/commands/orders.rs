@@ -35,7 +35,8 @@ pub async fn import(
     }
     for imported in &orders {
         for warning in &imported.warnings {
-            super::output::stderr_line(format!("warning: {}:line {}: tracking: {warning}",
+            super::output::stderr_line(format!(
+                "warning: {}:line {}: tracking: {warning}",
                 file.display(),
                 imported.line
             ));
@@ -195,15 +196,15 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
     }
 
     out.line(format!(
-        "{}{}{}{}{}{}{}",
-        fit("CHANNEL", 8),
+        "{} {} {} {} {} {} {}",
+        fit("CHANNEL", 7),
         fit(
             if lang == Language::Ja {
                 "注文番号"
             } else {
                 "NUMBER"
             },
-            13
+            12
         ),
         fit(
             if lang == Language::Ja {
@@ -211,7 +212,7 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
             } else {
                 "STATUS"
             },
-            11
+            10
         ),
         fit(
             if lang == Language::Ja {
@@ -219,7 +220,7 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
             } else {
                 "VERDICT"
             },
-            11
+            10
         ),
         fit(
             if lang == Language::Ja {
@@ -227,7 +228,7 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
             } else {
                 "TRACKING"
             },
-            31
+            30
         ),
         fit(
             if lang == Language::Ja {
@@ -235,7 +236,7 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
             } else {
                 "CARRIER"
             },
-            11
+            10
         ),
         if lang == Language::Ja {
             "理由・内容"
@@ -276,15 +277,15 @@ fn table_row(row: &ListedOrder, lang: Language) -> String {
     let o = &row.stored.order;
     let e = &row.evaluation;
     format!(
-        "{}{}{}{}{}{}{}",
-        fit(o.channel.code(), 8),
-        fit(&o.number, 13),
-        fit(text::status(o.status, lang), 11),
-        fit(text::verdict(e.verdict, lang), 11),
-        fit(&o.tracking.display(), 31),
+        "{} {} {} {} {} {} {}",
+        fit(o.channel.code(), 7),
+        fit(&o.number, 12),
+        fit(text::status(o.status, lang), 10),
+        fit(text::verdict(e.verdict, lang), 10),
+        fit(&o.tracking.display(), 30),
         fit(
             o.carrier.as_ref().map_or("", |c| text::carrier(c, lang)),
-            11
+            10
         ),
         text::explain(e, lang),
     )

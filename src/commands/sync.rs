@@ -71,9 +71,22 @@ async fn pull_with<C: Connector>(
     .await
     {
         Ok(summary) => summary,
-        Err(PullError::Store(message)) => {
-            super::output::stderr_line(format!("pull {}: {message}", args.channel));
-            return Ok(1);
+        Err(PullError::Store(error)) => {
+            let message = format!("pull {}: {error}", args.channel);
+            return match error.down {
+                // Nothing pulled, nothing changed: try again later (exit 3) or sign in (2).
+                Some(crate::sync::StoreDown::Unreachable) => Err(Failure::temporary(format!(
+                    "{message} — nothing was recorded; try again later"
+                ))),
+                Some(crate::sync::StoreDown::TokenRejected) => Err(Failure::input(format!(
+                    "{message} — {}",
+                    crate::text::sign_in_again(args.channel, ctx.config.language)
+                ))),
+                None => {
+                    super::output::stderr_line(message);
+                    Ok(1)
+                }
+            };
         }
         Err(PullError::Db(e)) => return Err(e.into()),
     };
@@ -123,7 +136,8 @@ async fn run<C: Connector>(
                     planned,
                     dry_run,
                     ..
-                } => super::output::stderr_line(format!("{channel}: {planned} target orders{}",
+                } => super::output::stderr_line(format!(
+                    "{channel}: {planned} target orders{}",
                     if dry_run {
                         " (dry run: nothing is sent)"
                     } else {

@@ -815,7 +815,9 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         let words = if ja {
             format!("ストアが拒否、未送信: {error} — 送るには hassou order {number} send-mail")
         } else {
-            format!("refused by the store, not sent: {error} — send with hassou order {number} send-mail")
+            format!(
+                "refused by the store, not sent: {error} — send with hassou order {number} send-mail"
+            )
         };
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),

@@ -180,7 +180,7 @@ impl<C: Connector + Send + Sync + 'static> Job for PullJob<C> {
         )
         .await
         .map_err(|e| match e {
-            PullError::Store(m) => m,
+            PullError::Store(e) => e.message,
             PullError::Db(e) => e.to_string(),
         })?;
         tracing::info!(store = %store.channel, pulled = summary.pulled, new = summary.new, cancelled = summary.cancelled, "pull finished");

@@ -255,7 +255,9 @@ fn row(
     .flatten()
     {
         if let Some(text) = record.fields.get(i)
-            && let Some(c) = text.chars().find(|c| crate::domain::input::is_unsafe_char(*c))
+            && let Some(c) = text
+                .chars()
+                .find(|c| crate::domain::input::is_unsafe_char(*c))
         {
             errors.push(RowError::new(
                 line,

@@ -83,6 +83,29 @@ pub struct WriteFailure {
     pub down: Option<StoreDown>,
 }
 
+/// A store's refusal or silence outside a write (a pull), and whether it says the store is down.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StoreError {
+    pub message: String,
+    pub down: Option<StoreDown>,
+}
+
+impl From<&str> for StoreError {
+    fn from(message: &str) -> StoreError {
+        StoreError::from(message.to_owned())
+    }
+}
+
+impl From<String> for StoreError {
+    fn from(message: String) -> StoreError {
+        StoreError {
+            message,
+            down: None,
+        }
+    }
+}
+
 /// Why a whole run stops early rather than trying order after order (issue 13: a store that
 /// never answers cost ~86 s per order; a revoked token was tried again for every order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -124,7 +147,7 @@ pub trait Connector: Send + Sync {
     fn pull(
         &self,
         since: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Vec<PulledOrder>, String>> + Send;
+    ) -> impl Future<Output = Result<Vec<PulledOrder>, StoreError>> + Send;
 
     /// What the store holds for this order now, read and nothing written (`None`: no tracking,
     /// not shipped). The console's "read from the store".

@@ -600,7 +600,9 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 }
                 report.unreachable_streak = 0;
                 if let Some(error) = &mail_refused {
-                    self.db.record_mail_refused(order.id, channel, error).await?;
+                    self.db
+                        .record_mail_refused(order.id, channel, error)
+                        .await?;
                     report.mail_refused += 1;
                 }
                 let response = serde_json::to_string(&exchanges).unwrap_or_default();

@@ -9,10 +9,10 @@ pub mod holder;
 pub mod pull;
 
 pub use connector::{
-    StoreDown,
-    Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
+    Connector, Exchange, FailureKind, PlannedWrite, StoreDown, StoreError, WriteFailure,
+    WriteOutcome, WriteReport,
 };
 pub use engine::{
-    OrderResult, PlanItem, PlanScope, ResultOutcome, RunReport, SyncEngine, SyncError, SyncEvent,
-    STOP_AFTER_UNREACHABLE, SyncOptions, SyncPlan, stop_words,
+    OrderResult, PlanItem, PlanScope, ResultOutcome, RunReport, STOP_AFTER_UNREACHABLE, SyncEngine,
+    SyncError, SyncEvent, SyncOptions, SyncPlan, stop_words,
 };

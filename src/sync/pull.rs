@@ -11,7 +11,7 @@ use crate::domain::job::{JobKind, Trigger};
 #[derive(Debug, thiserror::Error)]
 pub enum PullError {
     #[error("{0}")]
-    Store(String),
+    Store(crate::sync::StoreError),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -39,7 +39,7 @@ pub async fn pull_once(
                 run_id,
                 "failed",
                 RunCounts::default(),
-                Some(&message),
+                Some(&message.message),
                 clock(),
             )
             .await?;

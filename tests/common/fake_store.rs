@@ -102,7 +102,10 @@ impl Connector for FakeStore {
         Ok(self.held(&order.order.remote_id))
     }
 
-    async fn pull(&self, _since: DateTime<Utc>) -> Result<Vec<PulledOrder>, String> {
+    async fn pull(
+        &self,
+        _since: DateTime<Utc>,
+    ) -> Result<Vec<PulledOrder>, hassou::sync::StoreError> {
         Ok(Vec::new())
     }
 

@@ -70,6 +70,25 @@ pub enum ColormeError {
     },
 }
 
+impl ColormeError {
+    /// Whether this error says カラーミー cannot take anything now (stop the run).
+    pub fn down(&self) -> Option<crate::sync::StoreDown> {
+        match self {
+            ColormeError::Unauthorized { .. } => Some(crate::sync::StoreDown::TokenRejected),
+            ColormeError::Unreachable(_) => Some(crate::sync::StoreDown::Unreachable),
+            _ => None,
+        }
+    }
+
+    /// As a pull's error.
+    pub fn to_store_error(&self) -> crate::sync::StoreError {
+        crate::sync::StoreError {
+            message: self.to_string(),
+            down: self.down(),
+        }
+    }
+}
+
 /// How a request may be repeated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repeat {

@@ -17,7 +17,7 @@ use super::plan::{held, plan, should_send_mail};
 use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 use crate::sync::{
-    Connector, Exchange, FailureKind, PlannedWrite, StoreDown, WriteFailure, WriteOutcome,
+    Connector, Exchange, FailureKind, PlannedWrite, StoreError, WriteFailure, WriteOutcome,
     WriteReport,
 };
 
@@ -29,11 +29,7 @@ pub struct ColormeConnector {
 
 fn failure(e: &ColormeError, exchanges: &[Exchange]) -> WriteFailure {
     WriteFailure {
-        down: match e {
-            ColormeError::Unauthorized { .. } => Some(StoreDown::TokenRejected),
-            ColormeError::Unreachable(_) => Some(StoreDown::Unreachable),
-            _ => None,
-        },
+        down: e.down(),
         kind: if matches!(e, ColormeError::Unknown(_)) {
             FailureKind::Unknown
         } else {
@@ -65,7 +61,10 @@ impl ColormeConnector {
 
     /// The request [`ColormeConnector::send_shipping_mail`] sends, for the audit trail.
     pub fn mail_request(order: &StoredOrder) -> String {
-        format!("POST {}/mails {{\"mail\":{{\"type\":\"delivered\"}}}}", Self::sale_path(order))
+        format!(
+            "POST {}/mails {{\"mail\":{{\"type\":\"delivered\"}}}}",
+            Self::sale_path(order)
+        )
     }
 
     /// Sends the 商品発送 mail of one sale now (the operator asked: `order N send-mail`). Never
@@ -128,7 +127,7 @@ impl Connector for ColormeConnector {
     /// `GET /v1/sales` over an explicit window every time: the API silently falls back to the last
     /// 7 days, and answers 200 to parameters it did not understand, so the bounds are always sent
     /// and `meta` is checked against the paging asked for.
-    async fn pull(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, String> {
+    async fn pull(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, StoreError> {
         let jst = FixedOffset::east_opt(9 * 3600).ok_or("no JST offset")?;
         let format = |t: DateTime<Utc>| {
             t.with_timezone(&jst)
@@ -151,15 +150,15 @@ impl Connector for ColormeConnector {
                 .client
                 .send(Method::GET, "/v1/sales", &query, None, Repeat::Safe)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.to_store_error())?;
             // A smaller page than asked is followed (older documentation says 50 at most); an
             // offset other than asked, or an empty or larger page size, means the parameters
             // were not understood.
             if page.meta.offset != offset || page.meta.limit == 0 || page.meta.limit > PAGE {
-                return Err(format!(
+                return Err(StoreError::from(format!(
                     "カラーミー paged differently than asked (limit {} offset {}, asked {PAGE} and {offset}); nothing was recorded",
                     page.meta.limit, page.meta.offset
-                ));
+                )));
             }
             for sale in &page.sales {
                 let ordered_at = sale
@@ -302,7 +301,9 @@ impl Connector for ColormeConnector {
                 }
                 Err(ColormeError::Declined { message, exchange }) => {
                     exchanges.push(exchange);
-                    warnings.push(format!("the 商品発送 mail was refused, not sent: {message}"));
+                    warnings.push(format!(
+                        "the 商品発送 mail was refused, not sent: {message}"
+                    ));
                     mail_refused = Some(message);
                 }
                 Err(e) => {

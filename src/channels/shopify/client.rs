@@ -52,6 +52,23 @@ impl ShopifyError {
     pub fn outcome_unknown(&self) -> bool {
         matches!(self, ShopifyError::Unknown(_))
     }
+
+    /// Whether this error says Shopify cannot take anything now (stop the run).
+    pub fn down(&self) -> Option<crate::sync::StoreDown> {
+        match self {
+            ShopifyError::Unauthorized { .. } => Some(crate::sync::StoreDown::TokenRejected),
+            ShopifyError::Unreachable(_) => Some(crate::sync::StoreDown::Unreachable),
+            _ => None,
+        }
+    }
+
+    /// As a pull's error.
+    pub fn to_store_error(&self) -> crate::sync::StoreError {
+        crate::sync::StoreError {
+            message: self.to_string(),
+            down: self.down(),
+        }
+    }
 }
 
 /// Shopify's leaky bucket as last reported.

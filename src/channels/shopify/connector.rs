@@ -16,7 +16,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 use crate::sync::{
-    Connector, Exchange, FailureKind, PlannedWrite, StoreDown, WriteFailure, WriteOutcome,
+    Connector, Exchange, FailureKind, PlannedWrite, StoreError, WriteFailure, WriteOutcome,
     WriteReport,
 };
 
@@ -124,11 +124,7 @@ fn from_client(e: &ShopifyError, exchanges: &[Exchange]) -> WriteFailure {
         FailureKind::Refused
     };
     WriteFailure {
-        down: match e {
-            ShopifyError::Unauthorized { .. } => Some(StoreDown::TokenRejected),
-            ShopifyError::Unreachable(_) => Some(StoreDown::Unreachable),
-            _ => None,
-        },
+        down: e.down(),
         ..failure(kind, e.to_string(), exchanges)
     }
 }
@@ -314,7 +310,7 @@ impl Connector for ShopifyConnector {
         }
     }
 
-    async fn pull(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, String> {
+    async fn pull(&self, since: DateTime<Utc>) -> Result<Vec<PulledOrder>, StoreError> {
         let query = format!(
             "updated_at:>='{}'",
             since.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -328,7 +324,7 @@ impl Connector for ShopifyConnector {
                 .client
                 .execute(documents::RECENT_ORDERS, variables, Call::Read)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.to_store_error())?;
             for node in &data.orders.nodes {
                 let pulled = PulledOrder {
                     channel: Channel::Shopify,

@@ -578,6 +578,9 @@ fn a_run_is_followed_order_by_order_then_the_list_reloads() {
         already_synced: 0,
         waiting: 0,
         failed: 1,
+        mail_refused: 0,
+        stopped: None,
+        unreachable_streak: 0,
         cancelled: false,
         results: vec![],
     };
