@@ -160,20 +160,29 @@ async fn a_setting_changed_elsewhere_applies_without_a_restart() {
     cancel.cancel();
 }
 
+/// Issue 13: "the schedule backs off" when a store is down: failed runs double the interval
+/// (up to 8×); the first run that succeeds brings it back.
 #[tokio::test(start_paused = true)]
-async fn failures_are_counted_until_a_run_succeeds() {
+async fn failures_are_counted_and_back_off_until_a_run_succeeds() {
+    let start = Instant::now();
     let job = FakeJob::new(Duration::from_secs(1));
     job.fail.store(true, Ordering::SeqCst);
     let schedule = FakeSchedule::new(true, Duration::from_secs(60));
     let cancel = CancellationToken::new();
     let (scheduler, _task) = Scheduler::spawn(job.clone(), schedule, cancel.clone());
-    tokio::time::sleep(Duration::from_secs(150)).await;
+    tokio::time::sleep(Duration::from_secs(400)).await;
     let status = scheduler.status();
     assert_eq!(status.consecutive_failures, 3);
     assert_eq!(status.last_error.as_deref(), Some("store unreachable"));
+    let runs: Vec<u64> = offsets(start, &job.starts()).iter().map(|r| r.0).collect();
+    assert_eq!(runs, [0, 120, 360], "60 s, then 120, 240, 480 … after failures");
     job.fail.store(false, Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_secs(60)).await;
+    // The next run comes 480 s after the third (8× would be the most); it succeeds.
+    tokio::time::sleep(Duration::from_secs(450)).await;
     let status = scheduler.status();
     assert_eq!((status.consecutive_failures, status.last_error), (0, None));
+    tokio::time::sleep(Duration::from_secs(61)).await;
+    let runs: Vec<u64> = offsets(start, &job.starts()).iter().map(|r| r.0).collect();
+    assert_eq!(runs, [0, 120, 360, 840, 900], "back to every 60 s");
     cancel.cancel();
 }
