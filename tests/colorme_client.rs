@@ -20,6 +20,7 @@ async fn serve(replies: Vec<Reply>, gap: Duration) -> (ColormeClient, Scripted) 
         timeout: Duration::from_millis(400),
         gap,
         attempts: 3,
+        ..ClientOptions::default()
     };
     let client =
         ColormeClient::new(&server.url, SecretString::from(TOKEN), options).expect("client");
@@ -134,7 +135,13 @@ async fn a_put_is_resent_after_a_server_error_but_the_mail_never_is() {
         .expect("a PUT of the same values is safe to repeat");
     assert_eq!(server.count(), 2);
 
+    // The application's own 500: it answered that it failed — refused, kept for the audit trail.
     let (client, server) = serve(vec![reply(500, "oops"), reply(201, "")], NO_GAP).await;
+    let err = send_mail(&client).await.expect_err("refused");
+    assert!(matches!(err, ColormeError::Declined { .. }), "{err:?}");
+    assert_eq!(server.count(), 1, "the mail is never sent twice");
+    // A gateway's 502 may have passed it on: unknown, never sent again either.
+    let (client, server) = serve(vec![reply(502, "bad gateway"), reply(201, "")], NO_GAP).await;
     let err = send_mail(&client).await.expect_err("unknown");
     assert!(matches!(err, ColormeError::Unknown(_)), "{err:?}");
     assert_eq!(server.count(), 1, "the mail is never sent twice");

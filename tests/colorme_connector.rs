@@ -39,6 +39,7 @@ async fn setup(replies: Vec<Reply>, mail: bool) -> (Db, ColormeConnector, Script
         timeout: Duration::from_millis(500),
         gap: Duration::from_millis(1),
         attempts: 2,
+        ..ClientOptions::default()
     };
     let client =
         ColormeClient::new(&server.url, SecretString::from("cm_token"), options).expect("client");
@@ -183,7 +184,8 @@ async fn a_mail_whose_answer_is_lost_is_never_sent_again() {
         .await
         .expect("edit");
     let report = run(&db, &connector, true).await;
-    assert_eq!(report.results[0].outcome, ResultOutcome::Delivered);
+    // Already 配送済み at the store: a new slip only (SPEC §3).
+    assert_eq!(report.results[0].outcome, ResultOutcome::SlipUpdated);
     let mails = server
         .seen()
         .iter()

@@ -38,6 +38,7 @@ fn connector(sandbox: &SandboxColorme, gap: Duration, mail: bool) -> ColormeConn
         timeout: Duration::from_millis(800),
         gap,
         attempts: 3,
+        ..ClientOptions::default()
     };
     let client = ColormeClient::new(&sandbox.url(), SecretString::from(SANDBOX_TOKEN), options)
         .expect("client");

@@ -52,6 +52,7 @@ async fn serve(replies: Vec<Reply>) -> (ShopifyClient, Scripted) {
         timeout: Duration::from_millis(300),
         read_attempts: 3,
         throttle_attempts: 5,
+        ..ClientOptions::default()
     };
     let client = ShopifyClient::new(&server.url, "2026-07", SecretString::from(TOKEN), options)
         .expect("client");

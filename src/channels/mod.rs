@@ -20,8 +20,17 @@ pub fn retry_after(response: &reqwest::Response) -> Option<f64> {
 /// The waits between attempts of a request that is safe to repeat: from half a second, doubling
 /// up to 8 s, with jitter, `attempts − 1` of them.
 pub fn retry_delays(attempts: usize) -> impl Iterator<Item = Duration> {
+    retry_delays_from(attempts, RETRY_FIRST_DELAY)
+}
+
+/// The first pause before a request is tried again.
+pub const RETRY_FIRST_DELAY: Duration = Duration::from_millis(500);
+
+/// As [`retry_delays`], starting from `first` (the proofs replay thousands of faults, and
+/// waiting half a second for each would only measure the waiting).
+pub fn retry_delays_from(attempts: usize, first: Duration) -> impl Iterator<Item = Duration> {
     ExponentialBuilder::default()
-        .with_min_delay(Duration::from_millis(500))
+        .with_min_delay(first)
         .with_max_delay(Duration::from_secs(8))
         .with_max_times(attempts.saturating_sub(1))
         .with_jitter()

@@ -97,6 +97,7 @@ struct Shop {
     next_id: u64,
     bucket: Bucket,
     faults: VecDeque<(FaultTarget, Fault)>,
+    random_faults: Option<super::RandomFaults>,
     requests: u64,
     /// One line per request: the operation and what the sandbox did with it.
     log: Vec<String>,
@@ -138,6 +139,7 @@ impl SandboxShopify {
             orders: BTreeMap::new(),
             next_id: 1000,
             faults: VecDeque::new(),
+            random_faults: None,
             requests: 0,
             log: Vec::new(),
             throttled: 0,
@@ -221,6 +223,16 @@ impl SandboxShopify {
         self.shop().orders.get(gid).cloned()
     }
 
+    /// From now on, every request may meet a fault drawn at random (see [`super::RandomFaults`]).
+    pub fn fault_randomly(&self, faults: super::RandomFaults) {
+        self.shop().random_faults = Some(faults);
+    }
+
+    /// Faults drawn at random so far.
+    pub fn random_faults_injected(&self) -> u64 {
+        self.shop().random_faults.as_ref().map_or(0, |f| f.injected)
+    }
+
     pub fn inject(&self, target: FaultTarget, fault: Fault) {
         self.shop().faults.push_back((target, fault));
     }
@@ -300,8 +312,11 @@ impl Shop {
             FaultTarget::Any => true,
             FaultTarget::Mutations => mutation,
             FaultTarget::Reads => !mutation,
-        })?;
-        self.faults.remove(index).map(|(_, f)| f)
+        });
+        match index {
+            Some(index) => self.faults.remove(index).map(|(_, f)| f),
+            None => self.random_faults.as_mut().and_then(super::RandomFaults::draw),
+        }
     }
 }
 
@@ -420,6 +435,18 @@ async fn graphql(
                 "{\"data\": {\"order\"",
             )
                 .into_response();
+        }
+        Some(Fault::Throttled) => {
+            let mut s = lock();
+            s.throttled += 1;
+            let cost = s.cost(op.cost().0, None);
+            return json_response(
+                StatusCode::OK,
+                json!({
+                    "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}],
+                    "extensions": {"cost": cost}
+                }),
+            );
         }
         Some(Fault::Slow(_) | Fault::LoseResponse) | None => {}
     }

@@ -103,6 +103,8 @@ pub struct ClientOptions {
     pub timeout: Duration,
     pub gap: Duration,
     pub attempts: usize,
+    /// The first pause before a retry (doubling after).
+    pub retry_delay: Duration,
 }
 
 /// One request's answer is awaited this long. With four attempts and their pauses (0.5 + 1 +
@@ -116,6 +118,7 @@ impl Default for ClientOptions {
             timeout: PER_REQUEST_TIMEOUT,
             gap: MIN_GAP,
             attempts: 4,
+            retry_delay: crate::channels::RETRY_FIRST_DELAY,
         }
     }
 }
@@ -125,6 +128,7 @@ pub struct ColormeClient {
     base: url::Url,
     token: SecretString,
     attempts: usize,
+    retry_delay: Duration,
     pacer: Mutex<Pacer>,
 }
 
@@ -166,6 +170,7 @@ impl ColormeClient {
             base: api_base.clone(),
             token,
             attempts: options.attempts.max(1),
+            retry_delay: options.retry_delay,
             pacer: Mutex::new(Pacer::new(options.gap)),
         })
     }
@@ -200,7 +205,7 @@ impl ColormeClient {
             "body": body,
         })
         .to_string();
-        let mut delays = crate::channels::retry_delays(self.attempts);
+        let mut delays = crate::channels::retry_delays_from(self.attempts, self.retry_delay);
         loop {
             self.pace().await;
             let mut request = self

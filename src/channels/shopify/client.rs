@@ -139,6 +139,8 @@ pub struct ClientOptions {
     pub read_attempts: usize,
     /// THROTTLED / 429 answers tolerated for one request before giving up.
     pub throttle_attempts: usize,
+    /// The first pause before a read is tried again (doubling after).
+    pub retry_delay: Duration,
 }
 
 /// One request's answer is awaited this long. With four attempts and their pauses (0.5 + 1 +
@@ -152,6 +154,7 @@ impl Default for ClientOptions {
             timeout: PER_REQUEST_TIMEOUT,
             read_attempts: 4,
             throttle_attempts: 40,
+            retry_delay: crate::channels::RETRY_FIRST_DELAY,
         }
     }
 }
@@ -248,7 +251,10 @@ impl ShopifyClient {
         let name = operation_name(document);
         let body = json!({ "query": document, "variables": variables });
         let request_text = json!({ "operation": name, "variables": body["variables"] }).to_string();
-        let mut read_delays = crate::channels::retry_delays(self.options.read_attempts);
+        let mut read_delays = crate::channels::retry_delays_from(
+            self.options.read_attempts,
+            self.options.retry_delay,
+        );
         let mut throttles = 0;
         loop {
             if let Some(bucket) = self.bucket() {

@@ -136,6 +136,7 @@ pub(crate) struct Shop {
     tokens: BTreeMap<String, Vec<String>>,
     codes: BTreeMap<String, IssuedCode>,
     faults: VecDeque<(ColormeFaultTarget, Fault)>,
+    random_faults: Option<crate::sandbox::RandomFaults>,
     log: Vec<RequestRecord>,
     /// Per token, when its recent requests were served (for the rate limit).
     recent: BTreeMap<String, VecDeque<Instant>>,
@@ -176,6 +177,7 @@ impl SandboxColorme {
             tokens,
             codes: BTreeMap::new(),
             faults: VecDeque::new(),
+            random_faults: None,
             log: Vec::new(),
             recent: BTreeMap::new(),
             rate_limited: 0,
@@ -271,6 +273,20 @@ impl SandboxColorme {
         self.shop().sales.get(&id).cloned()
     }
 
+    /// From now on, every request may meet a fault drawn at random (see
+    /// [`crate::sandbox::RandomFaults`]).
+    pub fn fault_randomly(&self, faults: crate::sandbox::RandomFaults) {
+        self.shop().random_faults = Some(faults);
+    }
+
+    /// Faults drawn at random so far.
+    pub fn random_faults_injected(&self) -> u64 {
+        self.shop()
+            .random_faults
+            .as_ref()
+            .map_or(0, |f| f.injected)
+    }
+
     pub fn inject(&self, target: ColormeFaultTarget, fault: Fault) {
         self.shop().faults.push_back((target, fault));
     }
@@ -329,8 +345,14 @@ impl Shop {
         let index = self
             .faults
             .iter()
-            .position(|(t, _)| *t == ColormeFaultTarget::Any || *t == target)?;
-        self.faults.remove(index).map(|(_, f)| f)
+            .position(|(t, _)| *t == ColormeFaultTarget::Any || *t == target);
+        match index {
+            Some(index) => self.faults.remove(index).map(|(_, f)| f),
+            None => self
+                .random_faults
+                .as_mut()
+                .and_then(crate::sandbox::RandomFaults::draw),
+        }
     }
 
     /// A hard-to-guess string for codes and tokens (a sandbox needs no more).

@@ -148,6 +148,7 @@ pub(super) async fn handle(
             "Too Many Requests",
         )
             .into_response(),
+        Some(Fault::Throttled) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response(),
         Some(Fault::Malformed) => (
             StatusCode::OK,
             [("content-type", "application/json; charset=utf-8")],
@@ -258,7 +259,12 @@ fn route_code(path: &str) -> String {
 fn applies_nothing(fault: Option<&Fault>) -> bool {
     matches!(
         fault,
-        Some(Fault::ServerError | Fault::TooManyRequests { .. } | Fault::Malformed)
+        Some(
+            Fault::ServerError
+                | Fault::TooManyRequests { .. }
+                | Fault::Malformed
+                | Fault::Throttled
+        )
     )
 }
 
