@@ -315,7 +315,10 @@ impl Shop {
         });
         match index {
             Some(index) => self.faults.remove(index).map(|(_, f)| f),
-            None => self.random_faults.as_mut().and_then(super::RandomFaults::draw),
+            None => self
+                .random_faults
+                .as_mut()
+                .and_then(super::RandomFaults::draw),
         }
     }
 }

@@ -175,7 +175,11 @@ async fn failures_are_counted_and_back_off_until_a_run_succeeds() {
     assert_eq!(status.consecutive_failures, 3);
     assert_eq!(status.last_error.as_deref(), Some("store unreachable"));
     let runs: Vec<u64> = offsets(start, &job.starts()).iter().map(|r| r.0).collect();
-    assert_eq!(runs, [0, 120, 360], "60 s, then 120, 240, 480 … after failures");
+    assert_eq!(
+        runs,
+        [0, 120, 360],
+        "60 s, then 120, 240, 480 … after failures"
+    );
     job.fail.store(false, Ordering::SeqCst);
     // The next run comes 480 s after the third (8× would be the most); it succeeds.
     tokio::time::sleep(Duration::from_secs(450)).await;

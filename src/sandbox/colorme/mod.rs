@@ -281,10 +281,7 @@ impl SandboxColorme {
 
     /// Faults drawn at random so far.
     pub fn random_faults_injected(&self) -> u64 {
-        self.shop()
-            .random_faults
-            .as_ref()
-            .map_or(0, |f| f.injected)
+        self.shop().random_faults.as_ref().map_or(0, |f| f.injected)
     }
 
     pub fn inject(&self, target: ColormeFaultTarget, fault: Fault) {

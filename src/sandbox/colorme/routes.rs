@@ -148,7 +148,9 @@ pub(super) async fn handle(
             "Too Many Requests",
         )
             .into_response(),
-        Some(Fault::Throttled) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response(),
+        Some(Fault::Throttled) => {
+            (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response()
+        }
         Some(Fault::Malformed) => (
             StatusCode::OK,
             [("content-type", "application/json; charset=utf-8")],

@@ -1,0 +1,343 @@
+//! The exactly-once proofs of issue 13, against the sandbox stores:
+//! - the fault matrix: every request may meet one of seven faults (5xx, 429, THROTTLED,
+//!   malformed JSON, a reply beyond the client's timeout, an answer lost after the write was
+//!   applied) at 10 % and 30 %, over 1,000 orders per store; runs are repeated until every
+//!   order is written, then each order must hold its values exactly once (one fulfillment, one
+//!   mail at most) and nothing may be lost;
+//! - SIGKILL of `hassou sync` at 20 seeded moments of a 500-order run, restarted each time;
+//! - two `hassou sync` processes on one database at once.
+//!
+//! CI runs one seed. The full set: `HASSOU_PROOF_SEEDS=1,2,3,4,5,6,7,8,9,10 cargo test --release
+//! --test proofs -- --nocapture` (each test prints its figures).
+#![allow(clippy::panic)] // a test fails by panicking
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use hassou::channels::colorme::client::{ClientOptions as ColormeOptions, ColormeClient};
+use hassou::channels::colorme::connector::ColormeConnector;
+use hassou::channels::shopify::client::{ClientOptions as ShopifyOptions, ShopifyClient};
+use hassou::channels::shopify::connector::ShopifyConnector;
+use hassou::db::Db;
+use hassou::domain::{Channel, Order, Period, RuleSettings, StatusOption};
+use hassou::sandbox::RandomFaults;
+use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme};
+use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
+use hassou::sync::{Connector, RunReport};
+use secrecy::SecretString;
+
+fn seeds() -> Vec<u64> {
+    std::env::var("HASSOU_PROOF_SEEDS")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .filter(|v: &Vec<u64>| !v.is_empty())
+        .unwrap_or_else(|| vec![1])
+}
+
+/// A reply this late is abandoned by the clients below (timeout 150 ms).
+const SLOW: Duration = Duration::from_millis(250);
+const ORDERS: usize = 1000;
+
+fn tracking(i: usize) -> String {
+    // A valid 7DR number (the last digit is the first eleven mod 7).
+    let body = 30_000_000_000u64 + i as u64;
+    format!("{body}{}", body % 7)
+}
+
+/// Runs until a run writes nothing, fails nothing and stops for nothing (at most 60 runs);
+/// returns the runs and the failures met on the way.
+async fn until_settled(db: &Db, connector: &impl Connector, settings: RuleSettings) -> (u32, u64) {
+    let mut failures = 0;
+    for run in 1..=60 {
+        let report: RunReport = common::sync_run(db, connector, settings, "proof").await;
+        failures += report.failed;
+        if report.written == 0 && report.failed == 0 && report.stopped.is_none() {
+            return (run, failures);
+        }
+    }
+    panic!("not settled after 60 runs");
+}
+
+async fn shopify_under_faults(rate: f64, seed: u64) {
+    let sandbox = SandboxShopify::start(
+        0,
+        SandboxOptions {
+            bucket_size: 1e9,
+            restore_rate: 1e9,
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let db = common::sqlite_db().await;
+    let mut gids = Vec::new();
+    let mut orders = Vec::new();
+    for i in 0..ORDERS {
+        let number = format!("#{}", 10_000 + i);
+        let gid = sandbox.add_order(
+            &number,
+            "山田 太郎",
+            common::t("2026-11-20T10:00:00+09:00"),
+            &["東京倉庫"],
+        );
+        orders.push(Order {
+            remote_id: gid.clone(),
+            ..common::target_order(Channel::Shopify, &number, &tracking(i))
+        });
+        gids.push(gid);
+    }
+    db.upsert_orders(&orders, common::as_of())
+        .await
+        .expect("seed");
+    sandbox.fault_randomly(RandomFaults::new(rate, seed, SLOW));
+    let client = ShopifyClient::new(
+        &sandbox.url(),
+        "2026-07",
+        SecretString::from("shpat_sandbox".to_owned()),
+        ShopifyOptions {
+            timeout: Duration::from_millis(150),
+            retry_delay: Duration::from_millis(2),
+            ..ShopifyOptions::default()
+        },
+    )
+    .expect("client");
+    let connector = ShopifyConnector::new(client, true);
+    let started = Instant::now();
+    let (runs, failures) = until_settled(&db, &connector, RuleSettings::default()).await;
+    let injected = sandbox.random_faults_injected();
+    let mut duplicates = 0;
+    let mut lost = 0;
+    for (i, gid) in gids.iter().enumerate() {
+        let order = sandbox.order(gid).expect("order");
+        match order.fulfillments.len() {
+            0 => lost += 1,
+            1 => assert_eq!(order.fulfillments[0].tracking[0].1, tracking(i), "{gid}"),
+            _ => duplicates += 1,
+        }
+    }
+    eprintln!(
+        "proof shopify rate {rate} seed {seed}: {ORDERS} orders, {injected} faults injected, \
+         {runs} runs, {failures} failed attempts on the way, {duplicates} duplicate fulfillments, \
+         {lost} lost, {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(injected > 0);
+    assert_eq!((duplicates, lost), (0, 0));
+    assert_eq!(
+        sandbox.mutations_applied(),
+        ORDERS as u64,
+        "one create per order"
+    );
+}
+
+async fn colorme_under_faults(rate: f64, seed: u64) {
+    let sandbox = SandboxColorme::start(
+        0,
+        ColormeSandboxOptions {
+            rate_limit: None,
+            ..ColormeSandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let db = common::sqlite_db().await;
+    let mut orders = Vec::new();
+    for i in 0..ORDERS {
+        let id = 20_000_000 + i as i64;
+        sandbox.add_sale(id, "山田 太郎", common::t("2026-11-20T10:00:00+09:00"), 1);
+        orders.push(Order {
+            remote_id: id.to_string(),
+            ..common::target_order(Channel::Colorme, &id.to_string(), &tracking(i))
+        });
+    }
+    db.upsert_orders(&orders, common::as_of())
+        .await
+        .expect("seed");
+    sandbox.fault_randomly(RandomFaults::new(rate, seed, SLOW));
+    let client = ColormeClient::new(
+        &sandbox.url(),
+        SecretString::from(SANDBOX_TOKEN),
+        ColormeOptions {
+            timeout: Duration::from_millis(150),
+            gap: Duration::ZERO,
+            retry_delay: Duration::from_millis(2),
+            ..ColormeOptions::default()
+        },
+    )
+    .expect("client");
+    let connector = ColormeConnector::new(client, true);
+    let settings = RuleSettings {
+        period: Period::DEFAULT,
+        statuses: StatusOption::ProcessedOnly,
+        shipped_date_only: true,
+    };
+    let started = Instant::now();
+    let (runs, failures) = until_settled(&db, &connector, settings).await;
+    let injected = sandbox.random_faults_injected();
+    let (mut second_mails, mut lost, mut mails) = (0, 0, 0);
+    for i in 0..ORDERS {
+        let sale = sandbox.sale(20_000_000 + i as i64).expect("sale");
+        let delivery = &sale.deliveries[0];
+        if delivery.slip_number.as_deref() != Some(tracking(i).as_str()) || !delivery.delivered {
+            lost += 1;
+        }
+        mails += sale.mails.len();
+        second_mails += sale.mails.len().saturating_sub(1);
+    }
+    eprintln!(
+        "proof colorme rate {rate} seed {seed}: {ORDERS} sales, {injected} faults injected, \
+         {runs} runs, {failures} failed attempts on the way, {mails} mails, {second_mails} second \
+         mails, {lost} lost, {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(injected > 0);
+    assert_eq!((second_mails, lost), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shopify_exactly_once_under_10_and_30_percent_faults() {
+    for seed in seeds() {
+        shopify_under_faults(0.10, seed).await;
+        shopify_under_faults(0.30, seed).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn colorme_exactly_once_under_10_and_30_percent_faults() {
+    for seed in seeds() {
+        colorme_under_faults(0.10, seed).await;
+        colorme_under_faults(0.30, seed).await;
+    }
+}
+
+/// A shop of `orders` orders in the sandbox and in a SQLite database, for the binary.
+async fn shop_for_the_binary(
+    orders: usize,
+    latency: Duration,
+) -> (SandboxShopify, tempfile::TempDir, PathBuf, Vec<String>) {
+    let sandbox = SandboxShopify::start(
+        0,
+        SandboxOptions {
+            bucket_size: 1e9,
+            restore_rate: 1e9,
+            latency,
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
+            dir.path().join("h.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let mut csv = String::from(
+        "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n",
+    );
+    let mut gids = Vec::new();
+    for i in 0..orders {
+        let number = format!("#{}", 40_000 + i);
+        let gid = sandbox.add_order(
+            &number,
+            "佐藤 花子",
+            common::t("2026-11-20T10:00:00+09:00"),
+            &["東京倉庫"],
+        );
+        csv.push_str(&format!(
+            "shopify,{gid},{number},processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,{}\n",
+            tracking(i)
+        ));
+        gids.push(gid);
+    }
+    let file = dir.path().join("orders.csv");
+    std::fs::write(&file, csv).expect("orders");
+    let out =
+        common::hassou_at_edit_clock(&config, &["orders", "import", file.to_str().expect("path")])
+            .output()
+            .expect("import");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (sandbox, dir, config, gids)
+}
+
+fn sync_process(config: &Path) -> tokio::process::Child {
+    tokio::process::Command::from(common::hassou_at_edit_clock(config, &["sync", "shopify"]))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start hassou sync")
+}
+
+fn exactly_one_fulfillment_each(sandbox: &SandboxShopify, gids: &[String]) -> (usize, usize) {
+    let (mut duplicates, mut lost) = (0, 0);
+    for gid in gids {
+        match sandbox.order(gid).expect("order").fulfillments.len() {
+            0 => lost += 1,
+            1 => {}
+            _ => duplicates += 1,
+        }
+    }
+    (duplicates, lost)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_at_20_seeded_moments_then_restart_writes_each_order_once() {
+    for seed in seeds() {
+        let (sandbox, _dir, config, gids) =
+            shop_for_the_binary(500, Duration::from_millis(2)).await;
+        let mut rng = hassou::sample::Rng::new(seed);
+        let started = Instant::now();
+        let mut killed_in_flight = 0;
+        for _ in 0..20 {
+            let mut child = sync_process(&config);
+            // Somewhere in the first half second of a run (start-up, planning, writes).
+            let delay = Duration::from_millis(30 + rng.next_u64() % 470);
+            tokio::time::sleep(delay).await;
+            if sandbox.in_flight() > 0 {
+                killed_in_flight += 1;
+            }
+            child.start_kill().expect("SIGKILL");
+            let _ = child.wait().await;
+        }
+        let mut last = sync_process(&config);
+        let status = last.wait().await.expect("last run");
+        assert_eq!(status.code(), Some(0));
+        let (duplicates, lost) = exactly_one_fulfillment_each(&sandbox, &gids);
+        eprintln!(
+            "proof SIGKILL seed {seed}: 500 orders, 20 kills ({killed_in_flight} with a request at \
+             the store), {duplicates} duplicates, {lost} lost, {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        assert_eq!((duplicates, lost), (0, 0));
+        assert_eq!(sandbox.mutations_applied(), 500);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_database_write_each_order_once() {
+    let (sandbox, _dir, config, gids) = shop_for_the_binary(300, Duration::from_millis(2)).await;
+    let mut a = sync_process(&config);
+    let mut b = sync_process(&config);
+    let (ra, rb) = tokio::join!(a.wait(), b.wait());
+    for status in [ra.expect("a"), rb.expect("b")] {
+        assert_eq!(status.code(), Some(0));
+    }
+    let (duplicates, lost) = exactly_one_fulfillment_each(&sandbox, &gids);
+    eprintln!("proof two processes: 300 orders, {duplicates} duplicates, {lost} lost");
+    assert_eq!((duplicates, lost), (0, 0));
+    assert_eq!(sandbox.mutations_applied(), 300);
+}
