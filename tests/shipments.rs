@@ -374,3 +374,119 @@ async fn b2_exports_then_sync_write_yamato_with_both_parcels() {
         "{lines:?}"
     );
 }
+
+/// The command line's import plans the file a few thousand rows at a time (memory that does not
+/// grow with the file). Across those chunks nothing changes: every 枝番 parcel of an order
+/// reaches it, a key repeated past a chunk's size is one group, a bundle child with rows of its
+/// own in another chunk keeps them, one without gets its parent's, and a second import of the
+/// same file changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chunked_planning_gives_the_same_answer_across_chunk_boundaries() {
+    use hassou::db::Db;
+    use hassou::domain::{Channel, Order};
+    use hassou::shipments::staged;
+
+    let dir = tempfile::tempdir().expect("dir");
+    let db = Db::open(&format!("sqlite://{}", dir.path().join("h.db").display()))
+        .await
+        .expect("db");
+    let mut orders: Vec<Order> = (0..3000)
+        .map(|i| common::target_order(Channel::Shopify, &format!("#{}", 100_000 + i), ""))
+        .collect();
+    // A parent at the very start (root "000P"), children far away in key order.
+    orders.push(common::target_order(Channel::Shopify, "000P", ""));
+    for (number, parent) in [("ZZZ-own", "000P"), ("ZZZ-none", "000P")] {
+        orders.push(Order {
+            bundle_parent: Some(parent.into()),
+            ..common::target_order(Channel::Shopify, number, "")
+        });
+    }
+    db.upsert_orders(&orders, common::as_of())
+        .await
+        .expect("seed");
+
+    let mut csv = String::from("number,carrier,tracking,shipped_on,channel\n");
+    csv.push_str("000P,yamato,444413758703,2026-11-24,shopify\n");
+    for i in 0..3000u64 {
+        // Two parcels per order, the second further down the file.
+        let body = 40_000_000_000 + i;
+        csv.push_str(&format!(
+            "{}-1,yamato,{body}{},2026-11-24,shopify\n",
+            100_000 + i,
+            body % 7
+        ));
+    }
+    for i in 0..3000u64 {
+        let body = 50_000_000_000 + i;
+        csv.push_str(&format!(
+            "{}-2,yamato,{body}{},2026-11-25,shopify\n",
+            100_000 + i,
+            body % 7
+        ));
+    }
+    // One key 2,100 times (a group larger than a chunk), and the child's own row.
+    for _ in 0..2100 {
+        csv.push_str("#102999,yamato,390459983082,2026-11-26,shopify\n");
+    }
+    csv.push_str("ZZZ-own,sagawa,512547514334,2026-11-24,shopify\n");
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, csv).expect("file");
+
+    let options = staged::Options {
+        format: None,
+        channel: None,
+        mark_processed: false,
+        dry_run: false,
+        now: common::as_of(),
+    };
+    let done = staged::run(&db, &file, options).await.expect("import");
+    assert_eq!(done.summary.rows, 1 + 6000 + 2100 + 1);
+    assert_eq!((done.set, done.changed, done.unchanged), (3003, 0, 0));
+    assert_eq!(done.unmatched().count(), 0);
+    let found = |number: &str| {
+        let db = db.clone();
+        let number = number.to_owned();
+        async move {
+            db.find_orders(&number, None)
+                .await
+                .expect("find")
+                .remove(0)
+                .order
+        }
+    };
+    let first = found("#100000").await;
+    let seven_dr = |body: u64| format!("{body}{}", body % 7);
+    assert_eq!(
+        first.tracking.values(),
+        [seven_dr(40_000_000_000), seven_dr(50_000_000_000)]
+    );
+    assert_eq!(
+        first.shipped_on,
+        Some(day("2026-11-25")),
+        "the latest 出荷日"
+    );
+    let repeated = found("#102999").await;
+    assert_eq!(
+        repeated.tracking.values().len(),
+        3,
+        "{:?}",
+        repeated.tracking
+    );
+    assert_eq!(repeated.shipped_on, Some(day("2026-11-26")));
+    let own = found("ZZZ-own").await;
+    assert_eq!(
+        own.carrier,
+        Some(Carrier::Sagawa),
+        "its own row, not its parent's"
+    );
+    let none = found("ZZZ-none").await;
+    assert_eq!(
+        none.tracking.values(),
+        ["444413758703"],
+        "the parent's parcel (同梱)"
+    );
+
+    // Again: nothing changes (an unchanged parent passes nothing to its children).
+    let again = staged::run(&db, &file, options).await.expect("again");
+    assert_eq!((again.set, again.changed, again.unchanged), (0, 0, 3002));
+}

@@ -35,6 +35,21 @@ impl Out {
         }
     }
 
+    /// Writes part of a line of JSON as it is (a report too large to build whole is written
+    /// piece by piece); [`Out::end_line`] ends it.
+    pub fn json_part(&mut self, text: &str) {
+        if self.closed {
+            return;
+        }
+        if self.writer.write_all(text.as_bytes()).is_err() {
+            self.closed = true;
+        }
+    }
+
+    pub fn end_line(&mut self) {
+        self.json_part("\n");
+    }
+
     fn write(&mut self, text: &str) {
         if self.closed {
             return;

@@ -1,14 +1,19 @@
 //! `hassou shipments import FILE`: a carrier file read and checked whole (a bad row refuses it,
-//! exit 2, with every bad row's line and column), matched to orders, shown (`set`, `changed`
-//! before → after, `unchanged`, unmatched and ambiguous rows, check-digit warnings), then saved
-//! in one transaction unless `--dry-run`. The same file imported twice changes nothing.
+//! exit 2, with every bad row's line and column), matched to orders, saved in one transaction
+//! unless `--dry-run`, then reported (`set`, `changed` before → after, `unchanged`, unmatched and
+//! ambiguous rows, check-digit warnings). The same file imported twice changes nothing. Memory
+//! does not grow with the file: see [`crate::shipments::staged`].
 
 use serde::Serialize;
 
 use super::{Context, Failure, Out};
 use crate::cli::ShipmentsImportArgs;
-use crate::shipments::{self, FileSummary, ImportPlan};
+use crate::shipments::import::PrepareError;
+use crate::shipments::staged::{self, StagedImport};
+use crate::shipments::{self, Change, OrderChange, report};
 
+/// Reads, checks, plans and saves the file with memory that does not grow with it (see
+/// [`staged`]), then writes the report — text or SPEC §3's JSON — read back item by item.
 pub async fn import(
     ctx: &Context,
     args: &ShipmentsImportArgs,
@@ -17,18 +22,18 @@ pub async fn import(
     let wanted = shipments::Format::from_option(&args.format)
         .map_err(|e| Failure::input(format!("--format {e}")))?;
     let db = ctx.open_db().await?;
-    let prepared = shipments::import::prepare(
-        &db,
-        &args.file,
-        wanted,
-        args.channel,
-        args.mark_processed,
-        ctx.now,
-    )
-    .await;
-    let (parsed, plan) = match prepared {
-        Ok(prepared) => prepared,
-        Err(shipments::import::PrepareError::Rows(errors)) => {
+    let options = staged::Options {
+        format: wanted,
+        channel: args.channel,
+        mark_processed: args.mark_processed,
+        dry_run: args.dry_run,
+        now: ctx.now,
+    };
+    let done = staged::run(&db, &args.file, options).await;
+    db.close().await;
+    let done = match done {
+        Ok(done) => done,
+        Err(PrepareError::Rows(errors)) => {
             let lines: Vec<String> = errors
                 .iter()
                 .map(|e| format!("{}: {e}", args.file.display()))
@@ -38,105 +43,133 @@ pub async fn import(
                 lines.join("\n")
             )));
         }
-        Err(e) => return Err(Failure::input(e.to_string())),
+        Err(PrepareError::Temporary(m)) => {
+            return Err(Failure::temporary(format!(
+                "{m}; nothing was imported — try again later"
+            )));
+        }
+        Err(e) => return Err(Failure::input(format!("{e}; nothing was imported"))),
     };
-    if !args.dry_run {
-        shipments::import::save(&db, &plan).await?;
-    }
-    db.close().await;
     if args.json {
-        out.json(&JsonReport::new(args, &parsed, &plan));
+        write_json(args, &done, out);
     } else {
-        shipments::report::write(
-            &args.file,
-            args.dry_run,
-            &parsed,
-            &plan,
-            ctx.config.language,
-            &mut |line| out.line(line),
-        );
+        write_text(args, &done, ctx.config.language, out);
     }
     // Rows that reached no order because two stores hold the key need the operator.
-    Ok(if plan.ambiguous.is_empty() { 0 } else { 1 })
+    Ok(if done.ambiguous == 0 { 0 } else { 1 })
 }
 
-/// SPEC §3's `--json` object, serialized as it is written (no intermediate value tree).
+fn write_text(
+    args: &ShipmentsImportArgs,
+    done: &StagedImport,
+    lang: crate::config::Language,
+    out: &mut Out,
+) {
+    out.line(report::header_line(&args.file, &done.summary, lang));
+    for o in done.orders() {
+        out.line(report::order_line(&o, lang));
+    }
+    for (line, key) in done.unmatched() {
+        out.line(report::unmatched_line(line, &key, lang));
+    }
+    for (line, key) in done.ambiguous_rows() {
+        out.line(report::ambiguous_line(line, &key, lang));
+    }
+    for (line, message) in &done.summary.warnings {
+        out.line(report::warning_line(*line, message, lang));
+    }
+    out.line(report::summary_line(
+        args.dry_run,
+        done.set,
+        done.changed,
+        done.unchanged,
+        lang,
+    ));
+}
+
+/// SPEC §3's `--json` object, one line, written piece by piece.
+fn write_json(args: &ShipmentsImportArgs, done: &StagedImport, out: &mut Out) {
+    let head = JsonHead {
+        file: args.file.display().to_string(),
+        format: done.summary.format.code(),
+        encoding: done.summary.encoding.code(),
+        dry_run: args.dry_run,
+        rows: done.summary.rows,
+    };
+    let head = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
+    // `{"file":…,"rows":N` then the lists.
+    out.json_part(head.strip_suffix('}').unwrap_or(&head));
+    out.json_part(",\"orders\":[");
+    list(out, done.orders().map(|o| JsonOrder::of(&o).to_json()));
+    out.json_part("],\"unmatched\":[");
+    list(
+        out,
+        done.unmatched().map(|(line, key)| line_json(line, &key)),
+    );
+    out.json_part("],\"ambiguous\":[");
+    list(
+        out,
+        done.ambiguous_rows()
+            .map(|(line, key)| line_json(line, &key)),
+    );
+    out.json_part("],\"warnings\":[");
+    list(
+        out,
+        done.summary.warnings.iter().map(|(line, message)| {
+            serde_json::json!({"line": line, "message": message}).to_string()
+        }),
+    );
+    out.json_part("]}");
+    out.end_line();
+}
+
+fn list(out: &mut Out, items: impl Iterator<Item = String>) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.json_part(",");
+        }
+        out.json_part(&item);
+    }
+}
+
+fn line_json(line: usize, key: &str) -> String {
+    serde_json::json!({"line": line, "key": key}).to_string()
+}
+
 #[derive(Serialize)]
-struct JsonReport<'a> {
+struct JsonHead {
     file: String,
     format: &'static str,
     encoding: &'static str,
     dry_run: bool,
     rows: usize,
-    orders: Vec<JsonOrder<'a>>,
-    unmatched: Vec<JsonLine<'a>>,
-    ambiguous: Vec<JsonLine<'a>>,
-    warnings: Vec<JsonWarning<'a>>,
 }
 
 #[derive(Serialize)]
 struct JsonOrder<'a> {
     channel: &'static str,
     number: &'a str,
-    change: shipments::Change,
+    change: Change,
     tracking: &'a [String],
     carrier: &'a str,
     shipped_on: chrono::NaiveDate,
     previous: &'a Option<shipments::Previous>,
 }
 
-#[derive(Serialize)]
-struct JsonLine<'a> {
-    line: usize,
-    key: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonWarning<'a> {
-    line: usize,
-    message: &'a str,
-}
-
-impl<'a> JsonReport<'a> {
-    fn new(
-        args: &ShipmentsImportArgs,
-        parsed: &'a FileSummary,
-        plan: &'a ImportPlan,
-    ) -> JsonReport<'a> {
-        let lines = |list: &'a [(usize, String)]| {
-            list.iter()
-                .map(|(line, key)| JsonLine { line: *line, key })
-                .collect()
-        };
-        JsonReport {
-            file: args.file.display().to_string(),
-            format: parsed.format.code(),
-            encoding: parsed.encoding.code(),
-            dry_run: args.dry_run,
-            rows: parsed.rows,
-            orders: plan
-                .orders
-                .iter()
-                .map(|o| JsonOrder {
-                    channel: o.channel.code(),
-                    number: &o.number,
-                    change: o.change,
-                    tracking: &o.tracking,
-                    carrier: o.carrier.code(),
-                    shipped_on: o.shipped_on,
-                    previous: &o.previous,
-                })
-                .collect(),
-            unmatched: lines(&plan.unmatched),
-            ambiguous: lines(&plan.ambiguous),
-            warnings: parsed
-                .warnings
-                .iter()
-                .map(|(line, message)| JsonWarning {
-                    line: *line,
-                    message,
-                })
-                .collect(),
+impl<'a> JsonOrder<'a> {
+    fn of(o: &'a OrderChange) -> JsonOrder<'a> {
+        JsonOrder {
+            channel: o.channel.code(),
+            number: &o.number,
+            change: o.change,
+            tracking: &o.tracking,
+            carrier: o.carrier.code(),
+            shipped_on: o.shipped_on,
+            previous: &o.previous,
         }
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "null".into())
     }
 }

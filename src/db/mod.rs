@@ -28,7 +28,7 @@ pub use listing::{ListFilter, ListedOrder, OrderPage, VerdictCounts};
 pub use orders::{OrderEdit, StoredOrder, UpsertSummary};
 pub use pull::{PAID_DATE_DAYS, PullSummary, PulledOrder};
 pub use remote::{AttemptRecord, RunCounts, RunRecord};
-pub use shipping::{ShippingHeld, ShippingSave};
+pub use shipping::{ShippingHeld, ShippingSave, ShippingTx};
 pub use status::PublishedStatus;
 
 /// An open, migrated database.

@@ -359,6 +359,25 @@ fn row(
 /// Reads and checks a whole file: every row good, or every bad row (up to 50) with its line and
 /// column. `wanted` is the `--format` asked for (`None`: tell it from the file).
 pub fn parse(input: impl BufRead, wanted: Option<Format>) -> Result<ParsedFile, Vec<RowError>> {
+    let mut rows = Vec::new();
+    let summary = parse_each(input, wanted, &mut |row| rows.push(row))?;
+    rows.shrink_to_fit();
+    Ok(ParsedFile {
+        format: summary.format,
+        encoding: summary.encoding,
+        rows,
+        warnings: summary.warnings,
+    })
+}
+
+/// As [`parse`], handing each good row to `on_row` as it is read instead of keeping it: the
+/// caller keeps what it needs. When the file has a bad row the rows already handed over must
+/// be thrown away (the error says so).
+pub fn parse_each(
+    input: impl BufRead,
+    wanted: Option<Format>,
+    on_row: &mut dyn FnMut(ShipmentRow),
+) -> Result<super::FileSummary, Vec<RowError>> {
     let mut records = Records::new(input);
     let first = match records.next_record() {
         Some(Ok(first)) => first,
@@ -366,7 +385,7 @@ pub fn parse(input: impl BufRead, wanted: Option<Format>) -> Result<ParsedFile, 
         None => return Err(vec![RowError::new(0, None, "the file is empty".into())]),
     };
     let (format, columns, header) = layout(&first, wanted).map_err(|e| vec![e])?;
-    let mut rows = Vec::new();
+    let mut count = 0usize;
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     let mut more_errors = 0usize;
@@ -376,7 +395,10 @@ pub fn parse(input: impl BufRead, wanted: Option<Format>) -> Result<ParsedFile, 
         columns,
         &mut warnings,
     ) {
-        Ok(r) => rows.push(r),
+        Ok(r) => {
+            count += 1;
+            on_row(r);
+        }
         Err(found) => {
             for e in found {
                 if errors.len() < MAX_ERRORS {
@@ -410,13 +432,10 @@ pub fn parse(input: impl BufRead, wanted: Option<Format>) -> Result<ParsedFile, 
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(ParsedFile {
+    Ok(super::FileSummary {
         format,
         encoding: records.encoding(),
-        rows: {
-            rows.shrink_to_fit();
-            rows
-        },
+        rows: count,
         warnings,
     })
 }

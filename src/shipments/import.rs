@@ -16,12 +16,16 @@ pub enum PrepareError {
     File(String),
     Rows(Vec<super::RowError>),
     Db(String),
+    /// The database is locked by another process or cannot be reached: try again later.
+    Temporary(String),
 }
 
 impl std::fmt::Display for PrepareError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PrepareError::File(m) | PrepareError::Db(m) => f.write_str(m),
+            PrepareError::File(m) | PrepareError::Db(m) | PrepareError::Temporary(m) => {
+                f.write_str(m)
+            }
             PrepareError::Rows(rows) => {
                 let lines: Vec<String> = rows.iter().map(ToString::to_string).collect();
                 f.write_str(&lines.join("; "))

@@ -9,6 +9,7 @@ pub mod import;
 pub mod plan;
 pub mod read;
 pub mod report;
+pub mod staged;
 
 use std::fmt;
 
@@ -18,7 +19,9 @@ use serde::Serialize;
 use crate::domain::{Carrier, Channel};
 
 pub use format::{Format, parse};
-pub use plan::{Change, ImportPlan, OrderChange, Previous, candidate_numbers, plan};
+pub use plan::{
+    Change, ImportPlan, OrderChange, Previous, candidate_numbers, plan, plan_group, root,
+};
 
 /// The encoding a file was read in (SPEC §3 `encoding`: `utf-8` or `cp932`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,17 +5,17 @@
 //! against what the order holds; `--mark-processed`; a bundle parent's values given to its
 //! children that have no rows of their own.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ShipmentRow;
 use crate::db::{ShippingHeld, ShippingSave};
 use crate::domain::{Carrier, Channel, OrderStatus};
 
 /// What importing does to an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     /// It had no tracking.
@@ -27,7 +27,7 @@ pub enum Change {
 }
 
 /// What a changed order held before.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Previous {
     pub tracking: Vec<String>,
     pub carrier: Option<String>,
@@ -36,7 +36,7 @@ pub struct Previous {
 
 /// One order the file reaches and what it will hold. Only what the report and the save need is
 /// kept (not the whole order read), so a large file's plan stays small.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderChange {
     pub id: i64,
     /// The revision it was read at: the save is refused if it changed since.
@@ -105,6 +105,16 @@ pub fn without_branch(key: &str) -> Option<&str> {
     .then_some(base)
 }
 
+/// What every key that may reach the same order shares: the number without `#` and without any
+/// `-N` 枝番 suffixes (`#1001-1-2` → `1001`). Rows grouped by it can be planned group by group.
+pub fn root(key: &str) -> &str {
+    let mut key = bare(key);
+    while let Some(base) = without_branch(key) {
+        key = base;
+    }
+    key
+}
+
 /// Every order number a key may match (for the database look-up).
 pub fn candidate_numbers(key: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -123,6 +133,19 @@ pub fn plan(
     channel: Option<Channel>,
     mark_processed: bool,
     now: DateTime<Utc>,
+) -> ImportPlan {
+    plan_group(rows, orders, channel, mark_processed, now, &HashSet::new())
+}
+
+/// [`plan`] for one group of a file planned group by group: `rows_elsewhere` are the orders
+/// that rows of other groups reach (a bundle child with rows of its own keeps them).
+pub fn plan_group(
+    rows: &[ShipmentRow],
+    orders: &[ShippingHeld],
+    channel: Option<Channel>,
+    mark_processed: bool,
+    now: DateTime<Utc>,
+    rows_elsewhere: &HashSet<i64>,
 ) -> ImportPlan {
     let mut by_number: HashMap<&str, Vec<&ShippingHeld>> = HashMap::new();
     for o in orders {
@@ -178,7 +201,11 @@ pub fn plan(
             children.entry((o.channel, parent)).or_default().push(o);
         }
     }
-    let with_rows: std::collections::HashSet<i64> = grouped.values().map(|(id, _)| *id).collect();
+    let with_rows: HashSet<i64> = grouped
+        .values()
+        .map(|(id, _)| *id)
+        .chain(rows_elsewhere.iter().copied())
+        .collect();
     plan.orders.reserve_exact(grouped.len());
     for (id, rows) in grouped.values() {
         let Some(order) = by_id.get(id) else {

@@ -23,6 +23,8 @@ pub struct Records<R> {
     encoding: Option<Encoding>,
     bom_checked: bool,
     buffer: Vec<u8>,
+    /// One CSV reader for every record: building one costs more than reading a line.
+    splitter: csv_core::Reader,
 }
 
 impl<R: BufRead> Records<R> {
@@ -33,6 +35,7 @@ impl<R: BufRead> Records<R> {
             encoding: None,
             bom_checked: false,
             buffer: Vec::new(),
+            splitter: csv_core::Reader::new(),
         }
     }
 
@@ -125,25 +128,53 @@ impl<R: BufRead> Records<R> {
             if text.trim().is_empty() {
                 continue;
             }
-            return Some(split(&text, line));
+            return Some(split(&mut self.splitter, &text, line));
         }
     }
 }
 
-/// The fields of one CSV record.
-fn split(text: &str, line: usize) -> Result<Record, RowError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    match reader.read_record(&mut record) {
-        Ok(_) => Ok(Record {
-            line,
-            fields: record.iter().map(str::to_owned).collect(),
-        }),
-        Err(e) => Err(RowError::new(line, None, format!("not CSV: {e}"))),
+/// The fields of one CSV record (RFC 4180: commas, quoted fields with `""` for a quote).
+fn split(reader: &mut csv_core::Reader, text: &str, line: usize) -> Result<Record, RowError> {
+    reader.reset();
+    let input = text.as_bytes();
+    // A record's fields are never longer than its text; one more end than there are bytes.
+    let mut output = vec![0u8; input.len()];
+    let mut ends = vec![0usize; input.len() + 1];
+    let (mut read, mut written, mut fields) = (0, 0, 0);
+    loop {
+        let (result, nin, nout, nend) =
+            reader.read_record(&input[read..], &mut output[written..], &mut ends[fields..]);
+        read += nin;
+        written += nout;
+        fields += nend;
+        match result {
+            // All of the text is in: say it ended, so the last field is closed.
+            csv_core::ReadRecordResult::InputEmpty if read == input.len() && nin == 0 => {
+                let (result, _, nout, nend) =
+                    reader.read_record(&[], &mut output[written..], &mut ends[fields..]);
+                written += nout;
+                fields += nend;
+                if !matches!(result, csv_core::ReadRecordResult::Record) {
+                    return Err(RowError::new(line, None, "not CSV".into()));
+                }
+                break;
+            }
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
+            csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {
+                return Err(RowError::new(line, None, "not CSV".into()));
+            }
+        }
     }
+    let bytes = &output[..written];
+    let mut start = 0;
+    let mut out = Vec::with_capacity(fields);
+    for &end in &ends[..fields] {
+        // Fields are cut out of valid UTF-8 at ASCII delimiters: still valid.
+        out.push(String::from_utf8_lossy(&bytes[start..end]).into_owned());
+        start = end;
+    }
+    Ok(Record { line, fields: out })
 }
 
 #[cfg(test)]
