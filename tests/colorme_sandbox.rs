@@ -553,10 +553,39 @@ async fn a_refused_mail_is_reported_kept_unsent_and_sent_only_when_asked() {
         .await
         .expect("find")
         .remove(0);
-    shop.connector
-        .send_shipping_mail(&stored)
+    let sent = hassou::sync::mail::send_now(
+        &shop.db,
+        &shop.connector,
+        &stored,
+        hassou::domain::job::Trigger::Manual,
+        "test",
+        now(),
+    )
+    .await
+    .expect("recorded");
+    assert_eq!(sent, hassou::sync::mail::MailOutcome::Sent);
+    let stored = shop
+        .db
+        .find_orders("7001", None)
         .await
-        .expect("sent");
+        .expect("find")
+        .remove(0);
+    assert!(stored.remote.mail_sent_at.is_some() && stored.remote.mail_error.is_none());
+    // Never twice.
+    let again = hassou::sync::mail::send_now(
+        &shop.db,
+        &shop.connector,
+        &stored,
+        hassou::domain::job::Trigger::Manual,
+        "test",
+        now(),
+    )
+    .await
+    .expect("recorded");
+    assert!(matches!(
+        again,
+        hassou::sync::mail::MailOutcome::AlreadySent(_)
+    ));
     assert_eq!(shop.sandbox.sale(7001).expect("sale").mails, ["delivered"]);
 }
 

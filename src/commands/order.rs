@@ -272,8 +272,7 @@ pub async fn send_mail(
     yes: bool,
     out: &mut Out,
 ) -> Result<u8, Failure> {
-    use crate::channels::colorme::client::ColormeError;
-    use crate::channels::colorme::connector::ColormeConnector;
+    use crate::sync::mail::{MailOutcome, send_now};
     let db = ctx.open_db().await?;
     let stored = find_one(&db, number, channel).await?;
     if stored.order.channel != Channel::Colorme {
@@ -282,20 +281,24 @@ pub async fn send_mail(
              ([shopify] notify_customer); hassou cannot send it separately"
         )));
     }
+    let when = |at: chrono::DateTime<chrono::Utc>| {
+        at.with_timezone(&ctx.config.timezone.offset())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
     if let Some(at) = stored.remote.mail_sent_at {
         return Err(Failure::input(format!(
-            "sale {number}: the 商品発送 mail was already sent (or perhaps sent) at {}; hassou never \
-             sends it twice",
-            at.with_timezone(&ctx.config.timezone.offset())
-                .format("%Y-%m-%d %H:%M")
+            "sale {number}: the 商品発送 mail was already sent (or perhaps sent) at {}; hassou \
+             never sends it twice",
+            when(at)
         )));
     }
-    let refused = stored
-        .remote
-        .mail_error
-        .as_deref()
-        .map_or(String::new(), |e| format!(" (refused before: {e})"));
     if !yes {
+        let refused = stored
+            .remote
+            .mail_error
+            .as_deref()
+            .map_or(String::new(), |e| format!(" (refused before: {e})"));
         out.line(format!(
             "would send カラーミー's 商品発送 mail for sale {number} to its customer{refused}; \
              nothing sent — add --yes to send it"
@@ -303,72 +306,41 @@ pub async fn send_mail(
         return Ok(0);
     }
     let connector = crate::stores::colorme_connector(&ctx.config).map_err(Failure::input)?;
-    let request = ColormeConnector::mail_request(&stored);
-    let run = db
-        .start_run(
-            Channel::Colorme,
-            crate::domain::job::JobKind::Sync,
-            crate::domain::job::Trigger::Cli,
-            false,
-            &super::operator(),
-            ctx.now,
-        )
-        .await?;
-    let answer = connector.send_shipping_mail(&stored).await;
-    let (outcome, response, error, code) = match &answer {
-        Ok(exchange) => ("mail_sent", Some(exchange.response.clone()), None, 0),
-        Err(ColormeError::Declined { message, exchange }) => (
-            "mail_refused",
-            Some(exchange.response.clone()),
-            Some(message.clone()),
-            1,
-        ),
-        Err(e @ ColormeError::Unknown(_)) => ("mail_unknown", None, Some(e.to_string()), 1),
-        Err(e @ ColormeError::NotApplied(_)) => ("mail_not_sent", None, Some(e.to_string()), 3),
-        Err(e) => ("mail_refused", None, Some(e.to_string()), 1),
-    };
-    db.record_mail_attempt(
-        run,
-        stored.id,
-        Channel::Colorme,
-        &request,
-        response.as_deref(),
-        outcome,
-        error.as_deref(),
+    let outcome = send_now(
+        &db,
+        &connector,
+        &stored,
+        crate::domain::job::Trigger::Cli,
+        &super::operator(),
         ctx.now,
     )
     .await?;
-    match &answer {
-        // Sent, or perhaps sent: recorded so it is never sent again.
-        Ok(_) | Err(ColormeError::Unknown(_)) => {
-            db.record_mail_sent(stored.id, Channel::Colorme, ctx.now)
-                .await?;
+    match outcome {
+        MailOutcome::Sent => {
+            out.line(format!("sale {number}: the 商品発送 mail was sent"));
+            Ok(0)
         }
-        Err(_) => {
-            db.record_mail_refused(stored.id, Channel::Colorme, error.as_deref().unwrap_or(""))
-                .await?;
+        MailOutcome::PerhapsSent(e) => {
+            out.line(format!(
+                "sale {number}: the mail may have gone out ({e}); it is recorded as sent and \
+                 will not be sent again"
+            ));
+            Ok(1)
         }
+        MailOutcome::NotSent {
+            message,
+            unreachable,
+        } => {
+            let message = format!("sale {number}: the 商品発送 mail was not sent: {message}");
+            Err(if unreachable {
+                Failure::temporary(message)
+            } else {
+                Failure { code: 1, message }
+            })
+        }
+        MailOutcome::AlreadySent(at) => Err(Failure::input(format!(
+            "sale {number}: the 商品発送 mail was already sent at {}",
+            when(at)
+        ))),
     }
-    let counts = crate::db::RunCounts {
-        considered: 1,
-        written: u64::from(code == 0),
-        failed: u64::from(code != 0),
-        ..crate::db::RunCounts::default()
-    };
-    db.finish_run(run, outcome, counts, error.as_deref(), ctx.now)
-        .await?;
-    match (&answer, error) {
-        (Ok(_), _) => out.line(format!("sale {number}: the 商品発送 mail was sent")),
-        (Err(ColormeError::Unknown(_)), Some(e)) => out.line(format!(
-            "sale {number}: the mail may have gone out ({e}); it is recorded as sent and will not be sent again"
-        )),
-        (_, Some(e)) => {
-            return Err(Failure {
-                code,
-                message: format!("sale {number}: the 商品発送 mail was not sent: {e}"),
-            });
-        }
-        (_, None) => {}
-    }
-    Ok(code)
 }

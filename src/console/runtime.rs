@@ -282,6 +282,15 @@ impl Effects for Arc<Backend> {
                     });
                 }
             }
+            Cmd::SendMail(channel, id) => {
+                if let Some(worker) = worker(channel) {
+                    let sent = worker.send_mail(id);
+                    tokio::spawn(async move {
+                        let result = sent.await.unwrap_or_else(|e| Err(e.to_string()));
+                        let _ = tx.send(Msg::MailSent(id, result));
+                    });
+                }
+            }
             Cmd::PrepareImport(path) => {
                 tokio::spawn(async move {
                     let path = std::path::PathBuf::from(path);
@@ -364,6 +373,7 @@ impl Effects for Arc<Backend> {
                         | Cmd::RunPlan(_)
                         | Cmd::StopRun(_)
                         | Cmd::Reread(..)
+                        | Cmd::SendMail(..)
                         | Cmd::PrepareImport(_)
                         | Cmd::SaveImport(_) => return,
                     };

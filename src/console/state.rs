@@ -116,6 +116,8 @@ pub enum Question {
     StopRun(Channel),
     /// Leave the edit form, dropping what was typed.
     DiscardEdit,
+    /// Send the shipping mail the store refused during a sync, now (the order's id).
+    SendMail(Channel, i64),
 }
 
 #[derive(Debug, Clone)]

@@ -53,6 +53,8 @@ pub enum Msg {
     Found(String, Result<Option<ListedOrder>, String>),
     /// What the store holds for an order, read on request (and recorded).
     Reread(i64, Result<Option<ShippingWrite>, String>),
+    /// A shipping mail sent by hand: what came of it.
+    MailSent(i64, Result<crate::sync::mail::MailOutcome, String>),
     /// Lines of this process's log (tracing), batched.
     Log(Vec<(bool, String)>),
     /// Something in the background failed in a way the operator must see.
@@ -88,6 +90,8 @@ pub enum Cmd {
     StopRun(Channel),
     /// Read what the store holds for the order (nothing is written).
     Reread(Channel, i64),
+    /// Send the order's shipping mail now (the operator said yes).
+    SendMail(Channel, i64),
     /// Find the order numbered so in the store, and open it.
     FindOrder(Channel, String),
     /// Read and plan a carrier file (nothing saved).
@@ -268,6 +272,42 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 Err(e) => app.push_log(e, true),
             }
             vec![Cmd::LoadDetail(id), reload(app, true)]
+        }
+        Msg::MailSent(id, result) => {
+            use crate::sync::mail::MailOutcome;
+            let ja = app.lang == crate::config::Language::Ja;
+            let (text, error) = match result {
+                Ok(MailOutcome::Sent) => (
+                    if ja {
+                        "発送メールを送信しました"
+                    } else {
+                        "the shipping mail was sent"
+                    }
+                    .to_owned(),
+                    false,
+                ),
+                Ok(MailOutcome::PerhapsSent(e))
+                | Ok(MailOutcome::NotSent { message: e, .. })
+                | Err(e) => (
+                    if ja {
+                        format!("発送メール: {e}")
+                    } else {
+                        format!("shipping mail: {e}")
+                    },
+                    true,
+                ),
+                Ok(MailOutcome::AlreadySent(_)) => (
+                    if ja {
+                        "発送メールは送信済みです (二度は送りません)"
+                    } else {
+                        "the shipping mail was sent before (never twice)"
+                    }
+                    .to_owned(),
+                    true,
+                ),
+            };
+            app.push_log(text, error);
+            vec![Cmd::LoadDetail(id)]
         }
         Msg::Log(lines) => {
             for (error, text) in lines {
@@ -821,6 +861,7 @@ fn ask_key(app: &mut App, ask: Ask, key: KeyEvent) -> Vec<Cmd> {
             app.mode = Mode::Detail;
             vec![]
         }
+        Question::SendMail(channel, id) => vec![Cmd::SendMail(channel, id)],
     }
 }
 
@@ -1007,6 +1048,20 @@ fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         }
         KeyCode::Char('v') => {
             app.show_raw = !app.show_raw;
+            vec![]
+        }
+        // A mail the store refused goes only when the operator asks, after a question.
+        KeyCode::Char('m') => {
+            let Some(d) = &app.detail else {
+                return vec![];
+            };
+            let (order, remote) = (&d.row.stored.order, &d.row.stored.remote);
+            if remote.mail_error.is_some()
+                && remote.mail_sent_at.is_none()
+                && app.stores.contains(&order.channel)
+            {
+                ask(app, Question::SendMail(order.channel, d.row.stored.id));
+            }
             vec![]
         }
         // Read again from the store itself (where it is configured), so "synced" is never a

@@ -355,6 +355,23 @@ fn draw_ask(frame: &mut Frame, app: &App, area: Rect, ask: &Ask) {
         ),
         (Question::DiscardEdit, true) => "入力した内容を破棄しますか?".to_owned(),
         (Question::DiscardEdit, false) => "Drop what you typed?".to_owned(),
+        (Question::SendMail(c, _), ja) => {
+            let number = app
+                .detail
+                .as_ref()
+                .map_or_else(String::new, |d| text::visible(&d.row.stored.order.number));
+            if ja {
+                format!(
+                    "{} の注文 {number} の発送メールを、いまお客様に送りますか? (一度だけ送ります)",
+                    text::store(c, app.lang)
+                )
+            } else {
+                format!(
+                    "Send the shipping mail of {} order {number} to the customer now? (It goes once.)",
+                    text::store(c, app.lang)
+                )
+            }
+        }
     };
     let answer = Phrase::AnswerNoFocused.get(app.lang);
     let title = Phrase::QuestionTitle.get(app.lang);
@@ -813,10 +830,10 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         // A refused mail is never sent on its own: say so, and how to send it on purpose.
         let number = &o.number;
         let words = if ja {
-            format!("ストアが拒否、未送信: {error} — 送るには hassou order {number} send-mail")
+            format!("ストアが拒否、未送信: {error} — m で送信 (hassou order {number} send-mail)")
         } else {
             format!(
-                "refused by the store, not sent: {error} — send with hassou order {number} send-mail"
+                "refused by the store, not sent: {error} — m sends it (hassou order {number} send-mail)"
             )
         };
         lines.push(Line::from(vec![
@@ -1258,6 +1275,7 @@ pub fn help_lines(lang: crate::config::Language) -> Vec<&'static str> {
             "  s このストアの未送信  S 選んだ注文だけ  F 失敗した注文を再送",
             "  d 確認 (表示のみ)  p 受注取得  x 実行中の更新を止める",
             "詳細: s この注文を更新  r ストアから読込  e 編集  v 送受信そのまま  Esc 一覧へ",
+            "  m ストアが拒否した発送メールを送る (確認のうえ一度だけ)",
             "編集: Tab/↑↓ 項目  ←→ 選ぶ  t 今日 (出荷日)  Enter 保存  Esc 取消",
             "ログ: f 追従/停止  ↑↓ PgUp PgDn スクロール  e エラーのみ  c ストア  w 折返し",
             "コマンド (: で入力、Tab で補完、Enter で実行)",
@@ -1280,6 +1298,7 @@ pub fn help_lines(lang: crate::config::Language) -> Vec<&'static str> {
             "  s the store's pending orders  S the selected order only  F failed again",
             "  d dry run (shows, sends nothing)  p pull orders  x stop a running sync",
             "Detail: s sync this order  r read the store  e edit  v raw exchange  Esc back",
+            "  m send a shipping mail the store refused (asks first, goes once)",
             "Form: Tab/↑↓ field  ←→ choose  t today (shipped on)  Enter save  Esc cancel",
             "Log tab: f follow/pause  ↑↓ PgUp PgDn scroll  e errors only  c store  w wrap",
             "Commands (: opens the command line, Tab completes, Enter runs)",

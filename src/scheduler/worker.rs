@@ -222,6 +222,10 @@ trait OnRequest: Send + Sync {
     fn dry_run(&self, events: UnboundedSender<SyncEvent>) -> JoinHandle<Result<(), String>>;
     fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>>;
     fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>>;
+    fn send_mail(
+        &self,
+        order_id: i64,
+    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, String>>;
     fn run_plan(
         &self,
         plan: SyncPlan,
@@ -294,6 +298,31 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
         })
     }
 
+    fn send_mail(
+        &self,
+        order_id: i64,
+    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, String>> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let order = store
+                .db
+                .order_by_id(order_id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("order id {order_id} is gone"))?;
+            crate::sync::mail::send_now(
+                &store.db,
+                &store.connector,
+                &order,
+                Trigger::Manual,
+                &store.holder,
+                Utc::now(),
+            )
+            .await
+            .map_err(|e| e.to_string())
+        })
+    }
+
     fn run_plan(
         &self,
         plan: SyncPlan,
@@ -353,6 +382,14 @@ impl WorkerHandle {
     /// store).
     pub fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>> {
         self.on_request.reread(order_id)
+    }
+
+    /// Sends the order's shipping mail now (the operator said yes), recorded in its trail.
+    pub fn send_mail(
+        &self,
+        order_id: i64,
+    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, String>> {
+        self.on_request.send_mail(order_id)
     }
 
     /// Runs a plan the operator confirmed, in this process, now; `cancel` stops it after the

@@ -162,4 +162,35 @@ pub trait Connector: Send + Sync {
         order: &StoredOrder,
         wanted: &ShippingWrite,
     ) -> impl Future<Output = Result<WriteReport, WriteFailure>> + Send;
+
+    /// Sends the order's shipping mail now, because the operator asked (after the store refused
+    /// it during a sync). Never repeated. A store whose notification only goes with the write
+    /// (Shopify) says so.
+    fn send_mail(
+        &self,
+        order: &StoredOrder,
+    ) -> impl Future<Output = Result<Exchange, MailFailure>> + Send {
+        let _ = order;
+        async {
+            Err(MailFailure {
+                message: "this store sends its shipping notification with the fulfillment; \
+                          hassou cannot send it separately"
+                    .into(),
+                exchange: None,
+                perhaps_sent: false,
+                unreachable: false,
+            })
+        }
+    }
+}
+
+/// A shipping mail that did not go (or may have gone: `perhaps_sent`, never sent again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailFailure {
+    pub message: String,
+    /// The store's answer, for the audit trail.
+    pub exchange: Option<Exchange>,
+    pub perhaps_sent: bool,
+    /// The store could not be reached at all (SPEC §3 exit 3).
+    pub unreachable: bool,
 }

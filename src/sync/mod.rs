@@ -6,11 +6,12 @@
 mod connector;
 mod engine;
 pub mod holder;
+pub mod mail;
 pub mod pull;
 
 pub use connector::{
-    Connector, Exchange, FailureKind, PlannedWrite, StoreDown, StoreError, WriteFailure,
-    WriteOutcome, WriteReport,
+    Connector, Exchange, FailureKind, MailFailure, PlannedWrite, StoreDown, StoreError,
+    WriteFailure, WriteOutcome, WriteReport,
 };
 pub use engine::{
     OrderResult, PlanItem, PlanScope, ResultOutcome, RunReport, STOP_AFTER_UNREACHABLE, SyncEngine,

@@ -17,8 +17,8 @@ use super::plan::{held, plan, should_send_mail};
 use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 use crate::sync::{
-    Connector, Exchange, FailureKind, PlannedWrite, StoreError, WriteFailure, WriteOutcome,
-    WriteReport,
+    Connector, Exchange, FailureKind, MailFailure, PlannedWrite, StoreError, WriteFailure,
+    WriteOutcome, WriteReport,
 };
 
 pub struct ColormeConnector {
@@ -57,30 +57,6 @@ impl ColormeConnector {
 
     fn sale_path(order: &StoredOrder) -> String {
         format!("/v1/sales/{}", order.order.remote_id.trim())
-    }
-
-    /// The request [`ColormeConnector::send_shipping_mail`] sends, for the audit trail.
-    pub fn mail_request(order: &StoredOrder) -> String {
-        format!(
-            "POST {}/mails {{\"mail\":{{\"type\":\"delivered\"}}}}",
-            Self::sale_path(order)
-        )
-    }
-
-    /// Sends the 商品発送 mail of one sale now (the operator asked: `order N send-mail`). Never
-    /// repeated: an answer lost on the way is `ColormeError::Unknown`.
-    pub async fn send_shipping_mail(&self, order: &StoredOrder) -> Result<Exchange, ColormeError> {
-        let body = json!({ "mail": { "type": "delivered" } });
-        self.client
-            .send::<serde_json::Value>(
-                Method::POST,
-                &format!("{}/mails", Self::sale_path(order)),
-                &[],
-                Some(&body),
-                Repeat::Never,
-            )
-            .await
-            .map(|(_, exchange)| exchange)
     }
 }
 
@@ -321,5 +297,34 @@ impl Connector for ColormeConnector {
             mail_sent,
             mail_refused,
         })
+    }
+
+    async fn send_mail(&self, order: &StoredOrder) -> Result<Exchange, MailFailure> {
+        let body = json!({ "mail": { "type": "delivered" } });
+        let sent = self
+            .client
+            .send::<serde_json::Value>(
+                Method::POST,
+                &format!("{}/mails", Self::sale_path(order)),
+                &[],
+                Some(&body),
+                Repeat::Never,
+            )
+            .await;
+        match sent {
+            Ok((_, exchange)) => Ok(exchange),
+            Err(ColormeError::Declined { message, exchange }) => Err(MailFailure {
+                message,
+                exchange: Some(exchange),
+                perhaps_sent: false,
+                unreachable: false,
+            }),
+            Err(e) => Err(MailFailure {
+                message: e.to_string(),
+                exchange: None,
+                perhaps_sent: matches!(e, ColormeError::Unknown(_)),
+                unreachable: matches!(e, ColormeError::Unreachable(_)),
+            }),
+        }
     }
 }

@@ -738,6 +738,42 @@ fn r_in_the_detail_reads_the_store_and_says_what_it_holds() {
     assert_eq!(key(&mut app, KeyCode::Char('r')), [Cmd::LoadDetail(1)]);
 }
 
+/// Issue 13: a mail the store refused is sent only when the operator asks — `m` in the detail,
+/// then `y` to the question; never without the refusal, never without the `y`.
+#[test]
+fn m_in_the_detail_sends_a_refused_mail_after_a_question() {
+    let mut app = with_page(&[Channel::Colorme]);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('m')),
+        [],
+        "no refusal: nothing to send"
+    );
+    assert!(matches!(app.mode, Mode::Detail));
+    if let Some(detail) = app.detail.as_mut() {
+        detail.row.stored.remote.mail_error = Some("カラーミー answered HTTP 500".into());
+    }
+    key(&mut app, KeyCode::Char('m'));
+    assert!(
+        matches!(&app.mode, Mode::Ask(a) if a.question == Question::SendMail(Channel::Colorme, 2))
+    );
+    let (text, _) = screen(&app);
+    assert!(text.contains("Send the shipping mail"), "{text}");
+    assert_eq!(key(&mut app, KeyCode::Char('n')), [], "only y sends");
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        [Cmd::SendMail(Channel::Colorme, 2)]
+    );
+    let cmds = update(
+        &mut app,
+        Msg::MailSent(2, Ok(crate::sync::mail::MailOutcome::Sent)),
+    );
+    assert_eq!(cmds, [Cmd::LoadDetail(2)]);
+    assert!(app.log.back().expect("said").text.contains("was sent"));
+}
+
 fn command(app: &mut App, text: &str) -> Vec<Cmd> {
     key(app, KeyCode::Char(':'));
     type_text(app, text);
