@@ -180,18 +180,24 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
     filter.verdict = args.verdict;
     filter.search = args.search.clone();
     let lang = ctx.config.language;
-    let limit = args.limit.unwrap_or(u64::MAX);
+    // With --limit, one page (the console's indexed query) and its counts: a million orders
+    // are not judged to print a hundred. Without it, every order, streamed in batches.
+    let page = match args.limit {
+        Some(limit) => Some(db.order_page(&filter, 0, limit).await?),
+        None => None,
+    };
 
     if args.json {
-        let mut written = 0u64;
-        db.for_each_order(&filter, |row| {
-            if written < limit {
-                out.json(&order_json(&row));
-                written += 1;
+        match page {
+            Some(page) => page.rows.iter().for_each(|row| out.json(&order_json(row))),
+            None => {
+                db.for_each_order(&filter, |row| {
+                    out.json(&order_json(&row));
+                    Ok(())
+                })
+                .await?;
             }
-            Ok(())
-        })
-        .await?;
+        }
         return Ok(0);
     }
 
@@ -244,16 +250,22 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
             "WHY / WHAT"
         },
     ));
-    let mut shown = 0u64;
-    db.for_each_order(&filter, |row| {
-        if shown < limit {
-            out.line(table_row(&row, lang));
-            shown += 1;
+    let counts = match page {
+        Some(page) => {
+            for row in &page.rows {
+                out.line(table_row(row, lang));
+            }
+            page.counts
         }
-        Ok(())
-    })
-    .await?;
-    let counts = db.verdict_counts(&filter).await?;
+        None => {
+            db.for_each_order(&filter, |row| {
+                out.line(table_row(&row, lang));
+                Ok(())
+            })
+            .await?;
+            db.verdict_counts(&filter).await?
+        }
+    };
     for r in &rules {
         let local = r.as_of.with_timezone(&ctx.config.timezone.offset());
         let start = r.period_start.with_timezone(&ctx.config.timezone.offset());
