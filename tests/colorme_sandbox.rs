@@ -553,17 +553,22 @@ async fn a_refused_mail_is_reported_kept_unsent_and_sent_only_when_asked() {
         .await
         .expect("find")
         .remove(0);
-    let sent = hassou::sync::mail::send_now(
-        &shop.db,
-        &shop.connector,
-        &stored,
-        hassou::domain::job::Trigger::Manual,
-        "test",
-        now(),
-    )
-    .await
-    .expect("recorded");
-    assert_eq!(sent, hassou::sync::mail::MailOutcome::Sent);
+    let send = |stored: hassou::db::StoredOrder| {
+        let (db, connector) = (&shop.db, &shop.connector);
+        async move {
+            hassou::sync::mail::send_now(
+                db,
+                connector,
+                &stored,
+                hassou::domain::job::Trigger::Manual,
+                "test",
+                now(),
+            )
+            .await
+            .expect("recorded")
+        }
+    };
+    assert_eq!(send(stored).await, hassou::sync::mail::MailOutcome::Sent);
     let stored = shop
         .db
         .find_orders("7001", None)
@@ -572,18 +577,8 @@ async fn a_refused_mail_is_reported_kept_unsent_and_sent_only_when_asked() {
         .remove(0);
     assert!(stored.remote.mail_sent_at.is_some() && stored.remote.mail_error.is_none());
     // Never twice.
-    let again = hassou::sync::mail::send_now(
-        &shop.db,
-        &shop.connector,
-        &stored,
-        hassou::domain::job::Trigger::Manual,
-        "test",
-        now(),
-    )
-    .await
-    .expect("recorded");
     assert!(matches!(
-        again,
+        send(stored).await,
         hassou::sync::mail::MailOutcome::AlreadySent(_)
     ));
     assert_eq!(shop.sandbox.sale(7001).expect("sale").mails, ["delivered"]);

@@ -180,122 +180,72 @@ impl ShippingTx {
         } else {
             [""; 7]
         };
-        match self {
-            ShippingTx::Sqlite(tx) => {
-                for batch in saves.chunks(SAVE_BATCH) {
-                    // Any order of the batch changed since it was read: name it, save nothing.
-                    let ids: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
-                    let check = format!(
-                        "SELECT id, revision FROM orders WHERE id IN ({})",
-                        ids.join(", ")
-                    );
-                    let mut read = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(check));
-                    for save in batch {
-                        read = read.bind(save.id);
-                    }
-                    let now: std::collections::HashMap<i64, i64> =
-                        read.fetch_all(&mut **tx).await?.into_iter().collect();
-                    if let Some(stale) = batch.iter().find(|s| now.get(&s.id) != Some(&s.revision))
-                    {
-                        return Err(DbError::Conflict {
-                            number: stale.number.to_owned(),
-                        });
-                    }
-                    let rows: Vec<String> = (0..batch.len())
-                        .map(|r| {
-                            let cells: Vec<String> = (0..7)
-                                .map(|c| format!("${}{}", r * 7 + c + 1, casts[c]))
-                                .collect();
-                            format!("({})", cells.join(", "))
-                        })
-                        .collect();
-                    let sql = format!(
-                        "WITH v (id, rev, status, updated_at, shipped_on, carrier, tracking) AS \
-                         (VALUES {}) UPDATE orders SET status = v.status, updated_at = v.updated_at, \
-                         shipped_on = v.shipped_on, carrier = v.carrier, tracking = v.tracking, \
-                         revision = orders.revision + 1 FROM v \
-                         WHERE orders.id = v.id AND orders.revision = v.rev",
-                        rows.join(", ")
-                    );
-                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for save in batch {
-                        query = query
-                            .bind(save.id)
-                            .bind(save.revision)
-                            .bind(save.status.code())
-                            .bind(at)
-                            .bind(save.shipped_on)
-                            .bind(save.carrier.code().to_owned())
-                            .bind(Tracking::parse(&save.tracking.join(";")).to_text());
-                    }
-                    let done = query.execute(&mut **tx).await?.rows_affected();
-                    if done != batch.len() as u64 {
-                        // Changed between the check above and the update (another writer on
-                        // PostgreSQL): dropping the transaction rolls every update back.
-                        return Err(DbError::Conflict {
-                            number: batch[0].number.to_owned(),
-                        });
-                    }
+        // The same statements on either backend's transaction.
+        macro_rules! on_tx {
+            ($tx:ident => $body:block) => {
+                match self {
+                    ShippingTx::Sqlite($tx) => $body,
+                    ShippingTx::Postgres($tx) => $body,
                 }
-            }
-            ShippingTx::Postgres(tx) => {
-                for batch in saves.chunks(SAVE_BATCH) {
-                    // Any order of the batch changed since it was read: name it, save nothing.
-                    let ids: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
-                    let check = format!(
-                        "SELECT id, revision FROM orders WHERE id IN ({})",
-                        ids.join(", ")
-                    );
-                    let mut read = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(check));
-                    for save in batch {
-                        read = read.bind(save.id);
-                    }
-                    let now: std::collections::HashMap<i64, i64> =
-                        read.fetch_all(&mut **tx).await?.into_iter().collect();
-                    if let Some(stale) = batch.iter().find(|s| now.get(&s.id) != Some(&s.revision))
-                    {
-                        return Err(DbError::Conflict {
-                            number: stale.number.to_owned(),
-                        });
-                    }
-                    let rows: Vec<String> = (0..batch.len())
-                        .map(|r| {
-                            let cells: Vec<String> = (0..7)
-                                .map(|c| format!("${}{}", r * 7 + c + 1, casts[c]))
-                                .collect();
-                            format!("({})", cells.join(", "))
-                        })
-                        .collect();
-                    let sql = format!(
-                        "WITH v (id, rev, status, updated_at, shipped_on, carrier, tracking) AS \
-                         (VALUES {}) UPDATE orders SET status = v.status, updated_at = v.updated_at, \
-                         shipped_on = v.shipped_on, carrier = v.carrier, tracking = v.tracking, \
-                         revision = orders.revision + 1 FROM v \
-                         WHERE orders.id = v.id AND orders.revision = v.rev",
-                        rows.join(", ")
-                    );
-                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for save in batch {
-                        query = query
-                            .bind(save.id)
-                            .bind(save.revision)
-                            .bind(save.status.code())
-                            .bind(at)
-                            .bind(save.shipped_on)
-                            .bind(save.carrier.code().to_owned())
-                            .bind(Tracking::parse(&save.tracking.join(";")).to_text());
-                    }
-                    let done = query.execute(&mut **tx).await?.rows_affected();
-                    if done != batch.len() as u64 {
-                        // Changed between the check above and the update (another writer on
-                        // PostgreSQL): dropping the transaction rolls every update back.
-                        return Err(DbError::Conflict {
-                            number: batch[0].number.to_owned(),
-                        });
-                    }
-                }
-            }
+            };
         }
+        on_tx!(tx => {
+                for batch in saves.chunks(SAVE_BATCH) {
+                    // Any order of the batch changed since it was read: name it, save nothing.
+                    let ids: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+                    let check = format!(
+                        "SELECT id, revision FROM orders WHERE id IN ({})",
+                        ids.join(", ")
+                    );
+                    let mut read = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(check));
+                    for save in batch {
+                        read = read.bind(save.id);
+                    }
+                    let now: std::collections::HashMap<i64, i64> =
+                        read.fetch_all(&mut **tx).await?.into_iter().collect();
+                    if let Some(stale) = batch.iter().find(|s| now.get(&s.id) != Some(&s.revision))
+                    {
+                        return Err(DbError::Conflict {
+                            number: stale.number.to_owned(),
+                        });
+                    }
+                    let rows: Vec<String> = (0..batch.len())
+                        .map(|r| {
+                            let cells: Vec<String> = (0..7)
+                                .map(|c| format!("${}{}", r * 7 + c + 1, casts[c]))
+                                .collect();
+                            format!("({})", cells.join(", "))
+                        })
+                        .collect();
+                    let sql = format!(
+                        "WITH v (id, rev, status, updated_at, shipped_on, carrier, tracking) AS \
+                         (VALUES {}) UPDATE orders SET status = v.status, updated_at = v.updated_at, \
+                         shipped_on = v.shipped_on, carrier = v.carrier, tracking = v.tracking, \
+                         revision = orders.revision + 1 FROM v \
+                         WHERE orders.id = v.id AND orders.revision = v.rev",
+                        rows.join(", ")
+                    );
+                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for save in batch {
+                        query = query
+                            .bind(save.id)
+                            .bind(save.revision)
+                            .bind(save.status.code())
+                            .bind(at)
+                            .bind(save.shipped_on)
+                            .bind(save.carrier.code().to_owned())
+                            .bind(Tracking::parse(&save.tracking.join(";")).to_text());
+                    }
+                    let done = query.execute(&mut **tx).await?.rows_affected();
+                    if done != batch.len() as u64 {
+                        // Changed between the check above and the update (another writer on
+                        // PostgreSQL): dropping the transaction rolls every update back.
+                        return Err(DbError::Conflict {
+                            number: batch[0].number.to_owned(),
+                        });
+                    }
+                }
+        });
         Ok(())
     }
 

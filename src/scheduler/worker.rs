@@ -44,6 +44,15 @@ struct Store<C> {
 }
 
 impl<C: Connector + Send + Sync + 'static> Store<C> {
+    /// The order as stored now, or why not.
+    async fn order(&self, order_id: i64) -> Result<crate::db::StoredOrder, String> {
+        self.db
+            .order_by_id(order_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("order id {order_id} is gone"))
+    }
+
     async fn settings(&self) -> Result<OperationalSettings, String> {
         self.db
             .settings_or_init(self.channel, &self.initial, "daemon", Utc::now())
@@ -271,12 +280,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
     fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>> {
         let store = self.clone();
         tokio::spawn(async move {
-            let order = store
-                .db
-                .order_by_id(order_id)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("order id {order_id} is gone"))?;
+            let order = store.order(order_id).await?;
             let held = store.connector.read_held(&order).await?;
             let now = Utc::now();
             let recorded = match &held {
@@ -304,12 +308,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
     ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, String>> {
         let store = self.clone();
         tokio::spawn(async move {
-            let order = store
-                .db
-                .order_by_id(order_id)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("order id {order_id} is gone"))?;
+            let order = store.order(order_id).await?;
             crate::sync::mail::send_now(
                 &store.db,
                 &store.connector,

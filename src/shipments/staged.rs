@@ -354,6 +354,13 @@ impl StagedRow {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct PagedRow {
+    root: String,
+    #[sqlx(flatten)]
+    row: StagedRow,
+}
+
 const ROW_COLUMNS: &str = "line, key, tracking, shipped_on, carrier, channel";
 
 /// The next rows in root order after the root `after`: about [`CHUNK_ROWS`], whole groups only.
@@ -361,35 +368,19 @@ async fn next_chunk(
     stage: &SqlitePool,
     after: Option<&str>,
 ) -> Result<Vec<ShipmentRow>, PrepareError> {
-    let page: Vec<(String, StagedRow)> = sqlx::query_as::<
-        _,
-        (String, i64, String, String, String, String, Option<String>),
-    >(sqlx::AssertSqlSafe(format!(
-        "SELECT root, {ROW_COLUMNS} FROM rows WHERE $1 IS NULL OR root > $1 \
+    let page: Vec<(String, StagedRow)> =
+        sqlx::query_as::<_, PagedRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT root, {ROW_COLUMNS} FROM rows WHERE $1 IS NULL OR root > $1 \
              ORDER BY root, line LIMIT $2"
-    )))
-    .bind(after.map(str::to_owned))
-    .bind(CHUNK_ROWS)
-    .fetch_all(stage)
-    .await
-    .map_err(stage_error)?
-    .into_iter()
-    .map(
-        |(root, line, key, tracking, shipped_on, carrier, channel)| {
-            (
-                root,
-                StagedRow {
-                    line,
-                    key,
-                    tracking,
-                    shipped_on,
-                    carrier,
-                    channel,
-                },
-            )
-        },
-    )
-    .collect();
+        )))
+        .bind(after.map(str::to_owned))
+        .bind(CHUNK_ROWS)
+        .fetch_all(stage)
+        .await
+        .map_err(stage_error)?
+        .into_iter()
+        .map(|p| (p.root, p.row))
+        .collect();
     let full = i64::try_from(page.len()).unwrap_or(i64::MAX) >= CHUNK_ROWS;
     let mut page = page;
     if full && let Some((last_root, _)) = page.last().map(|(r, s)| (r.clone(), s.line)) {
