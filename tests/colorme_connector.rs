@@ -164,8 +164,8 @@ async fn a_mail_whose_answer_is_lost_is_never_sent_again() {
         sale(None, false, "not_yet"),
         sale(Some("444413758703"), true, "not_yet"),
         slow_mail,
-        // After a tracking change: read, PUT, and no second mail.
-        sale(Some("444413758703"), true, "not_yet"),
+        // After a tracking change: one PUT to the お届け先 the first write recorded (its
+        // answer is the confirmation), and no second mail.
         sale(Some("483484399683"), true, "not_yet"),
     ];
     let (db, connector, server) = setup(replies, true).await;

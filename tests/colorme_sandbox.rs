@@ -584,6 +584,58 @@ async fn a_refused_mail_is_reported_kept_unsent_and_sent_only_when_asked() {
     assert_eq!(shop.sandbox.sale(7001).expect("sale").mails, ["delivered"]);
 }
 
+/// Issue 14: after a pull has kept each sale's お届け先 ids, a write is one PUT (its answer is the
+/// confirmation) and, with the mail on, one mail — no read. A sale whose お届け先 changed at the
+/// store since the pull is read and written again, correctly.
+#[tokio::test]
+async fn after_a_pull_each_sale_is_one_put_and_one_mail() {
+    let shop = shop(true).await;
+    for id in 7001..=7010 {
+        shop.add(id, 1, order(id, "444413758703")).await;
+    }
+    hassou::sync::pull::pull_once(
+        &shop.db,
+        &shop.connector,
+        7,
+        false,
+        hassou::domain::job::Trigger::Manual,
+        "test",
+        now,
+    )
+    .await
+    .expect("pull");
+    // One sale gets a second お届け先 at the store after the pull.
+    shop.sandbox.update_sale(7010, |s| {
+        let mut extra = s.deliveries[0].clone();
+        extra.id += 1000;
+        s.deliveries.push(extra);
+    });
+    let before = shop.sandbox.requests().len();
+    let report = shop.run(true).await;
+    assert_eq!((report.written, report.failed), (10, 0), "{report:?}");
+    let methods: Vec<String> = shop.sandbox.requests()[before..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let count = |m: &str| methods.iter().filter(|r| r.starts_with(m)).count();
+    // 9 sales: PUT + mail; 7010: PUT (its answer shows two お届け先), a read that finds the
+    // one number held and nothing left to send, then the mail.
+    assert_eq!(
+        (count("PUT"), count("POST"), count("GET")),
+        (10, 10, 1),
+        "{methods:?}"
+    );
+    for id in 7001..=7010 {
+        let sale = shop.sandbox.sale(id).expect("sale");
+        assert_eq!(sale.mails, ["delivered"], "sale {id}");
+        assert_eq!(
+            sale.deliveries[0].slip_number.as_deref(),
+            Some("444413758703"),
+            "sale {id}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_sale_the_store_does_not_know_fails_in_its_words() {
     let shop = shop(false).await;

@@ -156,7 +156,6 @@ async fn colorme_under_faults(rate: f64, seed: u64) {
     db.upsert_orders(&orders, common::as_of())
         .await
         .expect("seed");
-    sandbox.fault_randomly(RandomFaults::new(rate, seed, SLOW));
     let client = ColormeClient::new(
         &sandbox.url(),
         SecretString::from(SANDBOX_TOKEN),
@@ -169,6 +168,21 @@ async fn colorme_under_faults(rate: f64, seed: u64) {
     )
     .expect("client");
     let connector = ColormeConnector::new(client, true);
+    // A pull first (no faults yet): each sale's お届け先 ids are kept, so writes go as one PUT
+    // (its answer the confirmation) and fall back to reading first after a failed or uncertain
+    // attempt — both paths run under the faults.
+    hassou::sync::pull::pull_once(
+        &db,
+        &connector,
+        7,
+        false,
+        hassou::domain::job::Trigger::Manual,
+        "proof",
+        common::as_of,
+    )
+    .await
+    .expect("pull");
+    sandbox.fault_randomly(RandomFaults::new(rate, seed, SLOW));
     let settings = RuleSettings {
         period: Period::DEFAULT,
         statuses: StatusOption::ProcessedOnly,

@@ -1,6 +1,7 @@
-//! カラーミー as a [`Connector`]: read the sale, decide with [`plan`], send one PUT with the
-//! deliveries to change (its answer is the truth, not a GET right after), then the 商品発送 mail
-//! at most once.
+//! カラーミー as a [`Connector`]: one PUT to the お届け先 a pull recorded (its answer is the
+//! confirmation), or — never pulled, or after a failed or uncertain attempt — read the sale,
+//! decide with [`plan`], send one PUT with the deliveries to change; then the 商品発送 mail at
+//! most once.
 
 use std::collections::BTreeMap;
 
@@ -9,11 +10,11 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::client::{ColormeClient, ColormeError, Repeat};
-use super::model::{Sale, SaleEnvelope, SalesPage};
+use super::model::{Sale, SaleDelivery, SaleEnvelope, SalesPage};
 
 /// Sales per page: the API's maximum.
 const PAGE: u64 = 100;
-use super::plan::{held, plan, should_send_mail};
+use super::plan::{ColormePlan, held, plan, should_send_mail};
 use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 use crate::sync::{
@@ -40,6 +41,51 @@ fn failure(e: &ColormeError, exchanges: &[Exchange]) -> WriteFailure {
     }
 }
 
+/// What came of a write sent straight to the recorded お届け先.
+enum PutOnly {
+    /// Written and confirmed by the answer.
+    Done(Sale, WriteOutcome, Vec<String>),
+    /// Nothing sent: read the sale first.
+    NotSent,
+    /// Sent, but the sale's お届け先 are not those recorded: read it and write the rest; the
+    /// write's outcome is this one if nothing is left.
+    Differs(WriteOutcome),
+}
+
+/// The お届け先 ids a pull or the last write recorded, when a write may go straight to them:
+/// never after an attempt whose outcome is unknown or that failed (those read first).
+fn known_deliveries(order: &StoredOrder) -> Option<Vec<i64>> {
+    if order.remote.in_flight_since.is_some() || order.remote.last_failure.is_some() {
+        return None;
+    }
+    let recorded: serde_json::Value =
+        serde_json::from_str(order.remote.remote_ref.as_deref()?).ok()?;
+    let mut ids: Vec<i64> = recorded["sale_deliveries"]
+        .as_array()?
+        .iter()
+        .map(serde_json::Value::as_i64)
+        .collect::<Option<_>>()?;
+    ids.sort_unstable();
+    (!ids.is_empty()).then_some(ids)
+}
+
+/// The outcome of a write that changed the sale (SPEC §3): `delivered` when it marked a sale
+/// that was not 配送済み, else `slip_updated`.
+fn written(wanted: &ShippingWrite, was_delivered: bool) -> WriteOutcome {
+    let marks = matches!(
+        wanted,
+        ShippingWrite::Colorme {
+            delivered: true,
+            ..
+        }
+    );
+    if marks && !was_delivered {
+        WriteOutcome::Delivered
+    } else {
+        WriteOutcome::SlipUpdated
+    }
+}
+
 /// The sale's お届け先 ids, kept with the order (`order N show`).
 fn delivery_ref(sale: &Sale) -> String {
     let mut ids: Vec<i64> = sale.sale_deliveries.iter().map(|d| d.id).collect();
@@ -57,6 +103,134 @@ impl ColormeConnector {
 
     fn sale_path(order: &StoredOrder) -> String {
         format!("/v1/sales/{}", order.order.remote_id.trim())
+    }
+
+    /// Reads the sale, then sends one PUT with the お届け先 that change (none when the sale
+    /// already holds the write): what every write did before the pull kept the delivery ids, and
+    /// what a write does after an uncertain attempt.
+    async fn read_then_put(
+        &self,
+        path: &str,
+        wanted: &ShippingWrite,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<(Sale, WriteOutcome, Vec<String>), WriteFailure> {
+        let (read, exchange): (SaleEnvelope, _) = self
+            .client
+            .send(Method::GET, path, &[], None, Repeat::Safe)
+            .await
+            .map_err(|e| failure(&e, exchanges))?;
+        exchanges.push(exchange);
+        if read.sale.sale_deliveries.is_empty() {
+            return Err(WriteFailure {
+                down: None,
+                kind: FailureKind::Refused,
+                message: format!(
+                    "sale {} has no お届け先 to write a slip number to",
+                    read.sale.id
+                ),
+                exchanges: exchanges.clone(),
+            });
+        }
+        let planned = plan(&read.sale, wanted);
+        // 配送済み before this write: a new slip on such a sale is `slip_updated` (SPEC §3).
+        let was_delivered = read.sale.sale_deliveries.iter().all(|d| d.delivered);
+        if planned.updates.is_empty() {
+            return Ok((read.sale, WriteOutcome::AlreadySynced, planned.warnings));
+        }
+        let sale = self.put(path, wanted, &planned, exchanges).await?;
+        Ok((sale, written(wanted, was_delivered), planned.warnings))
+    }
+
+    /// The write as one PUT to the お届け先 the pull recorded, its answer the confirmation.
+    /// `None` when the store's sale turns out to differ (a delivery added or gone): the caller
+    /// reads it and writes again, which is safe (a PUT of the same values changes nothing).
+    async fn put_only(
+        &self,
+        path: &str,
+        order: &StoredOrder,
+        wanted: &ShippingWrite,
+        ids: &[i64],
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<PutOnly, WriteFailure> {
+        let recorded = Sale {
+            id: 0,
+            make_date: None,
+            update_date: None,
+            paid: false,
+            delivered: false,
+            canceled: false,
+            delivered_mail_state: None,
+            sale_deliveries: ids
+                .iter()
+                .map(|id| SaleDelivery {
+                    id: *id,
+                    slip_number: None,
+                    delivered: false,
+                    tracking_url: None,
+                })
+                .collect(),
+        };
+        let planned = plan(&recorded, wanted);
+        if planned.updates.is_empty() {
+            return Ok(PutOnly::NotSent);
+        }
+        let body = json!({ "sale": { "sale_deliveries": planned.updates } });
+        let (answer, exchange): (SaleEnvelope, _) = match self
+            .client
+            .send(Method::PUT, path, &[], Some(&body), Repeat::Safe)
+            .await
+        {
+            Ok(answered) => answered,
+            // A delivery id the sale no longer has, say: read it and write again.
+            Err(ColormeError::Refused(_)) => return Ok(PutOnly::NotSent),
+            Err(e) => return Err(failure(&e, exchanges)),
+        };
+        exchanges.push(exchange);
+        let ids_now: Vec<i64> = {
+            let mut ids: Vec<i64> = answer.sale.sale_deliveries.iter().map(|d| d.id).collect();
+            ids.sort_unstable();
+            ids
+        };
+        // What hassou last confirmed says whether it was 配送済み before.
+        let was_delivered = matches!(
+            order.remote.confirmed,
+            Some(ShippingWrite::Colorme {
+                delivered: true,
+                ..
+            })
+        );
+        let outcome = written(wanted, was_delivered);
+        if ids_now != ids || !plan(&answer.sale, wanted).updates.is_empty() {
+            return Ok(PutOnly::Differs(outcome));
+        }
+        Ok(PutOnly::Done(answer.sale, outcome, planned.warnings))
+    }
+
+    /// Sends the planned PUT; its answer must hold what was sent.
+    async fn put(
+        &self,
+        path: &str,
+        wanted: &ShippingWrite,
+        planned: &ColormePlan,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<Sale, WriteFailure> {
+        let body = json!({ "sale": { "sale_deliveries": planned.updates } });
+        let (answer, exchange): (SaleEnvelope, _) = self
+            .client
+            .send(Method::PUT, path, &[], Some(&body), Repeat::Safe)
+            .await
+            .map_err(|e| failure(&e, exchanges))?;
+        exchanges.push(exchange);
+        if !plan(&answer.sale, wanted).updates.is_empty() {
+            return Err(WriteFailure {
+                down: None,
+                kind: FailureKind::Refused,
+                message: "カラーミー answered the update but does not hold the slip numbers sent"
+                    .into(),
+                exchanges: exchanges.clone(),
+            });
+        }
+        Ok(answer.sale)
     }
 }
 
@@ -191,61 +365,29 @@ impl Connector for ColormeConnector {
     ) -> Result<WriteReport, WriteFailure> {
         let path = Self::sale_path(order);
         let mut exchanges = Vec::new();
-        let (read, exchange): (SaleEnvelope, _) = self
-            .client
-            .send(Method::GET, &path, &[], None, Repeat::Safe)
-            .await
-            .map_err(|e| failure(&e, &exchanges))?;
-        exchanges.push(exchange);
-        if read.sale.sale_deliveries.is_empty() {
-            return Err(WriteFailure {
-                down: None,
-                kind: FailureKind::Refused,
-                message: format!(
-                    "sale {} has no お届け先 to write a slip number to",
-                    read.sale.id
-                ),
-                exchanges,
-            });
-        }
-        let planned = plan(&read.sale, wanted);
-        // 配送済み before this write: a new slip on such a sale is `slip_updated` (SPEC §3).
-        let was_delivered = read.sale.sale_deliveries.iter().all(|d| d.delivered);
-        let mut sale = read.sale;
-        let mut outcome = WriteOutcome::AlreadySynced;
-        if !planned.updates.is_empty() {
-            let body = json!({ "sale": { "sale_deliveries": planned.updates } });
-            let (answer, exchange): (SaleEnvelope, _) = self
-                .client
-                .send(Method::PUT, &path, &[], Some(&body), Repeat::Safe)
-                .await
-                .map_err(|e| failure(&e, &exchanges))?;
-            exchanges.push(exchange);
-            sale = answer.sale;
-            if !plan(&sale, wanted).updates.is_empty() {
-                return Err(WriteFailure {
-                    down: None,
-                    kind: FailureKind::Refused,
-                    message:
-                        "カラーミー answered the update but does not hold the slip numbers sent"
-                            .into(),
-                    exchanges,
-                });
+        // One PUT when the pull told the お届け先 and nothing is uncertain; else read first.
+        let put_only = match known_deliveries(order) {
+            Some(ids) => {
+                self.put_only(&path, order, wanted, &ids, &mut exchanges)
+                    .await?
             }
-            let marked = matches!(
-                wanted,
-                ShippingWrite::Colorme {
-                    delivered: true,
-                    ..
-                }
-            );
-            outcome = if marked && !was_delivered {
-                WriteOutcome::Delivered
-            } else {
-                WriteOutcome::SlipUpdated
-            };
-        }
-        let mut warnings = planned.warnings;
+            None => PutOnly::NotSent,
+        };
+        let (sale, outcome, mut warnings) = match put_only {
+            PutOnly::Done(sale, outcome, warnings) => (sale, outcome, warnings),
+            PutOnly::NotSent => self.read_then_put(&path, wanted, &mut exchanges).await?,
+            PutOnly::Differs(sent) => {
+                // The PUT changed the sale; the read finds the rest (or nothing) to write.
+                let (sale, outcome, warnings) =
+                    self.read_then_put(&path, wanted, &mut exchanges).await?;
+                let outcome = if outcome == WriteOutcome::AlreadySynced {
+                    sent
+                } else {
+                    outcome
+                };
+                (sale, outcome, warnings)
+            }
+        };
         let mut mail_sent = false;
         let mut mail_refused = None;
         if should_send_mail(
