@@ -31,8 +31,15 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    pub fn new(gap: Duration) -> Pacer {
-        Pacer { gap, next: None }
+    /// A pacer whose process may have just been started after another one sent at full pace
+    /// (a daemon restarted after a kill, a second command right after a first): it starts as if
+    /// a request went at `started`, so the first one waits one gap and no 60 s window ever
+    /// holds more than 120 requests across the restart.
+    pub fn new(gap: Duration, started: Instant) -> Pacer {
+        Pacer {
+            gap,
+            next: Some(started + gap),
+        }
     }
 
     /// When a request asked for at `now` may be sent.
@@ -171,7 +178,7 @@ impl ColormeClient {
             token,
             attempts: options.attempts.max(1),
             retry_delay: options.retry_delay,
-            pacer: Mutex::new(Pacer::new(options.gap)),
+            pacer: Mutex::new(Pacer::new(options.gap, Instant::now())),
         })
     }
 
@@ -324,7 +331,7 @@ mod tests {
     #[test]
     fn no_minute_ever_holds_more_than_120_requests() {
         let start = Instant::now();
-        let mut pacer = Pacer::new(MIN_GAP);
+        let mut pacer = Pacer::new(MIN_GAP, start);
         // 400 requests all asked for at once, then a burst later.
         let mut sent: Vec<Instant> = (0..400).map(|_| pacer.reserve(start)).collect();
         sent.extend((0..50).map(|_| pacer.reserve(start + Duration::from_secs(400))));
@@ -341,6 +348,26 @@ mod tests {
         // And it does not wait for nothing: a request after a quiet spell goes at once.
         let later = start + Duration::from_secs(10_000);
         assert_eq!(pacer.reserve(later), later);
+    }
+
+    /// Issue 14: "a process restarted after a kill does not know how fast its predecessor sent:
+    /// 121 requests in one 60 s window were seen". The predecessor sent every 0.5 s up to the
+    /// kill; the new process starts at once: still 120 at most in any minute.
+    #[test]
+    fn a_restart_never_makes_a_minute_of_more_than_120() {
+        let start = Instant::now();
+        let mut before = Pacer::new(MIN_GAP, start);
+        let mut sent: Vec<Instant> = (0..150).map(|_| before.reserve(start)).collect();
+        let killed = *sent.last().expect("sent") + Duration::from_millis(1);
+        let mut after = Pacer::new(MIN_GAP, killed);
+        sent.extend((0..150).map(|_| after.reserve(killed)));
+        for (i, t) in sent.iter().enumerate() {
+            let in_window = sent[i..]
+                .iter()
+                .take_while(|u| **u < *t + Duration::from_secs(60))
+                .count();
+            assert!(in_window <= 120, "{in_window} in the minute from request {i}");
+        }
     }
 
     #[test]
