@@ -678,3 +678,45 @@ on_both_backends!(
     lease_has_one_holder_and_expires,
     pages_and_counts_equal_judging_every_order,
 );
+
+/// The console asks "anything written since?" every 2 s instead of judging its page again:
+/// the mark moves after a write by another connection, and stays when nothing was written.
+async fn change_marks_move_on_writes_only(db: Db) {
+    let mut watch = db.change_watch().await.expect("watch");
+    let first = watch.mark().await.expect("mark");
+    assert_eq!(watch.mark().await.expect("mark"), first, "nothing written");
+    let order = common::target_order(Channel::Shopify, "#1", "");
+    db.upsert_orders(&[order], t(AS_OF)).await.expect("write");
+    let after = watch.mark().await.expect("mark");
+    assert_ne!(after, first, "an order written");
+    assert_eq!(
+        watch.mark().await.expect("mark"),
+        after,
+        "nothing written since"
+    );
+    let stored = db.find_orders("#1", None).await.expect("find").remove(0);
+    db.record_mail_sent(stored.id, Channel::Shopify, t(AS_OF))
+        .await
+        .expect("remote state");
+    assert_ne!(
+        watch.mark().await.expect("mark"),
+        after,
+        "store state written"
+    );
+}
+
+#[tokio::test]
+async fn change_marks_on_a_sqlite_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = Db::open(&format!("sqlite://{}", dir.path().join("h.db").display()))
+        .await
+        .expect("db");
+    change_marks_move_on_writes_only(db).await;
+}
+
+#[tokio::test]
+async fn change_marks_on_postgres() {
+    if let Some(db) = common::postgres_db().await {
+        change_marks_move_on_writes_only(db).await;
+    }
+}

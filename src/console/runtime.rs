@@ -513,12 +513,29 @@ pub async fn run(
     }
     let clock = tx.clone();
     let clock_cancel = cancel.clone();
+    let watched = backend.db.clone();
     tokio::spawn(async move {
+        // One cheap question before each tick: was anything written since the last one? A
+        // change is also said on the tick after (PostgreSQL's mark may move a moment before the
+        // writer's commit is visible).
+        let mut watch = watched.change_watch().await.ok();
+        let mut last = None;
+        let mut say_again = false;
         loop {
             tokio::select! {
                 () = clock_cancel.cancelled() => return,
                 () = tokio::time::sleep(REFRESH) => {}
             }
+            let mark = match watch.as_mut() {
+                Some(w) => w.mark().await.ok(),
+                None => None,
+            };
+            let changed = mark.is_none() || mark != last;
+            last = mark;
+            if (changed || say_again) && clock.send(Msg::DataChanged).is_err() {
+                return;
+            }
+            say_again = changed;
             if clock.send(Msg::Tick(Utc::now())).is_err() {
                 return;
             }

@@ -182,6 +182,11 @@ pub struct App {
     /// Bumped by every page request: an answer to an older request is dropped.
     pub generation: u64,
     pub loading: bool,
+    /// Something was written since the page was read (by anyone): the next tick reads it again.
+    pub data_changed: bool,
+    /// When the clock last read the page (it also reads it now and then without a change, for
+    /// verdicts that move with time alone).
+    pub last_tick_reload: Option<DateTime<Utc>>,
     pub mode: Mode,
     pub detail: Option<Detail>,
     pub schedules: BTreeMap<Channel, ScheduleView>,
@@ -233,6 +238,8 @@ impl App {
             selected_id: None,
             generation: 0,
             loading: false,
+            data_changed: true,
+            last_tick_reload: None,
             mode: Mode::List,
             detail: None,
             schedules: BTreeMap::new(),

@@ -53,6 +53,8 @@ pub enum Msg {
     Found(String, Result<Option<ListedOrder>, String>),
     /// What the store holds for an order, read on request (and recorded).
     Reread(i64, Result<Option<ShippingWrite>, String>),
+    /// Something was written to the database since the last look (by anyone).
+    DataChanged,
     /// A shipping mail sent by hand: what came of it.
     MailSent(i64, Result<crate::sync::mail::MailOutcome, String>),
     /// Lines of this process's log (tracing), batched.
@@ -104,6 +106,9 @@ pub enum Cmd {
     SaveSettings(Channel, OperationalSettings),
 }
 
+/// Seconds without any write after which the clock reads the page again anyway.
+const QUIET_RELOAD_SECS: i64 = 30;
+
 /// The page request for the current filter, from the start of the list.
 fn reload(app: &mut App, keep_position: bool) -> Cmd {
     if !keep_position {
@@ -135,12 +140,26 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::Tick(now) => {
             app.now = now;
             // The schedule as every process sees it, and the list, which other processes may
-            // have changed (the list is kept in place).
+            // have changed (kept in place) — read and judged again only when something was
+            // written since, or after a quiet half minute (the period moves with the clock):
+            // a million orders are not judged every 2 s for nothing.
             let mut cmds = vec![Cmd::LoadSchedules];
-            if !app.loading && matches!(app.mode, Mode::List) {
+            let quiet_too_long = app
+                .last_tick_reload
+                .is_none_or(|at| now - at >= chrono::Duration::seconds(QUIET_RELOAD_SECS));
+            if !app.loading
+                && matches!(app.mode, Mode::List)
+                && (app.data_changed || quiet_too_long)
+            {
+                app.data_changed = false;
+                app.last_tick_reload = Some(now);
                 cmds.push(reload(app, true));
             }
             cmds
+        }
+        Msg::DataChanged => {
+            app.data_changed = true;
+            vec![]
         }
         Msg::Page { generation, result } => {
             if generation != app.generation {

@@ -4,6 +4,7 @@
 //! nowhere else. The rules are not in SQL: the database only narrows the candidates (by time
 //! window, with indexes) and the pure functions of [`crate::domain::rules`] judge them.
 
+mod changes;
 mod claims;
 mod lease;
 mod listing;
@@ -23,6 +24,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use changes::ChangeWatch;
 pub use lease::Lease;
 pub use listing::{ListFilter, ListedOrder, OrderPage, VerdictCounts};
 pub use orders::{OrderEdit, StoredOrder, UpsertSummary};

@@ -366,7 +366,10 @@ mod tests {
                 .iter()
                 .take_while(|u| **u < *t + Duration::from_secs(60))
                 .count();
-            assert!(in_window <= 120, "{in_window} in the minute from request {i}");
+            assert!(
+                in_window <= 120,
+                "{in_window} in the minute from request {i}"
+            );
         }
     }
 

@@ -899,3 +899,63 @@ fn import_previews_a_carrier_file_and_saves_only_on_y() {
         [Cmd::SaveImport(preview())]
     );
 }
+
+/// Issue 14: an idle console does not read and judge its page every 2 s: only when something
+/// was written since (by anyone), or after a quiet half minute.
+#[test]
+fn the_clock_reads_the_page_again_only_after_a_write_or_a_quiet_half_minute() {
+    let mut app = with_page(&[Channel::Shopify]);
+    let t0 = app.now;
+    let loads = |cmds: &[Cmd]| {
+        cmds.iter()
+            .filter(|c| matches!(c, Cmd::LoadPage { .. }))
+            .count()
+    };
+    let answer = |app: &mut App| {
+        let generation = app.generation;
+        update(
+            app,
+            Msg::Page {
+                generation,
+                result: Ok(OrderPage {
+                    rows: vec![],
+                    counts: VerdictCounts::default(),
+                    matching: 0,
+                }),
+            },
+        );
+    };
+    // The first tick reads it (nothing known yet).
+    assert_eq!(loads(&update(&mut app, Msg::Tick(t0))), 1);
+    answer(&mut app);
+    // Nothing written: the next ticks read nothing.
+    for s in [2, 4, 28] {
+        let cmds = update(&mut app, Msg::Tick(t0 + chrono::Duration::seconds(s)));
+        assert_eq!(loads(&cmds), 0, "at +{s} s");
+    }
+    // A write somewhere: the next tick reads it.
+    update(&mut app, Msg::DataChanged);
+    assert_eq!(
+        loads(&update(
+            &mut app,
+            Msg::Tick(t0 + chrono::Duration::seconds(29))
+        )),
+        1
+    );
+    answer(&mut app);
+    // Quiet for half a minute: read again anyway.
+    assert_eq!(
+        loads(&update(
+            &mut app,
+            Msg::Tick(t0 + chrono::Duration::seconds(40))
+        )),
+        0
+    );
+    assert_eq!(
+        loads(&update(
+            &mut app,
+            Msg::Tick(t0 + chrono::Duration::seconds(59))
+        )),
+        1
+    );
+}
