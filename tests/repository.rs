@@ -664,7 +664,25 @@ async fn shipping_fields_are_saved_all_or_nothing_at_the_revisions_read(db: Db) 
     assert_eq!(stored.order.updated_at, t(AS_OF));
 }
 
+/// Upserts go 50 orders a statement; the same order twice in one call still inserts, then
+/// updates (the later values win), and 120 orders span several batches.
+async fn upsert_in_batches_keeps_row_by_row_semantics(db: Db) {
+    let mut orders: Vec<Order> = (1..=120)
+        .map(|i| common::target_order(Channel::Colorme, &format!("{i}"), ""))
+        .collect();
+    let mut later = orders[7].clone();
+    later.tracking = Tracking::parse("444413758703");
+    orders.push(later);
+    let summary = db.upsert_orders(&orders, t(AS_OF)).await.expect("upsert");
+    assert_eq!((summary.inserted, summary.updated, summary.unchanged), (120, 1, 0));
+    let stored = db.find_orders("8", None).await.expect("find").remove(0);
+    assert_eq!(stored.order.tracking, Tracking::parse("444413758703"));
+    let again = db.upsert_orders(&orders[..120], t(AS_OF)).await.expect("again");
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 1, 119));
+}
+
 on_both_backends!(
+    upsert_in_batches_keeps_row_by_row_semantics,
     shipping_fields_are_saved_all_or_nothing_at_the_revisions_read,
     search_matches_shown_fields_folded_like_stored_values,
     pull_adds_cancels_and_keeps_store_refs_never_operator_fields,

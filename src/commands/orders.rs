@@ -91,58 +91,74 @@ async fn check_against_database(
         .map(|o| ((o.order.channel, o.order.number.as_str()), o))
         .collect();
     let mut known: HashSet<(Channel, String)> = HashSet::new();
-    for o in orders {
-        let row = |column: &str, message: String| RowError {
-            line: Some(o.line),
-            column: Some(column.into()),
-            message,
-        };
-        let mut same_order = None;
-        for existing in db
-            .find_orders(&o.order.number, Some(o.order.channel))
-            .await?
-        {
-            if existing.order.remote_id == o.order.remote_id {
-                same_order = Some(existing.order);
-            } else {
-                problems.push(row(
-                    "number",
-                    format!(
-                        "{} order {} already exists with remote_id {}",
-                        o.order.channel, o.order.number, existing.order.remote_id
-                    ),
-                ));
+    for chunk in orders.chunks(2000) {
+        // Orders already holding the chunk's numbers, read in batches (one query per 100 numbers,
+        // not one per row), a chunk at a time so a large file is not held twice.
+        let mut holding: HashMap<(Channel, String), Vec<crate::db::StoredOrder>> = HashMap::new();
+        for channel in Channel::ALL {
+            let numbers: Vec<String> = chunk
+                .iter()
+                .filter(|o| o.order.channel == channel)
+                .map(|o| o.order.number.clone())
+                .collect();
+            for found in db.orders_with_numbers(channel, &numbers).await? {
+                holding
+                    .entry((channel, found.order.number.clone()))
+                    .or_default()
+                    .push(found);
             }
         }
-        stored.push(same_order);
-        let Some(parent) = &o.order.bundle_parent else {
-            continue;
-        };
-        let key = (o.order.channel, parent.as_str());
-        let parent_is_child = match in_file.get(&key) {
-            Some(p) => p.order.bundle_parent.is_some(),
-            None => {
-                if !known.contains(&(o.order.channel, parent.clone())) {
-                    if !db.order_number_exists(o.order.channel, parent).await? {
-                        problems.push(row(
-                            "bundle_parent",
-                            format!(
-                                "no {} order numbered {parent} in the file or the database",
-                                o.order.channel
-                            ),
-                        ));
-                        continue;
-                    }
-                    known.insert((o.order.channel, parent.clone()));
+        for o in chunk {
+            let row = |column: &str, message: String| RowError {
+                line: Some(o.line),
+                column: Some(column.into()),
+                message,
+            };
+            let mut same_order = None;
+            let key = (o.order.channel, o.order.number.clone());
+            for existing in holding.get(&key).into_iter().flatten() {
+                if existing.order.remote_id == o.order.remote_id {
+                    same_order = Some(existing.order.clone());
+                } else {
+                    problems.push(row(
+                        "number",
+                        format!(
+                            "{} order {} already exists with remote_id {}",
+                            o.order.channel, o.order.number, existing.order.remote_id
+                        ),
+                    ));
                 }
-                db.order_is_bundle_child(o.order.channel, parent).await?
             }
-        };
-        if parent_is_child {
-            problems.push(row(
-                "bundle_parent",
-                format!("{parent} is itself a bundle child; point to its parent instead"),
-            ));
+            stored.push(same_order);
+            let Some(parent) = &o.order.bundle_parent else {
+                continue;
+            };
+            let key = (o.order.channel, parent.as_str());
+            let parent_is_child = match in_file.get(&key) {
+                Some(p) => p.order.bundle_parent.is_some(),
+                None => {
+                    if !known.contains(&(o.order.channel, parent.clone())) {
+                        if !db.order_number_exists(o.order.channel, parent).await? {
+                            problems.push(row(
+                                "bundle_parent",
+                                format!(
+                                    "no {} order numbered {parent} in the file or the database",
+                                    o.order.channel
+                                ),
+                            ));
+                            continue;
+                        }
+                        known.insert((o.order.channel, parent.clone()));
+                    }
+                    db.order_is_bundle_child(o.order.channel, parent).await?
+                }
+            };
+            if parent_is_child {
+                problems.push(row(
+                    "bundle_parent",
+                    format!("{parent} is itself a bundle child; point to its parent instead"),
+                ));
+            }
         }
     }
     problems.sort_by_key(|p| p.line);

@@ -97,9 +97,23 @@ impl OrderColumns {
     }
 }
 
-const INSERT_ORDER: &str = "INSERT INTO orders (channel, remote_id, number, status, ordered_at, \
-     updated_at, shipped_on, carrier, tracking, bundle_parent, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+/// A multi-row INSERT of `rows` orders (11 values each, bound in column order as by
+/// `bind_columns!` after channel and remote id, then `created_at`).
+fn insert_rows_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO orders (channel, remote_id, number, status, ordered_at, updated_at, \
+         shipped_on, carrier, tracking, bundle_parent, created_at) VALUES ",
+    );
+    for i in 0..rows {
+        let b = i * 11;
+        if i > 0 {
+            sql.push(',');
+        }
+        let cells: Vec<String> = (1..=11).map(|c| format!("${}", b + c)).collect();
+        sql.push_str(&format!("({})", cells.join(",")));
+    }
+    sql
+}
 
 const UPDATE_ORDER: &str = "UPDATE orders SET number = $1, status = $2, ordered_at = $3, \
      updated_at = $4, shipped_on = $5, carrier = $6, tracking = $7, bundle_parent = $8, \
@@ -126,53 +140,92 @@ macro_rules! bind_columns {
 
 impl Db {
     /// Inserts new orders and updates known ones (key: channel + remote id), all or nothing.
-    /// An order whose fields are all unchanged is not touched, so its revision stays.
+    /// An order whose fields are all unchanged is not touched, so its revision stays. Orders go
+    /// 50 at a time — one look-up and one multi-row INSERT a batch — because each statement is
+    /// a round trip to SQLite's worker thread (a million orders one by one spent most of their
+    /// time switching threads).
     pub async fn upsert_orders(
         &self,
         orders: &[Order],
         now: DateTime<Utc>,
     ) -> Result<UpsertSummary, DbError> {
+        const BATCH: usize = 50;
         let mut summary = UpsertSummary::default();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            for order in orders {
-                let existing = sqlx::query_as::<_, OrderRow>(
-                    "SELECT o.id, o.channel, o.remote_id, o.number, o.status, o.ordered_at, \
-                     o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
-                     NULL AS confirmed, NULL AS confirmed_at, NULL AS last_attempt, NULL AS last_error, NULL AS last_attempt_at, \
-                     NULL AS in_flight_since, NULL AS mail_sent_at, NULL AS remote_ref, NULL AS mail_error \
-                     FROM orders o WHERE o.channel = $1 AND o.remote_id = $2",
-                )
-                .bind(order.channel.code())
-                .bind(order.remote_id.clone())
-                .fetch_optional(&mut *tx)
-                .await?;
-                let columns = OrderColumns::of(order);
-                match existing {
-                    None => {
-                        bind_columns!(
-                            sqlx::query(INSERT_ORDER)
-                                .bind(order.channel.code())
-                                .bind(order.remote_id.clone()),
-                            columns
-                        )
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                        summary.inserted += 1;
+            for chunk in orders.chunks(BATCH) {
+                let mut keys = std::collections::HashSet::new();
+                // The same order twice in a batch: row by row, the second updating the first.
+                let batches: Vec<&[Order]> = if chunk
+                    .iter()
+                    .all(|o| keys.insert((o.channel, o.remote_id.as_str())))
+                {
+                    vec![chunk]
+                } else {
+                    chunk.chunks(1).collect()
+                };
+                for batch in batches {
+                    // By channel, so the (channel, remote_id) index answers.
+                    let mut existing: std::collections::HashMap<(String, String), OrderRow> =
+                        std::collections::HashMap::new();
+                    for channel in Channel::ALL {
+                        let ids: Vec<&str> = batch
+                            .iter()
+                            .filter(|o| o.channel == channel)
+                            .map(|o| o.remote_id.as_str())
+                            .collect();
+                        if ids.is_empty() {
+                            continue;
+                        }
+                        let placeholders: Vec<String> =
+                            (2..=ids.len() + 1).map(|i| format!("${i}")).collect();
+                        let sql = format!(
+                            "SELECT o.id, o.channel, o.remote_id, o.number, o.status, o.ordered_at, \
+                             o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
+                             NULL AS confirmed, NULL AS confirmed_at, NULL AS last_attempt, NULL AS last_error, NULL AS last_attempt_at, \
+                             NULL AS in_flight_since, NULL AS mail_sent_at, NULL AS remote_ref, NULL AS mail_error \
+                             FROM orders o WHERE o.channel = $1 AND o.remote_id IN ({})",
+                            placeholders.join(", ")
+                        );
+                        let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
+                            .bind(channel.code());
+                        for id in ids {
+                            query = query.bind(id.to_owned());
+                        }
+                        for row in query.fetch_all(&mut *tx).await? {
+                            existing.insert((row.channel.clone(), row.remote_id.clone()), row);
+                        }
                     }
-                    Some(row) => {
+                    let mut new: Vec<&Order> = Vec::new();
+                    for order in batch {
+                        let key = (order.channel.code().to_owned(), order.remote_id.clone());
+                        let Some(row) = existing.remove(&key) else {
+                            new.push(order);
+                            continue;
+                        };
                         let id = row.id;
                         let (_, _, stored, _) = row.into_domain()?;
                         if stored == *order {
                             summary.unchanged += 1;
                         } else {
-                            bind_columns!(sqlx::query(UPDATE_ORDER), columns)
+                            bind_columns!(sqlx::query(UPDATE_ORDER), OrderColumns::of(order))
                                 .bind(id)
                                 .execute(&mut *tx)
                                 .await?;
                             summary.updated += 1;
                         }
+                    }
+                    if !new.is_empty() {
+                        let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_rows_sql(new.len())));
+                        for order in &new {
+                            query = bind_columns!(
+                                query.bind(order.channel.code()).bind(order.remote_id.clone()),
+                                OrderColumns::of(order)
+                            )
+                            .bind(now);
+                        }
+                        query.execute(&mut *tx).await?;
+                        summary.inserted += new.len() as u64;
                     }
                 }
             }
@@ -192,21 +245,7 @@ impl Db {
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             for chunk in orders.chunks(ROWS_PER_STATEMENT) {
-                let mut sql = String::from(
-                    "INSERT INTO orders (channel, remote_id, number, status, ordered_at, updated_at, \
-                     shipped_on, carrier, tracking, bundle_parent, created_at) VALUES ",
-                );
-                for i in 0..chunk.len() {
-                    let b = i * 11;
-                    if i > 0 {
-                        sql.push(',');
-                    }
-                    sql.push_str(&format!(
-                        "(${},${},${},${},${},${},${},${},${},${},${})",
-                        b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11
-                    ));
-                }
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_rows_sql(chunk.len())));
                 for order in chunk {
                     let columns = OrderColumns::of(order);
                     query = bind_columns!(
@@ -220,6 +259,36 @@ impl Db {
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// The orders of `channel` numbered one of `numbers`, 100 numbers a query.
+    pub async fn orders_with_numbers(
+        &self,
+        channel: Channel,
+        numbers: &[String],
+    ) -> Result<Vec<StoredOrder>, DbError> {
+        let mut found = Vec::new();
+        for chunk in numbers.chunks(100) {
+            let placeholders: Vec<String> =
+                (2..=chunk.len() + 1).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.channel = $1 AND o.number IN ({}) \
+                 ORDER BY o.id",
+                placeholders.join(", ")
+            );
+            let rows: Vec<OrderRow> = with_pool!(self, pool => {
+                let mut query =
+                    sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql)).bind(channel.code());
+                for number in chunk {
+                    query = query.bind(number.as_str());
+                }
+                query.fetch_all(pool).await?
+            });
+            for row in rows {
+                found.push(StoredOrder::from_row(row)?);
+            }
+        }
+        Ok(found)
     }
 
     /// Orders with this number, in one channel or in all.
