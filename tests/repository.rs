@@ -674,11 +674,20 @@ async fn upsert_in_batches_keeps_row_by_row_semantics(db: Db) {
     later.tracking = Tracking::parse("444413758703");
     orders.push(later);
     let summary = db.upsert_orders(&orders, t(AS_OF)).await.expect("upsert");
-    assert_eq!((summary.inserted, summary.updated, summary.unchanged), (120, 1, 0));
+    assert_eq!(
+        (summary.inserted, summary.updated, summary.unchanged),
+        (120, 1, 0)
+    );
     let stored = db.find_orders("8", None).await.expect("find").remove(0);
     assert_eq!(stored.order.tracking, Tracking::parse("444413758703"));
-    let again = db.upsert_orders(&orders[..120], t(AS_OF)).await.expect("again");
-    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 1, 119));
+    let again = db
+        .upsert_orders(&orders[..120], t(AS_OF))
+        .await
+        .expect("again");
+    assert_eq!(
+        (again.inserted, again.updated, again.unchanged),
+        (0, 1, 119)
+    );
 }
 
 on_both_backends!(
