@@ -1,5 +1,6 @@
 //! Runs the one-shot commands of the command line and maps their outcome to the exit status of
-//! SPEC §3: 0 success, 1 ran but some orders failed, 2 bad usage, input or configuration.
+//! SPEC §3: 0 success, 1 ran but some orders failed, 2 bad usage, input or configuration, 3 a
+//! temporary condition (the database locked, a store out of reach).
 
 mod auth;
 mod config_check;
@@ -8,11 +9,12 @@ mod daemon;
 mod order;
 mod orders;
 mod output;
-pub use output::stderr_line;
 mod sandbox;
 mod shipments;
 mod status;
 mod sync;
+
+pub use output::stderr_line;
 
 use std::process::ExitCode;
 
@@ -44,9 +46,7 @@ impl Failure {
             message: message.into(),
         }
     }
-}
 
-impl Failure {
     /// A temporary condition (the database locked by another process, a store that cannot be
     /// reached at all): exit 3, nothing changed, try again later.
     pub fn temporary(message: impl Into<String>) -> Failure {
