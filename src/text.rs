@@ -76,8 +76,15 @@ pub fn explain(e: &Evaluation, lang: Language) -> String {
 
 /// Pads or cuts `text` to exactly `width` terminal cells (full-width characters take two).
 pub fn fit(text: &str, width: usize) -> String {
-    // Escaped before it is cut, so a cut never leaves an escape sequence open.
-    let text = visible(text);
+    // Escaped before it is cut, so a cut never leaves an escape sequence open. Most text has
+    // nothing to escape, and the console fits every cell of every frame: no copy then.
+    let escaped;
+    let text = if text.chars().any(is_unsafe_char) {
+        escaped = visible(text);
+        escaped.as_str()
+    } else {
+        text
+    };
     let mut out = String::new();
     let mut used = 0;
     let cell = |c: char| UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
