@@ -92,7 +92,6 @@ async fn shopify_under_faults(rate: f64, seed: u64) {
     db.upsert_orders(&orders, common::as_of())
         .await
         .expect("seed");
-    sandbox.fault_randomly(RandomFaults::new(rate, seed, SLOW));
     let client = ShopifyClient::new(
         &sandbox.url(),
         "2026-07",
@@ -105,6 +104,21 @@ async fn shopify_under_faults(rate: f64, seed: u64) {
     )
     .expect("client");
     let connector = ShopifyConnector::new(client, true);
+    // A pull first (no faults yet): each order's fulfillment orders are kept, so writes go
+    // straight to fulfillmentCreate and fall back to reading first after a failed or uncertain
+    // attempt or a refusal — both paths run under the faults.
+    hassou::sync::pull::pull_once(
+        &db,
+        &connector,
+        30,
+        false,
+        hassou::domain::job::Trigger::Manual,
+        "proof",
+        common::as_of,
+    )
+    .await
+    .expect("pull");
+    sandbox.fault_randomly(RandomFaults::new(rate, seed, SLOW));
     let started = Instant::now();
     let (runs, failures) = until_settled(&db, &connector, RuleSettings::default()).await;
     let injected = sandbox.random_faults_injected();
@@ -278,6 +292,16 @@ async fn shop_for_the_binary(
         common::hassou_at_edit_clock(&config, &["orders", "import", file.to_str().expect("path")])
             .output()
             .expect("import");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // As an operator would: pull, then sync (writes go straight to fulfillmentCreate).
+    let out = common::hassou_at_edit_clock(&config, &["pull", "shopify", "--days", "30"])
+        .output()
+        .expect("pull");
     assert_eq!(
         out.status.code(),
         Some(0),

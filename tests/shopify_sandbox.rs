@@ -297,8 +297,9 @@ async fn every_carrier_gets_shopifys_company_string() {
 async fn a_throttle_storm_ends_with_every_order_written() {
     // Two consoles share one tiny bucket: each paces by what Shopify last told it, the other
     // drains the bucket meanwhile, so THROTTLED answers come; every order is still written once.
+    // The bucket holds one read (108 points requested) and a little more.
     let options = SandboxOptions {
-        bucket_size: 70.0,
+        bucket_size: 150.0,
         restore_rate: 300.0,
         ..SandboxOptions::default()
     };
@@ -555,7 +556,7 @@ async fn pull_pages_through_every_changed_order() {
         .pull(Utc::now() - chrono::Duration::days(7))
         .await
         .expect("pull");
-    assert_eq!(pulled.len(), 120, "three pages of 50");
+    assert_eq!(pulled.len(), 120, "six pages of 20");
     let summary = shop
         .db
         .record_pull(&pulled, true, Utc::now())
@@ -734,6 +735,152 @@ async fn other_carriers_go_by_name_with_the_configured_tracking_url() {
             Some("DHL Express".into()),
             "JD014600006281".into(),
             Some("https://www.dhl.com/track?id=JD014600006281".into())
+        )]]
+    );
+}
+
+impl Shop {
+    /// A pull as `hassou pull` does it: what Shopify holds of every order, kept with it.
+    async fn pull(&self) {
+        let pulled = self
+            .connector
+            .pull(Utc::now() - chrono::Duration::days(30))
+            .await
+            .expect("pull");
+        self.db
+            .record_pull(&pulled, false, Utc::now())
+            .await
+            .expect("record pull");
+    }
+
+    fn count(&self, line: &str) -> usize {
+        self.sandbox.log().iter().filter(|l| *l == line).count()
+    }
+}
+
+/// Issue 14: after a pull, a write is the create alone (the pull kept the fulfillment orders),
+/// one per location, at about 11 points.
+#[tokio::test]
+async fn after_a_pull_each_order_is_one_create_per_location() {
+    let shop = shop(SandboxOptions::default(), true).await;
+    for i in 0..10 {
+        shop.order(
+            &format!("#7{i:03}"),
+            &["東京倉庫"],
+            Carrier::Yamato,
+            "444413758703",
+        )
+        .await;
+    }
+    let two = shop
+        .order(
+            "#7100",
+            &["東京倉庫", "大阪倉庫"],
+            Carrier::Sagawa,
+            "512547514334",
+        )
+        .await;
+    shop.pull().await;
+    let (requests, spent) = (shop.sandbox.requests(), shop.sandbox.points_spent());
+    let report = shop.sync().await;
+    assert_eq!((report.written, report.failed), (11, 0), "{report:?}");
+    assert_eq!(
+        shop.sandbox.requests() - requests,
+        12,
+        "{:?}",
+        shop.sandbox.log()
+    );
+    assert_eq!(shop.count("Order ok"), 0, "no read before a create");
+    assert_eq!(shop.sandbox.mutations_applied(), 12);
+    let points = shop.sandbox.points_spent() - spent;
+    assert!(points <= 12.0 * 11.0, "{points} points for 12 creates");
+    // The customer is told once per order, by its first create.
+    let order = shop.sandbox.order(&two).expect("order");
+    assert_eq!((order.fulfillments.len(), order.notifications), (2, 1));
+    // Nothing left: the next run sends nothing.
+    let again = shop.sync().await;
+    assert_eq!((again.written, again.already_synced), (0, 11));
+    assert_eq!(shop.sandbox.mutations_applied(), 12);
+}
+
+/// Issue 14: a fulfillment order the pull saw open was moved to another location at Shopify
+/// before the sync: the create is refused, the order is read once, and one fulfillment is made
+/// at the new location — none at the old, none twice.
+#[tokio::test]
+async fn a_fulfillment_order_moved_after_the_pull_costs_one_read_and_no_duplicate() {
+    let shop = shop(SandboxOptions::default(), true).await;
+    let gid = shop
+        .order("#7200", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.pull().await;
+    shop.sandbox.update_order(&gid, |o| {
+        let old = &mut o.fulfillment_orders[0];
+        old.status = "CLOSED".into();
+        old.remaining = 0;
+        let mut moved = old.clone();
+        moved.id = format!("{}9", moved.id);
+        moved.status = "OPEN".into();
+        moved.remaining = 1;
+        moved.location_name = "大阪倉庫".into();
+        moved.location_id = "gid://shopify/Location/999".into();
+        o.fulfillment_orders.push(moved);
+    });
+    let report = shop.sync().await;
+    assert_eq!(
+        outcome(&report, "#7200").0,
+        ResultOutcome::Fulfilled,
+        "{report:?}"
+    );
+    assert_eq!(shop.count("Order ok"), 1, "{:?}", shop.sandbox.log());
+    assert_eq!(
+        shop.count("FulfillmentCreate ok"),
+        2,
+        "the refused one, then the one that went"
+    );
+    let order = shop.sandbox.order(&gid).expect("order");
+    assert_eq!(order.fulfillments.len(), 1);
+    assert_eq!(order.notifications, 1);
+    assert_eq!(shop.sandbox.mutations_applied(), 1);
+}
+
+/// Issue 14: the order was fulfilled at Shopify (by hand, other tracking) after the pull: the
+/// create is refused as closed, the read finds the fulfillment, and its tracking is updated — no
+/// second fulfillment, no second notification.
+#[tokio::test]
+async fn an_order_fulfilled_elsewhere_after_the_pull_is_updated_not_fulfilled_again() {
+    let shop = shop(SandboxOptions::default(), true).await;
+    let gid = shop
+        .order("#7300", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.pull().await;
+    shop.sandbox.update_order(&gid, |o| {
+        o.fulfillment_orders[0].status = "CLOSED".into();
+        o.fulfillment_orders[0].remaining = 0;
+        o.fulfillments
+            .push(hassou::sandbox::shopify::SandboxFulfillment {
+                id: "gid://shopify/Fulfillment/77".into(),
+                status: "SUCCESS".into(),
+                created_at: Utc::now(),
+                tracking: vec![(Some("Other".into()), "X1".into(), None)],
+            });
+        o.notifications = 1;
+    });
+    let report = shop.sync().await;
+    assert_eq!(
+        outcome(&report, "#7300").0,
+        ResultOutcome::TrackingUpdated,
+        "{report:?}"
+    );
+    assert_eq!(shop.count("Order ok"), 1, "{:?}", shop.sandbox.log());
+    let order = shop.sandbox.order(&gid).expect("order");
+    assert_eq!(order.fulfillments.len(), 1);
+    assert_eq!(order.notifications, 1);
+    assert_eq!(
+        tracking_of(&shop, &gid),
+        vec![vec![(
+            Some("Yamato (JA)".into()),
+            "444413758703".into(),
+            None
         )]]
     );
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 pub mod colorme;
 pub mod shopify;
+pub mod shopify_cost;
 
 /// A one-shot fault, applied to the next request of its kind.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,6 +20,9 @@ use tokio::time::Instant;
 
 pub use super::Fault;
 
+/// Shopify refuses a single query that requests more (reference §3.1).
+pub const MAX_QUERY_COST: f64 = 1000.0;
+
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultTarget {
@@ -103,6 +106,8 @@ struct Shop {
     log: Vec<String>,
     throttled: u64,
     mutations_applied: u64,
+    /// Points charged (the actual costs), and by mutations alone.
+    points_spent: f64,
     /// Requests received and not yet answered.
     in_flight: u64,
 }
@@ -143,6 +148,7 @@ impl SandboxShopify {
             requests: 0,
             log: Vec::new(),
             throttled: 0,
+            points_spent: 0.0,
             mutations_applied: 0,
             in_flight: 0,
         }));
@@ -255,6 +261,11 @@ impl SandboxShopify {
         self.shop().mutations_applied
     }
 
+    /// Points charged so far (the actual cost of every request that ran).
+    pub fn points_spent(&self) -> f64 {
+        self.shop().points_spent
+    }
+
     /// Requests received and not yet answered.
     pub fn in_flight(&self) -> u64 {
         self.shop().in_flight
@@ -354,17 +365,6 @@ impl Operation {
             Operation::FulfillmentCreate | Operation::TrackingUpdate
         )
     }
-
-    /// (requested, actual) cost, close to what Shopify reports for these documents.
-    fn cost(self) -> (f64, f64) {
-        match self {
-            Operation::Order => (64.0, 5.0),
-            Operation::Orders => (252.0, 52.0),
-            Operation::FulfillmentCreate => (19.0, 15.0),
-            Operation::TrackingUpdate => (51.0, 51.0),
-            Operation::ApiVersions => (1.0, 1.0),
-        }
-    }
 }
 
 fn json_response(status: StatusCode, body: Value) -> Response {
@@ -414,6 +414,16 @@ async fn graphql(
             json!({"errors": [{"message": "the sandbox does not answer this document", "extensions": {"code": "UNSUPPORTED"}}]}),
         );
     };
+    let requested = super::shopify_cost::requested(&query, &variables, op.is_mutation());
+    if requested > MAX_QUERY_COST {
+        return json_response(
+            StatusCode::OK,
+            json!({"errors": [{
+                "message": format!("Query cost is {requested}, which exceeds the single query max cost limit ({MAX_QUERY_COST})."),
+                "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": MAX_QUERY_COST}
+            }]}),
+        );
+    }
     let fault = lock().take_fault(op.is_mutation());
     lock().log.push(format!(
         "{op:?} {}",
@@ -442,7 +452,7 @@ async fn graphql(
         Some(Fault::Throttled) => {
             let mut s = lock();
             s.throttled += 1;
-            let cost = s.cost(op.cost().0, None);
+            let cost = s.cost(requested, None);
             return json_response(
                 StatusCode::OK,
                 json!({
@@ -453,7 +463,6 @@ async fn graphql(
         }
         Some(Fault::Slow(_) | Fault::LoseResponse) | None => {}
     }
-    let (requested, actual) = op.cost();
     let body = {
         let mut s = lock();
         s.refill();
@@ -468,7 +477,6 @@ async fn graphql(
                 }),
             );
         }
-        s.bucket.available -= actual;
         let data = match op {
             Operation::Order => order_query(&s, &variables),
             Operation::Orders => orders_query(&s, &variables),
@@ -478,6 +486,10 @@ async fn graphql(
                 {"handle": "2026-01", "supported": true}, {"handle": "2026-04", "supported": true},
                 {"handle": "2026-07", "supported": true}, {"handle": "2026-10", "supported": false}]}),
         };
+        let data = selected(&query, &data, &variables);
+        let actual = super::shopify_cost::actual(&data, op.is_mutation()).min(requested);
+        s.bucket.available -= actual;
+        s.points_spent += actual;
         json!({"data": data, "extensions": {"cost": s.cost(requested, Some(actual))}})
     };
     if let Some(Fault::Slow(delay)) = fault {
@@ -488,6 +500,23 @@ async fn graphql(
         return (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout").into_response();
     }
     json_response(StatusCode::OK, body)
+}
+
+/// The answer as Shopify gives it: only the fields the document selected, under their aliases.
+fn selected(query: &str, data: &Value, variables: &Value) -> Value {
+    Value::Object(
+        super::shopify_cost::root_fields(query)
+            .iter()
+            .map(|f| {
+                let value = &data[f.name.as_str()];
+                let kept = match &f.selection {
+                    Some(inner) => super::shopify_cost::project(value, inner, variables),
+                    None => value.clone(),
+                };
+                (f.key.clone(), kept)
+            })
+            .collect(),
+    )
 }
 
 /// `supportedActions` of a merchant-managed fulfillment order by status, as observed on Shopify
@@ -528,34 +557,46 @@ fn display_fulfillment_status(o: &SandboxOrder) -> &'static str {
     }
 }
 
-fn order_query(s: &Shop, variables: &Value) -> Value {
-    let id = variables["id"].as_str().unwrap_or_default();
-    let Some(o) = s.orders.get(id) else {
-        return json!({"order": null});
-    };
-    json!({"order": {
+/// Everything the sandbox knows of an order, in Shopify's shapes; each answer keeps what its
+/// document selected.
+fn order_json(o: &SandboxOrder) -> Value {
+    let time = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    json!({
         "id": o.id,
         "name": o.name,
-        "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        "createdAt": time(o.created_at),
+        "updatedAt": time(o.updated_at),
+        "cancelledAt": o.cancelled_at.map(time),
+        "displayFinancialStatus": if o.paid_at.is_some() { "PAID" } else { "PENDING" },
         "displayFulfillmentStatus": display_fulfillment_status(o),
-        "fulfillmentOrders": {"nodes": o.fulfillment_orders.iter().map(|fo| json!({
-            "id": fo.id,
-            "status": fo.status,
-            "requestStatus": "UNSUBMITTED",
-            "assignedLocation": {"name": fo.location_name, "location": {"id": fo.location_id}},
-            "deliveryMethod": {"methodType": "SHIPPING"},
-            "supportedActions": supported_actions(&fo.status)
-                .iter()
-                .map(|a| json!({"action": a}))
-                .collect::<Vec<_>>(),
-            "lineItems": {"nodes": [{
-                "id": format!("{}-1", fo.id.replace("FulfillmentOrder", "FulfillmentOrderLineItem")),
-                "totalQuantity": fo.quantity,
-                "remainingQuantity": fo.remaining,
-            }]},
-        })).collect::<Vec<_>>()},
+        "shippingAddress": {"name": o.customer, "province": o.address.0, "city": o.address.1, "address1": o.address.2, "countryCodeV2": "JP"},
+        "transactions": o.paid_at.map(|t| vec![json!({"kind": "SALE", "status": "SUCCESS", "processedAt": time(t)})]).unwrap_or_default(),
+        "fulfillmentOrders": {
+            "pageInfo": {"hasNextPage": false, "endCursor": null},
+            "nodes": o.fulfillment_orders.iter().map(|fo| json!({
+                "id": fo.id,
+                "status": fo.status,
+                "requestStatus": "UNSUBMITTED",
+                "assignedLocation": {"name": fo.location_name, "location": {"id": fo.location_id}},
+                "deliveryMethod": {"methodType": "SHIPPING"},
+                "supportedActions": supported_actions(&fo.status)
+                    .iter()
+                    .map(|a| json!({"action": a}))
+                    .collect::<Vec<_>>(),
+                "lineItems": {"nodes": [{
+                    "id": format!("{}-1", fo.id.replace("FulfillmentOrder", "FulfillmentOrderLineItem")),
+                    "totalQuantity": fo.quantity,
+                    "remainingQuantity": fo.remaining,
+                }]},
+            })).collect::<Vec<_>>(),
+        },
         "fulfillments": o.fulfillments.iter().map(fulfillment_json).collect::<Vec<_>>(),
-    }})
+    })
+}
+
+fn order_query(s: &Shop, variables: &Value) -> Value {
+    let id = variables["id"].as_str().unwrap_or_default();
+    json!({"order": s.orders.get(id).map(order_json)})
 }
 
 /// `updated_at:>='…'` (the only filter hassou sends), sorted by update, cursor = position.
@@ -581,17 +622,7 @@ fn orders_query(s: &Shop, variables: &Value) -> Value {
         .iter()
         .skip(after)
         .take(first)
-        .map(|o| json!({
-            "id": o.id,
-            "name": o.name,
-            "createdAt": o.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            "updatedAt": o.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            "cancelledAt": o.cancelled_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
-            "displayFinancialStatus": if o.paid_at.is_some() { "PAID" } else { "PENDING" },
-            "displayFulfillmentStatus": display_fulfillment_status(o),
-            "shippingAddress": {"name": o.customer, "province": o.address.0, "city": o.address.1, "address1": o.address.2, "countryCodeV2": "JP"},
-            "transactions": o.paid_at.map(|t| vec![json!({"kind": "SALE", "status": "SUCCESS", "processedAt": t.to_rfc3339_opts(SecondsFormat::Secs, true)})]).unwrap_or_default(),
-        }))
+        .map(|o| order_json(o))
         .collect();
     let end = after + page.len();
     json!({"orders": {

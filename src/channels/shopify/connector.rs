@@ -1,13 +1,13 @@
 //! Shopify as a [`Connector`]: read the order's fulfillment state, decide with [`plan`], send
 //! the mutations, and report what Shopify holds afterwards (read from its answers).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::carriers::UrlTemplates;
 use super::client::{Call, ShopifyClient, ShopifyError};
 use super::documents;
-use super::model::{Fulfillment, OrderState, TrackingInput, UserError};
+use super::model::{Fulfillment, FulfillmentOrder, Nodes, OrderState, TrackingInput, UserError};
 use super::plan::{Step, WritePlan, held_by, plan, tracking_input};
 use std::collections::HashMap;
 
@@ -19,6 +19,9 @@ use crate::sync::{
     Connector, Exchange, FailureKind, PlannedWrite, StoreError, WriteFailure, WriteOutcome,
     WriteReport,
 };
+
+/// Orders per page of a pull: with their fulfillment orders, about 800 requested points.
+pub const PULL_PAGE: u64 = 20;
 
 pub struct ShopifyConnector {
     client: ShopifyClient,
@@ -76,6 +79,74 @@ struct PulledNode {
     cancelled_at: Option<DateTime<Utc>>,
     #[serde(default)]
     transactions: Vec<Transaction>,
+    fulfillment_orders: Option<Nodes<FulfillmentOrder>>,
+    #[serde(default)]
+    fulfillments: Vec<Fulfillment>,
+}
+
+/// How long what a pull saw of an order's fulfillment orders is trusted for a write sent without
+/// reading first. A create refused because the data went stale (closed, moved, on hold) is
+/// answered by a read anyway; the limit keeps such refusals rare.
+pub const PULLED_STATE_TRUSTED_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// What a pull keeps of an order for the write that follows (`order_remote.remote_ref`): its
+/// fulfillment orders when they came complete, and whether it has any fulfillment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct PulledState {
+    pulled_at: DateTime<Utc>,
+    fulfilled: bool,
+    /// Every fulfillment order came (a list cut short would let a write miss a location).
+    complete: bool,
+    fulfillment_orders: Vec<FulfillmentOrder>,
+}
+
+impl PulledState {
+    fn of(node: &PulledNode, now: DateTime<Utc>) -> Option<PulledState> {
+        let orders = node.fulfillment_orders.as_ref()?;
+        Some(PulledState {
+            pulled_at: now,
+            fulfilled: !node.fulfillments.is_empty(),
+            complete: !orders.more(),
+            fulfillment_orders: orders.nodes.clone(),
+        })
+    }
+
+    fn remote_ref(&self) -> Option<String> {
+        serde_json::to_string(&json!({ "shopify_pulled": self })).ok()
+    }
+}
+
+/// The order as the pull saw it, when a write may go straight to `fulfillmentCreate`: pulled less
+/// than a day ago, never fulfilled, and no attempt since that failed or whose outcome is unknown
+/// (those read first, exactly as every write did before the pull kept this).
+fn trusted_pull(order: &StoredOrder, now: DateTime<Utc>) -> Option<OrderState> {
+    if order.remote.in_flight_since.is_some()
+        || order.remote.last_failure.is_some()
+        || order.remote.confirmed.is_some()
+    {
+        return None;
+    }
+    let recorded: Value = serde_json::from_str(order.remote.remote_ref.as_deref()?).ok()?;
+    let pulled: PulledState =
+        serde_json::from_value(recorded.get("shopify_pulled")?.clone()).ok()?;
+    if pulled.fulfilled
+        || !pulled.complete
+        || now - pulled.pulled_at > PULLED_STATE_TRUSTED_FOR
+        || now < pulled.pulled_at
+    {
+        return None;
+    }
+    Some(OrderState {
+        id: order_gid(&order.order.remote_id),
+        name: order.order.number.clone(),
+        cancelled_at: None,
+        display_fulfillment_status: None,
+        fulfillment_orders: Nodes {
+            page_info: None,
+            nodes: pulled.fulfillment_orders,
+        },
+        fulfillments: Vec::new(),
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +197,26 @@ fn from_client(e: &ShopifyError, exchanges: &[Exchange]) -> WriteFailure {
     WriteFailure {
         down: e.down(),
         ..failure(kind, e.to_string(), exchanges)
+    }
+}
+
+/// The report of a write Shopify accepted.
+fn written(
+    outcome: WriteOutcome,
+    held: ShippingWrite,
+    fulfillment_ids: Vec<String>,
+    notify: bool,
+    exchanges: Vec<Exchange>,
+) -> WriteReport {
+    WriteReport {
+        outcome,
+        held,
+        remote_ref: Some(json!({ "fulfillments": fulfillment_ids }).to_string()),
+        exchanges,
+        warnings: Vec::new(),
+        // Shopify mails the customer when a create asked it to.
+        mail_sent: notify && outcome == WriteOutcome::Fulfilled,
+        mail_refused: None,
     }
 }
 
@@ -189,13 +280,15 @@ impl ShopifyConnector {
         })
     }
 
-    /// Sends the steps of a plan. `Ok(None)` asks for a fresh read and a new plan (Shopify said a
-    /// fulfillment order is closed: perhaps our own earlier write).
+    /// Sends the steps of a plan. `Ok(None)` asks for a fresh read and a new plan: Shopify said a
+    /// fulfillment order is closed (perhaps our own earlier write), or — for a plan made from a
+    /// pull (`from_pull`) — refused it in any way that changed nothing.
     async fn send(
         &self,
         steps: &[Step],
         input: &TrackingInput,
         mut notify: bool,
+        from_pull: bool,
         exchanges: &mut Vec<Exchange>,
     ) -> Result<Option<(WriteOutcome, ShippingWrite, Vec<String>)>, WriteFailure> {
         let mut created = false;
@@ -208,11 +301,14 @@ impl ShopifyConnector {
                     ..
                 } => {
                     let variables = Self::create_variables(fulfillment_order_ids, input, notify);
-                    let (data, exchange): (CreateData, _) = self
+                    let sent = self
                         .client
                         .execute(documents::FULFILLMENT_CREATE, variables, Call::Mutation)
-                        .await
-                        .map_err(|e| from_client(&e, exchanges))?;
+                        .await;
+                    let (data, exchange): (CreateData, _) = match sent {
+                        Err(ShopifyError::NotApplied(_)) if from_pull => return Ok(None),
+                        other => other.map_err(|e| from_client(&e, exchanges))?,
+                    };
                     exchanges.push(exchange);
                     // Only the first fulfillment of an order may notify the customer.
                     notify = false;
@@ -247,7 +343,7 @@ impl ShopifyConnector {
             };
             if !payload.user_errors.is_empty() {
                 let message = user_errors(&payload.user_errors);
-                if message.contains("unfulfillable status") {
+                if from_pull || message.contains("unfulfillable status") {
                     return Ok(None);
                 }
                 return Err(failure(
@@ -285,7 +381,11 @@ impl Connector for ShopifyConnector {
     fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String {
         json!({
             "order": order_gid(&order.order.remote_id),
-            "read": "OrderFulfillmentState",
+            "read": if trusted_pull(order, Utc::now()).is_some() {
+                "none: the fulfillment orders kept by the pull (OrderFulfillmentState if Shopify refuses)"
+            } else {
+                "OrderFulfillmentState"
+            },
             "then": "fulfillmentCreate per location, or fulfillmentTrackingInfoUpdate of a fulfillment with other tracking",
             "trackingInfo": tracking_input(wanted, &self.urls),
             "notifyCustomer": self.notify_customer && order.remote.mail_sent_at.is_none(),
@@ -318,8 +418,9 @@ impl Connector for ShopifyConnector {
         let mut seen: HashMap<String, PulledOrder> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         let mut after: Option<String> = None;
+        let pulled_at = Utc::now();
         loop {
-            let variables = json!({ "first": 50, "after": after, "query": query });
+            let variables = json!({ "first": PULL_PAGE, "after": after, "query": query });
             let (data, _): (OrdersData, _) = self
                 .client
                 .execute(documents::RECENT_ORDERS, variables, Call::Read)
@@ -333,7 +434,7 @@ impl Connector for ShopifyConnector {
                     ordered_at: node.created_at,
                     cancelled: node.cancelled_at.is_some(),
                     paid_at: paid_at(node),
-                    remote_ref: None,
+                    remote_ref: PulledState::of(node, pulled_at).and_then(|p| p.remote_ref()),
                 };
                 // An order changed during the pull may come twice: keep the later sight.
                 if seen.insert(node.id.clone(), pulled).is_none() {
@@ -383,6 +484,20 @@ impl Connector for ShopifyConnector {
         };
         let gid = order_gid(&order.order.remote_id);
         let mut exchanges = Vec::new();
+        // Straight to the create when the pull's fulfillment orders can be trusted; any refusal
+        // (closed, moved, on hold since the pull) is answered by the read below.
+        if let Some(pulled) = trusted_pull(order, Utc::now())
+            && let WritePlan::Send(steps) = plan(&pulled, &input)
+            && steps.iter().all(|s| matches!(s, Step::Create { .. }))
+        {
+            let notify = self.notify_customer && order.remote.mail_sent_at.is_none();
+            if let Some((outcome, held, ids)) = self
+                .send(&steps, &input, notify, true, &mut exchanges)
+                .await?
+            {
+                return Ok(written(outcome, held, ids, notify, exchanges));
+            }
+        }
         // Two rounds at most: a create refused as "closed" is answered by reading again.
         for _ in 0..2 {
             let state = self.read(&gid, &mut exchanges).await?;
@@ -406,19 +521,11 @@ impl Connector for ShopifyConnector {
             let first_fulfillment = !state.fulfillments.iter().any(|f| f.status == "SUCCESS");
             let notify =
                 self.notify_customer && first_fulfillment && order.remote.mail_sent_at.is_none();
-            if let Some((outcome, held, ids)) =
-                self.send(&steps, &input, notify, &mut exchanges).await?
+            if let Some((outcome, held, ids)) = self
+                .send(&steps, &input, notify, false, &mut exchanges)
+                .await?
             {
-                return Ok(WriteReport {
-                    outcome,
-                    held,
-                    remote_ref: Some(json!({ "fulfillments": ids }).to_string()),
-                    exchanges,
-                    warnings: Vec::new(),
-                    // Shopify mails the customer when a create asked it to.
-                    mail_sent: notify && outcome == WriteOutcome::Fulfilled,
-                    mail_refused: None,
-                });
+                return Ok(written(outcome, held, ids, notify, exchanges));
             }
         }
         Err(failure(

@@ -2,45 +2,55 @@
 //! them all against the real Admin schema (`shared/shopify/admin-2026-07.graphql`), including
 //! that none uses a deprecated field. Facts: `reference/shopify-admin-api.md` §2 and §6.
 
-/// An order's fulfillment orders (what can be fulfilled, where, and whether it is on hold) and
-/// its existing fulfillments with their tracking: read before every write, so that a write
-/// whose outcome was lost is confirmed rather than repeated. The `first` sizes keep the requested
-/// cost (checked against the bucket before execution) well under Shopify's per-query maximum.
-pub const ORDER_FULFILLMENT_STATE: &str = r"query OrderFulfillmentState($id: ID!) {
+/// What hassou knows of an order's fulfillment: its fulfillment orders (what can be fulfilled,
+/// where, whether on hold) and its fulfillments with their tracking. The `first` sizes request
+/// what is used: Shopify checks the *requested* cost against the bucket, so 50 line items per
+/// fulfillment order (never used: `supportedActions` says whether anything is left to fulfill)
+/// made a read ask for 575 points to spend 12.
+macro_rules! fulfillment_state {
+    () => {
+        "
+    fulfillmentOrders(first: 10) {
+      pageInfo { hasNextPage }
+      nodes {
+        id
+        status
+        assignedLocation { name location { id } }
+        deliveryMethod { methodType }
+        supportedActions { action }
+      }
+    }"
+    };
+}
+
+/// An order's fulfillment state, read before a write whenever what the pull kept cannot be
+/// trusted (never pulled, stale, a refused create, an attempt whose outcome is unknown), so that a
+/// write whose outcome was lost is confirmed rather than repeated.
+pub const ORDER_FULFILLMENT_STATE: &str = concat!(
+    r"query OrderFulfillmentState($id: ID!) {
   order(id: $id) {
     id
     name
     cancelledAt
-    displayFulfillmentStatus
-    fulfillmentOrders(first: 10) {
-      nodes {
-        id
-        status
-        requestStatus
-        assignedLocation { name location { id } }
-        deliveryMethod { methodType }
-        supportedActions { action }
-        lineItems(first: 50) {
-          nodes { id totalQuantity remainingQuantity }
-        }
-      }
-    }
-    fulfillments(first: 10) {
+    displayFulfillmentStatus",
+    fulfillment_state!(),
+    r"
+    fulfillments(first: 5) {
       id
       status
-      createdAt
       trackingInfo(first: 10) { company number url }
     }
   }
-}";
+}"
+);
 
-/// Creates one fulfillment for the fulfillment orders of one location.
+/// Creates one fulfillment for the fulfillment orders of one location. The answer selects only
+/// what confirms the write (Shopify charges every object it returns).
 pub const FULFILLMENT_CREATE: &str = r"mutation FulfillmentCreate($fulfillment: FulfillmentInput!, $message: String) {
   fulfillmentCreate(fulfillment: $fulfillment, message: $message) {
     fulfillment {
       id
       status
-      createdAt
       trackingInfo(first: 10) { company number url }
     }
     userErrors { field message }
@@ -60,8 +70,11 @@ pub const FULFILLMENT_TRACKING_INFO_UPDATE: &str = r"mutation FulfillmentTrackin
 }";
 
 /// Orders changed since a watermark, oldest change first, for 受注取得. Transactions give the
-/// payment date (入金日 自動取得).
-pub const RECENT_ORDERS: &str = r"query RecentOrders($first: Int!, $after: String, $query: String!) {
+/// payment date (入金日 自動取得); the fulfillment orders, and whether any fulfillment exists,
+/// are kept so that a later write can go straight to `fulfillmentCreate`. 20 orders a page keep
+/// the requested cost (about 800) under Shopify's 1000 per query.
+pub const RECENT_ORDERS: &str = concat!(
+    r"query RecentOrders($first: Int!, $after: String, $query: String!) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     pageInfo { hasNextPage endCursor }
     nodes {
@@ -72,11 +85,14 @@ pub const RECENT_ORDERS: &str = r"query RecentOrders($first: Int!, $after: Strin
       cancelledAt
       displayFinancialStatus
       displayFulfillmentStatus
-      shippingAddress { name }
-      transactions(first: 20) { kind status processedAt }
+      transactions(first: 10) { kind status processedAt }",
+    fulfillment_state!(),
+    r"
+      fulfillments(first: 1) { id status }
     }
   }
-}";
+}"
+);
 
 /// The API versions the shop serves, to warn when the pinned one is no longer supported.
 pub const PUBLIC_API_VERSIONS: &str = r"query PublicApiVersions {
@@ -94,3 +110,29 @@ pub const ALL: [(&str, &str); 5] = [
     ("RecentOrders", RECENT_ORDERS),
     ("PublicApiVersions", PUBLIC_API_VERSIONS),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::shopify_cost::requested;
+    use serde_json::json;
+
+    /// What each document asks of the bucket, by Shopify's published model (the sandbox's
+    /// estimator): a read was 575 with 50 line items per fulfillment order.
+    #[test]
+    fn documents_request_what_they_use() {
+        let read = requested(ORDER_FULFILLMENT_STATE, &json!({"id": "x"}), false);
+        assert!(read <= 110.0, "{read}");
+        let create = requested(FULFILLMENT_CREATE, &json!({}), true);
+        assert!(create <= 25.0, "{create}");
+        let page = requested(
+            RECENT_ORDERS,
+            &json!({"first": crate::channels::shopify::connector::PULL_PAGE}),
+            false,
+        );
+        assert!(
+            page <= 1000.0,
+            "a pull page requests {page}, over Shopify's 1000"
+        );
+    }
+}

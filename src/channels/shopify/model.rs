@@ -16,8 +16,25 @@ pub struct OrderState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Nodes<T> {
+    /// Whether more than the `first` asked for exist (selected where that matters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_info: Option<HasNextPage>,
     pub nodes: Vec<T>,
+}
+
+impl<T> Nodes<T> {
+    /// Whether the list may be cut short: Shopify said there is more.
+    pub fn more(&self) -> bool {
+        self.page_info.as_ref().is_some_and(|p| p.has_next_page)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HasNextPage {
+    pub has_next_page: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -26,24 +43,15 @@ pub struct FulfillmentOrder {
     pub id: String,
     /// OPEN, IN_PROGRESS, CANCELLED, INCOMPLETE, CLOSED, SCHEDULED, ON_HOLD.
     pub status: String,
-    pub request_status: Option<String>,
     pub assigned_location: Option<AssignedLocation>,
     pub delivery_method: Option<DeliveryMethod>,
+    /// `CREATE_FULFILLMENT` is offered only while something is left to fulfill.
     pub supported_actions: Vec<SupportedAction>,
-    pub line_items: Nodes<FulfillmentOrderLineItem>,
 }
 
 impl FulfillmentOrder {
     pub fn supports(&self, action: &str) -> bool {
         self.supported_actions.iter().any(|a| a.action == action)
-    }
-
-    pub fn remaining(&self) -> i64 {
-        self.line_items
-            .nodes
-            .iter()
-            .map(|l| l.remaining_quantity)
-            .sum()
     }
 
     pub fn location_id(&self) -> Option<&str> {
@@ -84,19 +92,14 @@ pub struct SupportedAction {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FulfillmentOrderLineItem {
-    pub id: String,
-    pub total_quantity: i64,
-    pub remaining_quantity: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Fulfillment {
     pub id: String,
     /// SUCCESS, CANCELLED, ERROR, FAILURE.
     pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+    /// Not selected where only the fulfillment's existence matters (the pull).
+    #[serde(default)]
     pub tracking_info: Vec<TrackingInfo>,
 }
 

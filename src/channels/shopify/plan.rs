@@ -122,7 +122,7 @@ pub fn plan(state: &OrderState, input: &TrackingInput) -> WritePlan {
     // One create per (location, delivery method), in a stable order.
     let mut groups: BTreeMap<(String, String), (String, Vec<String>)> = BTreeMap::new();
     for fo in &state.fulfillment_orders.nodes {
-        if fo.supports("CREATE_FULFILLMENT") && fo.remaining() > 0 {
+        if fo.supports("CREATE_FULFILLMENT") {
             let method = fo
                 .delivery_method
                 .as_ref()

@@ -1,20 +1,18 @@
 use super::*;
 use crate::channels::shopify::model::{
-    AssignedLocation, FulfillmentOrder, FulfillmentOrderLineItem, LocationId, Nodes,
-    SupportedAction, TrackingInfo,
+    AssignedLocation, FulfillmentOrder, LocationId, Nodes, SupportedAction, TrackingInfo,
 };
 
 fn input(wanted: &ShippingWrite) -> Option<TrackingInput> {
     tracking_input(wanted, &UrlTemplates::default())
 }
 
-fn fo(id: &str, status: &str, location: &str, remaining: i64) -> FulfillmentOrder {
+fn fo(id: &str, status: &str, location: &str) -> FulfillmentOrder {
     // What Shopify reports per status; the sandbox answers the same.
     let actions = crate::sandbox::shopify::supported_actions(status);
     FulfillmentOrder {
         id: format!("gid://shopify/FulfillmentOrder/{id}"),
         status: status.into(),
-        request_status: Some("UNSUBMITTED".into()),
         assigned_location: Some(AssignedLocation {
             name: location.into(),
             location: Some(LocationId {
@@ -28,13 +26,6 @@ fn fo(id: &str, status: &str, location: &str, remaining: i64) -> FulfillmentOrde
                 action: (*a).into(),
             })
             .collect(),
-        line_items: Nodes {
-            nodes: vec![FulfillmentOrderLineItem {
-                id: format!("li-{id}"),
-                total_quantity: 1,
-                remaining_quantity: remaining,
-            }],
-        },
     }
 }
 
@@ -60,7 +51,10 @@ fn state(fos: Vec<FulfillmentOrder>, fulfillments: Vec<Fulfillment>) -> OrderSta
         name: "#1001".into(),
         cancelled_at: None,
         display_fulfillment_status: None,
-        fulfillment_orders: Nodes { nodes: fos },
+        fulfillment_orders: Nodes {
+            page_info: None,
+            nodes: fos,
+        },
         fulfillments,
     }
 }
@@ -76,7 +70,7 @@ fn yamato(numbers: &[&str]) -> TrackingInput {
 #[test]
 fn first_write_creates_one_fulfillment() {
     let plan = plan(
-        &state(vec![fo("1", "OPEN", "tokyo", 1)], vec![]),
+        &state(vec![fo("1", "OPEN", "tokyo")], vec![]),
         &yamato(&["444413758703"]),
     );
     assert_eq!(
@@ -91,10 +85,7 @@ fn first_write_creates_one_fulfillment() {
 #[test]
 fn two_locations_two_creates() {
     let s = state(
-        vec![
-            fo("1", "OPEN", "tokyo", 1),
-            fo("2", "IN_PROGRESS", "osaka", 2),
-        ],
+        vec![fo("1", "OPEN", "tokyo"), fo("2", "IN_PROGRESS", "osaka")],
         vec![],
     );
     let WritePlan::Send(steps) = plan(&s, &yamato(&["444413758703"])) else {
@@ -107,7 +98,7 @@ fn two_locations_two_creates() {
 #[test]
 fn same_tracking_already_there_is_synced() {
     let s = state(
-        vec![fo("1", "CLOSED", "tokyo", 0)],
+        vec![fo("1", "CLOSED", "tokyo")],
         vec![fulfillment(
             "9",
             "SUCCESS",
@@ -127,7 +118,7 @@ fn same_tracking_already_there_is_synced() {
 #[test]
 fn other_tracking_is_updated_not_fulfilled_again() {
     let s = state(
-        vec![fo("1", "CLOSED", "tokyo", 0)],
+        vec![fo("1", "CLOSED", "tokyo")],
         vec![fulfillment(
             "9",
             "SUCCESS",
@@ -154,7 +145,7 @@ fn other_tracking_is_updated_not_fulfilled_again() {
 
 #[test]
 fn on_hold_is_refused_in_words() {
-    let s = state(vec![fo("1", "ON_HOLD", "tokyo", 1)], vec![]);
+    let s = state(vec![fo("1", "ON_HOLD", "tokyo")], vec![]);
     let WritePlan::Refuse(reason) = plan(&s, &yamato(&["444413758703"])) else {
         panic!("refuse")
     };
@@ -167,7 +158,7 @@ fn on_hold_is_refused_in_words() {
 #[test]
 fn closed_with_nothing_matching_is_refused() {
     let s = state(
-        vec![fo("1", "CLOSED", "tokyo", 0)],
+        vec![fo("1", "CLOSED", "tokyo")],
         vec![fulfillment("9", "CANCELLED", None, &["1"])],
     );
     let WritePlan::Refuse(reason) = plan(&s, &yamato(&["444413758703"])) else {
@@ -179,7 +170,7 @@ fn closed_with_nothing_matching_is_refused() {
 #[test]
 fn a_lost_answer_at_one_location_completes_the_other_only() {
     let s = state(
-        vec![fo("1", "CLOSED", "tokyo", 0), fo("2", "OPEN", "osaka", 1)],
+        vec![fo("1", "CLOSED", "tokyo"), fo("2", "OPEN", "osaka")],
         vec![fulfillment(
             "9",
             "SUCCESS",
@@ -198,7 +189,7 @@ fn a_lost_answer_at_one_location_completes_the_other_only() {
 
 #[test]
 fn cancelled_order_is_refused() {
-    let mut s = state(vec![fo("1", "OPEN", "tokyo", 1)], vec![]);
+    let mut s = state(vec![fo("1", "OPEN", "tokyo")], vec![]);
     s.cancelled_at = Some("2026-11-24T00:00:00Z".into());
     assert!(matches!(plan(&s, &yamato(&["1"])), WritePlan::Refuse(r) if r.contains("cancelled")));
 }
