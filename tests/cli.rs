@@ -368,3 +368,43 @@ fn settings_come_from_the_database_once_seeded() {
     );
     assert_eq!(find(&ws.list_json(&[]), "#1007")["verdict"], "ineligible");
 }
+
+/// Issue 14: the file is streamed in batches; a problem after thousands of rows were written
+/// still leaves nothing, every problem is listed (duplicates and bundle parents found across
+/// batches, a parent later in the file than its child), and a good large file goes in whole.
+#[test]
+fn a_streamed_import_is_still_all_or_nothing() {
+    let ws = Workspace::new();
+    let header = "channel,remote_id,number,status,ordered_at,bundle_parent\n";
+    let mut text = String::from(header);
+    // A child whose parent comes 5,000 rows later.
+    text.push_str("colorme,40000000,40000000,processed,2026-11-20T10:00:00+09:00,40004999\n");
+    for i in 1..5000 {
+        text.push_str(&format!(
+            "colorme,{0},{0},processed,2026-11-20T10:00:00+09:00,\n",
+            40_000_000 + i
+        ));
+    }
+    // Good, large: 5,000 orders.
+    let good = ws.write("good.csv", &text);
+    // The same file plus a duplicate of line 3's remote id and a child of a child, far down.
+    let bad_tail = "colorme,40000002,49999999,processed,2026-11-20T10:00:00+09:00,\n\
+                    colorme,49999998,49999998,processed,2026-11-20T10:00:00+09:00,40000000\n";
+    let bad = ws.write("bad.csv", &format!("{text}{bad_tail}"));
+    let out = ws.hassou(&["orders", "import", bad.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("2 problems; nothing was imported"), "{err}");
+    assert!(err.contains("line 5002: remote_id: colorme 40000002 already appears on line 4"), "{err}");
+    assert!(err.contains("line 5003: bundle_parent: 40000000 is itself a bundle child"), "{err}");
+    assert!(ws.list_json(&[]).is_empty(), "nothing of the bad file was kept");
+    let out = ws.hassou(&["orders", "import", good.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("imported 5000 orders: 5000 new"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = ws.hassou(&["orders", "import", good.to_str().expect("path")]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 new, 0 updated, 5000 unchanged"));
+}

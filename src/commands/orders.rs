@@ -1,6 +1,5 @@
 //! `hassou orders import` and `hassou orders list`.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::json;
@@ -9,9 +8,8 @@ use super::output::fit;
 use super::{Context, Failure, Out};
 use crate::cli::ListArgs;
 use crate::config::Language;
-use crate::db::{Db, ListFilter, ListedOrder};
-use crate::domain::{Channel, Order, Verdict};
-use crate::import::{ImportError, ImportedOrder, RowError, parse_file_rows};
+use crate::db::{ListFilter, ListedOrder};
+use crate::domain::{Channel, Verdict};
 use crate::text;
 
 pub async fn import(
@@ -20,149 +18,48 @@ pub async fn import(
     dry_run: bool,
     out: &mut Out,
 ) -> Result<u8, Failure> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
-    let (orders, mut problems) = parse_file_rows(file, &bytes, ctx.config.timezone, ctx.now)?;
+    use crate::import::stream::{StreamError, import_file};
     let db = ctx.open_db().await?;
-    // Every problem at once: the rows' own, then what the database says of the good rows.
-    let DatabaseCheck {
-        problems: found,
-        stored,
-    } = check_against_database(&db, &orders).await?;
-    problems.extend(found);
-    if !problems.is_empty() {
-        return Err(ImportError::listing(file, problems).into());
-    }
-    for imported in &orders {
-        for warning in &imported.warnings {
-            super::output::stderr_line(format!(
-                "warning: {}:line {}: tracking: {warning}",
-                file.display(),
-                imported.line
-            ));
-        }
-    }
-    let plain: Vec<_> = orders.into_iter().map(|o| o.order).collect();
-    if dry_run {
-        let (mut new, mut changed, mut same) = (0, 0, 0);
-        for (order, held) in plain.iter().zip(&stored) {
-            match held {
-                None => new += 1,
-                Some(held) if held == order => same += 1,
-                Some(_) => changed += 1,
-            }
-        }
-        out.line(format!(
-            "{}: {} orders valid; would add {new}, update {changed}, leave {same} unchanged (dry run: nothing written)",
+    let imported = import_file(&db, file, ctx.config.timezone, ctx.now, dry_run)
+        .await
+        .map_err(|e| match e {
+            StreamError::File(e) => Failure::from(e),
+            StreamError::Db(e) => Failure::from(e),
+        })?;
+    for (line, warning) in &imported.warnings {
+        super::output::stderr_line(format!(
+            "warning: {}:line {line}: tracking: {warning}",
             file.display(),
-            plain.len()
         ));
-        return Ok(0);
     }
-    let summary = db.upsert_orders(&plain, ctx.now).await?;
-    out.line(format!(
-        "{}: imported {} orders: {} new, {} updated, {} unchanged",
-        file.display(),
-        plain.len(),
-        summary.inserted,
-        summary.updated,
-        summary.unchanged
-    ));
+    if imported.more_warnings > 0 {
+        super::output::stderr_line(format!(
+            "warning: {}: … and {} more tracking warnings",
+            file.display(),
+            imported.more_warnings
+        ));
+    }
+    let s = &imported.summary;
+    if dry_run {
+        out.line(format!(
+            "{}: {} orders valid; would add {}, update {}, leave {} unchanged (dry run: nothing written)",
+            file.display(),
+            imported.rows,
+            s.inserted,
+            s.updated,
+            s.unchanged
+        ));
+    } else {
+        out.line(format!(
+            "{}: imported {} orders: {} new, {} updated, {} unchanged",
+            file.display(),
+            imported.rows,
+            s.inserted,
+            s.updated,
+            s.unchanged
+        ));
+    }
     Ok(0)
-}
-
-/// What the database says of an order file.
-struct DatabaseCheck {
-    problems: Vec<RowError>,
-    /// Per row of the file, the same order (channel and remote id) as stored, if any.
-    stored: Vec<Option<Order>>,
-}
-
-/// What only the database can tell: bundle parents that exist nowhere, a parent that is itself a
-/// child, and an order number already used by another order of the channel.
-async fn check_against_database(
-    db: &Db,
-    orders: &[ImportedOrder],
-) -> Result<DatabaseCheck, Failure> {
-    let mut problems = Vec::new();
-    let mut stored = Vec::with_capacity(orders.len());
-    let in_file: HashMap<(Channel, &str), &ImportedOrder> = orders
-        .iter()
-        .map(|o| ((o.order.channel, o.order.number.as_str()), o))
-        .collect();
-    let mut known: HashSet<(Channel, String)> = HashSet::new();
-    for chunk in orders.chunks(2000) {
-        // Orders already holding the chunk's numbers, read in batches (one query per 100 numbers,
-        // not one per row), a chunk at a time so a large file is not held twice.
-        let mut holding: HashMap<(Channel, String), Vec<crate::db::StoredOrder>> = HashMap::new();
-        for channel in Channel::ALL {
-            let numbers: Vec<String> = chunk
-                .iter()
-                .filter(|o| o.order.channel == channel)
-                .map(|o| o.order.number.clone())
-                .collect();
-            for found in db.orders_with_numbers(channel, &numbers).await? {
-                holding
-                    .entry((channel, found.order.number.clone()))
-                    .or_default()
-                    .push(found);
-            }
-        }
-        for o in chunk {
-            let row = |column: &str, message: String| RowError {
-                line: Some(o.line),
-                column: Some(column.into()),
-                message,
-            };
-            let mut same_order = None;
-            let key = (o.order.channel, o.order.number.clone());
-            for existing in holding.get(&key).into_iter().flatten() {
-                if existing.order.remote_id == o.order.remote_id {
-                    same_order = Some(existing.order.clone());
-                } else {
-                    problems.push(row(
-                        "number",
-                        format!(
-                            "{} order {} already exists with remote_id {}",
-                            o.order.channel, o.order.number, existing.order.remote_id
-                        ),
-                    ));
-                }
-            }
-            stored.push(same_order);
-            let Some(parent) = &o.order.bundle_parent else {
-                continue;
-            };
-            let key = (o.order.channel, parent.as_str());
-            let parent_is_child = match in_file.get(&key) {
-                Some(p) => p.order.bundle_parent.is_some(),
-                None => {
-                    if !known.contains(&(o.order.channel, parent.clone())) {
-                        if !db.order_number_exists(o.order.channel, parent).await? {
-                            problems.push(row(
-                                "bundle_parent",
-                                format!(
-                                    "no {} order numbered {parent} in the file or the database",
-                                    o.order.channel
-                                ),
-                            ));
-                            continue;
-                        }
-                        known.insert((o.order.channel, parent.clone()));
-                    }
-                    db.order_is_bundle_child(o.order.channel, parent).await?
-                }
-            };
-            if parent_is_child {
-                problems.push(row(
-                    "bundle_parent",
-                    format!("{parent} is itself a bundle child; point to its parent instead"),
-                ));
-            }
-        }
-    }
-    problems.sort_by_key(|p| p.line);
-    Ok(DatabaseCheck { problems, stored })
 }
 
 /// One order as a JSON object (SPEC §3), plus `error`, `updated_at` and `shipped_on`.

@@ -27,7 +27,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use changes::ChangeWatch;
 pub use lease::Lease;
 pub use listing::{ListFilter, ListedOrder, OrderPage, VerdictCounts};
-pub use orders::{OrderEdit, StoredOrder, UpsertSummary};
+pub use orders::{OrderEdit, OrdersTx, StoredOrder, UpsertSummary};
 pub use pull::{PAID_DATE_DAYS, PullSummary, PulledOrder};
 pub use remote::{AttemptRecord, RunCounts, RunRecord};
 pub use shipping::{ShippingHeld, ShippingSave, ShippingTx};

@@ -140,98 +140,25 @@ macro_rules! bind_columns {
 
 impl Db {
     /// Inserts new orders and updates known ones (key: channel + remote id), all or nothing.
-    /// An order whose fields are all unchanged is not touched, so its revision stays. Orders go
-    /// 50 at a time — one look-up and one multi-row INSERT a batch — because each statement is
-    /// a round trip to SQLite's worker thread (a million orders one by one spent most of their
-    /// time switching threads).
+    /// An order whose fields are all unchanged is not touched, so its revision stays.
     pub async fn upsert_orders(
         &self,
         orders: &[Order],
         now: DateTime<Utc>,
     ) -> Result<UpsertSummary, DbError> {
-        const BATCH: usize = 50;
-        let mut summary = UpsertSummary::default();
-        with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            for chunk in orders.chunks(BATCH) {
-                let mut keys = std::collections::HashSet::new();
-                // The same order twice in a batch: row by row, the second updating the first.
-                let batches: Vec<&[Order]> = if chunk
-                    .iter()
-                    .all(|o| keys.insert((o.channel, o.remote_id.as_str())))
-                {
-                    vec![chunk]
-                } else {
-                    chunk.chunks(1).collect()
-                };
-                for batch in batches {
-                    // By channel, so the (channel, remote_id) index answers.
-                    let mut existing: std::collections::HashMap<(String, String), OrderRow> =
-                        std::collections::HashMap::new();
-                    for channel in Channel::ALL {
-                        let ids: Vec<&str> = batch
-                            .iter()
-                            .filter(|o| o.channel == channel)
-                            .map(|o| o.remote_id.as_str())
-                            .collect();
-                        if ids.is_empty() {
-                            continue;
-                        }
-                        let placeholders: Vec<String> =
-                            (2..=ids.len() + 1).map(|i| format!("${i}")).collect();
-                        let sql = format!(
-                            "SELECT o.id, o.channel, o.remote_id, o.number, o.status, o.ordered_at, \
-                             o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
-                             NULL AS confirmed, NULL AS confirmed_at, NULL AS last_attempt, NULL AS last_error, NULL AS last_attempt_at, \
-                             NULL AS in_flight_since, NULL AS mail_sent_at, NULL AS remote_ref, NULL AS mail_error \
-                             FROM orders o WHERE o.channel = $1 AND o.remote_id IN ({})",
-                            placeholders.join(", ")
-                        );
-                        let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
-                            .bind(channel.code());
-                        for id in ids {
-                            query = query.bind(id.to_owned());
-                        }
-                        for row in query.fetch_all(&mut *tx).await? {
-                            existing.insert((row.channel.clone(), row.remote_id.clone()), row);
-                        }
-                    }
-                    let mut new: Vec<&Order> = Vec::new();
-                    for order in batch {
-                        let key = (order.channel.code().to_owned(), order.remote_id.clone());
-                        let Some(row) = existing.remove(&key) else {
-                            new.push(order);
-                            continue;
-                        };
-                        let id = row.id;
-                        let (_, _, stored, _) = row.into_domain()?;
-                        if stored == *order {
-                            summary.unchanged += 1;
-                        } else {
-                            bind_columns!(sqlx::query(UPDATE_ORDER), OrderColumns::of(order))
-                                .bind(id)
-                                .execute(&mut *tx)
-                                .await?;
-                            summary.updated += 1;
-                        }
-                    }
-                    if !new.is_empty() {
-                        let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_rows_sql(new.len())));
-                        for order in &new {
-                            query = bind_columns!(
-                                query.bind(order.channel.code()).bind(order.remote_id.clone()),
-                                OrderColumns::of(order)
-                            )
-                            .bind(now);
-                        }
-                        query.execute(&mut *tx).await?;
-                        summary.inserted += new.len() as u64;
-                    }
-                }
-            }
-            tx.commit().await?;
-        });
+        let mut tx = self.begin_orders_import().await?;
+        let summary = tx.upsert(orders, now).await?;
+        tx.commit().await?;
         Ok(summary)
+    }
+
+    /// A transaction that imports orders a batch at a time (`hassou orders import` streams a
+    /// file through one): dropped without [`OrdersTx::commit`], nothing is imported.
+    pub async fn begin_orders_import(&self) -> Result<OrdersTx, DbError> {
+        Ok(match self {
+            Db::Sqlite(pool) => OrdersTx::Sqlite(pool.begin_write().await?),
+            Db::Postgres(pool) => OrdersTx::Postgres(pool.begin_write().await?),
+        })
     }
 
     /// Inserts many new orders fast (multi-row statements in one transaction). For seeding demo
@@ -404,5 +331,120 @@ impl Db {
             .ok_or_else(|| DbError::Conflict {
                 number: stored.order.number.clone(),
             })
+    }
+}
+
+/// A transaction of order imports (see [`Db::begin_orders_import`]).
+pub enum OrdersTx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl OrdersTx {
+    /// Inserts new orders and updates changed ones. Orders go 50 at a time — one look-up and one
+    /// multi-row INSERT a batch — because each statement is a round trip to SQLite's worker
+    /// thread (a million orders one by one spent most of their time switching threads).
+    pub async fn upsert(
+        &mut self,
+        orders: &[Order],
+        now: DateTime<Utc>,
+    ) -> Result<UpsertSummary, DbError> {
+        const BATCH: usize = 50;
+        let mut summary = UpsertSummary::default();
+        macro_rules! on_tx {
+            ($tx:ident => $body:block) => {
+                match self {
+                    OrdersTx::Sqlite($tx) => $body,
+                    OrdersTx::Postgres($tx) => $body,
+                }
+            };
+        }
+        on_tx!(tx => {
+            for chunk in orders.chunks(BATCH) {
+                let mut keys = std::collections::HashSet::new();
+                // The same order twice in a batch: row by row, the second updating the first.
+                let batches: Vec<&[Order]> = if chunk
+                    .iter()
+                    .all(|o| keys.insert((o.channel, o.remote_id.as_str())))
+                {
+                    vec![chunk]
+                } else {
+                    chunk.chunks(1).collect()
+                };
+                for batch in batches {
+                    // By channel, so the (channel, remote_id) index answers.
+                    let mut existing: std::collections::HashMap<(String, String), OrderRow> =
+                        std::collections::HashMap::new();
+                    for channel in Channel::ALL {
+                        let ids: Vec<&str> = batch
+                            .iter()
+                            .filter(|o| o.channel == channel)
+                            .map(|o| o.remote_id.as_str())
+                            .collect();
+                        if ids.is_empty() {
+                            continue;
+                        }
+                        let placeholders: Vec<String> =
+                            (2..=ids.len() + 1).map(|i| format!("${i}")).collect();
+                        let sql = format!(
+                            "SELECT o.id, o.channel, o.remote_id, o.number, o.status, o.ordered_at, \
+                             o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
+                             NULL AS confirmed, NULL AS confirmed_at, NULL AS last_attempt, NULL AS last_error, NULL AS last_attempt_at, \
+                             NULL AS in_flight_since, NULL AS mail_sent_at, NULL AS remote_ref, NULL AS mail_error \
+                             FROM orders o WHERE o.channel = $1 AND o.remote_id IN ({})",
+                            placeholders.join(", ")
+                        );
+                        let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
+                            .bind(channel.code());
+                        for id in ids {
+                            query = query.bind(id.to_owned());
+                        }
+                        for row in query.fetch_all(&mut **tx).await? {
+                            existing.insert((row.channel.clone(), row.remote_id.clone()), row);
+                        }
+                    }
+                    let mut new: Vec<&Order> = Vec::new();
+                    for order in batch {
+                        let key = (order.channel.code().to_owned(), order.remote_id.clone());
+                        let Some(row) = existing.remove(&key) else {
+                            new.push(order);
+                            continue;
+                        };
+                        let id = row.id;
+                        let (_, _, stored, _) = row.into_domain()?;
+                        if stored == *order {
+                            summary.unchanged += 1;
+                        } else {
+                            bind_columns!(sqlx::query(UPDATE_ORDER), OrderColumns::of(order))
+                                .bind(id)
+                                .execute(&mut **tx)
+                                .await?;
+                            summary.updated += 1;
+                        }
+                    }
+                    if !new.is_empty() {
+                        let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_rows_sql(new.len())));
+                        for order in &new {
+                            query = bind_columns!(
+                                query.bind(order.channel.code()).bind(order.remote_id.clone()),
+                                OrderColumns::of(order)
+                            )
+                            .bind(now);
+                        }
+                        query.execute(&mut **tx).await?;
+                        summary.inserted += new.len() as u64;
+                    }
+                }
+            }
+        });
+        Ok(summary)
+    }
+
+    pub async fn commit(self) -> Result<(), DbError> {
+        match self {
+            OrdersTx::Sqlite(tx) => tx.commit().await?,
+            OrdersTx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
     }
 }
