@@ -460,8 +460,9 @@ type Digest = u128;
 fn digest(channel: Channel, text: &str) -> Digest {
     use std::hash::{BuildHasher, Hasher};
     let half = |seed: u64| {
-        let mut h = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-            .build_hasher();
+        let mut h =
+            std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+                .build_hasher();
         h.write_u64(seed);
         h.write(channel.code().as_bytes());
         h.write_u8(0xff);
@@ -500,7 +501,11 @@ impl Checker {
     }
 
     /// The row as an order, or `None` when it has any problem (each listed in `errors`).
-    pub(crate) fn check(&mut self, row: &RawRow, errors: &mut Vec<RowError>) -> Option<ImportedOrder> {
+    pub(crate) fn check(
+        &mut self,
+        row: &RawRow,
+        errors: &mut Vec<RowError>,
+    ) -> Option<ImportedOrder> {
         let before = errors.len();
         let order = validate_row(row, self.tz, self.now, errors)?;
         self.check_duplicate(&order, errors);
@@ -648,14 +653,14 @@ fn validate_row(
             "an order cannot be its own bundle parent".into(),
         );
     }
-    let tracking = match Tracking::parse_input(row.fields.get("tracking").map_or("", String::as_str))
-    {
-        Ok(tracking) => tracking,
-        Err(e) => {
-            err("tracking", e.to_string());
-            Tracking::Empty
-        }
-    };
+    let tracking =
+        match Tracking::parse_input(row.fields.get("tracking").map_or("", String::as_str)) {
+            Ok(tracking) => tracking,
+            Err(e) => {
+                err("tracking", e.to_string());
+                Tracking::Empty
+            }
+        };
     let carrier = match Carrier::parse_input(row.get("carrier")) {
         Ok(carrier) => carrier,
         Err(e) => {

@@ -395,9 +395,18 @@ fn a_streamed_import_is_still_all_or_nothing() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("2 problems; nothing was imported"), "{err}");
-    assert!(err.contains("line 5002: remote_id: colorme 40000002 already appears on line 4"), "{err}");
-    assert!(err.contains("line 5003: bundle_parent: 40000000 is itself a bundle child"), "{err}");
-    assert!(ws.list_json(&[]).is_empty(), "nothing of the bad file was kept");
+    assert!(
+        err.contains("line 5002: remote_id: colorme 40000002 already appears on line 4"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5003: bundle_parent: 40000000 is itself a bundle child"),
+        "{err}"
+    );
+    assert!(
+        ws.list_json(&[]).is_empty(),
+        "nothing of the bad file was kept"
+    );
     let out = ws.hassou(&["orders", "import", good.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(

@@ -225,6 +225,18 @@ impl Db {
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await);
     }
+
+    /// After a large write (an import of a million orders leaves a WAL as large as the
+    /// database): SQLite copies the WAL into the database and empties it now, so the readers
+    /// that follow do not pay for it. Nothing to do on PostgreSQL. Best effort: a reader holding
+    /// the WAL only makes it partial.
+    pub async fn checkpoint(&self) {
+        if let Db::Sqlite(pool) = self {
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await;
+        }
+    }
 }
 
 fn open_error(shown: &str) -> impl FnOnce(sqlx::Error) -> DbError + '_ {

@@ -244,6 +244,7 @@ pub async fn import_file(
     }
     if let Some(tx) = tx {
         tx.commit().await?;
+        db.checkpoint().await;
     }
     Ok(imported)
 }
