@@ -134,7 +134,7 @@ pub async fn show(
         ));
     }
     if let Some(refs) = &row.stored.remote.remote_ref {
-        out.line(format!("  store refs   {refs}"));
+        out.line(format!("  store refs   {}", store_refs(refs)));
     }
     if let Some(at) = row.stored.remote.mail_sent_at {
         out.line(format!(
@@ -343,4 +343,43 @@ pub async fn send_mail(
             when(at)
         ))),
     }
+}
+
+/// What a pull or a write kept of the order at its store, in one line: Shopify's pulled
+/// fulfillment orders by id and status (the whole record is for the next write, not for reading).
+fn store_refs(refs: &str) -> String {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(refs) else {
+        return refs.to_owned();
+    };
+    let Some(pulled) = value.get("shopify_pulled") else {
+        return refs.to_owned();
+    };
+    let orders: Vec<String> = pulled["fulfillment_orders"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|fo| {
+                    format!(
+                        "{} {}",
+                        fo["id"].as_str().unwrap_or_default(),
+                        fo["status"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    format!(
+        "pulled {}: fulfillment orders {}{}",
+        pulled["pulled_at"].as_str().unwrap_or_default(),
+        if orders.is_empty() {
+            "none".to_owned()
+        } else {
+            orders.join(", ")
+        },
+        if pulled["fulfilled"].as_bool() == Some(true) {
+            "; already fulfilled"
+        } else {
+            ""
+        }
+    )
 }
