@@ -13,7 +13,9 @@ use common::{t, target_order};
 use hassou::channels::colorme::client::{ClientOptions, ColormeClient, MIN_GAP};
 use hassou::channels::colorme::connector::ColormeConnector;
 use hassou::db::{Db, OrderEdit};
-use hassou::domain::{Channel, Order, OrderStatus, Period, RuleSettings, StatusOption, Tracking};
+use hassou::domain::{
+    Channel, Order, OrderStatus, Period, RuleSettings, ShippingWrite, StatusOption, Tracking,
+};
 use hassou::sandbox::Fault;
 use hassou::sandbox::colorme::{
     ColormeFaultTarget, ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme,
@@ -748,7 +750,8 @@ async fn never_more_than_120_requests_in_any_minute() {
         );
     }
     db.upsert_orders(&orders, now()).await.expect("import");
-    let connector = connector(&sandbox, MIN_GAP, false);
+    // With the mail: one read ahead, then a PUT and a mail per sale — 127 requests.
+    let connector = connector(&sandbox, MIN_GAP, true);
     let report = run_with(&db, &connector, true).await;
     assert_eq!(report.written, 63, "{report:?}");
     let requests = sandbox.requests().len();
@@ -756,4 +759,86 @@ async fn never_more_than_120_requests_in_any_minute() {
     let busiest = sandbox.max_requests_in(Duration::from_secs(60));
     assert!(busiest <= 120, "{busiest} requests in one minute");
     assert_eq!(sandbox.rate_limited(), 0);
+}
+
+/// Issue 14: sales never pulled are read ahead, 100 a request (`GET /v1/sales?ids=…` with
+/// explicit 受注日 bounds), then each gets its one PUT: 110 sales in 112 requests, not 220.
+#[tokio::test]
+async fn never_pulled_sales_are_read_a_hundred_a_request() {
+    let shop = shop(false).await;
+    for id in 8001..=8110 {
+        shop.add(id, 1, order(id, "444413758703")).await;
+    }
+    let before = shop.sandbox.requests().len();
+    let report = shop.run(true).await;
+    assert_eq!((report.written, report.failed), (110, 0), "{report:?}");
+    let requests = &shop.sandbox.requests()[before..];
+    let lists: Vec<&str> = requests
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/v1/sales")
+        .map(|r| r.query.as_str())
+        .collect();
+    assert_eq!(lists.len(), 2, "{lists:?}");
+    assert!(
+        lists
+            .iter()
+            .all(|q| q.contains("ids=") && q.contains("make_date_min=")),
+        "{lists:?}"
+    );
+    let single_reads = requests
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/v1/sales/"))
+        .count();
+    let puts = requests.iter().filter(|r| r.method == "PUT").count();
+    assert_eq!((single_reads, puts, requests.len()), (0, 110, 112));
+    for id in 8001..=8110 {
+        let sale = shop.sandbox.sale(id).expect("sale");
+        assert!(sale.deliveries[0].delivered, "sale {id}");
+    }
+}
+
+/// A read taken ahead is used only while the order's store record is as it was: an attempt in
+/// between (here: the record marked in flight, as another process's write would leave it) makes
+/// the write read the sale for itself.
+#[tokio::test]
+async fn a_read_ahead_is_not_used_once_the_order_was_attempted() {
+    let shop = shop(false).await;
+    for id in [8201, 8202] {
+        shop.add(id, 1, order(id, "444413758703")).await;
+    }
+    let mut stored = Vec::new();
+    for id in ["8201", "8202"] {
+        stored.push(shop.db.find_orders(id, None).await.expect("find").remove(0));
+    }
+    shop.connector
+        .prefetch(&stored.iter().collect::<Vec<_>>())
+        .await;
+    let before = shop.sandbox.requests().len();
+    let wanted = ShippingWrite::Colorme {
+        slips: vec!["444413758703".into()],
+        delivered: true,
+    };
+    // 8201 unchanged: written from the read ahead. 8202 attempted meanwhile: read again.
+    shop.connector
+        .write(&stored[0], &wanted)
+        .await
+        .expect("8201");
+    let mut attempted = stored[1].clone();
+    attempted.remote.in_flight_since = Some(now());
+    shop.connector
+        .write(&attempted, &wanted)
+        .await
+        .expect("8202");
+    let methods: Vec<String> = shop.sandbox.requests()[before..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "PUT /v1/sales/8201",
+            "GET /v1/sales/8202",
+            "PUT /v1/sales/8202"
+        ]
+    );
 }

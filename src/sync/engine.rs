@@ -13,9 +13,12 @@ use super::connector::{
     Connector, FailureKind, PlannedWrite, StoreDown, WriteFailure, WriteOutcome, WriteReport,
 };
 use super::holder;
-use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts};
+use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts, StoredOrder};
 use crate::domain::job::{JobKind, Trigger};
 use crate::domain::{Channel, ChannelRules, Evaluation, ShippingWrite, Verdict};
+
+/// Orders whose reads a connector may take at once before writing them (カラーミー's page size).
+const READ_AHEAD: usize = 100;
 
 /// How long a claim on an order lasts: far longer than one write with its retries, so a live
 /// writer never loses it; a dead one's claim is taken over at once on the same machine.
@@ -387,7 +390,26 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             planned: plan.len(),
             dry_run: options.dry_run,
         });
-        for row in &plan {
+        let mut read_ahead_from = 0;
+        for (index, row) in plan.iter().enumerate() {
+            if !options.dry_run
+                && index >= read_ahead_from
+                && report.stopped.is_none()
+                && !cancel.is_cancelled()
+            {
+                read_ahead_from = index + READ_AHEAD;
+                let writes: Vec<&StoredOrder> = plan[index..plan.len().min(read_ahead_from)]
+                    .iter()
+                    .filter(|r| {
+                        matches!(r.evaluation.verdict, Verdict::Pending | Verdict::Failed)
+                            && r.evaluation.write.is_some()
+                    })
+                    .map(|r| &r.stored)
+                    .collect();
+                if !writes.is_empty() {
+                    self.connector.prefetch(&writes).await;
+                }
+            }
             let number = row.stored.order.number.as_str();
             let wanted = match (row.evaluation.verdict, &row.evaluation.write) {
                 (Verdict::Synced, _) => {

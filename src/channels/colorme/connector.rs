@@ -1,9 +1,10 @@
 //! カラーミー as a [`Connector`]: one PUT to the お届け先 a pull recorded (its answer is the
-//! confirmation), or — never pulled, or after a failed or uncertain attempt — read the sale,
-//! decide with [`plan`], send one PUT with the deliveries to change; then the 商品発送 mail at
-//! most once.
+//! confirmation), or — never pulled, or after a failed or uncertain attempt — read the sale
+//! (read ahead with up to 99 others in one request when the run has several), decide with
+//! [`plan`], send one PUT with the deliveries to change; then the 商品発送 mail at most once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use reqwest::Method;
@@ -16,7 +17,7 @@ use super::model::{Sale, SaleDelivery, SaleEnvelope, SalesPage};
 const PAGE: u64 = 100;
 use super::plan::{ColormePlan, held, plan, should_send_mail};
 use crate::db::{PulledOrder, StoredOrder};
-use crate::domain::{Channel, ShippingWrite};
+use crate::domain::{Channel, RemoteState, ShippingWrite};
 use crate::sync::{
     Connector, Exchange, FailureKind, MailFailure, PlannedWrite, StoreError, WriteFailure,
     WriteOutcome, WriteReport,
@@ -26,7 +27,19 @@ pub struct ColormeConnector {
     client: ColormeClient,
     /// Send カラーミー's 商品発送 mail once the sale is marked (config, default off).
     send_shipping_mail: bool,
+    /// Sales read ahead ([`Connector::prefetch`]) by sale id: the order's store record when the
+    /// read was planned, the sale, and the request that read it (for the audit trail).
+    read_ahead: Mutex<HashMap<String, ReadAhead>>,
 }
+
+struct ReadAhead {
+    remote: RemoteState,
+    sale: Sale,
+    exchange: Exchange,
+}
+
+/// Sales read ahead per request: the API's page maximum.
+const READ_AHEAD_PAGE: usize = 100;
 
 fn failure(e: &ColormeError, exchanges: &[Exchange]) -> WriteFailure {
     WriteFailure {
@@ -98,6 +111,7 @@ impl ColormeConnector {
         ColormeConnector {
             client,
             send_shipping_mail,
+            read_ahead: Mutex::new(HashMap::new()),
         }
     }
 
@@ -120,6 +134,26 @@ impl ColormeConnector {
             .await
             .map_err(|e| failure(&e, exchanges))?;
         exchanges.push(exchange);
+        self.plan_and_put(path, wanted, read, exchanges).await
+    }
+
+    /// The sale as read ahead for this order, if its store record is still the one the read was
+    /// planned with (nothing was attempted since, here or by another process). Taken once.
+    fn take_read_ahead(&self, order: &StoredOrder) -> Option<(SaleEnvelope, Exchange)> {
+        let mut cache = self.read_ahead.lock().ok()?;
+        let kept = cache.remove(order.order.remote_id.trim())?;
+        (kept.remote == order.remote).then_some((SaleEnvelope { sale: kept.sale }, kept.exchange))
+    }
+
+    /// Plans the write from a read of the sale and sends the one PUT it needs (none when the
+    /// sale already holds it).
+    async fn plan_and_put(
+        &self,
+        path: &str,
+        wanted: &ShippingWrite,
+        read: SaleEnvelope,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<(Sale, WriteOutcome, Vec<String>), WriteFailure> {
         if read.sale.sale_deliveries.is_empty() {
             return Err(WriteFailure {
                 down: None,
@@ -358,6 +392,72 @@ impl Connector for ColormeConnector {
         Ok((!slips.is_empty() || delivered).then_some(ShippingWrite::Colorme { slips, delivered }))
     }
 
+    /// Reads, 100 a request, the sales whose writes would read first (never pulled, or after a
+    /// failed or uncertain attempt), with explicit 受注日 bounds (the list's default is the last
+    /// 7 days). A sale the answer lacks, or a request that fails, is read by its own write.
+    async fn prefetch(&self, orders: &[&StoredOrder]) {
+        // Reads ahead serve the batch they were taken for, never a later run.
+        if let Ok(mut cache) = self.read_ahead.lock() {
+            cache.clear();
+        }
+        let reading: Vec<&StoredOrder> = orders
+            .iter()
+            .copied()
+            .filter(|o| known_deliveries(o).is_none())
+            .collect();
+        let Some(jst) = FixedOffset::east_opt(9 * 3600) else {
+            return;
+        };
+        for batch in reading.chunks(READ_AHEAD_PAGE) {
+            let ids: Vec<&str> = batch.iter().map(|o| o.order.remote_id.trim()).collect();
+            if batch.len() < 2 {
+                // One sale: its own GET is the same request.
+                continue;
+            }
+            let query = [
+                ("ids", ids.join(",")),
+                ("make_date_min", "2000-01-01 00:00:00".to_owned()),
+                (
+                    "make_date_max",
+                    Utc::now()
+                        .with_timezone(&jst)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string(),
+                ),
+                ("limit", READ_AHEAD_PAGE.to_string()),
+            ];
+            let Ok((page, exchange)) = self
+                .client
+                .send::<SalesPage>(Method::GET, "/v1/sales", &query, None, Repeat::Safe)
+                .await
+            else {
+                continue;
+            };
+            let Ok(mut cache) = self.read_ahead.lock() else {
+                return;
+            };
+            for sale in page.sales {
+                let id = sale.id.to_string();
+                let Some(order) = batch.iter().find(|o| o.order.remote_id.trim() == id) else {
+                    continue;
+                };
+                // The audit trail of each order holds the request and its own sale.
+                let response = serde_json::to_string(&json!({ "sale": &sale })).unwrap_or_default();
+                cache.insert(
+                    id,
+                    ReadAhead {
+                        remote: order.remote.clone(),
+                        sale,
+                        exchange: Exchange {
+                            request: exchange.request.clone(),
+                            response,
+                        },
+                    },
+                );
+            }
+        }
+    }
+
     async fn write(
         &self,
         order: &StoredOrder,
@@ -375,7 +475,14 @@ impl Connector for ColormeConnector {
         };
         let (sale, outcome, mut warnings) = match put_only {
             PutOnly::Done(sale, outcome, warnings) => (sale, outcome, warnings),
-            PutOnly::NotSent => self.read_then_put(&path, wanted, &mut exchanges).await?,
+            PutOnly::NotSent => match self.take_read_ahead(order) {
+                Some((read, exchange)) => {
+                    exchanges.push(exchange);
+                    self.plan_and_put(&path, wanted, read, &mut exchanges)
+                        .await?
+                }
+                None => self.read_then_put(&path, wanted, &mut exchanges).await?,
+            },
             PutOnly::Differs(sent) => {
                 // The PUT changed the sale; the read finds the rest (or nothing) to write.
                 let (sale, outcome, warnings) =
