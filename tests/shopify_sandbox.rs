@@ -469,8 +469,8 @@ async fn a_rejected_token_stops_the_run_at_the_first_order() {
     assert_eq!(not_reached, 4, "{report:?}");
     assert_eq!(
         shop.sandbox.requests() - before,
-        1,
-        "one request, not one per order"
+        2,
+        "the read ahead and the first order's own read, not one per order"
     );
 }
 
@@ -882,5 +882,77 @@ async fn an_order_fulfilled_elsewhere_after_the_pull_is_updated_not_fulfilled_ag
             "444413758703".into(),
             None
         )]]
+    );
+}
+
+/// Issue 14: orders never pulled are read ahead together (`nodes(ids:)`, as many as the bucket
+/// holds: two until Shopify has told its size, then eight), then each gets its create — 10 orders
+/// in 12 requests, not 20.
+#[tokio::test]
+async fn never_pulled_orders_are_read_several_a_request() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    for i in 0..10 {
+        shop.order(
+            &format!("#8{i:03}"),
+            &["東京倉庫"],
+            Carrier::Yamato,
+            "444413758703",
+        )
+        .await;
+    }
+    let report = shop.sync().await;
+    assert_eq!((report.written, report.failed), (10, 0), "{report:?}");
+    let log = shop.sandbox.log();
+    // Two first (the bucket's size is not known yet), then eight at once.
+    assert_eq!(shop.count("Nodes ok"), 2, "{log:?}");
+    assert_eq!(shop.count("Order ok"), 0, "{log:?}");
+    assert_eq!(shop.count("FulfillmentCreate ok"), 10, "{log:?}");
+    assert_eq!(shop.sandbox.mutations_applied(), 10);
+}
+
+/// A read taken ahead is used only while the order's store record is as it was: an order
+/// attempted in between (its record marked in flight) is read again by its write.
+#[tokio::test]
+async fn a_read_ahead_is_not_used_once_the_order_was_attempted() {
+    let shop = shop(SandboxOptions::default(), false).await;
+    for name in ["#8101", "#8102"] {
+        shop.order(name, &["東京倉庫"], Carrier::Yamato, "444413758703")
+            .await;
+    }
+    let mut stored = Vec::new();
+    for name in ["#8101", "#8102"] {
+        stored.push(
+            shop.db
+                .find_orders(name, None)
+                .await
+                .expect("find")
+                .remove(0),
+        );
+    }
+    shop.connector
+        .prefetch(&stored.iter().collect::<Vec<_>>())
+        .await;
+    let wanted = ShippingWrite::Shopify {
+        tracking: vec!["444413758703".into()],
+        carrier: Some("yamato".into()),
+    };
+    shop.connector
+        .write(&stored[0], &wanted)
+        .await
+        .expect("#8101");
+    let mut attempted = stored[1].clone();
+    attempted.remote.in_flight_since = Some(now());
+    shop.connector
+        .write(&attempted, &wanted)
+        .await
+        .expect("#8102");
+    assert_eq!(
+        shop.sandbox.log(),
+        [
+            "Nodes ok",
+            "FulfillmentCreate ok",
+            "Order ok",
+            "FulfillmentCreate ok"
+        ]
     );
 }

@@ -337,6 +337,7 @@ impl Shop {
 /// The operations the sandbox answers, by root field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Operation {
+    Nodes,
     Order,
     Orders,
     FulfillmentCreate,
@@ -351,6 +352,7 @@ impl Operation {
             ("fulfillmentTrackingInfoUpdate(", Operation::TrackingUpdate),
             ("fulfillmentCreate(", Operation::FulfillmentCreate),
             ("publicApiVersions", Operation::ApiVersions),
+            ("nodes(", Operation::Nodes),
             ("orders(", Operation::Orders),
             ("order(", Operation::Order),
         ];
@@ -479,6 +481,7 @@ async fn graphql(
         }
         let data = match op {
             Operation::Order => order_query(&s, &variables),
+            Operation::Nodes => nodes_query(&s, &variables),
             Operation::Orders => orders_query(&s, &variables),
             Operation::FulfillmentCreate => fulfillment_create(&mut s, &variables),
             Operation::TrackingUpdate => tracking_update(&mut s, &variables),
@@ -597,6 +600,23 @@ fn order_json(o: &SandboxOrder) -> Value {
 fn order_query(s: &Shop, variables: &Value) -> Value {
     let id = variables["id"].as_str().unwrap_or_default();
     json!({"order": s.orders.get(id).map(order_json)})
+}
+
+/// `nodes(ids:)`: each id's order, or null for an id the shop does not have.
+fn nodes_query(s: &Shop, variables: &Value) -> Value {
+    let nodes: Vec<Value> = variables["ids"]
+        .as_array()
+        .map(|ids| {
+            ids.iter()
+                .map(|id| {
+                    id.as_str()
+                        .and_then(|id| s.orders.get(id))
+                        .map_or(Value::Null, order_json)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({ "nodes": nodes })
 }
 
 /// `updated_at:>='…'` (the only filter hassou sends), sorted by update, cursor = position.

@@ -152,6 +152,19 @@ fn first(field: &Field, variables: &Value) -> Option<f64> {
     }
 }
 
+/// How many ids `nodes(ids: $var)` asks for.
+fn ids_count(field: &Field, variables: &Value) -> Option<f64> {
+    let rest = field.arguments.split("ids").nth(1)?;
+    let value = rest.trim_start().strip_prefix(':')?.trim_start();
+    let name: String = value
+        .strip_prefix('$')?
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    #[allow(clippy::cast_precision_loss)]
+    variables[name.as_str()].as_array().map(|a| a.len() as f64)
+}
+
 fn is_connection(selection: &[Field]) -> bool {
     selection
         .iter()
@@ -164,6 +177,12 @@ fn requested_of(field: &Field, variables: &Value) -> f64 {
     };
     let inner =
         |fields: &[Field]| -> f64 { fields.iter().map(|f| requested_of(f, variables)).sum() };
+    // `nodes(ids:)` is charged per id asked for.
+    if field.name == "nodes"
+        && let Some(n) = ids_count(field, variables)
+    {
+        return n * (1.0 + inner(selection));
+    }
     match first(field, variables) {
         Some(n) if is_connection(selection) => {
             let (nodes, others): (Vec<&Field>, Vec<&Field>) = selection

@@ -426,12 +426,15 @@ impl Connector for ColormeConnector {
                 ),
                 ("limit", READ_AHEAD_PAGE.to_string()),
             ];
-            let Ok((page, exchange)) = self
+            let (page, exchange) = match self
                 .client
                 .send::<SalesPage>(Method::GET, "/v1/sales", &query, None, Repeat::Safe)
                 .await
-            else {
-                continue;
+            {
+                Ok(answer) => answer,
+                // A refused token or a silent store: the writes say so, one is enough.
+                Err(e) if e.down().is_some() => return,
+                Err(_) => continue,
             };
             let Ok(mut cache) = self.read_ahead.lock() else {
                 return;

@@ -236,6 +236,11 @@ impl ShopifyClient {
         cost.requested_query_cost
     }
 
+    /// The bucket's size as Shopify last reported it (`None` before the first answer).
+    pub fn bucket_size(&self) -> Option<f64> {
+        self.bucket().map(|b| b.maximum)
+    }
+
     fn bucket(&self) -> Option<Bucket> {
         self.bucket.lock().ok().and_then(|b| *b)
     }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::db::{PulledOrder, StoredOrder};
-use crate::domain::{Channel, ShippingWrite};
+use crate::domain::{Channel, RemoteState, ShippingWrite};
 use crate::sync::{
     Connector, Exchange, FailureKind, PlannedWrite, StoreError, WriteFailure, WriteOutcome,
     WriteReport,
@@ -24,6 +24,9 @@ use crate::sync::{
 pub const PULL_PAGE: u64 = 20;
 
 pub struct ShopifyConnector {
+    /// Orders read ahead ([`Connector::prefetch`]) by GID: the order's store record when the
+    /// read was planned, what Shopify held, and the request (for the audit trail).
+    read_ahead: std::sync::Mutex<HashMap<String, ReadAhead>>,
     client: ShopifyClient,
     /// Let Shopify e-mail the customer on the first fulfillment of an order (never on updates,
     /// never twice).
@@ -35,6 +38,24 @@ pub struct ShopifyConnector {
 struct OrderData {
     order: Option<OrderState>,
 }
+
+#[derive(Debug, Deserialize)]
+struct NodesData {
+    nodes: Vec<Option<OrderState>>,
+}
+
+struct ReadAhead {
+    remote: RemoteState,
+    state: OrderState,
+    exchange: Exchange,
+}
+
+/// Orders read ahead per request at most: `nodes(ids:)` is charged per id (108 points each),
+/// and the request must fit the bucket and Shopify's 1000 per query.
+const READ_AHEAD_MAX: usize = 8;
+const READ_POINTS: f64 = 110.0;
+/// Shopify refuses a single query that requests more (reference §3.1).
+const QUERY_MAX: f64 = 1000.0;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -231,6 +252,7 @@ fn user_errors(errors: &[UserError]) -> String {
 impl ShopifyConnector {
     pub fn new(client: ShopifyClient, notify_customer: bool) -> ShopifyConnector {
         ShopifyConnector {
+            read_ahead: std::sync::Mutex::new(HashMap::new()),
             client,
             notify_customer,
             urls: UrlTemplates::default(),
@@ -265,6 +287,14 @@ impl ShopifyConnector {
                 exchanges,
             )
         })
+    }
+
+    /// What was read ahead for this order, if its store record is still the one the read was
+    /// planned with (nothing attempted since, here or by another process). Taken once.
+    fn take_read_ahead(&self, gid: &str, order: &StoredOrder) -> Option<(OrderState, Exchange)> {
+        let mut cache = self.read_ahead.lock().ok()?;
+        let kept = cache.remove(gid)?;
+        (kept.remote == order.remote).then_some((kept.state, kept.exchange))
     }
 
     fn create_variables(ids: &[String], input: &TrackingInput, notify: bool) -> Value {
@@ -470,6 +500,77 @@ impl Connector for ShopifyConnector {
             .map(held_by))
     }
 
+    /// Reads at once (`nodes(ids:)`, as many as the bucket allows, 8 at most) the orders whose
+    /// writes would read first: never pulled, pulled long ago, or after a failed or uncertain
+    /// attempt. An order the answer lacks, or a request that fails, is read by its own write.
+    async fn prefetch(&self, orders: &[&StoredOrder]) {
+        if let Ok(mut cache) = self.read_ahead.lock() {
+            cache.clear();
+        }
+        let now = Utc::now();
+        let reading: Vec<String> = orders
+            .iter()
+            .filter(|o| trusted_pull(o, now).is_none())
+            .map(|o| order_gid(&o.order.remote_id))
+            .collect();
+        let mut rest = reading.as_slice();
+        while rest.len() >= 2 {
+            // As many as the bucket holds (two until Shopify has told its size); one order
+            // alone is read by its own write, the same request at the same cost.
+            let per_request = self.client.bucket_size().map_or(2, |size| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let fit = (size.min(QUERY_MAX) / READ_POINTS) as usize;
+                fit.min(READ_AHEAD_MAX)
+            });
+            if per_request < 2 {
+                return;
+            }
+            let (ids, later) = rest.split_at(per_request.min(rest.len()));
+            rest = later;
+            if ids.len() < 2 {
+                continue;
+            }
+            let (data, exchange) = match self
+                .client
+                .execute::<NodesData>(
+                    documents::ORDERS_FULFILLMENT_STATE,
+                    json!({ "ids": ids }),
+                    Call::Read,
+                )
+                .await
+            {
+                Ok(answer) => answer,
+                // A refused token or a silent store: the writes say so, one is enough.
+                Err(e) if e.down().is_some() => return,
+                Err(_) => continue,
+            };
+            let Ok(mut cache) = self.read_ahead.lock() else {
+                return;
+            };
+            for state in data.nodes.into_iter().flatten() {
+                let Some(order) = orders
+                    .iter()
+                    .find(|o| order_gid(&o.order.remote_id) == state.id)
+                else {
+                    continue;
+                };
+                let response =
+                    serde_json::to_string(&json!({ "order": &state })).unwrap_or_default();
+                cache.insert(
+                    state.id.clone(),
+                    ReadAhead {
+                        remote: order.remote.clone(),
+                        state,
+                        exchange: Exchange {
+                            request: exchange.request.clone(),
+                            response,
+                        },
+                    },
+                );
+            }
+        }
+    }
+
     async fn write(
         &self,
         order: &StoredOrder,
@@ -498,9 +599,17 @@ impl Connector for ShopifyConnector {
                 return Ok(written(outcome, held, ids, notify, exchanges));
             }
         }
+        // Read ahead with other orders, when nothing was attempted since (first round only).
+        let mut read_ahead = self.take_read_ahead(&gid, order);
         // Two rounds at most: a create refused as "closed" is answered by reading again.
         for _ in 0..2 {
-            let state = self.read(&gid, &mut exchanges).await?;
+            let state = match read_ahead.take() {
+                Some((state, exchange)) => {
+                    exchanges.push(exchange);
+                    state
+                }
+                None => self.read(&gid, &mut exchanges).await?,
+            };
             let steps = match plan(&state, &input) {
                 WritePlan::AlreadyHeld(held) => {
                     return Ok(WriteReport {
