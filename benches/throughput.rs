@@ -182,6 +182,32 @@ async fn shopify(report: &mut Report) {
         "≤ 11",
         points <= 11.0,
     );
+    // Orders never pulled: each must be read first, read ahead eight at a time.
+    let mut csv = String::from(
+        "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n",
+    );
+    for i in 0..100 {
+        let number = format!("#{}", 60_000 + i);
+        let gid = sandbox.add_order(&number, "佐藤 花子", created, &["東京倉庫"]);
+        csv.push_str(&format!(
+            "shopify,{gid},{number},processed,{0},{0},{shipped},yamato,{1}\n",
+            rfc3339(created),
+            tracking(i)
+        ));
+    }
+    std::fs::write(&file, csv).expect("orders");
+    hassou(&config, &["orders", "import", file.to_str().expect("path")]).await;
+    let (requests, spent) = (sandbox.requests(), sandbox.points_spent());
+    let out = hassou(&config, &["sync", "shopify", "--json"]).await;
+    let written = json_of(&out)["written"].as_u64().unwrap_or(0).max(1) as f64;
+    let per_order = (sandbox.requests() - requests) as f64 / written;
+    let points = (sandbox.points_spent() - spent) / written;
+    report.add(
+        "Shopify without a pull: requests and points per order (reads ahead, 8 a request)",
+        format!("{per_order:.2} requests, {points:.1} points"),
+        "(none: the path after a pull is the measured one)",
+        true,
+    );
 }
 
 fn tracking(i: usize) -> String {
