@@ -8,6 +8,7 @@ mod engine;
 pub mod holder;
 pub mod mail;
 pub mod pull;
+pub mod read_ahead;
 
 pub use connector::{
     Connector, Exchange, FailureKind, MailFailure, PlannedWrite, StoreDown, StoreError,

@@ -3,8 +3,7 @@
 //! (read ahead with up to 99 others in one request when the run has several), decide with
 //! [`plan`], send one PUT with the deliveries to change; then the 商品発送 mail at most once.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use reqwest::Method;
@@ -17,7 +16,8 @@ use super::model::{Sale, SaleDelivery, SaleEnvelope, SalesPage};
 const PAGE: u64 = 100;
 use super::plan::{ColormePlan, held, plan, should_send_mail};
 use crate::db::{PulledOrder, StoredOrder};
-use crate::domain::{Channel, RemoteState, ShippingWrite};
+use crate::domain::{Channel, ShippingWrite};
+use crate::sync::read_ahead::ReadAhead;
 use crate::sync::{
     Connector, Exchange, FailureKind, MailFailure, PlannedWrite, StoreError, WriteFailure,
     WriteOutcome, WriteReport,
@@ -27,15 +27,8 @@ pub struct ColormeConnector {
     client: ColormeClient,
     /// Send カラーミー's 商品発送 mail once the sale is marked (config, default off).
     send_shipping_mail: bool,
-    /// Sales read ahead ([`Connector::prefetch`]) by sale id: the order's store record when the
-    /// read was planned, the sale, and the request that read it (for the audit trail).
-    read_ahead: Mutex<HashMap<String, ReadAhead>>,
-}
-
-struct ReadAhead {
-    remote: RemoteState,
-    sale: Sale,
-    exchange: Exchange,
+    /// Sales read ahead ([`Connector::prefetch`]), by sale id.
+    read_ahead: ReadAhead<Sale>,
 }
 
 /// Sales read ahead per request: the API's page maximum.
@@ -111,7 +104,7 @@ impl ColormeConnector {
         ColormeConnector {
             client,
             send_shipping_mail,
-            read_ahead: Mutex::new(HashMap::new()),
+            read_ahead: ReadAhead::default(),
         }
     }
 
@@ -135,14 +128,6 @@ impl ColormeConnector {
             .map_err(|e| failure(&e, exchanges))?;
         exchanges.push(exchange);
         self.plan_and_put(path, wanted, read, exchanges).await
-    }
-
-    /// The sale as read ahead for this order, if its store record is still the one the read was
-    /// planned with (nothing was attempted since, here or by another process). Taken once.
-    fn take_read_ahead(&self, order: &StoredOrder) -> Option<(SaleEnvelope, Exchange)> {
-        let mut cache = self.read_ahead.lock().ok()?;
-        let kept = cache.remove(order.order.remote_id.trim())?;
-        (kept.remote == order.remote).then_some((SaleEnvelope { sale: kept.sale }, kept.exchange))
     }
 
     /// Plans the write from a read of the sale and sends the one PUT it needs (none when the
@@ -396,10 +381,7 @@ impl Connector for ColormeConnector {
     /// failed or uncertain attempt), with explicit 受注日 bounds (the list's default is the last
     /// 7 days). A sale the answer lacks, or a request that fails, is read by its own write.
     async fn prefetch(&self, orders: &[&StoredOrder]) {
-        // Reads ahead serve the batch they were taken for, never a later run.
-        if let Ok(mut cache) = self.read_ahead.lock() {
-            cache.clear();
-        }
+        self.read_ahead.clear();
         let reading: Vec<&StoredOrder> = orders
             .iter()
             .copied()
@@ -436,27 +418,15 @@ impl Connector for ColormeConnector {
                 Err(e) if e.down().is_some() => return,
                 Err(_) => continue,
             };
-            let Ok(mut cache) = self.read_ahead.lock() else {
-                return;
-            };
             for sale in page.sales {
                 let id = sale.id.to_string();
                 let Some(order) = batch.iter().find(|o| o.order.remote_id.trim() == id) else {
                     continue;
                 };
-                // The audit trail of each order holds the request and its own sale.
-                let response = serde_json::to_string(&json!({ "sale": &sale })).unwrap_or_default();
-                cache.insert(
-                    id,
-                    ReadAhead {
-                        remote: order.remote.clone(),
-                        sale,
-                        exchange: Exchange {
-                            request: exchange.request.clone(),
-                            response,
-                        },
-                    },
-                );
+                let response = json!({ "sale": &sale }).to_string();
+                let request = exchange.request.clone();
+                self.read_ahead
+                    .keep(id, order, sale, Exchange { request, response });
             }
         }
     }
@@ -478,10 +448,10 @@ impl Connector for ColormeConnector {
         };
         let (sale, outcome, mut warnings) = match put_only {
             PutOnly::Done(sale, outcome, warnings) => (sale, outcome, warnings),
-            PutOnly::NotSent => match self.take_read_ahead(order) {
-                Some((read, exchange)) => {
+            PutOnly::NotSent => match self.read_ahead.take(order.order.remote_id.trim(), order) {
+                Some((sale, exchange)) => {
                     exchanges.push(exchange);
-                    self.plan_and_put(&path, wanted, read, &mut exchanges)
+                    self.plan_and_put(&path, wanted, SaleEnvelope { sale }, &mut exchanges)
                         .await?
                 }
                 None => self.read_then_put(&path, wanted, &mut exchanges).await?,

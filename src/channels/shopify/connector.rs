@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::db::{PulledOrder, StoredOrder};
-use crate::domain::{Channel, RemoteState, ShippingWrite};
+use crate::domain::{Channel, ShippingWrite};
+use crate::sync::read_ahead::ReadAhead;
 use crate::sync::{
     Connector, Exchange, FailureKind, PlannedWrite, StoreError, WriteFailure, WriteOutcome,
     WriteReport,
@@ -24,9 +25,8 @@ use crate::sync::{
 pub const PULL_PAGE: u64 = 20;
 
 pub struct ShopifyConnector {
-    /// Orders read ahead ([`Connector::prefetch`]) by GID: the order's store record when the
-    /// read was planned, what Shopify held, and the request (for the audit trail).
-    read_ahead: std::sync::Mutex<HashMap<String, ReadAhead>>,
+    /// Orders read ahead ([`Connector::prefetch`]), by GID.
+    read_ahead: ReadAhead<OrderState>,
     client: ShopifyClient,
     /// Let Shopify e-mail the customer on the first fulfillment of an order (never on updates,
     /// never twice).
@@ -42,12 +42,6 @@ struct OrderData {
 #[derive(Debug, Deserialize)]
 struct NodesData {
     nodes: Vec<Option<OrderState>>,
-}
-
-struct ReadAhead {
-    remote: RemoteState,
-    state: OrderState,
-    exchange: Exchange,
 }
 
 /// Orders read ahead per request at most: `nodes(ids:)` is charged per id (108 points each),
@@ -252,7 +246,7 @@ fn user_errors(errors: &[UserError]) -> String {
 impl ShopifyConnector {
     pub fn new(client: ShopifyClient, notify_customer: bool) -> ShopifyConnector {
         ShopifyConnector {
-            read_ahead: std::sync::Mutex::new(HashMap::new()),
+            read_ahead: ReadAhead::default(),
             client,
             notify_customer,
             urls: UrlTemplates::default(),
@@ -287,14 +281,6 @@ impl ShopifyConnector {
                 exchanges,
             )
         })
-    }
-
-    /// What was read ahead for this order, if its store record is still the one the read was
-    /// planned with (nothing attempted since, here or by another process). Taken once.
-    fn take_read_ahead(&self, gid: &str, order: &StoredOrder) -> Option<(OrderState, Exchange)> {
-        let mut cache = self.read_ahead.lock().ok()?;
-        let kept = cache.remove(gid)?;
-        (kept.remote == order.remote).then_some((kept.state, kept.exchange))
     }
 
     fn create_variables(ids: &[String], input: &TrackingInput, notify: bool) -> Value {
@@ -504,9 +490,7 @@ impl Connector for ShopifyConnector {
     /// writes would read first: never pulled, pulled long ago, or after a failed or uncertain
     /// attempt. An order the answer lacks, or a request that fails, is read by its own write.
     async fn prefetch(&self, orders: &[&StoredOrder]) {
-        if let Ok(mut cache) = self.read_ahead.lock() {
-            cache.clear();
-        }
+        self.read_ahead.clear();
         let now = Utc::now();
         let reading: Vec<String> = orders
             .iter()
@@ -544,9 +528,6 @@ impl Connector for ShopifyConnector {
                 Err(e) if e.down().is_some() => return,
                 Err(_) => continue,
             };
-            let Ok(mut cache) = self.read_ahead.lock() else {
-                return;
-            };
             for state in data.nodes.into_iter().flatten() {
                 let Some(order) = orders
                     .iter()
@@ -554,18 +535,13 @@ impl Connector for ShopifyConnector {
                 else {
                     continue;
                 };
-                let response =
-                    serde_json::to_string(&json!({ "order": &state })).unwrap_or_default();
-                cache.insert(
+                let response = json!({ "order": &state }).to_string();
+                let request = exchange.request.clone();
+                self.read_ahead.keep(
                     state.id.clone(),
-                    ReadAhead {
-                        remote: order.remote.clone(),
-                        state,
-                        exchange: Exchange {
-                            request: exchange.request.clone(),
-                            response,
-                        },
-                    },
+                    order,
+                    state,
+                    Exchange { request, response },
                 );
             }
         }
@@ -600,7 +576,7 @@ impl Connector for ShopifyConnector {
             }
         }
         // Read ahead with other orders, when nothing was attempted since (first round only).
-        let mut read_ahead = self.take_read_ahead(&gid, order);
+        let mut read_ahead = self.read_ahead.take(&gid, order);
         // Two rounds at most: a create refused as "closed" is answered by reading again.
         for _ in 0..2 {
             let state = match read_ahead.take() {
