@@ -23,47 +23,42 @@ macro_rules! fulfillment_state {
     };
 }
 
-/// An order's fulfillment state, read before a write whenever what the pull kept cannot be
-/// trusted (never pulled, stale, a refused create, an attempt whose outcome is unknown), so that a
-/// write whose outcome was lost is confirmed rather than repeated.
-pub const ORDER_FULFILLMENT_STATE: &str = concat!(
-    r"query OrderFulfillmentState($id: ID!) {
-  order(id: $id) {
+/// The whole state a write is planned from: the order, its fulfillment orders, and its
+/// fulfillments with their tracking.
+macro_rules! order_state {
+    () => {
+        concat!(
+            "
     id
     name
     cancelledAt
     displayFulfillmentStatus",
-    fulfillment_state!(),
-    r"
+            fulfillment_state!(),
+            "
     fulfillments(first: 5) {
       id
       status
       trackingInfo(first: 10) { company number url }
-    }
-  }
-}"
+    }"
+        )
+    };
+}
+
+/// An order's fulfillment state, read before a write whenever what the pull kept cannot be
+/// trusted (never pulled, stale, a refused create, an attempt whose outcome is unknown), so that a
+/// write whose outcome was lost is confirmed rather than repeated.
+pub const ORDER_FULFILLMENT_STATE: &str = concat!(
+    "query OrderFulfillmentState($id: ID!) {\n  order(id: $id) {",
+    order_state!(),
+    "\n  }\n}"
 );
 
 /// The same state for several orders in one request (read ahead of their writes). Shopify
 /// charges `nodes(ids:)` per id, so a request holds as many as the bucket allows.
 pub const ORDERS_FULFILLMENT_STATE: &str = concat!(
-    r"query OrdersFulfillmentState($ids: [ID!]!) {
-  nodes(ids: $ids) {
-    ... on Order {
-    id
-    name
-    cancelledAt
-    displayFulfillmentStatus",
-    fulfillment_state!(),
-    r"
-    fulfillments(first: 5) {
-      id
-      status
-      trackingInfo(first: 10) { company number url }
-    }
-    }
-  }
-}"
+    "query OrdersFulfillmentState($ids: [ID!]!) {\n  nodes(ids: $ids) {\n  ... on Order {",
+    order_state!(),
+    "\n  }\n  }\n}"
 );
 
 /// Creates one fulfillment for the fulfillment orders of one location. The answer selects only
