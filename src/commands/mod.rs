@@ -73,6 +73,15 @@ impl From<crate::db::DbError> for Failure {
     }
 }
 
+impl From<crate::import::stream::StreamError> for Failure {
+    fn from(e: crate::import::stream::StreamError) -> Failure {
+        match e {
+            crate::import::stream::StreamError::File(e) => Failure::from(e),
+            crate::import::stream::StreamError::Db(e) => Failure::from(e),
+        }
+    }
+}
+
 impl From<crate::import::ImportError> for Failure {
     fn from(e: crate::import::ImportError) -> Failure {
         Failure::input(e.to_string())

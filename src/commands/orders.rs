@@ -18,14 +18,13 @@ pub async fn import(
     dry_run: bool,
     out: &mut Out,
 ) -> Result<u8, Failure> {
-    use crate::import::stream::{StreamError, import_file};
+    // A file that cannot be read is refused before the database is opened (or created).
+    std::fs::File::open(file)
+        .map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
     let db = ctx.open_db().await?;
-    let imported = import_file(&db, file, ctx.config.timezone, ctx.now, dry_run)
-        .await
-        .map_err(|e| match e {
-            StreamError::File(e) => Failure::from(e),
-            StreamError::Db(e) => Failure::from(e),
-        })?;
+    let imported =
+        crate::import::stream::import_file(&db, file, ctx.config.timezone, ctx.now, dry_run)
+            .await?;
     for (line, warning) in &imported.warnings {
         super::output::stderr_line(format!(
             "warning: {}:line {line}: tracking: {warning}",
