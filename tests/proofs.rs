@@ -61,6 +61,21 @@ async fn until_settled(db: &Db, connector: &impl Connector, settings: RuleSettin
     panic!("not settled after 60 runs");
 }
 
+/// A pull before the faults begin, as an operator would run it before a sync.
+async fn pull_first(db: &Db, connector: &impl Connector, days: u32) {
+    hassou::sync::pull::pull_once(
+        db,
+        connector,
+        days,
+        false,
+        hassou::domain::job::Trigger::Manual,
+        "proof",
+        common::as_of,
+    )
+    .await
+    .expect("pull");
+}
+
 async fn shopify_under_faults(rate: f64, seed: u64) {
     let sandbox = SandboxShopify::start(
         0,
@@ -107,17 +122,7 @@ async fn shopify_under_faults(rate: f64, seed: u64) {
     // A pull first (no faults yet): each order's fulfillment orders are kept, so writes go
     // straight to fulfillmentCreate and fall back to reading first after a failed or uncertain
     // attempt or a refusal — both paths run under the faults.
-    hassou::sync::pull::pull_once(
-        &db,
-        &connector,
-        30,
-        false,
-        hassou::domain::job::Trigger::Manual,
-        "proof",
-        common::as_of,
-    )
-    .await
-    .expect("pull");
+    pull_first(&db, &connector, 30).await;
     sandbox.fault_randomly(RandomFaults::new(rate, seed, SLOW));
     let started = Instant::now();
     let (runs, failures) = until_settled(&db, &connector, RuleSettings::default()).await;
@@ -185,17 +190,7 @@ async fn colorme_under_faults(rate: f64, seed: u64) {
     // A pull first (no faults yet): each sale's お届け先 ids are kept, so writes go as one PUT
     // (its answer the confirmation) and fall back to reading first after a failed or uncertain
     // attempt — both paths run under the faults.
-    hassou::sync::pull::pull_once(
-        &db,
-        &connector,
-        7,
-        false,
-        hassou::domain::job::Trigger::Manual,
-        "proof",
-        common::as_of,
-    )
-    .await
-    .expect("pull");
+    pull_first(&db, &connector, 7).await;
     sandbox.fault_randomly(RandomFaults::new(rate, seed, SLOW));
     let settings = RuleSettings {
         period: Period::DEFAULT,
