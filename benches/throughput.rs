@@ -125,9 +125,10 @@ async fn shopify(report: &mut Report) {
     .expect("sandbox");
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
-    std::fs::write(
+    // Owner-only: hassou refuses a configuration others can read while it holds a token.
+    hassou::token_file::write_owner_only(
         &config,
-        format!(
+        &format!(
             "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
             dir.path().join("h.db").display(),
             sandbox.url()
@@ -237,9 +238,9 @@ impl ColormeShop {
         hassou::token_file::write_owner_only(&token, SANDBOX_TOKEN).expect("token file");
         let config = |mail: bool| {
             let path = dir.path().join(format!("config-{mail}.toml"));
-            std::fs::write(
+            hassou::token_file::write_owner_only(
                 &path,
-                format!(
+                &format!(
                     "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[colorme]\napi_base = \"{}\"\nclient_id = \"sandbox_client\"\nclient_secret = \"sandbox_secret\"\ntoken_file = \"{}\"\nsend_shipping_mail = {mail}\n",
                     dir.path().join("h.db").display(),
                     sandbox.url(),

@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -160,6 +160,71 @@ impl ConfigSources {
     }
 }
 
+const CONTROL_IN_SECRET: &str = "holds a control character (a line break, tab or NUL, often \
+     pasted with it); no store accepts it in a header — copy the token again";
+
+fn has_control(value: &str) -> bool {
+    value.chars().any(char::is_control)
+}
+
+/// Keys whose values are secrets, wherever they stand in the file.
+const SECRET_KEYS: [&str; 2] = ["access_token", "client_secret"];
+
+/// Whether the configuration text holds a secret: a token, a client secret, or a database URL
+/// with a password.
+fn holds_secret(text: &str) -> bool {
+    fn walk(table: &toml::Table) -> bool {
+        table.iter().any(|(key, value)| match value {
+            toml::Value::Table(inner) => walk(inner),
+            toml::Value::String(v) if SECRET_KEYS.contains(&key.as_str()) => !v.is_empty(),
+            toml::Value::String(v) if key == "url" => {
+                url::Url::parse(v).is_ok_and(|u| u.password().is_some())
+            }
+            _ => false,
+        })
+    }
+    text.parse::<toml::Table>().is_ok_and(|t| walk(&t))
+}
+
+/// Like ssh with its files: a configuration anyone but its owner can change is refused (a
+/// rewritten `shop_url` sends the token, even one from the environment, elsewhere), and so is
+/// one others can read while it holds a secret. Unix only; elsewhere there are no such modes.
+#[cfg(unix)]
+fn check_file_mode(path: &Path, text: &str) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mode = meta.mode() & 0o777;
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(format!(
+            "belongs to another user (uid {}), who can change it; hassou reads only a \
+             configuration of yours or root's — `chown {me} {}`",
+            meta.uid(),
+            path.display()
+        ));
+    }
+    if mode & 0o022 != 0 {
+        return Err(format!(
+            "others can change this configuration (mode {mode:o}), and with it where the \
+             token is sent; run `chmod 600 {}`",
+            path.display()
+        ));
+    }
+    if mode & 0o044 != 0 && holds_secret(text) {
+        return Err(format!(
+            "others can read this configuration (mode {mode:o}) and it holds a secret; run \
+             `chmod 600 {}`, or move the secret to the environment (HASSOU_SHOPIFY_TOKEN, …)",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_file_mode(_path: &Path, _text: &str) -> Result<(), String> {
+    Ok(())
+}
+
 /// Finds, reads and validates the configuration.
 pub fn load(sources: &ConfigSources) -> Result<Config, ConfigError> {
     let chosen = if let Some(path) = &sources.explicit {
@@ -184,6 +249,12 @@ pub fn load(sources: &ConfigSources) -> Result<Config, ConfigError> {
                 } else {
                     format!("cannot read the file named by {named_by}: {e}")
                 },
+            })?;
+            check_file_mode(&path, &text).map_err(|message| ConfigError {
+                file: Some(path.clone()),
+                line: None,
+                key: None,
+                message,
             })?;
             (Some(path), text)
         }
@@ -251,19 +322,40 @@ pub fn parse(
     };
 
     let shopify_raw = raw.shopify.unwrap_or_default();
-    let secret = |env_key: &'static str, from_file: Option<String>| -> Option<Secret> {
-        sources
+    // A token or secret holding a control character (a pasted CR LF, a NUL) would fail every
+    // request as "builder error": refused here, naming where it came from, never showing it.
+    let secret = |env_key: &'static str,
+                  file_key: &str,
+                  from_file: Option<String>|
+     -> Result<Option<Secret>, ConfigError> {
+        let found = sources
             .env(env_key)
-            .map(|v| Secret {
-                value: SecretString::from(v.to_owned()),
-                source: SecretSource::Env(env_key),
+            .map(|v| {
+                (
+                    Secret {
+                        value: SecretString::from(v.to_owned()),
+                        source: SecretSource::Env(env_key),
+                    },
+                    env_key.to_owned(),
+                )
             })
             .or_else(|| {
-                from_file.filter(|v| !v.is_empty()).map(|v| Secret {
-                    value: SecretString::from(v),
-                    source: SecretSource::File,
+                from_file.filter(|v| !v.is_empty()).map(|v| {
+                    (
+                        Secret {
+                            value: SecretString::from(v),
+                            source: SecretSource::File,
+                        },
+                        file_key.to_owned(),
+                    )
                 })
-            })
+            });
+        match found {
+            Some((secret, key)) if has_control(secret.value.expose_secret()) => {
+                Err(locate(None, Some(&key), CONTROL_IN_SECRET.into()))
+            }
+            found => Ok(found.map(|(secret, _)| secret)),
+        }
     };
     let shopify = ShopifyConfig {
         shop_url: shopify_raw
@@ -281,9 +373,17 @@ pub fn parse(
             }
             None => DEFAULT_SHOPIFY_API_VERSION.to_owned(),
         },
-        access_token: secret("HASSOU_SHOPIFY_TOKEN", shopify_raw.access_token),
+        access_token: secret(
+            "HASSOU_SHOPIFY_TOKEN",
+            "[shopify] access_token",
+            shopify_raw.access_token,
+        )?,
         client_id: shopify_raw.client_id.filter(|v| !v.is_empty()),
-        client_secret: secret("HASSOU_SHOPIFY_CLIENT_SECRET", shopify_raw.client_secret),
+        client_secret: secret(
+            "HASSOU_SHOPIFY_CLIENT_SECRET",
+            "[shopify] client_secret",
+            shopify_raw.client_secret,
+        )?,
         notify_customer: shopify_raw.notify_customer.unwrap_or(false),
         tracking_urls: {
             let mut urls = BTreeMap::new();
@@ -324,10 +424,19 @@ pub fn parse(
         None => sources.config_dir.as_ref().map(|d| d.join("colorme-token")),
     };
     let stored_token = match &token_file {
-        Some(path) => crate::token_file::read_owner_only(path).map_err(|m| {
+        Some(path) => {
             let span = colorme_raw.token_file.as_ref().map(Spanned::span);
-            locate(span, Some("[colorme] token_file"), m)
-        })?,
+            let token = crate::token_file::read_owner_only(path)
+                .map_err(|m| locate(span.clone(), Some("[colorme] token_file"), m))?;
+            if token.as_deref().is_some_and(has_control) {
+                return Err(locate(
+                    span,
+                    Some("[colorme] token_file"),
+                    CONTROL_IN_SECRET.into(),
+                ));
+            }
+            token
+        }
         None => None,
     };
     let colorme = ColormeConfig {
@@ -341,8 +450,17 @@ pub fn parse(
             .env("HASSOU_COLORME_CLIENT_ID")
             .map(str::to_owned)
             .or(colorme_raw.client_id.filter(|v| !v.is_empty())),
-        client_secret: secret("HASSOU_COLORME_CLIENT_SECRET", colorme_raw.client_secret),
-        access_token: secret("HASSOU_COLORME_TOKEN", colorme_raw.access_token).or_else(|| {
+        client_secret: secret(
+            "HASSOU_COLORME_CLIENT_SECRET",
+            "[colorme] client_secret",
+            colorme_raw.client_secret,
+        )?,
+        access_token: secret(
+            "HASSOU_COLORME_TOKEN",
+            "[colorme] access_token",
+            colorme_raw.access_token,
+        )?
+        .or_else(|| {
             stored_token.map(|t| Secret {
                 value: SecretString::from(t),
                 source: SecretSource::TokenFile,

@@ -32,7 +32,12 @@ impl Workspace {
 
     fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.path(name);
-        std::fs::write(&path, text).expect("write fixture");
+        if name.ends_with(".toml") {
+            // A configuration is its owner's alone, as hassou requires.
+            common::write_config(&path, text).expect("write config");
+        } else {
+            std::fs::write(&path, text).expect("write fixture");
+        }
         path
     }
 
@@ -349,6 +354,83 @@ fn config_check_never_prints_secrets() {
         "{text}"
     );
     assert!(!text.contains("shpat_secret_value"));
+}
+
+/// Issue 23: a configuration others can change hands them the token (a rewritten `shop_url`
+/// receives it); one others can read while it holds a secret shows it to them. Refused, as ssh
+/// refuses such files, naming the file and the `chmod`; nothing is opened.
+#[cfg(unix)]
+#[test]
+fn a_configuration_others_can_change_or_read_with_a_secret_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::new();
+    let db = ws.path("hassou.db");
+    let with_secret = format!(
+        "[database]\nurl = \"sqlite://{}\"\n[shopify]\nshop_url = \"https://x.myshopify.com\"\naccess_token = \"shpat_secret_value\"\n",
+        db.display()
+    );
+    let without = format!("[database]\nurl = \"sqlite://{}\"\n", db.display());
+    for (text, mode, refused) in [
+        (&with_secret, 0o644, true),
+        (&with_secret, 0o666, true),
+        (&with_secret, 0o777, true),
+        (&with_secret, 0o640, true),
+        (&with_secret, 0o600, false),
+        (&without, 0o644, false),
+        (&without, 0o664, true),
+        (&without, 0o666, true),
+    ] {
+        let config = ws.write("config.toml", text);
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        for args in [&["config", "check"][..], &["orders", "list"][..]] {
+            let out = ws.hassou(args);
+            let err = stderr(&out);
+            if refused {
+                assert_eq!(out.status.code(), Some(2), "{mode:o} {args:?}: {err}");
+                assert!(err.contains("config.toml"), "{err}");
+                assert!(err.contains("chmod 600"), "{err}");
+                assert!(!err.contains("shpat_secret_value"), "{err}");
+                assert!(!db.exists(), "{mode:o}: nothing opened");
+            } else {
+                assert_eq!(out.status.code(), Some(0), "{mode:o} {args:?}: {err}");
+                let _ = std::fs::remove_file(&db);
+            }
+        }
+    }
+}
+
+/// Issue 23: a token holding CR LF or NUL passed `config check` and then failed every request
+/// as "builder error". Refused at load, naming where it came from, never shown.
+#[test]
+fn a_token_with_control_characters_is_refused_naming_its_key() {
+    let ws = Workspace::new();
+    let db = ws.path("hassou.db");
+    ws.write(
+        "config.toml",
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shopify]\naccess_token = \"shpat_secret\\r\\n\"\n",
+            db.display()
+        ),
+    );
+    let out = ws.hassou(&["config", "check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("[shopify] access_token"), "{err}");
+    assert!(err.contains("control character"), "{err}");
+    assert!(!err.contains("shpat_secret"), "{err}");
+    ws.write(
+        "config.toml",
+        &format!("[database]\nurl = \"sqlite://{}\"\n", db.display()),
+    );
+    let mut cmd = common::hassou_command(&ws.path("config.toml"));
+    let out = cmd
+        .args(["config", "check"])
+        .env("HASSOU_COLORME_TOKEN", "colorme_token\r\n")
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("HASSOU_COLORME_TOKEN"), "{err}");
 }
 
 #[test]

@@ -48,8 +48,7 @@ async fn setup(client_secret: &str) -> Setup {
         .expect("sandbox");
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    common::write_config(&config,
         format!(
             "[database]\nurl = \"sqlite://{}\"\n[colorme]\napi_base = \"{}\"\nclient_id = \"sandbox_client\"\nclient_secret = \"{client_secret}\"\ntoken_file = \"secrets/colorme-token\"\n",
             dir.path().join("h.db").display(),

@@ -31,8 +31,7 @@ async fn sync_shopify_dry_run_then_for_real_then_nothing() {
 
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    common::write_config(&config,
         format!(
             "[database]\nurl = \"sqlite://{}\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
             dir.path().join("h.db").display(),
@@ -123,8 +122,7 @@ async fn sync_shopify_dry_run_then_for_real_then_nothing() {
 async fn sync_without_a_token_is_a_configuration_error() {
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    common::write_config(&config,
         format!("[database]\nurl = \"sqlite://{}\"\n[shopify]\nshop_url = \"https://example.myshopify.com\"\n", dir.path().join("h.db").display()),
     )
     .expect("config");

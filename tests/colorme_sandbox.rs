@@ -842,3 +842,89 @@ async fn a_read_ahead_is_not_used_once_the_order_was_attempted() {
         ]
     );
 }
+
+async fn stored(shop: &Shop, number: &str) -> hassou::db::StoredOrder {
+    shop.db
+        .find_orders(number, None)
+        .await
+        .expect("find")
+        .remove(0)
+}
+
+async fn send_by_hand(shop: &Shop, number: &str) -> hassou::sync::mail::MailOutcome {
+    hassou::sync::mail::send_now(
+        &shop.db,
+        &shop.connector,
+        &stored(shop, number).await,
+        hassou::domain::job::Trigger::Manual,
+        "test",
+        now(),
+    )
+    .await
+    .expect("recorded")
+}
+
+/// Issue 23: a 2xx to the mail POST whose body cannot be read (cut off, or half the JSON) was
+/// recorded as refused, and `send-mail` sent a second mail. It is uncertain: recorded as perhaps
+/// sent, shown so, and never sent again.
+#[tokio::test]
+async fn an_unreadable_answer_to_the_mail_is_uncertain_and_never_resent() {
+    for (id, fault) in [
+        (7101, Fault::UnreadableAfterApplied),
+        (7102, Fault::CutAfterApplied),
+    ] {
+        let shop = shop(true).await;
+        shop.add(id, 1, order(id, "444413758703")).await;
+        shop.sandbox
+            .inject(ColormeFaultTarget::Mails, fault.clone());
+        let report = shop.run(true).await;
+        assert_eq!((report.written, report.mail_refused), (1, 0), "{report:?}");
+        let remote = stored(&shop, &id.to_string()).await.remote;
+        assert!(remote.mail_sent_at.is_some(), "{fault:?}: {remote:?}");
+        assert!(remote.mail_uncertain, "{fault:?}: {remote:?}");
+        assert_eq!(remote.mail_error, None, "{fault:?}: never 'refused'");
+        assert!(matches!(
+            send_by_hand(&shop, &id.to_string()).await,
+            hassou::sync::mail::MailOutcome::AlreadySent(_)
+        ));
+        assert_eq!(
+            shop.sandbox.sale(id).expect("sale").mails,
+            ["delivered"],
+            "{fault:?}"
+        );
+    }
+}
+
+/// Issue 23: a mail the store refused (HTTP 500) may still have gone out. `send-mail` reads the
+/// sale first and sends nothing when the store says the mail was sent.
+#[tokio::test]
+async fn send_mail_reads_the_sale_and_sends_nothing_the_store_says_went() {
+    let shop = shop(true).await;
+    shop.add(7201, 1, order(7201, "444413758703")).await;
+    shop.sandbox
+        .inject(ColormeFaultTarget::Mails, Fault::ServerError);
+    let report = shop.run(true).await;
+    assert_eq!(report.mail_refused, 1, "{report:?}");
+    // The mail went out after all (a 500 written after the mail was sent).
+    shop.sandbox.update_sale(7201, |sale| {
+        sale.delivered_mail_state = "sent".into();
+        sale.mails.push("delivered".into());
+    });
+    assert_eq!(
+        send_by_hand(&shop, "7201").await,
+        hassou::sync::mail::MailOutcome::StoreSaysSent
+    );
+    assert_eq!(shop.sandbox.sale(7201).expect("sale").mails, ["delivered"]);
+    let remote = stored(&shop, "7201").await.remote;
+    assert!(
+        remote.mail_sent_at.is_some() && remote.mail_error.is_none(),
+        "{remote:?}"
+    );
+    let posts = shop
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1, "only the sync's refused POST");
+}

@@ -218,7 +218,7 @@ fn sighup_restores_the_terminal_and_leaves_no_files() {
 fn the_console_needs_a_terminal() {
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("c.toml");
-    std::fs::write(
+    common::write_config(
         &config,
         format!(
             "[database]\nurl = \"sqlite://{}\"\n",

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use hassou::config::{ConfigSources, parse as parse_config};
-use hassou::domain::input::is_unsafe_char;
+use hassou::domain::input::{is_refused_char, is_unsafe_char};
 use hassou::domain::{Carrier, ShopTimeZone, Tracking, TrackingNumber, tracking};
 use hassou::import::parse_file_rows;
 use hassou::shipments::{Format, parse as parse_carrier_file};
@@ -60,8 +60,98 @@ fn carrier_file_bytes() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// A character the input gate refuses: control, bidirectional, invisible format, separators.
+fn refused_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        prop::char::range('\u{0}', '\u{1f}'),
+        prop::char::range('\u{7f}', '\u{9f}'),
+        prop::char::range('\u{200b}', '\u{200f}'),
+        prop::char::range('\u{2028}', '\u{202e}'),
+        prop::char::range('\u{2060}', '\u{2064}'),
+        prop::char::range('\u{2066}', '\u{206f}'),
+        Just('\u{feff}'),
+        Just('\u{00ad}'),
+        Just('\u{061c}'),
+        Just('\u{180e}'),
+        prop::char::range('\u{e0020}', '\u{e007f}'),
+    ]
+    // A line break ends a CSV row or a JSON line: that is the file's structure, not a value.
+    .prop_filter("not a line break", |c| *c != '\n' && *c != '\r')
+}
+
+/// A value that is good except for one refused character somewhere in it.
+fn with_refused(good: &'static str) -> impl Strategy<Value = (String, char)> {
+    (0..=good.len(), refused_char()).prop_map(move |(at, c)| {
+        let mut at = at;
+        while !good.is_char_boundary(at) {
+            at -= 1;
+        }
+        (format!("{}{c}{}", &good[..at], &good[at..]), c)
+    })
+}
+
+/// A CSV cell holding `value` (quoted, so a comma or quote inside stays in it).
+fn cell(value: &str) -> String {
+    format!("\"{}\"", value.replace('"', "\"\""))
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    /// Issue 23: one gate for tracking, carrier and order numbers from every source — the
+    /// command line and the console (`Tracking::parse_input`, `Carrier::parse_input`), the order
+    /// file (CSV and JSON Lines) and carrier files: a value holding a control, invisible or
+    /// separator character is refused by each of them.
+    #[test]
+    fn every_source_refuses_a_value_with_a_refused_character(
+        (tracking, _) in with_refused("4444-1375-8703"),
+        (carrier, _) in with_refused("yamato"),
+        (number, _) in with_refused("#1001"),
+    ) {
+        prop_assert!(Tracking::parse_input(&tracking).is_err(), "{:?}", tracking);
+        prop_assert!(Carrier::parse_input(&carrier).is_err(), "{:?}", carrier);
+        prop_assert!(hassou::domain::input::check_order_number(&number).is_err(), "{:?}", number);
+        let now = chrono::Utc::now();
+        let header = "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n";
+        let good = ["shopify", "r1", "#1001", "processed", "2026-11-20T10:00:00+09:00", "2026-11-23T10:00:00+09:00", "2026-11-23", "yamato", "444413758703"];
+        for (column, bad) in [(2, &number), (7, &carrier), (8, &tracking)] {
+            let mut fields: Vec<String> = good.iter().map(|v| cell(v)).collect();
+            fields[column] = cell(bad);
+            let csv = format!("{header}{}\n", fields.join(","));
+            let parsed = parse_file_rows(Path::new("o.csv"), csv.as_bytes(), ShopTimeZone::jst(), now);
+            let refused = parsed.as_ref().map_or(true, |(orders, errors)| orders.is_empty() && !errors.is_empty());
+            prop_assert!(refused, "CSV column {} {:?}: {:?}", column, bad, parsed);
+            let names = ["channel", "remote_id", "number", "status", "ordered_at", "updated_at", "shipped_on", "carrier", "tracking"];
+            let mut object = serde_json::Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let value = if i == column { bad.clone() } else { good[i].to_owned() };
+                object.insert((*name).to_owned(), serde_json::Value::String(value));
+            }
+            let jsonl = format!("{}\n", serde_json::Value::Object(object));
+            let parsed = parse_file_rows(Path::new("o.jsonl"), jsonl.as_bytes(), ShopTimeZone::jst(), now);
+            let refused = parsed.as_ref().map_or(true, |(orders, errors)| orders.is_empty() && !errors.is_empty());
+            prop_assert!(refused, "JSON Lines {} {:?}: {:?}", names[column], bad, parsed);
+        }
+        // A generic carrier file: key, tracking, date, carrier.
+        for (column, bad) in [(0, &number), (1, &tracking), (3, &carrier)] {
+            let mut fields = [cell("#1001"), cell("444413758703"), cell("2026/11/23"), cell("yamato")];
+            fields[column] = cell(bad);
+            let file = format!("注文番号,伝票番号,出荷日,配送会社\n{}\n", fields.join(","));
+            let parsed = parse_carrier_file(file.as_bytes(), Some(Format::Generic));
+            prop_assert!(parsed.is_err(), "carrier file column {} {:?}: {:?}", column, bad, parsed.map(|p| p.rows));
+        }
+    }
+
+    /// What any source accepts holds no character the gate refuses.
+    #[test]
+    fn nothing_accepted_holds_a_refused_character(raw in ".{0,40}") {
+        if let Ok(t) = Tracking::parse_input(&raw) {
+            prop_assert!(!t.to_text().chars().any(is_refused_char), "{:?}", raw);
+        }
+        if let Ok(Some(c)) = Carrier::parse_input(&raw) {
+            prop_assert!(!c.code().chars().any(is_refused_char), "{:?}", raw);
+        }
+    }
 
     #[test]
     fn carrier_files_never_panic_on_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600)) {

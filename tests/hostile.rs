@@ -47,8 +47,7 @@ fn assert_terminal_safe(what: &str, bytes: &[u8]) {
 
 fn setup(dir: &Path, sandbox: &SandboxShopify) -> PathBuf {
     let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
+    common::write_config(&config,
         format!(
             "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"{TOKEN}\"\n",
             dir.join("h.db").display(),
@@ -206,7 +205,7 @@ async fn escape_sequences_from_a_store_never_reach_the_terminal_raw() {
 fn hostile_input_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
-    std::fs::write(
+    common::write_config(
         &config,
         format!(
             "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n",
@@ -286,7 +285,7 @@ fn a_database_in_a_folder_that_does_not_exist_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
     let missing = dir.path().join("typo").join("h.db");
-    std::fs::write(
+    common::write_config(
         &config,
         format!("[database]\nurl = \"sqlite://{}\"\n", missing.display()),
     )

@@ -254,8 +254,7 @@ async fn shop_for_the_binary(
     .expect("sandbox");
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    common::write_config(&config,
         format!(
             "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
             dir.path().join("h.db").display(),
@@ -346,6 +345,28 @@ async fn sigkill_at_20_seeded_moments_then_restart_writes_each_order_once() {
             child.start_kill().expect("SIGKILL");
             let _ = child.wait().await;
         }
+        // A killed process's claim is taken over only once its heartbeat has run out (never
+        // because its PID is gone): wait for that, as the next scheduled run would.
+        let db = hassou::db::Db::open(&format!(
+            "sqlite://{}",
+            config.with_file_name("h.db").display()
+        ))
+        .await
+        .expect("db");
+        let waited = Instant::now();
+        while db
+            .live_instances(chrono::Utc::now())
+            .await
+            .expect("instances")
+            > 0
+        {
+            assert!(
+                waited.elapsed() < Duration::from_secs(90),
+                "heartbeats never ran out"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        db.close().await;
         let mut last = sync_process(&config);
         let status = last.wait().await.expect("last run");
         assert_eq!(status.code(), Some(0));

@@ -298,22 +298,27 @@ async fn settings_are_seeded_once_then_shared(db: Db) {
 }
 
 async fn lease_has_one_holder_and_expires(db: Db) {
+    // Two processes on one database, with the same host name and PID (separate PID
+    // namespaces): the instance, not the name, says whose the lease is.
+    let a = db.clone();
+    let b = db.as_another_process();
+    let same = "ops1/1/daemon-shopify";
     let now = t(AS_OF);
     let ttl = Duration::seconds(60);
     assert!(
-        db.acquire_lease("shopify", "a", now, now + ttl)
+        a.acquire_lease("shopify", same, now, now + ttl)
             .await
             .expect("a takes")
     );
     assert!(
-        !db.acquire_lease("shopify", "b", now + Duration::seconds(10), now + ttl)
+        !b.acquire_lease("shopify", same, now + Duration::seconds(10), now + ttl)
             .await
             .expect("b refused")
     );
     assert!(
-        db.acquire_lease(
+        a.acquire_lease(
             "shopify",
-            "a",
+            same,
             now + Duration::seconds(30),
             now + Duration::seconds(90)
         )
@@ -321,18 +326,18 @@ async fn lease_has_one_holder_and_expires(db: Db) {
         .expect("a renews")
     );
     assert!(
-        !db.acquire_lease(
+        !b.acquire_lease(
             "shopify",
-            "b",
+            same,
             now + Duration::seconds(80),
             now + Duration::seconds(140)
         )
         .await
         .expect("still a's")
     );
-    // a died: after expiry b takes over.
+    // a stopped renewing: after expiry b takes over.
     assert!(
-        db.acquire_lease(
+        b.acquire_lease(
             "shopify",
             "b",
             now + Duration::seconds(91),
@@ -346,12 +351,116 @@ async fn lease_has_one_holder_and_expires(db: Db) {
         (lease.holder.as_str(), lease.acquired_at),
         ("b", now + Duration::seconds(91))
     );
-    db.release_lease("shopify", "a")
+    a.release_lease("shopify", "b")
         .await
         .expect("a's release is a no-op");
     assert!(db.lease("shopify").await.expect("read").is_some());
-    db.release_lease("shopify", "b").await.expect("release");
+    b.release_lease("shopify", "b").await.expect("release");
     assert!(db.lease("shopify").await.expect("read").is_none());
+
+    // Live time: a lease that has not expired is taken only when its holder's heartbeat ran out.
+    let c = db.as_another_process();
+    let live = Utc::now();
+    assert!(
+        c.acquire_lease("colorme", same, live, live + ttl)
+            .await
+            .expect("c takes")
+    );
+    assert!(
+        !b.acquire_lease("colorme", same, live, live + ttl)
+            .await
+            .expect("c beats: refused")
+    );
+    let c_id = c.instance().await.expect("instance").id().to_owned();
+    db.register_foreign_instance(&c_id, same, live - Duration::seconds(1))
+        .await
+        .expect("c's heartbeat runs out");
+    assert!(
+        b.acquire_lease("colorme", same, live, live + ttl)
+            .await
+            .expect("b takes over from a dead c")
+    );
+}
+
+/// Claims between processes that share a host name and a PID, and even the holder's name: a
+/// claim whose instance beats is never taken, however old; one whose heartbeat ran out is.
+async fn claims_follow_heartbeats_not_names(db: Db) {
+    let a = db.clone();
+    let b = db.as_another_process();
+    db.upsert_orders(&[order(Channel::Colorme, "1001")], t(AS_OF))
+        .await
+        .expect("import");
+    let id = db
+        .find_orders("1001", Some(Channel::Colorme))
+        .await
+        .expect("find")[0]
+        .id;
+    let same = "ops1/1/run7";
+    let now = Utc::now();
+    let until = now + Duration::minutes(5);
+    assert!(
+        a.claim_order(id, Channel::Colorme, same, now, until)
+            .await
+            .expect("a claims")
+    );
+    assert!(
+        !b.claim_order(id, Channel::Colorme, same, now, until)
+            .await
+            .expect("b refused"),
+        "same name, another instance"
+    );
+    // Long after the claim's time, a still beats: still a's.
+    let later = now + Duration::minutes(10);
+    a.register_foreign_instance(
+        a.instance().await.expect("a").id(),
+        same,
+        later + Duration::seconds(30),
+    )
+    .await
+    .expect("a beats");
+    assert!(
+        !b.claim_order(
+            id,
+            Channel::Colorme,
+            same,
+            later,
+            later + Duration::minutes(5)
+        )
+        .await
+        .expect("a beats: refused")
+    );
+    // a's heartbeat ran out: b takes it.
+    a.register_foreign_instance(a.instance().await.expect("a").id(), same, now)
+        .await
+        .expect("a stops");
+    assert!(
+        b.claim_order(
+            id,
+            Channel::Colorme,
+            same,
+            later,
+            later + Duration::minutes(5)
+        )
+        .await
+        .expect("b takes over")
+    );
+    a.release_order(id, Channel::Colorme, same)
+        .await
+        .expect("a's release is a no-op");
+    assert_eq!(
+        db.order_claim(id, Channel::Colorme)
+            .await
+            .expect("claim")
+            .map(|c| c.0),
+        Some(same.to_owned())
+    );
+    b.release_order(id, Channel::Colorme, same)
+        .await
+        .expect("release");
+    assert_eq!(
+        db.order_claim(id, Channel::Colorme).await.expect("claim"),
+        None
+    );
 }
 
 /// The page and the counts come from narrowed queries; they must equal judging every order.
@@ -703,6 +812,7 @@ on_both_backends!(
     shipping_mail_is_recorded_once,
     settings_are_seeded_once_then_shared,
     lease_has_one_holder_and_expires,
+    claims_follow_heartbeats_not_names,
     pages_and_counts_equal_judging_every_order,
 );
 

@@ -146,7 +146,7 @@ impl Workspace {
     fn new(extra: &str) -> Workspace {
         let dir = tempfile::tempdir().expect("dir");
         let config = dir.path().join("config.toml");
-        std::fs::write(
+        common::write_config(
             &config,
             format!(
                 "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n{extra}",

@@ -793,7 +793,9 @@ async fn after_a_pull_each_order_is_one_create_per_location() {
     assert_eq!(shop.count("Order ok"), 0, "no read before a create");
     assert_eq!(shop.sandbox.mutations_applied(), 12);
     let points = shop.sandbox.points_spent() - spent;
-    assert!(points <= 12.0 * 11.0, "{points} points for 12 creates");
+    // 12 a create: the mutation, its fulfillment, and the order it names (selected so that
+    // an answer about another order is caught, issue 23).
+    assert!(points <= 12.0 * 12.0, "{points} points for 12 creates");
     // The customer is told once per order, by its first create.
     let order = shop.sandbox.order(&two).expect("order");
     assert_eq!((order.fulfillments.len(), order.notifications), (2, 1));
@@ -955,4 +957,46 @@ async fn a_read_ahead_is_not_used_once_the_order_was_attempted() {
             "FulfillmentCreate ok"
         ]
     );
+}
+
+/// Issue 23: an answer about another order (a store or proxy mixing answers up) is never
+/// planned from: before, a read of #3002 answered with #3003 fulfilled and notified #3003 with
+/// #3002's tracking, and recorded #3002 as synced.
+#[tokio::test]
+async fn an_answer_about_another_order_writes_nothing() {
+    let shop = shop(SandboxOptions::default(), true).await;
+    let asked = shop
+        .order("#3002", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    let other = shop
+        .order("#3003", &["東京倉庫"], Carrier::Sagawa, "512547514334")
+        .await;
+    shop.sandbox.swap_reads(&asked, &other);
+    let report = shop.sync().await;
+    let (result, detail) = outcome(&report, "#3002");
+    assert_eq!(result, ResultOutcome::Failed, "{detail}");
+    assert!(detail.contains("#3003"), "{detail}");
+    assert!(
+        tracking_of(&shop, &asked).is_empty(),
+        "nothing written to #3002"
+    );
+    // #3003 got its own write, once, with its own tracking, and one notification.
+    assert_eq!(outcome(&report, "#3003").0, ResultOutcome::Fulfilled);
+    assert_eq!(
+        tracking_of(&shop, &other),
+        vec![vec![(
+            Some("Sagawa (JA)".into()),
+            "512547514334".into(),
+            None
+        )]]
+    );
+    assert_eq!(shop.sandbox.order(&other).expect("order").notifications, 1);
+    assert_eq!(shop.sandbox.order(&asked).expect("order").notifications, 0);
+    // Once the store answers about the right order, #3002 is written once.
+    shop.sandbox.clear_swaps();
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#3002").0, ResultOutcome::Fulfilled);
+    assert_eq!(tracking_of(&shop, &asked).len(), 1);
+    assert_eq!(tracking_of(&shop, &other).len(), 1);
+    assert_eq!(shop.sandbox.mutations_applied(), 2);
 }

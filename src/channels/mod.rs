@@ -17,6 +17,46 @@ pub fn retry_after(response: &reqwest::Response) -> Option<f64> {
         .and_then(|v| v.trim().parse::<f64>().ok())
 }
 
+/// The most of a store's answer hassou reads (issue 23: a 100 MB answer took 1.17 GB of
+/// memory). Real answers are a few kilobytes: a page of 100 カラーミー sales is well under 1 MB.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why an answer's body could not be read whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    /// The connection broke (or timed out) in the middle of the body.
+    #[error("the answer was cut off ({0})")]
+    Cut(String),
+    #[error("the answer is larger than {} MB", MAX_ANSWER_BYTES / (1024 * 1024))]
+    TooLarge,
+}
+
+/// Reads an answer's body as text, at most [`MAX_ANSWER_BYTES`], chunk by chunk (a larger body
+/// is never held). A body cut off by the connection is an error, never an empty answer: after a
+/// write, it means the write may have been applied.
+pub async fn read_body(mut response: reqwest::Response) -> Result<String, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    return Err(BodyError::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => return Err(BodyError::Cut(e.without_url().to_string())),
+        }
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
 /// The waits between attempts of a request that is safe to repeat: from half a second, doubling
 /// up to 8 s, with jitter, `attempts − 1` of them.
 pub fn retry_delays(attempts: usize) -> impl Iterator<Item = Duration> {

@@ -156,7 +156,9 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
         SandboxOptions::default().token,
         stores.colorme.url(),
     );
-    std::fs::write(&file, text).map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
+    // Owner-only: it holds the sandbox tokens, and a readable config with a secret is refused.
+    crate::token_file::write_owner_only(&file, &text)
+        .map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
     // Only the demo's file: a real token in the environment never goes to the sandbox.
     let mut config = config::load(&ConfigSources {
         explicit: Some(file),

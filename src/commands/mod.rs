@@ -88,6 +88,22 @@ impl From<crate::import::ImportError> for Failure {
     }
 }
 
+/// Waits for SIGTERM or SIGINT and says which came (a signal that cannot be listened for is
+/// never reported).
+pub async fn termination() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut terminate), Ok(mut interrupt)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = terminate.recv() => "SIGTERM",
+        _ = interrupt.recv() => "SIGINT",
+    }
+}
+
 /// What every command needs: the configuration, the clock, and (opened on demand) the database.
 pub struct Context {
     pub config: Config,

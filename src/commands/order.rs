@@ -71,6 +71,7 @@ pub async fn show(
         );
         value["mail_sent_at"] = json!(row.stored.remote.mail_sent_at.map(|t| t.to_rfc3339()));
         value["mail_error"] = json!(row.stored.remote.mail_error);
+        value["mail_uncertain"] = json!(row.stored.remote.mail_uncertain);
         out.json(&value);
         return Ok(0);
     }
@@ -137,13 +138,19 @@ pub async fn show(
         out.line(format!("  store refs   {}", store_refs(refs)));
     }
     if let Some(at) = row.stored.remote.mail_sent_at {
-        out.line(format!(
-            "  mail         sent {}",
-            at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z")
-        ));
+        let at = at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z");
+        out.line(if row.stored.remote.mail_uncertain {
+            format!(
+                "  mail         UNCERTAIN: perhaps sent {at} (the store's answer was lost or \
+                 unreadable); hassou never sends it again — check the order at the store"
+            )
+        } else {
+            format!("  mail         sent {at}")
+        });
     } else if let Some(error) = &row.stored.remote.mail_error {
         out.line(format!(
-            "  mail         REFUSED by the store, not sent: {error} — send it with `hassou order {} send-mail`",
+            "  mail         refused by the store: {error} — `hassou order {} send-mail` reads \
+             the store first and sends only if it has not gone",
             o.number
         ));
     }
@@ -341,6 +348,17 @@ pub async fn send_mail(
         MailOutcome::AlreadySent(at) => Err(Failure::input(format!(
             "sale {number}: the 商品発送 mail was already sent at {}",
             when(at)
+        ))),
+        MailOutcome::StoreSaysSent => {
+            out.line(format!(
+                "sale {number}: カラーミー says the 商品発送 mail was already sent; recorded, \
+                 nothing sent again"
+            ));
+            Ok(0)
+        }
+        MailOutcome::Busy => Err(Failure::temporary(format!(
+            "sale {number}: another process is writing this sale; nothing sent — try again \
+             when it has finished"
         ))),
     }
 }

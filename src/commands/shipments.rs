@@ -29,7 +29,15 @@ pub async fn import(
         dry_run: args.dry_run,
         now: ctx.now,
     };
-    let done = staged::run(&db, &args.file, options).await;
+    // SIGTERM or Ctrl-C: the run is dropped — its transaction rolled back, its temporary
+    // folder (order numbers and tracking) removed — and nothing is imported.
+    let done = tokio::select! {
+        done = staged::run(&db, &args.file, options) => done,
+        signal = super::termination() => {
+            db.close().await;
+            return Err(Failure::input(format!("stopped by {signal}; nothing was imported")));
+        }
+    };
     db.close().await;
     let done = match done {
         Ok(done) => done,

@@ -160,6 +160,7 @@ async fn run<C: Connector>(
         .await
         .map_err(|e| match e {
             crate::sync::SyncError::Db(e) => Failure::from(e),
+            e @ crate::sync::SyncError::Stopped { .. } => Failure::temporary(e.to_string()),
             other => Failure::input(other.to_string()),
         })?;
     drop(tx);

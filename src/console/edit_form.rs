@@ -256,9 +256,18 @@ impl EditForm {
                 crate::domain::input::InputError::Unsafe(_) => {
                     label("制御文字は使えません", "control characters are not allowed").to_owned()
                 }
+                crate::domain::input::InputError::Invisible(_) => label(
+                    "見えない文字 (ゼロ幅スペース等) が含まれています",
+                    "holds an invisible character (a zero-width space, …)",
+                )
+                .to_owned(),
                 crate::domain::input::InputError::TooLong(_, max) => match lang {
                     Language::Ja => format!("長すぎます（{max}文字まで）"),
                     Language::En => format!("too long ({max} characters at most)"),
+                },
+                crate::domain::input::InputError::TooMany(_, max) => match lang {
+                    Language::Ja => format!("伝票番号が多すぎます（{max}件まで）"),
+                    Language::En => format!("too many numbers ({max} at most)"),
                 },
             };
             format!("{}: {why}", label("伝票番号", "tracking"))

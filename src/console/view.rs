@@ -830,15 +830,29 @@ fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         // A refused mail is never sent on its own: say so, and how to send it on purpose.
         let number = &o.number;
         let words = if ja {
-            format!("ストアが拒否、未送信: {error} — m で送信 (hassou order {number} send-mail)")
+            format!(
+                "ストアが拒否: {error} — m でストアを確認し未送信なら送信 (hassou order {number} send-mail)"
+            )
         } else {
             format!(
-                "refused by the store, not sent: {error} — m sends it (hassou order {number} send-mail)"
+                "refused by the store: {error} — m checks the store and sends it if it has not gone (hassou order {number} send-mail)"
             )
         };
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),
             Span::styled(text::visible(&words), error_style(app)),
+        ]));
+    }
+    if remote.mail_uncertain {
+        // Perhaps sent: never sent again by hassou; only the store can say.
+        let words = if ja {
+            "送信不明: ストアの応答が読めませんでした。再送しません — ストアで確認してください"
+        } else {
+            "uncertain: the store's answer could not be read; never sent again — check at the store"
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),
+            Span::styled(words, error_style(app)),
         ]));
     }
     lines.push(Line::from(Span::styled(

@@ -5,7 +5,7 @@
 //! (migration 0006; a sequence is not transactional, so it never makes writers wait on each
 //! other — a reader may see it move a moment before the commit, which the caller allows for).
 
-use super::{Db, DbError};
+use super::{Db, DbError, Pool};
 
 /// A held way to ask "changed since?" of one database.
 pub enum ChangeWatch {
@@ -19,10 +19,12 @@ pub enum ChangeWatch {
 impl Db {
     /// A watch for writes by anyone (other processes, and this one's other connections).
     pub async fn change_watch(&self) -> Result<ChangeWatch, DbError> {
-        Ok(match self {
-            Db::Sqlite(pool) if pool.options().get_max_connections() <= 1 => ChangeWatch::Always(0),
-            Db::Sqlite(pool) => ChangeWatch::Sqlite(pool.acquire().await?),
-            Db::Postgres(pool) => ChangeWatch::Postgres(pool.clone()),
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) if pool.options().get_max_connections() <= 1 => {
+                ChangeWatch::Always(0)
+            }
+            Pool::Sqlite(pool) => ChangeWatch::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => ChangeWatch::Postgres(pool.clone()),
         })
     }
 }

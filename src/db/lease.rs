@@ -1,6 +1,7 @@
 //! The scheduler lease: at most one process runs the scheduled jobs of a store at a time,
 //! whatever the number of consoles and daemons sharing the database. A holder renews it by
-//! heartbeat; when it dies, the lease expires and another process takes over.
+//! heartbeat; when it dies (its instance's heartbeat runs out, or the lease expires), another
+//! process takes over.
 
 use chrono::{DateTime, Utc};
 
@@ -17,9 +18,11 @@ pub struct Lease {
 }
 
 impl Db {
-    /// Takes or renews the lease `name` for `holder` until `expires_at`. Succeeds when the lease
-    /// is free, expired (before `now`), or already held by `holder`; one statement, so two
-    /// processes racing for it cannot both win.
+    /// Takes or renews the lease `name` for `holder` (of this handle's instance) until
+    /// `expires_at`. Succeeds when the lease is free, expired (before `now`), already this
+    /// instance's, or held by an instance whose heartbeat ran out; one statement, so two
+    /// processes racing for it cannot both win. The instance, not the holder's name, says whose
+    /// it is: two processes may well share a host name and a PID.
     pub async fn acquire_lease(
         &self,
         name: &str,
@@ -27,47 +30,26 @@ impl Db {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<bool, DbError> {
+        let instance = self.instance().await?;
         let changed = with_pool!(self, pool => {
             sqlx::query(
-                "INSERT INTO scheduler_leases (name, holder, acquired_at, expires_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET \
-                 acquired_at = CASE WHEN scheduler_leases.holder = excluded.holder \
+                "INSERT INTO scheduler_leases (name, holder, instance, acquired_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET \
+                 acquired_at = CASE WHEN scheduler_leases.instance = excluded.instance \
                      THEN scheduler_leases.acquired_at ELSE excluded.acquired_at END, \
-                 holder = excluded.holder, expires_at = excluded.expires_at \
-                 WHERE scheduler_leases.holder = excluded.holder \
-                    OR scheduler_leases.expires_at < excluded.acquired_at",
+                 holder = excluded.holder, instance = excluded.instance, \
+                 expires_at = excluded.expires_at \
+                 WHERE scheduler_leases.instance = excluded.instance \
+                    OR scheduler_leases.expires_at < excluded.acquired_at \
+                    OR (scheduler_leases.instance IS NOT NULL AND NOT EXISTS ( \
+                        SELECT 1 FROM instances i WHERE i.id = scheduler_leases.instance \
+                        AND i.alive_until >= excluded.acquired_at))",
             )
             .bind(name.to_owned())
             .bind(holder.to_owned())
+            .bind(instance.id().to_owned())
             .bind(now)
             .bind(expires_at)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(changed == 1)
-    }
-
-    /// Takes the lease from `gone`, a holder known to have died (a process on this machine that
-    /// no longer runs), without waiting for it to expire. Fails if someone else took it first.
-    pub async fn take_over_lease(
-        &self,
-        name: &str,
-        gone: &str,
-        holder: &str,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> Result<bool, DbError> {
-        let changed = with_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE scheduler_leases SET holder = $1, acquired_at = $2, expires_at = $3 \
-                 WHERE name = $4 AND holder = $5",
-            )
-            .bind(holder.to_owned())
-            .bind(now)
-            .bind(expires_at)
-            .bind(name.to_owned())
-            .bind(gone.to_owned())
             .execute(pool)
             .await?
             .rows_affected()
@@ -86,12 +68,16 @@ impl Db {
         Ok(latest)
     }
 
-    /// Gives the lease up (on a clean shutdown), if `holder` still has it.
+    /// Gives the lease up (on a clean shutdown), if this instance still has it as `holder`.
     pub async fn release_lease(&self, name: &str, holder: &str) -> Result<(), DbError> {
+        let instance = self.instance().await?;
         with_pool!(self, pool => {
-            sqlx::query("DELETE FROM scheduler_leases WHERE name = $1 AND holder = $2")
+            sqlx::query(
+                "DELETE FROM scheduler_leases WHERE name = $1 AND holder = $2 AND instance = $3",
+            )
                 .bind(name.to_owned())
                 .bind(holder.to_owned())
+                .bind(instance.id().to_owned())
                 .execute(pool)
                 .await?;
         });

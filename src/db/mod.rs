@@ -6,6 +6,7 @@
 
 mod changes;
 mod claims;
+mod instances;
 mod lease;
 mod listing;
 mod orders;
@@ -18,6 +19,7 @@ mod status;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -25,6 +27,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use changes::ChangeWatch;
+pub use instances::Instance;
 pub use lease::Lease;
 pub use listing::{ListFilter, ListedOrder, OrderPage, VerdictCounts};
 pub use orders::{OrderEdit, OrdersTx, StoredOrder, UpsertSummary};
@@ -33,9 +36,16 @@ pub use remote::{AttemptRecord, RunCounts, RunRecord};
 pub use shipping::{ShippingHeld, ShippingSave, ShippingTx};
 pub use status::PublishedStatus;
 
-/// An open, migrated database.
+/// An open, migrated database, and this handle's [`Instance`] (registered on first need).
 #[derive(Debug, Clone)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    instance: Arc<tokio::sync::OnceCell<Arc<Instance>>>,
+}
+
+/// The pool of whichever backend is open.
+#[derive(Debug, Clone)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -44,9 +54,9 @@ pub enum Db {
 /// the same query text and binds compile once per backend.
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+        match &$db.pool {
+            $crate::db::Pool::Sqlite($pool) => $body,
+            $crate::db::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -121,11 +131,17 @@ impl DbError {
             sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
             sqlx::Error::Database(e) => {
                 let code = e.code().unwrap_or_default();
+                // SQLite: busy (5), locked (6), and a full disk (13) — nothing was written and
+                // the same command works once space is freed, so exit 3, not 2.
                 let sqlite_busy = matches!(self, DbError::Open { .. } | DbError::Query(_))
-                    && (code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+                    && (code
+                        .parse::<u32>()
+                        .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 13))
                         || e.message().contains("database is locked"));
-                let postgres_transient =
-                    matches!(&*code, "40001" | "40P01" | "55P03" | "57P03" | "53300");
+                let postgres_transient = matches!(
+                    &*code,
+                    "40001" | "40P01" | "55P03" | "57P03" | "53300" | "53100"
+                );
                 sqlite_busy || postgres_transient
             }
             _ => false,
@@ -139,6 +155,19 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_ROW_BUFFER: usize = 4096;
 
 impl Db {
+    fn from_pool(pool: Pool) -> Db {
+        Db {
+            pool,
+            instance: Arc::default(),
+        }
+    }
+
+    /// The same database as seen by another process: the same pool, a new [`Instance`] (tests
+    /// of claims and leases between processes; never needed in one process).
+    pub fn as_another_process(&self) -> Db {
+        Db::from_pool(self.pool.clone())
+    }
+
     /// Opens (creating a SQLite file and its directory if needed) and migrates the database.
     pub async fn open(url: &str) -> Result<Db, DbError> {
         let shown = redact_url(url);
@@ -164,7 +193,7 @@ impl Db {
             .run(&pool)
             .await
             .map_err(migrate_error(shown))?;
-        Ok(Db::Postgres(pool))
+        Ok(Db::from_pool(Pool::Postgres(pool)))
     }
 
     async fn open_sqlite(url: &str, shown: &str) -> Result<Db, DbError> {
@@ -207,7 +236,7 @@ impl Db {
             .await
             .map_err(migrate_error(shown))?;
         drop(migrate_lock);
-        Ok(Db::Sqlite(pool))
+        Ok(Db::from_pool(Pool::Sqlite(pool)))
     }
 
     /// A fresh in-memory SQLite database, migrated (tests, `--dry-run` previews).
@@ -216,9 +245,9 @@ impl Db {
     }
 
     pub fn backend(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 
@@ -231,7 +260,7 @@ impl Db {
     /// that follow do not pay for it. Nothing to do on PostgreSQL. Best effort: a reader holding
     /// the WAL only makes it partial.
     pub async fn checkpoint(&self) {
-        if let Db::Sqlite(pool) = self {
+        if let Pool::Sqlite(pool) = &self.pool {
             let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(pool)
                 .await;

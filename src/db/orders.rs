@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
-use super::{BeginWrite, Db, DbError, with_pool};
+use super::{BeginWrite, Db, DbError, Pool, with_pool};
 use crate::domain::{Carrier, Channel, Order, OrderStatus, RemoteState, Tracking};
 
 /// An order as stored: its row id, its revision (bumped by every change) and what its store holds.
@@ -187,9 +187,9 @@ impl Db {
     /// A transaction that imports orders a batch at a time (`hassou orders import` streams a
     /// file through one): dropped without [`OrdersTx::commit`], nothing is imported.
     pub async fn begin_orders_import(&self) -> Result<OrdersTx, DbError> {
-        Ok(match self {
-            Db::Sqlite(pool) => OrdersTx::Sqlite(pool.begin_write().await?),
-            Db::Postgres(pool) => OrdersTx::Postgres(pool.begin_write().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => OrdersTx::Sqlite(pool.begin_write().await?),
+            Pool::Postgres(pool) => OrdersTx::Postgres(pool.begin_write().await?),
         })
     }
 
@@ -423,7 +423,7 @@ impl OrdersTx {
                             "SELECT o.id, o.channel, o.remote_id, o.number, o.status, o.ordered_at, \
                              o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
                              NULL AS confirmed, NULL AS confirmed_at, NULL AS last_attempt, NULL AS last_error, NULL AS last_attempt_at, \
-                             NULL AS in_flight_since, NULL AS mail_sent_at, NULL AS remote_ref, NULL AS mail_error \
+                             NULL AS in_flight_since, NULL AS mail_sent_at, NULL AS remote_ref, NULL AS mail_error, FALSE AS mail_uncertain \
                              FROM orders o WHERE o.channel = $1 AND o.remote_id IN ({})",
                             placeholders.join(", ")
                         );

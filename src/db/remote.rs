@@ -160,15 +160,37 @@ impl Db {
         channel: Channel,
         at: DateTime<Utc>,
     ) -> Result<bool, DbError> {
+        self.record_mail(order_id, channel, at, false).await
+    }
+
+    /// Records a shipping mail that may have gone (its answer lost or unreadable): as sent, so
+    /// it is never sent again, and shown as uncertain.
+    pub async fn record_mail_uncertain(
+        &self,
+        order_id: i64,
+        channel: Channel,
+        at: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        self.record_mail(order_id, channel, at, true).await
+    }
+
+    async fn record_mail(
+        &self,
+        order_id: i64,
+        channel: Channel,
+        at: DateTime<Utc>,
+        uncertain: bool,
+    ) -> Result<bool, DbError> {
         self.touch_remote(order_id, channel).await?;
         let changed = with_pool!(self, pool => {
             sqlx::query(
-                "UPDATE order_remote SET mail_sent_at = $1, mail_error = NULL \
+                "UPDATE order_remote SET mail_sent_at = $1, mail_error = NULL, mail_uncertain = $4 \
                  WHERE order_id = $2 AND channel = $3 AND mail_sent_at IS NULL",
             )
             .bind(at)
             .bind(order_id)
             .bind(channel.code())
+            .bind(uncertain)
             .execute(pool)
             .await?
             .rows_affected()

@@ -13,7 +13,7 @@ use crate::domain::{
 pub(super) const ORDER_COLUMNS: &str = "o.id, o.channel, o.remote_id, o.number, o.status, \
      o.ordered_at, o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
      r.confirmed, r.confirmed_at, r.last_attempt, r.last_error, r.last_attempt_at, r.in_flight_since, r.mail_sent_at, \
-     r.remote_ref, r.mail_error";
+     r.remote_ref, r.mail_error, r.mail_uncertain";
 
 pub(super) const ORDER_FROM: &str =
     "FROM orders o LEFT JOIN order_remote r ON r.order_id = o.id AND r.channel = o.channel";
@@ -41,6 +41,7 @@ pub(super) struct OrderRow {
     pub mail_sent_at: Option<DateTime<Utc>>,
     pub remote_ref: Option<String>,
     pub mail_error: Option<String>,
+    pub mail_uncertain: Option<bool>,
 }
 
 impl OrderRow {
@@ -86,6 +87,7 @@ impl OrderRow {
                 in_flight_since: self.in_flight_since,
                 mail_sent_at: self.mail_sent_at,
                 mail_error: self.mail_error,
+                mail_uncertain: self.mail_uncertain.unwrap_or(false),
                 remote_ref: self.remote_ref,
             },
         ))

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{BeginWrite, Db, DbError, with_pool};
+use super::{BeginWrite, Db, DbError, Pool, with_pool};
 use crate::domain::{Carrier, Channel, OrderStatus, Tracking};
 
 /// What an import needs of an order: how it is found (number, bundle parent), what it holds.
@@ -144,9 +144,9 @@ impl Db {
     /// Opens the one transaction a large import saves in, batch after batch; dropped without
     /// [`ShippingTx::commit`], nothing is saved.
     pub async fn begin_shipping_save(&self) -> Result<ShippingTx, DbError> {
-        Ok(match self {
-            Db::Sqlite(pool) => ShippingTx::Sqlite(pool.begin_write().await?),
-            Db::Postgres(pool) => ShippingTx::Postgres(pool.begin_write().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => ShippingTx::Sqlite(pool.begin_write().await?),
+            Pool::Postgres(pool) => ShippingTx::Postgres(pool.begin_write().await?),
         })
     }
 }

@@ -42,7 +42,7 @@ pub enum CarrierError {
     },
     #[error("other: needs the carrier's name, e.g. other:DHL Express")]
     NoName,
-    #[error("a carrier name holds no control characters")]
+    #[error("a carrier name holds no control or invisible characters")]
     Control,
     #[error("a carrier name is {MAX_CARRIER_NAME} characters at most")]
     TooLong,
@@ -134,12 +134,13 @@ impl Carrier {
     /// Japanese name or Shopify string, or any other only as `other:NAME`. Empty is no carrier.
     /// Anything else is refused, with the nearest known code when the text nearly spells one.
     pub fn parse_input(text: &str) -> Result<Option<Carrier>, CarrierError> {
+        // The gate sees the text as written: trimming must not hide a refused character.
+        if text.chars().any(super::input::is_refused_char) {
+            return Err(CarrierError::Control);
+        }
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Ok(None);
-        }
-        if trimmed.chars().any(super::input::is_unsafe_char) {
-            return Err(CarrierError::Control);
         }
         if trimmed.chars().count() > MAX_CARRIER_NAME + 6 {
             return Err(CarrierError::TooLong);

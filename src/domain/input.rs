@@ -1,7 +1,10 @@
-//! What operators, files and stores may put into the fields that reach a terminal (SPEC §3
-//! "Text that reaches a terminal"): no control characters, no bidirectional overrides, and no
-//! absurd lengths in tracking numbers, carrier names and order numbers. Pure checks, used
-//! wherever such a value enters: the command line, the order file, carrier files, the console.
+//! The one input gate for tracking numbers, carrier names and order numbers (SPEC §3 "Text that
+//! reaches a terminal", issue 23): no control characters, no bidirectional overrides, no
+//! invisible format characters or line separators (a number holding a zero-width space looks
+//! right and goes to the store as free text that does not track), no absurd lengths, no more
+//! than [`MAX_TRACKING_NUMBERS`] numbers an order. Pure checks, used wherever such a value
+//! enters: the command line, the order file, carrier files, the console. (Pulled values come
+//! from the store and are kept as it holds them, shown escaped.)
 
 use thiserror::Error;
 
@@ -12,6 +15,9 @@ pub const MAX_ORDER_NUMBER: usize = 64;
 pub const MAX_TRACKING_NUMBER: usize = 40;
 /// The whole tracking field (several numbers, or free text like 定形外郵便) at most.
 pub const MAX_TRACKING_FIELD: usize = 400;
+/// Tracking numbers one order may carry (Shopify reads back 10 a fulfillment; a parcel count
+/// beyond that is a file mistake, like 60 rows of one order).
+pub const MAX_TRACKING_NUMBERS: usize = 10;
 
 /// Whether `c` must never reach a terminal raw: a control character (C0, DEL, C1) or a
 /// bidirectional mark or override that reorders what follows (U+202A–U+202E, U+2066–U+2069,
@@ -24,19 +30,59 @@ pub fn is_unsafe_char(c: char) -> bool {
         )
 }
 
+/// Whether `c` is invisible or breaks a line without being a control character: a format
+/// character (Unicode category Cf — zero-width space, joiners, word joiner, soft hyphen, byte
+/// order mark, …) or the line and paragraph separators (U+2028, U+2029).
+pub fn is_invisible_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061c}'
+            | '\u{06dd}'
+            | '\u{070f}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
+/// Whether the gate refuses `c` in a tracking number, carrier name or order number.
+pub fn is_refused_char(c: char) -> bool {
+    is_unsafe_char(c) || is_invisible_char(c)
+}
+
 /// Why a typed value is refused; the message names the character or the limit.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InputError {
     #[error("holds a control character ({})", .0.escape_unicode())]
     Unsafe(char),
+    #[error("holds an invisible character ({}): type it again without it", .0.escape_unicode())]
+    Invisible(char),
     #[error("is {0} characters long; {1} at most")]
     TooLong(usize, usize),
+    #[error("holds {0} tracking numbers; {1} at most an order")]
+    TooMany(usize, usize),
 }
 
-/// The first unsafe character of `text`, as an error.
+/// The first character of `text` the gate refuses, as an error.
 pub fn check_chars(text: &str) -> Result<(), InputError> {
-    match text.chars().find(|c| is_unsafe_char(*c)) {
-        Some(c) => Err(InputError::Unsafe(c)),
+    match text.chars().find(|c| is_refused_char(*c)) {
+        Some(c) if is_unsafe_char(c) => Err(InputError::Unsafe(c)),
+        Some(c) => Err(InputError::Invisible(c)),
         None => Ok(()),
     }
 }

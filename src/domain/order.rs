@@ -113,6 +113,8 @@ pub struct RemoteState {
     /// The store refused the shipping mail with these words; it was not sent and is sent only
     /// when the operator asks (`hassou order N send-mail`).
     pub mail_error: Option<String>,
+    /// The mail's answer was lost or could not be read: it may have gone (never sent again).
+    pub mail_uncertain: bool,
     /// What the store calls the parts a write goes to (カラーミー's お届け先 ids, Shopify's
     /// fulfillment ids), as last read; shown, never judged.
     pub remote_ref: Option<String>,

@@ -13,7 +13,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::carrier::Carrier;
 use super::input::{
-    InputError, MAX_TRACKING_FIELD, MAX_TRACKING_NUMBER, check_chars, check_length,
+    InputError, MAX_TRACKING_FIELD, MAX_TRACKING_NUMBER, MAX_TRACKING_NUMBERS, check_chars,
+    check_length,
 };
 
 /// One tracking number, normalised: ASCII upper-case letters and digits only.
@@ -128,6 +129,12 @@ impl Tracking {
         let tracking = Tracking::parse(raw);
         for number in tracking.numbers() {
             check_length(number.as_str(), MAX_TRACKING_NUMBER)?;
+        }
+        if tracking.numbers().len() > MAX_TRACKING_NUMBERS {
+            return Err(InputError::TooMany(
+                tracking.numbers().len(),
+                MAX_TRACKING_NUMBERS,
+            ));
         }
         Ok(tracking)
     }

@@ -110,7 +110,11 @@ fn read_file(
             return end(problems);
         }
     };
-    let mut rows = match Rows::open(path, BufReader::with_capacity(1 << 16, file)) {
+    let input = super::line_limit::LineLimit::new(
+        BufReader::with_capacity(1 << 16, file),
+        super::line_limit::MAX_LINE_BYTES,
+    );
+    let mut rows = match Rows::open(path, input) {
         Ok(rows) => rows,
         Err(errors) => {
             problems.extend(errors);

@@ -110,6 +110,9 @@ struct Shop {
     points_spent: f64,
     /// Requests received and not yet answered.
     in_flight: u64,
+    /// Reads of an order answered with another order (asked → answered), until cleared: a
+    /// store or a proxy mixing answers up.
+    swapped_reads: BTreeMap<String, String>,
 }
 
 /// Counts a request as in flight until it is answered (or its client goes away).
@@ -151,6 +154,7 @@ impl SandboxShopify {
             points_spent: 0.0,
             mutations_applied: 0,
             in_flight: 0,
+            swapped_reads: BTreeMap::new(),
         }));
         let app = Router::new()
             .route("/admin/api/{version}/graphql.json", post(graphql))
@@ -243,6 +247,18 @@ impl SandboxShopify {
         self.shop().faults.push_back((target, fault));
     }
 
+    /// Every read of order `asked` (`order(id:)`, `nodes(ids:)`) is answered with order
+    /// `answered` instead, until [`SandboxShopify::clear_swaps`].
+    pub fn swap_reads(&self, asked: &str, answered: &str) {
+        self.shop()
+            .swapped_reads
+            .insert(asked.to_owned(), answered.to_owned());
+    }
+
+    pub fn clear_swaps(&self) {
+        self.shop().swapped_reads.clear();
+    }
+
     pub fn requests(&self) -> u64 {
         self.shop().requests
     }
@@ -316,6 +332,12 @@ impl Shop {
                 "restoreRate": self.options.restore_rate,
             }
         })
+    }
+
+    /// The order a read of `id` is answered with (another one when told to swap).
+    fn read(&self, id: &str) -> Option<&SandboxOrder> {
+        let id = self.swapped_reads.get(id).map_or(id, String::as_str);
+        self.orders.get(id)
     }
 
     fn take_fault(&mut self, mutation: bool) -> Option<Fault> {
@@ -463,7 +485,13 @@ async fn graphql(
                 }),
             );
         }
-        Some(Fault::Slow(_) | Fault::LoseResponse) | None => {}
+        Some(
+            Fault::Slow(_)
+            | Fault::LoseResponse
+            | Fault::CutAfterApplied
+            | Fault::UnreadableAfterApplied,
+        )
+        | None => {}
     }
     let body = {
         let mut s = lock();
@@ -499,10 +527,14 @@ async fn graphql(
         // The work is done; only the answer is late (a client that gave up never sees it).
         tokio::time::sleep(delay).await;
     }
-    if fault == Some(Fault::LoseResponse) {
-        return (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout").into_response();
+    match fault {
+        Some(Fault::LoseResponse) => {
+            (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout").into_response()
+        }
+        Some(Fault::CutAfterApplied) => super::cut_off(body.to_string()),
+        Some(Fault::UnreadableAfterApplied) => super::half_json(&body.to_string()),
+        _ => json_response(StatusCode::OK, body),
     }
-    json_response(StatusCode::OK, body)
 }
 
 /// The answer as Shopify gives it: only the fields the document selected, under their aliases.
@@ -538,9 +570,10 @@ pub fn supported_actions(status: &str) -> &'static [&'static str] {
     }
 }
 
-fn fulfillment_json(f: &SandboxFulfillment) -> Value {
+fn fulfillment_json(order_id: &str, f: &SandboxFulfillment) -> Value {
     json!({
         "id": f.id,
+        "order": { "id": order_id },
         "status": f.status,
         "createdAt": f.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         "trackingInfo": f.tracking.iter().map(|(company, number, url)| json!({
@@ -593,13 +626,13 @@ fn order_json(o: &SandboxOrder) -> Value {
                 }]},
             })).collect::<Vec<_>>(),
         },
-        "fulfillments": o.fulfillments.iter().map(fulfillment_json).collect::<Vec<_>>(),
+        "fulfillments": o.fulfillments.iter().map(|f| fulfillment_json(&o.id, f)).collect::<Vec<_>>(),
     })
 }
 
 fn order_query(s: &Shop, variables: &Value) -> Value {
     let id = variables["id"].as_str().unwrap_or_default();
-    json!({"order": s.orders.get(id).map(order_json)})
+    json!({"order": s.read(id).map(order_json)})
 }
 
 /// `nodes(ids:)`: each id's order, or null for an id the shop does not have.
@@ -610,7 +643,7 @@ fn nodes_query(s: &Shop, variables: &Value) -> Value {
             ids.iter()
                 .map(|id| {
                     id.as_str()
-                        .and_then(|id| s.orders.get(id))
+                        .and_then(|id| s.read(id))
                         .map_or(Value::Null, order_json)
                 })
                 .collect()
@@ -784,7 +817,7 @@ fn fulfillment_create(s: &mut Shop, variables: &Value) -> Value {
         order.notifications += 1;
     }
     order.updated_at = now;
-    let body = fulfillment_json(&fulfillment);
+    let body = fulfillment_json(&order.id, &fulfillment);
     order.fulfillments.push(fulfillment);
     s.mutations_applied += 1;
     json!({ROOT: {"fulfillment": body, "userErrors": []}})
@@ -803,7 +836,7 @@ fn tracking_update(s: &mut Shop, variables: &Value) -> Value {
         if let Some(f) = order.fulfillments.iter_mut().find(|f| f.id == id) {
             // Shopify replaces the whole tracking set, and has no state guard here.
             f.tracking = tracking;
-            let body = fulfillment_json(f);
+            let body = fulfillment_json(&order.id, f);
             if notify {
                 order.notifications += 1;
             }

@@ -15,14 +15,14 @@ use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Trigger};
 use crate::db::{Db, RunCounts};
 use crate::domain::{Channel, ChannelRules, ShippingWrite, ShopTimeZone};
 use crate::settings::OperationalSettings;
-use crate::sync::holder::{self, is_gone};
+use crate::sync::holder;
 use crate::sync::pull::{PullError, pull_once};
 use crate::sync::{Connector, PlanScope, RunReport, SyncEngine, SyncEvent, SyncOptions, SyncPlan};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 /// How long a lease lasts without renewal, and how often its holder renews it: a dead holder's
-/// lease is taken over within about a minute (at once on the same machine).
+/// lease is taken over once its heartbeat runs out (`db::instances::INSTANCE_TTL`, 30 s).
 pub const LEASE_TIME: Duration = Duration::from_secs(60);
 pub const LEASE_RENEW: Duration = Duration::from_secs(15);
 
@@ -64,28 +64,21 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
         lease_name(self.channel)
     }
 
-    /// Takes or renews the lease; takes it from a holder that died on this machine.
+    /// Takes or renews the lease; takes it from a holder whose heartbeat ran out.
     async fn keep_lease(&self) -> Result<bool, String> {
         let now = Utc::now();
         let until = now + chrono::Duration::from_std(LEASE_TIME).unwrap_or_default();
         let name = self.lease_name();
-        let mut held = self
+        let held = self
             .db
             .acquire_lease(&name, &self.holder, now, until)
             .await
             .map_err(|e| e.to_string())?;
-        if !held
-            && let Some(lease) = self.db.lease(&name).await.map_err(|e| e.to_string())?
-            && is_gone(&lease.holder)
-        {
-            tracing::warn!(store = %self.channel, gone = %lease.holder, "taking over the lease of a process that died");
-            held = self
-                .db
-                .take_over_lease(&name, &lease.holder, &self.holder, now, until)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
         let was = self.leading.swap(held, Ordering::SeqCst);
+        if !held && !*self.lease_tried.borrow() {
+            let by = self.db.lease(&name).await.ok().flatten().map(|l| l.holder);
+            tracing::info!(store = %self.channel, "scheduler lease held by {}", by.unwrap_or_default());
+        }
         if held != was {
             tracing::info!(store = %self.channel, leading = held, "scheduler lease {}", if held { "taken" } else { "lost" });
         }

@@ -255,15 +255,9 @@ fn row(
     .flatten()
     {
         if let Some(text) = record.fields.get(i)
-            && let Some(c) = text
-                .chars()
-                .find(|c| crate::domain::input::is_unsafe_char(*c))
+            && let Err(e) = crate::domain::input::check_chars(text)
         {
-            errors.push(RowError::new(
-                line,
-                Some(i + 1),
-                format!("a control character ({})", c.escape_unicode()),
-            ));
+            errors.push(RowError::new(line, Some(i + 1), format!("the value {e}")));
         }
     }
     let key = cell(columns.key).to_owned();
@@ -277,6 +271,7 @@ fn row(
         ));
     }
     let raw_tracking = cell(columns.tracking);
+    use crate::domain::input::MAX_TRACKING_NUMBER;
     let tracking = if raw_tracking.is_empty() {
         errors.push(RowError::new(
             line,
@@ -285,7 +280,19 @@ fn row(
         ));
         String::new()
     } else {
+        // The same limits as `order … set` (a 2 MB "number" went to Shopify before).
         match TrackingNumber::normalize(raw_tracking) {
+            Some(number) if number.as_str().chars().count() > MAX_TRACKING_NUMBER => {
+                errors.push(RowError::new(
+                    line,
+                    Some(columns.tracking + 1),
+                    format!(
+                        "the tracking number is {} characters long; {MAX_TRACKING_NUMBER} at most",
+                        number.as_str().chars().count()
+                    ),
+                ));
+                String::new()
+            }
             Some(number) => number.as_str().to_owned(),
             None => {
                 errors.push(RowError::new(

@@ -43,9 +43,7 @@ pub async fn prepare(
     mark_processed: bool,
     now: DateTime<Utc>,
 ) -> Result<(FileSummary, ImportPlan), PrepareError> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| PrepareError::File(format!("{}: {e}", path.display())))?;
-    let parsed = parse(BufReader::new(file), format).map_err(PrepareError::Rows)?;
+    let parsed = read_off_the_runtime(path, format).await?;
     let mut numbers: Vec<String> = parsed
         .rows
         .iter()
@@ -60,7 +58,33 @@ pub async fn prepare(
     drop(numbers);
     let plan = plan(&parsed.rows, &orders, channel, mark_processed, now);
     drop(orders);
+    if !plan.too_many.is_empty() {
+        return Err(PrepareError::Rows(plan.too_many));
+    }
     Ok((parsed.summary(), plan))
+}
+
+/// Opens and parses the file on a thread of its own (issue 23): a FIFO or a hung network share
+/// blocks that thread, never the console's clock, refresh and leases, and quitting does not wait
+/// for it (the thread is not the runtime's, so the process ends without it).
+async fn read_off_the_runtime(
+    path: &Path,
+    format: Option<Format>,
+) -> Result<super::ParsedFile, PrepareError> {
+    let (done, parsed) = tokio::sync::oneshot::channel();
+    let owned = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("carrier-file".into())
+        .spawn(move || {
+            let result = std::fs::File::open(&owned)
+                .map_err(|e| PrepareError::File(format!("{}: {e}", owned.display())))
+                .and_then(|file| parse(BufReader::new(file), format).map_err(PrepareError::Rows));
+            let _ = done.send(result);
+        })
+        .map_err(|e| PrepareError::File(format!("cannot start reading: {e}")))?;
+    parsed
+        .await
+        .map_err(|_| PrepareError::File(format!("{}: reading stopped", path.display())))?
 }
 
 /// Saves what a plan changes, all or nothing at the revisions read.

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ShipmentRow;
 use crate::db::{ShippingHeld, ShippingSave};
+use crate::domain::input::MAX_TRACKING_NUMBERS;
 use crate::domain::{Carrier, Channel, OrderStatus};
 
 /// What importing does to an order.
@@ -63,6 +64,9 @@ pub struct ImportPlan {
     pub unmatched: Vec<(usize, String)>,
     /// `(line, key)` of rows whose key matches orders in two channels.
     pub ambiguous: Vec<(usize, String)>,
+    /// Orders more rows reach than an order may carry numbers (issue 23: 60 rows of one order
+    /// were sent as 60 numbers): each refuses the file, at the order's first row.
+    pub too_many: Vec<super::RowError>,
 }
 
 impl ImportPlan {
@@ -216,6 +220,19 @@ pub fn plan_group(
             if !tracking.contains(&r.tracking) {
                 tracking.push(r.tracking.clone());
             }
+        }
+        if tracking.len() > MAX_TRACKING_NUMBERS {
+            plan.too_many.push(super::RowError::new(
+                rows[0].line,
+                None,
+                format!(
+                    "order {} gets {} tracking numbers from this file; {MAX_TRACKING_NUMBERS} at \
+                     most an order",
+                    order.number,
+                    tracking.len()
+                ),
+            ));
+            continue;
         }
         let carrier = rows[0].carrier.clone();
         let shipped_on = rows.iter().map(|r| r.shipped_on).max().unwrap_or_default();

@@ -38,6 +38,9 @@ pub struct StagedImport {
     pub unchanged: usize,
     pub ambiguous: usize,
     dir: tempfile::TempDir,
+    /// Held for the folder's life: a folder whose lock can be taken belongs to no running
+    /// import (see [`sweep_abandoned`]).
+    _lock: File,
 }
 
 impl StagedImport {
@@ -140,10 +143,14 @@ pub struct Options {
 
 /// Reads, checks, plans and (unless a dry run) saves a carrier file, all or nothing.
 pub async fn run(db: &Db, path: &Path, options: Options) -> Result<StagedImport, PrepareError> {
+    sweep_abandoned(&std::env::temp_dir());
     let dir = tempfile::Builder::new()
-        .prefix("hassou-import-")
+        .prefix(FOLDER_PREFIX)
         .tempdir()
         .map_err(|e| PrepareError::File(format!("a temporary folder: {e}")))?;
+    let lock = File::create(dir.path().join(LOCK))
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| PrepareError::File(format!("the temporary folder's lock: {e}")))?;
     let stage = SqlitePoolOptions::new()
         .max_connections(2)
         .connect_with(
@@ -165,7 +172,44 @@ pub async fn run(db: &Db, path: &Path, options: Options) -> Result<StagedImport,
         unchanged: counts.unchanged,
         ambiguous: counts.ambiguous,
         dir,
+        _lock: lock,
     })
+}
+
+const FOLDER_PREFIX: &str = "hassou-import-";
+const LOCK: &str = ".lock";
+
+/// Removes the temporary folders of imports that ended without removing them (a SIGKILL, a
+/// power cut: they hold order numbers and tracking, issue 23). A folder is abandoned when its
+/// lock can be taken — no running import holds it, on this machine or in another PID
+/// namespace sharing the folder — or, made before locks existed, when it is over a day old.
+pub fn sweep_abandoned(temp: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(FOLDER_PREFIX)
+            && entry.file_type().is_ok_and(|t| t.is_dir());
+        if !ours {
+            continue;
+        }
+        let abandoned = match File::open(path.join(LOCK)) {
+            Ok(lock) => lock.try_lock().is_ok(),
+            Err(_) => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600)),
+        };
+        if abandoned {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -200,6 +244,7 @@ async fn run_staged(
     let mut unmatched = Spill::create(dir, UNMATCHED)?;
     let mut ambiguous = Spill::create(dir, AMBIGUOUS)?;
     let mut counts = Counts::default();
+    let mut too_many = Vec::new();
     let mut tx = if options.dry_run {
         None
     } else {
@@ -231,6 +276,14 @@ async fn run_staged(
             options.now,
             &elsewhere,
         );
+        if !planned.too_many.is_empty() {
+            // Nothing is saved: the transaction is dropped, the file refused with its lines.
+            too_many.extend(planned.too_many.iter().cloned());
+            continue;
+        }
+        if !too_many.is_empty() {
+            continue;
+        }
         if let Some(tx) = tx.as_mut() {
             tx.save(&planned.saves(), options.now)
                 .await
@@ -251,6 +304,9 @@ async fn run_staged(
             ambiguous.push(row)?;
         }
         counts.ambiguous += planned.ambiguous.len();
+    }
+    if !too_many.is_empty() {
+        return Err(PrepareError::Rows(too_many));
     }
     orders.finish()?;
     unmatched.finish()?;
@@ -444,4 +500,29 @@ async fn has_own_rows(
         .orders
         .iter()
         .any(|o| o.id == child.id && !o.from_parent))
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+
+    /// A killed import's folder is removed by the next one; a running import's is kept.
+    #[test]
+    fn abandoned_folders_go_and_running_ones_stay() {
+        let temp = tempfile::tempdir().expect("temp");
+        let running = temp.path().join(format!("{FOLDER_PREFIX}running"));
+        let killed = temp.path().join(format!("{FOLDER_PREFIX}killed"));
+        let other = temp.path().join("someone-elses");
+        for dir in [&running, &killed, &other] {
+            std::fs::create_dir(dir).expect("dir");
+            std::fs::write(dir.join("orders.jsonl"), "{}").expect("file");
+        }
+        let held = File::create(running.join(LOCK)).expect("lock file");
+        held.lock().expect("locked");
+        File::create(killed.join(LOCK)).expect("lock file, its holder gone");
+        sweep_abandoned(temp.path());
+        assert!(running.exists(), "a running import's folder stays");
+        assert!(!killed.exists(), "a killed import's folder is removed");
+        assert!(other.exists(), "nothing else is touched");
+    }
 }

@@ -44,6 +44,33 @@ pub struct Exchange {
     pub response: String,
 }
 
+/// The most of one answer the audit trail keeps (issue 23: a 100 MB answer was kept whole, 140
+/// MB of database per answer). Real answers are a few kilobytes; a longer one keeps its start
+/// and says its full length.
+pub const AUDIT_EXCERPT_BYTES: usize = 16 * 1024;
+
+impl Exchange {
+    /// An exchange for the audit trail, its answer cut to [`AUDIT_EXCERPT_BYTES`].
+    pub fn kept(request: String, response: &str) -> Exchange {
+        Exchange {
+            request,
+            response: excerpt_for_audit(response),
+        }
+    }
+}
+
+/// `text` whole when short, else its start (cut at a character boundary) and its full length.
+pub fn excerpt_for_audit(text: &str) -> String {
+    if text.len() <= AUDIT_EXCERPT_BYTES {
+        return text.to_owned();
+    }
+    let mut end = AUDIT_EXCERPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
+}
+
 /// A write the store accepted (or found already done).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteReport {
@@ -58,6 +85,9 @@ pub struct WriteReport {
     /// The shipping mail went out (or may have: its outcome is unknown) with this write; it is
     /// recorded so that it is never sent again.
     pub mail_sent: bool,
+    /// The mail's answer was lost or could not be read: perhaps sent (recorded as sent, shown
+    /// as uncertain, never sent again).
+    pub mail_uncertain: bool,
     /// The store refused the shipping mail (its words): not sent, never counted as sent, and
     /// sent again only when the operator asks.
     pub mail_refused: Option<String>,
@@ -179,7 +209,7 @@ pub trait Connector: Send + Sync {
     fn send_mail(
         &self,
         order: &StoredOrder,
-    ) -> impl Future<Output = Result<Exchange, MailFailure>> + Send {
+    ) -> impl Future<Output = Result<MailSent, MailFailure>> + Send {
         let _ = order;
         async {
             Err(MailFailure {
@@ -192,6 +222,15 @@ pub trait Connector: Send + Sync {
             })
         }
     }
+}
+
+/// A shipping mail asked for by hand that the store now holds as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailSent {
+    /// Sent now: the POST and its answer.
+    Sent(Exchange),
+    /// Not sent: the store already says it was sent (the read that says so).
+    StoreSaysSent(Exchange),
 }
 
 /// A shipping mail that did not go (or may have gone: `perhaps_sent`, never sent again).

@@ -20,8 +20,9 @@ use crate::domain::{Channel, ChannelRules, Evaluation, ShippingWrite, Verdict};
 /// Orders whose reads a connector may take at once before writing them (カラーミー's page size).
 const READ_AHEAD: usize = 100;
 
-/// How long a claim on an order lasts: far longer than one write with its retries, so a live
-/// writer never loses it; a dead one's claim is taken over at once on the same machine.
+/// Until when a claim is shown to last. Liveness is judged by the holder's heartbeat (a claim of
+/// a live instance is never taken, a dead one's is taken once its heartbeat ran out); this time
+/// only bounds claims written before instances existed.
 const CLAIM_TIME: chrono::Duration = chrono::Duration::minutes(5);
 
 /// How a run was asked for, and by whom.
@@ -173,6 +174,13 @@ impl RunReport {
 pub enum SyncError {
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The database failed in the middle of a run, after `written` orders were written to the
+    /// store (and recorded): not "nothing was changed" (issue 23).
+    #[error(
+        "the run stopped after writing {written} order(s) to the store: {source}; what was \
+         written is recorded, the rest was not sent — run it again when the database answers"
+    )]
+    Stopped { written: u64, source: DbError },
     #[error("the rules are for {rules} but the connector writes to {connector}")]
     WrongChannel { rules: Channel, connector: Channel },
 }
@@ -365,7 +373,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 (self.now)(),
             )
             .await?;
-        let holder = holder::holder(&format!("run{run_id}"));
+        let holder = self.db.instance().await?.holder(&format!("run{run_id}"));
         let mut report = RunReport {
             channel,
             dry_run: options.dry_run,
@@ -455,8 +463,18 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 number: number.to_owned(),
             });
             let expected = confirmed.and_then(|c| c.get(&row.stored.id));
-            self.claimed_write(&rules, &holder, run_id, row, expected, &mut report, &emit)
-                .await?;
+            if let Err(e) = self
+                .claimed_write(&rules, &holder, run_id, row, expected, &mut report, &emit)
+                .await
+            {
+                return Err(match e {
+                    SyncError::Db(source) if report.written > 0 => SyncError::Stopped {
+                        written: report.written,
+                        source,
+                    },
+                    other => other,
+                });
+            }
         }
         let outcome = if report.stopped.is_some() {
             "stopped"
@@ -496,19 +514,10 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         // otherwise never let a claim expire).
         let now = Utc::now();
         let until = now + CLAIM_TIME;
-        let mut claimed = self
+        let claimed = self
             .db
-            .claim_order(order_id, channel, holder, None, now, until)
+            .claim_order(order_id, channel, holder, now, until)
             .await?;
-        if !claimed
-            && let Some((other, _)) = self.db.order_claim(order_id, channel).await?
-            && holder::is_gone(&other)
-        {
-            claimed = self
-                .db
-                .claim_order(order_id, channel, holder, Some(&other), now, until)
-                .await?;
-        }
         if !claimed {
             report.push(
                 number,
@@ -556,10 +565,15 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 return Ok(());
             }
             (verdict, _) => {
+                // Judged again at this instant: an order edited during the run may only be newer
+                // than the plan's instant, not ineligible (issue 23's wording).
                 report.push(
                     number,
                     ResultOutcome::NotReached,
-                    format!("changed meanwhile: now {}", verdict.code()),
+                    format!(
+                        "edited since the plan: now {} — not sent; the next run judges it again",
+                        verdict.code()
+                    ),
                 );
                 return Ok(());
             }
@@ -605,7 +619,8 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             .db
             .start_attempt(run_id, order.id, channel, request, (self.now)())
             .await?;
-        match self.connector.write(order, wanted).await {
+        let instance = self.db.instance().await?;
+        match holder::sending_for(instance, self.connector.write(order, wanted)).await {
             Ok(WriteReport {
                 outcome,
                 held,
@@ -613,9 +628,14 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 exchanges,
                 warnings,
                 mail_sent,
+                mail_uncertain,
                 mail_refused,
             }) => {
-                if mail_sent {
+                if mail_uncertain {
+                    self.db
+                        .record_mail_uncertain(order.id, channel, (self.now)())
+                        .await?;
+                } else if mail_sent {
                     self.db
                         .record_mail_sent(order.id, channel, (self.now)())
                         .await?;

@@ -1,8 +1,15 @@
-//! Who holds a scheduler lease or an order claim — `host/pid/tag` — and whether such a holder is
-//! known to be gone, so that a process restarted on the same machine takes over at once instead
-//! of waiting for the dead one's lease or claim to expire.
+//! Who holds a scheduler lease or an order claim, as people read it (`host/pid/tag`), and the
+//! gate every store-changing request passes. Names are for reading only: whether a holder lives
+//! is judged by its instance's heartbeat in the database ([`crate::db::Instance`]), never by a
+//! host name or a process id — those repeat across PID namespaces, containers and cloned
+//! machines sharing one database (issue 23).
 
-use std::path::Path;
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use crate::db::Instance;
 
 /// This machine's name.
 pub fn hostname() -> String {
@@ -14,40 +21,56 @@ pub fn hostname() -> String {
         .unwrap_or_else(|| "localhost".into())
 }
 
-/// The holder name of this process for `tag` (a run, a scheduler).
+/// The holder name of this process for `tag` (a run, a scheduler), for people.
 pub fn holder(tag: &str) -> String {
     format!("{}/{}/{tag}", hostname(), std::process::id())
 }
 
-/// Whether `holder` names a process on this machine that no longer runs. Holders on other
-/// machines are never judged here: theirs wait for expiry.
-pub fn is_gone(holder: &str) -> bool {
-    let mut parts = holder.splitn(3, '/');
-    let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
-        return false;
-    };
-    let Ok(pid) = pid.parse::<u32>() else {
-        return false;
-    };
-    // Only where /proc tells which processes run (Linux).
-    host == hostname()
-        && pid != std::process::id()
-        && Path::new("/proc/self").exists()
-        && !Path::new(&format!("/proc/{pid}")).exists()
+tokio::task_local! {
+    /// The instance whose claim a write runs under.
+    static SENDING_FOR: Arc<Instance>;
+}
+
+/// Runs `write` under `instance`'s claim: every store-changing request inside it first asks
+/// [`may_send`].
+pub async fn sending_for<F: Future>(instance: Arc<Instance>, write: F) -> F::Output {
+    SENDING_FOR.scope(instance, write).await
+}
+
+/// Why a store-changing request must not start now, if it must not: the claim it runs under
+/// belongs to an instance whose heartbeat (as the database last took it) could run out before
+/// the request ends, after which another process may take the claim over and write the same
+/// order. Outside [`sending_for`] (reads, tools) it always may.
+pub fn may_send() -> Result<(), String> {
+    match SENDING_FOR.try_with(|instance| instance.may_send(Utc::now())) {
+        Ok(false) => Err(
+            "not sent: this process could not renew its heartbeat in the database, \
+                          so another process may take this order over; the next run writes it"
+                .into(),
+        ),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_live_process_is_not_gone_and_a_foreign_host_is_never_judged() {
-        assert!(!is_gone(&holder("run1")), "this process runs");
-        assert!(!is_gone("elsewhere.example/1/run1"));
-        assert!(!is_gone("garbage"));
-        if Path::new("/proc/self").exists() {
-            // Beyond pid_max: no such process.
-            assert!(is_gone(&format!("{}/4194305/run1", hostname())));
-        }
+    #[tokio::test]
+    async fn a_write_may_send_only_while_its_heartbeat_lasts() {
+        assert!(may_send().is_ok(), "outside a claimed write");
+        let db = crate::db::Db::in_memory().await.expect("db");
+        let instance = db.instance().await.expect("instance");
+        assert!(
+            sending_for(instance.clone(), async { may_send() })
+                .await
+                .is_ok()
+        );
+        // The heartbeat the database holds ran out (as after minutes without the database).
+        let stale = crate::db::Db::in_memory().await.expect("db");
+        let stale_instance = stale.instance().await.expect("instance");
+        stale_instance.expire_for_tests();
+        let refused = sending_for(stale_instance, async { may_send() }).await;
+        assert!(refused.is_err(), "{refused:?}");
     }
 }

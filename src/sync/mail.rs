@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Connector;
+use super::{Connector, MailSent};
 use crate::db::{Db, DbError, RunCounts, StoredOrder};
 use crate::domain::job::{JobKind, Trigger};
 
@@ -13,7 +13,7 @@ use crate::domain::job::{JobKind, Trigger};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailOutcome {
     Sent,
-    /// The answer was lost: recorded as sent, never sent again.
+    /// The answer was lost or could not be read: recorded as perhaps sent, never sent again.
     PerhapsSent(String),
     /// Not sent: the store's words. `unreachable`: it could not be reached at all.
     NotSent {
@@ -22,10 +22,52 @@ pub enum MailOutcome {
     },
     /// Refused before anything was sent: it went (or perhaps went) already.
     AlreadySent(DateTime<Utc>),
+    /// Not sent: the store says the mail went already (perhaps on an answer hassou could not
+    /// read); now recorded.
+    StoreSaysSent,
+    /// Not sent: another process is writing this order now.
+    Busy,
 }
 
 /// Sends the order's shipping mail now and records it; `host` and `trigger` go to the trail.
+/// The order is claimed first, as a write is, and read again under the claim; the connector
+/// reads the sale and sends only when the store does not say it was sent.
 pub async fn send_now<C: Connector>(
+    db: &Db,
+    connector: &C,
+    order: &StoredOrder,
+    trigger: Trigger,
+    host: &str,
+    now: DateTime<Utc>,
+) -> Result<MailOutcome, DbError> {
+    let channel = order.order.channel;
+    let instance = db.instance().await?;
+    let holder = instance.holder("send-mail");
+    let claimed_at = Utc::now();
+    if !db
+        .claim_order(
+            order.id,
+            channel,
+            &holder,
+            claimed_at,
+            claimed_at + chrono::Duration::minutes(5),
+        )
+        .await?
+    {
+        return Ok(MailOutcome::Busy);
+    }
+    let outcome = match db.order_by_id(order.id).await? {
+        Some(current) => send_claimed(db, connector, &current, trigger, host, now).await,
+        None => Ok(MailOutcome::NotSent {
+            message: "the order was deleted".into(),
+            unreachable: false,
+        }),
+    };
+    db.release_order(order.id, channel, &holder).await?;
+    outcome
+}
+
+async fn send_claimed<C: Connector>(
     db: &Db,
     connector: &C,
     order: &StoredOrder,
@@ -40,26 +82,27 @@ pub async fn send_now<C: Connector>(
     let run = db
         .start_run(channel, JobKind::Sync, trigger, false, host, now)
         .await?;
-    let answer = connector.send_mail(order).await;
-    let (outcome_code, response, error) = match &answer {
-        Ok(exchange) => ("mail_sent", Some(exchange.response.clone()), None),
+    let instance = db.instance().await?;
+    let answer = super::holder::sending_for(instance, connector.send_mail(order)).await;
+    let (outcome_code, exchange, error) = match &answer {
+        Ok(MailSent::Sent(exchange)) => ("mail_sent", Some(exchange), None),
+        Ok(MailSent::StoreSaysSent(exchange)) => (
+            "mail_already_sent",
+            Some(exchange),
+            Some("the store says the mail was already sent: not sent again".to_owned()),
+        ),
         Err(f) => (
             if f.perhaps_sent {
                 "mail_unknown"
             } else {
                 "mail_refused"
             },
-            f.exchange.as_ref().map(|e| e.response.clone()),
+            f.exchange.as_ref(),
             Some(f.message.clone()),
         ),
     };
-    let request = match &answer {
-        Ok(exchange) => exchange.request.clone(),
-        Err(f) => f
-            .exchange
-            .as_ref()
-            .map_or_else(|| "shipping mail".to_owned(), |e| e.request.clone()),
-    };
+    let request = exchange.map_or_else(|| "shipping mail".to_owned(), |e| e.request.clone());
+    let response = exchange.map(|e| e.response.clone());
     db.record_mail_attempt(
         run,
         order.id,
@@ -72,12 +115,16 @@ pub async fn send_now<C: Connector>(
     )
     .await?;
     let outcome = match answer {
-        Ok(_) => {
+        Ok(MailSent::Sent(_)) => {
             db.record_mail_sent(order.id, channel, now).await?;
             MailOutcome::Sent
         }
-        Err(f) if f.perhaps_sent => {
+        Ok(MailSent::StoreSaysSent(_)) => {
             db.record_mail_sent(order.id, channel, now).await?;
+            MailOutcome::StoreSaysSent
+        }
+        Err(f) if f.perhaps_sent => {
+            db.record_mail_uncertain(order.id, channel, now).await?;
             MailOutcome::PerhapsSent(f.message)
         }
         Err(f) => {
@@ -93,7 +140,7 @@ pub async fn send_now<C: Connector>(
     let counts = RunCounts {
         considered: 1,
         written: u64::from(sent),
-        failed: u64::from(!sent),
+        failed: u64::from(matches!(outcome, MailOutcome::NotSent { .. })),
         ..RunCounts::default()
     };
     db.finish_run(run, outcome_code, counts, error.as_deref(), now)

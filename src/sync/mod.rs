@@ -11,7 +11,7 @@ pub mod pull;
 pub mod read_ahead;
 
 pub use connector::{
-    Connector, Exchange, FailureKind, MailFailure, PlannedWrite, StoreDown, StoreError,
+    Connector, Exchange, FailureKind, MailFailure, MailSent, PlannedWrite, StoreDown, StoreError,
     WriteFailure, WriteOutcome, WriteReport,
 };
 pub use engine::{

@@ -133,6 +133,7 @@ impl Connector for FakeStore {
                 exchanges: exchange("already holds it"),
                 warnings: Vec::new(),
                 mail_sent: false,
+                mail_uncertain: false,
                 mail_refused: None,
             });
         }
@@ -185,6 +186,7 @@ impl Connector for FakeStore {
             exchanges: exchange("ok"),
             warnings: Vec::new(),
             mail_sent: false,
+            mail_uncertain: false,
             mail_refused: None,
         })
     }

@@ -29,6 +29,51 @@ pub fn hassou_command(config: &std::path::Path) -> std::process::Command {
     cmd
 }
 
+/// Writes a configuration file as an operator must: only its owner may read or change it
+/// (hassou refuses one others can change, or read while it holds a token).
+pub fn write_config(path: &std::path::Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
+    std::fs::write(path, text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+/// The URL of a fresh PostgreSQL database on `TEST_DATABASE_URL` (for tests that run the
+/// binary), or `None` when no URL is given (`HASSOU_REQUIRE_POSTGRES` makes that a failure).
+pub async fn postgres_database() -> Option<String> {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let Some(url) = url else {
+        assert!(
+            std::env::var_os("HASSOU_REQUIRE_POSTGRES").is_none(),
+            "HASSOU_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
+        );
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return None;
+    };
+    let name = format!(
+        "h{}_{}_{}",
+        std::process::id(),
+        SCHEMA_COUNTER.fetch_add(1, Ordering::SeqCst),
+        Utc::now().timestamp_micros()
+    );
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .expect("create a test database");
+    admin.close().await;
+    let mut fresh = url::Url::parse(&url).expect("TEST_DATABASE_URL");
+    fresh.set_path(&format!("/{name}"));
+    Some(fresh.to_string())
+}
+
 /// The clock the command-line tests edit and import at, so a later `--as-of` (or a sync at
 /// the same clock) sees their changes inside the period.
 pub const EDIT_CLOCK: &str = "2026-11-24T11:00:00+09:00";

@@ -65,7 +65,7 @@ pub enum ColormeError {
     /// every attempt.
     #[error("{0}")]
     Unreachable(String),
-    /// A request that may have been applied (only the mail POST is left in this state).
+    /// A request that may have been applied: its answer was lost, cut off or unreadable.
     #[error("{0}")]
     Unknown(String),
     /// A request that is never repeated (the mail POST) answered with an error — a 4xx, or a
@@ -215,6 +215,11 @@ impl ColormeClient {
         let mut delays = crate::channels::retry_delays_from(self.attempts, self.retry_delay);
         loop {
             self.pace().await;
+            if method != Method::GET
+                && let Err(why) = crate::sync::holder::may_send()
+            {
+                return Err(ColormeError::NotApplied(format!("{what}: {why}")));
+            }
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -246,11 +251,29 @@ impl ColormeClient {
             };
             let status = response.status();
             let retry_after = crate::channels::retry_after(&response);
-            let text = response.text().await.unwrap_or_default();
-            let exchange = Exchange {
-                request: request_text.clone(),
-                response: text.clone(),
+            // A write's answer cut off or unreadable after the store took it: the write may
+            // have been applied (a mail sent), so it is uncertain, never "refused" or "failed".
+            let applied_perhaps = |message: String| {
+                ColormeError::Unknown(format!(
+                    "{message}; it may have been applied, so hassou reads the sale before \
+                     sending anything again"
+                ))
             };
+            let text = match crate::channels::read_body(response).await {
+                Ok(text) => text,
+                Err(e) => {
+                    let message = format!("{what}: カラーミー's {e}");
+                    if method != Method::GET {
+                        return Err(applied_perhaps(message));
+                    }
+                    if let Some(delay) = delays.next() {
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(ColormeError::NotApplied(message));
+                }
+            };
+            let exchange = Exchange::kept(request_text.clone(), &text);
             if status.as_u16() == 401 || status.as_u16() == 403 {
                 return Err(ColormeError::Unauthorized {
                     status: status.as_u16(),
@@ -303,9 +326,10 @@ impl ColormeClient {
                     Err(e) => {
                         let message =
                             format!("{what}: カラーミー's answer is not valid JSON ({e})");
-                        if repeat == Repeat::Safe
-                            && let Some(delay) = delays.next()
-                        {
+                        if method != Method::GET {
+                            return Err(applied_perhaps(message));
+                        }
+                        if let Some(delay) = delays.next() {
                             tokio::time::sleep(delay).await;
                             continue;
                         }
@@ -316,9 +340,12 @@ impl ColormeClient {
             return serde_json::from_value::<T>(value)
                 .map(|parsed| (parsed, exchange))
                 .map_err(|e| {
-                    ColormeError::NotApplied(format!(
-                        "{what}: unexpected answer from カラーミー ({e})"
-                    ))
+                    let message = format!("{what}: unexpected answer from カラーミー ({e})");
+                    if method == Method::GET {
+                        ColormeError::NotApplied(message)
+                    } else {
+                        applied_perhaps(message)
+                    }
                 });
         }
     }

@@ -19,8 +19,8 @@ use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
 use crate::sync::read_ahead::ReadAhead;
 use crate::sync::{
-    Connector, Exchange, FailureKind, MailFailure, PlannedWrite, StoreError, WriteFailure,
-    WriteOutcome, WriteReport,
+    Connector, Exchange, FailureKind, MailFailure, MailSent, PlannedWrite, StoreError,
+    WriteFailure, WriteOutcome, WriteReport,
 };
 
 pub struct ColormeConnector {
@@ -33,6 +33,43 @@ pub struct ColormeConnector {
 
 /// Sales read ahead per request: the API's page maximum.
 const READ_AHEAD_PAGE: usize = 100;
+
+/// An answer must be about the sale asked for (issue 23): a read about another sale is never
+/// planned from (nothing was sent: refused); a write's answer about another sale leaves what
+/// the store did unknown, and the next attempt reads first.
+fn about_the_sale(
+    path: &str,
+    sale: &Sale,
+    after_a_write: bool,
+    exchanges: &[Exchange],
+) -> Result<(), WriteFailure> {
+    let asked = path.rsplit('/').next().unwrap_or_default();
+    if asked == sale.id.to_string() {
+        return Ok(());
+    }
+    Err(WriteFailure {
+        down: None,
+        kind: if after_a_write {
+            FailureKind::Unknown
+        } else {
+            FailureKind::Refused
+        },
+        message: if after_a_write {
+            format!(
+                "カラーミー answered the update of sale {asked} with sale {}: what it did is \
+                 unknown, so the next run reads the sale before sending",
+                sale.id
+            )
+        } else {
+            format!(
+                "カラーミー answered the read of sale {asked} with sale {}: nothing was written; \
+                 the next run reads it again",
+                sale.id
+            )
+        },
+        exchanges: exchanges.to_vec(),
+    })
+}
 
 fn failure(e: &ColormeError, exchanges: &[Exchange]) -> WriteFailure {
     WriteFailure {
@@ -127,6 +164,7 @@ impl ColormeConnector {
             .await
             .map_err(|e| failure(&e, exchanges))?;
         exchanges.push(exchange);
+        about_the_sale(path, &read.sale, false, exchanges)?;
         self.plan_and_put(path, wanted, read, exchanges).await
     }
 
@@ -205,6 +243,7 @@ impl ColormeConnector {
             Err(e) => return Err(failure(&e, exchanges)),
         };
         exchanges.push(exchange);
+        about_the_sale(path, &answer.sale, true, exchanges)?;
         let ids_now: Vec<i64> = {
             let mut ids: Vec<i64> = answer.sale.sale_deliveries.iter().map(|d| d.id).collect();
             ids.sort_unstable();
@@ -240,6 +279,7 @@ impl ColormeConnector {
             .await
             .map_err(|e| failure(&e, exchanges))?;
         exchanges.push(exchange);
+        about_the_sale(path, &answer.sale, true, exchanges)?;
         if !plan(&answer.sale, wanted).updates.is_empty() {
             return Err(WriteFailure {
                 down: None,
@@ -469,6 +509,7 @@ impl Connector for ColormeConnector {
             }
         };
         let mut mail_sent = false;
+        let mut mail_uncertain = false;
         let mut mail_refused = None;
         if should_send_mail(
             self.send_shipping_mail,
@@ -492,10 +533,11 @@ impl Connector for ColormeConnector {
                     exchanges.push(exchange);
                     mail_sent = true;
                 }
-                // Perhaps sent: recorded as sent, so it is never sent twice.
+                // Perhaps sent: recorded as such, so it is never sent twice.
                 Err(e @ ColormeError::Unknown(_)) => {
-                    warnings.push(format!("the 商品発送 mail may not have gone out: {e}"));
+                    warnings.push(format!("the 商品発送 mail may have gone out: {e}"));
                     mail_sent = true;
+                    mail_uncertain = true;
                 }
                 Err(ColormeError::Declined { message, exchange }) => {
                     exchanges.push(exchange);
@@ -517,24 +559,49 @@ impl Connector for ColormeConnector {
             exchanges,
             warnings,
             mail_sent,
+            mail_uncertain,
             mail_refused,
         })
     }
 
-    async fn send_mail(&self, order: &StoredOrder) -> Result<Exchange, MailFailure> {
+    async fn send_mail(&self, order: &StoredOrder) -> Result<MailSent, MailFailure> {
+        let path = Self::sale_path(order);
+        // What the store says first (issue 23): a mail it sent — perhaps on an answer hassou
+        // could not read — is never sent again.
+        let (read, read_exchange): (SaleEnvelope, _) = self
+            .client
+            .send(Method::GET, &path, &[], None, Repeat::Safe)
+            .await
+            .map_err(|e| MailFailure {
+                message: format!("the sale could not be read first, so nothing was sent: {e}"),
+                exchange: None,
+                perhaps_sent: false,
+                unreachable: matches!(e, ColormeError::Unreachable(_)),
+            })?;
+        if let Err(f) = about_the_sale(&path, &read.sale, false, &[]) {
+            return Err(MailFailure {
+                message: f.message,
+                exchange: Some(read_exchange),
+                perhaps_sent: false,
+                unreachable: false,
+            });
+        }
+        if read.sale.delivered_mail_state.as_deref() == Some("sent") {
+            return Ok(MailSent::StoreSaysSent(read_exchange));
+        }
         let body = json!({ "mail": { "type": "delivered" } });
         let sent = self
             .client
             .send::<serde_json::Value>(
                 Method::POST,
-                &format!("{}/mails", Self::sale_path(order)),
+                &format!("{path}/mails"),
                 &[],
                 Some(&body),
                 Repeat::Never,
             )
             .await;
         match sent {
-            Ok((_, exchange)) => Ok(exchange),
+            Ok((_, exchange)) => Ok(MailSent::Sent(exchange)),
             Err(ColormeError::Declined { message, exchange }) => Err(MailFailure {
                 message,
                 exchange: Some(exchange),

@@ -268,10 +268,12 @@ impl ShopifyClient {
                     tokio::time::sleep(wait).await;
                 }
             }
-            let exchange = |response: String| Exchange {
-                request: request_text.clone(),
-                response,
-            };
+            let exchange = |response: String| Exchange::kept(request_text.clone(), &response);
+            if call == Call::Mutation
+                && let Err(why) = crate::sync::holder::may_send()
+            {
+                return Err(ShopifyError::NotApplied(format!("{name}: {why}")));
+            }
             let sent = self
                 .http
                 .post(self.endpoint.clone())
@@ -307,7 +309,23 @@ impl ShopifyClient {
             };
             let status = response.status();
             let retry_after = crate::channels::retry_after(&response);
-            let text = response.text().await.unwrap_or_default();
+            let text = match crate::channels::read_body(response).await {
+                Ok(text) => text,
+                Err(e) => {
+                    let message = format!("{name}: Shopify's {e}");
+                    if call == Call::Mutation {
+                        // Cut after Shopify took it: the write may well have been applied.
+                        return Err(ShopifyError::Unknown(format!(
+                            "{message}; it may have been applied, so hassou reads the order before trying again"
+                        )));
+                    }
+                    if let Some(delay) = read_delays.next() {
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(ShopifyError::NotApplied(message));
+                }
+            };
             if status.as_u16() == 401 || status.as_u16() == 403 {
                 return Err(ShopifyError::Unauthorized {
                     status: status.as_u16(),

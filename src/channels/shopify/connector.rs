@@ -231,6 +231,7 @@ fn written(
         warnings: Vec::new(),
         // Shopify mails the customer when a create asked it to.
         mail_sent: notify && outcome == WriteOutcome::Fulfilled,
+        mail_uncertain: false,
         mail_refused: None,
     }
 }
@@ -274,13 +275,27 @@ impl ShopifyConnector {
             .await
             .map_err(|e| from_client(&e, exchanges))?;
         exchanges.push(exchange);
-        data.order.ok_or_else(|| {
+        let state = data.order.ok_or_else(|| {
             failure(
                 FailureKind::Refused,
                 format!("Shopify has no order {gid} (or the token cannot read it)"),
                 exchanges,
             )
-        })
+        })?;
+        // An answer about another order is never planned from (issue 23: it fulfilled and
+        // notified that order with this one's tracking).
+        if state.id != gid {
+            return Err(failure(
+                FailureKind::Refused,
+                format!(
+                    "Shopify answered the read of {gid} with order {} ({}): nothing was \
+                     written; the next run reads it again",
+                    state.name, state.id
+                ),
+                exchanges,
+            ));
+        }
+        Ok(state)
     }
 
     fn create_variables(ids: &[String], input: &TrackingInput, notify: bool) -> Value {
@@ -301,6 +316,7 @@ impl ShopifyConnector {
     /// pull (`from_pull`) — refused it in any way that changed nothing.
     async fn send(
         &self,
+        gid: &str,
         steps: &[Step],
         input: &TrackingInput,
         mut notify: bool,
@@ -369,6 +385,19 @@ impl ShopifyConnector {
                 ));
             }
             if let Some(f) = payload.fulfillment {
+                // The answer must be about the order written: otherwise what the store did is
+                // unknown, and the next attempt reads before anything else is sent.
+                let about = f.order.as_ref().map_or("no order", |o| o.id.as_str());
+                if about != gid {
+                    return Err(failure(
+                        FailureKind::Unknown,
+                        format!(
+                            "Shopify's answer to the write of {gid} is about {about}: what it \
+                             did is unknown, so the next run reads the order before sending"
+                        ),
+                        exchanges,
+                    ));
+                }
                 ids.push(f.id.clone());
                 held = Some(held_by(&f));
             }
@@ -569,7 +598,7 @@ impl Connector for ShopifyConnector {
         {
             let notify = self.notify_customer && order.remote.mail_sent_at.is_none();
             if let Some((outcome, held, ids)) = self
-                .send(&steps, &input, notify, true, &mut exchanges)
+                .send(&gid, &steps, &input, notify, true, &mut exchanges)
                 .await?
             {
                 return Ok(written(outcome, held, ids, notify, exchanges));
@@ -595,6 +624,7 @@ impl Connector for ShopifyConnector {
                         exchanges,
                         warnings: Vec::new(),
                         mail_sent: false,
+                        mail_uncertain: false,
                         mail_refused: None,
                     });
                 }
@@ -607,7 +637,7 @@ impl Connector for ShopifyConnector {
             let notify =
                 self.notify_customer && first_fulfillment && order.remote.mail_sent_at.is_none();
             if let Some((outcome, held, ids)) = self
-                .send(&steps, &input, notify, false, &mut exchanges)
+                .send(&gid, &steps, &input, notify, false, &mut exchanges)
                 .await?
             {
                 return Ok(written(outcome, held, ids, notify, exchanges));

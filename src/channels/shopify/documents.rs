@@ -68,6 +68,7 @@ pub const FULFILLMENT_CREATE: &str = r"mutation FulfillmentCreate($fulfillment: 
     fulfillment {
       id
       status
+      order { id }
       trackingInfo(first: 10) { company number url }
     }
     userErrors { field message }
@@ -80,6 +81,7 @@ pub const FULFILLMENT_TRACKING_INFO_UPDATE: &str = r"mutation FulfillmentTrackin
     fulfillment {
       id
       status
+      order { id }
       trackingInfo(first: 10) { company number url }
     }
     userErrors { field message }

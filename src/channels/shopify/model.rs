@@ -101,6 +101,16 @@ pub struct Fulfillment {
     /// Not selected where only the fulfillment's existence matters (the pull).
     #[serde(default)]
     pub tracking_info: Vec<TrackingInfo>,
+    /// The order it belongs to: selected in a mutation's answer, to check the answer is about
+    /// the order written (issue 23).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderId>,
+}
+
+/// An order named by its GID only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderId {
+    pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

@@ -429,6 +429,7 @@ fn remote(confirmed: Option<ShippingWrite>, failed: Option<(ShippingWrite, &str)
         in_flight_since: None,
         mail_sent_at: None,
         mail_error: None,
+        mail_uncertain: false,
         remote_ref: None,
     }
 }

@@ -160,6 +160,22 @@ pub(super) async fn handle(
         Some(Fault::LoseResponse) => {
             (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout").into_response()
         }
+        Some(fault @ (Fault::CutAfterApplied | Fault::UnreadableAfterApplied)) => match answer {
+            Ok(answer) => {
+                let body = respond(answer);
+                let (_, body) = body.into_parts();
+                let text = axum::body::to_bytes(body, usize::MAX)
+                    .await
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                if *fault == Fault::CutAfterApplied {
+                    super::super::cut_off(text)
+                } else {
+                    super::super::half_json(&text)
+                }
+            }
+            Err(response) => response,
+        },
         Some(Fault::Slow(_)) | None => match answer {
             Ok(answer) => respond(answer),
             Err(response) => response,

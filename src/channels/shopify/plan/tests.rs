@@ -42,6 +42,7 @@ fn fulfillment(id: &str, status: &str, company: Option<&str>, numbers: &[&str]) 
                 url: None,
             })
             .collect(),
+        order: None,
     }
 }
 
