@@ -529,6 +529,69 @@ async fn million(report: &mut Report) {
     );
 }
 
+/// Issue 23: the first `orders import` into an empty PostgreSQL database grew with the square of
+/// its rows (40,000: 42 s). 200,000 rows into a new PostgreSQL database against the same file
+/// into a new SQLite one: within twice the time. Needs `TEST_DATABASE_URL` (`.ci/start-postgres`);
+/// without it the figure is reported as not measured.
+async fn postgres_import(report: &mut Report) {
+    const ROWS: usize = 200_000;
+    let Some(admin) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        report.add(
+            "`orders import`, 200,000 rows into a new PostgreSQL database",
+            "not measured: TEST_DATABASE_URL is not set".into(),
+            "≤ 2 × SQLite",
+            false,
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("orders.csv");
+    write_order_file(&file, ROWS);
+    let name = format!("bench_import_{}", std::process::id());
+    let pool = sqlx::PgPool::connect(&admin)
+        .await
+        .expect("TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .expect("create the database");
+    let mut url = url::Url::parse(&admin).expect("TEST_DATABASE_URL");
+    url.set_path(&format!("/{name}"));
+    let mut seconds = Vec::new();
+    for database in [
+        url.to_string(),
+        format!("sqlite://{}", dir.path().join("h.db").display()),
+    ] {
+        let config = dir.path().join("config.toml");
+        hassou::token_file::write_owner_only(
+            &config,
+            &format!("[database]\nurl = \"{database}\"\n[shop]\nlanguage = \"en\"\n"),
+        )
+        .expect("config");
+        // Migrations first, so the figure is the import's.
+        hassou(&config, &["orders", "list", "--limit", "1"]).await;
+        let started = Instant::now();
+        hassou(&config, &["orders", "import", file.to_str().expect("path")]).await;
+        seconds.push(started.elapsed().as_secs_f64());
+    }
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
+        .execute(&pool)
+        .await;
+    let (postgres, sqlite) = (seconds[0], seconds[1]);
+    report.add(
+        "`orders import`, 200,000 rows into a new PostgreSQL database",
+        format!(
+            "{postgres:.1} s (SQLite {sqlite:.1} s: × {:.2})",
+            postgres / sqlite
+        ),
+        "≤ 2 × SQLite",
+        postgres <= 2.0 * sqlite,
+    );
+}
+
 fn main() {
     let only = std::env::var("HASSOU_BENCH_ONLY").unwrap_or_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -546,6 +609,9 @@ fn main() {
         }
         if only.is_empty() || only == "million" {
             million(&mut report).await;
+        }
+        if only.is_empty() || only == "postgres" {
+            postgres_import(&mut report).await;
         }
     });
     report.print();

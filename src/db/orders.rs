@@ -189,7 +189,23 @@ impl Db {
     pub async fn begin_orders_import(&self) -> Result<OrdersTx, DbError> {
         Ok(match &self.pool {
             Pool::Sqlite(pool) => OrdersTx::Sqlite(pool.begin_write().await?),
-            Pool::Postgres(pool) => OrdersTx::Postgres(pool.begin_write().await?),
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin_write().await?;
+                // The look-ups go by (channel, remote_id), which the unique index answers. A
+                // prepared statement soon runs on a generic plan, which on a table without
+                // statistics reads every order of the channel through another index: plans are
+                // made for the values at hand (and see `upsert` for the statistics).
+                sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+                    .execute(&mut *tx)
+                    .await?;
+                OrdersTx::Postgres(
+                    tx,
+                    Analysed {
+                        inserted: 0,
+                        next: 1_000,
+                    },
+                )
+            }
         })
     }
 
@@ -235,14 +251,34 @@ impl Db {
                  ORDER BY o.id",
                 placeholders.join(", ")
             );
-            let rows: Vec<OrderRow> = with_pool!(self, pool => {
-                let mut query =
-                    sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql)).bind(channel.code());
-                for number in chunk {
-                    query = query.bind(number.as_str());
+            let rows: Vec<OrderRow> = match &self.pool {
+                Pool::Sqlite(pool) => {
+                    let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
+                        .bind(channel.code());
+                    for number in chunk {
+                        query = query.bind(number.as_str());
+                    }
+                    query.fetch_all(pool).await?
                 }
-                query.fetch_all(pool).await?
-            });
+                // PostgreSQL, while an import fills a new table in another transaction, has no
+                // statistics for it and planned `number IN (…)` as a scan of the whole channel
+                // (every uncommitted row visited for every chunk: issue 23's square). One
+                // look-up per number in the (channel, number) index instead: `OFFSET 0` keeps
+                // the planner from turning the lateral look-up back into a join it might scan.
+                Pool::Postgres(pool) => {
+                    sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(
+                        "SELECT {ORDER_COLUMNS} FROM unnest($2::text[]) AS k(number) \
+                         CROSS JOIN LATERAL (SELECT * FROM orders WHERE channel = $1 \
+                             AND number = k.number OFFSET 0) o \
+                         LEFT JOIN order_remote r ON r.order_id = o.id AND r.channel = o.channel \
+                         ORDER BY o.id"
+                    )))
+                    .bind(channel.code())
+                    .bind(chunk.to_vec())
+                    .fetch_all(pool)
+                    .await?
+                }
+            };
             for row in rows {
                 found.push(StoredOrder::from_row(row)?);
             }
@@ -369,7 +405,14 @@ impl Db {
 /// A transaction of order imports (see [`Db::begin_orders_import`]).
 pub enum OrdersTx {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>, Analysed),
+}
+
+/// Orders this PostgreSQL import inserted, and at how many it analyses the table next.
+#[derive(Debug, Clone, Copy)]
+pub struct Analysed {
+    inserted: u64,
+    next: u64,
 }
 
 impl OrdersTx {
@@ -383,12 +426,12 @@ impl OrdersTx {
     ) -> Result<UpsertSummary, DbError> {
         const BATCH: usize = 50;
         let mut summary = UpsertSummary::default();
-        let postgres = matches!(self, OrdersTx::Postgres(_));
+        let postgres = matches!(self, OrdersTx::Postgres(..));
         macro_rules! on_tx {
             ($tx:ident => $body:block) => {
                 match self {
                     OrdersTx::Sqlite($tx) => $body,
-                    OrdersTx::Postgres($tx) => $body,
+                    OrdersTx::Postgres($tx, _) => $body,
                 }
             };
         }
@@ -478,13 +521,24 @@ impl OrdersTx {
                 }
             }
         });
+        // PostgreSQL plans the look-ups above from the table's statistics, which a new
+        // database does not have: without them it reads the whole channel for every batch and
+        // the import grows with the square of its rows (issue 23). The table is analysed inside
+        // this transaction (which sees its own rows) as it grows fourfold.
+        if let OrdersTx::Postgres(tx, analysed) = self {
+            analysed.inserted += summary.inserted;
+            if analysed.inserted >= analysed.next {
+                sqlx::query("ANALYZE orders").execute(&mut **tx).await?;
+                analysed.next = analysed.inserted.saturating_mul(4);
+            }
+        }
         Ok(summary)
     }
 
     pub async fn commit(self) -> Result<(), DbError> {
         match self {
             OrdersTx::Sqlite(tx) => tx.commit().await?,
-            OrdersTx::Postgres(tx) => tx.commit().await?,
+            OrdersTx::Postgres(tx, _) => tx.commit().await?,
         }
         Ok(())
     }
