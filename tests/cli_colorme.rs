@@ -285,3 +285,73 @@ async fn a_token_file_others_can_read_is_refused() {
         assert!(stderr.contains("[colorme] token_file"), "{stderr}");
     }
 }
+
+/// Issue 23: a 2xx to the mail POST whose body could not be read was shown as "REFUSED by the
+/// store, not sent — send it with send-mail", and `send-mail --yes` mailed the customer again.
+/// Now `order N show` says the mail is uncertain and `send-mail` sends nothing.
+#[tokio::test]
+async fn an_unreadable_mail_answer_is_shown_uncertain_and_never_resent() {
+    use hassou::sandbox::colorme::ColormeFaultTarget;
+    use hassou::sandbox::shopify::Fault;
+    let sandbox = SandboxColorme::start(0, ColormeSandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    common::write_config(
+        &config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[colorme]\napi_base = \"{}\"\naccess_token = \"{}\"\nsend_shipping_mail = true\n",
+            dir.path().join("h.db").display(),
+            sandbox.url(),
+            hassou::sandbox::colorme::SANDBOX_TOKEN
+        ),
+    )
+    .expect("config");
+    sandbox.add_sale(
+        31_001,
+        "田中 健",
+        chrono::Utc::now() - chrono::Duration::days(12),
+        1,
+    );
+    let out = hassou(&config, &["pull", "colorme", "--days", "30"], "").await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let set = [
+        "order",
+        "31001",
+        "set",
+        "--status",
+        "processed",
+        "--carrier",
+        "yamato",
+        "--tracking",
+        "444413758703",
+        "--shipped-on",
+        "2026-11-24",
+    ];
+    let out = hassou(&config, &set, "").await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    sandbox.inject(ColormeFaultTarget::Mails, Fault::UnreadableAfterApplied);
+    let out = hassou(&config, &["sync", "colorme"], "").await;
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let shown = text(
+        &hassou(&config, &["order", "31001", "show"], "")
+            .await
+            .stdout,
+    );
+    assert!(shown.contains("UNCERTAIN"), "{shown}");
+    assert!(!shown.contains("refused"), "{shown}");
+    let out = hassou(&config, &["order", "31001", "send-mail", "--yes"], "").await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("never sends it twice"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(sandbox.sale(31_001).expect("sale").mails, ["delivered"]);
+}

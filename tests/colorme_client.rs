@@ -196,3 +196,42 @@ async fn store_errors_are_shown_as_written() {
         "{text}"
     );
 }
+
+/// Issue 23: every answer was read whole (a 100 MB answer took 1.17 GB of memory and was kept
+/// whole in the audit trail). An answer past `MAX_ANSWER_BYTES` is refused as it streams in,
+/// the rest never read; a read is a plain failure, nothing applied.
+#[tokio::test]
+async fn an_answer_of_100_mb_is_refused_as_it_streams() {
+    use axum::body::{Body, Bytes};
+    let chunk = Bytes::from(vec![b' '; 1024 * 1024]);
+    let app = axum::Router::new().fallback(move || {
+        let chunk = chunk.clone();
+        async move {
+            // 100 MB, chunked: no Content-Length tells the client in advance.
+            let chunks = (0..100).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+            Body::from_stream(futures_util::stream::iter(chunks))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url =
+        url::Url::parse(&format!("http://{}/", listener.local_addr().expect("addr"))).expect("url");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let options = ClientOptions {
+        timeout: Duration::from_secs(20),
+        gap: NO_GAP,
+        attempts: 1,
+        ..ClientOptions::default()
+    };
+    let client = ColormeClient::new(&url, SecretString::from(TOKEN), options).expect("client");
+    let answer = client
+        .send::<Value>(Method::GET, "/v1/sales", &[], None, Repeat::Safe)
+        .await;
+    match answer {
+        Err(ColormeError::NotApplied(message)) => {
+            assert!(message.contains("larger than 4 MB"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

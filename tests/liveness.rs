@@ -208,9 +208,20 @@ fn log_of(dir: &Path) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_daemons_in_separate_pid_namespaces_hold_one_lease() {
+async fn sqlite_two_daemons_in_separate_pid_namespaces_hold_one_lease() {
+    two_daemons_hold_one_lease(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_daemons_in_separate_pid_namespaces_hold_one_lease() {
+    if let Some(url) = common::postgres_database().await {
+        two_daemons_hold_one_lease(Some(url)).await;
+    }
+}
+
+async fn two_daemons_hold_one_lease(database: Option<String>) {
     let isolated = namespaces_work();
-    let (sandbox, dir, config) = shop(None, true).await;
+    let (sandbox, dir, config) = shop(database, true).await;
     let logs: Vec<PathBuf> = (0..2)
         .map(|i| dir.path().join(format!("logs{i}")))
         .collect();

@@ -1000,3 +1000,29 @@ async fn an_answer_about_another_order_writes_nothing() {
     assert_eq!(tracking_of(&shop, &other).len(), 1);
     assert_eq!(shop.sandbox.mutations_applied(), 2);
 }
+
+/// Issue 23: the `fulfillmentCreate` answer was not checked either. An answer naming another
+/// order leaves what Shopify did unknown: the order fails as uncertain, and the next run reads
+/// it first — one fulfillment, never two.
+#[tokio::test]
+async fn a_write_answered_about_another_order_is_uncertain_and_read_next_time() {
+    let shop = shop(SandboxOptions::default(), true).await;
+    let gid = shop
+        .order("#3102", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.sandbox
+        .answer_next_mutation_about("gid://shopify/Order/999999");
+    let report = shop.sync().await;
+    let (result, detail) = outcome(&report, "#3102");
+    assert_eq!(result, ResultOutcome::Failed, "{detail}");
+    assert!(detail.contains("999999"), "{detail}");
+    assert_eq!(
+        shop.sandbox.mutations_applied(),
+        1,
+        "the create was applied"
+    );
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#3102").0, ResultOutcome::AlreadySynced);
+    assert_eq!(tracking_of(&shop, &gid).len(), 1, "exactly one fulfillment");
+    assert_eq!(shop.sandbox.order(&gid).expect("order").notifications, 1);
+}

@@ -25,9 +25,9 @@ pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
     /// The connection broke (or timed out) in the middle of the body.
-    #[error("the answer was cut off ({0})")]
+    #[error("answer was cut off ({0})")]
     Cut(String),
-    #[error("the answer is larger than {} MB", MAX_ANSWER_BYTES / (1024 * 1024))]
+    #[error("answer is larger than {} MB", MAX_ANSWER_BYTES / (1024 * 1024))]
     TooLarge,
 }
 

@@ -113,6 +113,8 @@ struct Shop {
     /// Reads of an order answered with another order (asked → answered), until cleared: a
     /// store or a proxy mixing answers up.
     swapped_reads: BTreeMap<String, String>,
+    /// The next mutation's answer names this order instead of its own (once).
+    next_answer_about: Option<String>,
 }
 
 /// Counts a request as in flight until it is answered (or its client goes away).
@@ -155,6 +157,7 @@ impl SandboxShopify {
             mutations_applied: 0,
             in_flight: 0,
             swapped_reads: BTreeMap::new(),
+            next_answer_about: None,
         }));
         let app = Router::new()
             .route("/admin/api/{version}/graphql.json", post(graphql))
@@ -253,6 +256,11 @@ impl SandboxShopify {
         self.shop()
             .swapped_reads
             .insert(asked.to_owned(), answered.to_owned());
+    }
+
+    /// The next mutation is applied as asked, but its answer names order `other`.
+    pub fn answer_next_mutation_about(&self, other: &str) {
+        self.shop().next_answer_about = Some(other.to_owned());
     }
 
     pub fn clear_swaps(&self) {
@@ -511,8 +519,20 @@ async fn graphql(
             Operation::Order => order_query(&s, &variables),
             Operation::Nodes => nodes_query(&s, &variables),
             Operation::Orders => orders_query(&s, &variables),
-            Operation::FulfillmentCreate => fulfillment_create(&mut s, &variables),
-            Operation::TrackingUpdate => tracking_update(&mut s, &variables),
+            Operation::FulfillmentCreate | Operation::TrackingUpdate => {
+                let mut data = if op == Operation::FulfillmentCreate {
+                    fulfillment_create(&mut s, &variables)
+                } else {
+                    tracking_update(&mut s, &variables)
+                };
+                if let Some(other) = s.next_answer_about.take()
+                    && let Some(root) = data.as_object_mut().and_then(|d| d.values_mut().next())
+                    && root["fulfillment"].is_object()
+                {
+                    root["fulfillment"]["order"] = json!({ "id": other });
+                }
+                data
+            }
             Operation::ApiVersions => json!({"publicApiVersions": [
                 {"handle": "2026-01", "supported": true}, {"handle": "2026-04", "supported": true},
                 {"handle": "2026-07", "supported": true}, {"handle": "2026-10", "supported": false}]}),

@@ -41,20 +41,26 @@ pub fn write_config(path: &std::path::Path, text: impl AsRef<[u8]>) -> std::io::
     Ok(())
 }
 
-/// The URL of a fresh PostgreSQL database on `TEST_DATABASE_URL` (for tests that run the
-/// binary), or `None` when no URL is given (`HASSOU_REQUIRE_POSTGRES` makes that a failure).
-pub async fn postgres_database() -> Option<String> {
+/// `TEST_DATABASE_URL`, or `None` (the test is skipped) when it is not given; CI sets
+/// `HASSOU_REQUIRE_POSTGRES=1` so that a missing URL fails instead.
+fn test_database_url() -> Option<String> {
     let url = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty());
-    let Some(url) = url else {
+    if url.is_none() {
         assert!(
             std::env::var_os("HASSOU_REQUIRE_POSTGRES").is_none(),
             "HASSOU_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
         );
         eprintln!("skipped: TEST_DATABASE_URL is not set");
-        return None;
-    };
+    }
+    url
+}
+
+/// The URL of a fresh PostgreSQL database on `TEST_DATABASE_URL` (for tests that run the
+/// binary), or `None` when no URL is given (`HASSOU_REQUIRE_POSTGRES` makes that a failure).
+pub async fn postgres_database() -> Option<String> {
+    let url = test_database_url()?;
     let name = format!(
         "h{}_{}_{}",
         std::process::id(),
@@ -151,17 +157,7 @@ pub async fn postgres_db() -> Option<Db> {
 
 /// `n` separate connections pools (as `n` processes would have) to one fresh schema.
 pub async fn postgres_dbs(n: usize) -> Option<Vec<Db>> {
-    let url = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let Some(url) = url else {
-        assert!(
-            std::env::var_os("HASSOU_REQUIRE_POSTGRES").is_none(),
-            "HASSOU_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
-        );
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
-        return None;
-    };
+    let url = test_database_url()?;
     let schema = format!(
         "t{}_{}_{}",
         std::process::id(),
