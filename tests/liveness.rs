@@ -37,7 +37,14 @@ fn twin(config: &Path, args: &[&str], padding: usize, isolated: bool) -> Child {
     script.push_str("\"$0\" \"$@\"; exit $?");
     let mut command = if isolated {
         let mut c = Command::new("unshare");
-        c.args(["--pid", "--fork", "--mount-proc", "sh", "-c"]);
+        c.args([
+            "--pid",
+            "--fork",
+            "--kill-child",
+            "--mount-proc",
+            "sh",
+            "-c",
+        ]);
         c
     } else {
         let mut c = Command::new("sh");
@@ -53,6 +60,8 @@ fn twin(config: &Path, args: &[&str], padding: usize, isolated: bool) -> Child {
         .env("HOSTNAME", "twin")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        // A group of its own, so that the wrapper and hassou stop together (`stop`).
+        .process_group(0)
         .kill_on_drop(true);
     for (key, _) in std::env::vars() {
         if key.starts_with("HASSOU_") {
@@ -189,6 +198,16 @@ async fn postgres_two_processes_in_separate_pid_namespaces_mail_each_sale_once()
     }
 }
 
+/// SIGKILL to the whole process group of `child` (the wrapper, and hassou under it).
+async fn stop(child: &Child) {
+    if let Some(pid) = child.id() {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .status()
+            .await;
+    }
+}
+
 async fn until(limit: Duration, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
@@ -225,7 +244,7 @@ async fn two_daemons_hold_one_lease(database: Option<String>) {
     let logs: Vec<PathBuf> = (0..2)
         .map(|i| dir.path().join(format!("logs{i}")))
         .collect();
-    let mut daemons: Vec<Child> = logs
+    let daemons: Vec<Child> = logs
         .iter()
         .enumerate()
         .map(|(i, log)| {
@@ -250,8 +269,8 @@ async fn two_daemons_hold_one_lease(database: Option<String>) {
         .iter()
         .filter(|l| log_of(l).contains("scheduler lease taken"))
         .count();
-    for daemon in &mut daemons {
-        let _ = daemon.start_kill();
+    for daemon in &daemons {
+        stop(daemon).await;
     }
     assert_eq!(
         leaders,

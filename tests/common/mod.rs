@@ -57,24 +57,34 @@ fn test_database_url() -> Option<String> {
     url
 }
 
+/// A name no other test of any process has used: `prefix`, the process, a counter, the clock.
+fn fresh_name(prefix: &str) -> String {
+    format!(
+        "{prefix}{}_{}_{}",
+        std::process::id(),
+        SCHEMA_COUNTER.fetch_add(1, Ordering::SeqCst),
+        Utc::now().timestamp_micros()
+    )
+}
+
+/// Runs one `CREATE …` on the server of `url`.
+async fn create_on(url: &str, statement: &str) {
+    let admin = sqlx::PgPool::connect(url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_owned()))
+        .execute(&admin)
+        .await
+        .expect(statement);
+    admin.close().await;
+}
+
 /// The URL of a fresh PostgreSQL database on `TEST_DATABASE_URL` (for tests that run the
 /// binary), or `None` when no URL is given (`HASSOU_REQUIRE_POSTGRES` makes that a failure).
 pub async fn postgres_database() -> Option<String> {
     let url = test_database_url()?;
-    let name = format!(
-        "h{}_{}_{}",
-        std::process::id(),
-        SCHEMA_COUNTER.fetch_add(1, Ordering::SeqCst),
-        Utc::now().timestamp_micros()
-    );
-    let admin = sqlx::PgPool::connect(&url)
-        .await
-        .expect("connect to TEST_DATABASE_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .expect("create a test database");
-    admin.close().await;
+    let name = fresh_name("h");
+    create_on(&url, &format!("CREATE DATABASE {name}")).await;
     let mut fresh = url::Url::parse(&url).expect("TEST_DATABASE_URL");
     fresh.set_path(&format!("/{name}"));
     Some(fresh.to_string())
@@ -158,20 +168,8 @@ pub async fn postgres_db() -> Option<Db> {
 /// `n` separate connections pools (as `n` processes would have) to one fresh schema.
 pub async fn postgres_dbs(n: usize) -> Option<Vec<Db>> {
     let url = test_database_url()?;
-    let schema = format!(
-        "t{}_{}_{}",
-        std::process::id(),
-        SCHEMA_COUNTER.fetch_add(1, Ordering::SeqCst),
-        Utc::now().timestamp_micros()
-    );
-    let admin = sqlx::PgPool::connect(&url)
-        .await
-        .expect("connect to TEST_DATABASE_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&admin)
-        .await
-        .expect("create test schema");
-    admin.close().await;
+    let schema = fresh_name("t");
+    create_on(&url, &format!("CREATE SCHEMA {schema}")).await;
     let mut dbs = Vec::new();
     for _ in 0..n {
         let options = PgConnectOptions::from_str(&url)
