@@ -104,9 +104,15 @@ pub struct EscapedWriter<W>(W);
 
 impl<W: std::io::Write> std::io::Write for EscapedWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // One event, one line: a line break inside it (a store's words) is shown escaped, so
+        // no store can forge a log line; only the event's own end of line stays.
         let text = String::from_utf8_lossy(buf);
-        self.0
-            .write_all(crate::text::visible_lines(&text).as_bytes())?;
+        let (event, end) = match text.strip_suffix('\n') {
+            Some(event) => (event, "\n"),
+            None => (text.as_ref(), ""),
+        };
+        self.0.write_all(crate::text::visible(event).as_bytes())?;
+        self.0.write_all(end.as_bytes())?;
         Ok(buf.len())
     }
 

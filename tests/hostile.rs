@@ -15,6 +15,19 @@ use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
 const TITLE: &str = "#5002\u{1b}]0;pwned\u{7}";
 const CLEAR: &str = "#5001\u{1b}[2J\u{1b}[H";
 const BIDI: &str = "#5003\u{202e}txt.exe";
+/// A line break in an order's name must not start a line: the store would print its own.
+const FORGE: &str = "#5004\nFORGED-LINE: all orders synced";
+const FORGE_CR: &str = "#5005\rFORGED-CR: all orders synced";
+const NAMES: [&str; 5] = [TITLE, CLEAR, BIDI, FORGE, FORGE_CR];
+
+/// No line of `bytes` is one a store wrote.
+fn assert_no_forged_line(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("FORGED")),
+        "{what} printed a store's line:\n{text}"
+    );
+}
 const TOKEN: &str = "shpat_sandbox_secret_4c1d";
 
 struct Run {
@@ -71,7 +84,7 @@ async fn escape_sequences_from_a_store_never_reach_the_terminal_raw() {
     .await
     .expect("sandbox");
     let created = common::t("2026-11-20T10:00:00+09:00");
-    for name in [TITLE, CLEAR, BIDI] {
+    for name in NAMES {
         sandbox.add_order(name, "山田 太郎", created, &["東京倉庫"]);
     }
     let dir = tempfile::tempdir().expect("dir");
@@ -86,7 +99,7 @@ async fn escape_sequences_from_a_store_never_reach_the_terminal_raw() {
         String::from_utf8_lossy(&pull.stderr)
     );
     outputs.push(("pull".into(), pull));
-    for name in [TITLE, CLEAR, BIDI] {
+    for name in NAMES {
         let set = hassou(
             &config,
             &[
@@ -132,6 +145,8 @@ async fn escape_sequences_from_a_store_never_reach_the_terminal_raw() {
     for (what, run) in &outputs {
         assert_terminal_safe(&format!("{what} (stdout)"), &run.stdout);
         assert_terminal_safe(&format!("{what} (stderr)"), &run.stderr);
+        assert_no_forged_line(&format!("{what} (stdout)"), &run.stdout);
+        assert_no_forged_line(&format!("{what} (stderr)"), &run.stderr);
     }
     // Shown escaped, so the operator still sees what the store holds.
     let shown =
@@ -150,7 +165,7 @@ async fn escape_sequences_from_a_store_never_reach_the_terminal_raw() {
                 .to_owned()
         })
         .collect();
-    for name in [TITLE, CLEAR, BIDI] {
+    for name in NAMES {
         assert!(numbers.iter().any(|n| n == name), "{numbers:?}");
     }
 
@@ -171,6 +186,10 @@ async fn escape_sequences_from_a_store_never_reach_the_terminal_raw() {
     if let Ok(logs) = std::fs::read_dir(dir.path().join("logs")) {
         for entry in logs {
             let path = entry.expect("entry").path();
+            assert_no_forged_line(
+                &path.display().to_string(),
+                &std::fs::read(&path).expect("read"),
+            );
             places.push((
                 path.display().to_string(),
                 std::fs::read(&path).expect("read"),

@@ -78,11 +78,13 @@ pub async fn show(
     let o = &row.stored.order;
     let e = &row.evaluation;
     let tz = ctx.config.timezone.offset();
+    // Values from a store or a file go inside one line: a line break in them is shown escaped
+    // and never starts a line of its own (SPEC §3: no store can forge a line).
     out.line(format!(
         "{} {} ({})",
         o.channel.display_name(),
-        o.number,
-        o.remote_id
+        text::visible(&o.number),
+        text::visible(&o.remote_id)
     ));
     out.line(format!(
         "  status       {} ({})",
@@ -149,9 +151,10 @@ pub async fn show(
         });
     } else if let Some(error) = &row.stored.remote.mail_error {
         out.line(format!(
-            "  mail         refused by the store: {error} — `hassou order {} send-mail` reads \
+            "  mail         refused by the store: {} — `hassou order {} send-mail` reads \
              the store first and sends only if it has not gone",
-            o.number
+            text::visible(error),
+            text::visible(&o.number)
         ));
     }
     if !attempts.is_empty() {
@@ -162,7 +165,7 @@ pub async fn show(
                 a.started_at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"),
                 a.run_id,
                 a.outcome.as_deref().unwrap_or("(no answer recorded)"),
-                a.error.as_deref().unwrap_or("")
+                text::visible(a.error.as_deref().unwrap_or(""))
             ));
         }
     }
@@ -261,7 +264,7 @@ pub async fn set(
     out.line(format!(
         "{} {} {}: verdict {} — {}",
         row.stored.order.channel,
-        row.stored.order.number,
+        text::visible(&row.stored.order.number),
         if changed { "updated" } else { "unchanged" },
         row.evaluation.verdict.code(),
         text::explain(&row.evaluation, lang)
@@ -329,8 +332,9 @@ pub async fn send_mail(
         }
         MailOutcome::PerhapsSent(e) => {
             out.line(format!(
-                "sale {number}: the mail may have gone out ({e}); it is recorded as sent and \
-                 will not be sent again"
+                "sale {number}: the mail may have gone out ({}); it is recorded as sent and \
+                 will not be sent again",
+                text::visible(&e)
             ));
             Ok(1)
         }
@@ -338,7 +342,10 @@ pub async fn send_mail(
             message,
             unreachable,
         } => {
-            let message = format!("sale {number}: the 商品発送 mail was not sent: {message}");
+            let message = format!(
+                "sale {number}: the 商品発送 mail was not sent: {}",
+                text::visible(&message)
+            );
             Err(if unreachable {
                 Failure::temporary(message)
             } else {

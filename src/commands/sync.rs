@@ -72,7 +72,11 @@ async fn pull_with<C: Connector>(
     {
         Ok(summary) => summary,
         Err(PullError::Store(error)) => {
-            let message = format!("pull {}: {error}", args.channel);
+            let message = format!(
+                "pull {}: {}",
+                args.channel,
+                crate::text::visible(&error.to_string())
+            );
             return match error.down {
                 // Nothing pulled, nothing changed: try again later (exit 3) or sign in (2).
                 Some(crate::sync::StoreDown::Unreachable) => Err(Failure::temporary(format!(
@@ -144,11 +148,20 @@ async fn run<C: Connector>(
                         ""
                     }
                 )),
+                // A store's order name or words never start a line of their own.
                 SyncEvent::OrderWritten { number, outcome } => {
-                    super::output::stderr_line(format!("{number}: {}", outcome.code()));
+                    super::output::stderr_line(format!(
+                        "{}: {}",
+                        crate::text::visible(&number),
+                        outcome.code()
+                    ));
                 }
                 SyncEvent::OrderFailed { number, error } => {
-                    super::output::stderr_line(format!("{number}: failed: {error}"));
+                    super::output::stderr_line(format!(
+                        "{}: failed: {}",
+                        crate::text::visible(&number),
+                        crate::text::visible(&error)
+                    ));
                 }
                 _ => {}
             }
@@ -203,15 +216,18 @@ fn print_report(report: &RunReport, json: bool, lang: crate::config::Language, o
     }
     for r in &report.results {
         let outcome = crate::text::outcome_word(r.outcome, lang);
+        // The number and the store's words stay inside their line (SPEC §3).
+        let number = crate::text::visible(&r.number);
         if r.outcome == ResultOutcome::Waiting || r.detail.is_empty() {
-            out.line(format!("{:<14}{outcome}", r.number));
+            out.line(format!("{number:<14}{outcome}"));
         } else {
+            let detail = crate::text::visible(&r.detail);
             let detail = if r.outcome == ResultOutcome::Failed {
-                crate::text::error_with_advice(&r.detail, lang)
+                crate::text::error_with_advice(&detail, lang)
             } else {
-                r.detail.clone()
+                detail
             };
-            out.line(format!("{:<14}{outcome}  {detail}", r.number));
+            out.line(format!("{number:<14}{outcome}  {detail}"));
         }
     }
     out.line(crate::text::run_summary(report, lang));

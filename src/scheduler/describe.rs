@@ -126,7 +126,8 @@ pub fn job_line(
             });
         }
         if s.consecutive_failures > 0 {
-            let error = s.last_error.as_deref().unwrap_or("");
+            // The store's words stay inside this line.
+            let error = crate::text::visible(s.last_error.as_deref().unwrap_or(""));
             parts.push(if ja {
                 format!("連続エラー {}回: {error}", s.consecutive_failures)
             } else {
