@@ -1,0 +1,265 @@
+//! One order's detail (its values, the store's, the audit trail) and the edit form.
+
+use super::*;
+
+pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
+    let ja = app.ja();
+    let o = &detail.row.stored.order;
+    let e = &detail.row.evaluation;
+    let remote = &detail.row.stored.remote;
+    let field = |ja_label: &str, en_label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(
+                text::fit(if ja { ja_label } else { en_label }, 12),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(value),
+        ])
+    };
+    let mut lines = vec![
+        field(
+            "判定",
+            "verdict",
+            format!(
+                "{} — {}",
+                text::verdict(e.verdict, app.lang),
+                text::error_with_advice(&text::explain(e, app.lang), app.lang)
+            ),
+        ),
+        field(
+            "ステータス",
+            "status",
+            text::status(o.status, app.lang).to_owned(),
+        ),
+        field(
+            "配送会社",
+            "carrier",
+            o.carrier
+                .as_ref()
+                .map(|c| text::carrier(c, app.lang).to_owned())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        field(
+            "伝票番号",
+            "tracking",
+            if o.tracking.is_empty() {
+                "—".into()
+            } else {
+                o.tracking.to_text()
+            },
+        ),
+        field(
+            "出荷日",
+            "shipped on",
+            o.shipped_on.map_or_else(|| "—".into(), |d| d.to_string()),
+        ),
+        field(
+            "注文日時",
+            "ordered",
+            local(app, o.ordered_at, "%Y-%m-%d %H:%M"),
+        ),
+        field(
+            "更新日時",
+            "changed",
+            local(app, o.updated_at, "%Y-%m-%d %H:%M:%S"),
+        ),
+        field("ストア側", "store holds", {
+            // In words, with when the store said so (a write's answer or a read with r).
+            let what = match (&remote.confirmed, remote.confirmed_at, ja) {
+                (Some(w), _, _) => text::held(w, app.lang),
+                (None, Some(_), true) => "伝票番号なし・未発送".into(),
+                (None, Some(_), false) => "no tracking, not shipped".into(),
+                (None, None, true) => "未確認 (r でストアから読込)".into(),
+                (None, None, false) => "not confirmed yet (r reads the store)".into(),
+            };
+            match remote.confirmed_at {
+                Some(at) if ja => format!("{what} · 確認 {}", local(app, at, "%m-%d %H:%M:%S")),
+                Some(at) => format!("{what} · confirmed {}", local(app, at, "%m-%d %H:%M:%S")),
+                None => what,
+            }
+        }),
+    ];
+    if let Some(since) = remote.in_flight_since {
+        lines.push(field(
+            "送信中",
+            "in flight",
+            format!(
+                "{} {}",
+                local(app, since, "%H:%M:%S"),
+                Phrase::ReadBeforeResend.get(app.lang)
+            ),
+        ));
+    }
+    if remote.mail_sent_at.is_none()
+        && let Some(error) = &remote.mail_error
+    {
+        // A refused mail is never sent on its own: say so, and how to send it on purpose.
+        let number = &o.number;
+        let words = if ja {
+            format!(
+                "ストアが拒否: {error} — m でストアを確認し未送信なら送信 (hassou order {number} send-mail)"
+            )
+        } else {
+            format!(
+                "refused by the store: {error} — m checks the store and sends it if it has not gone (hassou order {number} send-mail)"
+            )
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),
+            Span::styled(text::visible(&words), error_style(app)),
+        ]));
+    }
+    if remote.mail_uncertain {
+        // Perhaps sent: never sent again by hassou; only the store can say.
+        let words = if ja {
+            "送信不明: ストアの応答が読めませんでした。再送しません — ストアで確認してください"
+        } else {
+            "uncertain: the store's answer could not be read; never sent again — check at the store"
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),
+            Span::styled(words, error_style(app)),
+        ]));
+    }
+    lines.push(Line::from(Span::styled(
+        Phrase::AuditTrail.get(app.lang),
+        Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+    )));
+    if detail.attempts.is_empty() {
+        lines.push(Line::from(Phrase::NoneIndented.get(app.lang)));
+    }
+    for a in detail.attempts.iter().rev() {
+        let outcome = text::attempt_outcome(a.outcome.as_deref(), app.lang);
+        let mut line = format!("  {} {outcome}", local(app, a.started_at, "%m-%d %H:%M:%S"));
+        if let Some(error) = &a.error {
+            line.push_str(&format!(": {}", text::error_with_advice(error, app.lang)));
+        }
+        let style = if a.error.is_some() {
+            error_style(app)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(line, style)));
+        // For support: the request and the store's answer as sent, one key (v) away.
+        if app.show_raw {
+            let dim = Style::default().add_modifier(Modifier::DIM);
+            lines.push(Line::from(Span::styled(
+                format!("    → {}", a.request),
+                dim,
+            )));
+            if let Some(response) = &a.response {
+                lines.push(Line::from(Span::styled(format!("    ← {response}"), dim)));
+            }
+        }
+    }
+    if !detail.attempts.is_empty() && !app.show_raw {
+        lines.push(Line::from(Span::styled(
+            Phrase::RawExchangeHint.get(app.lang),
+            Style::default().add_modifier(Modifier::DIM),
+        )));
+    }
+    lines
+}
+
+pub(super) fn draw_detail(frame: &mut Frame, app: &App, area: Rect, form: Option<&EditForm>) {
+    let Some(detail) = &app.detail else {
+        return;
+    };
+    let o = &detail.row.stored.order;
+    let title = format!(" {} {} ", text::store(o.channel, app.lang), o.number);
+    let block = Block::default().borders(Borders::TOP).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(
+        Paragraph::new(detail_lines(app, detail)).wrap(Wrap { trim: false }),
+        inner,
+    );
+    if let Some(form) = form {
+        draw_form(frame, app, inner, form);
+    }
+}
+
+pub(super) fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
+    let ja = app.ja();
+    let fields = form.fields();
+    let warnings = form.warnings();
+    let height = (fields.len() as u16 * 2 + 3 + warnings.len() as u16 * 2).min(area.height);
+    let rect = Rect { height, ..area };
+    // The form covers the detail whole: no half-hidden line beside it.
+    frame.render_widget(Clear, area);
+    let title = if ja {
+        format!(" {} を編集 (Enter 保存 · Esc 取消) ", form.number)
+    } else {
+        format!(" edit {} (Enter save · Esc cancel) ", form.number)
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines = Vec::new();
+    for field in &fields {
+        let focused = *field == form.focus;
+        let (label, value, hint) = match (field, ja) {
+            (Field::Status, _) => (
+                Phrase::Status.get(app.lang),
+                format!("< {} >", text::status(form.status, app.lang)),
+                Phrase::ChooseWithArrows.get(app.lang),
+            ),
+            (Field::Carrier, _) => (
+                Phrase::Carrier.get(app.lang),
+                format!("< {} >", form.carrier.label(app.lang)),
+                Phrase::ChooseOrNameOther.get(app.lang),
+            ),
+            (Field::OtherName, _) => (
+                Phrase::OtherCarrierLabel.get(app.lang),
+                form.other_name.value().to_owned(),
+                Phrase::OtherCarrierName.get(app.lang),
+            ),
+            (Field::Tracking, _) => (
+                Phrase::Tracking.get(app.lang),
+                form.tracking.value().to_owned(),
+                Phrase::SeveralNumbersHint.get(app.lang),
+            ),
+            (Field::ShippedOn, _) => (
+                Phrase::ShippedOn.get(app.lang),
+                form.shipped_on.value().to_owned(),
+                Phrase::ShippedOnHint.get(app.lang),
+            ),
+        };
+        let style = if focused {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                text::fit(label, 12),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(format!("{value} "), style),
+        ]));
+        lines.push(Line::from(Span::styled(
+            format!("{}{hint}", " ".repeat(12)),
+            Style::default().add_modifier(Modifier::DIM),
+        )));
+    }
+    for warning in warnings {
+        let word = Phrase::Check.get(app.lang);
+        lines.push(Line::from(Span::styled(
+            format!("{word}: {warning}"),
+            Style::default().add_modifier(Modifier::BOLD),
+        )));
+    }
+    if let Some(error) = &form.error {
+        lines.push(Line::from(Span::styled(error.clone(), error_style(app))));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    // The terminal cursor sits in the focused text field.
+    if let Some(input) = form.input(form.focus) {
+        let row = fields.iter().position(|f| *f == form.focus).unwrap_or(0);
+        let x = inner.x + 12 + input.visual_cursor() as u16;
+        let y = inner.y + row as u16 * 2;
+        if x < inner.x + inner.width && y < inner.y + inner.height {
+            frame.set_cursor_position((x, y));
+        }
+    }
+}
