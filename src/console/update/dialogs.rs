@@ -1,0 +1,214 @@
+//! Keys of the command line, the confirmations and the questions, and the questions asked.
+
+use super::*;
+
+/// Opens a yes/no question over the current mode.
+pub(super) fn ask(app: &mut App, question: Question) {
+    let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+    app.mode = Mode::Ask(Box::new(Ask { question, back }));
+}
+
+/// The store whose run this console would stop: a run it started, else none.
+pub(super) fn running_store(app: &App) -> Option<Channel> {
+    app.runs.iter().next().copied()
+}
+
+/// `q` (at the top) and Ctrl-C: quit at once when nothing would be lost; otherwise ask.
+pub(super) fn quit_or_ask(app: &mut App) {
+    let dirty = matches!(&app.mode, Mode::Edit(form) if form.is_dirty());
+    if app.run_active() || dirty {
+        ask(app, Question::Quit);
+    } else {
+        app.quit = true;
+    }
+}
+
+/// The `:` command line: `Enter` runs it (a bad one stays open with its error), `Tab`
+/// completes the command name, `Esc` drops it.
+pub(super) fn command_key(app: &mut App, mut input: tui_input::Input, key: KeyEvent) -> Vec<Cmd> {
+    match key.code {
+        KeyCode::Esc => {
+            app.mode = Mode::List;
+            vec![]
+        }
+        KeyCode::Tab => {
+            let completed = crate::console::command_line::complete(input.value());
+            app.mode = Mode::Command {
+                input: tui_input::Input::default().with_value(completed),
+                error: None,
+            };
+            vec![]
+        }
+        KeyCode::Enter => {
+            match crate::console::command_line::parse(input.value(), app.store_tab(), app.lang) {
+                Ok(command) => {
+                    app.mode = Mode::List;
+                    apply_command(app, command)
+                }
+                Err(error) => {
+                    app.mode = Mode::Command {
+                        input,
+                        error: Some(error),
+                    };
+                    vec![]
+                }
+            }
+        }
+        _ => {
+            input.handle_event(&Event::Key(key));
+            app.mode = Mode::Command { input, error: None };
+            vec![]
+        }
+    }
+}
+
+/// Carries out a command of the command line (or a key that does the same).
+pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
+    let store = app.store_tab();
+    let setting = |app: &mut App, change: &dyn Fn(&mut OperationalSettings)| -> Vec<Cmd> {
+        let Some(channel) = store else {
+            return vec![];
+        };
+        let Some(view) = app.schedules.get_mut(&channel) else {
+            return vec![];
+        };
+        change(&mut view.settings);
+        // Shown at once; saved for every process sharing the database.
+        vec![Cmd::SaveSettings(channel, view.settings), reload(app, true)]
+    };
+    let key = |app: &mut App, c: char| {
+        store_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap_or_default()
+    };
+    match command {
+        Command::Period(period) => setting(app, &|s| s.rules.period = period),
+        Command::Statuses(option) => setting(app, &|s| s.rules.statuses = option),
+        Command::ShippedDateOnly(on) => setting(app, &|s| s.rules.shipped_date_only = on),
+        Command::AutoSync(on) => setting(app, &|s| s.auto_sync = on),
+        Command::AutoSyncEvery(every) => setting(app, &|s| s.auto_sync_every = every),
+        Command::AutoPull(on) => setting(app, &|s| s.auto_pull = on),
+        Command::Watch(on) => setting(app, &|s| s.watch = on),
+        Command::Sync => key(app, 's'),
+        Command::DryRun => key(app, 'd'),
+        Command::Pull => key(app, 'p'),
+        Command::Filter(verdict) => {
+            app.verdict = verdict;
+            vec![reload(app, false)]
+        }
+        Command::Order(number) => store
+            .map(|channel| vec![Cmd::FindOrder(channel, number)])
+            .unwrap_or_default(),
+        Command::Import(path) => vec![Cmd::PrepareImport(path)],
+        Command::Tab(tab) => switch_tab(app, tab),
+        Command::Help => {
+            app.mode = Mode::Help;
+            vec![]
+        }
+        Command::Quit => {
+            quit_or_ask(app);
+            vec![]
+        }
+    }
+}
+
+/// The confirmation: `y` runs the plan; `n`, `Esc`, `q` and `Enter` (the focus is on Cancel)
+/// leave it, sending nothing; arrows scroll the orders.
+pub(super) fn confirm_key(app: &mut App, mut confirm: Confirm, key: KeyEvent) -> Vec<Cmd> {
+    let last = confirm.plan.items.len().saturating_sub(1);
+    if let Some(at) = scrolled(key.code, confirm.scroll, last) {
+        confirm.scroll = at;
+        app.mode = Mode::Confirm(Box::new(confirm));
+        return vec![];
+    }
+    match key.code {
+        KeyCode::Char('y') => {
+            let channel = confirm.plan.channel;
+            app.mode = *confirm.back;
+            app.runs.insert(channel);
+            vec![Cmd::RunPlan(confirm.plan)]
+        }
+        _ => {
+            let channel = confirm.plan.channel;
+            app.mode = *confirm.back;
+            app.push_store_log(
+                channel,
+                match app.lang {
+                    crate::config::Language::Ja => {
+                        format!("{channel}: 取り消しました (何も送っていません)")
+                    }
+                    crate::config::Language::En => {
+                        format!("{channel}: cancelled (nothing was sent)")
+                    }
+                },
+                false,
+            );
+            vec![]
+        }
+    }
+}
+
+/// The preview of a carrier file: `y` saves it; `n`, `Esc`, `Enter` and any other key leave it,
+/// saving nothing; arrows scroll.
+pub(super) fn import_key(app: &mut App, mut confirm: ImportConfirm, key: KeyEvent) -> Vec<Cmd> {
+    let last = confirm.preview.plan.orders.len();
+    if let Some(at) = scrolled(key.code, confirm.scroll, last) {
+        confirm.scroll = at;
+        app.mode = Mode::ConfirmImport(Box::new(confirm));
+        return vec![];
+    }
+    match key.code {
+        KeyCode::Char('y') => {
+            app.mode = *confirm.back;
+            vec![Cmd::SaveImport(Box::new(confirm.preview))]
+        }
+        _ => {
+            app.mode = *confirm.back;
+            app.push_log(
+                match app.lang {
+                    crate::config::Language::Ja => {
+                        "送り状ファイル: 取り消しました (何も保存していません)"
+                    }
+                    crate::config::Language::En => "carrier file: cancelled (nothing was saved)",
+                },
+                false,
+            );
+            vec![]
+        }
+    }
+}
+
+/// A yes/no question: only `y` says yes.
+pub(super) fn ask_key(app: &mut App, ask: Ask, key: KeyEvent) -> Vec<Cmd> {
+    app.mode = *ask.back;
+    if key.code != KeyCode::Char('y') {
+        return vec![];
+    }
+    match ask.question {
+        Question::Quit => {
+            app.quit = true;
+            vec![]
+        }
+        Question::StopRun(channel) => {
+            if let Some(p) = app.progress.get_mut(&channel) {
+                p.stopping = true;
+            }
+            app.push_store_log(
+                channel,
+                match app.lang {
+                    crate::config::Language::Ja => {
+                        format!("{channel}: 送信中の注文のあとで止めます")
+                    }
+                    crate::config::Language::En => {
+                        format!("{channel}: stopping after the order in flight")
+                    }
+                },
+                false,
+            );
+            vec![Cmd::StopRun(channel)]
+        }
+        Question::DiscardEdit => {
+            app.mode = Mode::Detail;
+            vec![]
+        }
+        Question::SendMail(channel, id) => vec![Cmd::SendMail(channel, id)],
+    }
+}
