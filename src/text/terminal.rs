@@ -1,0 +1,232 @@
+//! Text on a terminal: fitted to cells (`fit`, `clip`, `wrap`, the key bar) and made safe
+//! (`visible`, `visible_lines`: control characters from any source shown escaped, SPEC §3).
+
+use unicode_width::UnicodeWidthStr;
+
+/// Pads or cuts `text` to exactly `width` terminal cells (full-width characters take two).
+pub fn fit(text: &str, width: usize) -> String {
+    // Escaped before it is cut, so a cut never leaves an escape sequence open. Most text has
+    // nothing to escape, and the console fits every cell of every frame: no copy then.
+    let escaped;
+    let text = if text.chars().any(is_unsafe_char) {
+        escaped = visible(text);
+        escaped.as_str()
+    } else {
+        text
+    };
+    let mut out = String::new();
+    let mut used = 0;
+    let cell = |c: char| UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+    for c in text.chars() {
+        let w = cell(c);
+        if used + w > width {
+            // Cut: make room for the `…` that says so (one cell), even when the text so far
+            // fills the column exactly.
+            while used + 1 > width
+                && let Some(last) = out.pop()
+            {
+                used -= cell(last);
+            }
+            if used < width {
+                out.push('…');
+            }
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    let used = UnicodeWidthStr::width(out.as_str());
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+/// `text` in `width` cells at most: whole if it fits, else cut before the last word that does not
+/// fit (at a character for text without spaces, as Japanese is) and ended with `…`.
+pub fn clip(text: &str, width: usize) -> String {
+    if UnicodeWidthStr::width(text) <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(1);
+    let mut out = String::new();
+    let mut used = 0;
+    let mut last_space = None;
+    for c in text.chars() {
+        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        if used + w > room {
+            break;
+        }
+        if c == ' ' {
+            last_space = Some(out.len());
+        }
+        out.push(c);
+        used += w;
+    }
+    // Never mid-word: back to the last space when there is one in the second half.
+    if let Some(at) = last_space.filter(|at| *at > out.len() / 2) {
+        out.truncate(at);
+    }
+    let trimmed = out.trim_end().to_owned();
+    format!("{trimmed}…")
+}
+
+/// `text` in lines of `width` cells at most, broken after a space where one falls in the
+/// second half of the line (text without spaces, as Japanese is, breaks at a character).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        if used + w > width && c == ' ' {
+            // The line ends exactly at a word: the space goes.
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+            continue;
+        }
+        if used + w > width {
+            let cut = line
+                .rfind(' ')
+                .filter(|at| UnicodeWidthStr::width(&line[..*at]) > width / 2);
+            match cut {
+                Some(at) => {
+                    let rest = line[at + 1..].to_owned();
+                    line.truncate(at);
+                    lines.push(std::mem::take(&mut line));
+                    line = rest;
+                }
+                None => lines.push(std::mem::take(&mut line)),
+            }
+            used = UnicodeWidthStr::width(line.as_str());
+        }
+        line.push(c);
+        used += w;
+    }
+    lines.push(line);
+    lines
+}
+
+pub use crate::domain::input::is_unsafe_char;
+
+/// `text` for a plain-text line: every unsafe character escaped as in [`visible`] except the
+/// line breaks the message itself is made of. Borrowed when there is nothing to escape.
+pub fn visible_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe_char(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let pieces: Vec<String> = text.split('\n').map(visible).collect();
+    std::borrow::Cow::Owned(pieces.join("\n"))
+}
+
+/// Text from a file, a store or an operator made safe for a terminal (SPEC §3 "Text that reaches
+/// a terminal"): control characters and bidirectional overrides shown escaped (`\x1b`,
+/// `\u{202e}`), never raw.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            if (c as u32) < 0x80 {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A key bar of `width` cells at most: the `keys` in priority order while they fit, then
+/// `always` (help and quit) which are never dropped; `…` says keys were left out. Keys are never
+/// cut in the middle.
+pub fn key_bar(keys: &[(&str, &str)], always: &[(&str, &str)], width: usize) -> String {
+    let item = |(key, what): &(&str, &str)| format!("{key} {what}");
+    let tail: Vec<String> = always.iter().map(item).collect();
+    let tail = tail.join("  ");
+    let room = width.saturating_sub(UnicodeWidthStr::width(tail.as_str()) + 4);
+    let mut shown: Vec<String> = Vec::new();
+    let mut used = 0;
+    let mut cut = false;
+    for key in keys {
+        let text = item(key);
+        let w = UnicodeWidthStr::width(text.as_str()) + 2;
+        if cut || used + w > room {
+            cut = true;
+            continue;
+        }
+        used += w;
+        shown.push(text);
+    }
+    let mut bar = shown.join("  ");
+    if cut {
+        bar.push_str("  …");
+    }
+    if !bar.is_empty() {
+        bar.push_str("  ");
+    }
+    bar.push_str(&tail);
+    bar
+}
+
+#[cfg(test)]
+mod key_bar_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(
+            visible("#5002\u{1b}]0;pwned\u{7}"),
+            "#5002\\x1b]0;pwned\\x07"
+        );
+        assert_eq!(visible("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(visible("髙橋 ①"), "髙橋 ①");
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_within_the_width() {
+        assert_eq!(
+            wrap("shopify #1003: fulfillment order is on hold", 20),
+            ["shopify #1003:", "fulfillment order is", "on hold"]
+        );
+        for line in wrap("伝票番号・配送会社を書き込みました。発送済みにしました", 10)
+        {
+            assert!(UnicodeWidthStr::width(line.as_str()) <= 10, "{line}");
+        }
+    }
+
+    #[test]
+    fn clip_cuts_between_words_and_says_so() {
+        assert_eq!(clip("watch off · no mails", 40), "watch off · no mails");
+        assert_eq!(clip("sync every 30m · next 12:30", 20), "sync every 30m ·…");
+        assert_eq!(clip("伝票番号・配送会社 (発送済み)", 12), "伝票番号・…");
+        assert!(UnicodeWidthStr::width(clip("伝票番号・配送会社", 7).as_str()) <= 7);
+    }
+
+    #[test]
+    fn keeps_help_and_quit_and_marks_what_it_left_out() {
+        let keys = [
+            ("s", "sync"),
+            ("d", "dry run"),
+            ("p", "pull"),
+            ("o", "settings"),
+        ];
+        let always = [("?", "help"), ("q", "quit")];
+        let bar = key_bar(&keys, &always, 80);
+        assert_eq!(bar, "s sync  d dry run  p pull  o settings  ? help  q quit");
+        let bar = key_bar(&keys, &always, 37);
+        assert_eq!(bar, "s sync  d dry run  …  ? help  q quit");
+        assert!(UnicodeWidthStr::width(bar.as_str()) <= 37);
+        let bar = key_bar(&keys, &always, 10);
+        assert!(bar.ends_with("? help  q quit"), "{bar}");
+    }
+
+    #[test]
+    fn counts_japanese_as_two_cells() {
+        let keys = [("s", "今すぐ更新"), ("d", "確認")];
+        let always = [("?", "ヘルプ"), ("q", "終了")];
+        let bar = key_bar(&keys, &always, 30);
+        assert!(UnicodeWidthStr::width(bar.as_str()) <= 30, "{bar}");
+        assert!(bar.contains('…'), "{bar}");
+    }
+}
