@@ -1,0 +1,176 @@
+//! The edit form and the settings, key by key.
+
+use super::*;
+
+#[test]
+fn carriers_and_statuses_come_from_pick_lists_and_other_needs_a_name() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::BackTab); // carrier
+    // Typing cannot put a typo in the carrier: letters do nothing there.
+    type_text(&mut app, "yamto");
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form")
+    };
+    assert_eq!(form.carrier, CarrierChoice::Known(0));
+    // Left from ヤマト goes to "none", then round to "other…", which asks for the name.
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form")
+    };
+    assert_eq!(form.carrier, CarrierChoice::Other);
+    assert!(form.fields().contains(&Field::OtherName));
+    assert_eq!(key(&mut app, KeyCode::Enter), [], "other… with no name");
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("carrier:"))
+    );
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "DHL Express");
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [Cmd::Save { edit, .. }] = &cmds[..] else {
+        panic!("one save: {cmds:?}")
+    };
+    assert_eq!(
+        edit.carrier,
+        Some(Some(Carrier::Other("DHL Express".into())))
+    );
+}
+
+#[test]
+fn a_dirty_form_asks_before_it_is_dropped() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Detail), "a clean form just closes");
+    key(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "1");
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::DiscardEdit));
+    key(&mut app, KeyCode::Char('n'));
+    let Mode::Edit(form) = &app.mode else {
+        panic!("back in the form with what was typed")
+    };
+    assert!(form.tracking.value().ends_with('1'));
+    // Ctrl-C with a dirty form asks too.
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    update(&mut app, Msg::Key(ctrl_c));
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::Quit));
+    key(&mut app, KeyCode::Char('y'));
+    assert!(app.quit);
+}
+
+#[test]
+fn shipped_on_has_a_today_key() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('t'));
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form")
+    };
+    // now() is 2026-11-24 12:00 in Japan.
+    assert_eq!(form.shipped_on.value(), "2026-11-24");
+}
+
+#[test]
+fn an_edit_sends_only_the_changed_fields_at_the_revision_read() {
+    let mut app = with_page(&[Channel::Colorme]);
+    key(&mut app, KeyCode::Down);
+    let cmds = key(&mut app, KeyCode::Char('e'));
+    assert_eq!(cmds, [Cmd::LoadDetail(2)]);
+    // The form opens on the tracking field.
+    type_text(&mut app, "4444-1375-8703");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "2026-11-24");
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [
+        Cmd::Save {
+            order_id,
+            revision,
+            edit,
+        },
+    ] = &cmds[..]
+    else {
+        panic!("one save: {cmds:?}");
+    };
+    assert_eq!((*order_id, *revision), (2, 7));
+    assert_eq!(edit.tracking, Some(Tracking::parse("444413758703")));
+    assert_eq!(
+        edit.shipped_on,
+        Some(Some("2026-11-24".parse().expect("date")))
+    );
+    assert_eq!(
+        (edit.status, &edit.carrier),
+        (None, &None),
+        "unchanged fields are not sent"
+    );
+}
+
+#[test]
+fn a_bad_value_names_its_field_and_saves_nothing() {
+    let mut app = with_page(&[Channel::Colorme]);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "24/11");
+    assert_eq!(key(&mut app, KeyCode::Enter), []);
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form stays open")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("shipped on:")),
+        "{:?}",
+        form.error
+    );
+}
+
+#[test]
+fn a_refused_save_keeps_what_the_operator_typed() {
+    let mut app = with_page(&[Channel::Colorme]);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "390459983082");
+    key(&mut app, KeyCode::Enter);
+    let conflict =
+        "order 20000005 was changed by someone else since it was read; reload and try again";
+    update(&mut app, Msg::Saved(Err(conflict.into())));
+    let Mode::Edit(form) = &app.mode else {
+        panic!("the form stays open")
+    };
+    assert_eq!(form.tracking.value(), "390459983082");
+    assert_eq!(form.error.as_deref(), Some(conflict));
+}
+
+#[test]
+fn settings_change_at_once_and_are_saved_for_every_console() {
+    let mut app = with_page(&[Channel::Shopify]);
+    update(
+        &mut app,
+        Msg::Schedules(vec![ScheduleView {
+            channel: Channel::Shopify,
+            settings: OperationalSettings::default(),
+            lease: None,
+            published: vec![],
+        }]),
+    );
+    key(&mut app, KeyCode::Char('o'));
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Down);
+    }
+    let cmds = key(&mut app, KeyCode::Char(' '));
+    let [Cmd::SaveSettings(Channel::Shopify, saved)] = &cmds[..] else {
+        panic!("saved: {cmds:?}");
+    };
+    assert!(saved.watch);
+    assert!(
+        app.schedules[&Channel::Shopify].settings.watch,
+        "shown at once"
+    );
+}

@@ -1,0 +1,366 @@
+//! The console's behaviour, key by key and report by report, with no terminal and no database.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::config::Language;
+use crate::console::edit_form::{CarrierChoice, Field};
+use crate::console::state::{Question, Tab};
+use crate::db::{StoredOrder, VerdictCounts};
+use crate::domain::{Carrier, OrderStatus, ShippingWrite, Tracking};
+use crate::domain::{ChannelRules, Order, RemoteState, RuleSettings, ShopTimeZone};
+use crate::scheduler::JobKind;
+use crate::sync::RunReport;
+use crate::sync::{PlanItem, PlannedWrite};
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+fn now() -> DateTime<Utc> {
+    at("2026-11-24T03:00:00Z")
+}
+
+fn order(channel: Channel, number: &str, tracking: &str, shipped: Option<&str>) -> Order {
+    Order {
+        channel,
+        remote_id: format!("r{number}"),
+        number: number.into(),
+        status: OrderStatus::Processed,
+        ordered_at: at("2026-11-20T01:00:00Z"),
+        updated_at: at("2026-11-24T01:00:00Z"),
+        shipped_on: shipped.map(|d| d.parse::<NaiveDate>().expect("date")),
+        carrier: Carrier::parse("yamato"),
+        tracking: Tracking::parse(tracking),
+        bundle_parent: None,
+    }
+}
+
+fn listed(id: i64, order: Order) -> ListedOrder {
+    let rules = ChannelRules::new(
+        order.channel,
+        RuleSettings::default(),
+        now(),
+        ShopTimeZone::jst(),
+    );
+    let evaluation = rules.evaluate(&order, &RemoteState::default());
+    ListedOrder {
+        stored: StoredOrder {
+            id,
+            revision: 7,
+            order,
+            remote: RemoteState::default(),
+        },
+        evaluation,
+    }
+}
+
+fn app(stores: &[Channel]) -> App {
+    App::new(
+        Language::En,
+        false,
+        FixedOffset::east_opt(9 * 3600).expect("JST"),
+        "sqlite::memory:".into(),
+        stores.to_vec(),
+        now(),
+    )
+}
+
+/// An app showing a page with a pending Shopify order and a waiting カラーミー sale.
+fn with_page(stores: &[Channel]) -> App {
+    let mut app = app(stores);
+    let cmds = start(&mut app);
+    let rows = vec![
+        listed(
+            1,
+            order(
+                Channel::Shopify,
+                "#1001",
+                "444413758703",
+                Some("2026-11-24"),
+            ),
+        ),
+        listed(2, order(Channel::Colorme, "20000005", "", None)),
+    ];
+    let page = OrderPage {
+        rows,
+        counts: VerdictCounts::default(),
+        matching: 2,
+    };
+    let Some(Cmd::LoadPage { generation, .. }) = cmds.first() else {
+        panic!("start loads a page: {cmds:?}");
+    };
+    update(
+        &mut app,
+        Msg::Page {
+            generation: *generation,
+            result: Ok(page),
+        },
+    );
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Cmd> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn start_asks_for_the_first_page_and_the_schedules() {
+    let mut app = app(&[Channel::Shopify]);
+    let cmds = start(&mut app);
+    assert!(matches!(
+        cmds[0],
+        Cmd::LoadPage {
+            offset: 0,
+            limit: 100,
+            channel: Some(Channel::Shopify),
+            verdict: None,
+            ..
+        }
+    ));
+    assert_eq!(cmds[1], Cmd::LoadSchedules);
+    assert!(app.loading);
+}
+
+#[test]
+fn an_answer_to_an_older_request_is_dropped() {
+    let mut app = with_page(&[Channel::Shopify]);
+    assert_eq!(app.rows().len(), 2);
+    let old = app.generation;
+    key(&mut app, KeyCode::Char('1'));
+    let stale = OrderPage {
+        rows: vec![],
+        counts: VerdictCounts::default(),
+        matching: 0,
+    };
+    update(
+        &mut app,
+        Msg::Page {
+            generation: old,
+            result: Ok(stale),
+        },
+    );
+    assert_eq!(
+        app.rows().len(),
+        2,
+        "the stale page did not replace the list"
+    );
+    assert!(app.loading, "still waiting for the current request");
+}
+
+#[test]
+fn digits_filter_by_verdict_and_tab_cycles_the_stores() {
+    let mut app = with_page(&[Channel::Shopify]);
+    for (c, verdict) in [
+        ('1', Some(Verdict::Pending)),
+        ('4', Some(Verdict::Failed)),
+        ('5', Some(Verdict::Ineligible)),
+        ('0', None),
+    ] {
+        let cmds = key(&mut app, KeyCode::Char(c));
+        assert!(
+            matches!(&cmds[..], [Cmd::LoadPage { verdict: v, offset: 0, .. }] if *v == verdict),
+            "{c}: {cmds:?}"
+        );
+    }
+    assert_eq!(app.tab, Tab::Store(Channel::Shopify));
+    let tabs: Vec<Tab> = (0..3)
+        .map(|_| {
+            key(&mut app, KeyCode::Tab);
+            app.tab
+        })
+        .collect();
+    assert_eq!(
+        tabs,
+        [
+            Tab::Store(Channel::Colorme),
+            Tab::Log,
+            Tab::Store(Channel::Shopify)
+        ]
+    );
+}
+
+fn plan(channel: Channel, numbers: &[&str]) -> SyncPlan {
+    SyncPlan {
+        channel,
+        scope_order: None,
+        items: numbers
+            .iter()
+            .enumerate()
+            .map(|(i, n)| PlanItem {
+                order_id: i as i64 + 1,
+                number: (*n).to_owned(),
+                retry: false,
+                wanted: ShippingWrite::Shopify {
+                    tracking: vec!["444413758703".into()],
+                    carrier: Some("yamato".into()),
+                },
+                planned: PlannedWrite {
+                    numbers: vec!["444413758703".into()],
+                    company: Some("Yamato (JA)".into()),
+                    marks_shipped: true,
+                    notifies: true,
+                },
+            })
+            .collect(),
+        nothing_to_send: 0,
+    }
+}
+
+#[test]
+fn a_write_starts_with_a_plan_and_only_y_sends_it() {
+    let mut app = with_page(&[Channel::Shopify]);
+    // `s` asks for the plan: nothing is sent to make it.
+    assert_eq!(
+        key(&mut app, KeyCode::Char('s')),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)]
+    );
+    assert!(matches!(app.mode, Mode::List));
+    // The confirmation opens on Cancel: Enter, n, Esc and any other key leave it unsent.
+    for leave in [
+        KeyCode::Enter,
+        KeyCode::Char('n'),
+        KeyCode::Esc,
+        KeyCode::Char('s'),
+    ] {
+        update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+        assert!(matches!(app.mode, Mode::Confirm(_)));
+        assert_eq!(key(&mut app, leave), [], "{leave:?} sends nothing");
+        assert!(matches!(app.mode, Mode::List));
+        assert!(
+            app.log
+                .back()
+                .expect("said")
+                .text
+                .contains("nothing was sent")
+        );
+    }
+    // Scrolling does not confirm; y does, with exactly the plan shown.
+    let shown = plan(Channel::Shopify, &["#1001", "#1003"]);
+    update(&mut app, Msg::Plan(Ok(shown.clone())));
+    assert_eq!(key(&mut app, KeyCode::Down), []);
+    assert_eq!(key(&mut app, KeyCode::Char('y')), [Cmd::RunPlan(shown)]);
+    assert!(app.runs.contains(&Channel::Shopify));
+    // An empty plan opens nothing and says so.
+    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &[]))));
+    assert!(matches!(app.mode, Mode::List));
+    assert!(
+        app.log
+            .back()
+            .expect("said")
+            .text
+            .contains("nothing to send")
+    );
+}
+
+#[test]
+fn each_write_key_plans_its_own_scope_and_never_an_unconfigured_store() {
+    let mut app = with_page(&[Channel::Shopify]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('S')),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Order(1))]
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Char('F')),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Failed)]
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Char('d')),
+        [Cmd::DryRun(Channel::Shopify)]
+    );
+    // In the detail, `s` is this order alone, never the whole store.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('s')),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Order(1))]
+    );
+    key(&mut app, KeyCode::Esc);
+    // The カラーミー tab, and カラーミー has no credentials here.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(key(&mut app, KeyCode::Char('s')), []);
+    assert!(
+        app.log
+            .back()
+            .expect("said why")
+            .text
+            .contains("colorme is not configured")
+    );
+}
+
+#[test]
+fn a_running_sync_is_stopped_only_when_asked_and_quitting_asks_first() {
+    let mut app = with_page(&[Channel::Shopify]);
+    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+    key(&mut app, KeyCode::Char('y'));
+    // Ctrl-C and x ask; No is every answer but y.
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(update(&mut app, Msg::Key(ctrl_c)), []);
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::StopRun(Channel::Shopify)));
+    assert_eq!(key(&mut app, KeyCode::Enter), []);
+    assert!(matches!(app.mode, Mode::List) && !app.quit);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        [Cmd::StopRun(Channel::Shopify)]
+    );
+    // q asks while the run is active.
+    key(&mut app, KeyCode::Char('q'));
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::Quit));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit);
+    // Once it ended, q quits at once.
+    update(
+        &mut app,
+        Msg::RunEnded(Channel::Shopify, Err("stopped".into())),
+    );
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn the_selection_stays_on_its_order_across_reloads_and_edits() {
+    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected_id, Some(2));
+    // Another process's edit re-sorts the list: the selection follows the order, not the row.
+    let Some(page) = app.page.clone() else {
+        panic!("a page")
+    };
+    let mut resorted = page.clone();
+    resorted.rows.reverse();
+    let generation = app.generation;
+    update(
+        &mut app,
+        Msg::Page {
+            generation,
+            result: Ok(resorted),
+        },
+    );
+    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected_row().map(|r| r.stored.id), Some(2));
+    // Back from the detail of an order, the cursor is on that order.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    let generation = app.generation;
+    update(
+        &mut app,
+        Msg::Page {
+            generation,
+            result: Ok(page),
+        },
+    );
+    assert_eq!(app.selected_row().map(|r| r.stored.id), Some(2));
+}
+
+mod forms;
+mod runs;
+mod screens;
