@@ -14,8 +14,10 @@ use toml::Spanned;
 
 use crate::domain::{Channel, Period, ShopTimeZone};
 use crate::settings::{self, OperationalSettings};
+use raw::*;
 use secrets::{CONTROL_IN_SECRET, check_file_mode, has_control};
 
+mod raw;
 mod secrets;
 
 /// The language of operator-facing text.
@@ -566,70 +568,6 @@ fn sync_settings(
     s.auto_pull = raw.auto_pull.unwrap_or(s.auto_pull);
     s.watch = raw.watch.unwrap_or(s.watch);
     Ok(s)
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    database: Option<RawDatabase>,
-    shop: Option<RawShop>,
-    shopify: Option<RawShopify>,
-    colorme: Option<RawColorme>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDatabase {
-    url: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawShop {
-    timezone: Option<Spanned<String>>,
-    language: Option<Spanned<String>>,
-    ascii: Option<bool>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawShopify {
-    shop_url: Option<Spanned<String>>,
-    api_version: Option<Spanned<String>>,
-    access_token: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    notify_customer: Option<bool>,
-    tracking_urls: Option<BTreeMap<String, Spanned<String>>>,
-    sync: Option<RawSync>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawColorme {
-    api_base: Option<Spanned<String>>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    access_token: Option<String>,
-    token_file: Option<Spanned<String>>,
-    send_shipping_mail: Option<bool>,
-    sync: Option<RawSync>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSync {
-    period_days: Option<Spanned<i64>>,
-    statuses: Option<Spanned<String>>,
-    shipped_date_only: Option<Spanned<bool>>,
-    auto_sync: Option<bool>,
-    auto_sync_every: Option<Spanned<String>>,
-    auto_pull: Option<bool>,
-    auto_pull_every: Option<Spanned<String>>,
-    watch: Option<bool>,
-    watch_debounce: Option<Spanned<String>>,
-    pull_days: Option<Spanned<i64>>,
-    pull_paid_date: Option<Spanned<bool>>,
 }
 
 #[cfg(test)]
