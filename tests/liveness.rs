@@ -21,7 +21,7 @@ const SALES: i64 = 8;
 
 fn namespaces_work() -> bool {
     std::process::Command::new("unshare")
-        .args(["--pid", "--fork", "--mount-proc", "true"])
+        .args(["--pid", "--fork", "--kill-child", "--mount-proc", "true"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
