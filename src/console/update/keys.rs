@@ -192,6 +192,11 @@ pub(super) fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     let rows = app.rows().len();
     match key.code {
         KeyCode::Char('q') => quit_or_ask(app),
+        // A search in force is cleared by Esc, as the search box's own Esc does (issue 19).
+        KeyCode::Esc if !app.search.value().is_empty() => {
+            app.search.reset();
+            return vec![reload(app, false)];
+        }
         KeyCode::Down | KeyCode::Char('j') if app.selected + 1 < rows => {
             app.select_row(app.selected + 1);
         }

@@ -364,3 +364,25 @@ fn the_selection_stays_on_its_order_across_reloads_and_edits() {
 mod forms;
 mod runs;
 mod screens;
+
+/// Issue 19: a search applied with Enter stayed in force; Esc in the list clears it and reads
+/// the page again without it. With no search, Esc in the list does nothing.
+#[test]
+fn esc_in_the_list_clears_a_search_in_force() {
+    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "1001");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&cmds[..], [Cmd::LoadPage { search: Some(s), .. }] if s == "1001"),
+        "{cmds:?}"
+    );
+    assert!(matches!(app.mode, Mode::List));
+    let cmds = key(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(&cmds[..], [Cmd::LoadPage { search: None, .. }]),
+        "{cmds:?}"
+    );
+    assert_eq!(app.search.value(), "");
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+}
