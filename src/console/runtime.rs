@@ -230,9 +230,9 @@ impl Effects for Arc<Backend> {
                     worker.pull.run_now(crate::scheduler::Trigger::Manual);
                 }
             }
-            Cmd::DryRun(channel) => {
+            Cmd::DryRun(channel, scope) => {
                 if let Some(worker) = worker(channel) {
-                    let run = worker.dry_run(forward_events(channel, &tx));
+                    let run = worker.dry_run(scope, forward_events(channel, &tx));
                     tokio::spawn(async move {
                         if let Ok(Err(e)) = run.await {
                             let _ = tx.send(Msg::Error(format!("{channel}: {e}")));
@@ -368,7 +368,7 @@ impl Effects for Arc<Backend> {
                                 .map_err(|e| e.to_string()),
                         ),
                         Cmd::PullNow(_)
-                        | Cmd::DryRun(_)
+                        | Cmd::DryRun(..)
                         | Cmd::Plan(..)
                         | Cmd::RunPlan(_)
                         | Cmd::StopRun(_)

@@ -108,7 +108,8 @@ pub enum Cmd {
     /// Save a carrier file's changes the operator confirmed.
     SaveImport(Box<ImportPreview>),
     /// Show exactly what a sync would send, sending nothing.
-    DryRun(Channel),
+    /// What a run of this scope would send, sent nowhere (`d`; in an order's detail, that order).
+    DryRun(Channel, PlanScope),
     PullNow(Channel),
     SaveSettings(Channel, OperationalSettings),
 }

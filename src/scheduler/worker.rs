@@ -242,8 +242,12 @@ pub struct WorkerHandle {
 
 impl WorkerHandle {
     /// Shows exactly what a sync would send now, sending nothing; the events go to `events`.
-    pub fn dry_run(&self, events: UnboundedSender<SyncEvent>) -> JoinHandle<Result<(), String>> {
-        self.on_request.dry_run(events)
+    pub fn dry_run(
+        &self,
+        scope: PlanScope,
+        events: UnboundedSender<SyncEvent>,
+    ) -> JoinHandle<Result<(), String>> {
+        self.on_request.dry_run(scope, events)
     }
 
     /// What a sync would send now, for the operator to confirm; sends nothing.

@@ -14,28 +14,29 @@ pub fn fit(text: &str, width: usize) -> String {
     } else {
         text
     };
+    // Widths are measured on the string, never summed per character: a sequence can be wider
+    // than its parts (`0` + U+FE0F is two cells), and a fitted cell must be exactly `width`.
+    let measure = |s: &str| UnicodeWidthStr::width(s);
     let mut out = String::new();
-    let mut used = 0;
-    let cell = |c: char| UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
-    for c in text.chars() {
-        let w = cell(c);
-        if used + w > width {
-            // Cut: make room for the `…` that says so (one cell), even when the text so far
-            // fills the column exactly.
-            while used + 1 > width
-                && let Some(last) = out.pop()
-            {
-                used -= cell(last);
+    if measure(text) <= width {
+        out.push_str(text);
+    } else {
+        // Cut: the longest start that fits with the `…` that says so (one cell). Only a bounded
+        // start is looked at, so text of many zero-width characters costs no more than a line.
+        let room = width.saturating_sub(1);
+        for c in text.chars().take(width.saturating_mul(4) + 16) {
+            out.push(c);
+            if measure(&out) > room {
+                out.pop();
+                break;
             }
-            if used < width {
-                out.push('…');
-            }
-            break;
         }
-        out.push(c);
-        used += w;
+        while measure(&out) > room && out.pop().is_some() {}
+        if width > 0 {
+            out.push('…');
+        }
     }
-    let used = UnicodeWidthStr::width(out.as_str());
+    let used = measure(&out);
     out.push_str(&" ".repeat(width.saturating_sub(used)));
     out
 }
@@ -172,6 +173,28 @@ pub fn key_bar(keys: &[(&str, &str)], always: &[(&str, &str)], width: usize) -> 
 #[cfg(test)]
 mod key_bar_tests {
     use super::*;
+
+    /// Found by `tests/fuzz.rs`: `0` followed by U+FE0F is two cells, not one; a fitted cell
+    /// measured per character came out one cell too wide.
+    #[test]
+    fn a_fitted_cell_is_exactly_its_width_whatever_the_sequences() {
+        for (text, width) in [
+            ("\u{b}\0\u{fe0f}0 ", 9),
+            ("0\u{fe0f}0\u{fe0f}0\u{fe0f}", 4),
+            ("注文0\u{fe0f}番号", 5),
+            ("abc", 3),
+            ("abcd", 3),
+        ] {
+            let fitted = fit(text, width);
+            assert_eq!(
+                UnicodeWidthStr::width(fitted.as_str()),
+                width,
+                "{text:?} → {fitted:?}"
+            );
+        }
+        assert_eq!(fit("abcd", 3), "ab…");
+        assert_eq!(fit("ab", 3), "ab ");
+    }
 
     #[test]
     fn control_characters_are_shown_escaped() {

@@ -144,7 +144,11 @@ pub(super) fn store_key(app: &mut App, key: KeyEvent) -> Option<Vec<Cmd>> {
             selected.map(|s| PlanScope::Order(s.1)),
         ),
         (_, KeyCode::Char('F')) => (app.target_store(), Some(PlanScope::Failed)),
-        (Mode::Detail, KeyCode::Char('d')) => (selected.map(|s| s.0), None),
+        // In an order's detail, `d` dry-runs that order, as `s` plans that order (issue 19).
+        (Mode::Detail, KeyCode::Char('d')) => (
+            selected.map(|s| s.0),
+            selected.map(|s| PlanScope::Order(s.1)),
+        ),
         (_, KeyCode::Char('d') | KeyCode::Char('p')) => (app.target_store(), None),
         (_, KeyCode::Char('x')) => {
             if let Some(channel) = running_store(app) {
@@ -165,7 +169,9 @@ pub(super) fn store_key(app: &mut App, key: KeyEvent) -> Option<Vec<Cmd>> {
         return Some(vec![]);
     };
     Some(match (key.code, scope) {
-        (KeyCode::Char('d'), _) => vec![Cmd::DryRun(channel)],
+        (KeyCode::Char('d'), scope) => {
+            vec![Cmd::DryRun(channel, scope.unwrap_or(PlanScope::Pending))]
+        }
         (KeyCode::Char('p'), _) => vec![Cmd::PullNow(channel)],
         (_, Some(_)) if app.runs.contains(&channel) => {
             app.push_store_log(

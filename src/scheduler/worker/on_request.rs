@@ -6,7 +6,11 @@ use super::*;
 /// What a console asks of a store besides its schedule: a dry run, a plan, and the run of a
 /// plan the operator confirmed (type-erased over the connector).
 pub(super) trait OnRequest: Send + Sync {
-    fn dry_run(&self, events: UnboundedSender<SyncEvent>) -> JoinHandle<Result<(), String>>;
+    fn dry_run(
+        &self,
+        scope: PlanScope,
+        events: UnboundedSender<SyncEvent>,
+    ) -> JoinHandle<Result<(), String>>;
     fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>>;
     fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>>;
     fn send_mail(
@@ -34,13 +38,36 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
 }
 
 impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
-    fn dry_run(&self, events: UnboundedSender<SyncEvent>) -> JoinHandle<Result<(), String>> {
+    fn dry_run(
+        &self,
+        scope: PlanScope,
+        events: UnboundedSender<SyncEvent>,
+    ) -> JoinHandle<Result<(), String>> {
         let store = self.clone();
         tokio::spawn(async move {
-            store
-                .sync(Trigger::Manual, true, Some(&events))
+            if scope == PlanScope::Pending {
+                return store
+                    .sync(Trigger::Manual, true, Some(&events))
+                    .await
+                    .map(|_| ());
+            }
+            // One order (or the failed ones): planned as `s` would, then run without sending.
+            let rules = store.rules().await?;
+            let engine = SyncEngine::new(&store.db, &store.connector);
+            let plan = engine
+                .plan(rules, scope)
+                .await
+                .map_err(|e| e.to_string())?;
+            let options = SyncOptions {
+                dry_run: true,
+                trigger: Trigger::Manual,
+                host: store.holder.clone(),
+            };
+            engine
+                .run_plan(rules, &plan, &options, Some(&events), &store.cancel)
                 .await
                 .map(|_| ())
+                .map_err(|e| e.to_string())
         })
     }
 

@@ -174,3 +174,23 @@ fn settings_change_at_once_and_are_saved_for_every_console() {
         "shown at once"
     );
 }
+
+/// Issue 19: `d` in an order's detail dry-ran the whole store; it dry-runs that order, as `s`
+/// there plans that order. In the list, `d` still dry-runs the store.
+#[test]
+fn d_in_the_detail_dry_runs_that_order() {
+    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    let id = app.selected_row().expect("a row").stored.id;
+    let channel = app.selected_row().expect("a row").stored.order.channel;
+    assert!(
+        matches!(&key(&mut app, KeyCode::Char('d'))[..], [Cmd::DryRun(c, PlanScope::Pending)] if *c == channel),
+        "the list dry-runs the store"
+    );
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Detail));
+    let cmds = key(&mut app, KeyCode::Char('d'));
+    assert!(
+        matches!(&cmds[..], [Cmd::DryRun(c, PlanScope::Order(o))] if *c == channel && *o == id),
+        "{cmds:?}"
+    );
+}

@@ -275,7 +275,7 @@ fn each_write_key_plans_its_own_scope_and_never_an_unconfigured_store() {
     );
     assert_eq!(
         key(&mut app, KeyCode::Char('d')),
-        [Cmd::DryRun(Channel::Shopify)]
+        [Cmd::DryRun(Channel::Shopify, PlanScope::Pending)]
     );
     // In the detail, `s` is this order alone, never the whole store.
     key(&mut app, KeyCode::Enter);

@@ -202,7 +202,7 @@ fn the_command_line_changes_settings_for_every_console_and_refuses_bad_values() 
     assert_eq!(input.value(), "dry-run ");
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        [Cmd::DryRun(Channel::Shopify)]
+        [Cmd::DryRun(Channel::Shopify, PlanScope::Pending)]
     );
     // sync goes through the plan like s; order opens one; tab switches.
     assert_eq!(
