@@ -54,10 +54,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
             // One order (or the failed ones): planned as `s` would, then run without sending.
             let rules = store.rules().await?;
             let engine = SyncEngine::new(&store.db, &store.connector);
-            let plan = engine
-                .plan(rules, scope)
-                .await
-                .map_err(|e| e.to_string())?;
+            let plan = engine.plan(rules, scope).await.map_err(|e| e.to_string())?;
             let options = SyncOptions {
                 dry_run: true,
                 trigger: Trigger::Manual,
