@@ -236,6 +236,10 @@ pub enum Phrase {
     Verdict,
     WhyOrWhatIsSent,
     Back,
+    MailStoreSaysSent,
+    OrderBeingWritten,
+    MailUncertain,
+    InvisibleCharacter,
     FollowPause,
     Scroll,
     ErrorsOnly,
@@ -309,6 +313,22 @@ impl Phrase {
             Phrase::Verdict => ("判定", "verdict"),
             Phrase::WhyOrWhatIsSent => ("理由・送信内容", "why / what is sent"),
             Phrase::Back => ("戻る", "back"),
+            Phrase::MailStoreSaysSent => (
+                "ストアでは発送メールは送信済みです (記録し、再送しません)",
+                "the store says the shipping mail was already sent (recorded, not sent again)",
+            ),
+            Phrase::OrderBeingWritten => (
+                "別のプロセスがこの注文を書込中です (送信していません)",
+                "another process is writing this order (nothing sent)",
+            ),
+            Phrase::MailUncertain => (
+                "送信不明: ストアの応答が読めませんでした。再送しません — ストアで確認してください",
+                "uncertain: the store's answer could not be read; never sent again — check at the store",
+            ),
+            Phrase::InvisibleCharacter => (
+                "見えない文字 (ゼロ幅スペース等) が含まれています",
+                "holds an invisible character (a zero-width space, …)",
+            ),
             Phrase::FollowPause => ("追従/停止", "follow/pause"),
             Phrase::Scroll => ("スクロール", "scroll"),
             Phrase::ErrorsOnly => ("エラーのみ", "errors only"),

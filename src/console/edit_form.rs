@@ -256,11 +256,9 @@ impl EditForm {
                 crate::domain::input::InputError::Unsafe(_) => {
                     label("制御文字は使えません", "control characters are not allowed").to_owned()
                 }
-                crate::domain::input::InputError::Invisible(_) => label(
-                    "見えない文字 (ゼロ幅スペース等) が含まれています",
-                    "holds an invisible character (a zero-width space, …)",
-                )
-                .to_owned(),
+                crate::domain::input::InputError::Invisible(_) => {
+                    crate::text::Phrase::InvisibleCharacter.get(lang).to_owned()
+                }
                 crate::domain::input::InputError::TooLong(_, max) => match lang {
                     Language::Ja => format!("長すぎます（{max}文字まで）"),
                     Language::En => format!("too long ({max} characters at most)"),

@@ -332,24 +332,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     .to_owned(),
                     true,
                 ),
-                Ok(MailOutcome::StoreSaysSent) => (
-                    if ja {
-                        "ストアでは発送メールは送信済みです (記録し、再送しません)"
-                    } else {
-                        "the store says the shipping mail was already sent (recorded, not sent again)"
-                    }
-                    .to_owned(),
-                    true,
-                ),
-                Ok(MailOutcome::Busy) => (
-                    if ja {
-                        "別のプロセスがこの注文を書込中です (送信していません)"
-                    } else {
-                        "another process is writing this order (nothing sent)"
-                    }
-                    .to_owned(),
-                    true,
-                ),
+                Ok(MailOutcome::StoreSaysSent) => {
+                    (Phrase::MailStoreSaysSent.get(app.lang).to_owned(), true)
+                }
+                Ok(MailOutcome::Busy) => (Phrase::OrderBeingWritten.get(app.lang).to_owned(), true),
             };
             app.push_log(text, error);
             vec![Cmd::LoadDetail(id)]

@@ -111,11 +111,7 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
     }
     if remote.mail_uncertain {
         // Perhaps sent: never sent again by hassou; only the store can say.
-        let words = if ja {
-            "送信不明: ストアの応答が読めませんでした。再送しません — ストアで確認してください"
-        } else {
-            "uncertain: the store's answer could not be read; never sent again — check at the store"
-        };
+        let words = Phrase::MailUncertain.get(app.lang);
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),
             Span::styled(words, error_style(app)),
