@@ -251,26 +251,13 @@ impl ColormeClient {
             };
             let status = response.status();
             let retry_after = crate::channels::retry_after(&response);
-            // A write's answer cut off or unreadable after the store took it: the write may
-            // have been applied (a mail sent), so it is uncertain, never "refused" or "failed".
-            let applied_perhaps = |message: String| {
-                ColormeError::Unknown(format!(
-                    "{message}; it may have been applied, so hassou reads the sale before \
-                     sending anything again"
-                ))
-            };
             let text = match crate::channels::read_body(response).await {
                 Ok(text) => text,
                 Err(e) => {
-                    let message = format!("{what}: カラーミー's {e}");
-                    if method != Method::GET {
-                        return Err(applied_perhaps(message));
-                    }
-                    if let Some(delay) = delays.next() {
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    return Err(ColormeError::NotApplied(message));
+                    let wait =
+                        unreadable(&method, format!("{what}: カラーミー's {e}"), &mut delays)?;
+                    tokio::time::sleep(wait).await;
+                    continue;
                 }
             };
             let exchange = Exchange::kept(request_text.clone(), &text);
@@ -326,14 +313,9 @@ impl ColormeClient {
                     Err(e) => {
                         let message =
                             format!("{what}: カラーミー's answer is not valid JSON ({e})");
-                        if method != Method::GET {
-                            return Err(applied_perhaps(message));
-                        }
-                        if let Some(delay) = delays.next() {
-                            tokio::time::sleep(delay).await;
-                            continue;
-                        }
-                        return Err(ColormeError::NotApplied(message));
+                        let wait = unreadable(&method, message, &mut delays)?;
+                        tokio::time::sleep(wait).await;
+                        continue;
                     }
                 }
             };
@@ -349,6 +331,28 @@ impl ColormeClient {
                 });
         }
     }
+}
+
+/// A write's answer cut off or unreadable after the store took it: the write may have been
+/// applied (a mail sent), so it is uncertain, never "refused" or "failed".
+fn applied_perhaps(message: String) -> ColormeError {
+    ColormeError::Unknown(format!(
+        "{message}; it may have been applied, so hassou reads the sale before sending anything \
+         again"
+    ))
+}
+
+/// What an answer that could not be read leads to: a write's is uncertain (never sent again
+/// here); a read waits the returned time and is tried again while attempts last.
+fn unreadable(
+    method: &Method,
+    message: String,
+    delays: &mut impl Iterator<Item = Duration>,
+) -> Result<Duration, ColormeError> {
+    if *method != Method::GET {
+        return Err(applied_perhaps(message));
+    }
+    delays.next().ok_or(ColormeError::NotApplied(message))
 }
 
 #[cfg(test)]
