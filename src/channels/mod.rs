@@ -54,7 +54,9 @@ pub async fn read_body(mut response: reqwest::Response) -> Result<String, BodyEr
             Err(e) => return Err(BodyError::Cut(e.without_url().to_string())),
         }
     }
-    Ok(String::from_utf8_lossy(&body).into_owned())
+    // Valid UTF-8 (every real answer) becomes the string without a copy.
+    Ok(String::from_utf8(body)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The waits between attempts of a request that is safe to repeat: from half a second, doubling

@@ -25,7 +25,7 @@ const READ_AHEAD: usize = 100;
 /// Until when a claim is shown to last. Liveness is judged by the holder's heartbeat (a claim of
 /// a live instance is never taken, a dead one's is taken once its heartbeat ran out); this time
 /// only bounds claims written before instances existed.
-const CLAIM_TIME: chrono::Duration = chrono::Duration::minutes(5);
+pub(crate) const CLAIM_TIME: chrono::Duration = chrono::Duration::minutes(5);
 
 /// How a run was asked for, and by whom.
 #[derive(Debug, Clone)]

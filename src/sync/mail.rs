@@ -50,7 +50,7 @@ pub async fn send_now<C: Connector>(
             channel,
             &holder,
             claimed_at,
-            claimed_at + chrono::Duration::minutes(5),
+            claimed_at + super::engine::CLAIM_TIME,
         )
         .await?
     {
