@@ -680,17 +680,27 @@ fn help_fits_and_the_readme_keymap_is_the_help() {
     for lang in [Language::Ja, Language::En] {
         for line in help_lines(lang) {
             assert!(
-                unicode_width::UnicodeWidthStr::width(line) <= 78,
+                unicode_width::UnicodeWidthStr::width(line.as_str()) <= 78,
                 "{line:?} is wider than the help box"
             );
         }
     }
     let readme = include_str!("../README.md");
-    for line in help_lines(Language::En) {
-        assert!(
-            readme.contains(line),
-            "README.md's keymap lacks the help line {line:?}"
-        );
+    let help = help_lines(Language::En).join("\n");
+    assert!(
+        readme.contains(&help),
+        "README.md's keymap is not the help; the help is:\n{help}"
+    );
+    // The help is the keymap: every binding, its keys and its hint, in both languages.
+    for lang in [Language::Ja, Language::En] {
+        let help = help_lines(lang).join("\n");
+        for binding in hassou::console::keymap::BINDINGS {
+            let item = format!("{} {}", binding.label(lang), binding.hint.get(lang));
+            assert!(
+                help.contains(&item),
+                "the help lacks {item:?} ({binding:?})"
+            );
+        }
     }
     for name in hassou::console::command_line::NAMES {
         let listed = help_lines(Language::En)

@@ -59,6 +59,36 @@ pub const NAMES: [&str; 17] = [
     "q",
 ];
 
+/// Every command with what it takes, for the help (`NUMBER` and `FILE` are said in the
+/// operator's language by [`argument`]).
+pub const SYNTAX: [(&str, &str); 16] = [
+    ("period", "1-13"),
+    ("statuses", "processed|all-but-new-cancelled"),
+    ("shipped-date-only", "on|off"),
+    ("auto-sync", "on|off"),
+    ("auto-sync-every", "30m"),
+    ("auto-pull", "on|off"),
+    ("watch", "on|off"),
+    ("sync", ""),
+    ("dry-run", ""),
+    ("pull", ""),
+    ("filter", "pending|synced|waiting|failed|ineligible|all"),
+    ("order", "NUMBER"),
+    ("import", "FILE"),
+    ("tab", "shopify|colorme|log"),
+    ("help", ""),
+    ("quit", ""),
+];
+
+/// A command's argument as the help writes it.
+pub fn argument(syntax: &'static str, lang: Language) -> &'static str {
+    match syntax {
+        "NUMBER" => crate::text::Phrase::NumberArgument.get(lang),
+        "FILE" => crate::text::Phrase::FileArgument.get(lang),
+        other => other,
+    }
+}
+
 /// Completes the command name being typed: the only name it begins, or the longest beginning
 /// several share. Arguments are left as typed.
 pub fn complete(text: &str) -> String {
@@ -289,6 +319,15 @@ pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Comma
 
 #[cfg(test)]
 mod tests {
+
+    /// The help's list of commands is every command completion offers (`q` is `quit`).
+    #[test]
+    fn the_help_syntax_names_every_command() {
+        let names: Vec<&str> = SYNTAX.iter().map(|(name, _)| *name).collect();
+        let offered: Vec<&str> = NAMES.iter().copied().filter(|n| *n != "q").collect();
+        assert_eq!(names, offered);
+    }
+
     use super::*;
     use rstest::rstest;
 

@@ -9,6 +9,7 @@
 
 pub mod command_line;
 pub mod edit_form;
+pub mod keymap;
 pub mod runtime;
 pub mod settings_form;
 pub mod state;

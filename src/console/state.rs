@@ -64,11 +64,17 @@ pub enum Mode {
         channel: Channel,
         row: usize,
     },
-    Help,
-    /// The `:` command line, with the error of the last command tried.
+    /// The help, scrolled; any other key returns to `back`.
+    Help {
+        scroll: usize,
+        back: Box<Mode>,
+    },
+    /// The `:` command line, with the error of the last command tried; `Esc` returns to
+    /// `back`, and a command runs from there.
     Command {
         input: Input,
         error: Option<String>,
+        back: Box<Mode>,
     },
     /// A plan waiting for the operator's `y`.
     Confirm(Box<Confirm>),
@@ -291,6 +297,38 @@ impl App {
     /// A run is writing to a store in this process (started here, or scheduled).
     pub fn run_active(&self) -> bool {
         !self.runs.is_empty() || self.progress.values().any(|p| !p.dry_run)
+    }
+
+    /// The view under the dialogs, the help and the command line: what the main area shows.
+    pub fn view_mode(&self) -> &Mode {
+        let mut mode = &self.mode;
+        loop {
+            mode = match mode {
+                Mode::Help { back, .. } | Mode::Command { back, .. } => back,
+                Mode::Confirm(c) => &c.back,
+                Mode::ConfirmImport(c) => &c.back,
+                Mode::Ask(a) => &a.back,
+                _ => return mode,
+            };
+        }
+    }
+
+    /// Which rows of the keymap answer the keyboard now.
+    pub fn scope(&self) -> crate::console::keymap::Scope {
+        use crate::console::keymap::Scope;
+        match &self.mode {
+            Mode::List if self.tab == Tab::Log => Scope::Log,
+            Mode::List => Scope::List,
+            Mode::Search => Scope::Search,
+            Mode::Detail => Scope::Detail,
+            Mode::Edit(_) => Scope::Form,
+            Mode::Settings { .. } => Scope::Settings,
+            Mode::Help { .. } => Scope::Help,
+            Mode::Command { .. } => Scope::Command,
+            Mode::Confirm(_) => Scope::Confirm,
+            Mode::ConfirmImport(_) => Scope::ConfirmImport,
+            Mode::Ask(_) => Scope::Ask,
+        }
     }
 
     /// The store of the tab shown (`None` on the log tab).

@@ -15,6 +15,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::command_line::Command;
+use super::keymap::{self, Action};
 use super::settings_form::{self, ROWS};
 use super::state::{
     App, Ask, Confirm, Detail, EditForm, ImportConfirm, ImportPreview, LOG_LINES, Mode, Progress,

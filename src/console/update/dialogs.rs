@@ -23,32 +23,40 @@ pub(super) fn quit_or_ask(app: &mut App) {
     }
 }
 
-/// The `:` command line: `Enter` runs it (a bad one stays open with its error), `Tab`
-/// completes the command name, `Esc` drops it.
-pub(super) fn command_key(app: &mut App, mut input: tui_input::Input, key: KeyEvent) -> Vec<Cmd> {
-    match key.code {
-        KeyCode::Esc => {
-            app.mode = Mode::List;
+/// The `:` command line: `Enter` runs it from the view it was opened on (a bad one stays open
+/// with its error, in the command line), `Tab` completes the command name, `Esc` drops it.
+pub(super) fn command_key(
+    app: &mut App,
+    mut input: tui_input::Input,
+    back: Box<Mode>,
+    action: Option<Action>,
+    key: KeyEvent,
+) -> Vec<Cmd> {
+    match action {
+        Some(Action::Back) => {
+            app.mode = *back;
             vec![]
         }
-        KeyCode::Tab => {
+        Some(Action::Complete) => {
             let completed = crate::console::command_line::complete(input.value());
             app.mode = Mode::Command {
                 input: tui_input::Input::default().with_value(completed),
                 error: None,
+                back,
             };
             vec![]
         }
-        KeyCode::Enter => {
+        Some(Action::Run) => {
             match crate::console::command_line::parse(input.value(), app.store_tab(), app.lang) {
                 Ok(command) => {
-                    app.mode = Mode::List;
+                    app.mode = *back;
                     apply_command(app, command)
                 }
                 Err(error) => {
                     app.mode = Mode::Command {
                         input,
                         error: Some(error),
+                        back,
                     };
                     vec![]
                 }
@@ -56,7 +64,11 @@ pub(super) fn command_key(app: &mut App, mut input: tui_input::Input, key: KeyEv
         }
         _ => {
             input.handle_event(&Event::Key(key));
-            app.mode = Mode::Command { input, error: None };
+            app.mode = Mode::Command {
+                input,
+                error: None,
+                back,
+            };
             vec![]
         }
     }
@@ -76,9 +88,7 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
         // Shown at once; saved for every process sharing the database.
         vec![Cmd::SaveSettings(channel, view.settings), reload(app, true)]
     };
-    let key = |app: &mut App, c: char| {
-        store_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap_or_default()
-    };
+    let act = |app: &mut App, action: Action| store_action(app, action).unwrap_or_default();
     match command {
         Command::Period(period) => setting(app, &|s| s.rules.period = period),
         Command::Statuses(option) => setting(app, &|s| s.rules.statuses = option),
@@ -87,9 +97,9 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
         Command::AutoSyncEvery(every) => setting(app, &|s| s.auto_sync_every = every),
         Command::AutoPull(on) => setting(app, &|s| s.auto_pull = on),
         Command::Watch(on) => setting(app, &|s| s.watch = on),
-        Command::Sync => key(app, 's'),
-        Command::DryRun => key(app, 'd'),
-        Command::Pull => key(app, 'p'),
+        Command::Sync => act(app, Action::SyncStore),
+        Command::DryRun => act(app, Action::DryRun),
+        Command::Pull => act(app, Action::Pull),
         Command::Filter(verdict) => {
             app.verdict = verdict;
             vec![reload(app, false)]
@@ -98,9 +108,13 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
             .map(|channel| vec![Cmd::FindOrder(channel, number)])
             .unwrap_or_default(),
         Command::Import(path) => vec![Cmd::PrepareImport(path)],
-        Command::Tab(tab) => switch_tab(app, tab),
+        Command::Tab(tab) => {
+            app.mode = Mode::List;
+            switch_tab(app, tab)
+        }
         Command::Help => {
-            app.mode = Mode::Help;
+            let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+            app.mode = Mode::Help { scroll: 0, back };
             vec![]
         }
         Command::Quit => {
@@ -112,15 +126,22 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
 
 /// The confirmation: `y` runs the plan; `n`, `Esc`, `q` and `Enter` (the focus is on Cancel)
 /// leave it, sending nothing; arrows scroll the orders.
-pub(super) fn confirm_key(app: &mut App, mut confirm: Confirm, key: KeyEvent) -> Vec<Cmd> {
+pub(super) fn confirm_key(
+    app: &mut App,
+    mut confirm: Confirm,
+    action: Option<Action>,
+    key: KeyEvent,
+) -> Vec<Cmd> {
     let last = confirm.plan.items.len().saturating_sub(1);
-    if let Some(at) = scrolled(key.code, confirm.scroll, last) {
+    if action == Some(Action::Scroll)
+        && let Some(at) = scrolled(key.code, confirm.scroll, last)
+    {
         confirm.scroll = at;
         app.mode = Mode::Confirm(Box::new(confirm));
         return vec![];
     }
-    match key.code {
-        KeyCode::Char('y') => {
+    match action {
+        Some(Action::Yes) => {
             let channel = confirm.plan.channel;
             app.mode = *confirm.back;
             app.runs.insert(channel);
@@ -148,15 +169,22 @@ pub(super) fn confirm_key(app: &mut App, mut confirm: Confirm, key: KeyEvent) ->
 
 /// The preview of a carrier file: `y` saves it; `n`, `Esc`, `Enter` and any other key leave it,
 /// saving nothing; arrows scroll.
-pub(super) fn import_key(app: &mut App, mut confirm: ImportConfirm, key: KeyEvent) -> Vec<Cmd> {
+pub(super) fn import_key(
+    app: &mut App,
+    mut confirm: ImportConfirm,
+    action: Option<Action>,
+    key: KeyEvent,
+) -> Vec<Cmd> {
     let last = confirm.preview.plan.orders.len();
-    if let Some(at) = scrolled(key.code, confirm.scroll, last) {
+    if action == Some(Action::Scroll)
+        && let Some(at) = scrolled(key.code, confirm.scroll, last)
+    {
         confirm.scroll = at;
         app.mode = Mode::ConfirmImport(Box::new(confirm));
         return vec![];
     }
-    match key.code {
-        KeyCode::Char('y') => {
+    match action {
+        Some(Action::Yes) => {
             app.mode = *confirm.back;
             vec![Cmd::SaveImport(Box::new(confirm.preview))]
         }
@@ -177,9 +205,9 @@ pub(super) fn import_key(app: &mut App, mut confirm: ImportConfirm, key: KeyEven
 }
 
 /// A yes/no question: only `y` says yes.
-pub(super) fn ask_key(app: &mut App, ask: Ask, key: KeyEvent) -> Vec<Cmd> {
+pub(super) fn ask_key(app: &mut App, ask: Ask, action: Option<Action>) -> Vec<Cmd> {
     app.mode = *ask.back;
-    if key.code != KeyCode::Char('y') {
+    if action != Some(Action::Yes) {
         return vec![];
     }
     match ask.question {

@@ -2,12 +2,15 @@
 
 use super::*;
 
-pub(super) fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    if let Some(cmds) = store_key(app, key) {
+pub(super) fn detail_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
+    let Some(action) = action else {
+        return vec![];
+    };
+    if let Some(cmds) = store_action(app, action) {
         return cmds;
     }
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => {
+    match action {
+        Action::Back => {
             // Back on the order the detail showed, wherever the list has moved it.
             if let Some(detail) = &app.detail {
                 app.selected_id = Some(detail.row.stored.id);
@@ -16,16 +19,16 @@ pub(super) fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             app.detail = None;
             vec![reload(app, true)]
         }
-        KeyCode::Char('e') | KeyCode::Enter => {
+        Action::Edit => {
             open_editor(app);
             vec![]
         }
-        KeyCode::Char('v') => {
+        Action::RawExchange => {
             app.show_raw = !app.show_raw;
             vec![]
         }
         // A mail the store refused goes only when the operator asks, after a question.
-        KeyCode::Char('m') => {
+        Action::SendMail => {
             let Some(d) = &app.detail else {
                 return vec![];
             };
@@ -40,7 +43,7 @@ pub(super) fn detail_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         }
         // Read again from the store itself (where it is configured), so "synced" is never a
         // guess; otherwise from the database.
-        KeyCode::Char('r') => app
+        Action::ReadStore => app
             .detail
             .as_ref()
             .map(|d| {
@@ -67,18 +70,23 @@ pub(super) fn open_editor(app: &mut App) {
     )));
 }
 
-pub(super) fn edit_key(app: &mut App, mut form: Box<EditForm>, key: KeyEvent) -> Vec<Cmd> {
-    match key.code {
-        KeyCode::Esc if form.is_dirty() => {
+pub(super) fn edit_key(
+    app: &mut App,
+    mut form: Box<EditForm>,
+    action: Option<Action>,
+    key: KeyEvent,
+) -> Vec<Cmd> {
+    match action {
+        Some(Action::Back) if form.is_dirty() => {
             app.mode = Mode::Edit(form);
             ask(app, Question::DiscardEdit);
             return vec![];
         }
-        KeyCode::Esc => {
+        Some(Action::Back) => {
             app.mode = Mode::Detail;
             return vec![];
         }
-        KeyCode::Enter => {
+        Some(Action::Save) => {
             let Some(detail) = &app.detail else {
                 app.mode = Mode::List;
                 return vec![];
@@ -101,42 +109,51 @@ pub(super) fn edit_key(app: &mut App, mut form: Box<EditForm>, key: KeyEvent) ->
                 Err(e) => form.error = Some(e),
             }
         }
+        // Fields, choices, today's date and typing are the form's own.
         _ => form.key(key, app.now.with_timezone(&app.tz).date_naive()),
     }
     app.mode = Mode::Edit(form);
     vec![]
 }
 
-pub(super) fn settings_key(app: &mut App, channel: Channel, row: usize, key: KeyEvent) -> Vec<Cmd> {
-    let (toggle, up) = match key.code {
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('o') => {
+pub(super) fn settings_key(
+    app: &mut App,
+    channel: Channel,
+    row: usize,
+    action: Option<Action>,
+    key: KeyEvent,
+) -> Vec<Cmd> {
+    let (toggle, up) = match (action, key.code) {
+        (Some(Action::Back), _) => {
             app.mode = Mode::List;
             return vec![];
         }
-        KeyCode::Tab => {
+        (Some(Action::NextStore), _) => {
             let next = Channel::ALL[(Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0)
                 + 1)
                 % Channel::ALL.len()];
             app.mode = Mode::Settings { channel: next, row };
             return vec![];
         }
-        KeyCode::Down | KeyCode::Char('j') => {
+        (Some(Action::Row), KeyCode::Down | KeyCode::Char('j')) => {
             app.mode = Mode::Settings {
                 channel,
                 row: (row + 1).min(ROWS.len() - 1),
             };
             return vec![];
         }
-        KeyCode::Up | KeyCode::Char('k') => {
+        (Some(Action::Row), _) => {
             app.mode = Mode::Settings {
                 channel,
                 row: row.saturating_sub(1),
             };
             return vec![];
         }
-        KeyCode::Char(' ') | KeyCode::Enter => (true, true),
-        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('+') => (false, true),
-        KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('-') => (false, false),
+        (Some(Action::Toggle), _) => (true, true),
+        (Some(Action::Change), KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('+')) => {
+            (false, true)
+        }
+        (Some(Action::Change), _) => (false, false),
         _ => return vec![],
     };
     let Some(view) = app.schedules.get_mut(&channel) else {

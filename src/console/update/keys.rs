@@ -13,19 +13,51 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         }
         return vec![];
     }
+    // The other carrier's name is free text: every character is typed there, `?` and `:` too.
+    let typing_a_name = matches!(&app.mode, Mode::Edit(form)
+        if form.focus == crate::console::edit_form::Field::OtherName
+            && matches!(key.code, KeyCode::Char(_)));
+    let action = (!typing_a_name)
+        .then(|| keymap::action(app.scope(), &key))
+        .flatten();
+    match action {
+        Some(Action::Help) => {
+            let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+            app.mode = Mode::Help { scroll: 0, back };
+            return vec![];
+        }
+        Some(Action::CommandLine) => {
+            let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+            app.mode = Mode::Command {
+                input: tui_input::Input::default(),
+                error: None,
+                back,
+            };
+            return vec![];
+        }
+        Some(Action::Quit) => {
+            quit_or_ask(app);
+            return vec![];
+        }
+        _ => {}
+    }
     match app.mode.clone() {
-        Mode::List if app.tab == Tab::Log => log_key(app, key),
-        Mode::List => list_key(app, key),
-        Mode::Command { input, .. } => command_key(app, input, key),
-        Mode::Search => search_key(app, key),
-        Mode::Detail => detail_key(app, key),
-        Mode::Edit(form) => edit_key(app, form, key),
-        Mode::Settings { channel, row } => settings_key(app, channel, row, key),
-        Mode::Confirm(confirm) => confirm_key(app, *confirm, key),
-        Mode::ConfirmImport(confirm) => import_key(app, *confirm, key),
-        Mode::Ask(question) => ask_key(app, *question, key),
-        Mode::Help => {
-            app.mode = Mode::List;
+        Mode::List if app.tab == Tab::Log => log_key(app, action, key),
+        Mode::List => list_key(app, action, key),
+        Mode::Command { input, back, .. } => command_key(app, input, back, action, key),
+        Mode::Search => search_key(app, action, key),
+        Mode::Detail => detail_key(app, action),
+        Mode::Edit(form) => edit_key(app, form, action, key),
+        Mode::Settings { channel, row } => settings_key(app, channel, row, action, key),
+        Mode::Confirm(confirm) => confirm_key(app, *confirm, action, key),
+        Mode::ConfirmImport(confirm) => import_key(app, *confirm, action, key),
+        Mode::Ask(question) => ask_key(app, *question, action),
+        Mode::Help { scroll, back } => {
+            let last = crate::console::view::help_lines(app.lang).len();
+            app.mode = match scrolled(key.code, scroll, last.saturating_sub(1)) {
+                Some(scroll) if action == Some(Action::Scroll) => Mode::Help { scroll, back },
+                _ => *back,
+            };
             vec![]
         }
     }
@@ -59,55 +91,47 @@ pub(super) fn next_tab(app: &mut App, forward: bool) -> Vec<Cmd> {
 }
 
 /// The log tab: `f` follows or pauses (scrolling up pauses), arrows and pages scroll, `w` wraps,
-/// `e` shows errors only, `c` cycles the store shown.
-pub(super) fn log_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+/// `e` shows errors only, `c` cycles the store shown, `Esc` goes back to the tab before.
+pub(super) fn log_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
     let view = &mut app.log_view;
     let page = 10;
     let scroll_up = |view: &mut crate::console::state::LogView, by: usize| {
         view.follow = false;
         view.scroll += by;
     };
-    match key.code {
-        KeyCode::Tab | KeyCode::BackTab => return next_tab(app, key.code == KeyCode::Tab),
-        KeyCode::Char('q') => quit_or_ask(app),
-        KeyCode::Char('?') => app.mode = Mode::Help,
-        KeyCode::Char(':') => {
-            app.mode = Mode::Command {
-                input: tui_input::Input::default(),
-                error: None,
-            };
-        }
-        KeyCode::Char('f') => {
+    let Some(action) = action else {
+        return vec![];
+    };
+    match (action, key.code) {
+        (Action::NextTab, code) => return next_tab(app, code == KeyCode::Tab),
+        (Action::Back, _) => return next_tab(app, false),
+        (Action::Follow, _) => {
             view.follow = !view.follow;
             if view.follow {
                 view.scroll = 0;
                 view.unseen = 0;
             }
         }
-        KeyCode::Up | KeyCode::Char('k') => scroll_up(view, 1),
-        KeyCode::PageUp | KeyCode::Char('b') => scroll_up(view, page),
-        KeyCode::Home | KeyCode::Char('g') => scroll_up(view, LOG_LINES),
-        KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char('n') => view.scroll = view.scroll.saturating_sub(page),
-        KeyCode::End | KeyCode::Char('G') => {
+        (Action::Scroll, KeyCode::Up | KeyCode::Char('k')) => scroll_up(view, 1),
+        (Action::Scroll, KeyCode::PageUp) => scroll_up(view, page),
+        (Action::Scroll, KeyCode::PageDown) => view.scroll = view.scroll.saturating_sub(page),
+        (Action::Scroll, _) => view.scroll = view.scroll.saturating_sub(1),
+        (Action::Edges, KeyCode::Home | KeyCode::Char('g')) => scroll_up(view, LOG_LINES),
+        (Action::Edges, _) => {
             view.scroll = 0;
             view.follow = true;
             view.unseen = 0;
         }
-        KeyCode::Char('w') => view.wrap = !view.wrap,
-        KeyCode::Char('e') => view.errors_only = !view.errors_only,
-        KeyCode::Char('c') => {
+        (Action::Wrap, _) => view.wrap = !view.wrap,
+        (Action::ErrorsOnly, _) => view.errors_only = !view.errors_only,
+        (Action::CycleStore, _) => {
             view.store = match view.store {
                 None => Some(Channel::Shopify),
                 Some(Channel::Shopify) => Some(Channel::Colorme),
                 Some(Channel::Colorme) => None,
             };
         }
-        KeyCode::Char('x') => {
-            if let Some(channel) = running_store(app) {
-                ask(app, Question::StopRun(channel));
-            }
-        }
+        (Action::Stop, _) => return store_action(app, Action::Stop).unwrap_or_default(),
         _ => {}
     }
     vec![]
@@ -126,31 +150,29 @@ pub(super) fn scrolled(code: KeyCode, at: usize, last: usize) -> Option<usize> {
 
 /// Keys that act on a store from the list and the detail alike: each write starts with a plan
 /// to confirm. In the list, `s` plans the tab's store (or the selected order's), `S` only the
-/// selected order, `F` the failed orders again; in the detail, `s` plans its order alone.
-pub(super) fn store_key(app: &mut App, key: KeyEvent) -> Option<Vec<Cmd>> {
+/// selected order, `F` the failed orders again; in the detail, `s` plans its order alone and `d`
+/// dry-runs it. The command line's `:sync`, `:dry-run` and `:pull` are the same actions.
+pub(super) fn store_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
+    let in_detail = matches!(app.mode, Mode::Detail);
     let selected = match &app.mode {
         Mode::Detail => app.detail.as_ref().map(|d| &d.row),
         _ => app.selected_row(),
     }
     .map(|r| (r.stored.order.channel, r.stored.id));
-    let (channel, scope) = match (&app.mode, key.code) {
-        (Mode::Detail, KeyCode::Char('s')) => (
+    let one_order = || {
+        (
             selected.map(|s| s.0),
             selected.map(|s| PlanScope::Order(s.1)),
-        ),
-        (_, KeyCode::Char('s')) => (app.target_store(), Some(PlanScope::Pending)),
-        (_, KeyCode::Char('S')) => (
-            selected.map(|s| s.0),
-            selected.map(|s| PlanScope::Order(s.1)),
-        ),
-        (_, KeyCode::Char('F')) => (app.target_store(), Some(PlanScope::Failed)),
+        )
+    };
+    let (channel, scope) = match action {
+        Action::SyncOrder | Action::SyncSelected => one_order(),
         // In an order's detail, `d` dry-runs that order, as `s` plans that order (issue 19).
-        (Mode::Detail, KeyCode::Char('d')) => (
-            selected.map(|s| s.0),
-            selected.map(|s| PlanScope::Order(s.1)),
-        ),
-        (_, KeyCode::Char('d') | KeyCode::Char('p')) => (app.target_store(), None),
-        (_, KeyCode::Char('x')) => {
+        Action::DryRun if in_detail => one_order(),
+        Action::SyncStore => (app.target_store(), Some(PlanScope::Pending)),
+        Action::RetryFailed => (app.target_store(), Some(PlanScope::Failed)),
+        Action::DryRun | Action::Pull => (app.target_store(), None),
+        Action::Stop => {
             if let Some(channel) = running_store(app) {
                 ask(app, Question::StopRun(channel));
             }
@@ -168,11 +190,11 @@ pub(super) fn store_key(app: &mut App, key: KeyEvent) -> Option<Vec<Cmd>> {
         app.push_log(text, true);
         return Some(vec![]);
     };
-    Some(match (key.code, scope) {
-        (KeyCode::Char('d'), scope) => {
+    Some(match (action, scope) {
+        (Action::DryRun, scope) => {
             vec![Cmd::DryRun(channel, scope.unwrap_or(PlanScope::Pending))]
         }
-        (KeyCode::Char('p'), _) => vec![Cmd::PullNow(channel)],
+        (Action::Pull, _) => vec![Cmd::PullNow(channel)],
         (_, Some(_)) if app.runs.contains(&channel) => {
             app.push_store_log(
                 channel,
@@ -191,25 +213,29 @@ pub(super) fn store_key(app: &mut App, key: KeyEvent) -> Option<Vec<Cmd>> {
     })
 }
 
-pub(super) fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    if let Some(cmds) = store_key(app, key) {
+pub(super) fn list_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    let Some(action) = action else {
+        return vec![];
+    };
+    if let Some(cmds) = store_action(app, action) {
         return cmds;
     }
     let rows = app.rows().len();
-    match key.code {
-        KeyCode::Char('q') => quit_or_ask(app),
+    match (action, key.code) {
         // A search in force is cleared by Esc, as the search box's own Esc does (issue 19).
-        KeyCode::Esc if !app.search.value().is_empty() => {
+        (Action::ClearSearch, _) if !app.search.value().is_empty() => {
             app.search.reset();
             return vec![reload(app, false)];
         }
-        KeyCode::Down | KeyCode::Char('j') if app.selected + 1 < rows => {
+        (Action::Move, KeyCode::Down | KeyCode::Char('j')) if app.selected + 1 < rows => {
             app.select_row(app.selected + 1);
         }
-        KeyCode::Up | KeyCode::Char('k') => app.select_row(app.selected.saturating_sub(1)),
-        KeyCode::Home | KeyCode::Char('g') => app.select_row(0),
-        KeyCode::End | KeyCode::Char('G') => app.select_row(rows.saturating_sub(1)),
-        KeyCode::PageDown | KeyCode::Char('n') => {
+        (Action::Move, KeyCode::Up | KeyCode::Char('k')) => {
+            app.select_row(app.selected.saturating_sub(1))
+        }
+        (Action::Edges, KeyCode::Home | KeyCode::Char('g')) => app.select_row(0),
+        (Action::Edges, _) => app.select_row(rows.saturating_sub(1)),
+        (Action::Page, KeyCode::PageDown | KeyCode::Char('n')) => {
             let matching = app.page.as_ref().map_or(0, |p| p.matching);
             if app.offset + app.page_size < matching {
                 app.offset += app.page_size;
@@ -218,26 +244,20 @@ pub(super) fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                 return vec![reload(app, true)];
             }
         }
-        KeyCode::PageUp | KeyCode::Char('b') if app.offset > 0 => {
+        (Action::Page, _) if app.offset > 0 => {
             app.offset = app.offset.saturating_sub(app.page_size);
             app.selected = 0;
             app.selected_id = None;
             return vec![reload(app, true)];
         }
-        KeyCode::Tab | KeyCode::BackTab => return next_tab(app, key.code == KeyCode::Tab),
-        KeyCode::Char(':') => {
-            app.mode = Mode::Command {
-                input: tui_input::Input::default(),
-                error: None,
-            };
-        }
+        (Action::NextTab, code) => return next_tab(app, code == KeyCode::Tab),
         // The period in place, applied at once for every process (作成期間 N日).
-        KeyCode::Char(c @ ('+' | '-')) => {
+        (Action::Period, code) => {
             if let Some(channel) = app.store_tab()
                 && let Some(view) = app.schedules.get(&channel)
             {
                 let days = view.settings.rules.period.days();
-                let days = if c == '+' {
+                let days = if code == KeyCode::Char('+') {
                     days + 1
                 } else {
                     days.saturating_sub(1)
@@ -247,20 +267,19 @@ pub(super) fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                 }
             }
         }
-        KeyCode::Char(c @ '0'..='5') => {
+        (Action::Filter, KeyCode::Char(c)) => {
             let index = c as usize - '0' as usize;
             app.verdict = index.checked_sub(1).map(|i| Verdict::ALL[i]);
             return vec![reload(app, false)];
         }
-        KeyCode::Char('/') => app.mode = Mode::Search,
-        KeyCode::Char('r') => return vec![reload(app, true), Cmd::LoadSchedules],
-        KeyCode::Char('?') => app.mode = Mode::Help,
-        KeyCode::Char('o') => {
+        (Action::Search, _) => app.mode = Mode::Search,
+        (Action::Reload, _) => return vec![reload(app, true), Cmd::LoadSchedules],
+        (Action::Settings, _) => {
             if let Some(channel) = app.target_store().or(Some(Channel::Shopify)) {
                 app.mode = Mode::Settings { channel, row: 0 };
             }
         }
-        KeyCode::Enter | KeyCode::Char('e') => {
+        (Action::Open | Action::Edit, _) => {
             let Some(row) = app.selected_row().cloned() else {
                 return vec![];
             };
@@ -270,7 +289,7 @@ pub(super) fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                 attempts: Vec::new(),
             });
             app.mode = Mode::Detail;
-            if key.code == KeyCode::Char('e') {
+            if action == Action::Edit {
                 open_editor(app);
             }
             return vec![Cmd::LoadDetail(id)];
@@ -280,13 +299,13 @@ pub(super) fn list_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     vec![]
 }
 
-pub(super) fn search_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    match key.code {
-        KeyCode::Enter => {
+pub(super) fn search_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    match action {
+        Some(Action::Run) => {
             app.mode = Mode::List;
             vec![reload(app, false)]
         }
-        KeyCode::Esc => {
+        Some(Action::ClearSearch) => {
             app.search.reset();
             app.mode = Mode::List;
             vec![reload(app, false)]

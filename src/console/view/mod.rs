@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         draw_store_lines(frame, app, schedule, channel);
         draw_log(frame, app, log);
     }
-    match (&app.mode, store) {
+    match (app.view_mode(), store) {
         (Mode::Detail, _) => draw_detail(frame, app, main, None),
         (Mode::Edit(form), _) => draw_detail(frame, app, main, Some(form)),
         (Mode::Settings { channel, row }, _) => draw_settings(frame, app, main, *channel, *row),
@@ -102,11 +102,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     draw_keys(frame, app, keys);
     match &app.mode {
-        Mode::Help => draw_help(frame, app, area),
+        Mode::Help { scroll, .. } => draw_help(frame, app, area, *scroll),
         Mode::Confirm(confirm) => draw_confirm(frame, app, main, confirm),
         Mode::ConfirmImport(confirm) => draw_import(frame, app, main, confirm),
         Mode::Ask(ask) => draw_ask(frame, app, main, ask),
-        Mode::Command { input, error } => draw_command(frame, app, keys, input, error.as_deref()),
+        Mode::Command { input, error, .. } => {
+            draw_command(frame, app, keys, input, error.as_deref())
+        }
         _ => {}
     }
     if app.ascii {

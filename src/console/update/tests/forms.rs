@@ -194,3 +194,61 @@ fn d_in_the_detail_dry_runs_that_order() {
         "{cmds:?}"
     );
 }
+
+/// `?` and `:` open the help and the command line from the detail, the form and the settings
+/// (issue 19), and `Esc` (any key, for the help) comes back to the same view, form intact; the
+/// other carrier's name still takes `?` and `:` as typed characters.
+#[test]
+fn help_and_the_command_line_open_from_every_view_and_come_back() {
+    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    key(&mut app, KeyCode::Enter);
+    let is_detail = |app: &App| matches!(app.mode, Mode::Detail);
+    let is_form = |app: &App| matches!(app.mode, Mode::Edit(_));
+    let is_settings = |app: &App| matches!(app.mode, Mode::Settings { .. });
+    for (open, is_view) in [
+        (None, &is_detail as &dyn Fn(&App) -> bool),
+        (Some(KeyCode::Char('e')), &is_form),
+    ] {
+        if let Some(code) = open {
+            key(&mut app, code);
+        }
+        assert!(is_view(&app), "{:?}", app.mode);
+        key(&mut app, KeyCode::Char('?'));
+        assert!(matches!(app.mode, Mode::Help { .. }), "{:?}", app.mode);
+        key(&mut app, KeyCode::Down);
+        assert!(
+            matches!(app.mode, Mode::Help { scroll: 1, .. }),
+            "↓ scrolls the help"
+        );
+        key(&mut app, KeyCode::Char('x'));
+        assert!(is_view(&app), "back from the help: {:?}", app.mode);
+        key(&mut app, KeyCode::Char(':'));
+        assert!(matches!(app.mode, Mode::Command { .. }), "{:?}", app.mode);
+        key(&mut app, KeyCode::Esc);
+        assert!(is_view(&app), "back from the command line: {:?}", app.mode);
+    }
+    // The other carrier's name: `?` is typed, not the help.
+    let Mode::Edit(form) = &mut app.mode else {
+        panic!("the form");
+    };
+    form.focus = Field::OtherName;
+    key(&mut app, KeyCode::Char('?'));
+    assert!(is_form(&app), "{:?}", app.mode);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::List), "{:?}", app.mode);
+    key(&mut app, KeyCode::Char('o'));
+    assert!(is_settings(&app));
+    key(&mut app, KeyCode::Char('?'));
+    key(&mut app, KeyCode::Esc);
+    assert!(is_settings(&app), "{:?}", app.mode);
+    // A command run from the settings runs there and the settings stay open.
+    key(&mut app, KeyCode::Char(':'));
+    for c in "filter failed".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(is_settings(&app), "{:?}", app.mode);
+    assert_eq!(app.verdict, Some(Verdict::Failed));
+}

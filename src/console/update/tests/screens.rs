@@ -185,6 +185,7 @@ fn the_command_line_changes_settings_for_every_console_and_refuses_bad_values() 
     let Mode::Command {
         error: Some(error),
         input,
+        ..
     } = &app.mode
     else {
         panic!("the command line stays open: {:?}", app.mode)
