@@ -2,7 +2,7 @@
 //! not written. One catalog, so the command line and the console say the same thing.
 
 use crate::config::Language;
-use crate::domain::{Carrier, Evaluation, OrderStatus, Reason, Verdict};
+use crate::domain::{Carrier, Cause, Channel, Evaluation, OrderStatus, Problem, Reason, Verdict};
 
 mod terminal;
 pub use terminal::{clip, fit, is_unsafe_char, key_bar, visible, visible_lines, wrap};
@@ -59,7 +59,15 @@ pub fn explain(e: &Evaluation, lang: Language) -> String {
             .map(|r| reason(*r, lang))
             .collect::<Vec<_>>()
             .join(if lang == Language::Ja { "・" } else { ", " }),
-        Verdict::Failed => e.error.clone().unwrap_or_default(),
+        // The kind first, in the catalog's words; the store's own words after it.
+        Verdict::Failed => match &e.error {
+            Some(words) => format!(
+                "{}: {}",
+                cause_words(e.cause.unwrap_or(Cause::Refused), lang),
+                visible(words)
+            ),
+            None => cause_words(e.cause.unwrap_or(Cause::Refused), lang).to_owned(),
+        },
         Verdict::Waiting => match lang {
             Language::Ja => "伝票番号の入力待ち".into(),
             Language::En => "waiting for a tracking number".into(),
@@ -105,67 +113,115 @@ pub fn held(write: &crate::domain::ShippingWrite, lang: Language) -> String {
 }
 
 /// How to get a working token again for this store, in the operator's language.
-pub fn sign_in_again(channel: crate::domain::Channel, lang: Language) -> &'static str {
-    let error = match channel {
-        crate::domain::Channel::Shopify => "shopify refused the access token",
-        crate::domain::Channel::Colorme => "refused the access token",
+pub fn sign_in_again(channel: Channel, lang: Language) -> &'static str {
+    advice(Cause::TokenRejected, Some(channel), lang).unwrap_or_default()
+}
+
+/// A kind of failure in the catalog's words: what every error the operator sees begins with.
+pub fn cause_words(cause: Cause, lang: Language) -> &'static str {
+    let (ja, en) = match cause {
+        Cause::Database => ("データベースのエラー", "database error"),
+        Cause::OrderGone => ("注文がありません (削除済み)", "the order is gone (deleted)"),
+        Cause::File => ("ファイルを読めません", "cannot read the file"),
+        Cause::EditConflict => (
+            "保存していません: 読んだあとで他の人が変更しました",
+            "not saved: someone else changed it since it was read",
+        ),
+        Cause::Unreachable => ("ストアに接続できません", "the store could not be reached"),
+        Cause::TokenRejected => ("トークンが拒否されました", "the store refused the token"),
+        Cause::Uncertain => ("結果不明", "outcome unknown"),
+        Cause::OnHold => ("保留中の注文", "the order is on hold"),
+        Cause::Closed => ("注文は閉じています", "the order is closed"),
+        Cause::Cancelled => ("キャンセル済みの注文", "the order is cancelled"),
+        Cause::Refused => ("ストアが拒否しました", "refused by the store"),
     };
-    advice(error, lang).unwrap_or_default()
+    if lang == Language::Ja { ja } else { en }
 }
 
-/// What to do about a store's error, in the operator's language, for the errors operators meet:
-/// a refused token, an on-hold fulfillment order, a store out of reach, a closed order.
-pub fn advice(error: &str, lang: Language) -> Option<&'static str> {
-    let e = error.to_lowercase();
+/// What to do about a failure of this kind, in the operator's language (`None`: the words say
+/// it all). Chosen by the kind alone, never by the text of a message.
+pub fn advice(cause: Cause, channel: Option<Channel>, lang: Language) -> Option<&'static str> {
     let ja = lang == Language::Ja;
-    if e.contains("shopify refused the access token") {
-        return Some(if ja {
-            "トークンが無効です (取り消されたか権限不足)。Shopify のアプリ設定でアクセストークンを作り直し、[shopify] access_token か HASSOU_SHOPIFY_TOKEN に設定してください"
-        } else {
-            "the token was revoked or lacks a scope: make a new access token in the Shopify app's settings and put it in [shopify] access_token or HASSOU_SHOPIFY_TOKEN"
-        });
-    }
-    if e.contains("refused the access token") {
-        return Some(if ja {
-            "トークンが無効です (取り消されたか期限切れ)。hassou auth colorme でサインインし直してください"
-        } else {
-            "the token was revoked or expired: sign in again with hassou auth colorme"
-        });
-    }
-    if e.contains("on hold") {
-        return Some(if ja {
-            "Shopify の管理画面でこの注文の保留を解除してから、もう一度更新してください"
-        } else {
-            "release the hold on this order in Shopify's admin, then sync again"
-        });
-    }
-    if e.contains("error sending request")
-        || e.contains("connection refused")
-        || e.contains("timed out")
-        || e.contains("could not be reached")
-    {
-        return Some(if ja {
-            "ストアに接続できません。ネットワークと接続先 URL を確認し、しばらくしてからもう一度"
-        } else {
-            "the store could not be reached: check the network and the store's address, then try again later"
-        });
-    }
-    if e.contains("closed") || e.contains("cancelled") {
-        return Some(if ja {
-            "ストア側で注文が閉じられています。ストアの管理画面で確認してください"
-        } else {
-            "the order is closed at the store: check it in the store's admin"
-        });
-    }
-    None
+    Some(match (cause, channel) {
+        (Cause::TokenRejected, Some(Channel::Shopify)) => {
+            if ja {
+                "トークンが無効です (取り消されたか権限不足)。Shopify のアプリ設定でアクセストークンを作り直し、[shopify] access_token か HASSOU_SHOPIFY_TOKEN に設定してください"
+            } else {
+                "the token was revoked or lacks a scope: make a new access token in the Shopify app's settings and put it in [shopify] access_token or HASSOU_SHOPIFY_TOKEN"
+            }
+        }
+        (Cause::TokenRejected, _) => {
+            if ja {
+                "トークンが無効です (取り消されたか期限切れ)。hassou auth colorme でサインインし直してください"
+            } else {
+                "the token was revoked or expired: sign in again with hassou auth colorme"
+            }
+        }
+        (Cause::OnHold, _) => {
+            if ja {
+                "Shopify の管理画面でこの注文の保留を解除してから、もう一度更新してください"
+            } else {
+                "release the hold on this order in Shopify's admin, then sync again"
+            }
+        }
+        (Cause::Unreachable, _) => {
+            if ja {
+                "ネットワークと接続先 URL を確認し、しばらくしてからもう一度"
+            } else {
+                "check the network and the store's address, then try again later"
+            }
+        }
+        (Cause::Closed | Cause::Cancelled, _) => {
+            if ja {
+                "ストアの管理画面で注文を確認してください"
+            } else {
+                "check the order in the store's admin"
+            }
+        }
+        (Cause::Uncertain, _) => {
+            if ja {
+                "次の更新はストアを読んでから送ります (二度は書きません)"
+            } else {
+                "the next sync reads the store before sending anything (never written twice)"
+            }
+        }
+        (Cause::Database, _) => {
+            if ja {
+                "データベースの接続先と空き容量を確認してください (何も送っていません)"
+            } else {
+                "check the database's address and free space (nothing was sent)"
+            }
+        }
+        (Cause::EditConflict, _) => {
+            if ja {
+                "入力は残っています。Esc で閉じて開き直すと相手の変更が見えます"
+            } else {
+                "what you typed is kept; Esc and open the order again to see their change"
+            }
+        }
+        (Cause::OrderGone | Cause::File | Cause::Refused, _) => return None,
+    })
 }
 
-/// A store's error with what to do about it, when there is advice.
-pub fn error_with_advice(error: &str, lang: Language) -> String {
-    match advice(error, lang) {
-        Some(advice) => format!("{error} → {advice}"),
-        None => error.to_owned(),
+/// A failure in one line: its kind in the catalog's words, the words of whoever failed (kept
+/// inside the line), and what to do.
+pub fn failure(cause: Cause, words: &str, channel: Option<Channel>, lang: Language) -> String {
+    let head = cause_words(cause, lang);
+    let words = visible(words);
+    let line = if words.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}: {words}")
+    };
+    match advice(cause, channel, lang) {
+        Some(advice) => format!("{line} → {advice}"),
+        None => line,
     }
+}
+
+/// A [`Problem`] in one line, as [`failure`].
+pub fn problem(problem: &Problem, channel: Option<Channel>, lang: Language) -> String {
+    failure(problem.cause, &problem.words, channel, lang)
 }
 
 /// A write in plain words: the numbers, the carrier as the store receives it, whether the
@@ -211,6 +267,10 @@ pub fn attempt_outcome(code: Option<&str>, lang: Language) -> &'static str {
         (Some("delivered"), false) => "marked delivered",
         (Some("already_synced"), true) => "反映済みでした",
         (Some("already_synced"), false) => "already held",
+        (Some("unreachable"), true) => "接続できませんでした (何も変わっていません)",
+        (Some("unreachable"), false) => "not reached (nothing changed)",
+        (Some("token_rejected"), true) => "トークンが拒否されました",
+        (Some("token_rejected"), false) => "the token was refused",
         (Some("failed"), true) => "拒否されました",
         (Some("failed"), false) => "refused",
         (Some("unknown"), true) => "結果不明 (次回はストアを読んでから)",

@@ -120,6 +120,7 @@ fn rows(tab: Option<Channel>) -> Vec<ListedOrder> {
                 last_failure: Some(FailedWrite {
                     write: refused,
                     error: "fulfillment order is on hold".into(),
+                    cause: hassou::domain::Cause::OnHold,
                     at: at("2026-11-24T02:00:00Z"),
                 }),
                 ..RemoteState::default()
@@ -188,6 +189,7 @@ fn schedules() -> Vec<ScheduleView> {
         last_skipped: None,
         consecutive_failures: 0,
         last_error: None,
+        last_cause: None,
     };
     let shopify_settings = OperationalSettings {
         auto_sync: true,
@@ -400,6 +402,7 @@ fn log_tab() {
                 error: "Shopify refused: the fulfillment order is on hold; release the hold in \
                         Shopify's admin (Orders > #1003 > Release hold), then sync again"
                     .into(),
+                cause: hassou::domain::Cause::OnHold,
             },
         ));
         h.msg(Msg::Log(vec![(
@@ -565,7 +568,11 @@ fn an_error() {
     snapshot("error", |lang| {
         let mut h = Harness::new(lang);
         h.msg(Msg::Error(
-            "shopify: the request to Shopify failed (connection refused)".into(),
+            Some(Channel::Shopify),
+            hassou::domain::Problem::new(
+                hassou::domain::Cause::Unreachable,
+                "the request to https://shop.example failed (connection refused)",
+            ),
         ));
         h.msg(Msg::Log(vec![(
             true,

@@ -148,7 +148,7 @@ async fn remote_state_drives_synced_and_failed(db: Db) {
         Channel::Shopify,
         &wanted,
         "HTTP 503 from the store",
-        false,
+        hassou::domain::Cause::OnHold,
         as_of,
     )
     .await
@@ -159,9 +159,14 @@ async fn remote_state_drives_synced_and_failed(db: Db) {
         .expect("read")
         .expect("exists");
     let e = rules.evaluate(&failed.order, &failed.remote);
+    // The words and the kind both come back as recorded (the kind on both backends).
     assert_eq!(
-        (e.verdict, e.error.as_deref()),
-        (Verdict::Failed, Some("HTTP 503 from the store"))
+        (e.verdict, e.error.as_deref(), e.cause),
+        (
+            Verdict::Failed,
+            Some("HTTP 503 from the store"),
+            Some(hassou::domain::Cause::OnHold)
+        )
     );
 
     db.record_confirmed(
@@ -500,9 +505,16 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
             .expect("find")[0]
             .id;
         if marked % 3 == 2 {
-            db.record_failure(id, o.channel, &write, "boom", false, as_of)
-                .await
-                .expect("fail");
+            db.record_failure(
+                id,
+                o.channel,
+                &write,
+                "boom",
+                hassou::domain::Cause::Refused,
+                as_of,
+            )
+            .await
+            .expect("fail");
             remote[i].last_failure = db
                 .order_by_id(id)
                 .await

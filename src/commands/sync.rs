@@ -132,6 +132,7 @@ async fn run<C: Connector>(
         }
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (lang, store) = (ctx.config.language, args.channel);
     let progress = tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
             match event {
@@ -156,11 +157,15 @@ async fn run<C: Connector>(
                         outcome.code()
                     ));
                 }
-                SyncEvent::OrderFailed { number, error } => {
+                SyncEvent::OrderFailed {
+                    number,
+                    error,
+                    cause,
+                } => {
                     super::output::stderr_line(format!(
-                        "{}: failed: {}",
+                        "{}: {}",
                         crate::text::visible(&number),
-                        crate::text::visible(&error)
+                        crate::text::failure(cause, &error, Some(store), lang)
                     ));
                 }
                 _ => {}
@@ -221,11 +226,9 @@ fn print_report(report: &RunReport, json: bool, lang: crate::config::Language, o
         if r.outcome == ResultOutcome::Waiting || r.detail.is_empty() {
             out.line(format!("{number:<14}{outcome}"));
         } else {
-            let detail = crate::text::visible(&r.detail);
-            let detail = if r.outcome == ResultOutcome::Failed {
-                crate::text::error_with_advice(&detail, lang)
-            } else {
-                detail
+            let detail = match r.cause {
+                Some(cause) => crate::text::failure(cause, &r.detail, Some(report.channel), lang),
+                None => crate::text::visible(&r.detail),
             };
             out.line(format!("{number:<14}{outcome}  {detail}"));
         }

@@ -20,7 +20,7 @@ use super::update::{Cmd, Msg, start, update};
 use super::view::draw;
 use crate::db::{Db, ListFilter, ListedOrder, OrderEdit};
 use crate::domain::job::JobKind;
-use crate::domain::{Channel, ChannelRules, ShopTimeZone, Verdict};
+use crate::domain::{Cause, Channel, ChannelRules, Problem, ShopTimeZone, Verdict};
 use crate::scheduler::WorkerHandle;
 use crate::settings::OperationalSettings;
 
@@ -89,15 +89,14 @@ impl Backend {
         self.workers.iter().find(|w| w.channel == channel)
     }
 
-    async fn rules(&self, channels: &[Channel]) -> Result<Vec<ChannelRules>, String> {
+    async fn rules(&self, channels: &[Channel]) -> Result<Vec<ChannelRules>, Problem> {
         let now = Utc::now();
         let mut rules = Vec::new();
         for channel in channels {
             let settings = self
                 .db
                 .settings_or_init(*channel, &self.initial(*channel), &self.operator, now)
-                .await
-                .map_err(|e| e.to_string())?;
+                .await?;
             rules.push(ChannelRules::new(
                 *channel,
                 settings.rules,
@@ -115,41 +114,33 @@ impl Backend {
         search: Option<String>,
         offset: u64,
         limit: u64,
-    ) -> Result<crate::db::OrderPage, String> {
+    ) -> Result<crate::db::OrderPage, Problem> {
         let channels: Vec<Channel> = channel.map_or_else(|| Channel::ALL.to_vec(), |c| vec![c]);
         let mut filter = ListFilter::new(self.rules(&channels).await?);
         filter.verdict = verdict;
         filter.search = search;
-        self.db
-            .order_page(&filter, offset, limit)
-            .await
-            .map_err(|e| e.to_string())
+        Ok(self.db.order_page(&filter, offset, limit).await?)
     }
 
-    async fn judged(&self, id: i64) -> Result<ListedOrder, String> {
+    async fn judged(&self, id: i64) -> Result<ListedOrder, Problem> {
         let stored = self
             .db
             .order_by_id(id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("order id {id} is gone"))?;
+            .await?
+            .ok_or_else(|| Problem::new(Cause::OrderGone, format!("order id {id}")))?;
         let rules = self.rules(&[stored.order.channel]).await?;
         let evaluation = rules[0].evaluate(&stored.order, &stored.remote);
         Ok(ListedOrder { stored, evaluation })
     }
 
     /// The order numbered so in `channel` (a leading `#` on either side does not matter).
-    async fn find(&self, channel: Channel, number: &str) -> Result<Option<ListedOrder>, String> {
+    async fn find(&self, channel: Channel, number: &str) -> Result<Option<ListedOrder>, Problem> {
         let mut found = Vec::new();
         for candidate in [
             number.to_owned(),
             format!("#{}", number.trim_start_matches('#')),
         ] {
-            found = self
-                .db
-                .find_orders(&candidate, Some(channel))
-                .await
-                .map_err(|e| e.to_string())?;
+            found = self.db.find_orders(&candidate, Some(channel)).await?;
             if !found.is_empty() {
                 break;
             }
@@ -160,39 +151,30 @@ impl Backend {
         }
     }
 
-    async fn detail(&self, id: i64) -> Result<Detail, String> {
+    async fn detail(&self, id: i64) -> Result<Detail, Problem> {
         let row = self.judged(id).await?;
-        let attempts = self
-            .db
-            .attempts_for_order(id)
-            .await
-            .map_err(|e| e.to_string())?;
+        let attempts = self.db.attempts_for_order(id).await?;
         Ok(Detail { row, attempts })
     }
 
-    async fn save(&self, id: i64, revision: i64, edit: &OrderEdit) -> Result<ListedOrder, String> {
+    async fn save(&self, id: i64, revision: i64, edit: &OrderEdit) -> Result<ListedOrder, Problem> {
         let mut stored = self
             .db
             .order_by_id(id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("order id {id} is gone"))?;
+            .await?
+            .ok_or_else(|| Problem::new(Cause::OrderGone, format!("order id {id}")))?;
         // Saved against the revision the operator saw: if another console or an import changed
         // the order since, the database refuses and the form keeps what was typed.
         stored.revision = revision;
-        let edited = self
-            .db
-            .edit_order(&stored, edit, Utc::now())
-            .await
-            .map_err(|e| e.to_string())?;
+        let edited = self.db.edit_order(&stored, edit, Utc::now()).await?;
         self.judged(edited.id).await
     }
 
-    async fn schedules(&self) -> Result<Vec<ScheduleView>, String> {
+    async fn schedules(&self) -> Result<Vec<ScheduleView>, Problem> {
         let mut views = Vec::new();
         for channel in Channel::ALL {
             let view = ScheduleView::read(&self.db, channel, &self.initial(channel)).await;
-            views.push(view.map_err(|e| e.to_string())?);
+            views.push(view?);
         }
         Ok(views)
     }
@@ -235,7 +217,7 @@ impl Effects for Arc<Backend> {
                     let run = worker.dry_run(scope, forward_events(channel, &tx));
                     tokio::spawn(async move {
                         if let Ok(Err(e)) = run.await {
-                            let _ = tx.send(Msg::Error(format!("{channel}: {e}")));
+                            let _ = tx.send(Msg::Error(Some(channel), e));
                         }
                     });
                 }
@@ -244,7 +226,7 @@ impl Effects for Arc<Backend> {
                 if let Some(worker) = worker(channel) {
                     let plan = worker.plan(scope);
                     tokio::spawn(async move {
-                        let result = plan.await.unwrap_or_else(|e| Err(e.to_string()));
+                        let result = plan.await.unwrap_or_else(|e| Err(Problem::database(e)));
                         let _ = tx.send(Msg::Plan(result));
                     });
                 }
@@ -261,7 +243,7 @@ impl Effects for Arc<Backend> {
                     .insert(channel, stop.clone());
                 let run = worker.run_plan(plan, forward_events(channel, &tx), stop);
                 let task = tokio::spawn(async move {
-                    let result = run.await.unwrap_or_else(|e| Err(e.to_string()));
+                    let result = run.await.unwrap_or_else(|e| Err(Problem::database(e)));
                     b.runs
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -277,7 +259,7 @@ impl Effects for Arc<Backend> {
                 if let Some(worker) = worker(channel) {
                     let read = worker.reread(id);
                     tokio::spawn(async move {
-                        let result = read.await.unwrap_or_else(|e| Err(e.to_string()));
+                        let result = read.await.unwrap_or_else(|e| Err(Problem::database(e)));
                         let _ = tx.send(Msg::Reread(id, result));
                     });
                 }
@@ -286,7 +268,7 @@ impl Effects for Arc<Backend> {
                 if let Some(worker) = worker(channel) {
                     let sent = worker.send_mail(id);
                     tokio::spawn(async move {
-                        let result = sent.await.unwrap_or_else(|e| Err(e.to_string()));
+                        let result = sent.await.unwrap_or_else(|e| Err(Problem::database(e)));
                         let _ = tx.send(Msg::MailSent(id, result));
                     });
                 }
@@ -311,7 +293,11 @@ impl Effects for Arc<Backend> {
                                 plan,
                             })
                         })
-                        .map_err(|e| format!("{}: {e}", path.display()));
+                        .map_err(|e| {
+                            let mut problem = Problem::from(e);
+                            problem.words = format!("{}: {}", path.display(), problem.words);
+                            problem
+                        });
                     let _ = tx.send(Msg::ImportPlanned(msg));
                 });
             }
@@ -320,7 +306,7 @@ impl Effects for Arc<Backend> {
                     let result = crate::shipments::import::save(&b.db, &preview.plan)
                         .await
                         .map(|()| preview.plan.writes().count())
-                        .map_err(|e| e.to_string());
+                        .map_err(Problem::from);
                     let _ = tx.send(Msg::Imported(result));
                 });
             }
@@ -359,13 +345,13 @@ impl Effects for Arc<Backend> {
                         } => Msg::Saved(b.save(order_id, revision, &edit).await),
                         Cmd::LoadSchedules => match b.schedules().await {
                             Ok(views) => Msg::Schedules(views),
-                            Err(e) => Msg::Error(e),
+                            Err(e) => Msg::Error(None, e),
                         },
                         Cmd::SaveSettings(channel, settings) => Msg::SettingsSaved(
                             channel,
                             b.db.save_channel_settings(channel, &settings, &b.operator, Utc::now())
                                 .await
-                                .map_err(|e| e.to_string()),
+                                .map_err(Problem::from),
                         ),
                         Cmd::PullNow(_)
                         | Cmd::DryRun(..)

@@ -206,6 +206,9 @@ pub struct App {
     pub quit: bool,
     /// The detail shows each attempt's request and answer as sent (`v`), for support.
     pub show_raw: bool,
+    /// The last command line run: a command whose error comes later (a file that cannot be
+    /// read, an order not found) opens the command line again on it, with the error.
+    pub last_command: Option<String>,
     /// `hassou demo`: the stores are the sandbox on this machine; said on screen.
     pub demo: bool,
     /// `--ascii` (or `[shop] ascii`): the chrome in ASCII, for terminals that draw East Asian
@@ -256,6 +259,7 @@ impl App {
             now,
             quit: false,
             show_raw: false,
+            last_command: None,
             demo: false,
             ascii: false,
             mails: BTreeMap::new(),
@@ -354,6 +358,17 @@ impl App {
     /// A line of the log about `store`.
     pub fn push_store_log(&mut self, store: Channel, text: impl Into<String>, error: bool) {
         self.log_line(Some(store), text.into(), error);
+    }
+
+    /// A failure, in the catalog's words for its kind (with the advice), about `store` if any;
+    /// the words of whoever failed follow, kept inside the line.
+    pub fn push_problem(&mut self, store: Option<Channel>, problem: &crate::domain::Problem) {
+        let text = crate::text::problem(problem, store, self.lang);
+        let text = match store {
+            Some(store) => format!("{store}: {text}"),
+            None => text,
+        };
+        self.log_line(store, text, true);
     }
 
     fn log_line(&mut self, store: Option<Channel>, text: String, error: bool) {

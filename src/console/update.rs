@@ -22,7 +22,7 @@ use super::state::{
     Question, ScheduleView, Tab,
 };
 use crate::db::{ListedOrder, OrderEdit, OrderPage};
-use crate::domain::{Channel, ShippingWrite, Verdict};
+use crate::domain::{Channel, Problem, ShippingWrite, Verdict};
 use crate::scheduler::{JobKind, JobStatus};
 use crate::settings::OperationalSettings;
 use crate::sync::{PlanScope, ResultOutcome, RunReport, SyncEvent, SyncPlan};
@@ -34,11 +34,11 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     Page {
         generation: u64,
-        result: Result<OrderPage, String>,
+        result: Result<OrderPage, Problem>,
     },
-    Detail(Result<Detail, String>),
+    Detail(Result<Detail, Problem>),
     /// An edit was saved (the order as now judged), or refused.
-    Saved(Result<ListedOrder, String>),
+    Saved(Result<ListedOrder, Problem>),
     Schedules(Vec<ScheduleView>),
     /// A sync run of this process, order by order (scheduled, watch, sync now or dry run).
     Sync(Channel, SyncEvent),
@@ -48,27 +48,27 @@ pub enum Msg {
         job: JobKind,
         status: JobStatus,
     },
-    SettingsSaved(Channel, Result<(), String>),
+    SettingsSaved(Channel, Result<(), Problem>),
     /// A plan to show for confirmation (nothing was sent to make it).
-    Plan(Result<SyncPlan, String>),
+    Plan(Result<SyncPlan, Problem>),
     /// A confirmed run of this console ended (its events said how, order by order).
-    RunEnded(Channel, Result<RunReport, String>),
+    RunEnded(Channel, Result<RunReport, Problem>),
     /// A carrier file planned for the preview, or why it cannot be imported.
-    ImportPlanned(Result<Box<ImportPreview>, String>),
+    ImportPlanned(Result<Box<ImportPreview>, Problem>),
     /// A confirmed import was saved (how many orders), or refused.
-    Imported(Result<usize, String>),
+    Imported(Result<usize, Problem>),
     /// The order `:order NUMBER` asked for, judged (`None`: no such order).
-    Found(String, Result<Option<ListedOrder>, String>),
+    Found(String, Result<Option<ListedOrder>, Problem>),
     /// What the store holds for an order, read on request (and recorded).
-    Reread(i64, Result<Option<ShippingWrite>, String>),
+    Reread(i64, Result<Option<ShippingWrite>, Problem>),
     /// Something was written to the database since the last look (by anyone).
     DataChanged,
     /// A shipping mail sent by hand: what came of it.
-    MailSent(i64, Result<crate::sync::mail::MailOutcome, String>),
+    MailSent(i64, Result<crate::sync::mail::MailOutcome, Problem>),
     /// Lines of this process's log (tracing), batched.
     Log(Vec<(bool, String)>),
-    /// Something in the background failed in a way the operator must see.
-    Error(String),
+    /// Something in the background failed in a way the operator must see (about this store).
+    Error(Option<Channel>, Problem),
     /// The terminal changed size: draw again.
     Redraw,
 }
@@ -180,14 +180,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     app.page = Some(page);
                     app.follow_selection();
                 }
-                Err(e) => app.push_log(e, true),
+                Err(e) => app.push_problem(app.store_tab(), &e),
             }
             vec![]
         }
         Msg::Detail(result) => {
             match result {
                 Ok(detail) => app.detail = Some(detail),
-                Err(e) => app.push_log(e, true),
+                Err(e) => app.push_problem(None, &e),
             }
             vec![]
         }
@@ -204,7 +204,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         } => job_status(app, channel, job, &status),
         Msg::SettingsSaved(channel, result) => {
             if let Err(e) = result {
-                app.push_store_log(channel, format!("{channel} settings: {e}"), true);
+                app.push_problem(Some(channel), &e);
             }
             vec![Cmd::LoadSchedules]
         }
@@ -213,7 +213,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.runs.remove(&channel);
             app.progress.remove(&channel);
             if let Err(e) = result {
-                app.push_store_log(channel, format!("{channel}: {e}"), true);
+                app.push_problem(Some(channel), &e);
             }
             vec![reload(app, true), Cmd::LoadSchedules]
         }
@@ -236,7 +236,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     }));
                 }
                 Ok(_) => {}
-                Err(e) => app.push_log(e, true),
+                // Said in the command line it came from, with the command to correct.
+                Err(e) => command_line_error(app, crate::text::problem(&e, None, app.lang)),
             }
             vec![]
         }
@@ -251,7 +252,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     },
                     false,
                 ),
-                Err(e) => app.push_log(e, true),
+                Err(e) => app.push_problem(None, &e),
             }
             vec![reload(app, true), Cmd::LoadSchedules]
         }
@@ -267,17 +268,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 vec![Cmd::LoadDetail(id)]
             }
             Ok(None) => {
-                app.push_log(
-                    match app.lang {
-                        crate::config::Language::Ja => format!("注文番号 {number} はありません"),
-                        crate::config::Language::En => format!("no order numbered {number}"),
-                    },
-                    true,
-                );
+                let error = match app.lang {
+                    crate::config::Language::Ja => format!("注文番号 {number} はありません"),
+                    crate::config::Language::En => format!("no order numbered {number}"),
+                };
+                command_line_error(app, error);
                 vec![]
             }
             Err(e) => {
-                app.push_log(e, true);
+                app.push_problem(app.store_tab(), &e);
                 vec![]
             }
         },
@@ -297,7 +296,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     };
                     app.push_log(text, false);
                 }
-                Err(e) => app.push_log(e, true),
+                Err(e) => {
+                    let store = app.detail.as_ref().map(|d| d.row.stored.order.channel);
+                    app.push_problem(store, &e);
+                }
             }
             vec![Cmd::LoadDetail(id), reload(app, true)]
         }
@@ -314,9 +316,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     .to_owned(),
                     false,
                 ),
-                Ok(MailOutcome::PerhapsSent(e))
-                | Ok(MailOutcome::NotSent { message: e, .. })
-                | Err(e) => (
+                Err(e) => (crate::text::problem(&e, None, app.lang), true),
+                Ok(MailOutcome::PerhapsSent(e)) | Ok(MailOutcome::NotSent { message: e, .. }) => (
                     if ja {
                         format!("発送メール: {e}")
                     } else {
@@ -347,8 +348,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             vec![]
         }
-        Msg::Error(e) => {
-            app.push_log(e, true);
+        Msg::Error(store, e) => {
+            app.push_problem(store, &e);
             vec![]
         }
         Msg::Redraw => vec![],

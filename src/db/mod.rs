@@ -114,6 +114,17 @@ pub enum DbError {
     Conflict { number: String },
 }
 
+impl From<DbError> for crate::domain::Problem {
+    fn from(e: DbError) -> crate::domain::Problem {
+        match e {
+            DbError::Conflict { .. } => {
+                crate::domain::Problem::new(crate::domain::Cause::EditConflict, e.to_string())
+            }
+            e => crate::domain::Problem::database(e),
+        }
+    }
+}
+
 impl DbError {
     /// A condition that passes (SPEC §3 exit 3): the database locked by another process past
     /// the busy timeout, a PostgreSQL server that cannot be reached or is starting, a

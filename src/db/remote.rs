@@ -84,7 +84,7 @@ impl Db {
             sqlx::query(
                 "UPDATE order_remote SET confirmed = $1, confirmed_at = $2, \
                  remote_ref = COALESCE($3, remote_ref), last_attempt = $1, last_attempt_at = $2, \
-                 last_error = NULL, in_flight_since = NULL WHERE order_id = $4 AND channel = $5",
+                 last_error = NULL, last_cause = NULL, in_flight_since = NULL WHERE order_id = $4 AND channel = $5",
             )
             .bind(json)
             .bind(at)
@@ -129,15 +129,16 @@ impl Db {
         channel: Channel,
         attempted: &ShippingWrite,
         error: &str,
-        outcome_unknown: bool,
+        cause: crate::domain::Cause,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
+        let outcome_unknown = cause == crate::domain::Cause::Uncertain;
         self.touch_remote(order_id, channel).await?;
         let json = to_json(attempted)?;
         with_pool!(self, pool => {
             sqlx::query(
                 "UPDATE order_remote SET last_attempt = $1, last_attempt_at = $2, last_error = $3, \
-                 in_flight_since = CASE WHEN $6 THEN in_flight_since ELSE NULL END \
+                 last_cause = $7, in_flight_since = CASE WHEN $6 THEN in_flight_since ELSE NULL END \
                  WHERE order_id = $4 AND channel = $5",
             )
             .bind(json)
@@ -146,6 +147,7 @@ impl Db {
             .bind(order_id)
             .bind(channel.code())
             .bind(outcome_unknown)
+            .bind(cause.code())
             .execute(pool)
             .await?;
         });

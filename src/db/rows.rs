@@ -12,7 +12,7 @@ use crate::domain::{
 /// The columns every order query selects, joined with the order's remote state.
 pub(super) const ORDER_COLUMNS: &str = "o.id, o.channel, o.remote_id, o.number, o.status, \
      o.ordered_at, o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
-     r.confirmed, r.confirmed_at, r.last_attempt, r.last_error, r.last_attempt_at, r.in_flight_since, r.mail_sent_at, \
+     r.confirmed, r.confirmed_at, r.last_attempt, r.last_error, r.last_cause, r.last_attempt_at, r.in_flight_since, r.mail_sent_at, \
      r.remote_ref, r.mail_error, r.mail_uncertain";
 
 pub(super) const ORDER_FROM: &str =
@@ -36,6 +36,7 @@ pub(super) struct OrderRow {
     pub confirmed_at: Option<DateTime<Utc>>,
     pub last_attempt: Option<String>,
     pub last_error: Option<String>,
+    pub last_cause: Option<String>,
     pub last_attempt_at: Option<DateTime<Utc>>,
     pub in_flight_since: Option<DateTime<Utc>>,
     pub mail_sent_at: Option<DateTime<Utc>>,
@@ -60,6 +61,7 @@ impl OrderRow {
                 write: serde_json::from_str(attempt)
                     .map_err(|e| corrupt(format!("last attempt: {e}")))?,
                 error: error.clone(),
+                cause: crate::domain::Cause::from_code(self.last_cause.as_deref()),
                 at,
             }),
             _ => None,

@@ -80,5 +80,8 @@ pub struct JobStatus {
     pub last_counts: Option<RunCounts>,
     pub last_skipped: Option<String>,
     pub consecutive_failures: u32,
+    /// The last failure's words, and its kind (absent in a status written by an older hassou).
     pub last_error: Option<String>,
+    #[serde(default)]
+    pub last_cause: Option<super::Cause>,
 }

@@ -3,6 +3,7 @@
 //! tokio, sqlx, reqwest or ratatui.
 
 pub mod carrier;
+pub mod cause;
 pub mod channel;
 pub mod input;
 pub mod job;
@@ -14,6 +15,7 @@ pub mod time;
 pub mod tracking;
 
 pub use carrier::{Carrier, CarrierError};
+pub use cause::{Cause, Problem};
 pub use channel::Channel;
 pub use order::{FailedWrite, Order, RemoteState, ShippingWrite};
 pub use period::{Period, ShopTimeZone};

@@ -125,6 +125,8 @@ pub struct RemoteState {
 pub struct FailedWrite {
     pub write: ShippingWrite,
     pub error: String,
+    /// Why, as a kind (the words and the advice are chosen by it).
+    pub cause: super::Cause,
     pub at: DateTime<Utc>,
 }
 

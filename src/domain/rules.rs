@@ -200,6 +200,8 @@ pub struct Evaluation {
     pub write: Option<ShippingWrite>,
     /// The store's error, for `failed`.
     pub error: Option<String>,
+    /// Why it failed, for `failed`.
+    pub cause: Option<super::Cause>,
 }
 
 /// Conditions that every target of a channel meets, for the database to narrow the candidates
@@ -373,6 +375,7 @@ impl ChannelRules {
                 delivered,
                 write: None,
                 error: None,
+                cause: None,
             };
         }
         let Some(wanted) = self.wanted_write(order) else {
@@ -382,9 +385,10 @@ impl ChannelRules {
                 delivered,
                 write: None,
                 error: None,
+                cause: None,
             };
         };
-        let (verdict, error) = if remote
+        let (verdict, failure) = if remote
             .confirmed
             .as_ref()
             .is_some_and(|held| held.covers(&wanted))
@@ -392,9 +396,7 @@ impl ChannelRules {
             (Verdict::Synced, None)
         } else {
             match &remote.last_failure {
-                Some(failure) if failure.write == wanted => {
-                    (Verdict::Failed, Some(failure.error.clone()))
-                }
+                Some(failure) if failure.write == wanted => (Verdict::Failed, Some(failure)),
                 _ => (Verdict::Pending, None),
             }
         };
@@ -403,7 +405,8 @@ impl ChannelRules {
             reasons,
             delivered,
             write: Some(wanted),
-            error,
+            error: failure.map(|f| f.error.clone()),
+            cause: failure.map(|f| f.cause),
         }
     }
 }

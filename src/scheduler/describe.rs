@@ -126,8 +126,15 @@ pub fn job_line(
             });
         }
         if s.consecutive_failures > 0 {
-            // The store's words stay inside this line.
-            let error = crate::text::visible(s.last_error.as_deref().unwrap_or(""));
+            // The kind in the catalog's words first; the store's words stay inside this line.
+            let error = match s.last_cause {
+                Some(cause) => format!(
+                    "{}: {}",
+                    crate::text::cause_words(cause, lang),
+                    crate::text::visible(s.last_error.as_deref().unwrap_or(""))
+                ),
+                None => crate::text::visible(s.last_error.as_deref().unwrap_or("")),
+            };
             parts.push(if ja {
                 format!("連続エラー {}回: {error}", s.consecutive_failures)
             } else {

@@ -36,7 +36,10 @@ pub enum JobOutcome {
 
 /// A job the scheduler runs: a pull or a sync of one store.
 pub trait Job: Send + Sync + 'static {
-    fn run(&self, trigger: Trigger) -> impl Future<Output = Result<JobOutcome, String>> + Send;
+    fn run(
+        &self,
+        trigger: Trigger,
+    ) -> impl Future<Output = Result<JobOutcome, crate::domain::Problem>> + Send;
 }
 
 /// On/off and interval, as the database says now.
@@ -164,11 +167,13 @@ async fn run_loop<J: Job, S: Schedule>(
                     s.last_skipped = None;
                     s.consecutive_failures = 0;
                     s.last_error = None;
+                    s.last_cause = None;
                 }
                 Ok(JobOutcome::Skipped(why)) => s.last_skipped = Some(why),
-                Err(error) => {
+                Err(problem) => {
                     s.consecutive_failures += 1;
-                    s.last_error = Some(error);
+                    s.last_error = Some(problem.words);
+                    s.last_cause = Some(problem.cause);
                 }
             }
         });

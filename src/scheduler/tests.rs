@@ -31,7 +31,7 @@ impl FakeJob {
 }
 
 impl Job for FakeJob {
-    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, String> {
+    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, crate::domain::Problem> {
         if self.running.swap(true, Ordering::SeqCst) {
             self.overlapped.store(true, Ordering::SeqCst);
         }
@@ -42,7 +42,10 @@ impl Job for FakeJob {
         tokio::time::sleep(self.takes).await;
         self.running.store(false, Ordering::SeqCst);
         if self.fail.load(Ordering::SeqCst) {
-            return Err("store unreachable".into());
+            return Err(crate::domain::Problem::new(
+                crate::domain::Cause::Unreachable,
+                "store unreachable",
+            ));
         }
         Ok(JobOutcome::Ran(RunCounts {
             considered: 3,

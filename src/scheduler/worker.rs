@@ -13,10 +13,10 @@ use tokio_util::sync::CancellationToken;
 use super::view::lease_name;
 use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Trigger};
 use crate::db::{Db, RunCounts};
-use crate::domain::{Channel, ChannelRules, ShippingWrite, ShopTimeZone};
+use crate::domain::{Cause, Channel, ChannelRules, Problem, ShippingWrite, ShopTimeZone};
 use crate::settings::OperationalSettings;
 use crate::sync::holder;
-use crate::sync::pull::{PullError, pull_once};
+use crate::sync::pull::pull_once;
 use crate::sync::{Connector, PlanScope, RunReport, SyncEngine, SyncEvent, SyncOptions, SyncPlan};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
@@ -48,19 +48,18 @@ struct Store<C> {
 
 impl<C: Connector + Send + Sync + 'static> Store<C> {
     /// The order as stored now, or why not.
-    async fn order(&self, order_id: i64) -> Result<crate::db::StoredOrder, String> {
+    async fn order(&self, order_id: i64) -> Result<crate::db::StoredOrder, Problem> {
         self.db
             .order_by_id(order_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("order id {order_id} is gone"))
+            .await?
+            .ok_or_else(|| Problem::new(Cause::OrderGone, format!("order id {order_id}")))
     }
 
-    async fn settings(&self) -> Result<OperationalSettings, String> {
-        self.db
+    async fn settings(&self) -> Result<OperationalSettings, Problem> {
+        Ok(self
+            .db
             .settings_or_init(self.channel, &self.initial, "daemon", Utc::now())
-            .await
-            .map_err(|e| e.to_string())
+            .await?)
     }
 
     fn lease_name(&self) -> String {
@@ -68,15 +67,14 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
     }
 
     /// Takes or renews the lease; takes it from a holder whose heartbeat ran out.
-    async fn keep_lease(&self) -> Result<bool, String> {
+    async fn keep_lease(&self) -> Result<bool, Problem> {
         let now = Utc::now();
         let until = now + chrono::Duration::from_std(LEASE_TIME).unwrap_or_default();
         let name = self.lease_name();
         let held = self
             .db
             .acquire_lease(&name, &self.holder, now, until)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         let was = self.leading.swap(held, Ordering::SeqCst);
         if !held && !*self.lease_tried.borrow() {
             let by = self.db.lease(&name).await.ok().flatten().map(|l| l.holder);
@@ -97,17 +95,16 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
         trigger: Trigger,
         dry_run: bool,
         events: Option<&UnboundedSender<SyncEvent>>,
-    ) -> Result<crate::sync::RunReport, String> {
+    ) -> Result<crate::sync::RunReport, Problem> {
         let rules = self.rules().await?;
         let options = SyncOptions {
             dry_run,
             trigger,
             host: self.holder.clone(),
         };
-        SyncEngine::new(&self.db, &self.connector)
+        Ok(SyncEngine::new(&self.db, &self.connector)
             .run(rules, &options, events, &self.cancel)
-            .await
-            .map_err(|e| e.to_string())
+            .await?)
     }
 
     async fn not_leading(&self, trigger: Trigger) -> Option<JobOutcome> {
@@ -145,7 +142,7 @@ struct SyncJob<C>(Arc<Store<C>>);
 struct PullJob<C>(Arc<Store<C>>);
 
 impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
-    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, String> {
+    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, Problem> {
         let store = &self.0;
         if let Some(skip) = store.not_leading(trigger).await {
             return Ok(skip);
@@ -155,7 +152,11 @@ impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
         log_report(store.channel, &report);
         if let Some(down) = report.stopped {
             // A failed run: the schedule backs off until the store answers again.
-            return Err(crate::sync::stop_words(down).to_owned());
+            return Err(crate::sync::StoreError {
+                message: crate::sync::stop_words(down).to_owned(),
+                down: Some(down),
+            }
+            .into());
         }
         Ok(JobOutcome::Ran(RunCounts {
             considered: report.considered,
@@ -168,7 +169,7 @@ impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
 }
 
 impl<C: Connector + Send + Sync + 'static> Job for PullJob<C> {
-    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, String> {
+    async fn run(&self, trigger: Trigger) -> Result<JobOutcome, Problem> {
         let store = &self.0;
         if let Some(skip) = store.not_leading(trigger).await {
             return Ok(skip);
@@ -183,11 +184,7 @@ impl<C: Connector + Send + Sync + 'static> Job for PullJob<C> {
             &store.holder,
             Utc::now,
         )
-        .await
-        .map_err(|e| match e {
-            PullError::Store(e) => e.message,
-            PullError::Db(e) => e.to_string(),
-        })?;
+        .await?;
         tracing::info!(store = %store.channel, pulled = summary.pulled, new = summary.new, cancelled = summary.cancelled, "pull finished");
         Ok(JobOutcome::Ran(RunCounts {
             considered: summary.pulled,
@@ -246,18 +243,18 @@ impl WorkerHandle {
         &self,
         scope: PlanScope,
         events: UnboundedSender<SyncEvent>,
-    ) -> JoinHandle<Result<(), String>> {
+    ) -> JoinHandle<Result<(), Problem>> {
         self.on_request.dry_run(scope, events)
     }
 
     /// What a sync would send now, for the operator to confirm; sends nothing.
-    pub fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>> {
+    pub fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, Problem>> {
         self.on_request.plan(scope)
     }
 
     /// Reads what the store holds for the order now and records it (nothing is written to the
     /// store).
-    pub fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>> {
+    pub fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, Problem>> {
         self.on_request.reread(order_id)
     }
 
@@ -265,7 +262,7 @@ impl WorkerHandle {
     pub fn send_mail(
         &self,
         order_id: i64,
-    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, String>> {
+    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, Problem>> {
         self.on_request.send_mail(order_id)
     }
 
@@ -276,7 +273,7 @@ impl WorkerHandle {
         plan: SyncPlan,
         events: UnboundedSender<SyncEvent>,
         cancel: CancellationToken,
-    ) -> JoinHandle<Result<RunReport, String>> {
+    ) -> JoinHandle<Result<RunReport, Problem>> {
         self.on_request.run_plan(plan, events, cancel)
     }
 }

@@ -20,6 +20,17 @@ pub enum PrepareError {
     Temporary(String),
 }
 
+impl From<PrepareError> for crate::domain::Problem {
+    fn from(e: PrepareError) -> crate::domain::Problem {
+        use crate::domain::{Cause, Problem};
+        let cause = match &e {
+            PrepareError::File(_) | PrepareError::Rows(_) => Cause::File,
+            PrepareError::Db(_) | PrepareError::Temporary(_) => Cause::Database,
+        };
+        Problem::new(cause, e.to_string())
+    }
+}
+
 impl std::fmt::Display for PrepareError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

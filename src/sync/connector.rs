@@ -7,7 +7,7 @@ use serde::Serialize;
 use chrono::{DateTime, Utc};
 
 use crate::db::{PulledOrder, StoredOrder};
-use crate::domain::{Channel, ShippingWrite};
+use crate::domain::{Cause, Channel, ShippingWrite};
 
 /// What a successful write did at the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -111,6 +111,42 @@ pub struct WriteFailure {
     pub exchanges: Vec<Exchange>,
     /// The failure says the store cannot take any write now, not only this one.
     pub down: Option<StoreDown>,
+    /// Why, as a kind for the words and the advice.
+    pub cause: Cause,
+}
+
+impl WriteFailure {
+    /// A failure whose cause follows from how the store failed: perhaps applied is uncertain
+    /// (whatever else is true: the next attempt must read first), then a store out of reach or
+    /// a refused token, else a refusal in the store's words.
+    pub fn new(
+        kind: FailureKind,
+        message: String,
+        exchanges: &[Exchange],
+        down: Option<StoreDown>,
+    ) -> WriteFailure {
+        let cause = match (kind, down) {
+            (FailureKind::Unknown, _) => Cause::Uncertain,
+            (FailureKind::Refused, Some(StoreDown::Unreachable)) => Cause::Unreachable,
+            (FailureKind::Refused, Some(StoreDown::TokenRejected)) => Cause::TokenRejected,
+            (FailureKind::Refused, None) => Cause::Refused,
+        };
+        WriteFailure {
+            kind,
+            message,
+            exchanges: exchanges.to_vec(),
+            down,
+            cause,
+        }
+    }
+
+    /// The store answered and refused, for a reason it names by state (on hold, closed, …).
+    pub fn refused(cause: Cause, message: String, exchanges: &[Exchange]) -> WriteFailure {
+        WriteFailure {
+            cause,
+            ..WriteFailure::new(FailureKind::Refused, message, exchanges, None)
+        }
+    }
 }
 
 /// A store's refusal or silence outside a write (a pull), and whether it says the store is down.
@@ -119,6 +155,19 @@ pub struct WriteFailure {
 pub struct StoreError {
     pub message: String,
     pub down: Option<StoreDown>,
+}
+
+impl From<StoreError> for crate::domain::Problem {
+    /// A store that could not be reached, or refused the token, says so by kind; any other
+    /// error is the store's refusal in its words.
+    fn from(e: StoreError) -> crate::domain::Problem {
+        let cause = match e.down {
+            Some(StoreDown::Unreachable) => Cause::Unreachable,
+            Some(StoreDown::TokenRejected) => Cause::TokenRejected,
+            None => Cause::Refused,
+        };
+        crate::domain::Problem::new(cause, e.message)
+    }
 }
 
 impl From<&str> for StoreError {
@@ -184,7 +233,7 @@ pub trait Connector: Send + Sync {
     fn read_held(
         &self,
         order: &StoredOrder,
-    ) -> impl Future<Output = Result<Option<ShippingWrite>, String>> + Send;
+    ) -> impl Future<Output = Result<Option<ShippingWrite>, crate::domain::Problem>> + Send;
 
     /// Before the writes of these orders (as the plan read them), reads at once what each write
     /// would read first, where the store can (カラーミー: up to 100 sales a request). A write uses

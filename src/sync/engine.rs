@@ -17,7 +17,7 @@ use super::holder;
 mod write;
 use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts, StoredOrder};
 use crate::domain::job::{JobKind, Trigger};
-use crate::domain::{Channel, ChannelRules, Evaluation, ShippingWrite, Verdict};
+use crate::domain::{Cause, Channel, ChannelRules, Evaluation, ShippingWrite, Verdict};
 
 /// Orders whose reads a connector may take at once before writing them (カラーミー's page size).
 const READ_AHEAD: usize = 100;
@@ -68,6 +68,7 @@ pub enum SyncEvent {
     OrderFailed {
         number: String,
         error: String,
+        cause: Cause,
     },
     RunFinished {
         report: RunReport,
@@ -107,6 +108,10 @@ pub struct OrderResult {
     pub number: String,
     pub outcome: ResultOutcome,
     pub detail: String,
+    /// Why it failed (`failed` only), as a kind: `unreachable`, `token_rejected`, `uncertain`,
+    /// `on_hold`, `closed`, `cancelled`, `refused`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
 }
 
 /// Orders in a row that could not reach the store before a run stops: with each request's
@@ -168,6 +173,17 @@ impl RunReport {
             number: number.to_owned(),
             outcome,
             detail,
+            cause: None,
+        });
+    }
+
+    fn push_failed(&mut self, number: &str, cause: Cause, detail: String) {
+        self.failed += 1;
+        self.results.push(OrderResult {
+            number: number.to_owned(),
+            outcome: ResultOutcome::Failed,
+            detail,
+            cause: Some(cause),
         });
     }
 }
@@ -185,6 +201,13 @@ pub enum SyncError {
     Stopped { written: u64, source: DbError },
     #[error("the rules are for {rules} but the connector writes to {connector}")]
     WrongChannel { rules: Channel, connector: Channel },
+}
+
+impl From<SyncError> for crate::domain::Problem {
+    /// Every way a run fails as a whole is hassou's database (or its own configuration).
+    fn from(e: SyncError) -> crate::domain::Problem {
+        crate::domain::Problem::database(e)
+    }
 }
 
 /// Which orders a plan covers.

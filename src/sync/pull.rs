@@ -16,6 +16,15 @@ pub enum PullError {
     Db(#[from] DbError),
 }
 
+impl From<PullError> for crate::domain::Problem {
+    fn from(e: PullError) -> crate::domain::Problem {
+        match e {
+            PullError::Store(e) => e.into(),
+            PullError::Db(e) => e.into(),
+        }
+    }
+}
+
 /// Pulls and records. `trigger` and `host` go to the audit trail.
 pub async fn pull_once(
     db: &Db,

@@ -98,7 +98,10 @@ impl Connector for FakeStore {
         }
     }
 
-    async fn read_held(&self, order: &StoredOrder) -> Result<Option<ShippingWrite>, String> {
+    async fn read_held(
+        &self,
+        order: &StoredOrder,
+    ) -> Result<Option<ShippingWrite>, hassou::domain::Problem> {
         Ok(self.held(&order.order.remote_id))
     }
 
@@ -143,12 +146,12 @@ impl Connector for FakeStore {
             .expect("lock")
             .remove(&order.order.number);
         if let Some(Fault::Refuse(message)) = &fault {
-            return Err(WriteFailure {
-                down: None,
-                kind: FailureKind::Refused,
-                message: message.clone(),
-                exchanges: exchange(message),
-            });
+            return Err(WriteFailure::new(
+                FailureKind::Refused,
+                message.clone(),
+                &exchange(message),
+                None,
+            ));
         }
         self.held
             .lock()
@@ -161,12 +164,12 @@ impl Connector for FakeStore {
             .entry(id.clone())
             .or_default() += 1;
         if let Some(Fault::LoseAnswer) = fault {
-            return Err(WriteFailure {
-                down: None,
-                kind: FailureKind::Unknown,
-                message: "timed out waiting for the store's answer".into(),
-                exchanges: exchange("(no answer)"),
-            });
+            return Err(WriteFailure::new(
+                FailureKind::Unknown,
+                "timed out waiting for the store's answer".into(),
+                &exchange("(no answer)"),
+                None,
+            ));
         }
         let outcome = match (wanted, before.is_some()) {
             (ShippingWrite::Shopify { .. }, false) => WriteOutcome::Fulfilled,

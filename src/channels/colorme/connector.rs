@@ -49,14 +49,13 @@ fn about_the_sale(
     if asked == sale.id.to_string() {
         return Ok(());
     }
-    Err(WriteFailure {
-        down: None,
-        kind: if after_a_write {
+    Err(WriteFailure::new(
+        if after_a_write {
             FailureKind::Unknown
         } else {
             FailureKind::Refused
         },
-        message: if after_a_write {
+        if after_a_write {
             format!(
                 "カラーミー answered the update of sale {asked} with sale {}: what it did is \
                  unknown, so the next run reads the sale before sending",
@@ -69,21 +68,18 @@ fn about_the_sale(
                 sale.id
             )
         },
-        exchanges: exchanges.to_vec(),
-    })
+        exchanges,
+        None,
+    ))
 }
 
 fn failure(e: &ColormeError, exchanges: &[Exchange]) -> WriteFailure {
-    WriteFailure {
-        down: e.down(),
-        kind: if matches!(e, ColormeError::Unknown(_)) {
-            FailureKind::Unknown
-        } else {
-            FailureKind::Refused
-        },
-        message: e.to_string(),
-        exchanges: exchanges.to_vec(),
-    }
+    let kind = if matches!(e, ColormeError::Unknown(_)) {
+        FailureKind::Unknown
+    } else {
+        FailureKind::Refused
+    };
+    WriteFailure::new(kind, e.to_string(), exchanges, e.down())
 }
 
 /// What came of a write sent straight to the recorded お届け先.
@@ -240,7 +236,10 @@ impl Connector for ColormeConnector {
         Ok(seen.into_values().collect())
     }
 
-    async fn read_held(&self, order: &StoredOrder) -> Result<Option<ShippingWrite>, String> {
+    async fn read_held(
+        &self,
+        order: &StoredOrder,
+    ) -> Result<Option<ShippingWrite>, crate::domain::Problem> {
         let (read, _): (SaleEnvelope, _) = self
             .client
             .send(
@@ -251,7 +250,7 @@ impl Connector for ColormeConnector {
                 Repeat::Safe,
             )
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| crate::domain::Problem::from(e.to_store_error()))?;
         let deliveries = &read.sale.sale_deliveries;
         let slips: Vec<String> = deliveries
             .iter()

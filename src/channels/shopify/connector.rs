@@ -1,6 +1,7 @@
 //! Shopify as a [`Connector`]: read the order's fulfillment state, decide with [`plan`], send
 //! the mutations, and report what Shopify holds afterwards (read from its answers).
 
+use crate::domain::Cause;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -197,12 +198,7 @@ pub fn order_gid(remote_id: &str) -> String {
 }
 
 fn failure(kind: FailureKind, message: String, exchanges: &[Exchange]) -> WriteFailure {
-    WriteFailure {
-        down: None,
-        kind,
-        message,
-        exchanges: exchanges.to_vec(),
-    }
+    WriteFailure::new(kind, message, exchanges, None)
 }
 
 fn from_client(e: &ShopifyError, exchanges: &[Exchange]) -> WriteFailure {
@@ -211,10 +207,7 @@ fn from_client(e: &ShopifyError, exchanges: &[Exchange]) -> WriteFailure {
     } else {
         FailureKind::Refused
     };
-    WriteFailure {
-        down: e.down(),
-        ..failure(kind, e.to_string(), exchanges)
-    }
+    WriteFailure::new(kind, e.to_string(), exchanges, e.down())
 }
 
 /// The report of a write Shopify accepted.
@@ -328,12 +321,15 @@ impl Connector for ShopifyConnector {
             .collect())
     }
 
-    async fn read_held(&self, order: &StoredOrder) -> Result<Option<ShippingWrite>, String> {
+    async fn read_held(
+        &self,
+        order: &StoredOrder,
+    ) -> Result<Option<ShippingWrite>, crate::domain::Problem> {
         let gid = order_gid(&order.order.remote_id);
         let state = self
             .read(&gid, &mut Vec::new())
             .await
-            .map_err(|f| f.message)?;
+            .map_err(|f| crate::domain::Problem::new(f.cause, f.message))?;
         // The latest fulfillment that went through is what the customer's order shows.
         Ok(state
             .fulfillments
@@ -456,8 +452,8 @@ impl Connector for ShopifyConnector {
                         mail_refused: None,
                     });
                 }
-                WritePlan::Refuse(reason) => {
-                    return Err(failure(FailureKind::Refused, reason, &exchanges));
+                WritePlan::Refuse(cause, reason) => {
+                    return Err(WriteFailure::refused(cause, reason, &exchanges));
                 }
                 WritePlan::Send(steps) => steps,
             };
@@ -471,8 +467,8 @@ impl Connector for ShopifyConnector {
                 return Ok(written(outcome, held, ids, notify, exchanges));
             }
         }
-        Err(failure(
-            FailureKind::Refused,
+        Err(WriteFailure::refused(
+            Cause::Closed,
             "Shopify keeps refusing the fulfillment orders as closed".into(),
             &exchanges,
         ))

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::carriers::{self, UrlTemplates};
 use super::model::{Fulfillment, OrderState, TrackingInput};
-use crate::domain::{Carrier, ShippingWrite, TrackingNumber};
+use crate::domain::{Carrier, Cause, ShippingWrite, TrackingNumber};
 
 /// One mutation to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +27,9 @@ pub enum WritePlan {
     /// Shopify already holds these values; nothing is sent.
     AlreadyHeld(ShippingWrite),
     Send(Vec<Step>),
-    /// Nothing can be written; the reason in words, for the operator.
-    Refuse(String),
+    /// Nothing can be written: why, as a kind (read from the fulfillment orders' statuses, not
+    /// from words), and in words for the operator.
+    Refuse(Cause, String),
 }
 
 /// The tracking input for a write: company by carrier, numbers as a list, URLs only for carriers
@@ -105,7 +106,10 @@ fn status_in_words(status: &str) -> &'static str {
 
 pub fn plan(state: &OrderState, input: &TrackingInput) -> WritePlan {
     if state.cancelled_at.is_some() {
-        return WritePlan::Refuse(format!("order {} is cancelled in Shopify", state.name));
+        return WritePlan::Refuse(
+            Cause::Cancelled,
+            format!("order {} is cancelled in Shopify", state.name),
+        );
     }
     let live: Vec<&Fulfillment> = state
         .fulfillments
@@ -163,19 +167,44 @@ pub fn plan(state: &OrderState, input: &TrackingInput) -> WritePlan {
             )
         })
         .collect();
+    let statuses: Vec<&str> = state
+        .fulfillment_orders
+        .nodes
+        .iter()
+        .map(|fo| fo.status.as_str())
+        .collect();
     if blocked.is_empty() {
         // Shopify answers an empty list, not an error, when the token lacks the scope.
-        WritePlan::Refuse(format!(
-            "order {} shows no fulfillment orders: nothing to fulfill, or the token lacks \
+        WritePlan::Refuse(
+            Cause::Refused,
+            format!(
+                "order {} shows no fulfillment orders: nothing to fulfill, or the token lacks \
              read_merchant_managed_fulfillment_orders / write_merchant_managed_fulfillment_orders",
-            state.name
-        ))
+                state.name
+            ),
+        )
     } else {
-        WritePlan::Refuse(format!(
-            "order {}: {}; nothing was sent",
-            state.name,
-            blocked.join(", ")
-        ))
+        // One on hold is what the operator must release; all closed or cancelled is the order.
+        let cause = if statuses.contains(&"ON_HOLD") {
+            Cause::OnHold
+        } else if statuses.iter().all(|s| *s == "CANCELLED") {
+            Cause::Cancelled
+        } else if statuses
+            .iter()
+            .all(|s| matches!(*s, "CLOSED" | "CANCELLED"))
+        {
+            Cause::Closed
+        } else {
+            Cause::Refused
+        };
+        WritePlan::Refuse(
+            cause,
+            format!(
+                "order {}: {}; nothing was sent",
+                state.name,
+                blocked.join(", ")
+            ),
+        )
     }
 }
 

@@ -50,6 +50,7 @@ pub(super) fn command_key(
             match crate::console::command_line::parse(input.value(), app.store_tab(), app.lang) {
                 Ok(command) => {
                     app.mode = *back;
+                    app.last_command = Some(input.value().to_owned());
                     apply_command(app, command)
                 }
                 Err(error) => {
@@ -71,6 +72,23 @@ pub(super) fn command_key(
             };
             vec![]
         }
+    }
+}
+
+/// A command that failed after it ran (`:import` of a file that cannot be read, `:order` of
+/// no such order): the command line opens again on it with the error, as a bad value does, when
+/// the operator is still where it was typed; otherwise the log says it.
+pub(super) fn command_line_error(app: &mut App, error: String) {
+    match (&app.mode, app.last_command.clone()) {
+        (Mode::List | Mode::Detail | Mode::Settings { .. }, Some(typed)) => {
+            let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+            app.mode = Mode::Command {
+                input: tui_input::Input::default().with_value(typed),
+                error: Some(error),
+                back,
+            };
+        }
+        _ => app.push_log(error, true),
     }
 }
 

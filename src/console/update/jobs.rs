@@ -18,8 +18,10 @@ pub(super) fn job_status(
     }
     let ja = app.ja();
     if status.consecutive_failures > 0 {
-        let error = crate::text::error_with_advice(
-            &status.last_error.clone().unwrap_or_default(),
+        let error = crate::text::failure(
+            status.last_cause.unwrap_or(crate::domain::Cause::Refused),
+            status.last_error.as_deref().unwrap_or_default(),
+            Some(channel),
             app.lang,
         );
         let word = match (job, ja) {
@@ -52,7 +54,7 @@ pub(super) fn job_status(
 }
 
 /// A plan came back: shown for confirmation, or said to be empty.
-pub(super) fn planned(app: &mut App, result: Result<SyncPlan, String>) -> Vec<Cmd> {
+pub(super) fn planned(app: &mut App, result: Result<SyncPlan, Problem>) -> Vec<Cmd> {
     match result {
         Ok(plan) if plan.items.is_empty() => {
             let channel = plan.channel;
@@ -81,12 +83,12 @@ pub(super) fn planned(app: &mut App, result: Result<SyncPlan, String>) -> Vec<Cm
                 }));
             }
         }
-        Err(e) => app.push_log(e, true),
+        Err(e) => app.push_problem(None, &e),
     }
     vec![]
 }
 
-pub(super) fn saved(app: &mut App, result: Result<ListedOrder, String>) -> Vec<Cmd> {
+pub(super) fn saved(app: &mut App, result: Result<ListedOrder, Problem>) -> Vec<Cmd> {
     match result {
         Ok(row) => {
             let text = format!(
@@ -106,9 +108,9 @@ pub(super) fn saved(app: &mut App, result: Result<ListedOrder, String>) -> Vec<C
         Err(e) => {
             // The form stays open with what the operator typed: nothing is lost.
             if let Mode::Edit(form) = &mut app.mode {
-                form.error = Some(e);
+                form.error = Some(crate::text::problem(&e, None, app.lang));
             } else {
-                app.push_log(e, true);
+                app.push_problem(None, &e);
             }
             vec![]
         }
@@ -166,9 +168,13 @@ pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> V
             let what = crate::text::planned(&planned, app.lang);
             app.push_store_log(channel, format!("{channel} {number} {word}: {what}"), false);
         }
-        SyncEvent::OrderFailed { number, error } => {
+        SyncEvent::OrderFailed {
+            number,
+            error,
+            cause,
+        } => {
             step(app, channel);
-            let error = crate::text::error_with_advice(&error, app.lang);
+            let error = crate::text::failure(cause, &error, Some(channel), app.lang);
             app.push_store_log(channel, format!("{channel} {number}: {error}"), true);
         }
         SyncEvent::RunFinished { report } if report.dry_run => {

@@ -17,15 +17,18 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         ])
     };
     let mut lines = vec![
-        field(
-            "判定",
-            "verdict",
+        field("判定", "verdict", {
+            let advice = e
+                .cause
+                .and_then(|c| text::advice(c, Some(o.channel), app.lang))
+                .map(|a| format!(" → {a}"))
+                .unwrap_or_default();
             format!(
-                "{} — {}",
+                "{} — {}{advice}",
                 text::verdict(e.verdict, app.lang),
-                text::error_with_advice(&text::explain(e, app.lang), app.lang)
-            ),
-        ),
+                text::explain(e, app.lang)
+            )
+        }),
         field(
             "ステータス",
             "status",
@@ -128,7 +131,8 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         let outcome = text::attempt_outcome(a.outcome.as_deref(), app.lang);
         let mut line = format!("  {} {outcome}", local(app, a.started_at, "%m-%d %H:%M:%S"));
         if let Some(error) = &a.error {
-            line.push_str(&format!(": {}", text::error_with_advice(error, app.lang)));
+            // The store's words as recorded; the kind and the advice are on the verdict's line.
+            line.push_str(&format!(": {}", text::visible(error)));
         }
         let style = if a.error.is_some() {
             error_style(app)

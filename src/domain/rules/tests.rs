@@ -424,6 +424,7 @@ fn remote(confirmed: Option<ShippingWrite>, failed: Option<(ShippingWrite, &str)
         last_failure: failed.map(|(write, error)| FailedWrite {
             write,
             error: error.into(),
+            cause: crate::domain::Cause::Refused,
             at: t("2026-11-24T11:00:00+09:00"),
         }),
         in_flight_since: None,

@@ -10,23 +10,23 @@ pub(super) trait OnRequest: Send + Sync {
         &self,
         scope: PlanScope,
         events: UnboundedSender<SyncEvent>,
-    ) -> JoinHandle<Result<(), String>>;
-    fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>>;
-    fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>>;
+    ) -> JoinHandle<Result<(), Problem>>;
+    fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, Problem>>;
+    fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, Problem>>;
     fn send_mail(
         &self,
         order_id: i64,
-    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, String>>;
+    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, Problem>>;
     fn run_plan(
         &self,
         plan: SyncPlan,
         events: UnboundedSender<SyncEvent>,
         cancel: CancellationToken,
-    ) -> JoinHandle<Result<RunReport, String>>;
+    ) -> JoinHandle<Result<RunReport, Problem>>;
 }
 
 impl<C: Connector + Send + Sync + 'static> Store<C> {
-    pub(super) async fn rules(&self) -> Result<ChannelRules, String> {
+    pub(super) async fn rules(&self) -> Result<ChannelRules, Problem> {
         let settings = self.settings().await?;
         Ok(ChannelRules::new(
             self.channel,
@@ -42,7 +42,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
         &self,
         scope: PlanScope,
         events: UnboundedSender<SyncEvent>,
-    ) -> JoinHandle<Result<(), String>> {
+    ) -> JoinHandle<Result<(), Problem>> {
         let store = self.clone();
         tokio::spawn(async move {
             if scope == PlanScope::Pending {
@@ -54,7 +54,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
             // One order (or the failed ones): planned as `s` would, then run without sending.
             let rules = store.rules().await?;
             let engine = SyncEngine::new(&store.db, &store.connector);
-            let plan = engine.plan(rules, scope).await.map_err(|e| e.to_string())?;
+            let plan = engine.plan(rules, scope).await?;
             let options = SyncOptions {
                 dry_run: true,
                 trigger: Trigger::Manual,
@@ -62,24 +62,22 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
             };
             engine
                 .run_plan(rules, &plan, &options, Some(&events), &store.cancel)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+                .await?;
+            Ok(())
         })
     }
 
-    fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, String>> {
+    fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, Problem>> {
         let store = self.clone();
         tokio::spawn(async move {
             let rules = store.rules().await?;
-            SyncEngine::new(&store.db, &store.connector)
+            Ok(SyncEngine::new(&store.db, &store.connector)
                 .plan(rules, scope)
-                .await
-                .map_err(|e| e.to_string())
+                .await?)
         })
     }
 
-    fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, String>> {
+    fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, Problem>> {
         let store = self.clone();
         tokio::spawn(async move {
             let order = store.order(order_id).await?;
@@ -99,7 +97,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
                         .await
                 }
             };
-            recorded.map_err(|e| e.to_string())?;
+            recorded?;
             Ok(held)
         })
     }
@@ -107,7 +105,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
     fn send_mail(
         &self,
         order_id: i64,
-    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, String>> {
+    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, Problem>> {
         let store = self.clone();
         tokio::spawn(async move {
             let order = store.order(order_id).await?;
@@ -120,7 +118,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
                 Utc::now(),
             )
             .await
-            .map_err(|e| e.to_string())
+            .map_err(Problem::from)
         })
     }
 
@@ -129,7 +127,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
         plan: SyncPlan,
         events: UnboundedSender<SyncEvent>,
         cancel: CancellationToken,
-    ) -> JoinHandle<Result<RunReport, String>> {
+    ) -> JoinHandle<Result<RunReport, Problem>> {
         let store = self.clone();
         tokio::spawn(async move {
             let rules = store.rules().await?;
@@ -141,8 +139,7 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
             tracing::info!(store = %store.channel, orders = plan.items.len(), "confirmed sync started");
             let report = SyncEngine::new(&store.db, &store.connector)
                 .run_plan(rules, &plan, &options, Some(&events), &cancel)
-                .await
-                .map_err(|e| e.to_string())?;
+                .await?;
             log_report(store.channel, &report);
             Ok(report)
         })

@@ -187,6 +187,7 @@ impl<C: Connector> SyncEngine<'_, C> {
                 message,
                 exchanges,
                 down,
+                cause,
             }) => {
                 match (down, kind) {
                     (Some(StoreDown::TokenRejected), _) => {
@@ -202,20 +203,24 @@ impl<C: Connector> SyncEngine<'_, C> {
                     (None, FailureKind::Refused) => report.unreachable_streak = 0,
                     (None, FailureKind::Unknown) => {}
                 }
-                let unknown = kind == FailureKind::Unknown;
                 let response = serde_json::to_string(&exchanges).unwrap_or_default();
-                let code = if unknown { "unknown" } else { "failed" };
+                // The audit trail says how it failed: never reached is not refused.
+                let code = match cause {
+                    Cause::Uncertain => "unknown",
+                    Cause::Unreachable | Cause::TokenRejected => cause.code(),
+                    _ => "failed",
+                };
                 self.db
                     .finish_attempt(attempt, code, Some(&response), Some(&message), (self.now)())
                     .await?;
                 self.db
-                    .record_failure(order.id, channel, wanted, &message, unknown, (self.now)())
+                    .record_failure(order.id, channel, wanted, &message, cause, (self.now)())
                     .await?;
-                report.failed += 1;
-                report.push(number, ResultOutcome::Failed, message.clone());
+                report.push_failed(number, cause, message.clone());
                 emit(SyncEvent::OrderFailed {
                     number: number.to_owned(),
                     error: message,
+                    cause,
                 });
             }
         }

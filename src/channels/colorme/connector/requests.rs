@@ -45,15 +45,15 @@ impl ColormeConnector {
         exchanges: &mut Vec<Exchange>,
     ) -> Result<(Sale, WriteOutcome, Vec<String>), WriteFailure> {
         if read.sale.sale_deliveries.is_empty() {
-            return Err(WriteFailure {
-                down: None,
-                kind: FailureKind::Refused,
-                message: format!(
+            return Err(WriteFailure::new(
+                FailureKind::Refused,
+                format!(
                     "sale {} has no お届け先 to write a slip number to",
                     read.sale.id
                 ),
-                exchanges: exchanges.clone(),
-            });
+                exchanges,
+                None,
+            ));
         }
         let planned = plan(&read.sale, wanted);
         // 配送済み before this write: a new slip on such a sale is `slip_updated` (SPEC §3).
@@ -148,13 +148,12 @@ impl ColormeConnector {
         exchanges.push(exchange);
         about_the_sale(path, &answer.sale, true, exchanges)?;
         if !plan(&answer.sale, wanted).updates.is_empty() {
-            return Err(WriteFailure {
-                down: None,
-                kind: FailureKind::Refused,
-                message: "カラーミー answered the update but does not hold the slip numbers sent"
-                    .into(),
-                exchanges: exchanges.clone(),
-            });
+            return Err(WriteFailure::new(
+                FailureKind::Refused,
+                "カラーミー answered the update but does not hold the slip numbers sent".into(),
+                exchanges,
+                None,
+            ));
         }
         Ok(answer.sale)
     }

@@ -147,12 +147,17 @@ fn other_tracking_is_updated_not_fulfilled_again() {
 #[test]
 fn on_hold_is_refused_in_words() {
     let s = state(vec![fo("1", "ON_HOLD", "tokyo")], vec![]);
-    let WritePlan::Refuse(reason) = plan(&s, &yamato(&["444413758703"])) else {
+    let WritePlan::Refuse(cause, reason) = plan(&s, &yamato(&["444413758703"])) else {
         panic!("refuse")
     };
     assert_eq!(
         reason,
         "order #1001: fulfillment order at tokyo is on hold; nothing was sent"
+    );
+    assert_eq!(
+        cause,
+        Cause::OnHold,
+        "the kind comes from the status, not the words"
     );
 }
 
@@ -162,10 +167,11 @@ fn closed_with_nothing_matching_is_refused() {
         vec![fo("1", "CLOSED", "tokyo")],
         vec![fulfillment("9", "CANCELLED", None, &["1"])],
     );
-    let WritePlan::Refuse(reason) = plan(&s, &yamato(&["444413758703"])) else {
+    let WritePlan::Refuse(cause, reason) = plan(&s, &yamato(&["444413758703"])) else {
         panic!("refuse")
     };
     assert!(reason.contains("closed"), "{reason}");
+    assert_eq!(cause, Cause::Closed);
 }
 
 #[test]
@@ -192,7 +198,9 @@ fn a_lost_answer_at_one_location_completes_the_other_only() {
 fn cancelled_order_is_refused() {
     let mut s = state(vec![fo("1", "OPEN", "tokyo")], vec![]);
     s.cancelled_at = Some("2026-11-24T00:00:00Z".into());
-    assert!(matches!(plan(&s, &yamato(&["1"])), WritePlan::Refuse(r) if r.contains("cancelled")));
+    assert!(
+        matches!(plan(&s, &yamato(&["1"])), WritePlan::Refuse(Cause::Cancelled, r) if r.contains("cancelled"))
+    );
 }
 
 #[test]

@@ -140,12 +140,19 @@ fn a_refused_save_keeps_what_the_operator_typed() {
     key(&mut app, KeyCode::Enter);
     let conflict =
         "order 20000005 was changed by someone else since it was read; reload and try again";
-    update(&mut app, Msg::Saved(Err(conflict.into())));
+    let problem = crate::domain::Problem::new(crate::domain::Cause::EditConflict, conflict);
+    update(&mut app, Msg::Saved(Err(problem)));
     let Mode::Edit(form) = &app.mode else {
         panic!("the form stays open")
     };
     assert_eq!(form.tracking.value(), "390459983082");
-    assert_eq!(form.error.as_deref(), Some(conflict));
+    // The kind leads, in the operator's words, then what the database said, then the advice.
+    let error = form.error.as_deref().unwrap_or_default();
+    assert!(
+        error.starts_with("not saved: someone else changed it since it was read: order 20000005"),
+        "{error}"
+    );
+    assert!(error.contains("what you typed is kept"), "{error}");
 }
 
 #[test]

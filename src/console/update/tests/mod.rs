@@ -320,7 +320,10 @@ fn a_running_sync_is_stopped_only_when_asked_and_quitting_asks_first() {
     // Once it ended, q quits at once.
     update(
         &mut app,
-        Msg::RunEnded(Channel::Shopify, Err("stopped".into())),
+        Msg::RunEnded(
+            Channel::Shopify,
+            Err(crate::domain::Problem::database("stopped")),
+        ),
     );
     key(&mut app, KeyCode::Char('q'));
     assert!(app.quit);

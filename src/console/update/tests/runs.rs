@@ -32,6 +32,7 @@ fn a_run_is_followed_order_by_order_then_the_list_reloads() {
             SyncEvent::OrderFailed {
                 number: "#1001".into(),
                 error: "Shopify answered 503".into(),
+                cause: crate::domain::Cause::Refused,
             },
         ),
     );
