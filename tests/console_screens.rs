@@ -738,3 +738,66 @@ fn import_preview() {
         h
     });
 }
+
+/// A big shop's counts fit 80 columns by priority (issue 19): abbreviated, never cut mid-number;
+/// what is typed after `/` stays on screen however long it is.
+#[test]
+fn big_counts_fit_and_the_search_stays_visible() {
+    snapshot("big_counts", |lang| {
+        let mut h = Harness::new(lang);
+        let mut page = page(Some(Channel::Shopify));
+        let mut counts = VerdictCounts::default();
+        for (verdict, n) in [
+            (hassou::domain::Verdict::Pending, 12_345),
+            (hassou::domain::Verdict::Synced, 987_654),
+            (hassou::domain::Verdict::Waiting, 1_604),
+            (hassou::domain::Verdict::Failed, 7),
+            (hassou::domain::Verdict::Ineligible, 1_250_000),
+        ] {
+            counts.add(Channel::Shopify, verdict, n);
+        }
+        page.counts = counts;
+        page.matching = 2_252_610;
+        h.key(KeyCode::Char('/'));
+        h.keys("4444-1375-8703-and-more-typed-here");
+        let generation = h.app.generation;
+        h.msg(Msg::Page {
+            generation,
+            result: Ok(page),
+        });
+        h
+    });
+    let mut h = Harness::new(Language::Ja);
+    h.key(KeyCode::Char('/'));
+    h.keys("4444-1375-8703-and-more-typed-here");
+    for (w, ht) in [(80u16, 24u16), (120, 40)] {
+        let screen = h.text(w, ht);
+        assert!(screen.contains("typed-here▏"), "{screen}");
+    }
+}
+
+/// A store's settings (`o`), on the third row.
+#[test]
+fn settings_screen() {
+    snapshot("settings", |lang| {
+        let mut h = Harness::new(lang);
+        h.key(KeyCode::Char('o'));
+        h.key(KeyCode::Down);
+        h.key(KeyCode::Down);
+        h
+    });
+}
+
+/// The help scrolled to its end, over an order's detail (the help comes back to the detail).
+#[test]
+fn help_scrolled_over_the_detail() {
+    snapshot("help_scrolled", |lang| {
+        let mut h = Harness::new(lang);
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::Char('?'));
+        for _ in 0..40 {
+            h.key(KeyCode::Down);
+        }
+        h
+    });
+}

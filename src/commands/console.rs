@@ -93,6 +93,7 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
         clock(),
     );
     app.demo = demo;
+    app.operator = operator();
     app.ascii = ctx.config.ascii;
     app.mails = [
         (Channel::Shopify, ctx.config.shopify.notify_customer),

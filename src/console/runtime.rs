@@ -170,6 +170,28 @@ impl Backend {
         self.judged(edited.id).await
     }
 
+    /// Saves a store's settings for every process, and writes what changed, and who changed
+    /// it, to the log file.
+    async fn save_settings(
+        &self,
+        channel: Channel,
+        settings: &OperationalSettings,
+    ) -> Result<(), Problem> {
+        let now = Utc::now();
+        let before = self
+            .db
+            .settings_or_init(channel, &self.initial(channel), &self.operator, now)
+            .await?;
+        self.db
+            .save_channel_settings(channel, settings, &self.operator, now)
+            .await?;
+        let changes = super::settings_form::changes(&before, settings, channel, false);
+        if !changes.is_empty() {
+            tracing::info!(store = %channel, by = %self.operator, "settings changed: {}", changes.join(", "));
+        }
+        Ok(())
+    }
+
     async fn schedules(&self) -> Result<Vec<ScheduleView>, Problem> {
         let mut views = Vec::new();
         for channel in Channel::ALL {
@@ -347,12 +369,9 @@ impl Effects for Arc<Backend> {
                             Ok(views) => Msg::Schedules(views),
                             Err(e) => Msg::Error(None, e),
                         },
-                        Cmd::SaveSettings(channel, settings) => Msg::SettingsSaved(
-                            channel,
-                            b.db.save_channel_settings(channel, &settings, &b.operator, Utc::now())
-                                .await
-                                .map_err(Problem::from),
-                        ),
+                        Cmd::SaveSettings(channel, settings) => {
+                            Msg::SettingsSaved(channel, b.save_settings(channel, &settings).await)
+                        }
                         Cmd::PullNow(_)
                         | Cmd::DryRun(..)
                         | Cmd::Plan(..)
@@ -539,6 +558,11 @@ pub async fn run(
         &cancel,
     )
     .await;
+    // Cleared at the size the terminal has now (it may have grown since the last frame), so no
+    // row of the last frame is left on the shell's screen whatever the terminal does with the
+    // alternate screen.
+    let _ = terminal.autoresize();
+    let _ = terminal.clear();
     ratatui::restore();
     // Stop whatever runs, each after its order in flight, and wait for it to be recorded.
     cancel.cancel();

@@ -35,6 +35,23 @@ pub const ROWS: [Row; 9] = [
     Row::PullDays,
 ];
 
+/// What changed between two settings of a store, one `label: before → after` each, in the
+/// operator's language (for the log: every change is said with who made it).
+pub fn changes(
+    before: &OperationalSettings,
+    after: &OperationalSettings,
+    channel: Channel,
+    ja: bool,
+) -> Vec<String> {
+    ROWS.iter()
+        .filter_map(|row| {
+            let (name, old) = label(*row, before, channel, ja);
+            let (_, new) = label(*row, after, channel, ja);
+            (old != new).then(|| format!("{} {old} → {new}", name.trim()))
+        })
+        .collect()
+}
+
 /// The intervals offered, from one minute to one day (the bounds of SPEC §3).
 const INTERVALS: [u64; 11] = [
     60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,

@@ -109,6 +109,9 @@ pub struct ImportConfirm {
     /// The preview in words, made once when it arrived (a large file has a line per order;
     /// the screen is drawn far more often).
     pub lines: Vec<String>,
+    /// Each order's line with its new values only, for a screen too narrow for the full one
+    /// (the body of `lines`, line for line).
+    pub short: Vec<String>,
     pub scroll: usize,
     pub back: Box<Mode>,
 }
@@ -209,6 +212,8 @@ pub struct App {
     /// The last command line run: a command whose error comes later (a file that cannot be
     /// read, an order not found) opens the command line again on it, with the error.
     pub last_command: Option<String>,
+    /// Who this console's operator is, as the settings and the audit trail record it.
+    pub operator: String,
     /// `hassou demo`: the stores are the sandbox on this machine; said on screen.
     pub demo: bool,
     /// `--ascii` (or `[shop] ascii`): the chrome in ASCII, for terminals that draw East Asian
@@ -260,6 +265,7 @@ impl App {
             quit: false,
             show_raw: false,
             last_command: None,
+            operator: String::new(),
             demo: false,
             ascii: false,
             mails: BTreeMap::new(),

@@ -228,7 +228,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         &preview.plan,
                         app.lang,
                     );
+                    let short = preview
+                        .plan
+                        .orders
+                        .iter()
+                        .map(|o| crate::shipments::report::order_line_short(o, app.lang))
+                        .collect();
                     app.mode = Mode::ConfirmImport(Box::new(ImportConfirm {
+                        short,
                         preview: *preview,
                         lines,
                         scroll: 0,

@@ -59,16 +59,6 @@ impl TrackingNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// For display: 12-digit numbers as `1234-5678-9012`, the rest unchanged.
-    pub fn display(&self) -> String {
-        let s = &self.0;
-        if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
-            format!("{}-{}-{}", &s[0..4], &s[4..8], &s[8..12])
-        } else {
-            s.clone()
-        }
-    }
 }
 
 impl fmt::Display for TrackingNumber {
@@ -180,13 +170,15 @@ impl Tracking {
         }
     }
 
-    /// One line for tables: numbers as `1234-5678-9012`, joined by `, `.
+    /// One line for the screen and the CLI: each number as stored and as the store receives
+    /// it (no hyphens added, so what is shown is what is sent and what search finds), joined by
+    /// `, `. The one way hassou shows tracking numbers (issue 19).
     pub fn display(&self) -> String {
         match self {
             Tracking::Empty => String::new(),
             Tracking::Numbers(numbers) => numbers
                 .iter()
-                .map(TrackingNumber::display)
+                .map(TrackingNumber::as_str)
                 .collect::<Vec<_>>()
                 .join(", "),
             Tracking::FreeText(text) => text.clone(),
@@ -484,10 +476,10 @@ mod tests {
     }
 
     #[test]
-    fn displays_twelve_digits_grouped() {
+    fn displays_numbers_as_stored_and_sent() {
         assert_eq!(
-            Tracking::parse("444413758703;RB123456785GB").display(),
-            "4444-1375-8703, RB123456785GB"
+            Tracking::parse("4444-1375-8703;RB123456785GB").display(),
+            "444413758703, RB123456785GB"
         );
     }
 }

@@ -74,16 +74,33 @@ pub fn header_line(path: &Path, parsed: &FileSummary, lang: Language) -> String 
 }
 
 /// One order reached: set, changed (before → after) or unchanged.
-pub fn order_line(o: &OrderChange, lang: Language) -> String {
-    let ja = lang == Language::Ja;
-    let word = match (o.change, ja) {
+/// The same order in fewer cells, for a narrow screen: the new values only (what is saved),
+/// never the old ones without the new.
+pub fn order_line_short(o: &OrderChange, lang: Language) -> String {
+    format!(
+        "{} {} → {} {} {}",
+        change_word(o.change, lang == Language::Ja),
+        crate::text::visible(&o.number),
+        o.tracking.join(", "),
+        o.carrier.code(),
+        o.shipped_on
+    )
+}
+
+fn change_word(change: Change, ja: bool) -> &'static str {
+    match (change, ja) {
         (Change::Set, true) => "設定",
         (Change::Changed, true) => "変更",
         (Change::Unchanged, true) => "変更なし",
         (Change::Set, false) => "set",
         (Change::Changed, false) => "changed",
         (Change::Unchanged, false) => "unchanged",
-    };
+    }
+}
+
+pub fn order_line(o: &OrderChange, lang: Language) -> String {
+    let ja = lang == Language::Ja;
+    let word = change_word(o.change, ja);
     let after = format!(
         "{} {} {}",
         o.tracking.join(", "),

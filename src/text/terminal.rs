@@ -43,6 +43,26 @@ pub fn fit(text: &str, width: usize) -> String {
 
 /// `text` in `width` cells at most: whole if it fits, else cut before the last word that does not
 /// fit (at a character for text without spaces, as Japanese is) and ended with `…`.
+/// `text` within `width` cells keeping its end (what is being typed): its start becomes `…`.
+pub fn clip_start(text: &str, width: usize) -> String {
+    if UnicodeWidthStr::width(text) <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(1);
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        if used + w > room {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    let tail: String = kept.into_iter().rev().collect();
+    format!("…{tail}")
+}
+
 pub fn clip(text: &str, width: usize) -> String {
     if UnicodeWidthStr::width(text) <= width {
         return text.to_owned();

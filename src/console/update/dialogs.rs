@@ -102,9 +102,12 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
         let Some(view) = app.schedules.get_mut(&channel) else {
             return vec![];
         };
+        let before = view.settings;
         change(&mut view.settings);
+        let after = view.settings;
+        log_setting_change(app, channel, &before, &after);
         // Shown at once; saved for every process sharing the database.
-        vec![Cmd::SaveSettings(channel, view.settings), reload(app, true)]
+        vec![Cmd::SaveSettings(channel, after), reload(app, true)]
     };
     let act = |app: &mut App, action: Action| store_action(app, action).unwrap_or_default();
     match command {

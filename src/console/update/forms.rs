@@ -59,6 +59,26 @@ pub(super) fn detail_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
     }
 }
 
+/// Every setting change goes to the log with who made it (issue 19).
+pub(super) fn log_setting_change(
+    app: &mut App,
+    channel: Channel,
+    before: &OperationalSettings,
+    after: &OperationalSettings,
+) {
+    let changes = settings_form::changes(before, after, channel, app.ja());
+    if changes.is_empty() {
+        return;
+    }
+    let who = if app.operator.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", app.operator)
+    };
+    let text = format!("{channel}: {}{who}", changes.join(" · "));
+    app.push_store_log(channel, text, false);
+}
+
 /// The edit form, filled with the order as read.
 pub(super) fn open_editor(app: &mut App) {
     let Some(detail) = &app.detail else {
@@ -162,7 +182,8 @@ pub(super) fn settings_key(
     match settings_form::change(&view.settings, channel, ROWS[row], toggle, up) {
         Some(next) => {
             // Shown at once; saved for every process sharing the database.
-            view.settings = next;
+            let before = std::mem::replace(&mut view.settings, next);
+            log_setting_change(app, channel, &before, &next);
             vec![Cmd::SaveSettings(channel, next)]
         }
         None => vec![],

@@ -48,7 +48,7 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             if o.tracking.is_empty() {
                 "—".into()
             } else {
-                o.tracking.to_text()
+                o.tracking.display()
             },
         ),
         field(

@@ -185,7 +185,12 @@ pub(super) fn draw_import(frame: &mut Frame, app: &App, area: Rect, confirm: &Im
         Style::default().add_modifier(Modifier::BOLD),
     ))];
     let body = &all[1..all.len().saturating_sub(1)];
-    for line in body.iter().skip(confirm.scroll).take(room) {
+    for (at, line) in body.iter().enumerate().skip(confirm.scroll).take(room) {
+        // Too narrow for the old and the new values: the new ones, which are what is saved.
+        let line = match confirm.short.get(at) {
+            Some(short) if unicode_width::UnicodeWidthStr::width(line.as_str()) > width => short,
+            _ => line,
+        };
         lines.push(Line::from(text::clip(line, width)));
     }
     while lines.len() + 2 < inner.height as usize {
