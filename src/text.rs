@@ -4,7 +4,16 @@
 use crate::config::Language;
 use crate::domain::{Carrier, Cause, Channel, Evaluation, OrderStatus, Problem, Reason, Verdict};
 
+mod cli;
+mod commands;
+pub mod import_report;
 mod phrase;
+mod say;
+pub use cli::Tell;
+pub use commands::command_error;
+pub use say::{Say, run_counts};
+pub mod schedule;
+pub mod settings;
 mod terminal;
 pub use phrase::Phrase;
 pub use terminal::{clip, clip_start, fit, is_unsafe_char, key_bar, visible, visible_lines, wrap};
@@ -111,6 +120,15 @@ pub fn held(write: &crate::domain::ShippingWrite, lang: Language) -> String {
             };
             format!("{} {state}", slips.join(", "))
         }
+    }
+}
+
+/// オン / オフ, in the operator's language.
+pub fn on_off(on: bool, lang: Language) -> &'static str {
+    if on {
+        Phrase::On.get(lang)
+    } else {
+        Phrase::Off.get(lang)
     }
 }
 

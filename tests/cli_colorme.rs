@@ -84,7 +84,8 @@ async fn sign_in_by_following_the_printed_url_then_pull_and_sync() {
         if let Some(url) = line.trim().strip_prefix("http") {
             authorize = Some(format!("http{url}"));
         }
-        if line.starts_with("Then paste") {
+        // The prompt to paste (in the shop's language: ja here) ends what is printed first.
+        if line.contains("(…/oauth/authorize/CODE)") {
             break;
         }
     }
@@ -258,7 +259,8 @@ async fn a_missing_scope_is_said_and_nothing_pasted_is_bad_input() {
     let out = hassou(&s.config, &["auth", "colorme"], &format!("{code}\n")).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("the token lacks write_sales"),
+        // Said in the shop's language (ja here), as every CLI message is.
+        text(&out.stdout).contains("トークンに write_sales の権限がありません"),
         "{}",
         text(&out.stdout)
     );
@@ -349,7 +351,7 @@ async fn an_unreadable_mail_answer_is_shown_uncertain_and_never_resent() {
     let out = hassou(&config, &["order", "31001", "send-mail", "--yes"], "").await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(
-        text(&out.stderr).contains("never sends it twice"),
+        text(&out.stderr).contains("hassou は二度送りません"),
         "{}",
         text(&out.stderr)
     );

@@ -3,6 +3,7 @@
 //! piped), exchanges it, keeps the token in an owner-only file, and checks it with one read.
 //! The token is never printed.
 
+use crate::text::Tell;
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use secrecy::ExposeSecret;
@@ -24,34 +25,34 @@ fn fresh_state() -> String {
 
 pub async fn colorme(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
     let config = &ctx.config.colorme;
-    let client_id = config.client_id.as_deref().ok_or_else(|| {
-        Failure::input(
-            "[colorme] client_id is not set (or HASSOU_COLORME_CLIENT_ID): register an app at https://api.shop-pro.jp/oauth/applications/new with the redirect URL urn:ietf:wg:oauth:2.0:oob",
-        )
-    })?;
-    let client_secret = config.client_secret.as_ref().ok_or_else(|| {
-        Failure::input("no カラーミー client secret: set HASSOU_COLORME_CLIENT_SECRET or [colorme] client_secret")
-    })?;
-    let token_file = config.token_file.clone().ok_or_else(|| {
-        Failure::input("no place to keep the token (no config dir): set [colorme] token_file")
-    })?;
+    let lang = ctx.config.language;
+    let client_id = config
+        .client_id
+        .as_deref()
+        .ok_or_else(|| Failure::input(Tell::ClientIdMissing.get(lang)))?;
+    let client_secret = config
+        .client_secret
+        .as_ref()
+        .ok_or_else(|| Failure::input(Tell::ClientSecretMissing.get(lang)))?;
+    let token_file = config
+        .token_file
+        .clone()
+        .ok_or_else(|| Failure::input(Tell::NoTokenPlace.get(lang)))?;
     let state = fresh_state();
-    out.line("Open this URL in a browser, sign in to カラーミーショップ and approve hassou:");
+    out.line(Tell::OpenThisUrl.get(lang));
     out.line("");
     out.line(format!(
         "  {}",
         authorize_url(&config.api_base, client_id, &state)
     ));
     out.line("");
-    out.line(
-        "Then paste the code, or the whole URL the browser lands on (…/oauth/authorize/CODE):",
-    );
+    out.line(Tell::PasteTheCode.get(lang));
     out.flush();
     let mut line = String::new();
     tokio::io::BufReader::new(tokio::io::stdin())
         .read_line(&mut line)
         .await
-        .map_err(|e| Failure::input(format!("cannot read standard input: {e}")))?;
+        .map_err(|e| Failure::input(Tell::CannotReadInput(&e.to_string()).get(lang)))?;
     let code = code_from_paste(&line, &state).map_err(Failure::input)?;
     let grant = exchange(
         &config.api_base,
@@ -68,37 +69,32 @@ pub async fn colorme(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
     crate::token_file::write_owner_only(&token_file, grant.access_token.expose_secret()).map_err(
         |e| Failure {
             code: 1,
-            message: format!(
-                "{}: cannot store the token: {e} (sign in again once this is fixed)",
-                token_file.display()
-            ),
+            message: Tell::CannotStoreToken {
+                path: &token_file.display().to_string(),
+                error: &e.to_string(),
+            }
+            .get(lang),
         },
     )?;
-    out.line(format!(
-        "signed in: the token is stored in {} (readable by you only; it does not expire — revoke it in カラーミー's 許可済みアプリケーション一覧)",
-        token_file.display()
-    ));
+    out.line(Tell::SignedIn(&token_file.display().to_string()).get(lang));
     let missing: Vec<&str> = SCOPES
         .iter()
         .copied()
         .filter(|s| !grant.scopes.iter().any(|g| g == s))
         .collect();
     if !missing.is_empty() {
-        out.line(format!(
-            "warning: the token lacks {}; pull or sync will be refused until you sign in again and approve them",
-            missing.join(" ")
-        ));
+        out.line(Tell::TokenLacksScopes(&missing.join(" ")).get(lang));
     }
     if let Some(Secret { source, .. }) = &config.access_token
         && *source != SecretSource::TokenFile
     {
-        out.line(format!(
-            "note: {} is set and is used instead of the token file",
-            match source {
-                SecretSource::Env(var) => *var,
+        out.line(
+            Tell::TokenOverriddenBy(match source {
+                SecretSource::Env(var) => var,
                 _ => "[colorme] access_token",
-            }
-        ));
+            })
+            .get(lang),
+        );
     }
     out.flush();
     let client = ColormeClient::new(

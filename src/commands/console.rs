@@ -169,12 +169,14 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     let db = Db::open(&config.database_url).await?;
     db.upsert_orders(&stores.orders, clock()).await?;
     db.close().await;
-    out.line(format!(
-        "demo: {} sample orders; sandbox Shopify {} and カラーミー {}",
-        stores.orders.len(),
-        stores.shopify.url(),
-        stores.colorme.url()
-    ));
+    out.line(
+        crate::text::Tell::DemoStarted {
+            orders: stores.orders.len(),
+            shopify: stores.shopify.url().as_str(),
+            colorme: stores.colorme.url().as_str(),
+        }
+        .get(config.language),
+    );
     out.flush();
     let ctx = Context {
         config,

@@ -56,7 +56,7 @@ pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
     }
     if workers.is_empty() {
         return Err(Failure::input(
-            "no store is configured: set [shopify] shop_url and a token, or a カラーミー token",
+            crate::text::Tell::DaemonNoStore.get(ctx.config.language),
         ));
     }
     tracing::info!(

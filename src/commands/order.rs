@@ -1,5 +1,6 @@
 //! `hassou order NUMBER show` and `hassou order NUMBER set`.
 
+use crate::text::Tell;
 use serde_json::json;
 
 use super::orders::order_json;
@@ -283,13 +284,13 @@ pub async fn send_mail(
     out: &mut Out,
 ) -> Result<u8, Failure> {
     use crate::sync::mail::{MailOutcome, send_now};
+    let lang = ctx.config.language;
     let db = ctx.open_db().await?;
     let stored = find_one(&db, number, channel).await?;
     if stored.order.channel != Channel::Colorme {
-        return Err(Failure::input(format!(
-            "order {number}: Shopify sends its shipping notification with the fulfillment \
-             ([shopify] notify_customer); hassou cannot send it separately"
-        )));
+        return Err(Failure::input(
+            Tell::ShopifyNotifiesWithFulfillment(number).get(lang),
+        ));
     }
     let when = |at: chrono::DateTime<chrono::Utc>| {
         at.with_timezone(&ctx.config.timezone.offset())
@@ -297,22 +298,23 @@ pub async fn send_mail(
             .to_string()
     };
     if let Some(at) = stored.remote.mail_sent_at {
-        return Err(Failure::input(format!(
-            "sale {number}: the 商品発送 mail was already sent (or perhaps sent) at {}; hassou \
-             never sends it twice",
-            when(at)
-        )));
+        return Err(Failure::input(
+            Tell::MailNeverTwice {
+                number,
+                at: &when(at),
+            }
+            .get(lang),
+        ));
     }
     if !yes {
-        let refused = stored
-            .remote
-            .mail_error
-            .as_deref()
-            .map_or(String::new(), |e| format!(" (refused before: {e})"));
-        out.line(format!(
-            "would send カラーミー's 商品発送 mail for sale {number} to its customer{refused}; \
-             nothing sent — add --yes to send it"
-        ));
+        let refused = stored.remote.mail_error.as_deref().map(text::visible);
+        out.line(
+            Tell::WouldSendMail {
+                number,
+                refused_before: refused.as_deref(),
+            }
+            .get(lang),
+        );
         return Ok(0);
     }
     let connector = crate::stores::colorme_connector(&ctx.config).map_err(Failure::input)?;
@@ -327,40 +329,43 @@ pub async fn send_mail(
     .await?;
     match outcome {
         MailOutcome::Sent => {
-            out.line(format!("sale {number}: the 商品発送 mail was sent"));
+            out.line(Tell::MailSent(number).get(lang));
             Ok(0)
         }
         MailOutcome::PerhapsSent(e) => {
-            out.line(format!(
-                "sale {number}: the mail may have gone out ({}); it is recorded as sent and \
-                 will not be sent again",
-                text::visible(&e)
-            ));
+            out.line(
+                Tell::MailPerhapsSent {
+                    number,
+                    error: &text::visible(&e),
+                }
+                .get(lang),
+            );
             Ok(1)
         }
         MailOutcome::NotSent {
             message,
             unreachable,
         } => {
-            let message = format!(
-                "sale {number}: the 商品発送 mail was not sent: {}",
-                text::visible(&message)
-            );
+            let message = Tell::MailNotSent {
+                number,
+                error: &text::visible(&message),
+            }
+            .get(lang);
             Err(if unreachable {
                 Failure::temporary(message)
             } else {
                 Failure { code: 1, message }
             })
         }
-        MailOutcome::AlreadySent(at) => Err(Failure::input(format!(
-            "sale {number}: the 商品発送 mail was already sent at {}",
-            when(at)
-        ))),
+        MailOutcome::AlreadySent(at) => Err(Failure::input(
+            Tell::MailAlreadySent {
+                number,
+                at: &when(at),
+            }
+            .get(lang),
+        )),
         MailOutcome::StoreSaysSent => {
-            out.line(format!(
-                "sale {number}: カラーミー says the 商品発送 mail was already sent; recorded, \
-                 nothing sent again"
-            ));
+            out.line(Tell::StoreSaysMailSent(number).get(lang));
             Ok(0)
         }
         MailOutcome::Busy => Err(Failure::temporary(format!(

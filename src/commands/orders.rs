@@ -1,5 +1,6 @@
 //! `hassou orders import` and `hassou orders list`.
 
+use crate::text::Phrase;
 use std::path::Path;
 
 use serde_json::json;
@@ -113,54 +114,16 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
         return Ok(0);
     }
 
+    let head = |p: Phrase, width: usize| fit(p.get(lang), width);
     out.line(format!(
         "{} {} {} {} {} {} {}",
-        fit("CHANNEL", 7),
-        fit(
-            if lang == Language::Ja {
-                "注文番号"
-            } else {
-                "NUMBER"
-            },
-            12
-        ),
-        fit(
-            if lang == Language::Ja {
-                "ステータス"
-            } else {
-                "STATUS"
-            },
-            10
-        ),
-        fit(
-            if lang == Language::Ja {
-                "判定"
-            } else {
-                "VERDICT"
-            },
-            10
-        ),
-        fit(
-            if lang == Language::Ja {
-                "伝票番号"
-            } else {
-                "TRACKING"
-            },
-            30
-        ),
-        fit(
-            if lang == Language::Ja {
-                "配送会社"
-            } else {
-                "CARRIER"
-            },
-            10
-        ),
-        if lang == Language::Ja {
-            "理由・内容"
-        } else {
-            "WHY / WHAT"
-        },
+        head(Phrase::CliChannel, 7),
+        head(Phrase::CliNumber, 12),
+        head(Phrase::CliStatus, 10),
+        head(Phrase::CliVerdict, 10),
+        head(Phrase::CliTracking, 30),
+        head(Phrase::CliCarrier, 10),
+        Phrase::CliWhy.get(lang),
     ));
     let counts = match page {
         Some(page) => {

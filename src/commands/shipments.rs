@@ -10,7 +10,8 @@ use super::{Context, Failure, Out};
 use crate::cli::ShipmentsImportArgs;
 use crate::shipments::import::PrepareError;
 use crate::shipments::staged::{self, StagedImport};
-use crate::shipments::{self, Change, OrderChange, report};
+use crate::shipments::{self, Change, OrderChange};
+use crate::text::import_report as report;
 
 /// Reads, checks, plans and saves the file with memory that does not grow with it (see
 /// [`staged`]), then writes the report — text or SPEC §3's JSON — read back item by item.

@@ -2,17 +2,17 @@
 //! database sees it — who holds the lease, each job's setting, state, next run, last run and
 //! failures, the watch mode, and how many orders wait in each verdict.
 
+use crate::text::Phrase;
 use serde_json::json;
 
 use super::output::fit;
 use super::{Context, Failure, Out};
 use crate::cli::{RuleOverrides, StatusArgs};
-use crate::config::Language;
 use crate::db::{Db, ListFilter};
 use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
 use crate::scheduler::ScheduleView;
-use crate::scheduler::describe::{every, job_line, lease_line};
+use crate::text::schedule::{job_line, lease_line};
 
 /// SPEC §3: each store's operational settings, with the rule option of that store only.
 fn settings_json(channel: Channel, s: &crate::settings::OperationalSettings) -> serde_json::Value {
@@ -70,10 +70,12 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
             "{channel}: {}",
             lease_line(lease, ctx.now, tz, lang)
         ));
-        let (pull_word, sync_word, watch_word, orders_word) = match lang {
-            Language::Ja => ("受注取得", "発送更新", "即時", "注文"),
-            Language::En => ("pull", "sync", "watch", "orders"),
-        };
+        let (pull_word, sync_word, watch_word, orders_word) = (
+            Phrase::PullJob.get(lang),
+            Phrase::SyncJob.get(lang),
+            Phrase::WatchJob.get(lang),
+            Phrase::Orders.get(lang),
+        );
         for (word, name, enabled, interval) in [
             (
                 pull_word,
@@ -99,12 +101,8 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
             );
             out.line(format!("  {} {line}", fit(word, 8)));
         }
-        let watch = match (settings.watch, lang) {
-            (true, Language::Ja) => format!("オン ({}以内)", every(settings.watch_debounce)),
-            (true, Language::En) => format!("on, within {}", every(settings.watch_debounce)),
-            (false, Language::Ja) => "オフ".into(),
-            (false, Language::En) => "off".into(),
-        };
+        let watch =
+            crate::text::schedule::watch_line(settings.watch, settings.watch_debounce, lang);
         out.line(format!("  {} {watch}", fit(watch_word, 8)));
         let parts: Vec<String> = Verdict::ALL
             .iter()

@@ -2,6 +2,7 @@
 //! it happens; the result (a table, or `--json`) to standard output. Ctrl-C stops between
 //! orders, finishing and recording the order in flight.
 
+use crate::text::Tell;
 use tokio_util::sync::CancellationToken;
 
 use super::{Context, Failure, Out, clock, operator};
@@ -72,15 +73,17 @@ async fn pull_with<C: Connector>(
     {
         Ok(summary) => summary,
         Err(PullError::Store(error)) => {
-            let message = format!(
-                "pull {}: {}",
-                args.channel,
-                crate::text::visible(&error.to_string())
-            );
+            let lang = ctx.config.language;
+            let message = Tell::PullFailed {
+                store: crate::text::store(args.channel, lang),
+                error: &crate::text::visible(&error.to_string()),
+            }
+            .get(lang);
             return match error.down {
                 // Nothing pulled, nothing changed: try again later (exit 3) or sign in (2).
                 Some(crate::sync::StoreDown::Unreachable) => Err(Failure::temporary(format!(
-                    "{message} — nothing was recorded; try again later"
+                    "{message} — {}",
+                    Tell::NothingRecordedTryLater.get(lang)
                 ))),
                 Some(crate::sync::StoreDown::TokenRejected) => Err(Failure::input(format!(
                     "{message} — {}",
@@ -123,16 +126,17 @@ async fn run<C: Connector>(
         trigger: Trigger::Cli,
         host: operator(),
     };
+    let lang = ctx.config.language;
     let cancel = CancellationToken::new();
     let on_signal = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            super::output::stderr_line("stopping after the order in flight (Ctrl-C)");
+            super::output::stderr_line(Tell::StoppingAfterOrder.get(lang));
             on_signal.cancel();
         }
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let (lang, store) = (ctx.config.language, args.channel);
+    let store = args.channel;
     let progress = tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
             match event {
@@ -141,21 +145,23 @@ async fn run<C: Connector>(
                     planned,
                     dry_run,
                     ..
-                } => super::output::stderr_line(format!(
-                    "{channel}: {planned} target orders{}",
-                    if dry_run {
-                        " (dry run: nothing is sent)"
-                    } else {
-                        ""
+                } => super::output::stderr_line(
+                    Tell::SyncTargets {
+                        store: crate::text::store(channel, lang),
+                        planned,
+                        dry_run,
                     }
-                )),
+                    .get(lang),
+                ),
                 // A store's order name or words never start a line of their own.
                 SyncEvent::OrderWritten { number, outcome } => {
-                    super::output::stderr_line(format!(
-                        "{}: {}",
-                        crate::text::visible(&number),
-                        outcome.code()
-                    ));
+                    super::output::stderr_line(
+                        Tell::OrderOutcome {
+                            number: &crate::text::visible(&number),
+                            outcome: crate::text::outcome_word(outcome.into(), lang),
+                        }
+                        .get(lang),
+                    );
                 }
                 SyncEvent::OrderFailed {
                     number,
@@ -188,20 +194,22 @@ async fn run<C: Connector>(
     // orders not reached stay pending.
     match report.stopped {
         Some(crate::sync::StoreDown::Unreachable) => {
-            return Err(Failure::temporary(format!(
-                "{}: the store could not be reached for {} orders in a row; the run stopped and \
-                 the rest stay pending — try again later",
-                args.channel,
-                crate::sync::STOP_AFTER_UNREACHABLE
-            )));
+            return Err(Failure::temporary(
+                Tell::RunStoppedUnreachable {
+                    store: crate::text::store(args.channel, ctx.config.language),
+                    in_a_row: crate::sync::STOP_AFTER_UNREACHABLE,
+                }
+                .get(ctx.config.language),
+            ));
         }
         Some(crate::sync::StoreDown::TokenRejected) => {
-            return Err(Failure::input(format!(
-                "{}: the store refused the access token; the run stopped and the rest stay \
-                 pending — {}",
-                args.channel,
-                crate::text::sign_in_again(args.channel, ctx.config.language)
-            )));
+            return Err(Failure::input(
+                Tell::RunStoppedTokenRejected {
+                    store: crate::text::store(args.channel, ctx.config.language),
+                    advice: crate::text::sign_in_again(args.channel, ctx.config.language),
+                }
+                .get(ctx.config.language),
+            ));
         }
         None => {}
     }

@@ -116,52 +116,69 @@ pub fn complete(text: &str) -> String {
     }
 }
 
-fn words(lang: Language, ja: &str, en: &str) -> String {
-    match lang {
-        Language::Ja => ja.to_owned(),
-        Language::En => en.to_owned(),
-    }
+/// What is wrong with a command line, as a kind; [`crate::text::command_error`] says it in
+/// the operator's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandError {
+    Empty,
+    /// The command takes `on` or `off`.
+    OnOff(String),
+    /// The command works on a store's tab only.
+    StoreTabOnly(String),
+    Period,
+    Statuses,
+    StatusesOnShopifyOnly,
+    ShippedDateOnlyOnColormeOnly,
+    /// An interval out of bounds or unreadable, with why.
+    Interval(String),
+    Filter,
+    OrderNumber,
+    ImportPath,
+    Tab,
+    /// No such command, and the nearest one, if any.
+    Unknown {
+        typed: String,
+        near: Option<String>,
+    },
+    /// Values after a command that takes none (or more than it takes).
+    Extra {
+        name: String,
+        extra: String,
+    },
 }
 
-fn on_off(value: Option<&str>, name: &str, lang: Language) -> Result<bool, String> {
+fn on_off(value: Option<&str>, name: &str) -> Result<bool, CommandError> {
     match value {
         Some("on") => Ok(true),
         Some("off") => Ok(false),
-        _ => Err(words(
-            lang,
-            &format!("{name}: on か off を指定してください"),
-            &format!("{name}: give on or off"),
-        )),
+        _ => Err(CommandError::OnOff(name.to_owned())),
     }
 }
 
 /// Parses a command typed on `store`'s tab (`None` on the log tab). A bad command or value is
 /// an error in the operator's language that names it; nothing is changed.
 pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Command, String> {
+    parse_typed(text, store).map_err(|e| crate::text::command_error(&e, lang))
+}
+
+/// [`parse`], its error as a kind.
+pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, CommandError> {
     let mut parts = text.split_whitespace();
     let Some(name) = parts.next() else {
-        return Err(words(lang, "コマンドを入力してください", "type a command"));
+        return Err(CommandError::Empty);
     };
     let value = parts.next();
     let rest: Vec<&str> = parts.collect();
     let needs_store = |what: Command| match store {
         Some(_) => Ok(what),
-        None => Err(words(
-            lang,
-            &format!("{name}: ストアのタブで使ってください"),
-            &format!("{name}: use it on a store's tab"),
-        )),
+        None => Err(CommandError::StoreTabOnly(name.to_owned())),
     };
     let command = match name {
         "period" => {
             let days = value.and_then(|v| v.parse::<u32>().ok());
-            let period = days.and_then(|d| Period::try_from(d).ok()).ok_or_else(|| {
-                words(
-                    lang,
-                    "period: 1〜13 の日数を指定してください",
-                    "period: give a number of days from 1 to 13",
-                )
-            })?;
+            let period = days
+                .and_then(|d| Period::try_from(d).ok())
+                .ok_or(CommandError::Period)?;
             needs_store(Command::Period(period))?
         }
         "statuses" => {
@@ -169,48 +186,30 @@ pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Comma
                 Some("processed") => StatusOption::ProcessedOnly,
                 Some("all-but-new-cancelled") => StatusOption::AllButNewCancelled,
                 _ => {
-                    return Err(words(
-                        lang,
-                        "statuses: processed か all-but-new-cancelled を指定してください",
-                        "statuses: give processed or all-but-new-cancelled",
-                    ));
+                    return Err(CommandError::Statuses);
                 }
             };
             if store != Some(Channel::Shopify) {
-                return Err(words(
-                    lang,
-                    "statuses は Shopify のタブの設定です",
-                    "statuses is a setting of the Shopify tab",
-                ));
+                return Err(CommandError::StatusesOnShopifyOnly);
             }
             Command::Statuses(option)
         }
         "shipped-date-only" => {
-            let on = on_off(value, name, lang)?;
+            let on = on_off(value, name)?;
             if store != Some(Channel::Colorme) {
-                return Err(words(
-                    lang,
-                    "shipped-date-only はカラーミーのタブの設定です",
-                    "shipped-date-only is a setting of the カラーミー tab",
-                ));
+                return Err(CommandError::ShippedDateOnlyOnColormeOnly);
             }
             Command::ShippedDateOnly(on)
         }
-        "auto-sync" => needs_store(Command::AutoSync(on_off(value, name, lang)?))?,
-        "auto-pull" => needs_store(Command::AutoPull(on_off(value, name, lang)?))?,
-        "watch" => needs_store(Command::Watch(on_off(value, name, lang)?))?,
+        "auto-sync" => needs_store(Command::AutoSync(on_off(value, name)?))?,
+        "auto-pull" => needs_store(Command::AutoPull(on_off(value, name)?))?,
+        "watch" => needs_store(Command::Watch(on_off(value, name)?))?,
         "auto-sync-every" => {
             let every = value
                 .ok_or_else(|| "no value".to_owned())
                 .and_then(parse_duration)
                 .and_then(check_interval)
-                .map_err(|e| {
-                    words(
-                        lang,
-                        &format!("auto-sync-every: 1分〜24時間で指定してください (例 30m) — {e}"),
-                        &format!("auto-sync-every: give 1 minute to 24 hours (e.g. 30m) — {e}"),
-                    )
-                })?;
+                .map_err(CommandError::Interval)?;
             needs_store(Command::AutoSyncEvery(every))?
         }
         "sync" => needs_store(Command::Sync)?,
@@ -224,20 +223,10 @@ pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Comma
                         .iter()
                         .copied()
                         .find(|verdict| verdict.code() == v)
-                        .ok_or_else(|| {
-                            words(
-                                lang,
-                                "filter: pending synced waiting failed ineligible all のどれか",
-                                "filter: one of pending synced waiting failed ineligible all",
-                            )
-                        })?,
+                        .ok_or(CommandError::Filter)?,
                 ),
                 None => {
-                    return Err(words(
-                        lang,
-                        "filter: pending synced waiting failed ineligible all のどれか",
-                        "filter: one of pending synced waiting failed ineligible all",
-                    ));
+                    return Err(CommandError::Filter);
                 }
             };
             needs_store(Command::Filter(verdict))?
@@ -248,11 +237,7 @@ pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Comma
                 .collect::<Vec<_>>()
                 .join(" ");
             if number.trim().is_empty() {
-                return Err(words(
-                    lang,
-                    "order: 注文番号を指定してください",
-                    "order: give an order number",
-                ));
+                return Err(CommandError::OrderNumber);
             }
             return needs_store(Command::Order(number.trim().to_owned()));
         }
@@ -262,11 +247,7 @@ pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Comma
                 .collect::<Vec<_>>()
                 .join(" ");
             if path.trim().is_empty() {
-                return Err(words(
-                    lang,
-                    "import: 送り状ファイルのパスを指定してください",
-                    "import: give the path of a carrier file",
-                ));
+                return Err(CommandError::ImportPath);
             }
             return Ok(Command::Import(path.trim().to_owned()));
         }
@@ -275,27 +256,17 @@ pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Comma
             Some("colorme") => TabName::Store(Channel::Colorme),
             Some("log") => TabName::Log,
             _ => {
-                return Err(words(
-                    lang,
-                    "tab: shopify colorme log のどれか",
-                    "tab: one of shopify colorme log",
-                ));
+                return Err(CommandError::Tab);
             }
         }),
         "help" => Command::Help,
         "quit" | "q" => Command::Quit,
         other => {
             let near = complete(other);
-            let hint = if near != other && !near.is_empty() {
-                format!(" ({near}?)")
-            } else {
-                String::new()
-            };
-            return Err(words(
-                lang,
-                &format!("{other}: そのコマンドはありません{hint} — Tab で補完、? で一覧"),
-                &format!("{other}: no such command{hint} — Tab completes, ? lists them"),
-            ));
+            return Err(CommandError::Unknown {
+                typed: other.to_owned(),
+                near: (near != other && !near.is_empty()).then_some(near),
+            });
         }
     };
     let takes_value = !matches!(
@@ -308,11 +279,10 @@ pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Comma
         value.into_iter().chain(rest).collect()
     };
     if !extra.is_empty() {
-        return Err(words(
-            lang,
-            &format!("{name}: 余分な値 {}", extra.join(" ")),
-            &format!("{name}: unexpected {}", extra.join(" ")),
-        ));
+        return Err(CommandError::Extra {
+            name: name.to_owned(),
+            extra: extra.join(" "),
+        });
     }
     Ok(command)
 }

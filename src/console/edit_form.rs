@@ -14,7 +14,7 @@ use crate::db::OrderEdit;
 use crate::domain::time::parse_date;
 use crate::domain::tracking;
 use crate::domain::{Carrier, Order, OrderStatus, Tracking};
-use crate::text;
+use crate::text::{self, Phrase, Say};
 
 /// One line of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,11 +57,9 @@ impl CarrierChoice {
     /// The words of this choice in the operator's language.
     pub fn label(self, lang: Language) -> String {
         match (self, lang) {
-            (CarrierChoice::None, Language::Ja) => "なし".into(),
-            (CarrierChoice::None, Language::En) => "none".into(),
+            (CarrierChoice::None, _) => Phrase::NoCarrier.get(lang).into(),
             (CarrierChoice::Known(i), _) => text::carrier(&Carrier::KNOWN[i], lang).to_owned(),
-            (CarrierChoice::Other, Language::Ja) => "その他…".into(),
-            (CarrierChoice::Other, Language::En) => "other…".into(),
+            (CarrierChoice::Other, _) => Phrase::OtherCarrierChoice.get(lang).into(),
         }
     }
 }
@@ -235,9 +233,12 @@ impl EditForm {
     /// The edit: only the fields that differ from `order` as read. A bad value names its field
     /// and nothing is saved.
     pub fn edit(&self, order: &Order, lang: Language) -> Result<OrderEdit, String> {
-        let label = |ja: &str, en: &str| match lang {
-            Language::Ja => ja.to_owned(),
-            Language::En => en.to_owned(),
+        let field_error = |field: Phrase, why: &str| {
+            Say::FieldError {
+                field: field.get(lang),
+                why,
+            }
+            .get(lang)
         };
         let mut edit = OrderEdit::default();
         if self.status != order.status {
@@ -245,7 +246,7 @@ impl EditForm {
         }
         let carrier = self
             .chosen_carrier()
-            .map_err(|e| format!("{}: {e}", label("配送会社", "carrier")))?;
+            .map_err(|e| field_error(Phrase::Carrier, &e))?;
         if carrier != order.carrier {
             edit.carrier = Some(carrier);
         }
@@ -254,21 +255,17 @@ impl EditForm {
         let tracking = Tracking::parse_input(&typed).map_err(|e| {
             let why = match e {
                 crate::domain::input::InputError::Unsafe(_) => {
-                    label("制御文字は使えません", "control characters are not allowed").to_owned()
+                    Phrase::ControlCharacters.get(lang).to_owned()
                 }
                 crate::domain::input::InputError::Invisible(_) => {
-                    crate::text::Phrase::InvisibleCharacter.get(lang).to_owned()
+                    Phrase::InvisibleCharacter.get(lang).to_owned()
                 }
-                crate::domain::input::InputError::TooLong(_, max) => match lang {
-                    Language::Ja => format!("長すぎます（{max}文字まで）"),
-                    Language::En => format!("too long ({max} characters at most)"),
-                },
-                crate::domain::input::InputError::TooMany(_, max) => match lang {
-                    Language::Ja => format!("伝票番号が多すぎます（{max}件まで）"),
-                    Language::En => format!("too many numbers ({max} at most)"),
-                },
+                crate::domain::input::InputError::TooLong(_, max) => Say::TooLong(max).get(lang),
+                crate::domain::input::InputError::TooMany(_, max) => {
+                    Say::TooManyNumbers(max).get(lang)
+                }
             };
-            format!("{}: {why}", label("伝票番号", "tracking"))
+            field_error(Phrase::Tracking, &why)
         })?;
         if tracking != order.tracking {
             edit.tracking = Some(tracking);
@@ -277,10 +274,7 @@ impl EditForm {
         let shipped = if shipped.is_empty() {
             None
         } else {
-            Some(
-                parse_date(shipped)
-                    .map_err(|m| format!("{}: {m}", label("出荷日", "shipped on")))?,
-            )
+            Some(parse_date(shipped).map_err(|m| field_error(Phrase::ShippedOn, &m))?)
         };
         if shipped != order.shipped_on {
             edit.shipped_on = Some(shipped);

@@ -185,7 +185,8 @@ impl Backend {
         self.db
             .save_channel_settings(channel, settings, &self.operator, now)
             .await?;
-        let changes = super::settings_form::changes(&before, settings, channel, false);
+        let changes =
+            crate::text::settings::changes(&before, settings, channel, crate::config::Language::En);
         if !changes.is_empty() {
             tracing::info!(store = %channel, by = %self.operator, "settings changed: {}", changes.join(", "));
         }

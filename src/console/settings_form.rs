@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use crate::domain::{Channel, Period, StatusOption};
-use crate::scheduler::describe::every;
 use crate::settings::OperationalSettings;
 
 /// The rows, top to bottom.
@@ -34,23 +33,6 @@ pub const ROWS: [Row; 9] = [
     Row::RuleOption,
     Row::PullDays,
 ];
-
-/// What changed between two settings of a store, one `label: before → after` each, in the
-/// operator's language (for the log: every change is said with who made it).
-pub fn changes(
-    before: &OperationalSettings,
-    after: &OperationalSettings,
-    channel: Channel,
-    ja: bool,
-) -> Vec<String> {
-    ROWS.iter()
-        .filter_map(|row| {
-            let (name, old) = label(*row, before, channel, ja);
-            let (_, new) = label(*row, after, channel, ja);
-            (old != new).then(|| format!("{} {old} → {new}", name.trim()))
-        })
-        .collect()
-}
 
 /// The intervals offered, from one minute to one day (the bounds of SPEC §3).
 const INTERVALS: [u64; 11] = [
@@ -117,59 +99,6 @@ pub fn change(
         _ => return None,
     }
     (next != *s).then_some(next)
-}
-
-/// A row's label and value, in the console's language.
-pub fn label(row: Row, s: &OperationalSettings, channel: Channel, ja: bool) -> (String, String) {
-    let on_off = |b: bool| match (b, ja) {
-        (true, true) => "オン".to_owned(),
-        (false, true) => "オフ".to_owned(),
-        (true, false) => "on".to_owned(),
-        (false, false) => "off".to_owned(),
-    };
-    let (l_ja, l_en, value) = match row {
-        Row::AutoPull => ("受注の自動取得", "auto pull", on_off(s.auto_pull)),
-        Row::AutoPullEvery => ("  間隔", "  every", every(s.auto_pull_every)),
-        Row::AutoSync => ("発送情報の自動更新", "auto sync", on_off(s.auto_sync)),
-        Row::AutoSyncEvery => ("  間隔", "  every", every(s.auto_sync_every)),
-        Row::Watch => ("即時更新 (watch)", "watch", on_off(s.watch)),
-        Row::WatchDebounce => ("  待ち時間", "  debounce", every(s.watch_debounce)),
-        Row::Period => (
-            "作成期間",
-            "period",
-            if ja {
-                format!("{}日前から", s.rules.period.days())
-            } else {
-                format!("{} days", s.rules.period.days())
-            },
-        ),
-        Row::RuleOption => match channel {
-            Channel::Shopify => (
-                "API書出",
-                "export statuses",
-                match (s.rules.statuses, ja) {
-                    (StatusOption::ProcessedOnly, true) => "【処理済み】のみ".into(),
-                    (StatusOption::AllButNewCancelled, true) => "【処理済み】以外も書き出す".into(),
-                    (o, false) => o.code().into(),
-                },
-            ),
-            Channel::Colorme => (
-                "出荷日入力で配送済み",
-                "配送済み needs 出荷日",
-                on_off(s.rules.shipped_date_only),
-            ),
-        },
-        Row::PullDays => (
-            "受注を取得する日数",
-            "pull days",
-            if ja {
-                format!("{}日", s.pull_days)
-            } else {
-                format!("{} days", s.pull_days)
-            },
-        ),
-    };
-    ((if ja { l_ja } else { l_en }).to_owned(), value)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ mod keys;
 
 // Reports and keys are handled in their own files; `update` dispatches to them.
 use self::{dialogs::*, forms::*, jobs::*, keys::*};
-use crate::text::Phrase;
+use crate::text::{Phrase, Say};
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
@@ -221,7 +221,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             match result {
                 Ok(preview) if matches!(app.mode, Mode::List | Mode::Detail) => {
                     let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
-                    let lines = crate::shipments::report::lines(
+                    let lines = crate::text::import_report::lines(
                         &preview.path,
                         true,
                         &preview.summary,
@@ -232,7 +232,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         .plan
                         .orders
                         .iter()
-                        .map(|o| crate::shipments::report::order_line_short(o, app.lang))
+                        .map(|o| crate::text::import_report::order_line_short(o, app.lang))
                         .collect();
                     app.mode = Mode::ConfirmImport(Box::new(ImportConfirm {
                         short,
@@ -250,15 +250,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Imported(result) => {
             match result {
-                Ok(n) => app.push_log(
-                    match app.lang {
-                        crate::config::Language::Ja => {
-                            format!("送り状ファイル: {n}件の注文を保存しました")
-                        }
-                        crate::config::Language::En => format!("carrier file: {n} orders saved"),
-                    },
-                    false,
-                ),
+                Ok(n) => app.push_log(Say::CarrierFileSaved(n).get(app.lang), false),
                 Err(e) => app.push_problem(None, &e),
             }
             vec![reload(app, true), Cmd::LoadSchedules]
@@ -275,11 +267,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 vec![Cmd::LoadDetail(id)]
             }
             Ok(None) => {
-                let error = match app.lang {
-                    crate::config::Language::Ja => format!("注文番号 {number} はありません"),
-                    crate::config::Language::En => format!("no order numbered {number}"),
-                };
-                command_line_error(app, error);
+                command_line_error(app, Say::NoOrderNumbered(&number).get(app.lang));
                 vec![]
             }
             Err(e) => {
@@ -292,16 +280,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 Ok(held) => {
                     let what = match held {
                         Some(w) => crate::text::held(&w, app.lang),
-                        None => match app.lang {
-                            crate::config::Language::Ja => "伝票番号なし・未発送".into(),
-                            crate::config::Language::En => "no tracking, not shipped".into(),
-                        },
+                        None => Say::NothingHeld.get(app.lang),
                     };
-                    let text = match app.lang {
-                        crate::config::Language::Ja => format!("ストアから読込: {what}"),
-                        crate::config::Language::En => format!("read from the store: {what}"),
-                    };
-                    app.push_log(text, false);
+                    app.push_log(Say::ReadFromStore(&what).get(app.lang), false);
                 }
                 Err(e) => {
                     let store = app.detail.as_ref().map(|d| d.row.stored.order.channel);
@@ -312,35 +293,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::MailSent(id, result) => {
             use crate::sync::mail::MailOutcome;
-            let ja = app.lang == crate::config::Language::Ja;
             let (text, error) = match result {
-                Ok(MailOutcome::Sent) => (
-                    if ja {
-                        "発送メールを送信しました"
-                    } else {
-                        "the shipping mail was sent"
-                    }
-                    .to_owned(),
-                    false,
-                ),
+                Ok(MailOutcome::Sent) => (Say::MailSentNow.get(app.lang), false),
                 Err(e) => (crate::text::problem(&e, None, app.lang), true),
-                Ok(MailOutcome::PerhapsSent(e)) | Ok(MailOutcome::NotSent { message: e, .. }) => (
-                    if ja {
-                        format!("発送メール: {e}")
-                    } else {
-                        format!("shipping mail: {e}")
-                    },
-                    true,
-                ),
-                Ok(MailOutcome::AlreadySent(_)) => (
-                    if ja {
-                        "発送メールは送信済みです (二度は送りません)"
-                    } else {
-                        "the shipping mail was sent before (never twice)"
-                    }
-                    .to_owned(),
-                    true,
-                ),
+                Ok(MailOutcome::PerhapsSent(e)) | Ok(MailOutcome::NotSent { message: e, .. }) => {
+                    (Say::MailNotSent(&e).get(app.lang), true)
+                }
+                Ok(MailOutcome::AlreadySent(_)) => (Say::MailSentBefore.get(app.lang), true),
                 Ok(MailOutcome::StoreSaysSent) => {
                     (Phrase::MailStoreSaysSent.get(app.lang).to_owned(), true)
                 }

@@ -15,7 +15,6 @@ use tokio_util::sync::CancellationToken;
 
 pub use crate::domain::job::{JobKind, JobStatus, RunCounts, Trigger};
 
-pub mod describe;
 pub mod view;
 pub mod worker;
 

@@ -8,7 +8,6 @@ pub mod format;
 pub mod import;
 pub mod plan;
 pub mod read;
-pub mod report;
 pub mod staged;
 
 use std::fmt;

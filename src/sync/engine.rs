@@ -158,7 +158,8 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    fn counts(&self) -> RunCounts {
+    /// What the run did, in the counts every summary says.
+    pub fn counts(&self) -> RunCounts {
         RunCounts {
             considered: self.considered,
             written: self.written,

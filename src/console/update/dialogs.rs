@@ -171,18 +171,8 @@ pub(super) fn confirm_key(
         _ => {
             let channel = confirm.plan.channel;
             app.mode = *confirm.back;
-            app.push_store_log(
-                channel,
-                match app.lang {
-                    crate::config::Language::Ja => {
-                        format!("{channel}: 取り消しました (何も送っていません)")
-                    }
-                    crate::config::Language::En => {
-                        format!("{channel}: cancelled (nothing was sent)")
-                    }
-                },
-                false,
-            );
+            let store = crate::text::store(channel, app.lang);
+            app.push_store_log(channel, Say::Cancelled(store).get(app.lang), false);
             vec![]
         }
     }
@@ -211,15 +201,7 @@ pub(super) fn import_key(
         }
         _ => {
             app.mode = *confirm.back;
-            app.push_log(
-                match app.lang {
-                    crate::config::Language::Ja => {
-                        "送り状ファイル: 取り消しました (何も保存していません)"
-                    }
-                    crate::config::Language::En => "carrier file: cancelled (nothing was saved)",
-                },
-                false,
-            );
+            app.push_log(Say::CarrierFileCancelled.get(app.lang), false);
             vec![]
         }
     }
@@ -240,18 +222,8 @@ pub(super) fn ask_key(app: &mut App, ask: Ask, action: Option<Action>) -> Vec<Cm
             if let Some(p) = app.progress.get_mut(&channel) {
                 p.stopping = true;
             }
-            app.push_store_log(
-                channel,
-                match app.lang {
-                    crate::config::Language::Ja => {
-                        format!("{channel}: 送信中の注文のあとで止めます")
-                    }
-                    crate::config::Language::En => {
-                        format!("{channel}: stopping after the order in flight")
-                    }
-                },
-                false,
-            );
+            let store = crate::text::store(channel, app.lang);
+            app.push_store_log(channel, Say::StoppingAfterOrder(store).get(app.lang), false);
             vec![Cmd::StopRun(channel)]
         }
         Question::DiscardEdit => {

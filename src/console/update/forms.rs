@@ -66,7 +66,7 @@ pub(super) fn log_setting_change(
     before: &OperationalSettings,
     after: &OperationalSettings,
 ) {
-    let changes = settings_form::changes(before, after, channel, app.ja());
+    let changes = crate::text::settings::changes(before, after, channel, app.lang);
     if changes.is_empty() {
         return;
     }

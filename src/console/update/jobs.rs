@@ -16,7 +16,7 @@ pub(super) fn job_status(
     if status.running || status.runs <= seen {
         return vec![];
     }
-    let ja = app.ja();
+    let store = crate::text::store(channel, app.lang);
     if status.consecutive_failures > 0 {
         let error = crate::text::failure(
             status.last_cause.unwrap_or(crate::domain::Cause::Refused),
@@ -24,29 +24,25 @@ pub(super) fn job_status(
             Some(channel),
             app.lang,
         );
-        let word = match (job, ja) {
-            (JobKind::Pull, true) => "受注取得",
-            (JobKind::Sync, true) => "発送情報の更新",
-            (other, false) => other.code(),
-        };
-        app.push_store_log(channel, format!("{channel} {word}: {error}"), true);
+        let text = Say::JobFailed {
+            store,
+            pull: job == JobKind::Pull,
+            error: &error,
+        }
+        .get(app.lang);
+        app.push_store_log(channel, text, true);
         return vec![Cmd::LoadSchedules];
     }
     if job == JobKind::Pull
         && status.last_skipped.is_none()
         && let Some(c) = &status.last_counts
     {
-        let text = if ja {
-            format!(
-                "{channel} 受注取得: {}件 (追加・変更 {}件)",
-                c.considered, c.written
-            )
-        } else {
-            format!(
-                "{channel} pull: {} orders ({} new or changed)",
-                c.considered, c.written
-            )
-        };
+        let text = Say::PullDone {
+            store,
+            orders: c.considered,
+            changed: c.written,
+        }
+        .get(app.lang);
         app.push_store_log(channel, text, false);
         return vec![reload(app, true), Cmd::LoadSchedules];
     }
@@ -58,18 +54,8 @@ pub(super) fn planned(app: &mut App, result: Result<SyncPlan, Problem>) -> Vec<C
     match result {
         Ok(plan) if plan.items.is_empty() => {
             let channel = plan.channel;
-            app.push_store_log(
-                channel,
-                match app.lang {
-                    crate::config::Language::Ja => {
-                        format!("{channel}: 送信するものはありません (何も送っていません)")
-                    }
-                    crate::config::Language::En => {
-                        format!("{channel}: nothing to send (nothing was sent)")
-                    }
-                },
-                false,
-            );
+            let store = crate::text::store(channel, app.lang);
+            app.push_store_log(channel, Say::NothingToSend(store).get(app.lang), false);
         }
         Ok(plan) => {
             // A plan arriving while a form or question is open waits for nothing: it replaces
@@ -118,7 +104,7 @@ pub(super) fn saved(app: &mut App, result: Result<ListedOrder, Problem>) -> Vec<
 }
 
 pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
-    let ja = app.ja();
+    let store = crate::text::store(channel, app.lang);
     match event {
         SyncEvent::RunStarted {
             planned, dry_run, ..
@@ -134,12 +120,12 @@ pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> V
                     current: None,
                 },
             );
-            let text = match (dry_run, ja) {
-                (true, true) => format!("{channel} 送信内容の確認: {planned}件"),
-                (true, false) => format!("{channel} dry run: {planned} orders"),
-                (false, true) => format!("{channel} 発送情報の更新を開始: {planned}件"),
-                (false, false) => format!("{channel} sync started: {planned} orders"),
-            };
+            let text = Say::RunStarted {
+                store,
+                dry_run,
+                planned,
+            }
+            .get(app.lang);
             app.push_store_log(channel, text, false);
         }
         SyncEvent::OrderStarted { number } => {
@@ -153,7 +139,7 @@ pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> V
             app.push_store_log(
                 channel,
                 format!(
-                    "{channel} {number}: {}",
+                    "{store} {number}: {}",
                     crate::text::outcome_word(outcome, app.lang)
                 ),
                 false,
@@ -166,7 +152,7 @@ pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> V
             step(app, channel);
             let word = Phrase::WouldSend.get(app.lang);
             let what = crate::text::planned(&planned, app.lang);
-            app.push_store_log(channel, format!("{channel} {number} {word}: {what}"), false);
+            app.push_store_log(channel, format!("{store} {number} {word}: {what}"), false);
         }
         SyncEvent::OrderFailed {
             number,
@@ -175,36 +161,24 @@ pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> V
         } => {
             step(app, channel);
             let error = crate::text::failure(cause, &error, Some(channel), app.lang);
-            app.push_store_log(channel, format!("{channel} {number}: {error}"), true);
+            app.push_store_log(channel, format!("{store} {number}: {error}"), true);
         }
         SyncEvent::RunFinished { report } if report.dry_run => {
             app.progress.remove(&channel);
-            let text = if ja {
-                format!(
-                    "{channel} 確認完了: 送信予定 {}件 · 何も送っていません",
-                    report.pending
-                )
-            } else {
-                format!(
-                    "{channel} dry run done: {} would be written · nothing was sent",
-                    report.pending
-                )
-            };
+            let text = Say::DryRunDone {
+                store,
+                would_write: report.pending,
+            }
+            .get(app.lang);
             app.push_store_log(channel, text, false);
         }
         SyncEvent::RunFinished { report } => {
             app.progress.remove(&channel);
-            let text = if ja {
-                format!(
-                    "{channel} 更新完了: 書込 {} · 済 {} · 伝票待ち {} · 失敗 {}",
-                    report.written, report.already_synced, report.waiting, report.failed
-                )
-            } else {
-                format!(
-                    "{channel} sync done: {} written · {} already synced · {} waiting · {} failed",
-                    report.written, report.already_synced, report.waiting, report.failed
-                )
-            };
+            let text = Say::SyncDone {
+                store,
+                counts: &report.counts(),
+            }
+            .get(app.lang);
             app.push_store_log(channel, text, report.failed > 0);
             let mut cmds = vec![reload(app, true), Cmd::LoadSchedules];
             if let Some(detail) = &app.detail {

@@ -181,12 +181,11 @@ pub(super) fn store_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
         _ => return None,
     };
     let Some(channel) = channel.filter(|c| app.stores.contains(c)) else {
-        let text = match (channel, app.ja()) {
-            (Some(c), true) => format!("{c} は設定されていません (接続先とトークン)"),
-            (Some(c), false) => format!("{c} is not configured (address and token)"),
-            (None, true) => "設定されたストアがありません".to_owned(),
-            (None, false) => "no store is configured".to_owned(),
-        };
+        let text = match channel {
+            Some(c) => Say::NotConfigured(crate::text::store(c, app.lang)),
+            None => Say::NoStoreConfigured,
+        }
+        .get(app.lang);
         app.push_log(text, true);
         return Some(vec![]);
     };
@@ -196,16 +195,8 @@ pub(super) fn store_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
         }
         (Action::Pull, _) => vec![Cmd::PullNow(channel)],
         (_, Some(_)) if app.runs.contains(&channel) => {
-            app.push_store_log(
-                channel,
-                match app.lang {
-                    crate::config::Language::Ja => format!("{channel}: 実行中です (x で停止)"),
-                    crate::config::Language::En => {
-                        format!("{channel}: a run is in progress (x stops it)")
-                    }
-                },
-                true,
-            );
+            let store = crate::text::store(channel, app.lang);
+            app.push_store_log(channel, Say::RunInProgress(store).get(app.lang), true);
             vec![]
         }
         (_, Some(scope)) => vec![Cmd::Plan(channel, scope)],

@@ -3,21 +3,20 @@
 use super::*;
 
 pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
-    let ja = app.ja();
     let o = &detail.row.stored.order;
     let e = &detail.row.evaluation;
     let remote = &detail.row.stored.remote;
-    let field = |ja_label: &str, en_label: &str, value: String| {
+    let field = |label: Phrase, value: String| {
         Line::from(vec![
             Span::styled(
-                text::fit(if ja { ja_label } else { en_label }, 12),
+                text::fit(label.get(app.lang), 12),
                 Style::default().add_modifier(Modifier::BOLD),
             ),
             Span::raw(value),
         ])
     };
     let mut lines = vec![
-        field("判定", "verdict", {
+        field(Phrase::Verdict, {
             let advice = e
                 .cause
                 .and_then(|c| text::advice(c, Some(o.channel), app.lang))
@@ -29,22 +28,16 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
                 text::explain(e, app.lang)
             )
         }),
+        field(Phrase::Status, text::status(o.status, app.lang).to_owned()),
         field(
-            "ステータス",
-            "status",
-            text::status(o.status, app.lang).to_owned(),
-        ),
-        field(
-            "配送会社",
-            "carrier",
+            Phrase::Carrier,
             o.carrier
                 .as_ref()
                 .map(|c| text::carrier(c, app.lang).to_owned())
                 .unwrap_or_else(|| "—".into()),
         ),
         field(
-            "伝票番号",
-            "tracking",
+            Phrase::Tracking,
             if o.tracking.is_empty() {
                 "—".into()
             } else {
@@ -52,40 +45,37 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             },
         ),
         field(
-            "出荷日",
-            "shipped on",
+            Phrase::ShippedOn,
             o.shipped_on.map_or_else(|| "—".into(), |d| d.to_string()),
         ),
         field(
-            "注文日時",
-            "ordered",
+            Phrase::OrderedAt,
             local(app, o.ordered_at, "%Y-%m-%d %H:%M"),
         ),
         field(
-            "更新日時",
-            "changed",
+            Phrase::Changed,
             local(app, o.updated_at, "%Y-%m-%d %H:%M:%S"),
         ),
-        field("ストア側", "store holds", {
+        field(Phrase::StoreHolds, {
             // In words, with when the store said so (a write's answer or a read with r).
-            let what = match (&remote.confirmed, remote.confirmed_at, ja) {
-                (Some(w), _, _) => text::held(w, app.lang),
-                (None, Some(_), true) => "伝票番号なし・未発送".into(),
-                (None, Some(_), false) => "no tracking, not shipped".into(),
-                (None, None, true) => "未確認 (r でストアから読込)".into(),
-                (None, None, false) => "not confirmed yet (r reads the store)".into(),
+            let what = match (&remote.confirmed, remote.confirmed_at) {
+                (Some(w), _) => text::held(w, app.lang),
+                (None, Some(_)) => Say::NothingHeld.get(app.lang),
+                (None, None) => Phrase::NotConfirmedYet.get(app.lang).to_owned(),
             };
             match remote.confirmed_at {
-                Some(at) if ja => format!("{what} · 確認 {}", local(app, at, "%m-%d %H:%M:%S")),
-                Some(at) => format!("{what} · confirmed {}", local(app, at, "%m-%d %H:%M:%S")),
+                Some(at) => Say::ConfirmedAt {
+                    what: &what,
+                    at: &local(app, at, "%m-%d %H:%M:%S"),
+                }
+                .get(app.lang),
                 None => what,
             }
         }),
     ];
     if let Some(since) = remote.in_flight_since {
         lines.push(field(
-            "送信中",
-            "in flight",
+            Phrase::InFlight,
             format!(
                 "{} {}",
                 local(app, since, "%H:%M:%S"),
@@ -97,18 +87,13 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         && let Some(error) = &remote.mail_error
     {
         // A refused mail is never sent on its own: say so, and how to send it on purpose.
-        let number = &o.number;
-        let words = if ja {
-            format!(
-                "ストアが拒否: {error} — m でストアを確認し未送信なら送信 (hassou order {number} send-mail)"
-            )
-        } else {
-            format!(
-                "refused by the store: {error} — m checks the store and sends it if it has not gone (hassou order {number} send-mail)"
-            )
-        };
+        let words = Say::MailRefused {
+            error,
+            number: &o.number,
+        }
+        .get(app.lang);
         lines.push(Line::from(vec![
-            Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),
+            Span::raw(format!("{} ", Phrase::Mail.get(app.lang))),
             Span::styled(text::visible(&words), error_style(app)),
         ]));
     }
@@ -116,7 +101,7 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         // Perhaps sent: never sent again by hassou; only the store can say.
         let words = Phrase::MailUncertain.get(app.lang);
         lines.push(Line::from(vec![
-            Span::raw(format!("{} ", if ja { "発送メール" } else { "mail" })),
+            Span::raw(format!("{} ", Phrase::Mail.get(app.lang))),
             Span::styled(words, error_style(app)),
         ]));
     }
@@ -180,46 +165,41 @@ pub(super) fn draw_detail(frame: &mut Frame, app: &App, area: Rect, form: Option
 }
 
 pub(super) fn draw_form(frame: &mut Frame, app: &App, area: Rect, form: &EditForm) {
-    let ja = app.ja();
     let fields = form.fields();
     let warnings = form.warnings();
     let height = (fields.len() as u16 * 2 + 3 + warnings.len() as u16 * 2).min(area.height);
     let rect = Rect { height, ..area };
     // The form covers the detail whole: no half-hidden line beside it.
     frame.render_widget(Clear, area);
-    let title = if ja {
-        format!(" {} を編集 (Enter 保存 · Esc 取消) ", form.number)
-    } else {
-        format!(" edit {} (Enter save · Esc cancel) ", form.number)
-    };
+    let title = Say::EditTitle(&form.number).get(app.lang);
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut lines = Vec::new();
     for field in &fields {
         let focused = *field == form.focus;
-        let (label, value, hint) = match (field, ja) {
-            (Field::Status, _) => (
+        let (label, value, hint) = match field {
+            Field::Status => (
                 Phrase::Status.get(app.lang),
                 format!("< {} >", text::status(form.status, app.lang)),
                 Phrase::ChooseWithArrows.get(app.lang),
             ),
-            (Field::Carrier, _) => (
+            Field::Carrier => (
                 Phrase::Carrier.get(app.lang),
                 format!("< {} >", form.carrier.label(app.lang)),
                 Phrase::ChooseOrNameOther.get(app.lang),
             ),
-            (Field::OtherName, _) => (
+            Field::OtherName => (
                 Phrase::OtherCarrierLabel.get(app.lang),
                 form.other_name.value().to_owned(),
                 Phrase::OtherCarrierName.get(app.lang),
             ),
-            (Field::Tracking, _) => (
+            Field::Tracking => (
                 Phrase::Tracking.get(app.lang),
                 form.tracking.value().to_owned(),
                 Phrase::SeveralNumbersHint.get(app.lang),
             ),
-            (Field::ShippedOn, _) => (
+            Field::ShippedOn => (
                 Phrase::ShippedOn.get(app.lang),
                 form.shipped_on.value().to_owned(),
                 Phrase::ShippedOnHint.get(app.lang),

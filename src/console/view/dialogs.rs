@@ -55,35 +55,26 @@ pub(super) fn dialog(
 /// The plan before anything is sent: the store, how many orders, how many notifications or
 /// mails, and each order's exact values; Cancel is the focused answer.
 pub(super) fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
-    let ja = app.ja();
     let plan = &confirm.plan;
     let channel = plan.channel;
-    let title = if ja {
-        format!(" {} に送信しますか ", text::store(channel, app.lang))
-    } else {
-        format!(" Send to {}? ", text::store(channel, app.lang))
-    };
+    let title = Say::SendTo(text::store(channel, app.lang)).get(app.lang);
     let height = area.height.max(8);
     let inner = dialog(frame, area, area.width, height, title);
     let mails = plan.notifications();
-    let mail_word = match (channel, ja) {
-        (Channel::Shopify, true) => "お客様への発送通知",
-        (Channel::Shopify, false) => "customer notifications",
-        (Channel::Colorme, true) => "商品発送メール",
-        (Channel::Colorme, false) => "shipping mails",
-    };
+    let mail_word = match channel {
+        Channel::Shopify => Phrase::CustomerNotifications,
+        Channel::Colorme => Phrase::ShippingMails,
+    }
+    .get(app.lang);
     let retries = plan.items.iter().filter(|i| i.retry).count();
-    let mut summary = if ja {
-        format!("{}件の注文 · {mail_word} {mails}件", plan.items.len())
-    } else {
-        format!("{} orders · {mails} {mail_word}", plan.items.len())
-    };
+    let mut summary = Say::PlanSummary {
+        orders: plan.items.len(),
+        mail_word,
+        mails,
+    }
+    .get(app.lang);
     if retries > 0 {
-        summary.push_str(&if ja {
-            format!(" · うち再送 {retries}件")
-        } else {
-            format!(" · {retries} tried again")
-        });
+        summary.push_str(&Say::TriedAgain(retries).get(app.lang));
     }
     let warn = if app.color {
         Style::default()
@@ -93,11 +84,14 @@ pub(super) fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &C
         Style::default().add_modifier(Modifier::BOLD)
     };
     let mut lines = vec![Line::from(Span::styled(summary, warn))];
-    let head = if ja {
-        ["注文番号", "伝票番号", "送る配送会社", "発送済み", "通知"]
-    } else {
-        ["number", "tracking", "carrier (as sent)", "shipped", "mail"]
-    };
+    let head = [
+        Phrase::PlanNumber,
+        Phrase::PlanTracking,
+        Phrase::PlanCarrier,
+        Phrase::PlanShipped,
+        Phrase::PlanMail,
+    ]
+    .map(|p| p.get(app.lang));
     let widths = [10usize, 28, 18, 8, 4];
     let row = |cells: [String; 5]| {
         let mut out = String::new();
@@ -113,15 +107,7 @@ pub(super) fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &C
     )));
     // Room for the summary, the header and the answer line.
     let room = (inner.height as usize).saturating_sub(3);
-    let yes_no = |b: bool| {
-        match (b, ja) {
-            (true, true) => "する",
-            (false, true) => "—",
-            (true, false) => "yes",
-            (false, false) => "—",
-        }
-        .to_owned()
-    };
+    let yes_no = |b: bool| if b { Phrase::Does.get(app.lang) } else { "—" }.to_owned();
     for item in plan.items.iter().skip(confirm.scroll).take(room) {
         let p = &item.planned;
         let company = p.company.clone().unwrap_or_else(|| "—".into());
@@ -134,21 +120,12 @@ pub(super) fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &C
         ])));
     }
     let shown_to = (confirm.scroll + room).min(plan.items.len());
-    let answer = if ja {
-        format!(
-            "[ キャンセル ]  y 送信する · n/Esc やめる · ↑↓ {}–{}/{}",
-            confirm.scroll + 1,
-            shown_to,
-            plan.items.len()
-        )
-    } else {
-        format!(
-            "[ Cancel ]  y send · n/Esc cancel · ↑↓ {}–{}/{}",
-            confirm.scroll + 1,
-            shown_to,
-            plan.items.len()
-        )
-    };
+    let answer = Say::ConfirmAnswer {
+        from: confirm.scroll + 1,
+        to: shown_to,
+        of: plan.items.len(),
+    }
+    .get(app.lang);
     let mut paragraph: Vec<Line> = lines;
     while paragraph.len() + 1 < inner.height as usize {
         paragraph.push(Line::from(""));
@@ -163,17 +140,12 @@ pub(super) fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &C
 /// The preview of a carrier file before it is saved: what each order gets (before → after),
 /// the rows that reach no order, the warnings; Cancel is the focused answer.
 pub(super) fn draw_import(frame: &mut Frame, app: &App, area: Rect, confirm: &ImportConfirm) {
-    let ja = app.ja();
     let p = &confirm.preview;
     let name = p.path.file_name().map_or_else(
         || p.path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let title = if ja {
-        format!(" {} を取り込みますか ", text::visible(&name))
-    } else {
-        format!(" Import {}? ", text::visible(&name))
-    };
+    let title = Say::ImportTitle(&text::visible(&name)).get(app.lang);
     let height = area.height.max(8);
     let inner = dialog(frame, area, area.width, height, title);
     let width = inner.width as usize;
@@ -200,11 +172,7 @@ pub(super) fn draw_import(frame: &mut Frame, app: &App, area: Rect, confirm: &Im
         let sum = last.split(" — ").next().unwrap_or(last);
         lines.push(Line::from(text::clip(sum, width)));
     }
-    let answer = if ja {
-        "[ キャンセル ]  y 保存する · n/Esc やめる · ↑↓ スクロール"
-    } else {
-        "[ Cancel ]  y save · n/Esc cancel · ↑↓ scroll"
-    };
+    let answer = Say::ImportAnswer.get(app.lang);
     lines.push(Line::from(Span::styled(
         answer,
         Style::default().add_modifier(Modifier::REVERSED),
@@ -214,42 +182,21 @@ pub(super) fn draw_import(frame: &mut Frame, app: &App, area: Rect, confirm: &Im
 
 /// A yes/no question; No unless `y`.
 pub(super) fn draw_ask(frame: &mut Frame, app: &App, area: Rect, ask: &Ask) {
-    let ja = app.ja();
-    let question = match (ask.question, ja) {
-        (Question::Quit, true) if app.run_active() => {
-            "実行中の更新があります。送信中の注文のあとで止めて終了しますか?".to_owned()
-        }
-        (Question::Quit, false) if app.run_active() => {
-            "A sync is running. Stop it after the order in flight and quit?".to_owned()
-        }
-        (Question::Quit, true) => "保存していない編集があります。破棄して終了しますか?".to_owned(),
-        (Question::Quit, false) => "The form has unsaved changes. Drop them and quit?".to_owned(),
-        (Question::StopRun(c), true) => format!(
-            "{} への更新を、送信中の注文のあとで止めますか? 残りは未送信のままです。",
-            text::store(c, app.lang)
-        ),
-        (Question::StopRun(c), false) => format!(
-            "Stop the sync to {} after the order in flight? The rest stay pending.",
-            text::store(c, app.lang)
-        ),
-        (Question::DiscardEdit, true) => "入力した内容を破棄しますか?".to_owned(),
-        (Question::DiscardEdit, false) => "Drop what you typed?".to_owned(),
-        (Question::SendMail(c, _), ja) => {
+    let question = match ask.question {
+        Question::Quit if app.run_active() => Say::QuitDuringRun.get(app.lang),
+        Question::Quit => Say::QuitWithEdits.get(app.lang),
+        Question::StopRun(c) => Say::StopRunOf(text::store(c, app.lang)).get(app.lang),
+        Question::DiscardEdit => Say::DiscardEdits.get(app.lang),
+        Question::SendMail(c, _) => {
             let number = app
                 .detail
                 .as_ref()
                 .map_or_else(String::new, |d| text::visible(&d.row.stored.order.number));
-            if ja {
-                format!(
-                    "{} の注文 {number} の発送メールを、いまお客様に送りますか? (一度だけ送ります)",
-                    text::store(c, app.lang)
-                )
-            } else {
-                format!(
-                    "Send the shipping mail of {} order {number} to the customer now? (It goes once.)",
-                    text::store(c, app.lang)
-                )
+            Say::SendMailOf {
+                store: text::store(c, app.lang),
+                number: &number,
             }
+            .get(app.lang)
         }
     };
     let answer = Phrase::AnswerNoFocused.get(app.lang);

@@ -50,7 +50,6 @@ pub(super) fn draw_log(frame: &mut Frame, app: &App, area: Rect) {
 /// The log tab: the log sized to the screen, following the newest line or paused where the
 /// operator scrolled, wrapped or cut, filtered by store and to errors.
 pub(super) fn draw_log_tab(frame: &mut Frame, app: &App, area: Rect) {
-    let ja = app.ja();
     let v = &app.log_view;
     let shown: Vec<&crate::console::state::LogLine> = app
         .log
@@ -63,33 +62,19 @@ pub(super) fn draw_log_tab(frame: &mut Frame, app: &App, area: Rect) {
         .collect();
     let block_title = {
         let mut parts = vec![if v.follow {
-            if ja {
-                "追従中".to_owned()
-            } else {
-                "following".to_owned()
-            }
-        } else if ja {
-            format!("一時停止 +{}", v.unseen)
+            Say::Following.get(app.lang)
         } else {
-            format!("PAUSED +{}", v.unseen)
+            Say::Paused(v.unseen).get(app.lang)
         }];
         if let Some(store) = v.store {
             parts.push(text::store(store, app.lang).to_owned());
         }
         if v.errors_only {
-            parts.push(if ja {
-                "エラーのみ".into()
-            } else {
-                "errors only".into()
-            });
+            parts.push(Say::ErrorsOnly.get(app.lang));
         }
         parts.push(format!("{}/{}", shown.len(), app.log.len()));
         if app.log_dropped > 0 {
-            parts.push(if ja {
-                format!("古い{}行は破棄", app.log_dropped)
-            } else {
-                format!("{} old lines dropped", app.log_dropped)
-            });
+            parts.push(Say::Dropped(app.log_dropped).get(app.lang));
         }
         format!(" {} ", parts.join(" · "))
     };

@@ -24,13 +24,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use super::edit_form::{EditForm, Field};
-use super::settings_form::{ROWS, label};
+use super::settings_form::ROWS;
 use super::state::{
     App, Ask, Confirm, Detail, ImportConfirm, Mode, Progress, Question, ScheduleView, Tab,
 };
 use crate::domain::job::JobKind;
 use crate::domain::{Channel, Verdict};
-use crate::text::{self, Phrase};
+use crate::text::settings::label;
+use crate::text::{self, Phrase, Say};
 
 pub(super) fn verdict_style(app: &App, verdict: Verdict) -> Style {
     if !app.color {
@@ -64,17 +65,11 @@ pub const MIN_HEIGHT: u16 = 24;
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = if app.ja() {
-            format!(
-                "端末が小さすぎます ({}×{}): 80×24 以上にしてください",
-                area.width, area.height
-            )
-        } else {
-            format!(
-                "terminal too small ({}×{}): make it 80×24 or more",
-                area.width, area.height
-            )
-        };
+        let text = Say::TerminalTooSmall {
+            width: area.width,
+            height: area.height,
+        }
+        .get(app.lang);
         frame.render_widget(Paragraph::new(text::clip(&text, area.width as usize)), area);
         return;
     }

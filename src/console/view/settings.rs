@@ -9,12 +9,7 @@ pub(super) fn draw_settings(
     channel: Channel,
     selected: usize,
 ) {
-    let ja = app.ja();
-    let title = if ja {
-        format!(" {channel} の設定 (全端末共通・即保存) Tab ストア切替 ")
-    } else {
-        format!(" {channel} settings (shared by every console, saved at once) Tab: store ")
-    };
+    let title = Say::SettingsTitle(text::store(channel, app.lang)).get(app.lang);
     let block = Block::default().borders(Borders::TOP).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -26,7 +21,7 @@ pub(super) fn draw_settings(
         .iter()
         .enumerate()
         .map(|(i, row)| {
-            let (name, value) = label(*row, &view.settings, channel, ja);
+            let (name, value) = label(*row, &view.settings, channel, app.lang);
             let style = if i == selected {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {

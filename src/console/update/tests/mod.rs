@@ -292,7 +292,7 @@ fn each_write_key_plans_its_own_scope_and_never_an_unconfigured_store() {
             .back()
             .expect("said why")
             .text
-            .contains("colorme is not configured")
+            .contains("Color Me is not configured")
     );
 }
 

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use super::{Change, FileSummary, ImportPlan, OrderChange};
 use crate::config::Language;
+use crate::shipments::{Change, FileSummary, ImportPlan, OrderChange};
 
 /// The report in the operator's language: one line per order reached, then what was left out.
 pub fn lines(

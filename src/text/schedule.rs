@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::JobStatus;
 use crate::config::Language;
 use crate::db::Lease;
+use crate::domain::job::JobStatus;
 
 /// "30m", "1h", "1h 30m", "45s".
 pub fn every(d: Duration) -> String {
@@ -28,6 +28,15 @@ pub fn every(d: Duration) -> String {
 
 fn clock(at: DateTime<Utc>, tz: FixedOffset) -> String {
     at.with_timezone(&tz).format("%H:%M:%S").to_string()
+}
+
+/// Watch mode: on within its debounce, or off.
+pub fn watch_line(on: bool, debounce: Duration, lang: Language) -> String {
+    match (on, lang) {
+        (true, Language::Ja) => format!("オン ({}以内)", every(debounce)),
+        (true, Language::En) => format!("on, within {}", every(debounce)),
+        (false, _) => crate::text::on_off(false, lang).to_owned(),
+    }
 }
 
 /// Who runs the schedule of a store: the lease holder, or nobody (or a holder whose lease ran out).

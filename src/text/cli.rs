@@ -1,0 +1,253 @@
+//! The command line's sentences with values, in `[shop] language`: each variant holds its
+//! Japanese and English side by side, as the console's [`super::Say`] does.
+
+use crate::config::Language;
+
+/// A sentence of the command line, with its values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tell<'a> {
+    /// `sync`: how many orders the run looks at.
+    SyncTargets {
+        store: &'a str,
+        planned: usize,
+        dry_run: bool,
+    },
+    /// Ctrl-C during a sync.
+    StoppingAfterOrder,
+    /// One order's outcome, as the run goes.
+    OrderOutcome {
+        number: &'a str,
+        outcome: &'a str,
+    },
+    /// A pull the store refused or never answered.
+    PullFailed {
+        store: &'a str,
+        error: &'a str,
+    },
+    NothingRecordedTryLater,
+    /// A run stopped because the store could not be reached, orders in a row.
+    RunStoppedUnreachable {
+        store: &'a str,
+        in_a_row: u32,
+    },
+    RunStoppedTokenRejected {
+        store: &'a str,
+        advice: &'a str,
+    },
+    MailSent(&'a str),
+    MailPerhapsSent {
+        number: &'a str,
+        error: &'a str,
+    },
+    MailNotSent {
+        number: &'a str,
+        error: &'a str,
+    },
+    MailAlreadySent {
+        number: &'a str,
+        at: &'a str,
+    },
+    StoreSaysMailSent(&'a str),
+    ClientIdMissing,
+    ClientSecretMissing,
+    NoTokenPlace,
+    OpenThisUrl,
+    PasteTheCode,
+    CannotReadInput(&'a str),
+    CannotStoreToken {
+        path: &'a str,
+        error: &'a str,
+    },
+    SignedIn(&'a str),
+    TokenLacksScopes(&'a str),
+    TokenOverriddenBy(&'a str),
+    DemoStarted {
+        orders: usize,
+        shopify: &'a str,
+        colorme: &'a str,
+    },
+    DaemonNoStore,
+    ShopifyNotifiesWithFulfillment(&'a str),
+    MailNeverTwice {
+        number: &'a str,
+        at: &'a str,
+    },
+    WouldSendMail {
+        number: &'a str,
+        refused_before: Option<&'a str>,
+    },
+}
+
+impl Tell<'_> {
+    pub fn get(&self, lang: Language) -> String {
+        let ja = lang == Language::Ja;
+        let pick = |j: String, e: String| if ja { j } else { e };
+        match self {
+            Tell::SyncTargets {
+                store,
+                planned,
+                dry_run,
+            } => match (dry_run, ja) {
+                (false, true) => format!("{store}: 対象 {planned}件"),
+                (true, true) => format!("{store}: 対象 {planned}件 (確認のみ: 何も送りません)"),
+                (false, false) => format!("{store}: {planned} target orders"),
+                (true, false) => {
+                    format!("{store}: {planned} target orders (dry run: nothing is sent)")
+                }
+            },
+            Tell::StoppingAfterOrder => pick(
+                "送信中の注文のあとで止めます (Ctrl-C)".into(),
+                "stopping after the order in flight (Ctrl-C)".into(),
+            ),
+            Tell::OrderOutcome { number, outcome } => format!("{number}: {outcome}"),
+            Tell::PullFailed { store, error } => pick(
+                format!("{store} 受注取得: {error}"),
+                format!("pull {store}: {error}"),
+            ),
+            Tell::NothingRecordedTryLater => pick(
+                "何も記録していません。しばらくしてからもう一度".into(),
+                "nothing was recorded; try again later".into(),
+            ),
+            Tell::RunStoppedUnreachable { store, in_a_row } => pick(
+                format!(
+                    "{store}: {in_a_row}件続けてストアに接続できず、更新を止めました。残りは未送信のままです — しばらくしてからもう一度"
+                ),
+                format!(
+                    "{store}: the store could not be reached for {in_a_row} orders in a row; the run stopped and the rest stay pending — try again later"
+                ),
+            ),
+            Tell::RunStoppedTokenRejected { store, advice } => pick(
+                format!(
+                    "{store}: ストアがトークンを拒否したため更新を止めました。残りは未送信のままです — {advice}"
+                ),
+                format!(
+                    "{store}: the store refused the access token; the run stopped and the rest stay pending — {advice}"
+                ),
+            ),
+            Tell::MailSent(number) => pick(
+                format!("{number}: 商品発送メールを送信しました"),
+                format!("sale {number}: the 商品発送 mail was sent"),
+            ),
+            Tell::MailPerhapsSent { number, error } => pick(
+                format!(
+                    "{number}: メールは送られた可能性があります ({error})。送信済みとして記録し、二度と送りません"
+                ),
+                format!(
+                    "sale {number}: the mail may have gone out ({error}); it is recorded as sent and will not be sent again"
+                ),
+            ),
+            Tell::MailNotSent { number, error } => pick(
+                format!("{number}: 商品発送メールは送信されませんでした: {error}"),
+                format!("sale {number}: the 商品発送 mail was not sent: {error}"),
+            ),
+            Tell::MailAlreadySent { number, at } => pick(
+                format!("{number}: 商品発送メールは {at} に送信済みです"),
+                format!("sale {number}: the 商品発送 mail was already sent at {at}"),
+            ),
+            Tell::StoreSaysMailSent(number) => pick(
+                format!(
+                    "{number}: カラーミーでは商品発送メールは送信済みです。記録しました (再送しません)"
+                ),
+                format!(
+                    "sale {number}: カラーミー says the 商品発送 mail was already sent; recorded, nothing sent again"
+                ),
+            ),
+            Tell::ClientIdMissing => pick(
+                "[colorme] client_id (または HASSOU_COLORME_CLIENT_ID) がありません: https://api.shop-pro.jp/oauth/applications/new でアプリを登録し、リダイレクト URL に urn:ietf:wg:oauth:2.0:oob を指定してください".into(),
+                "[colorme] client_id is not set (or HASSOU_COLORME_CLIENT_ID): register an app at https://api.shop-pro.jp/oauth/applications/new with the redirect URL urn:ietf:wg:oauth:2.0:oob".into(),
+            ),
+            Tell::ClientSecretMissing => pick(
+                "カラーミーのクライアントシークレットがありません: HASSOU_COLORME_CLIENT_SECRET か [colorme] client_secret に設定してください".into(),
+                "no カラーミー client secret: set HASSOU_COLORME_CLIENT_SECRET or [colorme] client_secret".into(),
+            ),
+            Tell::NoTokenPlace => pick(
+                "トークンの保存先がありません (設定フォルダなし): [colorme] token_file を設定してください".into(),
+                "no place to keep the token (no config dir): set [colorme] token_file".into(),
+            ),
+            Tell::OpenThisUrl => pick(
+                "この URL をブラウザで開き、カラーミーショップにログインして hassou を許可してください:".into(),
+                "Open this URL in a browser, sign in to カラーミーショップ and approve hassou:".into(),
+            ),
+            Tell::PasteTheCode => pick(
+                "表示されたコード、またはブラウザの URL (…/oauth/authorize/CODE) を貼り付けてください:".into(),
+                "Then paste the code, or the whole URL the browser lands on (…/oauth/authorize/CODE):".into(),
+            ),
+            Tell::CannotReadInput(error) => pick(
+                format!("標準入力を読めません: {error}"),
+                format!("cannot read standard input: {error}"),
+            ),
+            Tell::CannotStoreToken { path, error } => pick(
+                format!("{path}: トークンを保存できません: {error} (直したあとでサインインし直してください)"),
+                format!("{path}: cannot store the token: {error} (sign in again once this is fixed)"),
+            ),
+            Tell::SignedIn(path) => pick(
+                format!(
+                    "サインインしました: トークンは {path} に保存しました (本人のみ読めます。期限はありません — カラーミーの「許可済みアプリケーション一覧」で取り消せます)"
+                ),
+                format!(
+                    "signed in: the token is stored in {path} (readable by you only; it does not expire — revoke it in カラーミー's 許可済みアプリケーション一覧)"
+                ),
+            ),
+            Tell::TokenLacksScopes(scopes) => pick(
+                format!(
+                    "注意: トークンに {scopes} の権限がありません。サインインし直して許可するまで、受注取得と更新は拒否されます"
+                ),
+                format!(
+                    "warning: the token lacks {scopes}; pull or sync will be refused until you sign in again and approve them"
+                ),
+            ),
+            Tell::TokenOverriddenBy(source) => pick(
+                format!("注意: {source} が設定されているため、トークンファイルの代わりにそちらを使います"),
+                format!("note: {source} is set and is used instead of the token file"),
+            ),
+            Tell::DemoStarted {
+                orders,
+                shopify,
+                colorme,
+            } => pick(
+                format!("デモ: 見本の注文 {orders}件 · サンドボックス Shopify {shopify} · カラーミー {colorme}"),
+                format!("demo: {orders} sample orders; sandbox Shopify {shopify} and カラーミー {colorme}"),
+            ),
+            Tell::ShopifyNotifiesWithFulfillment(number) => pick(
+                format!(
+                    "{number}: Shopify の発送通知は発送 (fulfillment) と一緒に送られます ([shopify] notify_customer)。hassou から別に送ることはできません"
+                ),
+                format!(
+                    "order {number}: Shopify sends its shipping notification with the fulfillment ([shopify] notify_customer); hassou cannot send it separately"
+                ),
+            ),
+            Tell::MailNeverTwice { number, at } => pick(
+                format!(
+                    "{number}: 商品発送メールは {at} に送信済み (または送信された可能性あり) です。hassou は二度送りません"
+                ),
+                format!(
+                    "sale {number}: the 商品発送 mail was already sent (or perhaps sent) at {at}; hassou never sends it twice"
+                ),
+            ),
+            Tell::WouldSendMail {
+                number,
+                refused_before,
+            } => {
+                let before = |j: bool| match refused_before {
+                    Some(e) if j => format!(" (前回は拒否: {e})"),
+                    Some(e) => format!(" (refused before: {e})"),
+                    None => String::new(),
+                };
+                pick(
+                    format!(
+                        "{number} の商品発送メールをお客様に送ります{}。まだ何も送っていません — 送るには --yes を付けてください",
+                        before(true)
+                    ),
+                    format!(
+                        "would send カラーミー's 商品発送 mail for sale {number} to its customer{}; nothing sent — add --yes to send it",
+                        before(false)
+                    ),
+                )
+            }
+            Tell::DaemonNoStore => pick(
+                "設定されたストアがありません: [shopify] shop_url とトークン、またはカラーミーのトークンを設定してください".into(),
+                "no store is configured: set [shopify] shop_url and a token, or a カラーミー token".into(),
+            ),
+        }
+    }
+}
