@@ -20,12 +20,17 @@ use secrets::{CONTROL_IN_SECRET, check_file_mode, has_control};
 mod raw;
 mod secrets;
 
-/// The language of operator-facing text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Language {
-    #[default]
-    Ja,
-    En,
+pub use crate::domain::Language;
+
+impl Config {
+    /// The host of a store's API as configured (named in errors where it helps), if any.
+    pub fn store_host(&self, channel: crate::domain::Channel) -> Option<String> {
+        match channel {
+            crate::domain::Channel::Shopify => self.shopify.shop_url.as_ref()?.host_str(),
+            crate::domain::Channel::Colorme => self.colorme.api_base.host_str(),
+        }
+        .map(str::to_owned)
+    }
 }
 
 /// Where a secret came from, for `config check` (which shows the source, never the value).

@@ -5,6 +5,7 @@
 
 use tokio_util::sync::CancellationToken;
 
+use crate::channels::StoreConnector;
 use crate::channels::colorme::client::{ClientOptions as ColormeClientOptions, ColormeClient};
 use crate::channels::colorme::connector::ColormeConnector;
 use crate::channels::shopify::carriers::UrlTemplates;
@@ -56,6 +57,14 @@ pub fn colorme_connector(config: &Config) -> Result<ColormeConnector, String> {
     ))
 }
 
+/// The connector of this configuration's store of `channel`, or why it is not configured.
+pub fn connector(config: &Config, channel: Channel) -> Result<StoreConnector, String> {
+    match channel {
+        Channel::Shopify => shopify_connector(config).map(StoreConnector::from),
+        Channel::Colorme => colorme_connector(config).map(StoreConnector::from),
+    }
+}
+
 /// Starts one worker per configured store; `options` says who runs each and who hears of its
 /// runs. Returns the workers and, for each store left out, why.
 pub fn start_workers(
@@ -69,12 +78,8 @@ pub fn start_workers(
     for channel in Channel::ALL {
         let initial = config.initial_settings(channel);
         let (db, tz, cancel) = (db.clone(), config.timezone, cancel.clone());
-        let worker = match channel {
-            Channel::Shopify => shopify_connector(config)
-                .map(|c| StoreWorker::start_with(db, c, initial, tz, cancel, options(channel))),
-            Channel::Colorme => colorme_connector(config)
-                .map(|c| StoreWorker::start_with(db, c, initial, tz, cancel, options(channel))),
-        };
+        let worker = connector(config, channel)
+            .map(|c| StoreWorker::start_with(db, c, initial, tz, cancel, options(channel)));
         match worker {
             Ok(worker) => workers.push(worker),
             Err(why) => missing.push((channel, why)),

@@ -1,7 +1,7 @@
 //! Operator-facing words in Japanese and English: statuses, verdicts and the reasons an order is
 //! not written. One catalog, so the command line and the console say the same thing.
 
-use crate::config::Language;
+use crate::domain::Language;
 use crate::domain::{Carrier, Cause, Channel, Evaluation, OrderStatus, Problem, Reason, Verdict};
 
 mod cli;
@@ -101,9 +101,8 @@ pub fn held(write: &crate::domain::ShippingWrite, lang: Language) -> String {
     match write {
         ShippingWrite::Shopify { tracking, carrier } => {
             let carrier = carrier
-                .as_deref()
-                .and_then(Carrier::parse)
-                .map(|c| self::carrier(&c, lang).to_owned())
+                .as_ref()
+                .map(|c| self::carrier(c, lang).to_owned())
                 .unwrap_or_else(|| "—".into());
             if ja {
                 format!("{} ({carrier}) 発送済み", tracking.join(", "))
@@ -223,13 +222,36 @@ pub fn advice(cause: Cause, channel: Option<Channel>, lang: Language) -> Option<
     })
 }
 
-/// A failure in one line: its kind in the catalog's words, the words of whoever failed (kept
-/// inside the line), and what to do.
-pub fn failure(cause: Cause, words: &str, channel: Option<Channel>, lang: Language) -> String {
-    let head = cause_words(cause, lang);
+/// What a failure is about: the store, and its host when known.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct At<'a> {
+    pub store: Option<Channel>,
+    pub host: Option<&'a str>,
+}
+
+impl<'a> At<'a> {
+    pub fn store(store: Channel, host: Option<&'a str>) -> At<'a> {
+        At {
+            store: Some(store),
+            host,
+        }
+    }
+}
+
+/// A failure in one line: its kind in the catalog's words (with the store's host when the
+/// store was out of reach or refused the token), the words of whoever failed (kept inside the
+/// line), and what to do.
+pub fn failure(cause: Cause, words: &str, at: At, lang: Language) -> String {
+    let channel = at.store;
+    let head = match (cause, at.host) {
+        (Cause::Unreachable | Cause::TokenRejected, Some(host)) => {
+            format!("{} ({host})", cause_words(cause, lang))
+        }
+        _ => cause_words(cause, lang).to_owned(),
+    };
     let words = visible(words);
     let line = if words.is_empty() {
-        head.to_owned()
+        head
     } else {
         format!("{head}: {words}")
     };
@@ -240,8 +262,8 @@ pub fn failure(cause: Cause, words: &str, channel: Option<Channel>, lang: Langua
 }
 
 /// A [`Problem`] in one line, as [`failure`].
-pub fn problem(problem: &Problem, channel: Option<Channel>, lang: Language) -> String {
-    failure(problem.cause, &problem.words, channel, lang)
+pub fn problem(problem: &Problem, at: At, lang: Language) -> String {
+    failure(problem.cause, &problem.words, at, lang)
 }
 
 /// A write in plain words: the numbers, the carrier as the store receives it, whether the

@@ -78,11 +78,11 @@ fn listed(id: i64, order: Order, remote: RemoteState) -> ListedOrder {
 fn rows(tab: Option<Channel>) -> Vec<ListedOrder> {
     let synced = ShippingWrite::Shopify {
         tracking: vec!["483484399683".into()],
-        carrier: Some("yamato".into()),
+        carrier: Some(hassou::domain::Carrier::Yamato),
     };
     let refused = ShippingWrite::Shopify {
         tracking: vec!["390459983082".into()],
-        carrier: Some("yamato".into()),
+        carrier: Some(hassou::domain::Carrier::Yamato),
     };
     let all = vec![
         listed(
@@ -317,7 +317,7 @@ fn plan() -> SyncPlan {
         retry: id == 3,
         wanted: ShippingWrite::Shopify {
             tracking: numbers.iter().map(|n| (*n).to_owned()).collect(),
-            carrier: Some("yamato".into()),
+            carrier: Some(hassou::domain::Carrier::Yamato),
         },
         planned: PlannedWrite {
             numbers: numbers.iter().map(|n| (*n).to_owned()).collect(),
@@ -798,6 +798,25 @@ fn help_scrolled_over_the_detail() {
         for _ in 0..40 {
             h.key(KeyCode::Down);
         }
+        h
+    });
+}
+
+/// A pull of 250 orders so far, three pages in, on the tab; `q` asks before stopping it.
+#[test]
+fn a_pull_in_progress_shows_and_quitting_asks() {
+    snapshot("pulling", |lang| {
+        let mut h = Harness::new(lang);
+        h.msg(Msg::PullProgress(
+            Channel::Shopify,
+            hassou::channels::PullProgress {
+                running: true,
+                pages: 3,
+                orders: 250,
+            },
+        ));
+        h.key(KeyCode::Char('q'));
+        assert!(!h.app.quit, "a pull in progress: q asks first");
         h
     });
 }

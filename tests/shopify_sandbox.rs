@@ -178,7 +178,7 @@ async fn a_read_says_what_shopify_holds_and_writes_nothing() {
         shop.connector.read_held(&stored(&shop).await).await,
         Ok(Some(ShippingWrite::Shopify {
             tracking: vec!["444413758703".into()],
-            carrier: Some("yamato".into()),
+            carrier: Some(hassou::domain::Carrier::Yamato),
         }))
     );
     assert_eq!(shop.sandbox.mutations_applied(), 1);
@@ -936,7 +936,7 @@ async fn a_read_ahead_is_not_used_once_the_order_was_attempted() {
         .await;
     let wanted = ShippingWrite::Shopify {
         tracking: vec!["444413758703".into()],
-        carrier: Some("yamato".into()),
+        carrier: Some(hassou::domain::Carrier::Yamato),
     };
     shop.connector
         .write(&stored[0], &wanted)

@@ -3,6 +3,62 @@
 
 pub mod colorme;
 pub mod shopify;
+pub mod store;
+
+pub use store::StoreConnector;
+
+/// How far a pull has read: pages and orders so far (a 1,267-order pull is not silent for 22 s).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PullProgress {
+    pub running: bool,
+    pub pages: u32,
+    pub orders: u64,
+}
+
+/// Where a pull in progress reports, and what stops it (between pages).
+#[derive(Clone)]
+pub struct PullWatch {
+    pub progress: std::sync::Arc<tokio::sync::watch::Sender<PullProgress>>,
+    pub stop: tokio_util::sync::CancellationToken,
+}
+
+tokio::task_local! {
+    static PULL_WATCH: PullWatch;
+}
+
+/// Runs a pull with `watch` listening: each page read is reported, and a stop asked for ends
+/// the pull after the page in flight.
+pub async fn watching_pull<F: std::future::Future>(watch: PullWatch, pull: F) -> F::Output {
+    watch.progress.send_modify(|p| {
+        *p = PullProgress {
+            running: true,
+            ..PullProgress::default()
+        }
+    });
+    let out = PULL_WATCH.scope(watch.clone(), pull).await;
+    watch.progress.send_modify(|p| p.running = false);
+    out
+}
+
+/// A connector read one more page of a pull, `orders` so far: reported to whoever watches; an
+/// error when a stop was asked (nothing of the pull is recorded then).
+pub fn pull_page_read(orders: u64) -> Result<(), crate::domain::connector::StoreError> {
+    let stopped = PULL_WATCH
+        .try_with(|watch| {
+            watch.progress.send_modify(|p| {
+                p.pages += 1;
+                p.orders = orders;
+            });
+            watch.stop.is_cancelled()
+        })
+        .unwrap_or(false);
+    if stopped {
+        return Err(crate::domain::connector::StoreError::from(
+            "the pull was stopped before its end; nothing of it was recorded",
+        ));
+    }
+    Ok(())
+}
 
 use std::time::Duration;
 
@@ -95,5 +151,34 @@ pub fn store_url(text: &str) -> Result<url::Url, String> {
             "{text:?}: http is accepted only for 127.0.0.1 or localhost; use https"
         )),
         other => Err(format!("{text:?}: unsupported scheme {other:?}; use https")),
+    }
+}
+
+#[cfg(test)]
+mod pull_watch_tests {
+    use super::*;
+
+    /// A pull says each page it reads, and a stop asked for ends it after the page in flight.
+    #[tokio::test]
+    async fn a_pull_reports_its_pages_and_stops_when_asked() {
+        let (progress, seen) = tokio::sync::watch::channel(PullProgress::default());
+        let watch = PullWatch {
+            progress: std::sync::Arc::new(progress),
+            stop: tokio_util::sync::CancellationToken::new(),
+        };
+        let stop = watch.stop.clone();
+        let result = watching_pull(watch, async move {
+            pull_page_read(100)?;
+            pull_page_read(200)?;
+            stop.cancel();
+            pull_page_read(250)?;
+            pull_page_read(300)
+        })
+        .await;
+        assert!(result.is_err(), "stopped after the third page");
+        let last = *seen.borrow();
+        assert_eq!((last.running, last.pages, last.orders), (false, 3, 250));
+        // Outside a watched pull, reading a page says nothing and never stops.
+        assert!(pull_page_read(1).is_ok());
     }
 }

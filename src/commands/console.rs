@@ -94,6 +94,10 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     );
     app.demo = demo;
     app.operator = operator();
+    app.hosts = Channel::ALL
+        .into_iter()
+        .filter_map(|c| ctx.config.store_host(c).map(|h| (c, h)))
+        .collect();
     app.ascii = ctx.config.ascii;
     app.mails = [
         (Channel::Shopify, ctx.config.shopify.notify_customer),

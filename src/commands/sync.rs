@@ -2,44 +2,28 @@
 //! it happens; the result (a table, or `--json`) to standard output. Ctrl-C stops between
 //! orders, finishing and recording the order in flight.
 
-use crate::text::Tell;
+use crate::text::{At, Tell};
 use tokio_util::sync::CancellationToken;
 
 use super::{Context, Failure, Out, clock, operator};
 use crate::cli::{PullArgs, SyncArgs};
-use crate::domain::Channel;
 use crate::domain::job::Trigger;
 use crate::settings::check_pull_days;
-use crate::stores::{colorme_connector, shopify_connector};
+use crate::stores::connector;
 use crate::sync::pull::{PullError, pull_once};
 use crate::sync::{Connector, ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions};
 
-/// The Shopify connector the configuration describes, or what is missing from it.
+/// `hassou sync STORE`: the store's connector as the configuration describes it, or what is
+/// missing from it.
 pub async fn sync(ctx: &Context, args: &SyncArgs, out: &mut Out) -> Result<u8, Failure> {
-    match args.channel {
-        Channel::Shopify => {
-            let connector = shopify_connector(&ctx.config).map_err(Failure::input)?;
-            run(ctx, args, &connector, out).await
-        }
-        Channel::Colorme => {
-            let connector = colorme_connector(&ctx.config).map_err(Failure::input)?;
-            run(ctx, args, &connector, out).await
-        }
-    }
+    let connector = connector(&ctx.config, args.channel).map_err(Failure::input)?;
+    run(ctx, args, &connector, out).await
 }
 
-/// The カラーミー connector the configuration describes, or what is missing from it.
+/// `hassou pull STORE`.
 pub async fn pull(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {
-    match args.channel {
-        Channel::Shopify => {
-            let connector = shopify_connector(&ctx.config).map_err(Failure::input)?;
-            pull_with(ctx, args, &connector, out).await
-        }
-        Channel::Colorme => {
-            let connector = colorme_connector(&ctx.config).map_err(Failure::input)?;
-            pull_with(ctx, args, &connector, out).await
-        }
-    }
+    let connector = connector(&ctx.config, args.channel).map_err(Failure::input)?;
+    pull_with(ctx, args, &connector, out).await
 }
 
 /// One pull through any connector, recorded as a run.
@@ -137,7 +121,10 @@ async fn run<C: Connector>(
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let store = args.channel;
+    let host = ctx.config.store_host(store);
+    let progress_host = host.clone();
     let progress = tokio::spawn(async move {
+        let host = progress_host;
         while let Some(event) = rx.recv().await {
             match event {
                 SyncEvent::RunStarted {
@@ -171,7 +158,12 @@ async fn run<C: Connector>(
                     super::output::stderr_line(format!(
                         "{}: {}",
                         crate::text::visible(&number),
-                        crate::text::failure(cause, &error, Some(store), lang)
+                        crate::text::failure(
+                            cause,
+                            &error,
+                            At::store(store, host.as_deref()),
+                            lang
+                        )
                     ));
                 }
                 _ => {}
@@ -189,7 +181,13 @@ async fn run<C: Connector>(
         })?;
     drop(tx);
     let _ = progress.await;
-    print_report(&report, args.json, ctx.config.language, out);
+    print_report(
+        &report,
+        args.json,
+        host.as_deref(),
+        ctx.config.language,
+        out,
+    );
     // A store that is down stops the run: exit 3 (try again later) or 2 (sign in again); the
     // orders not reached stay pending.
     match report.stopped {
@@ -221,7 +219,13 @@ async fn run<C: Connector>(
     })
 }
 
-fn print_report(report: &RunReport, json: bool, lang: crate::config::Language, out: &mut Out) {
+fn print_report(
+    report: &RunReport,
+    json: bool,
+    host: Option<&str>,
+    lang: crate::config::Language,
+    out: &mut Out,
+) {
     if json {
         let value = serde_json::to_value(report).unwrap_or_default();
         out.json(&value);
@@ -235,7 +239,9 @@ fn print_report(report: &RunReport, json: bool, lang: crate::config::Language, o
             out.line(format!("{number:<14}{outcome}"));
         } else {
             let detail = match r.cause {
-                Some(cause) => crate::text::failure(cause, &r.detail, Some(report.channel), lang),
+                Some(cause) => {
+                    crate::text::failure(cause, &r.detail, At::store(report.channel, host), lang)
+                }
                 None => crate::text::visible(&r.detail),
             };
             out.line(format!("{number:<14}{outcome}  {detail}"));

@@ -397,6 +397,22 @@ pub fn forward_worker_status(
     tx: &UnboundedSender<Msg>,
     cancel: &CancellationToken,
 ) {
+    {
+        let (tx, channel, cancel) = (tx.clone(), worker.channel, cancel.clone());
+        let mut progress = worker.pull_progress();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => return,
+                    changed = progress.changed() => if changed.is_err() { return },
+                }
+                let now = *progress.borrow();
+                let _ = tx.send(Msg::PullProgress(channel, now));
+                // At most a few reports a second: a page is read in well under that.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        });
+    }
     for (job, scheduler) in [
         (JobKind::Pull, worker.pull.clone()),
         (JobKind::Sync, worker.sync.clone()),

@@ -212,6 +212,10 @@ pub struct App {
     /// The last command line run: a command whose error comes later (a file that cannot be
     /// read, an order not found) opens the command line again on it, with the error.
     pub last_command: Option<String>,
+    /// Each configured store's host, named in the errors where it helps.
+    pub hosts: std::collections::BTreeMap<Channel, String>,
+    /// Pulls of this process in progress, and how far each has read.
+    pub pulls: std::collections::BTreeMap<Channel, crate::channels::PullProgress>,
     /// Who this console's operator is, as the settings and the audit trail record it.
     pub operator: String,
     /// `hassou demo`: the stores are the sandbox on this machine; said on screen.
@@ -265,6 +269,8 @@ impl App {
             quit: false,
             show_raw: false,
             last_command: None,
+            hosts: Default::default(),
+            pulls: Default::default(),
             operator: String::new(),
             demo: false,
             ascii: false,
@@ -307,6 +313,12 @@ impl App {
     /// A run is writing to a store in this process (started here, or scheduled).
     pub fn run_active(&self) -> bool {
         !self.runs.is_empty() || self.progress.values().any(|p| !p.dry_run)
+    }
+
+    /// A pull of this process is reading a store: quitting asks first, then stops it after
+    /// the page in flight.
+    pub fn pull_active(&self) -> bool {
+        !self.pulls.is_empty()
     }
 
     /// The view under the dialogs, the help and the command line: what the main area shows.
@@ -366,10 +378,19 @@ impl App {
         self.log_line(Some(store), text.into(), error);
     }
 
+    /// What a failure about `store` is about, with its host.
+    pub fn at(&self, store: Channel) -> crate::text::At<'_> {
+        crate::text::At::store(store, self.hosts.get(&store).map(String::as_str))
+    }
+
     /// A failure, in the catalog's words for its kind (with the advice), about `store` if any;
     /// the words of whoever failed follow, kept inside the line.
     pub fn push_problem(&mut self, store: Option<Channel>, problem: &crate::domain::Problem) {
-        let text = crate::text::problem(problem, store, self.lang);
+        let at = crate::text::At {
+            store,
+            host: store.and_then(|s| self.hosts.get(&s)).map(String::as_str),
+        };
+        let text = crate::text::problem(problem, at, self.lang);
         let text = match store {
             Some(store) => format!("{store}: {text}"),
             None => text,

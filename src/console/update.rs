@@ -65,6 +65,8 @@ pub enum Msg {
     DataChanged,
     /// A shipping mail sent by hand: what came of it.
     MailSent(i64, Result<crate::sync::mail::MailOutcome, Problem>),
+    /// How far this process's pull of a store has read.
+    PullProgress(Channel, crate::channels::PullProgress),
     /// Lines of this process's log (tracing), batched.
     Log(Vec<(bool, String)>),
     /// Something in the background failed in a way the operator must see (about this store).
@@ -244,7 +246,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 }
                 Ok(_) => {}
                 // Said in the command line it came from, with the command to correct.
-                Err(e) => command_line_error(app, crate::text::problem(&e, None, app.lang)),
+                Err(e) => {
+                    command_line_error(app, crate::text::problem(&e, Default::default(), app.lang))
+                }
             }
             vec![]
         }
@@ -295,7 +299,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             use crate::sync::mail::MailOutcome;
             let (text, error) = match result {
                 Ok(MailOutcome::Sent) => (Say::MailSentNow.get(app.lang), false),
-                Err(e) => (crate::text::problem(&e, None, app.lang), true),
+                Err(e) => (crate::text::problem(&e, Default::default(), app.lang), true),
                 Ok(MailOutcome::PerhapsSent(e)) | Ok(MailOutcome::NotSent { message: e, .. }) => {
                     (Say::MailNotSent(&e).get(app.lang), true)
                 }
@@ -316,6 +320,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Error(store, e) => {
             app.push_problem(store, &e);
+            vec![]
+        }
+        Msg::PullProgress(channel, progress) => {
+            if progress.running {
+                app.pulls.insert(channel, progress);
+            } else {
+                app.pulls.remove(&channel);
+            }
             vec![]
         }
         Msg::Redraw => vec![],

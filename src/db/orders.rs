@@ -5,16 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
 use super::{BeginWrite, Db, DbError, Pool, with_pool};
-use crate::domain::{Carrier, Channel, Order, OrderStatus, RemoteState, Tracking};
+use crate::domain::{Carrier, Channel, Order, OrderStatus, Tracking};
 
-/// An order as stored: its row id, its revision (bumped by every change) and what its store holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredOrder {
-    pub id: i64,
-    pub revision: i64,
-    pub order: Order,
-    pub remote: RemoteState,
-}
+pub use crate::domain::StoredOrder;
 
 impl StoredOrder {
     pub(super) fn from_row(row: OrderRow) -> Result<StoredOrder, DbError> {

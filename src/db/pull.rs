@@ -7,21 +7,9 @@ use serde::Serialize;
 
 use super::rows::OrderRow;
 use super::{BeginWrite, Db, DbError, with_pool};
-use crate::domain::{Channel, OrderStatus};
+use crate::domain::OrderStatus;
 
-/// One order as a store reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PulledOrder {
-    pub channel: Channel,
-    pub remote_id: String,
-    pub number: String,
-    pub ordered_at: DateTime<Utc>,
-    pub cancelled: bool,
-    pub paid_at: Option<DateTime<Utc>>,
-    /// What the store calls the parts a write goes to (カラーミー's `sale_deliveries` ids), kept
-    /// with the order's remote state for `order N show`; `None` leaves what is kept alone.
-    pub remote_ref: Option<String>,
-}
+pub use crate::domain::PulledOrder;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct PullSummary {

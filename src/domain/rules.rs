@@ -346,7 +346,7 @@ impl ChannelRules {
                 tracking: order.tracking.values(),
                 carrier: match order.tracking {
                     Tracking::FreeText(_) => None,
-                    _ => order.carrier.as_ref().map(|c| c.code().to_owned()),
+                    _ => order.carrier.clone(),
                 },
             },
             // 更新される項目: 伝票番号, 「配送済み」に更新をするか否か.

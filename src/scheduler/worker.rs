@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::view::lease_name;
 use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Trigger};
+use crate::channels::StoreConnector;
 use crate::db::{Db, RunCounts};
 use crate::domain::{Cause, Channel, ChannelRules, Problem, ShippingWrite, ShopTimeZone};
 use crate::settings::OperationalSettings;
@@ -22,7 +23,6 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 mod on_request;
-use on_request::OnRequest;
 
 /// How long a lease lasts without renewal, and how often its holder renews it: a dead holder's
 /// lease is taken over once its heartbeat runs out (`db::instances::INSTANCE_TTL`, 30 s).
@@ -30,9 +30,9 @@ pub const LEASE_TIME: Duration = Duration::from_secs(60);
 pub const LEASE_RENEW: Duration = Duration::from_secs(15);
 
 /// Everything the jobs of one store share.
-struct Store<C> {
+struct Store {
     db: Db,
-    connector: C,
+    connector: StoreConnector,
     channel: Channel,
     initial: OperationalSettings,
     timezone: ShopTimeZone,
@@ -44,9 +44,11 @@ struct Store<C> {
     cancel: CancellationToken,
     /// Where the sync runs report order by order (a console), if anywhere.
     events: Option<UnboundedSender<SyncEvent>>,
+    /// How far a pull of this process has read (a console shows it).
+    pull_progress: Arc<tokio::sync::watch::Sender<crate::channels::PullProgress>>,
 }
 
-impl<C: Connector + Send + Sync + 'static> Store<C> {
+impl Store {
     /// The order as stored now, or why not.
     async fn order(&self, order_id: i64) -> Result<crate::db::StoredOrder, Problem> {
         self.db
@@ -138,10 +140,10 @@ fn log_report(channel: Channel, report: &RunReport) {
     );
 }
 
-struct SyncJob<C>(Arc<Store<C>>);
-struct PullJob<C>(Arc<Store<C>>);
+struct SyncJob(Arc<Store>);
+struct PullJob(Arc<Store>);
 
-impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
+impl Job for SyncJob {
     async fn run(&self, trigger: Trigger) -> Result<JobOutcome, Problem> {
         let store = &self.0;
         if let Some(skip) = store.not_leading(trigger).await {
@@ -168,23 +170,37 @@ impl<C: Connector + Send + Sync + 'static> Job for SyncJob<C> {
     }
 }
 
-impl<C: Connector + Send + Sync + 'static> Job for PullJob<C> {
+impl Job for PullJob {
     async fn run(&self, trigger: Trigger) -> Result<JobOutcome, Problem> {
         let store = &self.0;
         if let Some(skip) = store.not_leading(trigger).await {
             return Ok(skip);
         }
         let settings = store.settings().await?;
-        let summary = pull_once(
-            &store.db,
-            &store.connector,
-            settings.pull_days,
-            settings.pull_paid_date,
-            trigger,
-            &store.holder,
-            Utc::now,
+        let watch = crate::channels::PullWatch {
+            progress: store.pull_progress.clone(),
+            stop: store.cancel.clone(),
+        };
+        let pulled = crate::channels::watching_pull(
+            watch,
+            pull_once(
+                &store.db,
+                &store.connector,
+                settings.pull_days,
+                settings.pull_paid_date,
+                trigger,
+                &store.holder,
+                Utc::now,
+            ),
         )
-        .await?;
+        .await;
+        let summary = match pulled {
+            // Stopped by a quit (or a signal) between pages: nothing recorded, not a failure.
+            Err(_) if store.cancel.is_cancelled() => {
+                return Ok(JobOutcome::Skipped("stopped before its end".into()));
+            }
+            other => other?,
+        };
         tracing::info!(store = %store.channel, pulled = summary.pulled, new = summary.new, cancelled = summary.cancelled, "pull finished");
         Ok(JobOutcome::Ran(RunCounts {
             considered: summary.pulled,
@@ -201,9 +217,9 @@ enum Kind {
     Sync,
 }
 
-struct StoreSchedule<C>(Arc<Store<C>>, Kind);
+struct StoreSchedule(Arc<Store>, Kind);
 
-impl<C: Connector + Send + Sync + 'static> Schedule for StoreSchedule<C> {
+impl Schedule for StoreSchedule {
     async fn current(&self) -> (bool, Duration) {
         match self.0.settings().await {
             Ok(s) => match self.1 {
@@ -225,7 +241,7 @@ pub struct StoreWorker {
     pub sync: Scheduler,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     release: Box<dyn FnOnce() -> tokio::task::JoinHandle<()> + Send>,
-    on_request: Arc<dyn OnRequest>,
+    store: Arc<Store>,
 }
 
 /// Run now, dry run and the status of a running [`StoreWorker`].
@@ -234,28 +250,33 @@ pub struct WorkerHandle {
     pub channel: Channel,
     pub pull: Scheduler,
     pub sync: Scheduler,
-    on_request: Arc<dyn OnRequest>,
+    store: Arc<Store>,
 }
 
 impl WorkerHandle {
+    /// How far this process's pull of the store has read, as it reads.
+    pub fn pull_progress(&self) -> tokio::sync::watch::Receiver<crate::channels::PullProgress> {
+        self.store.pull_progress.subscribe()
+    }
+
     /// Shows exactly what a sync would send now, sending nothing; the events go to `events`.
     pub fn dry_run(
         &self,
         scope: PlanScope,
         events: UnboundedSender<SyncEvent>,
     ) -> JoinHandle<Result<(), Problem>> {
-        self.on_request.dry_run(scope, events)
+        self.store.dry_run(scope, events)
     }
 
     /// What a sync would send now, for the operator to confirm; sends nothing.
     pub fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, Problem>> {
-        self.on_request.plan(scope)
+        self.store.plan(scope)
     }
 
     /// Reads what the store holds for the order now and records it (nothing is written to the
     /// store).
     pub fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, Problem>> {
-        self.on_request.reread(order_id)
+        self.store.reread(order_id)
     }
 
     /// Sends the order's shipping mail now (the operator said yes), recorded in its trail.
@@ -263,7 +284,7 @@ impl WorkerHandle {
         &self,
         order_id: i64,
     ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, Problem>> {
-        self.on_request.send_mail(order_id)
+        self.store.send_mail(order_id)
     }
 
     /// Runs a plan the operator confirmed, in this process, now; `cancel` stops it after the
@@ -274,7 +295,7 @@ impl WorkerHandle {
         events: UnboundedSender<SyncEvent>,
         cancel: CancellationToken,
     ) -> JoinHandle<Result<RunReport, Problem>> {
-        self.on_request.run_plan(plan, events, cancel)
+        self.store.run_plan(plan, events, cancel)
     }
 }
 
@@ -289,9 +310,9 @@ pub struct WorkerOptions {
 impl StoreWorker {
     /// Starts the lease keeper, both schedulers and the watcher of one store, for `role` (the
     /// daemon's or a console's), reporting every sync run's events to `options.events`.
-    pub fn start_with<C: Connector + Send + Sync + 'static>(
+    pub fn start_with(
         db: Db,
-        connector: C,
+        connector: StoreConnector,
         initial: OperationalSettings,
         timezone: ShopTimeZone,
         cancel: CancellationToken,
@@ -309,6 +330,7 @@ impl StoreWorker {
             holder: holder::holder(&format!("{}-{}", options.role, channel.code())),
             cancel: cancel.clone(),
             events: options.events,
+            pull_progress: Arc::new(tokio::sync::watch::Sender::new(Default::default())),
         });
         let mut tasks = Vec::new();
         let (pull, pull_task) = Scheduler::spawn(
@@ -372,14 +394,13 @@ impl StoreWorker {
                     .await;
             })
         });
-        let on_request: Arc<dyn OnRequest> = Arc::new(store.clone());
         StoreWorker {
             channel,
             pull,
             sync,
             tasks,
             release,
-            on_request,
+            store,
         }
     }
 
@@ -389,7 +410,7 @@ impl StoreWorker {
             channel: self.channel,
             pull: self.pull.clone(),
             sync: self.sync.clone(),
-            on_request: self.on_request.clone(),
+            store: self.store.clone(),
         }
     }
 
@@ -405,12 +426,7 @@ impl StoreWorker {
 /// Publishes both schedulers' status in the database while this process holds the lease, so
 /// every console sharing it shows what the schedule is doing: on every change, and on each
 /// renewal (a process that just took the lease over says so at once).
-async fn publish<C: Connector + Send + Sync + 'static>(
-    store: Arc<Store<C>>,
-    pull: Scheduler,
-    sync: Scheduler,
-    cancel: CancellationToken,
-) {
+async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: CancellationToken) {
     let (mut pull_changes, mut sync_changes) = (pull.watch(), sync.watch());
     loop {
         let stopping = cancel.is_cancelled();
@@ -448,11 +464,7 @@ async fn publish<C: Connector + Send + Sync + 'static>(
 
 /// Watch mode: when any process changes an order of this store, a sync follows within the
 /// debounce (if watch is on). It asks the database one cheap question every few seconds.
-async fn watch<C: Connector + Send + Sync + 'static>(
-    store: Arc<Store<C>>,
-    sync: Scheduler,
-    cancel: CancellationToken,
-) {
+async fn watch(store: Arc<Store>, sync: Scheduler, cancel: CancellationToken) {
     let mut seen = store.db.latest_change(store.channel).await.ok().flatten();
     loop {
         let settings = store.settings().await.ok();

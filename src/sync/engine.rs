@@ -9,10 +9,10 @@ use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::connector::{
+use super::holder;
+use crate::domain::connector::{
     Connector, FailureKind, PlannedWrite, StoreDown, WriteFailure, WriteOutcome, WriteReport,
 };
-use super::holder;
 
 mod write;
 use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts, StoredOrder};

@@ -3,14 +3,13 @@
 //! through the connector, records what was sent and what the store said, and reports progress as
 //! owned events that a screen or a log can follow.
 
-mod connector;
 mod engine;
 pub mod holder;
 pub mod mail;
 pub mod pull;
 pub mod read_ahead;
 
-pub use connector::{
+pub use crate::domain::connector::{
     Connector, Exchange, FailureKind, MailFailure, MailSent, PlannedWrite, StoreDown, StoreError,
     WriteFailure, WriteOutcome, WriteReport,
 };

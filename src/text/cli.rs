@@ -1,7 +1,7 @@
 //! The command line's sentences with values, in `[shop] language`: each variant holds its
 //! Japanese and English side by side, as the console's [`super::Say`] does.
 
-use crate::config::Language;
+use crate::domain::Language;
 
 /// A sentence of the command line, with its values.
 #[derive(Debug, Clone, PartialEq, Eq)]

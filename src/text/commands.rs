@@ -1,7 +1,7 @@
 //! What is wrong with a command line, in the operator's language.
 
-use crate::config::Language;
 use crate::console::command_line::CommandError;
+use crate::domain::Language;
 
 /// A command line's error in the operator's language, naming the command and the value.
 pub fn command_error(e: &CommandError, lang: Language) -> String {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::config::Language;
+use crate::domain::Language;
 use crate::shipments::{Change, FileSummary, ImportPlan, OrderChange};
 
 /// The report in the operator's language: one line per order reached, then what was left out.

@@ -1,7 +1,7 @@
 //! The fixed phrases of the console: each variant holds its Japanese and English together, so
 //! a phrase without its translation does not compile.
 
-use crate::config::Language;
+use crate::domain::Language;
 
 /// A fixed phrase of the console in both languages. Each variant holds its Japanese and
 /// English text together, so a phrase without its translation does not compile. Phrases with

@@ -2,8 +2,8 @@
 //! in English side by side, so a sentence without its translation does not compile, and no
 //! operator-facing sentence lives in `console/` (a test keeps it so).
 
-use crate::config::Language;
 use crate::db::RunCounts;
+use crate::domain::Language;
 
 /// A sentence of the console, with its values.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,12 @@ pub enum Say<'a> {
     /// The import preview's answer line.
     ImportAnswer,
     QuitDuringRun,
+    QuitDuringPull,
+    /// A pull of this process, as it reads.
+    Pulling {
+        pages: u32,
+        orders: u64,
+    },
     QuitWithEdits,
     StopRunOf(&'a str),
     DiscardEdits,
@@ -175,6 +181,14 @@ impl Say<'_> {
             Say::QuitDuringRun => pick(
                 "実行中の更新があります。送信中の注文のあとで止めて終了しますか?".into(),
                 "A sync is running. Stop it after the order in flight and quit?".into(),
+            ),
+            Say::QuitDuringPull => pick(
+                "受注取得中です。読込中のページのあとで止めて終了しますか? (何も記録しません)".into(),
+                "A pull is reading the store. Stop it after the page in flight and quit? (Nothing of it is recorded.)".into(),
+            ),
+            Say::Pulling { pages, orders } => pick(
+                format!("[受注取得中 {pages}ページ {orders}件] "),
+                format!("[pulling: {pages} pages, {orders} orders] "),
             ),
             Say::QuitWithEdits => pick(
                 "保存していない編集があります。破棄して終了しますか?".into(),

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::config::Language;
 use crate::db::Lease;
+use crate::domain::Language;
 use crate::domain::job::JobStatus;
 
 /// "30m", "1h", "1h 30m", "45s".

@@ -1,8 +1,8 @@
 //! The settings screen's rows in words: each row's name and value, and what changed between
 //! two settings (for the log), in the operator's language.
 
-use crate::config::Language;
 use crate::console::settings_form::{ROWS, Row};
+use crate::domain::Language;
 use crate::domain::{Channel, StatusOption};
 use crate::settings::OperationalSettings;
 use crate::text::schedule::every;

@@ -15,8 +15,8 @@ use super::model::{Sale, SaleDelivery, SaleEnvelope, SalesPage};
 /// Sales per page: the API's maximum.
 const PAGE: u64 = 100;
 use super::plan::{ColormePlan, held, plan, should_send_mail};
-use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
+use crate::domain::{PulledOrder, StoredOrder};
 use crate::sync::read_ahead::ReadAhead;
 use crate::sync::{
     Connector, Exchange, FailureKind, MailFailure, MailSent, PlannedWrite, StoreError,
@@ -228,6 +228,7 @@ impl Connector for ColormeConnector {
                     },
                 );
             }
+            crate::channels::pull_page_read(seen.len() as u64)?;
             offset += page.meta.limit;
             if page.sales.is_empty() || offset >= page.meta.total {
                 break;

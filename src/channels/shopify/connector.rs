@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::db::{PulledOrder, StoredOrder};
 use crate::domain::{Channel, ShippingWrite};
+use crate::domain::{PulledOrder, StoredOrder};
 use crate::sync::read_ahead::ReadAhead;
 use crate::sync::{
     Connector, Exchange, FailureKind, PlannedWrite, StoreError, WriteFailure, WriteOutcome,
@@ -307,6 +307,7 @@ impl Connector for ShopifyConnector {
                     order.push(node.id.clone());
                 }
             }
+            crate::channels::pull_page_read(seen.len() as u64)?;
             match (
                 data.orders.page_info.has_next_page,
                 data.orders.page_info.end_cursor,

@@ -38,7 +38,6 @@ pub fn tracking_input(wanted: &ShippingWrite, templates: &UrlTemplates) -> Optio
     let ShippingWrite::Shopify { tracking, carrier } = wanted else {
         return None;
     };
-    let carrier = carrier.as_deref().and_then(Carrier::parse);
     let urls: Option<Vec<String>> = match &carrier {
         Some(c) => tracking.iter().map(|n| templates.url(c, n)).collect(),
         None => None,
@@ -87,9 +86,7 @@ pub fn held_by(f: &Fulfillment) -> ShippingWrite {
             .iter()
             .filter_map(|t| t.number.clone())
             .collect(),
-        carrier: company_of(f)
-            .and_then(Carrier::parse)
-            .map(|c| c.code().to_owned()),
+        carrier: company_of(f).and_then(Carrier::parse),
     }
 }
 

@@ -16,7 +16,7 @@ pub(super) fn running_store(app: &App) -> Option<Channel> {
 /// `q` (at the top) and Ctrl-C: quit at once when nothing would be lost; otherwise ask.
 pub(super) fn quit_or_ask(app: &mut App) {
     let dirty = matches!(&app.mode, Mode::Edit(form) if form.is_dirty());
-    if app.run_active() || dirty {
+    if app.run_active() || app.pull_active() || dirty {
         ask(app, Question::Quit);
     } else {
         app.quit = true;

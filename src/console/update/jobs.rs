@@ -21,7 +21,7 @@ pub(super) fn job_status(
         let error = crate::text::failure(
             status.last_cause.unwrap_or(crate::domain::Cause::Refused),
             status.last_error.as_deref().unwrap_or_default(),
-            Some(channel),
+            app.at(channel),
             app.lang,
         );
         let text = Say::JobFailed {
@@ -94,7 +94,7 @@ pub(super) fn saved(app: &mut App, result: Result<ListedOrder, Problem>) -> Vec<
         Err(e) => {
             // The form stays open with what the operator typed: nothing is lost.
             if let Mode::Edit(form) = &mut app.mode {
-                form.error = Some(crate::text::problem(&e, None, app.lang));
+                form.error = Some(crate::text::problem(&e, Default::default(), app.lang));
             } else {
                 app.push_problem(None, &e);
             }
@@ -160,7 +160,7 @@ pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> V
             cause,
         } => {
             step(app, channel);
-            let error = crate::text::failure(cause, &error, Some(channel), app.lang);
+            let error = crate::text::failure(cause, &error, app.at(channel), app.lang);
             app.push_store_log(channel, format!("{store} {number}: {error}"), true);
         }
         SyncEvent::RunFinished { report } if report.dry_run => {

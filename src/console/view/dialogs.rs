@@ -184,6 +184,7 @@ pub(super) fn draw_import(frame: &mut Frame, app: &App, area: Rect, confirm: &Im
 pub(super) fn draw_ask(frame: &mut Frame, app: &App, area: Rect, ask: &Ask) {
     let question = match ask.question {
         Question::Quit if app.run_active() => Say::QuitDuringRun.get(app.lang),
+        Question::Quit if app.pull_active() => Say::QuitDuringPull.get(app.lang),
         Question::Quit => Say::QuitWithEdits.get(app.lang),
         Question::StopRun(c) => Say::StopRunOf(text::store(c, app.lang)).get(app.lang),
         Question::DiscardEdit => Say::DiscardEdits.get(app.lang),

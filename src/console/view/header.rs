@@ -53,6 +53,16 @@ pub(super) fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel
     let mails = app.mails.get(&channel).copied().unwrap_or(false);
     let rules = text::settings::store_rules_line(channel, &view.settings, mails, app.lang);
     let mut run = Vec::new();
+    if let Some(p) = app.pulls.get(&channel) {
+        run.push(Span::styled(
+            Say::Pulling {
+                pages: p.pages,
+                orders: p.orders,
+            }
+            .get(app.lang),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    }
     if let Some(p) = app.progress.get(&channel) {
         run.push(Span::styled(
             progress_text(app, p),

@@ -172,7 +172,7 @@ fn shopify_writes_tracking_and_carrier() {
         e.write,
         Some(ShippingWrite::Shopify {
             tracking: vec!["444413758703".into()],
-            carrier: Some("yamato".into()),
+            carrier: Some(crate::domain::Carrier::Yamato),
         })
     );
     assert_eq!(e.delivered, None);
@@ -210,7 +210,7 @@ fn shopify_several_numbers() {
         e.write,
         Some(ShippingWrite::Shopify {
             tracking: vec!["444413758703".into(), "483484399683".into()],
-            carrier: Some("yamato".into()),
+            carrier: Some(crate::domain::Carrier::Yamato),
         })
     );
 }
@@ -438,7 +438,7 @@ fn remote(confirmed: Option<ShippingWrite>, failed: Option<(ShippingWrite, &str)
 fn shopify_write(tracking: &str) -> ShippingWrite {
     ShippingWrite::Shopify {
         tracking: vec![tracking.into()],
-        carrier: Some("yamato".into()),
+        carrier: Some(crate::domain::Carrier::Yamato),
     }
 }
 

@@ -1,31 +1,9 @@
 //! What a console asks of a store besides its schedule (a dry run, a plan, a confirmed run, a
-//! read of one order, a mail), type-erased over the connector.
+//! read of one order, a mail).
 
 use super::*;
 
-/// What a console asks of a store besides its schedule: a dry run, a plan, and the run of a
-/// plan the operator confirmed (type-erased over the connector).
-pub(super) trait OnRequest: Send + Sync {
-    fn dry_run(
-        &self,
-        scope: PlanScope,
-        events: UnboundedSender<SyncEvent>,
-    ) -> JoinHandle<Result<(), Problem>>;
-    fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, Problem>>;
-    fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, Problem>>;
-    fn send_mail(
-        &self,
-        order_id: i64,
-    ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, Problem>>;
-    fn run_plan(
-        &self,
-        plan: SyncPlan,
-        events: UnboundedSender<SyncEvent>,
-        cancel: CancellationToken,
-    ) -> JoinHandle<Result<RunReport, Problem>>;
-}
-
-impl<C: Connector + Send + Sync + 'static> Store<C> {
+impl Store {
     pub(super) async fn rules(&self) -> Result<ChannelRules, Problem> {
         let settings = self.settings().await?;
         Ok(ChannelRules::new(
@@ -37,9 +15,11 @@ impl<C: Connector + Send + Sync + 'static> Store<C> {
     }
 }
 
-impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
-    fn dry_run(
-        &self,
+/// What a console asks of a store besides its schedule: a dry run, a plan, the run of a plan
+/// the operator confirmed, a read of one order, a mail — each a task of its own.
+impl Store {
+    pub(super) fn dry_run(
+        self: &Arc<Self>,
         scope: PlanScope,
         events: UnboundedSender<SyncEvent>,
     ) -> JoinHandle<Result<(), Problem>> {
@@ -67,7 +47,10 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
         })
     }
 
-    fn plan(&self, scope: PlanScope) -> JoinHandle<Result<SyncPlan, Problem>> {
+    pub(super) fn plan(
+        self: &Arc<Self>,
+        scope: PlanScope,
+    ) -> JoinHandle<Result<SyncPlan, Problem>> {
         let store = self.clone();
         tokio::spawn(async move {
             let rules = store.rules().await?;
@@ -77,7 +60,10 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
         })
     }
 
-    fn reread(&self, order_id: i64) -> JoinHandle<Result<Option<ShippingWrite>, Problem>> {
+    pub(super) fn reread(
+        self: &Arc<Self>,
+        order_id: i64,
+    ) -> JoinHandle<Result<Option<ShippingWrite>, Problem>> {
         let store = self.clone();
         tokio::spawn(async move {
             let order = store.order(order_id).await?;
@@ -102,8 +88,8 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
         })
     }
 
-    fn send_mail(
-        &self,
+    pub(super) fn send_mail(
+        self: &Arc<Self>,
         order_id: i64,
     ) -> JoinHandle<Result<crate::sync::mail::MailOutcome, Problem>> {
         let store = self.clone();
@@ -122,8 +108,8 @@ impl<C: Connector + Send + Sync + 'static> OnRequest for Arc<Store<C>> {
         })
     }
 
-    fn run_plan(
-        &self,
+    pub(super) fn run_plan(
+        self: &Arc<Self>,
         plan: SyncPlan,
         events: UnboundedSender<SyncEvent>,
         cancel: CancellationToken,

@@ -63,7 +63,7 @@ fn state(fos: Vec<FulfillmentOrder>, fulfillments: Vec<Fulfillment>) -> OrderSta
 fn yamato(numbers: &[&str]) -> TrackingInput {
     input(&ShippingWrite::Shopify {
         tracking: numbers.iter().map(ToString::to_string).collect(),
-        carrier: Some("yamato".into()),
+        carrier: Some(crate::domain::Carrier::Yamato),
     })
     .expect("shopify input")
 }
@@ -111,7 +111,7 @@ fn same_tracking_already_there_is_synced() {
         plan(&s, &yamato(&["4444-1375-8703"])),
         WritePlan::AlreadyHeld(ShippingWrite::Shopify {
             tracking: vec!["444413758703".into()],
-            carrier: Some("yamato".into())
+            carrier: Some(crate::domain::Carrier::Yamato)
         })
     );
 }
@@ -136,7 +136,7 @@ fn other_tracking_is_updated_not_fulfilled_again() {
     // A changed carrier is an update too.
     let sagawa = input(&ShippingWrite::Shopify {
         tracking: vec!["483484399683".into()],
-        carrier: Some("sagawa".into()),
+        carrier: Some(crate::domain::Carrier::Sagawa),
     })
     .expect("input");
     assert!(
@@ -220,7 +220,7 @@ fn tracking_inputs_per_carrier() {
     );
     let seino = input(&ShippingWrite::Shopify {
         tracking: vec!["1234".into(), "5678".into()],
-        carrier: Some("seino".into()),
+        carrier: Some(crate::domain::Carrier::Seino),
     })
     .expect("input");
     assert_eq!(seino.company.as_deref(), Some("西濃運輸"));

@@ -202,7 +202,7 @@ fn plan(channel: Channel, numbers: &[&str]) -> SyncPlan {
                 retry: false,
                 wanted: ShippingWrite::Shopify {
                     tracking: vec!["444413758703".into()],
-                    carrier: Some("yamato".into()),
+                    carrier: Some(crate::domain::Carrier::Yamato),
                 },
                 planned: PlannedWrite {
                     numbers: vec!["444413758703".into()],

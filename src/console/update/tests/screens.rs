@@ -110,7 +110,7 @@ fn r_in_the_detail_reads_the_store_and_says_what_it_holds() {
     );
     let held = ShippingWrite::Shopify {
         tracking: vec!["444413758703".into()],
-        carrier: Some("yamato".into()),
+        carrier: Some(crate::domain::Carrier::Yamato),
     };
     let cmds = update(&mut app, Msg::Reread(1, Ok(Some(held))));
     assert_eq!(cmds[0], Cmd::LoadDetail(1));

@@ -1,4 +1,5 @@
-//! The one trait every store connector implements, and what a write can come back with.
+//! The one trait every store connector implements, and what a write can come back with: the
+//! connector's types, in the domain, so the channels depend on nothing but the domain.
 
 use std::future::Future;
 
@@ -6,8 +7,7 @@ use serde::Serialize;
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{PulledOrder, StoredOrder};
-use crate::domain::{Cause, Channel, ShippingWrite};
+use super::{Cause, Channel, PulledOrder, ShippingWrite, StoredOrder};
 
 /// What a successful write did at the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

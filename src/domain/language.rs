@@ -1,0 +1,9 @@
+//! The language operator-facing text is in (`[shop] language`): Japanese by default.
+
+/// The language of operator-facing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    Ja,
+    En,
+}
