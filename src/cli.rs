@@ -56,6 +56,22 @@ pub enum Command {
     Daemon(DaemonArgs),
     /// What each store's schedule is doing: who runs it, next and last run, failures, orders.
     Status(StatusArgs),
+    /// A store's operational settings; KEY=VALUE pairs change them (the console's `:` names).
+    Settings(SettingsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// shopify | colorme
+    #[arg(value_parser = parse_channel)]
+    pub channel: Channel,
+    /// Changes: period=5, statuses=processed, shipped-date-only=on, auto-sync=on,
+    /// auto-sync-every=30m, auto-pull=on, watch=on.
+    #[arg(value_name = "KEY=VALUE")]
+    pub changes: Vec<String>,
+    /// Turning auto sync or watch on writes the plan shown: --yes confirms it.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -499,3 +499,68 @@ fn a_streamed_import_is_still_all_or_nothing() {
     let out = ws.hassou(&["orders", "import", good.to_str().expect("path")]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 new, 0 updated, 5000 unchanged"));
 }
+
+/// SPEC §3 "Settings, auto sync and watch": `hassou settings STORE KEY=VALUE…` takes the console's
+/// names; a bad pair changes nothing (exit 2); turning auto sync on is a write — the plan of what
+/// the first run would write now is printed, and nothing changes without `--yes`.
+#[test]
+fn settings_change_and_switching_auto_sync_on_needs_yes() {
+    let ws = Workspace::new();
+    let db = ws.path("hassou.db");
+    ws.write(
+        "config.toml",
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"https://example.myshopify.com\"\naccess_token = \"shpat_test\"\n",
+            db.display()
+        ),
+    );
+    let out = ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    for bad in ["period=30", "period", "colour=blue", "sync=now"] {
+        let out = ws.hassou(&["settings", "shopify", "period=5", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+    }
+    let out = ws.hassou(&["settings", "shopify"]);
+    assert!(
+        stdout(&out).contains("3 days"),
+        "nothing changed: {}",
+        stdout(&out)
+    );
+    let out = ws.hassou(&["settings", "shopify", "period=5", "auto-pull=on"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("period 3 days → 5 days"),
+        "{}",
+        stdout(&out)
+    );
+    // Auto sync on: the plan, and nothing changed without --yes.
+    let out = ws.hassou(&["settings", "shopify", "auto-sync=on"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("turning it on writes"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("#1001"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("confirmation needed"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ws.hassou(&["settings", "shopify"]);
+    assert!(
+        stdout(&out)
+            .lines()
+            .any(|l| l.starts_with("auto sync") && l.ends_with("off")),
+        "{}",
+        stdout(&out)
+    );
+    let out = ws.hassou(&["settings", "shopify", "auto-sync=on", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("auto sync off → on"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -214,6 +214,49 @@ fn sighup_restores_the_terminal_and_leaves_no_files() {
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
 
+/// The terminal itself goes away (`tmux kill-session`, as when SSH drops: the pty is gone, not
+/// only signalled): the console never writes to the dead terminal, stops as a quit does and
+/// exits 0 with the demo's files removed (issue 20: it used to die on the failed draw).
+#[test]
+fn the_terminal_going_away_is_a_quit() {
+    let tmp = tempfile::tempdir().expect("dir");
+    let name = format!("hassou-gone-{}", std::process::id());
+    // The shell ignores the hang-up so that it outlives the pane and says how hassou ended.
+    let command = format!(
+        "sh -c \"trap '' HUP; env -u HASSOU_CONFIG TMPDIR={} NO_COLOR=1 {} demo --lang en 2>{}; echo \\$? > {}\"",
+        tmp.path().display(),
+        env!("CARGO_BIN_EXE_hassou"),
+        tmp.path().join("stderr").display(),
+        tmp.path().join("exit").display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    let session = Session(name);
+    session.wait_for("#1001", Duration::from_secs(30));
+    assert!(demo_config(tmp.path()).exists());
+    tmux(&["kill-session", "-t", &session.0]);
+    let exit = wait_for_file(&tmp.path().join("exit"), Duration::from_secs(20));
+    let stderr = std::fs::read_to_string(tmp.path().join("stderr")).unwrap_or_default();
+    assert_eq!(exit, "0", "{stderr}");
+    assert!(!stderr.contains("cannot draw"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("tmp")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "exit" && n != "stderr")
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
 #[test]
 fn the_console_needs_a_terminal() {
     let dir = tempfile::tempdir().expect("dir");

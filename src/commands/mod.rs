@@ -10,6 +10,7 @@ mod order;
 mod orders;
 mod output;
 mod sandbox;
+mod settings;
 mod shipments;
 mod status;
 mod sync;
@@ -265,6 +266,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         Command::Auth(AuthCommand::Colorme) => auth::colorme(&ctx, out).await,
         Command::Daemon(args) => daemon::run(&ctx, &args).await,
         Command::Status(args) => status::status(&ctx, &args, out).await,
+        Command::Settings(args) => settings::settings(&ctx, &args, out).await,
     }
 }
 

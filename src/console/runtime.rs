@@ -438,8 +438,19 @@ pub fn forward_worker_status(
     }
 }
 
+/// How the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The operator quit, or a signal asked the console to stop.
+    Quit,
+    /// The terminal went away (the SSH connection dropped): nothing more may be written to it,
+    /// not even to restore it; the rest ends as a quit does (issue 20).
+    TerminalGone,
+}
+
 /// The loop: applies every message, then draws once the queue is empty, until the operator
-/// quits or `cancel` fires (a signal). Generic over the backend; keys come from `input`.
+/// quits or `cancel` fires (a signal). Generic over the backend; keys come from `input`. A draw
+/// that fails means the terminal is gone: it is never written to again.
 pub async fn run_loop<B: ratatui::backend::Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -448,25 +459,30 @@ pub async fn run_loop<B: ratatui::backend::Backend>(
     msgs: &mut UnboundedReceiver<Msg>,
     input: &mut UnboundedReceiver<Event>,
     cancel: &CancellationToken,
-) -> Result<(), String> {
+) -> Result<Ended, String> {
     for cmd in start(app) {
         effects.execute(cmd, tx);
     }
     loop {
-        terminal
-            .draw(|frame| draw(frame, app))
-            .map_err(|e| format!("cannot draw: {e}"))?;
+        // A hang-up may have come while the messages were applied: no draw on a dead terminal.
+        if cancel.is_cancelled() {
+            return Ok(Ended::Quit);
+        }
+        if let Err(e) = terminal.draw(|frame| draw(frame, app)) {
+            tracing::warn!("the terminal went away ({e}); stopping as a quit does");
+            return Ok(Ended::TerminalGone);
+        }
         // biased: a signal first, then the results already waiting, then the keys.
         let first = tokio::select! {
             biased;
-            () = cancel.cancelled() => return Ok(()),
+            () = cancel.cancelled() => return Ok(Ended::Quit),
             Some(msg) = msgs.recv() => msg,
             Some(event) = input.recv() => match event {
                 Event::Key(key) => Msg::Key(key),
                 Event::Resize(..) => Msg::Redraw,
                 _ => continue,
             },
-            else => return Ok(()),
+            else => return Ok(Ended::Quit),
         };
         let mut next = Some(first);
         while let Some(msg) = next {
@@ -474,7 +490,7 @@ pub async fn run_loop<B: ratatui::backend::Backend>(
                 effects.execute(cmd, tx);
             }
             if app.quit {
-                return Ok(());
+                return Ok(Ended::Quit);
             }
             // Everything already waiting is applied before the next draw.
             next = msgs.try_recv().ok();
@@ -575,14 +591,16 @@ pub async fn run(
         &cancel,
     )
     .await;
-    // Cleared at the size the terminal has now (it may have grown since the last frame), so no
-    // row of the last frame is left on the shell's screen whatever the terminal does with the
-    // alternate screen.
-    let _ = terminal.autoresize();
-    let _ = terminal.clear();
-    ratatui::restore();
+    if result != Ok(Ended::TerminalGone) {
+        // Cleared at the size the terminal has now (it may have grown since the last frame), so
+        // no row of the last frame is left on the shell's screen whatever the terminal does
+        // with the alternate screen.
+        let _ = terminal.autoresize();
+        let _ = terminal.clear();
+        ratatui::restore();
+    }
     // Stop whatever runs, each after its order in flight, and wait for it to be recorded.
     cancel.cancel();
     backend.finish_runs().await;
-    result
+    result.map(|_| ())
 }

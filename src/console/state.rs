@@ -92,6 +92,16 @@ pub struct Confirm {
     pub scroll: usize,
     /// Where `n` / `Esc` return.
     pub back: Box<Mode>,
+    /// The plan is what turning this on writes now: `y` turns it on and runs the plan; anything
+    /// else leaves it off (SPEC §3: switching on what writes by itself is a write).
+    pub switch: Option<Switch>,
+}
+
+/// A setting that writes by itself once on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    AutoSync,
+    Watch,
 }
 
 /// A carrier file read and planned, waiting for the operator's `y` to be saved.
@@ -212,6 +222,8 @@ pub struct App {
     /// The last command line run: a command whose error comes later (a file that cannot be
     /// read, an order not found) opens the command line again on it, with the error.
     pub last_command: Option<String>,
+    /// A switch asked to be turned on, waiting for the plan of what it would write now.
+    pub switching: Option<(Channel, Switch)>,
     /// Each configured store's host, named in the errors where it helps.
     pub hosts: std::collections::BTreeMap<Channel, String>,
     /// Pulls of this process in progress, and how far each has read.
@@ -269,6 +281,7 @@ impl App {
             quit: false,
             show_raw: false,
             last_command: None,
+            switching: None,
             hosts: Default::default(),
             pulls: Default::default(),
             operator: String::new(),

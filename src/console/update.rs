@@ -19,7 +19,7 @@ use super::keymap::{self, Action};
 use super::settings_form::{self, ROWS};
 use super::state::{
     App, Ask, Confirm, Detail, EditForm, ImportConfirm, ImportPreview, LOG_LINES, Mode, Progress,
-    Question, ScheduleView, Tab,
+    Question, ScheduleView, Switch, Tab,
 };
 use crate::db::{ListedOrder, OrderEdit, OrderPage};
 use crate::domain::{Channel, Problem, ShippingWrite, Verdict};

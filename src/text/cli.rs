@@ -68,6 +68,17 @@ pub enum Tell<'a> {
     },
     DaemonNoStore,
     ShopifyNotifiesWithFulfillment(&'a str),
+    /// `settings`: a pair without `=`.
+    SettingNeedsValue(&'a str),
+    /// `settings`: a command that is not a setting.
+    NotASetting(&'a str),
+    /// Turning auto sync or watch on writes this now.
+    SwitchPlan {
+        store: &'a str,
+        orders: usize,
+        mails: usize,
+    },
+    ConfirmationNeeded,
     MailNeverTwice {
         number: &'a str,
         at: &'a str,
@@ -244,6 +255,26 @@ impl Tell<'_> {
                     ),
                 )
             }
+            Tell::SettingNeedsValue(pair) => pick(
+                format!("{pair}: KEY=VALUE の形で指定してください (例 period=5)"),
+                format!("{pair}: give KEY=VALUE (e.g. period=5)"),
+            ),
+            Tell::NotASetting(key) => pick(
+                format!("{key}: 設定の名前ではありません (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch)"),
+                format!("{key}: not a setting (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch)"),
+            ),
+            Tell::SwitchPlan {
+                store,
+                orders,
+                mails,
+            } => pick(
+                format!("{store}: オンにすると、いま {orders}件の注文を書き込みます (通知・メール {mails}件):"),
+                format!("{store}: turning it on writes {orders} orders now ({mails} notifications or mails):"),
+            ),
+            Tell::ConfirmationNeeded => pick(
+                "確認が必要です: 上の内容で良ければ --yes を付けてもう一度 (何も変更していません)".into(),
+                "confirmation needed: run it again with --yes to write the above (nothing was changed)".into(),
+            ),
             Tell::DaemonNoStore => pick(
                 "設定されたストアがありません: [shopify] shop_url とトークン、またはカラーミーのトークンを設定してください".into(),
                 "no store is configured: set [shopify] shop_url and a token, or a カラーミー token".into(),

@@ -30,6 +30,13 @@ pub enum Say<'a> {
     ImportAnswer,
     QuitDuringRun,
     QuitDuringPull,
+    /// Turning this on writes the plan shown now.
+    SwitchWrites(crate::console::state::Switch),
+    /// The switch was not turned on: the plan was cancelled.
+    StaysOff {
+        store: &'a str,
+        switch: crate::console::state::Switch,
+    },
     /// A pull of this process, as it reads.
     Pulling {
         pages: u32,
@@ -129,6 +136,16 @@ pub enum Say<'a> {
     },
 }
 
+fn switch_name(switch: crate::console::state::Switch, ja: bool) -> &'static str {
+    use crate::console::state::Switch;
+    match (switch, ja) {
+        (Switch::AutoSync, true) => "自動更新",
+        (Switch::AutoSync, false) => "auto sync",
+        (Switch::Watch, true) => "即時更新",
+        (Switch::Watch, false) => "watch",
+    }
+}
+
 /// Failures first: the one count an operator must act on.
 fn counts(c: &RunCounts, lang: Language) -> String {
     match lang {
@@ -182,6 +199,20 @@ impl Say<'_> {
                 "実行中の更新があります。送信中の注文のあとで止めて終了しますか?".into(),
                 "A sync is running. Stop it after the order in flight and quit?".into(),
             ),
+            Say::SwitchWrites(switch) => {
+                let name = switch_name(*switch, ja);
+                pick(
+                    format!("{name}をオンにすると、いま次を送信します · "),
+                    format!("turning {name} on writes this now · "),
+                )
+            }
+            Say::StaysOff { store, switch } => {
+                let name = switch_name(*switch, ja);
+                pick(
+                    format!("{store}: {name}はオフのままです (何も送っていません)"),
+                    format!("{store}: {name} stays off (nothing was sent)"),
+                )
+            }
             Say::QuitDuringPull => pick(
                 "受注取得中です。読込中のページのあとで止めて終了しますか? (何も記録しません)".into(),
                 "A pull is reading the store. Stop it after the page in flight and quit? (Nothing of it is recorded.)".into(),

@@ -110,13 +110,24 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
         vec![Cmd::SaveSettings(channel, after), reload(app, true)]
     };
     let act = |app: &mut App, action: Action| store_action(app, action).unwrap_or_default();
+    let current = |app: &App| {
+        store
+            .and_then(|c| app.schedules.get(&c))
+            .map(|v| v.settings)
+    };
     match command {
         Command::Period(period) => setting(app, &|s| s.rules.period = period),
         Command::Statuses(option) => setting(app, &|s| s.rules.statuses = option),
         Command::ShippedDateOnly(on) => setting(app, &|s| s.rules.shipped_date_only = on),
+        Command::AutoSync(true) if !current(app).is_some_and(|s| s.auto_sync) => {
+            ask_to_switch_on(app, Switch::AutoSync)
+        }
         Command::AutoSync(on) => setting(app, &|s| s.auto_sync = on),
         Command::AutoSyncEvery(every) => setting(app, &|s| s.auto_sync_every = every),
         Command::AutoPull(on) => setting(app, &|s| s.auto_pull = on),
+        Command::Watch(true) if !current(app).is_some_and(|s| s.watch) => {
+            ask_to_switch_on(app, Switch::Watch)
+        }
         Command::Watch(on) => setting(app, &|s| s.watch = on),
         Command::Sync => act(app, Action::SyncStore),
         Command::DryRun => act(app, Action::DryRun),
@@ -166,11 +177,25 @@ pub(super) fn confirm_key(
             let channel = confirm.plan.channel;
             app.mode = *confirm.back;
             app.runs.insert(channel);
-            vec![Cmd::RunPlan(confirm.plan)]
+            let mut cmds = match confirm.switch {
+                Some(switch) => switch_on(app, channel, switch),
+                None => vec![],
+            };
+            cmds.push(Cmd::RunPlan(confirm.plan));
+            cmds
         }
         _ => {
             let channel = confirm.plan.channel;
             app.mode = *confirm.back;
+            if let Some(switch) = confirm.switch {
+                let store = crate::text::store(channel, app.lang);
+                app.push_store_log(
+                    channel,
+                    Say::StaysOff { store, switch }.get(app.lang),
+                    false,
+                );
+                return vec![];
+            }
             let store = crate::text::store(channel, app.lang);
             app.push_store_log(channel, Say::Cancelled(store).get(app.lang), false);
             vec![]

@@ -180,6 +180,11 @@ pub(super) fn settings_key(
         return vec![];
     };
     match settings_form::change(&view.settings, channel, ROWS[row], toggle, up) {
+        // Turning on what writes by itself is a write: the plan first (SPEC §3).
+        Some(next) if next.auto_sync && !view.settings.auto_sync => {
+            ask_to_switch_on(app, Switch::AutoSync)
+        }
+        Some(next) if next.watch && !view.settings.watch => ask_to_switch_on(app, Switch::Watch),
         Some(next) => {
             // Shown at once; saved for every process sharing the database.
             let before = std::mem::replace(&mut view.settings, next);

@@ -51,27 +51,79 @@ pub(super) fn job_status(
 
 /// A plan came back: shown for confirmation, or said to be empty.
 pub(super) fn planned(app: &mut App, result: Result<SyncPlan, Problem>) -> Vec<Cmd> {
+    let switch = match (&result, app.switching) {
+        (Ok(plan), Some((channel, switch))) if plan.channel == channel => {
+            app.switching = None;
+            Some(switch)
+        }
+        (Err(_), Some(_)) => {
+            app.switching = None;
+            None
+        }
+        _ => None,
+    };
     match result {
         Ok(plan) if plan.items.is_empty() => {
             let channel = plan.channel;
+            if let Some(switch) = switch {
+                // Nothing to write now: turning it on writes nothing, so no question.
+                return switch_on(app, channel, switch);
+            }
             let store = crate::text::store(channel, app.lang);
             app.push_store_log(channel, Say::NothingToSend(store).get(app.lang), false);
         }
         Ok(plan) => {
             // A plan arriving while a form or question is open waits for nothing: it replaces
-            // only the list or detail, never an edit in progress.
-            if matches!(app.mode, Mode::List | Mode::Detail | Mode::Search) {
+            // only the list, the detail or the settings, never an edit in progress.
+            if matches!(
+                app.mode,
+                Mode::List | Mode::Detail | Mode::Search | Mode::Settings { .. }
+            ) {
                 let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
                 app.mode = Mode::Confirm(Box::new(Confirm {
                     plan,
                     scroll: 0,
                     back,
+                    switch,
                 }));
             }
         }
         Err(e) => app.push_problem(None, &e),
     }
     vec![]
+}
+
+/// Asks to turn on what writes by itself: first the plan of what it would write now.
+pub(super) fn ask_to_switch_on(app: &mut App, switch: Switch) -> Vec<Cmd> {
+    let Some(channel) = app.store_tab().or(match app.mode {
+        Mode::Settings { channel, .. } => Some(channel),
+        _ => None,
+    }) else {
+        return vec![];
+    };
+    if !app.stores.contains(&channel) {
+        let store = crate::text::store(channel, app.lang);
+        app.push_log(Say::NotConfigured(store).get(app.lang), true);
+        return vec![];
+    }
+    app.switching = Some((channel, switch));
+    vec![Cmd::Plan(channel, PlanScope::Pending)]
+}
+
+/// Turns the switch on for every process (the operator confirmed, or there was nothing to
+/// write), said in the log with who.
+pub(super) fn switch_on(app: &mut App, channel: Channel, switch: Switch) -> Vec<Cmd> {
+    let Some(view) = app.schedules.get_mut(&channel) else {
+        return vec![];
+    };
+    let before = view.settings;
+    match switch {
+        Switch::AutoSync => view.settings.auto_sync = true,
+        Switch::Watch => view.settings.watch = true,
+    }
+    let after = view.settings;
+    log_setting_change(app, channel, &before, &after);
+    vec![Cmd::SaveSettings(channel, after), Cmd::LoadSchedules]
 }
 
 pub(super) fn saved(app: &mut App, result: Result<ListedOrder, Problem>) -> Vec<Cmd> {

@@ -67,7 +67,11 @@ pub(super) fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &C
     }
     .get(app.lang);
     let retries = plan.items.iter().filter(|i| i.retry).count();
-    let mut summary = Say::PlanSummary {
+    let mut summary = confirm
+        .switch
+        .map(|s| Say::SwitchWrites(s).get(app.lang))
+        .unwrap_or_default();
+    summary += &Say::PlanSummary {
         orders: plan.items.len(),
         mail_word,
         mails,

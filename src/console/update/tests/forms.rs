@@ -168,17 +168,97 @@ fn settings_change_at_once_and_are_saved_for_every_console() {
         }]),
     );
     key(&mut app, KeyCode::Char('o'));
-    for _ in 0..4 {
-        key(&mut app, KeyCode::Down);
-    }
+    // Auto pull writes nothing to a store: saved at once.
     let cmds = key(&mut app, KeyCode::Char(' '));
     let [Cmd::SaveSettings(Channel::Shopify, saved)] = &cmds[..] else {
         panic!("saved: {cmds:?}");
     };
-    assert!(saved.watch);
+    assert!(saved.auto_pull);
     assert!(
-        app.schedules[&Channel::Shopify].settings.watch,
+        app.schedules[&Channel::Shopify].settings.auto_pull,
         "shown at once"
+    );
+    assert!(
+        app.log
+            .back()
+            .expect("said")
+            .text
+            .contains("auto pull off → on")
+    );
+}
+
+/// Issue 20 / SPEC §3: turning auto sync or watch on is a write. The plan of what the first run
+/// would write now comes first, opening on Cancel; only `y` turns it on (and runs that plan);
+/// with nothing to write it is turned on at once.
+#[test]
+fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
+    let mut app = with_page(&[Channel::Shopify]);
+    update(
+        &mut app,
+        Msg::Schedules(vec![ScheduleView {
+            channel: Channel::Shopify,
+            settings: OperationalSettings::default(),
+            lease: None,
+            published: vec![],
+        }]),
+    );
+    // From the settings screen: watch (the fifth row).
+    key(&mut app, KeyCode::Char('o'));
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Down);
+    }
+    assert_eq!(
+        key(&mut app, KeyCode::Char(' ')),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)],
+        "nothing saved before the plan"
+    );
+    assert!(!app.schedules[&Channel::Shopify].settings.watch);
+    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+    assert!(matches!(&app.mode, Mode::Confirm(c) if c.switch == Some(Switch::Watch)));
+    // Cancel: still off, nothing sent, back on the settings.
+    assert_eq!(key(&mut app, KeyCode::Char('n')), []);
+    assert!(!app.schedules[&Channel::Shopify].settings.watch);
+    assert!(matches!(app.mode, Mode::Settings { .. }));
+    assert!(
+        app.log
+            .back()
+            .expect("said")
+            .text
+            .contains("watch stays off")
+    );
+    // Again, and yes: turned on for every process, and the plan shown is what runs.
+    key(&mut app, KeyCode::Char(' '));
+    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+    let cmds = key(&mut app, KeyCode::Char('y'));
+    assert!(
+        matches!(&cmds[..], [Cmd::SaveSettings(Channel::Shopify, s), Cmd::LoadSchedules, Cmd::RunPlan(p)]
+            if s.watch && p.items.len() == 1),
+        "{cmds:?}"
+    );
+    // From the command line, with nothing to write now: on at once, no question.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char(':'));
+    for c in "auto-sync on".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)]
+    );
+    let cmds = update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &[]))));
+    assert!(
+        matches!(&cmds[..], [Cmd::SaveSettings(Channel::Shopify, s), Cmd::LoadSchedules] if s.auto_sync),
+        "{cmds:?}"
+    );
+    // Turning it off writes nothing: at once.
+    key(&mut app, KeyCode::Char(':'));
+    for c in "auto-sync off".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&cmds[..], [Cmd::SaveSettings(Channel::Shopify, s), _] if !s.auto_sync),
+        "{cmds:?}"
     );
 }
 
