@@ -103,6 +103,9 @@ pub struct StatusArgs {
     /// One JSON object per store.
     #[arg(long)]
     pub json: bool,
+    /// For cron and Nagios-style checks: one line per problem; exit 0 only when every store is ok.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -131,6 +131,43 @@ pub fn on_off(on: bool, lang: Language) -> &'static str {
     }
 }
 
+/// A store's health in words: the state, then why (most serious first).
+pub fn health(h: &crate::domain::health::Health, lang: Language) -> String {
+    use crate::domain::health::{HealthReason, HealthState};
+    let ja = lang == Language::Ja;
+    let state = match (h.state, ja) {
+        (HealthState::Ok, true) => "正常",
+        (HealthState::Ok, false) => "ok",
+        (HealthState::Degraded, true) => "一部に問題",
+        (HealthState::Degraded, false) => "degraded",
+        (HealthState::Failing, true) => "停止中",
+        (HealthState::Failing, false) => "failing",
+    };
+    let reasons: Vec<String> = h
+        .reasons
+        .iter()
+        .map(|r| match (r, ja) {
+            (HealthReason::RunStopped { cause, in_a_row }, true) => {
+                format!("{} ({in_a_row}回連続)", cause_words(*cause, lang))
+            }
+            (HealthReason::RunStopped { cause, in_a_row }, false) => {
+                format!("{} ({in_a_row} in a row)", cause_words(*cause, lang))
+            }
+            (HealthReason::NoRecentSuccess, true) => "間隔3回分 成功なし".to_owned(),
+            (HealthReason::NoRecentSuccess, false) => "no success in 3 intervals".to_owned(),
+            (HealthReason::OrdersFailed { count }, true) => format!("失敗 {count}件"),
+            (HealthReason::OrdersFailed { count }, false) => format!("{count} failed"),
+            (HealthReason::MailsRefused { count }, true) => format!("メール拒否 {count}件"),
+            (HealthReason::MailsRefused { count }, false) => format!("{count} mails refused"),
+        })
+        .collect();
+    if reasons.is_empty() {
+        state.to_owned()
+    } else {
+        format!("{state}: {}", reasons.join(" · "))
+    }
+}
+
 /// How to get a working token again for this store, in the operator's language.
 pub fn sign_in_again(channel: Channel, lang: Language) -> &'static str {
     advice(Cause::TokenRejected, Some(channel), lang).unwrap_or_default()

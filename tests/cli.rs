@@ -564,3 +564,40 @@ fn settings_change_and_switching_auto_sync_on_needs_yes() {
         stdout(&out)
     );
 }
+
+/// SPEC §3 "Health and alerts": `status --json` carries each store's health; `status --check`
+/// prints nothing and exits 0 while every store is ok, and one line per problem (exit 1) once a
+/// store is degraded — here, a shipping mail the store refused.
+#[test]
+fn status_check_says_each_problem() {
+    let ws = Workspace::new();
+    let out = ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = ws.hassou(&["status", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = ws.hassou(&["status", "--json"]);
+    let first: Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().expect("a line"))
+            .expect("json");
+    assert_eq!(first["health"]["state"], "ok", "{first}");
+    // A refused mail on カラーミー's order 20000001.
+    let db = ws.path("hassou.db");
+    let sql = "INSERT INTO order_remote (order_id, channel, mail_error) \
+               SELECT id, channel, 'HTTP 500' FROM orders WHERE number = '20000001'";
+    let done = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg(sql)
+        .status()
+        .expect("sqlite3");
+    assert!(done.success());
+    let out = ws.hassou(&["status", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("メール拒否 1件"), "{said}");
+}

@@ -190,6 +190,7 @@ fn schedules() -> Vec<ScheduleView> {
         consecutive_failures: 0,
         last_error: None,
         last_cause: None,
+        last_ok_at: Some(at("2026-11-24T02:30:00Z")),
     };
     let shopify_settings = OperationalSettings {
         auto_sync: true,
@@ -207,12 +208,14 @@ fn schedules() -> Vec<ScheduleView> {
                 status,
                 updated_at: at("2026-11-24T02:59:00Z"),
             }],
+            refused_mails: 0,
         },
         ScheduleView {
             channel: Channel::Colorme,
             settings: OperationalSettings::default(),
             lease: None,
             published: vec![],
+            refused_mails: 0,
         },
     ]
 }
@@ -817,6 +820,22 @@ fn a_pull_in_progress_shows_and_quitting_asks() {
         ));
         h.key(KeyCode::Char('q'));
         assert!(!h.app.quit, "a pull in progress: q asks first");
+        h
+    });
+}
+
+/// The health line when the schedule's last run stopped: the token was refused twice in a row
+/// (failing, said first, in words and colour; reversed without colour).
+#[test]
+fn health_failing() {
+    snapshot("health_failing", |lang| {
+        let mut h = Harness::new(lang);
+        let mut views = schedules();
+        let status = &mut views[0].published[0].status;
+        status.consecutive_failures = 2;
+        status.last_cause = Some(hassou::domain::Cause::TokenRejected);
+        status.last_error = Some("HTTP 401".into());
+        h.msg(Msg::Schedules(views));
         h
     });
 }

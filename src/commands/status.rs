@@ -34,12 +34,26 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
     let db = ctx.open_db().await?;
     let lang = ctx.config.language;
     let tz = ctx.config.timezone.offset();
+    let mut problems = 0;
     for channel in Channel::ALL {
         let view = ScheduleView::read(&db, channel, &ctx.config.initial_settings(channel)).await?;
         let (settings, lease) = (view.settings, view.lease.as_ref());
         let live = view.live_lease(ctx.now).is_some();
         let job = |kind: JobKind| view.job(kind, ctx.now);
         let counts = verdict_counts(ctx, &db, channel).await?;
+        let health = view.health(counts.get(channel, Verdict::Failed), ctx.now);
+        if args.check {
+            // Only what is wrong, one line each (a store nobody configured is not a problem).
+            if health.state != crate::domain::health::HealthState::Ok {
+                problems += 1;
+                out.line(format!(
+                    "{}: {}",
+                    crate::text::store(channel, lang),
+                    crate::text::health(&health, lang)
+                ));
+            }
+            continue;
+        }
         if args.json {
             let job_json = |name: JobKind, enabled: bool, every: std::time::Duration| {
                 json!({
@@ -57,6 +71,18 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                     "expires_at": l.expires_at,
                     "live": live,
                 })),
+                "health": {
+                    "state": health.state,
+                    "reasons": health.reasons,
+                    "last_run": job(JobKind::Sync).map(|(p, _)| json!({
+                        "job": "sync",
+                        "at": p.status.started_at,
+                        "ok": p.status.consecutive_failures == 0,
+                        "counts": p.status.last_counts,
+                    })),
+                    "consecutive_failures": job(JobKind::Sync).map_or(0, |(p, _)| p.status.consecutive_failures),
+                    "refused_mails": view.refused_mails,
+                },
                 "pull": job_json(JobKind::Pull, settings.auto_pull, settings.auto_pull_every),
                 "sync": job_json(JobKind::Sync, settings.auto_sync, settings.auto_sync_every),
                 "watch": {"enabled": settings.watch, "debounce_secs": settings.watch_debounce.as_secs()},
@@ -69,6 +95,11 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
         out.line(format!(
             "{channel}: {}",
             lease_line(lease, ctx.now, tz, lang)
+        ));
+        out.line(format!(
+            "  {} {}",
+            fit(Phrase::Health.get(lang), 8),
+            crate::text::health(&health, lang)
         ));
         let (pull_word, sync_word, watch_word, orders_word) = (
             Phrase::PullJob.get(lang),
@@ -116,7 +147,8 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
             .collect();
         out.line(format!("  {} {}", fit(orders_word, 8), parts.join(" · ")));
     }
-    Ok(0)
+    // --check: 0 only when every store is ok (1: some store is not).
+    Ok(u8::from(problems > 0))
 }
 
 async fn verdict_counts(

@@ -20,6 +20,21 @@ pub struct PublishedStatus {
 }
 
 impl Db {
+    /// Orders of `channel` written whose shipping mail the store refused and that were not sent
+    /// since (a store's health is `degraded` while there are any).
+    pub async fn refused_mails(&self, channel: Channel) -> Result<u64, DbError> {
+        let n: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM order_remote WHERE channel = $1 \
+                 AND mail_error IS NOT NULL AND mail_sent_at IS NULL",
+            )
+            .bind(channel.code())
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
     /// Records what the scheduler of `job` of `channel` is doing (by the lease holder).
     pub async fn publish_status(
         &self,

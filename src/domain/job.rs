@@ -84,4 +84,7 @@ pub struct JobStatus {
     pub last_error: Option<String>,
     #[serde(default)]
     pub last_cause: Option<super::Cause>,
+    /// When a run last succeeded (absent in a status written by an older hassou).
+    #[serde(default)]
+    pub last_ok_at: Option<DateTime<Utc>>,
 }

@@ -6,6 +6,7 @@ pub mod carrier;
 pub mod cause;
 pub mod channel;
 pub mod connector;
+pub mod health;
 pub mod input;
 pub mod job;
 pub mod language;

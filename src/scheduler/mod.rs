@@ -167,6 +167,7 @@ async fn run_loop<J: Job, S: Schedule>(
                     s.consecutive_failures = 0;
                     s.last_error = None;
                     s.last_cause = None;
+                    s.last_ok_at = Some(Utc::now());
                 }
                 Ok(JobOutcome::Skipped(why)) => s.last_skipped = Some(why),
                 Err(problem) => {

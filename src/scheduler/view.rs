@@ -22,6 +22,8 @@ pub struct ScheduleView {
     pub settings: OperationalSettings,
     pub lease: Option<Lease>,
     pub published: Vec<PublishedStatus>,
+    /// Orders written whose shipping mail the store refused, not sent since.
+    pub refused_mails: u64,
 }
 
 impl ScheduleView {
@@ -36,6 +38,19 @@ impl ScheduleView {
             settings: db.channel_settings(channel).await?.unwrap_or(*initial),
             lease: db.lease(&lease_name(channel)).await?,
             published: db.published_status(channel).await?,
+            refused_mails: db.refused_mails(channel).await?,
+        })
+    }
+
+    /// The store's health from what its schedule published and its orders' counts.
+    pub fn health(&self, failed_orders: u64, now: DateTime<Utc>) -> crate::domain::health::Health {
+        crate::domain::health::judge(&crate::domain::health::HealthFacts {
+            sync: self.job(JobKind::Sync, now).map(|(p, _)| &p.status),
+            auto_sync: self.settings.auto_sync,
+            auto_sync_every: self.settings.auto_sync_every,
+            failed_orders,
+            refused_mails: self.refused_mails,
+            now,
         })
     }
 

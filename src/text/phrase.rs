@@ -142,6 +142,7 @@ pub enum Phrase {
     SyncJob,
     WatchJob,
     Orders,
+    Health,
 }
 
 impl Phrase {
@@ -341,6 +342,7 @@ impl Phrase {
             Phrase::SyncJob => ("発送更新", "sync"),
             Phrase::WatchJob => ("即時", "watch"),
             Phrase::Orders => ("注文", "orders"),
+            Phrase::Health => ("状態", "health"),
         }
     }
 

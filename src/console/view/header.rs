@@ -53,6 +53,16 @@ pub(super) fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel
     let mails = app.mails.get(&channel).copied().unwrap_or(false);
     let rules = text::settings::store_rules_line(channel, &view.settings, mails, app.lang);
     let mut run = Vec::new();
+    // The store's health first, in words and colour: what an operator checks before anything.
+    let failed = app
+        .page
+        .as_ref()
+        .map_or(0, |p| p.counts.get(channel, crate::domain::Verdict::Failed));
+    let health = view.health(failed, app.now);
+    run.push(Span::styled(
+        format!("● {} · ", text::health(&health, app.lang)),
+        health_style(app, health.state),
+    ));
     if let Some(p) = app.pulls.get(&channel) {
         run.push(Span::styled(
             Say::Pulling {
@@ -85,6 +95,19 @@ pub(super) fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel
         ]),
         area,
     );
+}
+
+/// Green, yellow, red; bold (and reversed when failing) without colour.
+fn health_style(app: &App, state: crate::domain::health::HealthState) -> Style {
+    use crate::domain::health::HealthState;
+    let style = Style::default().add_modifier(Modifier::BOLD);
+    match (state, app.color) {
+        (HealthState::Ok, true) => style.fg(Color::Green),
+        (HealthState::Degraded, true) => style.fg(Color::Yellow),
+        (HealthState::Failing, true) => style.fg(Color::Red),
+        (HealthState::Failing, false) => style.add_modifier(Modifier::REVERSED),
+        (_, false) => style,
+    }
 }
 
 /// Who runs the store's schedule, its next run, and the last run with failures first.

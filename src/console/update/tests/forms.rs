@@ -165,6 +165,7 @@ fn settings_change_at_once_and_are_saved_for_every_console() {
             settings: OperationalSettings::default(),
             lease: None,
             published: vec![],
+            refused_mails: 0,
         }]),
     );
     key(&mut app, KeyCode::Char('o'));
@@ -200,6 +201,7 @@ fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
             settings: OperationalSettings::default(),
             lease: None,
             published: vec![],
+            refused_mails: 0,
         }]),
     );
     // From the settings screen: watch (the fifth row).

@@ -224,6 +224,7 @@ fn schedule(channel: Channel) -> ScheduleView {
         settings: OperationalSettings::default(),
         lease: None,
         published: vec![],
+        refused_mails: 0,
     }
 }
 
