@@ -445,3 +445,41 @@ async fn keeps_colorme_in_sync_unattended() {
         "the token is never logged"
     );
 }
+
+/// Issue 20: `hassou sync` stopped by SIGTERM (systemd) or SIGHUP (a closed SSH session) finishes
+/// the order in flight and records it: every order the store fulfilled is synced here, the rest
+/// stay pending, and nothing is written twice by the next run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_stopped_by_a_signal_records_the_order_in_flight() {
+    for name in ["TERM", "HUP"] {
+        let s = setup(12, Duration::from_millis(150), "4s").await;
+        let sync = hassou(&s.config)
+            .args(["sync", "shopify"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("sync");
+        until(Duration::from_secs(30), || fulfilled(&s) >= 2).await;
+        signal(&sync, name).await;
+        let out = sync.wait_with_output().await.expect("exit");
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(said.contains(&format!("SIG{name}")), "{said}");
+        let written = fulfilled(&s);
+        assert!(written < 12, "stopped before the end: {written} ({said})");
+        let shown = status_of(&s.config).await.remove("shopify").expect("store");
+        assert_eq!(
+            shown["orders"]["synced"], written,
+            "SIG{name}: every fulfilled order recorded: {shown}"
+        );
+        // The next run writes the rest, each once.
+        let out = hassou(&s.config)
+            .args(["sync", "shopify"])
+            .output()
+            .await
+            .expect("sync");
+        succeeded(&out);
+        assert_eq!(fulfilled(&s), 12);
+        assert_eq!(s.sandbox.mutations_applied(), 12, "nothing written twice");
+    }
+}

@@ -93,15 +93,18 @@ impl From<crate::import::ImportError> for Failure {
 /// never reported).
 pub async fn termination() -> &'static str {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut terminate), Ok(mut interrupt)) = (
+    let (Ok(mut terminate), Ok(mut interrupt), Ok(mut hangup)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
     ) else {
         return std::future::pending().await;
     };
+    // SIGHUP: the SSH session the command ran in closed; systemd sends SIGTERM.
     tokio::select! {
         _ = terminate.recv() => "SIGTERM",
         _ = interrupt.recv() => "SIGINT",
+        _ = hangup.recv() => "SIGHUP",
     }
 }
 

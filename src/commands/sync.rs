@@ -34,6 +34,15 @@ async fn pull_with<C: Connector>(
     out: &mut Out,
 ) -> Result<u8, Failure> {
     let db = ctx.open_db().await?;
+    // A signal stops the pull after the page in flight; nothing of it is recorded.
+    let stop = tokio_util::sync::CancellationToken::new();
+    let on_signal = stop.clone();
+    let lang = ctx.config.language;
+    let watcher = tokio::spawn(async move {
+        let signal = super::termination().await;
+        super::output::stderr_line(Tell::PullStopping(signal).get(lang));
+        on_signal.cancel();
+    });
     let settings = db
         .settings_or_init(
             args.channel,
@@ -44,17 +53,31 @@ async fn pull_with<C: Connector>(
         .await?;
     let days = check_pull_days(args.days.unwrap_or(settings.pull_days))
         .map_err(|m| Failure::input(format!("--days: {m}")))?;
-    let summary = match pull_once(
-        &db,
-        connector,
-        days,
-        settings.pull_paid_date,
-        Trigger::Cli,
-        &operator(),
-        clock,
+    let watch = crate::channels::PullWatch {
+        progress: std::sync::Arc::new(tokio::sync::watch::Sender::new(Default::default())),
+        stop: stop.clone(),
+    };
+    let pulled = crate::channels::watching_pull(
+        watch,
+        pull_once(
+            &db,
+            connector,
+            days,
+            settings.pull_paid_date,
+            Trigger::Cli,
+            &operator(),
+            clock,
+        ),
     )
-    .await
-    {
+    .await;
+    watcher.abort();
+    let summary = match pulled {
+        // Stopped by a signal between pages: nothing recorded; try again later (exit 3).
+        Err(_) if stop.is_cancelled() => {
+            return Err(Failure::temporary(
+                Tell::PullStopped.get(ctx.config.language),
+            ));
+        }
         Ok(summary) => summary,
         Err(PullError::Store(error)) => {
             let lang = ctx.config.language;
@@ -113,11 +136,12 @@ async fn run<C: Connector>(
     let lang = ctx.config.language;
     let cancel = CancellationToken::new();
     let on_signal = cancel.clone();
+    // Ctrl-C, SIGTERM (systemd) and SIGHUP (a closed SSH session): the order in flight is
+    // finished and recorded, the rest stay pending.
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            super::output::stderr_line(Tell::StoppingAfterOrder.get(lang));
-            on_signal.cancel();
-        }
+        let signal = super::termination().await;
+        super::output::stderr_line(Tell::StoppingAfterOrder(signal).get(lang));
+        on_signal.cancel();
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let store = args.channel;

@@ -12,8 +12,11 @@ pub enum Tell<'a> {
         planned: usize,
         dry_run: bool,
     },
-    /// Ctrl-C during a sync.
-    StoppingAfterOrder,
+    /// A signal during a sync (its name).
+    StoppingAfterOrder(&'a str),
+    /// A signal during a pull.
+    PullStopping(&'a str),
+    PullStopped,
     /// One order's outcome, as the run goes.
     OrderOutcome {
         number: &'a str,
@@ -106,9 +109,17 @@ impl Tell<'_> {
                     format!("{store}: {planned} target orders (dry run: nothing is sent)")
                 }
             },
-            Tell::StoppingAfterOrder => pick(
-                "送信中の注文のあとで止めます (Ctrl-C)".into(),
-                "stopping after the order in flight (Ctrl-C)".into(),
+            Tell::StoppingAfterOrder(signal) => pick(
+                format!("送信中の注文のあとで止めます ({signal})"),
+                format!("stopping after the order in flight ({signal})"),
+            ),
+            Tell::PullStopping(signal) => pick(
+                format!("読込中のページのあとで受注取得を止めます ({signal})"),
+                format!("stopping the pull after the page in flight ({signal})"),
+            ),
+            Tell::PullStopped => pick(
+                "受注取得を途中で止めました。何も記録していません — もう一度実行してください".into(),
+                "the pull was stopped before its end; nothing was recorded — run it again".into(),
             ),
             Tell::OrderOutcome { number, outcome } => format!("{number}: {outcome}"),
             Tell::PullFailed { store, error } => pick(
