@@ -483,3 +483,41 @@ async fn a_sync_stopped_by_a_signal_records_the_order_in_flight() {
         assert_eq!(s.sandbox.mutations_applied(), 12, "nothing written twice");
     }
 }
+
+/// Issue 20: `x` in a console stops a run another process is making — here a `hassou sync` —
+/// after its order in flight, through the database; the run says who asked, every order the
+/// store fulfilled is recorded, and the rest stay pending.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_asked_in_the_database_stops_another_process_run() {
+    let s = setup(12, Duration::from_millis(150), "4s").await;
+    let sync = hassou(&s.config)
+        .args(["sync", "shopify"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("sync");
+    until(Duration::from_secs(30), || fulfilled(&s) >= 2).await;
+    let db = Db::open(&format!("sqlite://{}", s.dir.path().join("h.db").display()))
+        .await
+        .expect("db");
+    db.request_stop(Channel::Shopify, "ops1/console", chrono::Utc::now())
+        .await
+        .expect("ask");
+    let out = sync.wait_with_output().await.expect("exit");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("ops1/console"), "{said}");
+    let written = fulfilled(&s);
+    assert!(written < 12, "stopped before the end: {written}");
+    let shown = status_of(&s.config).await.remove("shopify").expect("store");
+    assert_eq!(shown["orders"]["synced"], written, "{shown}");
+    // A run started after the request is not stopped by it.
+    let out = hassou(&s.config)
+        .args(["sync", "shopify"])
+        .output()
+        .await
+        .expect("sync");
+    succeeded(&out);
+    assert_eq!(fulfilled(&s), 12);
+    db.close().await;
+}

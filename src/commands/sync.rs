@@ -272,4 +272,7 @@ fn print_report(
         }
     }
     out.line(crate::text::run_summary(report, lang));
+    if let Some(who) = &report.stopped_by {
+        out.line(Tell::StoppedBy(&crate::text::visible(who)).get(lang));
+    }
 }

@@ -333,6 +333,13 @@ impl Effects for Arc<Backend> {
                     let _ = tx.send(Msg::Imported(result));
                 });
             }
+            Cmd::RequestStop(channel) => {
+                tokio::spawn(async move {
+                    if let Err(e) = b.db.request_stop(channel, &b.operator, Utc::now()).await {
+                        let _ = tx.send(Msg::Error(Some(channel), e.into()));
+                    }
+                });
+            }
             Cmd::StopRun(channel) => {
                 if let Some(stop) = self
                     .runs
@@ -378,6 +385,7 @@ impl Effects for Arc<Backend> {
                         | Cmd::Plan(..)
                         | Cmd::RunPlan(_)
                         | Cmd::StopRun(_)
+                        | Cmd::RequestStop(_)
                         | Cmd::Reread(..)
                         | Cmd::SendMail(..)
                         | Cmd::PrepareImport(_)

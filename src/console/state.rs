@@ -133,6 +133,9 @@ pub enum Question {
     Quit,
     /// Stop this console's run of the store after the order in flight.
     StopRun(Channel),
+    /// Stop whatever run of the store another console, the schedule, watch or another process
+    /// is making, after its order in flight.
+    StopAnyRun(Channel),
     /// Leave the edit form, dropping what was typed.
     DiscardEdit,
     /// Send the shipping mail the store refused during a sync, now (the order's id).

@@ -100,6 +100,8 @@ pub enum Cmd {
     RunPlan(SyncPlan),
     /// Stop this console's run of the store after the order in flight.
     StopRun(Channel),
+    /// Ask every run of the store, in any process, to stop after its order in flight.
+    RequestStop(Channel),
     /// Read what the store holds for the order (nothing is written).
     Reread(Channel, i64),
     /// Send the order's shipping mail now (the operator said yes).

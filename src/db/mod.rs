@@ -16,6 +16,7 @@ mod rows;
 mod settings;
 mod shipping;
 mod status;
+mod stops;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -154,6 +154,9 @@ pub struct RunReport {
     pub unreachable_streak: u32,
     /// True when the run stopped early on request; unreached orders stay pending.
     pub cancelled: bool,
+    /// Who asked it to stop, when an operator did from any console (`x`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<String>,
     pub results: Vec<OrderResult>,
 }
 
@@ -416,8 +419,10 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
             stopped: None,
             unreachable_streak: 0,
             cancelled: false,
+            stopped_by: None,
             results: Vec::new(),
         };
+        let started = (self.now)();
         emit(SyncEvent::RunStarted {
             channel,
             run_id,
@@ -470,6 +475,15 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
                 report.push(number, ResultOutcome::NotReached, stop_words(down).into());
                 continue;
             }
+            // An operator may ask any run of this store to stop, from any console (issue 20).
+            if !options.dry_run
+                && !report.cancelled
+                && let Some(who) = self.db.stop_asked_since(channel, started).await?
+            {
+                tracing::info!(store = %channel, by = %who, "run stopped on request");
+                report.stopped_by = Some(who);
+                report.cancelled = true;
+            }
             if report.cancelled || cancel.is_cancelled() {
                 report.cancelled = true;
                 report.push(number, ResultOutcome::NotReached, "run cancelled".into());
@@ -509,7 +523,11 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         } else {
             "completed"
         };
-        let error = report.stopped.map(stop_words);
+        let stopped_by = report
+            .stopped_by
+            .as_ref()
+            .map(|who| format!("stopped on request by {who}"));
+        let error = report.stopped.map(stop_words).or(stopped_by.as_deref());
         self.db
             .finish_run(run_id, outcome, report.counts(), error, (self.now)())
             .await?;

@@ -82,6 +82,8 @@ pub enum Tell<'a> {
         mails: usize,
     },
     ConfirmationNeeded,
+    /// The run was stopped by an operator's request (from a console).
+    StoppedBy(&'a str),
     MailNeverTwice {
         number: &'a str,
         at: &'a str,
@@ -285,6 +287,10 @@ impl Tell<'_> {
             Tell::ConfirmationNeeded => pick(
                 "確認が必要です: 上の内容で良ければ --yes を付けてもう一度 (何も変更していません)".into(),
                 "confirmation needed: run it again with --yes to write the above (nothing was changed)".into(),
+            ),
+            Tell::StoppedBy(who) => pick(
+                format!("{who} の依頼で止めました (送信中の注文は記録済み、残りは未送信)"),
+                format!("stopped on request by {who} (the order in flight recorded, the rest pending)"),
             ),
             Tell::DaemonNoStore => pick(
                 "設定されたストアがありません: [shopify] shop_url とトークン、またはカラーミーのトークンを設定してください".into(),

@@ -44,6 +44,8 @@ pub enum Say<'a> {
     },
     QuitWithEdits,
     StopRunOf(&'a str),
+    StopAnyRunOf(&'a str),
+    StopAsked(&'a str),
     DiscardEdits,
     SendMailOf {
         store: &'a str,
@@ -232,6 +234,14 @@ impl Say<'_> {
                 format!(
                     "Stop the sync to {store} after the order in flight? The rest stay pending."
                 ),
+            ),
+            Say::StopAnyRunOf(store) => pick(
+                format!("{store} で実行中の更新 (スケジュール・即時更新・他の端末やプロセス) を、送信中の注文のあとで止めますか? 残りは未送信のままです。"),
+                format!("Stop any sync running on {store} (the schedule, watch, another console or process) after its order in flight? The rest stay pending."),
+            ),
+            Say::StopAsked(store) => pick(
+                format!("{store}: 実行中の更新に停止を依頼しました (送信中の注文のあとで止まります)"),
+                format!("{store}: asked any running sync to stop (after its order in flight)"),
             ),
             Say::DiscardEdits => pick(
                 "入力した内容を破棄しますか?".into(),

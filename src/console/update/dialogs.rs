@@ -251,6 +251,11 @@ pub(super) fn ask_key(app: &mut App, ask: Ask, action: Option<Action>) -> Vec<Cm
             app.push_store_log(channel, Say::StoppingAfterOrder(store).get(app.lang), false);
             vec![Cmd::StopRun(channel)]
         }
+        Question::StopAnyRun(channel) => {
+            let store = crate::text::store(channel, app.lang);
+            app.push_store_log(channel, Say::StopAsked(store).get(app.lang), false);
+            vec![Cmd::RequestStop(channel)]
+        }
         Question::DiscardEdit => {
             app.mode = Mode::Detail;
             vec![]

@@ -173,8 +173,14 @@ pub(super) fn store_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
         Action::RetryFailed => (app.target_store(), Some(PlanScope::Failed)),
         Action::DryRun | Action::Pull => (app.target_store(), None),
         Action::Stop => {
-            if let Some(channel) = running_store(app) {
-                ask(app, Question::StopRun(channel));
+            // This console's run is stopped here; any other run of the store — the schedule,
+            // watch, another console or process — through the database (issue 20).
+            match (running_store(app), app.target_store()) {
+                (Some(channel), _) => ask(app, Question::StopRun(channel)),
+                (None, Some(channel)) if app.stores.contains(&channel) => {
+                    ask(app, Question::StopAnyRun(channel));
+                }
+                _ => {}
             }
             return Some(vec![]);
         }

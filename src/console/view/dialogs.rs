@@ -191,6 +191,7 @@ pub(super) fn draw_ask(frame: &mut Frame, app: &App, area: Rect, ask: &Ask) {
         Question::Quit if app.pull_active() => Say::QuitDuringPull.get(app.lang),
         Question::Quit => Say::QuitWithEdits.get(app.lang),
         Question::StopRun(c) => Say::StopRunOf(text::store(c, app.lang)).get(app.lang),
+        Question::StopAnyRun(c) => Say::StopAnyRunOf(text::store(c, app.lang)).get(app.lang),
         Question::DiscardEdit => Say::DiscardEdits.get(app.lang),
         Question::SendMail(c, _) => {
             let number = app

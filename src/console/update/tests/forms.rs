@@ -341,3 +341,27 @@ fn help_and_the_command_line_open_from_every_view_and_come_back() {
     assert!(is_settings(&app), "{:?}", app.mode);
     assert_eq!(app.verdict, Some(Verdict::Failed));
 }
+
+/// Issue 20: `x` with no run of this console asks to stop any run of the store (the schedule,
+/// watch, another console or process); yes asks it through the database, no asks nothing.
+#[test]
+fn x_stops_any_run_of_the_store_through_the_database() {
+    let mut app = with_page(&[Channel::Shopify]);
+    key(&mut app, KeyCode::Char('x'));
+    assert!(
+        matches!(&app.mode, Mode::Ask(a) if a.question == Question::StopAnyRun(Channel::Shopify))
+    );
+    assert_eq!(key(&mut app, KeyCode::Char('n')), []);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        [Cmd::RequestStop(Channel::Shopify)]
+    );
+    assert!(
+        app.log
+            .back()
+            .expect("said")
+            .text
+            .contains("asked any running sync to stop")
+    );
+}

@@ -51,6 +51,7 @@ fn a_run_is_followed_order_by_order_then_the_list_reloads() {
         stopped: None,
         unreachable_streak: 0,
         cancelled: false,
+        stopped_by: None,
         results: vec![],
     };
     let cmds = update(
