@@ -116,6 +116,10 @@ pub struct DaemonArgs {
     /// Also log to standard error.
     #[arg(long)]
     pub stderr: bool,
+    /// Serve Prometheus text at /metrics and /healthz (200 when every store is ok) on ADDR,
+    /// e.g. 127.0.0.1:9464.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Subcommand)]

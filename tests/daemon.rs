@@ -521,3 +521,71 @@ async fn a_stop_asked_in_the_database_stops_another_process_run() {
     assert_eq!(fulfilled(&s), 12);
     db.close().await;
 }
+
+/// `hassou daemon --metrics ADDR`: Prometheus text whose numbers are `hassou status --json`'s,
+/// and /healthz 200 while every store is ok (SPEC §3).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_say_what_status_says() {
+    let s = setup(20, Duration::ZERO, "4s").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut daemon = hassou(&s.config)
+        .args(["daemon", "--metrics", &addr, "--log-dir"])
+        .arg(s.dir.path().join("logs"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("daemon");
+    until(Duration::from_secs(30), || fulfilled(&s) == 20).await;
+    let shown = status_until(&s.config, "shopify", Duration::from_secs(10), |v| {
+        v["sync"]["status"]["last_counts"]["written"] == 20
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let text = client
+        .get(format!("http://{addr}/metrics"))
+        .send()
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("text");
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} not in:\n{text}"))
+    };
+    for verdict in ["pending", "synced", "waiting", "failed", "ineligible"] {
+        assert_eq!(
+            value(&format!(
+                "hassou_orders{{store=\"shopify\",verdict=\"{verdict}\"}}"
+            )),
+            shown["orders"][verdict].as_f64().expect("count"),
+            "{verdict}"
+        );
+    }
+    assert_eq!(
+        value("hassou_writes_total{store=\"shopify\",outcome=\"fulfilled\"}"),
+        20.0
+    );
+    assert_eq!(
+        value("hassou_consecutive_failures{store=\"shopify\",job=\"sync\"}"),
+        0.0
+    );
+    assert!(value("hassou_last_success_timestamp_seconds{store=\"shopify\",job=\"sync\"}") > 0.0);
+    let health = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(health.status().as_u16(), 200);
+    signal(&daemon, "TERM").await;
+    assert_eq!(daemon.wait().await.expect("exit").code(), Some(0));
+}

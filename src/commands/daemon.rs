@@ -59,6 +59,33 @@ pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
             crate::text::Tell::DaemonNoStore.get(ctx.config.language),
         ));
     }
+    let metrics = match args.metrics {
+        Some(addr) => {
+            let served =
+                super::metrics::serve(addr, db.clone(), ctx.config.clone(), cancel.clone()).await?;
+            tracing::info!(%addr, "metrics served at /metrics and /healthz");
+            Some(served)
+        }
+        None => None,
+    };
+    // systemd (Type=notify): ready now; the watchdog is fed at half its period while the
+    // schedulers run. Outside systemd these do nothing.
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+    let mut watchdog_usec = 0;
+    if sd_notify::watchdog_enabled(false, &mut watchdog_usec) {
+        let every = std::time::Duration::from_micros(watchdog_usec / 2);
+        let stop = cancel.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(every) => {
+                        let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+                    }
+                }
+            }
+        });
+    }
     tracing::info!(
         database = %redact_url(&ctx.config.database_url),
         logs = %dir.display(),
@@ -77,9 +104,13 @@ pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
         _ = hangup.recv() => "SIGHUP",
     };
     tracing::info!("{name}: finishing the order in flight, then stopping");
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     cancel.cancel();
     for worker in workers {
         worker.finish().await;
+    }
+    if let Some(served) = metrics {
+        let _ = served.await;
     }
     tracing::info!("hassou daemon stopped");
     Ok(0)

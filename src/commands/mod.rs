@@ -6,6 +6,7 @@ mod auth;
 mod config_check;
 mod console;
 mod daemon;
+mod metrics;
 mod order;
 mod orders;
 mod output;

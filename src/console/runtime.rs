@@ -18,11 +18,13 @@ use tokio_util::sync::CancellationToken;
 use super::state::{App, Detail, ImportPreview, ScheduleView};
 use super::update::{Cmd, Msg, start, update};
 use super::view::draw;
+
+mod forward;
 use crate::db::{Db, ListFilter, ListedOrder, OrderEdit};
-use crate::domain::job::JobKind;
 use crate::domain::{Cause, Channel, ChannelRules, Problem, ShopTimeZone, Verdict};
 use crate::scheduler::WorkerHandle;
 use crate::settings::OperationalSettings;
+pub use forward::{forward_events, forward_worker_status};
 
 /// How often the screen asks the database what changed (other processes' edits and runs).
 const REFRESH: Duration = Duration::from_secs(2);
@@ -209,21 +211,6 @@ pub trait Effects {
     fn execute(&self, cmd: Cmd, tx: &UnboundedSender<Msg>);
 }
 
-/// Sends the events of a sync run to the screen as they come.
-pub fn forward_events(
-    channel: Channel,
-    tx: &UnboundedSender<Msg>,
-) -> UnboundedSender<crate::sync::SyncEvent> {
-    let (events, mut rx) = mpsc::unbounded_channel();
-    let tx = tx.clone();
-    tokio::spawn(async move {
-        while let Some(event) = rx.recv().await {
-            let _ = tx.send(Msg::Sync(channel, event));
-        }
-    });
-    events
-}
-
 impl Effects for Arc<Backend> {
     fn execute(&self, cmd: Cmd, tx: &UnboundedSender<Msg>) {
         let b = self.clone();
@@ -399,53 +386,6 @@ impl Effects for Arc<Backend> {
 }
 
 /// Forwards what this process's workers do to the screen: each sync run's events, and each
-/// job's status (a pull's end, a failure).
-pub fn forward_worker_status(
-    worker: &WorkerHandle,
-    tx: &UnboundedSender<Msg>,
-    cancel: &CancellationToken,
-) {
-    {
-        let (tx, channel, cancel) = (tx.clone(), worker.channel, cancel.clone());
-        let mut progress = worker.pull_progress();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    () = cancel.cancelled() => return,
-                    changed = progress.changed() => if changed.is_err() { return },
-                }
-                let now = *progress.borrow();
-                let _ = tx.send(Msg::PullProgress(channel, now));
-                // At most a few reports a second: a page is read in well under that.
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        });
-    }
-    for (job, scheduler) in [
-        (JobKind::Pull, worker.pull.clone()),
-        (JobKind::Sync, worker.sync.clone()),
-    ] {
-        let tx = tx.clone();
-        let channel = worker.channel;
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            let mut changes = scheduler.watch();
-            loop {
-                tokio::select! {
-                    () = cancel.cancelled() => return,
-                    changed = changes.changed() => if changed.is_err() { return },
-                }
-                let status = changes.borrow().clone();
-                let _ = tx.send(Msg::Job {
-                    channel,
-                    job,
-                    status,
-                });
-            }
-        });
-    }
-}
-
 /// How the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {

@@ -20,6 +20,23 @@ pub struct PublishedStatus {
 }
 
 impl Db {
+    /// How many write attempts of `channel` ended in each outcome, ever (the metrics' counter).
+    pub async fn write_outcomes(&self, channel: Channel) -> Result<Vec<(String, u64)>, DbError> {
+        let rows: Vec<(String, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT outcome, COUNT(*) FROM sync_attempts WHERE channel = $1 \
+                 AND outcome IS NOT NULL GROUP BY outcome ORDER BY outcome",
+            )
+            .bind(channel.code())
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(outcome, n)| (outcome, u64::try_from(n).unwrap_or_default()))
+            .collect())
+    }
+
     /// Orders of `channel` written whose shipping mail the store refused and that were not sent
     /// since (a store's health is `degraded` while there are any).
     pub async fn refused_mails(&self, channel: Channel) -> Result<u64, DbError> {
