@@ -22,7 +22,16 @@ pub fn label(
         Row::AutoSync => ("発送情報の自動更新", "auto sync", on_off(s.auto_sync)),
         Row::AutoSyncEvery => ("  間隔", "  every", every(s.auto_sync_every)),
         Row::Watch => ("即時更新 (watch)", "watch", on_off(s.watch)),
-        Row::WatchDebounce => ("  待ち時間", "  debounce", every(s.watch_debounce)),
+        // Watch writes an edited order within this, not after it (SPEC §3 watch_debounce).
+        Row::WatchDebounce => (
+            "  書込まで",
+            "  writes within",
+            if ja {
+                format!("{}以内", every(s.watch_debounce))
+            } else {
+                every(s.watch_debounce)
+            },
+        ),
         Row::Period => (
             "作成期間",
             "period",
