@@ -7,6 +7,7 @@ pub mod cause;
 pub mod channel;
 pub mod connector;
 pub mod health;
+pub mod holidays;
 pub mod input;
 pub mod job;
 pub mod language;
