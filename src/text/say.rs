@@ -98,6 +98,16 @@ pub enum Say<'a> {
     },
     /// The last run's counts (the tab and `status`).
     LastRun(&'a RunCounts),
+    /// The last run: when, and its counts (the tab).
+    LastRunAt {
+        at: &'a str,
+        counts: &'a RunCounts,
+    },
+    /// Auto pull: on or off, and when it last pulled.
+    AutoPull {
+        on: bool,
+        last: Option<&'a str>,
+    },
     CarrierFileSaved(usize),
     CarrierFileCancelled,
     NoOrderNumbered(&'a str),
@@ -323,6 +333,18 @@ impl Say<'_> {
                 format!("前回 {}", counts(c, lang)),
                 format!("last run: {}", counts(c, lang)),
             ),
+            Say::LastRunAt { at, counts: c } => pick(
+                format!("前回 {at} {}", counts(c, lang)),
+                format!("last run {at}: {}", counts(c, lang)),
+            ),
+            Say::AutoPull { on, last } => match (on, last, ja) {
+                (false, _, true) => "自動取得 オフ".to_owned(),
+                (false, _, false) => "auto pull off".to_owned(),
+                (true, Some(at), true) => format!("自動取得 {at}"),
+                (true, Some(at), false) => format!("pulled {at}"),
+                (true, None, true) => "自動取得 オン".to_owned(),
+                (true, None, false) => "auto pull on".to_owned(),
+            },
             Say::CarrierFileSaved(n) => pick(
                 format!("送り状ファイル: {n}件の注文を保存しました"),
                 format!("carrier file: {n} orders saved"),

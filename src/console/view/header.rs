@@ -117,7 +117,13 @@ pub(super) fn run_line(app: &App, view: &ScheduleView) -> String {
     if let Some((published, _)) = sync
         && let Some(c) = &published.status.last_counts
     {
-        parts.push(Say::LastRun(c).get(app.lang));
+        // When it ran, then how it went: failures first.
+        let at = published
+            .status
+            .started_at
+            .map(|t| local(app, t, "%H:%M"))
+            .unwrap_or_default();
+        parts.push(Say::LastRunAt { at: &at, counts: c }.get(app.lang));
     }
     if let Some((published, true)) = sync
         && view.settings.auto_sync
@@ -125,6 +131,18 @@ pub(super) fn run_line(app: &App, view: &ScheduleView) -> String {
     {
         parts.push(Say::NextRun(&local(app, next, "%H:%M")).get(app.lang));
     }
+    // Auto pull: off, or when it last pulled.
+    let pulled = view
+        .job(JobKind::Pull, app.now)
+        .and_then(|(p, _)| p.status.last_ok_at)
+        .map(|t| local(app, t, "%H:%M"));
+    parts.push(
+        Say::AutoPull {
+            on: view.settings.auto_pull,
+            last: pulled.as_deref(),
+        }
+        .get(app.lang),
+    );
     parts.push(match view.live_lease(app.now) {
         Some(l) => {
             let who = l.holder.rsplit('/').next().unwrap_or(&l.holder);
