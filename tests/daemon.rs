@@ -234,7 +234,7 @@ async fn schedules_watches_and_stops_cleanly() {
         .expect("status");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&format!("/{pid}/daemon-shopify")), "{text}");
-    assert!(text.contains("前回 書込20"), "{text}");
+    assert!(text.contains("前回 失敗 0件 · 書込 20件"), "{text}");
 
     // Watch mode: a newly pending order is written within the debounce.
     let created = chrono::Utc::now() - chrono::Duration::days(1);

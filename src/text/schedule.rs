@@ -122,17 +122,8 @@ pub fn job_line(
             });
         }
         if let Some(c) = &s.last_counts {
-            parts.push(if ja {
-                format!(
-                    "前回 書込{} 済{} 待ち{} 失敗{}",
-                    c.written, c.already_synced, c.waiting, c.failed
-                )
-            } else {
-                format!(
-                    "last: {} written, {} already synced, {} waiting, {} failed",
-                    c.written, c.already_synced, c.waiting, c.failed
-                )
-            });
+            // The one run-counts wording the tab, the log and the CLI say too.
+            parts.push(crate::text::Say::LastRun(c).get(lang));
         }
         if s.consecutive_failures > 0 {
             // The kind in the catalog's words first; the store's words stay inside this line.
@@ -205,7 +196,7 @@ mod tests {
         );
         assert_eq!(
             line,
-            "every 30m · next 12:30:00 · last: 20 written, 3 already synced, 0 waiting, 0 failed"
+            "every 30m · next 12:30:00 · last run: 0 failed · 20 written · 3 already synced · 0 waiting"
         );
         let ja = job_line(
             true,
@@ -217,7 +208,7 @@ mod tests {
         );
         assert_eq!(
             ja,
-            "自動 30mごと · 次回 12:30:00 · 前回 書込20 済3 待ち0 失敗0"
+            "自動 30mごと · 次回 12:30:00 · 前回 失敗 0件 · 書込 20件 · 反映済み 3件 · 伝票待ち 0件"
         );
         // A holder that lost its lease will not run at that time.
         let stale = job_line(
