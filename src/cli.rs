@@ -72,6 +72,9 @@ pub struct SettingsArgs {
     /// Turning auto sync or watch on writes the plan shown: --yes confirms it.
     #[arg(long)]
     pub yes: bool,
+    /// One JSON object: the store, its settings, what changed, and the plan when one is shown.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -556,6 +556,17 @@ fn settings_change_and_switching_auto_sync_on_needs_yes() {
         "{}",
         stdout(&out)
     );
+    // --json: the same, as one object (SPEC §3 `settings … [--json]`).
+    let out = ws.hassou(&["settings", "shopify", "auto-sync=on", "--json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(shown["settings"]["auto_sync"], false, "{shown}");
+    assert!(
+        shown["plan"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|i| i["number"] == "#1001")),
+        "{shown}"
+    );
     let out = ws.hassou(&["settings", "shopify", "auto-sync=on", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -563,6 +574,12 @@ fn settings_change_and_switching_auto_sync_on_needs_yes() {
         "{}",
         stdout(&out)
     );
+    let out = ws.hassou(&["settings", "shopify", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(shown["settings"]["auto_sync"], true, "{shown}");
+    assert_eq!(shown["settings"]["period_days"], 5, "{shown}");
+    assert_eq!(shown["settings"]["statuses"], "processed", "{shown}");
 }
 
 /// SPEC §3 "Health and alerts": `status --json` carries each store's health; `status --check`

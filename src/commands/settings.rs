@@ -53,6 +53,7 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
         apply(&mut after, command);
     }
     let switching_on = (after.auto_sync && !before.auto_sync) || (after.watch && !before.watch);
+    let mut plan_json = None;
     if switching_on {
         // What the first run would write now, as the console's confirmation shows it.
         let connector = crate::stores::connector(&ctx.config, channel).map_err(Failure::input)?;
@@ -61,7 +62,14 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
             .plan(rules, PlanScope::Pending)
             .await
             .map_err(|e| Failure::input(e.to_string()))?;
-        if !plan.items.is_empty() {
+        if !plan.items.is_empty() && args.json {
+            let items: Vec<serde_json::Value> = plan
+                .items
+                .iter()
+                .map(|i| serde_json::json!({"number": i.number, "planned": i.planned}))
+                .collect();
+            plan_json = Some(serde_json::Value::from(items));
+        } else if !plan.items.is_empty() {
             out.line(
                 Tell::SwitchPlan {
                     store: text::store(channel, lang),
@@ -77,23 +85,41 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
                     text::planned(&item.planned, lang)
                 ));
             }
-            if !args.yes {
-                db.close().await;
-                return Err(Failure::input(Tell::ConfirmationNeeded.get(lang)));
+        }
+        if !plan.items.is_empty() && !args.yes {
+            if let Some(plan) = plan_json {
+                out.json(&serde_json::json!({
+                    "channel": channel.code(),
+                    "settings": super::status::settings_json(channel, &before),
+                    "changed": [],
+                    "plan": plan,
+                }));
             }
+            db.close().await;
+            return Err(Failure::input(Tell::ConfirmationNeeded.get(lang)));
         }
     }
+    let changed = text::settings::changes(&before, &after, channel, lang);
     if after != before {
         db.save_channel_settings(channel, &after, &operator(), ctx.now)
             .await?;
-        for change in text::settings::changes(&before, &after, channel, lang) {
-            out.line(format!("{}: {change}", text::store(channel, lang)));
-        }
+    }
+    db.close().await;
+    if args.json {
+        out.json(&serde_json::json!({
+            "channel": channel.code(),
+            "settings": super::status::settings_json(channel, &after),
+            "changed": changed,
+            "plan": plan_json,
+        }));
+        return Ok(0);
+    }
+    for change in changed {
+        out.line(format!("{}: {change}", text::store(channel, lang)));
     }
     for row in ROWS {
         let (name, value) = text::settings::label(row, &after, channel, lang);
         out.line(format!("{} {value}", text::fit(&name, 22)));
     }
-    db.close().await;
     Ok(0)
 }

@@ -15,7 +15,10 @@ use crate::scheduler::ScheduleView;
 use crate::text::schedule::{job_line, lease_line};
 
 /// SPEC §3: each store's operational settings, with the rule option of that store only.
-fn settings_json(channel: Channel, s: &crate::settings::OperationalSettings) -> serde_json::Value {
+pub(super) fn settings_json(
+    channel: Channel,
+    s: &crate::settings::OperationalSettings,
+) -> serde_json::Value {
     let mut value = json!({
         "period_days": s.rules.period.days(),
         "pull_days": s.pull_days,

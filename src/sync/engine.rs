@@ -108,9 +108,9 @@ pub struct OrderResult {
     pub number: String,
     pub outcome: ResultOutcome,
     pub detail: String,
-    /// Why it failed (`failed` only), as a kind: `unreachable`, `token_rejected`, `uncertain`,
-    /// `on_hold`, `closed`, `cancelled`, `refused`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why it failed (`failed` only), as a kind, for the words and the advice. Not in
+    /// `sync --json`: SPEC §3 gives each result exactly `number`, `outcome` and `detail`.
+    #[serde(skip)]
     pub cause: Option<Cause>,
 }
 
