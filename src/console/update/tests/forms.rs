@@ -158,16 +158,7 @@ fn a_refused_save_keeps_what_the_operator_typed() {
 #[test]
 fn settings_change_at_once_and_are_saved_for_every_console() {
     let mut app = with_page(&[Channel::Shopify]);
-    update(
-        &mut app,
-        Msg::Schedules(vec![ScheduleView {
-            channel: Channel::Shopify,
-            settings: OperationalSettings::default(),
-            lease: None,
-            published: vec![],
-            refused_mails: 0,
-        }]),
-    );
+    update(&mut app, Msg::Schedules(vec![schedule(Channel::Shopify)]));
     key(&mut app, KeyCode::Char('o'));
     // Auto pull writes nothing to a store: saved at once.
     let cmds = key(&mut app, KeyCode::Char(' '));
@@ -194,16 +185,7 @@ fn settings_change_at_once_and_are_saved_for_every_console() {
 #[test]
 fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
     let mut app = with_page(&[Channel::Shopify]);
-    update(
-        &mut app,
-        Msg::Schedules(vec![ScheduleView {
-            channel: Channel::Shopify,
-            settings: OperationalSettings::default(),
-            lease: None,
-            published: vec![],
-            refused_mails: 0,
-        }]),
-    );
+    update(&mut app, Msg::Schedules(vec![schedule(Channel::Shopify)]));
     // From the settings screen: watch (the fifth row).
     key(&mut app, KeyCode::Char('o'));
     for _ in 0..4 {

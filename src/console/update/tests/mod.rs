@@ -69,6 +69,17 @@ fn app(stores: &[Channel]) -> App {
     )
 }
 
+/// A store's schedule with the default settings, nobody holding its lease.
+fn schedule(channel: Channel) -> ScheduleView {
+    ScheduleView {
+        channel,
+        settings: OperationalSettings::default(),
+        lease: None,
+        published: vec![],
+        refused_mails: 0,
+    }
+}
+
 /// An app showing a page with a pending Shopify order and a waiting カラーミー sale.
 fn with_page(stores: &[Channel]) -> App {
     let mut app = app(stores);

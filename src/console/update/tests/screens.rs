@@ -218,16 +218,6 @@ fn the_command_line_changes_settings_for_every_console_and_refuses_bad_values() 
     assert_eq!(app.tab, Tab::Log);
 }
 
-fn schedule(channel: Channel) -> ScheduleView {
-    ScheduleView {
-        channel,
-        settings: OperationalSettings::default(),
-        lease: None,
-        published: vec![],
-        refused_mails: 0,
-    }
-}
-
 #[test]
 fn the_log_tab_follows_pauses_and_filters() {
     let mut app = with_page(&[Channel::Shopify]);
