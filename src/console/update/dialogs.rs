@@ -2,6 +2,12 @@
 
 use super::*;
 
+/// Opens the help over the current mode; any key but a scroll comes back to it.
+pub(super) fn open_help(app: &mut App) {
+    let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
+    app.mode = Mode::Help { scroll: 0, back };
+}
+
 /// Opens a yes/no question over the current mode.
 pub(super) fn ask(app: &mut App, question: Question) {
     let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
@@ -145,8 +151,7 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
             switch_tab(app, tab)
         }
         Command::Help => {
-            let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
-            app.mode = Mode::Help { scroll: 0, back };
+            open_help(app);
             vec![]
         }
         Command::Quit => {

@@ -22,8 +22,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         .flatten();
     match action {
         Some(Action::Help) => {
-            let back = Box::new(std::mem::replace(&mut app.mode, Mode::List));
-            app.mode = Mode::Help { scroll: 0, back };
+            open_help(app);
             return vec![];
         }
         Some(Action::CommandLine) => {
