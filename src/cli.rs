@@ -58,6 +58,15 @@ pub enum Command {
     Status(StatusArgs),
     /// A store's operational settings; KEY=VALUE pairs change them (the console's `:` names).
     Settings(SettingsArgs),
+    /// Alerts (`[alerts]`): send a test alert to every configured destination.
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// Send one test alert to every configured destination now, and say how each went.
+    Test,
 }
 
 #[derive(Debug, Args)]
@@ -66,7 +75,8 @@ pub struct SettingsArgs {
     #[arg(value_parser = parse_channel)]
     pub channel: Channel,
     /// Changes: period=5, statuses=processed, shipped-date-only=on, auto-sync=on,
-    /// auto-sync-every=30m, auto-pull=on, watch=on.
+    /// auto-sync-every=30m, auto-pull=on, watch=on, active-hours=08:00-21:00,
+    /// active-days=mon-sat, skip-holidays=on.
     #[arg(value_name = "KEY=VALUE")]
     pub changes: Vec<String>,
     /// Turning auto sync or watch on writes the plan shown: --yes confirms it.
@@ -91,6 +101,10 @@ pub struct DemoArgs {
     /// Borders and separators in ASCII (for terminals that draw ─ │ · … two cells wide).
     #[arg(long)]
     pub ascii: bool,
+    /// One pending Shopify order is on hold at the sandbox store, so a sync fails it: the
+    /// health line, the bell and an alert arriving in the sandbox's sinks (shown in the log).
+    #[arg(long)]
+    pub trouble: bool,
 }
 
 fn parse_language(text: &str) -> Result<Language, String> {

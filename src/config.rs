@@ -17,8 +17,11 @@ use crate::settings::{self, OperationalSettings};
 use raw::*;
 use secrets::{CONTROL_IN_SECRET, check_file_mode, has_control};
 
+mod alerts;
 mod raw;
 mod secrets;
+
+pub use alerts::{AlertsConfig, MailAlerts, SmtpSecurity, WebhookAlerts, WebhookFormat};
 
 pub use crate::domain::Language;
 
@@ -90,9 +93,18 @@ pub struct Config {
     pub ascii: bool,
     pub shopify: ShopifyConfig,
     pub colorme: ColormeConfig,
+    pub alerts: AlertsConfig,
 }
 
 impl Config {
+    /// What a store's health is judged by besides its facts.
+    pub fn health_rules(&self) -> crate::domain::health::HealthRules {
+        crate::domain::health::HealthRules {
+            timezone: self.timezone,
+            stale_after: self.alerts.stale_after,
+        }
+    }
+
     /// The first values of a channel's operational settings.
     pub fn initial_settings(&self, channel: Channel) -> OperationalSettings {
         match channel {
@@ -416,6 +428,16 @@ pub fn parse(
         sync: sync_settings(colorme_raw.sync, "colorme", &locate)?,
     };
 
+    let smtp_password = sources.env("HASSOU_SMTP_PASSWORD");
+    if smtp_password.is_some_and(has_control) {
+        return Err(locate(
+            None,
+            Some("HASSOU_SMTP_PASSWORD"),
+            CONTROL_IN_SECRET.into(),
+        ));
+    }
+    let alerts = alerts::alerts(raw.alerts, smtp_password, &locate)?;
+
     Ok(Config {
         file: file.map(Path::to_path_buf),
         database_url,
@@ -425,6 +447,7 @@ pub fn parse(
         ascii: shop.ascii.unwrap_or(false),
         shopify,
         colorme,
+        alerts,
     })
 }
 
@@ -569,6 +592,28 @@ fn sync_settings(
         s.pull_days = settings::check_pull_days(days)
             .map_err(|m| locate(Some(v.span()), Some(&key("pull_days")), m))?;
     }
+    if let Some(v) = &raw.active_hours {
+        s.window.hours = crate::domain::window::parse_hours(v.get_ref()).map_err(|_| {
+            locate(
+                Some(v.span()),
+                Some(&key("active_hours")),
+                format!("must be start-end in shop time such as \"08:00-21:00\", or \"always\"; got {:?}", v.get_ref()),
+            )
+        })?;
+    }
+    if let Some(v) = &raw.active_days {
+        s.window.days = crate::domain::window::parse_days(v.get_ref()).map_err(|_| {
+            locate(
+                Some(v.span()),
+                Some(&key("active_days")),
+                format!(
+                    "must be days such as \"mon-sat\" or \"mon,wed,fri\", or \"all\"; got {:?}",
+                    v.get_ref()
+                ),
+            )
+        })?;
+    }
+    s.window.skip_holidays = raw.skip_holidays.unwrap_or(s.window.skip_holidays);
     s.auto_sync = raw.auto_sync.unwrap_or(s.auto_sync);
     s.auto_pull = raw.auto_pull.unwrap_or(s.auto_pull);
     s.watch = raw.watch.unwrap_or(s.watch);

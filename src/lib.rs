@@ -14,6 +14,7 @@
 //! - [`sync`]: the store connector trait, one sync run (the engine) and one pull.
 //! - [`scheduler`]: a job on its interval with run-now; a store's worker (lease, watch, the
 //!   confirmed runs of a console) and the schedule view every screen reads.
+//! - [`alerts`]: alert conditions raised once by the lease holder, the outbox and its delivery.
 //! - [`stores`]: the one place that builds each configured store's connector and worker.
 //! - [`sandbox`]: the sandbox Shopify and カラーミー on 127.0.0.1 (tests, demo, benchmarks).
 //! - [`sample`]: sample orders for the sandbox and the demo.
@@ -21,6 +22,7 @@
 //! - [`logging`]: the tracing pipeline (filter, daily files, lines for a screen).
 //! - [`cli`] and [`commands`]: the command line and what each command does.
 
+pub mod alerts;
 pub mod channels;
 pub mod cli;
 pub mod commands;

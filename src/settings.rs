@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::domain::window::Window;
 use crate::domain::{Period, RuleSettings, StatusOption};
 
 /// The settings operators change at run time.
@@ -21,6 +22,8 @@ pub struct OperationalSettings {
     pub pull_days: u32,
     /// 入金日 自動取得 (Shopify): record the payment date of orders ordered within 10 days.
     pub pull_paid_date: bool,
+    /// When scheduled runs and watch may write (manual runs never wait).
+    pub window: Window,
 }
 
 impl Default for OperationalSettings {
@@ -39,6 +42,7 @@ impl Default for OperationalSettings {
             watch_debounce: Duration::from_secs(60),
             pull_days: 7,
             pull_paid_date: true,
+            window: Window::ALWAYS,
         }
     }
 }

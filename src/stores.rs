@@ -75,11 +75,15 @@ pub fn start_workers(
 ) -> (Vec<StoreWorker>, Vec<(Channel, String)>) {
     let mut workers = Vec::new();
     let mut missing = Vec::new();
+    let alerting = std::sync::Arc::new(crate::alerts::Alerting::new(config));
     for channel in Channel::ALL {
         let initial = config.initial_settings(channel);
         let (db, tz, cancel) = (db.clone(), config.timezone, cancel.clone());
-        let worker = connector(config, channel)
-            .map(|c| StoreWorker::start_with(db, c, initial, tz, cancel, options(channel)));
+        let worker = connector(config, channel).map(|c| {
+            let mut options = options(channel);
+            options.alerting.get_or_insert_with(|| alerting.clone());
+            StoreWorker::start_with(db, c, initial, tz, cancel, options)
+        });
         match worker {
             Ok(worker) => workers.push(worker),
             Err(why) => missing.push((channel, why)),

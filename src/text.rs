@@ -4,6 +4,7 @@
 use crate::domain::Language;
 use crate::domain::{Carrier, Cause, Channel, Evaluation, OrderStatus, Problem, Reason, Verdict};
 
+pub mod alerts;
 mod cli;
 mod commands;
 pub mod import_report;
@@ -159,6 +160,18 @@ pub fn health(h: &crate::domain::health::Health, lang: Language) -> String {
             (HealthReason::OrdersFailed { count }, false) => format!("{count} failed"),
             (HealthReason::MailsRefused { count }, true) => format!("メール拒否 {count}件"),
             (HealthReason::MailsRefused { count }, false) => format!("{count} mails refused"),
+            (HealthReason::Stale { waited_minutes }, true) => {
+                format!(
+                    "書込待ち {}",
+                    schedule::every(std::time::Duration::from_secs(waited_minutes * 60))
+                )
+            }
+            (HealthReason::Stale { waited_minutes }, false) => {
+                format!(
+                    "waiting {}",
+                    schedule::every(std::time::Duration::from_secs(waited_minutes * 60))
+                )
+            }
         })
         .collect();
     if reasons.is_empty() {

@@ -580,6 +580,48 @@ fn settings_change_and_switching_auto_sync_on_needs_yes() {
     assert_eq!(shown["settings"]["auto_sync"], true, "{shown}");
     assert_eq!(shown["settings"]["period_days"], 5, "{shown}");
     assert_eq!(shown["settings"]["statuses"], "processed", "{shown}");
+    // The schedule window (SPEC §3): shop-time hours, days, national holidays.
+    for bad in [
+        "active-hours=8-21",
+        "active-days=weekdays",
+        "skip-holidays=yes",
+    ] {
+        let out = ws.hassou(&["settings", "shopify", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        let key = bad.split('=').next().expect("key");
+        assert!(stderr(&out).contains(key), "{bad}: {}", stderr(&out));
+    }
+    let out = ws.hassou(&[
+        "settings",
+        "shopify",
+        "active-hours=08:00-21:00",
+        "active-days=mon-sat",
+        "skip-holidays=on",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(shown["settings"]["active_hours"], "08:00-21:00", "{shown}");
+    assert_eq!(shown["settings"]["active_days"], "mon-sat", "{shown}");
+    assert_eq!(shown["settings"]["skip_holidays"], true, "{shown}");
+    let out = ws.hassou(&["status"]);
+    assert!(
+        stdout(&out).contains("mon-sat 08:00-21:00 no holidays"),
+        "{}",
+        stdout(&out)
+    );
+    let out = ws.hassou(&[
+        "settings",
+        "shopify",
+        "active-hours=always",
+        "active-days=all",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("active hours 08:00-21:00 → all day"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 /// SPEC §3 "Health and alerts": `status --json` carries each store's health; `status --check`

@@ -191,6 +191,7 @@ fn schedules() -> Vec<ScheduleView> {
         last_error: None,
         last_cause: None,
         last_ok_at: Some(at("2026-11-24T02:30:00Z")),
+        carried: false,
     };
     let shopify_settings = OperationalSettings {
         auto_sync: true,

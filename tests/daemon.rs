@@ -589,3 +589,91 @@ async fn metrics_say_what_status_says() {
     signal(&daemon, "TERM").await;
     assert_eq!(daemon.wait().await.expect("exit").code(), Some(0));
 }
+
+/// Issue 20: a store whose token is refused, two daemons on one database, then one restarted:
+/// the `run_failed` alert arrives once — not once per run, not once per process — with the cause
+/// in words and no token; fixed, `recovered` arrives once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_daemons_alert_once_per_condition_and_once_when_it_recovers() {
+    let s = setup(3, Duration::ZERO, "4s").await;
+    let sink = hassou::sandbox::alerts::AlertSink::start()
+        .await
+        .expect("sink");
+    let text = std::fs::read_to_string(&s.config).expect("config");
+    let refused = text.replace("shpat_sandbox", "shpat_revoked_token")
+        + &format!(
+            "[alerts]\nwebhook_url = \"{}\"\nwebhook_format = \"json\"\n",
+            sink.webhook_url()
+        );
+    common::write_config(&s.config, &refused).expect("config");
+    let events = |sink: &hassou::sandbox::alerts::AlertSink| -> Vec<String> {
+        sink.received()
+            .iter()
+            .map(|r| {
+                let v: Value = serde_json::from_str(&r.text()).expect("json");
+                v["event"].as_str().unwrap_or_default().to_owned()
+            })
+            .collect()
+    };
+    let mut a = start_daemon(&s);
+    let mut b = start_daemon(&s);
+    until(Duration::from_secs(30), || !sink.received().is_empty()).await;
+    // Both go on (the lease holder judging on every change); a restart runs again at start.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    signal(&a, "TERM").await;
+    assert_eq!(a.wait().await.expect("exit").code(), Some(0));
+    let mut c = start_daemon(&s);
+    status_until(&s.config, "shopify", Duration::from_secs(60), |v| {
+        v["health"]["consecutive_failures"].as_u64().unwrap_or(0) >= 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    // The refused run also failed the order it was writing: that is a condition of its own.
+    let raised = events(&sink);
+    assert_eq!(
+        raised.iter().filter(|e| *e == "run_failed").count(),
+        1,
+        "{raised:?}"
+    );
+    assert!(
+        !raised.contains(&"recovered".to_owned()),
+        "no recovery before a run did: {raised:?}"
+    );
+    let mut distinct = raised.clone();
+    distinct.dedup();
+    assert_eq!(distinct, raised, "each condition once: {raised:?}");
+    let body = sink.received()[0].text();
+    assert!(!body.contains("shpat_"), "no token in an alert: {body}");
+    let v: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["severity"], "critical", "{v}");
+    assert_eq!(v["store"], "shopify", "{v}");
+    // The token is fixed: the next run succeeds, and `recovered` comes once.
+    signal(&b, "TERM").await;
+    signal(&c, "TERM").await;
+    assert_eq!(b.wait().await.expect("exit").code(), Some(0));
+    assert_eq!(c.wait().await.expect("exit").code(), Some(0));
+    common::write_config(
+        &s.config,
+        refused.replace("shpat_revoked_token", "shpat_sandbox"),
+    )
+    .expect("config");
+    let mut d = start_daemon(&s);
+    until(Duration::from_secs(30), || {
+        sink.received().len() >= 2 * raised.len()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let all = events(&sink);
+    assert_eq!(&all[..raised.len()], &raised[..]);
+    assert!(
+        all[raised.len()..].iter().all(|e| e == "recovered"),
+        "{all:?}"
+    );
+    assert_eq!(
+        all.len(),
+        2 * raised.len(),
+        "one recovery per condition: {all:?}"
+    );
+    signal(&d, "TERM").await;
+    assert_eq!(d.wait().await.expect("exit").code(), Some(0));
+}

@@ -50,6 +50,51 @@ fn settings_lines(out: &mut Out, channel: Channel, s: &OperationalSettings) {
         humantime::format_duration(s.watch_debounce)
     ));
     out.line(format!("  pull_days          {}", s.pull_days));
+    out.line(format!(
+        "  window             {}",
+        if s.window.is_always() {
+            "always".to_owned()
+        } else {
+            crate::text::settings::window_words(&s.window, Language::En)
+        }
+    ));
+}
+
+fn alerts_lines(out: &mut Out, c: &crate::config::Config) {
+    use crate::config::{SmtpSecurity, WebhookFormat};
+    let a = &c.alerts;
+    out.line("[alerts]");
+    out.line(format!(
+        "  webhook            {}",
+        a.webhook.as_ref().map_or("not set".to_owned(), |w| format!(
+            "{} ({}; the URL is a secret, not shown)",
+            w.host,
+            match w.format {
+                WebhookFormat::Slack => "slack",
+                WebhookFormat::Json => "json",
+            }
+        ))
+    ));
+    out.line(format!(
+        "  mail               {}",
+        a.mail.as_ref().map_or("not set".to_owned(), |m| format!(
+            "to {} via {}:{} ({}), password {}",
+            m.to.join(", "),
+            m.host,
+            m.port,
+            match m.security {
+                SmtpSecurity::Tls => "TLS",
+                SmtpSecurity::StartTls => "STARTTLS",
+                SmtpSecurity::PlainLoopback => "plain, this machine only",
+            },
+            secret(m.password.as_ref())
+        ))
+    ));
+    out.line(format!(
+        "  stale_after        {}",
+        humantime::format_duration(a.stale_after)
+    ));
+    out.line(format!("  bell               {}", a.bell));
 }
 
 pub fn check(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
@@ -118,6 +163,7 @@ pub fn check(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
         c.colorme.send_shipping_mail
     ));
     settings_lines(out, Channel::Colorme, &c.colorme.sync);
+    alerts_lines(out, c);
     out.line("ok: the configuration is valid (settings above are first values; the database keeps the ones in use)");
     Ok(0)
 }

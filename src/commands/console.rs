@@ -80,6 +80,7 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
         crate::stores::start_workers(&ctx.config, &db, &cancel, |channel| WorkerOptions {
             role: "console",
             events: Some(forward_events(channel, &tx)),
+            alerting: None,
         });
     for (channel, why) in missing {
         tracing::info!(store = %channel, "not configured: {why}");
@@ -99,13 +100,15 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
         .filter_map(|c| ctx.config.store_host(c).map(|h| (c, h)))
         .collect();
     app.ascii = ctx.config.ascii;
+    app.health_rules = ctx.config.health_rules();
+    app.bell = ctx.config.alerts.bell;
     app.mails = [
         (Channel::Shopify, ctx.config.shopify.notify_customer),
         (Channel::Colorme, ctx.config.colorme.send_shipping_mail),
     ]
     .into_iter()
     .collect();
-    let backend = Backend::new(
+    let mut backend = Backend::new(
         db.clone(),
         ctx.config.timezone,
         initial,
@@ -113,6 +116,9 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
         operator(),
         cancel.clone(),
     );
+    backend.alerting = Some(std::sync::Arc::new(crate::alerts::Alerting::new(
+        &ctx.config,
+    )));
     let result = run(app, backend, tx, rx).await;
     // Finish the order in flight, give the leases up.
     cancel.cancel();
@@ -137,6 +143,10 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
         colorme_rate_limit: 120,
     })
     .await?;
+    // Alerts go to the sandbox's sinks: the log shows them arrive, nothing leaves the machine.
+    let sink = crate::sandbox::alerts::AlertSink::start()
+        .await
+        .map_err(|e| Failure::input(format!("cannot start the sandbox's alert sinks: {e}")))?;
     let dir = tempfile::Builder::new()
         .prefix("hassou-demo-")
         .tempdir()
@@ -155,11 +165,15 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
          [shopify]\nshop_url = \"{}\"\naccess_token = \"{}\"\n\
          [shopify.sync]\nwatch = false\n\
          [colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\nsend_shipping_mail = true\n\
-         [colorme.sync]\nwatch = false\n",
+         [colorme.sync]\nwatch = false\n\
+         [alerts]\nwebhook_url = \"{}\"\nmail_to = [\"ops@example.jp\"]\n\
+         mail_from = \"hassou@example.jp\"\nsmtp_url = \"{}\"\n",
         dir.path().join("hassou.db").display(),
         stores.shopify.url(),
         SandboxOptions::default().token,
         stores.colorme.url(),
+        sink.webhook_url(),
+        sink.smtp_url(),
     );
     // Owner-only: it holds the sandbox tokens, and a readable config with a secret is refused.
     crate::token_file::write_owner_only(&file, &text)
@@ -172,6 +186,9 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     config.ascii = args.ascii;
     let db = Db::open(&config.database_url).await?;
     db.upsert_orders(&stores.orders, clock()).await?;
+    if args.trouble {
+        hold_one_at_the_store(&db, &config, &stores).await?;
+    }
     db.close().await;
     out.line(
         crate::text::Tell::DemoStarted {
@@ -186,5 +203,36 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
         config,
         now: clock(),
     };
-    console(&ctx, true).await
+    let result = console(&ctx, true).await;
+    drop(sink);
+    result
+}
+
+/// `demo --trouble`: the newest pending Shopify order is put on hold at the sandbox store (its
+/// fulfillment orders `ON_HOLD`), so the store refuses its write.
+async fn hold_one_at_the_store(
+    db: &Db,
+    config: &config::Config,
+    stores: &super::sandbox::RunningStores,
+) -> Result<(), Failure> {
+    let rules = crate::domain::ChannelRules::new(
+        Channel::Shopify,
+        config.initial_settings(Channel::Shopify).rules,
+        clock(),
+        config.timezone,
+    );
+    let targets = db.targets(&crate::db::ListFilter::new(vec![rules])).await?;
+    if let Some(order) = targets
+        .iter()
+        .find(|t| t.evaluation.verdict == crate::domain::Verdict::Pending)
+    {
+        stores
+            .shopify
+            .update_order(&order.stored.order.remote_id, |o| {
+                for f in &mut o.fulfillment_orders {
+                    f.status = "ON_HOLD".into();
+                }
+            });
+    }
+    Ok(())
 }

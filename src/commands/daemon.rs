@@ -50,6 +50,7 @@ pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
         crate::stores::start_workers(&ctx.config, &db, &cancel, |_| WorkerOptions {
             role: "daemon",
             events: None,
+            alerting: None,
         });
     for (channel, why) in missing {
         tracing::info!(store = %channel, "not scheduled: {why}");

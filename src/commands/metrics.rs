@@ -97,7 +97,7 @@ pub async fn gather(db: &Db, config: &Config) -> Result<(String, bool), Failure>
                 .get_or_create(&labels)
                 .set(i64::from(status.map_or(0, |s| s.consecutive_failures)));
         }
-        let state = view.health(counts.get(channel, Verdict::Failed), now).state;
+        let state = view.health(&counts, config.health_rules(), now).state;
         all_ok &= state == HealthState::Ok;
         health.get_or_create(&Store { store }).set(match state {
             HealthState::Ok => 0,

@@ -2,6 +2,7 @@
 //! SPEC §3: 0 success, 1 ran but some orders failed, 2 bad usage, input or configuration, 3 a
 //! temporary condition (the database locked, a store out of reach).
 
+mod alerts;
 mod auth;
 mod config_check;
 mod console;
@@ -271,6 +272,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         Command::Daemon(args) => daemon::run(&ctx, &args).await,
         Command::Status(args) => status::status(&ctx, &args, out).await,
         Command::Settings(args) => settings::settings(&ctx, &args, out).await,
+        Command::Alerts(crate::cli::AlertsCommand::Test) => alerts::test(&ctx, out).await,
     }
 }
 

@@ -23,6 +23,9 @@ fn apply(s: &mut OperationalSettings, command: &Command) -> bool {
         Command::AutoSyncEvery(every) => s.auto_sync_every = *every,
         Command::AutoPull(on) => s.auto_pull = *on,
         Command::Watch(on) => s.watch = *on,
+        Command::ActiveHours(hours) => s.window.hours = *hours,
+        Command::ActiveDays(days) => s.window.days = *days,
+        Command::SkipHolidays(on) => s.window.skip_holidays = *on,
         _ => return false,
     }
     true

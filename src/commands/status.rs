@@ -25,6 +25,9 @@ pub(super) fn settings_json(
         "auto_sync": s.auto_sync,
         "auto_pull": s.auto_pull,
         "watch": s.watch,
+        "active_hours": s.window.hours.map(|h| h.to_string()),
+        "active_days": s.window.days.to_string(),
+        "skip_holidays": s.window.skip_holidays,
     });
     match channel {
         Channel::Shopify => value["statuses"] = json!(s.rules.statuses.code()),
@@ -44,7 +47,23 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
         let live = view.live_lease(ctx.now).is_some();
         let job = |kind: JobKind| view.job(kind, ctx.now);
         let counts = verdict_counts(ctx, &db, channel).await?;
-        let health = view.health(counts.get(channel, Verdict::Failed), ctx.now);
+        let health = view.health(&counts, ctx.config.health_rules(), ctx.now);
+        // Alert destinations that keep failing (a day of given-up alerts, or alerts waiting).
+        let alerting = crate::alerts::Alerting::new(&ctx.config);
+        let troubles: Vec<String> = db
+            .alert_destinations(channel, ctx.now - chrono::Duration::days(1))
+            .await?
+            .iter()
+            .filter(|d| d.given_up > 0 || d.last_error.is_some())
+            .map(|d| {
+                crate::text::alerts::destination_trouble(
+                    &alerting.label(&d.destination),
+                    d.waiting,
+                    d.given_up,
+                    lang,
+                )
+            })
+            .collect();
         if args.check {
             // Only what is wrong, one line each (a store nobody configured is not a problem).
             if health.state != crate::domain::health::HealthState::Ok {
@@ -54,6 +73,9 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                     crate::text::store(channel, lang),
                     crate::text::health(&health, lang)
                 ));
+            }
+            for trouble in &troubles {
+                out.line(format!("{}: {trouble}", crate::text::store(channel, lang)));
             }
             continue;
         }
@@ -85,6 +107,8 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                     })),
                     "consecutive_failures": job(JobKind::Sync).map_or(0, |(p, _)| p.status.consecutive_failures),
                     "refused_mails": view.refused_mails,
+                    "oldest_pending_at": counts.oldest_pending(channel),
+                    "alerts_undelivered": troubles,
                 },
                 "pull": job_json(JobKind::Pull, settings.auto_pull, settings.auto_pull_every),
                 "sync": job_json(JobKind::Sync, settings.auto_sync, settings.auto_sync_every),
@@ -135,9 +159,22 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
             );
             out.line(format!("  {} {line}", fit(word, 8)));
         }
+        for trouble in &troubles {
+            out.line(format!("  {} {trouble}", fit("", 8)));
+        }
         let watch =
             crate::text::schedule::watch_line(settings.watch, settings.watch_debounce, lang);
         out.line(format!("  {} {watch}", fit(watch_word, 8)));
+        if !settings.window.is_always() {
+            let (name, _) = crate::text::settings::label(
+                crate::console::settings_form::Row::ActiveHours,
+                &settings,
+                channel,
+                lang,
+            );
+            let window = crate::text::settings::window_words(&settings.window, lang);
+            out.line(format!("  {} {window}", fit(&name, 8)));
+        }
         let parts: Vec<String> = Verdict::ALL
             .iter()
             .map(|v| {

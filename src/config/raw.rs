@@ -10,6 +10,21 @@ pub(super) struct RawConfig {
     pub(super) shop: Option<RawShop>,
     pub(super) shopify: Option<RawShopify>,
     pub(super) colorme: Option<RawColorme>,
+    pub(super) alerts: Option<RawAlerts>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAlerts {
+    pub(super) webhook_url: Option<Spanned<String>>,
+    pub(super) webhook_format: Option<Spanned<String>>,
+    pub(super) mail_to: Option<Spanned<Vec<String>>>,
+    pub(super) mail_from: Option<Spanned<String>>,
+    pub(super) smtp_url: Option<Spanned<String>>,
+    pub(super) smtp_user: Option<String>,
+    pub(super) smtp_password: Option<String>,
+    pub(super) stale_after: Option<Spanned<String>>,
+    pub(super) bell: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -65,4 +80,7 @@ pub(super) struct RawSync {
     pub(super) watch_debounce: Option<Spanned<String>>,
     pub(super) pull_days: Option<Spanned<i64>>,
     pub(super) pull_paid_date: Option<Spanned<bool>>,
+    pub(super) active_hours: Option<Spanned<String>>,
+    pub(super) active_days: Option<Spanned<String>>,
+    pub(super) skip_holidays: Option<bool>,
 }

@@ -12,7 +12,13 @@ pub(super) fn has_control(value: &str) -> bool {
 }
 
 /// Keys whose values are secrets, wherever they stand in the file.
-const SECRET_KEYS: [&str; 2] = ["access_token", "client_secret"];
+/// A Slack webhook's URL is its own credential.
+const SECRET_KEYS: [&str; 4] = [
+    "access_token",
+    "client_secret",
+    "smtp_password",
+    "webhook_url",
+];
 
 /// Whether the configuration text holds a secret: a token, a client secret, or a database URL
 /// with a password.

@@ -68,6 +68,18 @@ fn the_example_file_is_valid_and_documents_every_key() {
         "watch_debounce",
         "pull_days",
         "pull_paid_date",
+        "active_hours",
+        "active_days",
+        "skip_holidays",
+        "webhook_url",
+        "webhook_format",
+        "mail_to",
+        "mail_from",
+        "smtp_url",
+        "smtp_user",
+        "smtp_password",
+        "stale_after",
+        "bell",
     ] {
         assert!(
             text.contains(&format!("{key} =")),
@@ -94,6 +106,106 @@ fn settings_sections_apply() {
     assert_eq!(c.colorme.sync.rules.period.days(), 1);
     assert!(!c.colorme.sync.rules.shipped_date_only);
     assert!(c.colorme.sync.watch);
+}
+
+#[test]
+fn windows_and_alerts_read_with_their_errors_located() {
+    let c = parse(
+        "[colorme.sync]\nactive_hours = \"08:00-21:00\"\nactive_days = \"mon-sat\"\nskip_holidays = true\n\
+         [alerts]\nwebhook_url = \"https://hooks.slack.com/services/T/B/x\"\nwebhook_format = \"json\"\n\
+         mail_to = [\"ops@example.jp\"]\nmail_from = \"hassou@example.jp\"\nsmtp_url = \"smtp://smtp.example.jp\"\n\
+         stale_after = \"90m\"\nbell = false\n",
+        None,
+        &sources(),
+    )
+    .expect("valid");
+    let w = c.colorme.sync.window;
+    assert_eq!(
+        w.hours.map(|h| h.to_string()).as_deref(),
+        Some("08:00-21:00")
+    );
+    assert_eq!(w.days.to_string(), "mon-sat");
+    assert!(w.skip_holidays);
+    assert!(c.shopify.sync.window.is_always());
+    let hook = c.alerts.webhook.as_ref().expect("webhook");
+    assert_eq!(
+        (hook.host.as_str(), hook.format),
+        ("hooks.slack.com", WebhookFormat::Json)
+    );
+    let mail = c.alerts.mail.as_ref().expect("mail");
+    assert_eq!((mail.port, mail.security), (587, SmtpSecurity::StartTls));
+    assert_eq!(c.alerts.stale_after, Duration::from_secs(5400));
+    assert!(!c.alerts.bell);
+    // The hook's URL is never shown, even in a debug print.
+    assert!(!format!("{c:?}").contains("services/T/B/x"));
+    for (text, line, key, says) in [
+        (
+            "[shopify.sync]\nactive_hours = \"8-21\"\n",
+            2,
+            "[shopify.sync] active_hours",
+            "08:00-21:00",
+        ),
+        (
+            "[shopify.sync]\nactive_days = \"weekdays\"\n",
+            2,
+            "[shopify.sync] active_days",
+            "mon-sat",
+        ),
+        (
+            "[alerts]\nwebhook_url = \"http://hooks.example.jp/x\"\n",
+            2,
+            "[alerts] webhook_url",
+            "https",
+        ),
+        (
+            "[alerts]\nwebhook_url = \"https://h.example.jp/x\"\nwebhook_format = \"xml\"\n",
+            3,
+            "[alerts] webhook_format",
+            "slack",
+        ),
+        (
+            "[alerts]\nmail_to = [\"ops@example.jp\"]\nmail_from = \"h@example.jp\"\nsmtp_url = \"http://smtp.example.jp\"\n",
+            4,
+            "[alerts] smtp_url",
+            "smtps://",
+        ),
+        (
+            "[alerts]\nmail_to = [\"not an address\"]\nmail_from = \"h@example.jp\"\nsmtp_url = \"smtp://smtp.example.jp\"\n",
+            2,
+            "[alerts] mail_to",
+            "not an address",
+        ),
+        (
+            "[alerts]\nstale_after = \"10s\"\n",
+            2,
+            "[alerts] stale_after",
+            "1m",
+        ),
+        (
+            "[alerts]\nsmtp_url = \"smtp://smtp.example.jp\"\n",
+            0,
+            "[alerts] mail_to",
+            "together",
+        ),
+    ] {
+        let e = err(text);
+        assert_eq!(e.key.as_deref(), Some(key), "{text}: {e}");
+        if line > 0 {
+            assert_eq!(e.line, Some(line), "{text}: {e}");
+        }
+        assert!(e.message.contains(says), "{text}: {e}");
+    }
+    // Loopback may be plain: the sandbox's sinks.
+    let local = parse(
+        "[alerts]\nwebhook_url = \"http://127.0.0.1:9/hooks\"\nmail_to = [\"a@example.jp\"]\nmail_from = \"b@example.jp\"\nsmtp_url = \"smtp://127.0.0.1:2525\"\n",
+        None,
+        &sources(),
+    )
+    .expect("loopback");
+    assert_eq!(
+        local.alerts.mail.expect("mail").security,
+        SmtpSecurity::PlainLoopback
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crate::config::Language;
+use crate::domain::window::{Days, Hours, WindowError, parse_days, parse_hours};
 use crate::domain::{Channel, Period, StatusOption, Verdict};
 use crate::settings::{check_interval, parse_duration};
 
@@ -25,6 +26,10 @@ pub enum Command {
     AutoSyncEvery(Duration),
     AutoPull(bool),
     Watch(bool),
+    /// The schedule window: `None` hours is all day.
+    ActiveHours(Option<Hours>),
+    ActiveDays(Days),
+    SkipHolidays(bool),
     Sync,
     DryRun,
     Pull,
@@ -39,7 +44,7 @@ pub enum Command {
 }
 
 /// Every command name, in the order completion offers them.
-pub const NAMES: [&str; 17] = [
+pub const NAMES: [&str; 20] = [
     "period",
     "statuses",
     "shipped-date-only",
@@ -47,6 +52,9 @@ pub const NAMES: [&str; 17] = [
     "auto-sync-every",
     "auto-pull",
     "watch",
+    "active-hours",
+    "active-days",
+    "skip-holidays",
     "sync",
     "dry-run",
     "pull",
@@ -61,7 +69,7 @@ pub const NAMES: [&str; 17] = [
 
 /// Every command with what it takes, for the help (`NUMBER` and `FILE` are said in the
 /// operator's language by [`argument`]).
-pub const SYNTAX: [(&str, &str); 16] = [
+pub const SYNTAX: [(&str, &str); 19] = [
     ("period", "1-13"),
     ("statuses", "processed|all-but-new-cancelled"),
     ("shipped-date-only", "on|off"),
@@ -69,6 +77,9 @@ pub const SYNTAX: [(&str, &str); 16] = [
     ("auto-sync-every", "30m"),
     ("auto-pull", "on|off"),
     ("watch", "on|off"),
+    ("active-hours", "08:00-21:00|always"),
+    ("active-days", "mon-sat|all"),
+    ("skip-holidays", "on|off"),
     ("sync", ""),
     ("dry-run", ""),
     ("pull", ""),
@@ -131,6 +142,8 @@ pub enum CommandError {
     ShippedDateOnlyOnColormeOnly,
     /// An interval out of bounds or unreadable, with why.
     Interval(String),
+    /// Hours or days of the schedule window that do not read.
+    Window(WindowError),
     Filter,
     OrderNumber,
     ImportPath,
@@ -212,6 +225,15 @@ pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, Comman
                 .map_err(CommandError::Interval)?;
             needs_store(Command::AutoSyncEvery(every))?
         }
+        "active-hours" => {
+            let hours = parse_hours(value.unwrap_or("-")).map_err(CommandError::Window)?;
+            needs_store(Command::ActiveHours(hours))?
+        }
+        "active-days" => {
+            let days = parse_days(value.unwrap_or("")).map_err(CommandError::Window)?;
+            needs_store(Command::ActiveDays(days))?
+        }
+        "skip-holidays" => needs_store(Command::SkipHolidays(on_off(value, name)?))?,
         "sync" => needs_store(Command::Sync)?,
         "dry-run" => needs_store(Command::DryRun)?,
         "pull" => needs_store(Command::Pull)?,

@@ -47,6 +47,10 @@ pub struct Backend {
     /// Cancelled when the console stops (quit, SIGHUP, SIGTERM): every run stops after the
     /// order in flight.
     pub cancel: CancellationToken,
+    /// Names the alert destinations in the log (`None`: alerts are not shown).
+    pub alerting: Option<Arc<crate::alerts::Alerting>>,
+    /// The last outbox row the log has shown (-1: not read yet; the log starts at the newest).
+    alerts_seen: std::sync::atomic::AtomicI64,
 }
 
 impl Backend {
@@ -67,7 +71,41 @@ impl Backend {
             runs: Mutex::new(HashMap::new()),
             run_tasks: Mutex::new(Vec::new()),
             cancel,
+            alerting: None,
+            alerts_seen: std::sync::atomic::AtomicI64::new(-1),
         }
+    }
+
+    /// Alerts delivered or given up on since the last look, by any process sharing the
+    /// database (the first look only notes where the outbox stands).
+    async fn new_alerts(&self) -> Result<Vec<super::update::AlertNote>, Problem> {
+        use std::sync::atomic::Ordering;
+        let Some(alerting) = &self.alerting else {
+            return Ok(vec![]);
+        };
+        let seen = self.alerts_seen.load(Ordering::SeqCst);
+        if seen < 0 {
+            let last = self.db.last_alert_id().await?;
+            self.alerts_seen.store(last, Ordering::SeqCst);
+            return Ok(vec![]);
+        }
+        let rows = self.db.finished_alerts(seen).await?;
+        if let Some(last) = rows.last() {
+            self.alerts_seen.store(last.id, Ordering::SeqCst);
+        }
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let m: crate::domain::alert::AlertMessage =
+                    serde_json::from_str(&row.payload).ok()?;
+                Some(super::update::AlertNote {
+                    channel: m.channel,
+                    destination: alerting.label(&row.destination),
+                    summary: m.summary,
+                    delivered: row.delivered_at.is_some(),
+                })
+            })
+            .collect())
     }
 
     /// Waits for the confirmed runs still going (after the cancel: each finishes the order in
@@ -217,6 +255,12 @@ impl Effects for Arc<Backend> {
         let tx = tx.clone();
         let worker = |channel: Channel| b.worker(channel).cloned();
         match cmd {
+            Cmd::Bell => {
+                // Between frames; BEL moves nothing. A terminal gone away just misses it.
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+            }
             Cmd::PullNow(channel) => {
                 if let Some(worker) = worker(channel) {
                     worker.pull.run_now(crate::scheduler::Trigger::Manual);
@@ -360,14 +404,24 @@ impl Effects for Arc<Backend> {
                             revision,
                             edit,
                         } => Msg::Saved(b.save(order_id, revision, &edit).await),
-                        Cmd::LoadSchedules => match b.schedules().await {
-                            Ok(views) => Msg::Schedules(views),
-                            Err(e) => Msg::Error(None, e),
-                        },
+                        Cmd::LoadSchedules => {
+                            match b.new_alerts().await {
+                                Ok(notes) if !notes.is_empty() => {
+                                    let _ = tx.send(Msg::Alerts(notes));
+                                }
+                                Ok(_) => {}
+                                Err(e) => tracing::warn!("cannot read the alert outbox: {e}"),
+                            }
+                            match b.schedules().await {
+                                Ok(views) => Msg::Schedules(views),
+                                Err(e) => Msg::Error(None, e),
+                            }
+                        }
                         Cmd::SaveSettings(channel, settings) => {
                             Msg::SettingsSaved(channel, b.save_settings(channel, &settings).await)
                         }
                         Cmd::PullNow(_)
+                        | Cmd::Bell
                         | Cmd::DryRun(..)
                         | Cmd::Plan(..)
                         | Cmd::RunPlan(_)

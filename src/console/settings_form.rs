@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::domain::window;
 use crate::domain::{Channel, Period, StatusOption};
 use crate::settings::OperationalSettings;
 
@@ -20,9 +21,13 @@ pub enum Row {
     /// Shopify: the export-status option; カラーミー: 出荷日 required for 配送済み.
     RuleOption,
     PullDays,
+    /// The schedule window: hours, days, national holidays.
+    ActiveHours,
+    ActiveDays,
+    SkipHolidays,
 }
 
-pub const ROWS: [Row; 9] = [
+pub const ROWS: [Row; 12] = [
     Row::AutoPull,
     Row::AutoPullEvery,
     Row::AutoSync,
@@ -32,7 +37,33 @@ pub const ROWS: [Row; 9] = [
     Row::Period,
     Row::RuleOption,
     Row::PullDays,
+    Row::ActiveHours,
+    Row::ActiveDays,
+    Row::SkipHolidays,
 ];
+
+/// The hours ←/→ offer (any other is set with `:active-hours`).
+const HOURS: [&str; 6] = [
+    "always",
+    "08:00-21:00",
+    "09:00-18:00",
+    "09:00-21:00",
+    "07:00-22:00",
+    "10:00-19:00",
+];
+const DAYS: [&str; 3] = ["all", "mon-sat", "mon-fri"];
+
+/// The next of `choices` after (or before) `now` in the list, from the first when `now` is not
+/// in it.
+fn cycle<T: PartialEq + Copy>(choices: &[T], now: T, up: bool) -> T {
+    let n = choices.len();
+    let next = match choices.iter().position(|c| *c == now) {
+        Some(i) if up => (i + 1) % n,
+        Some(i) => (i + n - 1) % n,
+        None => 0,
+    };
+    choices[next]
+}
 
 /// The intervals offered, from one minute to one day (the bounds of SPEC §3).
 const INTERVALS: [u64; 11] = [
@@ -96,6 +127,21 @@ pub fn change(
             };
             next.pull_days = crate::settings::check_pull_days(days).ok()?;
         }
+        Row::ActiveHours if !toggle => {
+            let choices: Vec<_> = HOURS
+                .iter()
+                .filter_map(|h| window::parse_hours(h).ok())
+                .collect();
+            next.window.hours = cycle(&choices, s.window.hours, up);
+        }
+        Row::ActiveDays if !toggle => {
+            let choices: Vec<_> = DAYS
+                .iter()
+                .filter_map(|d| window::parse_days(d).ok())
+                .collect();
+            next.window.days = cycle(&choices, s.window.days, up);
+        }
+        Row::SkipHolidays => next.window.skip_holidays = !s.window.skip_holidays,
         _ => return None,
     }
     (next != *s).then_some(next)
@@ -154,6 +200,21 @@ mod tests {
         let colorme = change(&s, Channel::Colorme, Row::RuleOption, true, false).expect("colorme");
         assert!(!colorme.rules.shipped_date_only);
         assert_eq!(colorme.rules.statuses, s.rules.statuses);
+        let hours = change(&s, Channel::Shopify, Row::ActiveHours, false, true).expect("hours");
+        assert_eq!(
+            hours.window.hours.map(|h| h.to_string()).as_deref(),
+            Some("08:00-21:00")
+        );
+        let back = change(&hours, Channel::Shopify, Row::ActiveHours, false, false).expect("back");
+        assert_eq!(back.window.hours, None);
+        let days = change(&s, Channel::Shopify, Row::ActiveDays, false, true).expect("days");
+        assert_eq!(days.window.days.to_string(), "mon-sat");
+        assert!(
+            change(&s, Channel::Shopify, Row::SkipHolidays, true, false)
+                .expect("h")
+                .window
+                .skip_holidays
+        );
         // Space on an interval does nothing (←/→ change it).
         assert_eq!(
             change(&s, Channel::Shopify, Row::AutoSyncEvery, true, false),

@@ -241,6 +241,10 @@ pub struct App {
     /// Whether a write of each store also notifies the customer (Shopify) or sends the
     /// 商品発送 mail (カラーミー), from the configuration; said on screen.
     pub mails: BTreeMap<Channel, bool>,
+    /// The time zone and `stale_after` a store's health is judged by.
+    pub health_rules: crate::domain::health::HealthRules,
+    /// Ring the terminal bell when a run fails (`[alerts] bell`).
+    pub bell: bool,
 }
 
 impl App {
@@ -291,6 +295,11 @@ impl App {
             demo: false,
             ascii: false,
             mails: BTreeMap::new(),
+            health_rules: crate::domain::health::HealthRules {
+                timezone: tz.into(),
+                ..Default::default()
+            },
+            bell: false,
         }
     }
 

@@ -71,8 +71,21 @@ pub enum Msg {
     Log(Vec<(bool, String)>),
     /// Something in the background failed in a way the operator must see (about this store).
     Error(Option<Channel>, Problem),
+    /// Alerts delivered (or given up on) since the last look, by any process.
+    Alerts(Vec<AlertNote>),
     /// The terminal changed size: draw again.
     Redraw,
+}
+
+/// An alert that went out (or that hassou gave up on), for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertNote {
+    pub channel: Channel,
+    /// The destination as shown (`webhook hooks.slack.com`), never its URL.
+    pub destination: String,
+    /// What it said, in the shop's language.
+    pub summary: String,
+    pub delivered: bool,
 }
 
 /// What the runtime must do.
@@ -117,6 +130,13 @@ pub enum Cmd {
     DryRun(Channel, PlanScope),
     PullNow(Channel),
     SaveSettings(Channel, OperationalSettings),
+    /// Ring the terminal bell (a run failed and `[alerts] bell` is on).
+    Bell,
+}
+
+/// The bell, when `[alerts] bell` is on.
+pub(super) fn bell(app: &App) -> Option<Cmd> {
+    app.bell.then_some(Cmd::Bell)
 }
 
 /// Seconds without any write after which the clock reads the page again anyway.
@@ -216,10 +236,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::RunEnded(channel, result) => {
             app.runs.remove(&channel);
             app.progress.remove(&channel);
+            let mut cmds = vec![reload(app, true), Cmd::LoadSchedules];
             if let Err(e) = result {
                 app.push_problem(Some(channel), &e);
+                cmds.extend(bell(app));
             }
-            vec![reload(app, true), Cmd::LoadSchedules]
+            cmds
         }
         Msg::ImportPlanned(result) => {
             match result {
@@ -329,6 +351,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 app.pulls.insert(channel, progress);
             } else {
                 app.pulls.remove(&channel);
+            }
+            vec![]
+        }
+        Msg::Alerts(notes) => {
+            for note in notes {
+                let text = crate::text::alerts::delivery(
+                    &note.destination,
+                    &note.summary,
+                    note.delivered,
+                    app.lang,
+                );
+                app.push_store_log(note.channel, text, !note.delivered);
             }
             vec![]
         }

@@ -74,6 +74,9 @@ pub struct ListedOrder {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerdictCounts {
     by_channel: BTreeMap<Channel, [u64; 5]>,
+    /// The oldest change among each channel's `pending` and `failed` orders: how long an order
+    /// has waited to be written (SPEC §3 `oldest_pending_at`, `stale_after`).
+    oldest_pending: BTreeMap<Channel, DateTime<Utc>>,
 }
 
 impl VerdictCounts {
@@ -101,6 +104,16 @@ impl VerdictCounts {
 
     pub fn all(&self) -> u64 {
         self.by_channel.values().flatten().sum()
+    }
+
+    /// When the channel's longest-waiting `pending` or `failed` order last changed.
+    pub fn oldest_pending(&self, channel: Channel) -> Option<DateTime<Utc>> {
+        self.oldest_pending.get(&channel).copied()
+    }
+
+    fn saw_pending(&mut self, channel: Channel, changed: DateTime<Utc>) {
+        let oldest = self.oldest_pending.entry(channel).or_insert(changed);
+        *oldest = (*oldest).min(changed);
     }
 
     pub fn channels(&self) -> impl Iterator<Item = Channel> + '_ {
@@ -279,6 +292,9 @@ impl Survey {
         }
         for row in &self.near {
             let channel = row.stored.order.channel;
+            if matches!(row.evaluation.verdict, Verdict::Pending | Verdict::Failed) {
+                counts.saw_pending(channel, row.stored.order.updated_at);
+            }
             if row.evaluation.verdict != Verdict::Ineligible {
                 counts.add(channel, row.evaluation.verdict, 1);
                 *targets.entry(channel).or_default() += 1;
@@ -398,6 +414,37 @@ impl Db {
     /// The counts per verdict and channel.
     pub async fn verdict_counts(&self, filter: &ListFilter) -> Result<VerdictCounts, DbError> {
         Ok(self.survey(filter, false).await?.counts(filter))
+    }
+
+    /// The counts, with the numbers an alert names: the failed orders and the `pending` or
+    /// `failed` ones that last changed before `stale_before`, oldest first, at most `limit` each.
+    pub async fn alert_orders(
+        &self,
+        filter: &ListFilter,
+        stale_before: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<(VerdictCounts, Vec<String>, Vec<String>), DbError> {
+        let survey = self.survey(filter, false).await?;
+        let counts = survey.counts(filter);
+        let mut waiting: Vec<&ListedOrder> = survey
+            .near
+            .iter()
+            .filter(|r| matches!(r.evaluation.verdict, Verdict::Pending | Verdict::Failed))
+            .collect();
+        waiting.sort_by_key(|r| (r.stored.order.updated_at, r.stored.id));
+        let oldest_first = waiting.into_iter();
+        let failed = oldest_first
+            .clone()
+            .filter(|r| r.evaluation.verdict == Verdict::Failed)
+            .take(limit)
+            .map(|r| r.stored.order.number.clone())
+            .collect();
+        let stale = oldest_first
+            .filter(|r| r.stored.order.updated_at < stale_before)
+            .take(limit)
+            .map(|r| r.stored.order.number.clone())
+            .collect();
+        Ok((counts, failed, stale))
     }
 
     /// One page of the orders matching the filter, newest change first, with the counts per

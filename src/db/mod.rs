@@ -4,6 +4,7 @@
 //! nowhere else. The rules are not in SQL: the database only narrows the candidates (by time
 //! window, with indexes) and the pure functions of [`crate::domain::rules`] judge them.
 
+mod alerts;
 mod changes;
 mod claims;
 mod instances;
@@ -27,6 +28,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use alerts::{DestinationState, OutboxRow};
 pub use changes::ChangeWatch;
 pub use instances::Instance;
 pub use lease::Lease;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
+use crate::domain::window::{Days, Window, parse_hours};
 use crate::domain::{Channel, Period, RuleSettings};
 use crate::settings::OperationalSettings;
 
@@ -22,6 +23,9 @@ struct SettingsRow {
     watch_debounce_secs: i64,
     pull_days: i64,
     pull_paid_date: bool,
+    active_hours: Option<String>,
+    active_days: i64,
+    skip_holidays: bool,
 }
 
 fn secs(d: Duration) -> i64 {
@@ -52,14 +56,21 @@ impl SettingsRow {
             watch_debounce: duration(self.watch_debounce_secs),
             pull_days: u32::try_from(self.pull_days).map_err(|e| corrupt(e.to_string()))?,
             pull_paid_date: self.pull_paid_date,
+            window: Window {
+                hours: parse_hours(self.active_hours.as_deref().unwrap_or(""))
+                    .map_err(|e| corrupt(format!("active_hours {e:?}")))?,
+                days: Days::from_bits(u8::try_from(self.active_days).unwrap_or(0x7f)),
+                skip_holidays: self.skip_holidays,
+            },
         })
     }
 }
 
 const UPSERT: &str = "INSERT INTO channel_settings (channel, period_days, statuses, shipped_date_only, \
      auto_sync, auto_sync_every_secs, auto_pull, auto_pull_every_secs, watch, watch_debounce_secs, \
-     pull_days, pull_paid_date, updated_at, updated_by) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (channel) ";
+     pull_days, pull_paid_date, active_hours, active_days, skip_holidays, updated_at, updated_by) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+     ON CONFLICT (channel) ";
 
 const OVERWRITE: &str = "DO UPDATE SET period_days = excluded.period_days, \
      statuses = excluded.statuses, shipped_date_only = excluded.shipped_date_only, \
@@ -67,7 +78,8 @@ const OVERWRITE: &str = "DO UPDATE SET period_days = excluded.period_days, \
      auto_pull = excluded.auto_pull, auto_pull_every_secs = excluded.auto_pull_every_secs, \
      watch = excluded.watch, watch_debounce_secs = excluded.watch_debounce_secs, \
      pull_days = excluded.pull_days, pull_paid_date = excluded.pull_paid_date, \
-     updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+     active_hours = excluded.active_hours, active_days = excluded.active_days, \
+     skip_holidays = excluded.skip_holidays, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
 
 impl Db {
     pub async fn channel_settings(
@@ -77,8 +89,8 @@ impl Db {
         let row: Option<SettingsRow> = with_pool!(self, pool => {
             sqlx::query_as::<_, SettingsRow>(
                 "SELECT period_days, statuses, shipped_date_only, auto_sync, auto_sync_every_secs, \
-                 auto_pull, auto_pull_every_secs, watch, watch_debounce_secs, pull_days, pull_paid_date \
-                 FROM channel_settings WHERE channel = $1",
+                 auto_pull, auto_pull_every_secs, watch, watch_debounce_secs, pull_days, pull_paid_date, \
+                 active_hours, active_days, skip_holidays FROM channel_settings WHERE channel = $1",
             )
             .bind(channel.code())
             .fetch_optional(pool)
@@ -114,6 +126,9 @@ impl Db {
                 .bind(secs(s.watch_debounce))
                 .bind(i64::from(s.pull_days))
                 .bind(s.pull_paid_date)
+                .bind(s.window.hours.map(|h| h.to_string()))
+                .bind(i64::from(s.window.days.bits()))
+                .bind(s.window.skip_holidays)
                 .bind(at)
                 .bind(who.to_owned())
                 .execute(pool)

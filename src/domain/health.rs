@@ -8,8 +8,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::Cause;
 use super::job::JobStatus;
+use super::window::Window;
+use super::{Cause, ShopTimeZone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,6 +37,27 @@ pub enum HealthReason {
     MailsRefused {
         count: u64,
     },
+    /// Auto sync or watch is on and an order has waited to be written longer than `stale_after`.
+    Stale {
+        waited_minutes: u64,
+    },
+}
+
+/// What health is judged by besides the facts: the shop's time zone (for the window) and how
+/// long an order may wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HealthRules {
+    pub timezone: ShopTimeZone,
+    pub stale_after: Duration,
+}
+
+impl Default for HealthRules {
+    fn default() -> Self {
+        HealthRules {
+            timezone: ShopTimeZone::jst(),
+            stale_after: Duration::from_secs(2 * 3600),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,6 +73,12 @@ pub struct HealthFacts<'a> {
     pub sync: Option<&'a JobStatus>,
     pub auto_sync: bool,
     pub auto_sync_every: Duration,
+    pub watch: bool,
+    /// Only the window's open time counts towards "three intervals".
+    pub window: Window,
+    pub rules: HealthRules,
+    /// When the longest-waiting pending or failed order last changed.
+    pub oldest_pending: Option<DateTime<Utc>>,
     /// Orders whose last write failed (the `failed` verdict).
     pub failed_orders: u64,
     /// Orders written whose shipping mail the store refused, not sent since.
@@ -90,10 +118,25 @@ pub fn judge(f: &HealthFacts) -> Health {
         let stale = f
             .sync
             .and_then(|s| s.last_ok_at.or(s.started_at))
-            .is_some_and(|at| f.now - at > limit);
+            .is_some_and(|at| {
+                f.now - at > limit
+                    && f.window.open_time(at, f.now, f.rules.timezone) > f.auto_sync_every * 3
+            });
         if stale {
             reasons.push(HealthReason::NoRecentSuccess);
             state = HealthState::Failing;
+        }
+    }
+    if f.auto_sync || f.watch {
+        let waited = f
+            .oldest_pending
+            .and_then(|at| (f.now - at).to_std().ok())
+            .unwrap_or_default();
+        if waited > f.rules.stale_after {
+            reasons.push(HealthReason::Stale {
+                waited_minutes: waited.as_secs() / 60,
+            });
+            state = state.max(HealthState::Degraded);
         }
     }
     if f.failed_orders > 0 {
@@ -126,6 +169,10 @@ mod tests {
             sync,
             auto_sync: true,
             auto_sync_every: Duration::from_secs(1800),
+            watch: false,
+            window: Window::ALWAYS,
+            rules: HealthRules::default(),
+            oldest_pending: None,
             failed_orders: failed,
             refused_mails: mails,
             now: at("2026-11-24T12:00:00Z"),
@@ -169,6 +216,40 @@ mod tests {
             judge(&off).state,
             HealthState::Ok,
             "no schedule, nothing overdue"
+        );
+        // An order waiting longer than stale_after, while something writes by itself.
+        let mut waiting = facts(Some(&fine), 0, 0);
+        waiting.oldest_pending = Some(at("2026-11-24T09:00:00Z"));
+        assert_eq!(
+            judge(&waiting).reasons,
+            vec![HealthReason::Stale {
+                waited_minutes: 180
+            }]
+        );
+        waiting.auto_sync = false;
+        assert_eq!(
+            judge(&waiting).state,
+            HealthState::Ok,
+            "nothing writes by itself"
+        );
+        waiting.watch = true;
+        assert_eq!(judge(&waiting).state, HealthState::Degraded);
+        waiting.oldest_pending = Some(at("2026-11-24T11:00:00Z"));
+        assert_eq!(
+            judge(&waiting).state,
+            HealthState::Ok,
+            "an hour is within 2h"
+        );
+        // Overnight, outside the window, no run is missed.
+        let mut closed = facts(Some(&old), 0, 0);
+        closed.window = crate::domain::window::Window {
+            hours: crate::domain::window::parse_hours("08:00-20:00").expect("hours"),
+            ..Window::ALWAYS
+        };
+        assert_eq!(
+            judge(&closed).state,
+            HealthState::Ok,
+            "21:00 JST, closed since 20:00"
         );
         let both = judge(&facts(Some(&down), 3, 1));
         assert_eq!(both.reasons.len(), 3, "{both:?}");

@@ -87,4 +87,7 @@ pub struct JobStatus {
     /// When a run last succeeded (absent in a status written by an older hassou).
     #[serde(default)]
     pub last_ok_at: Option<DateTime<Utc>>,
+    /// This status carries on what a previous holder published (not published itself).
+    #[serde(skip)]
+    pub carried: bool,
 }

@@ -2,6 +2,7 @@
 //! eligibility rules. Nothing here does I/O, awaits, or reads the clock; it must never import
 //! tokio, sqlx, reqwest or ratatui.
 
+pub mod alert;
 pub mod carrier;
 pub mod cause;
 pub mod channel;
@@ -17,6 +18,7 @@ pub mod rules;
 pub mod status;
 pub mod time;
 pub mod tracking;
+pub mod window;
 
 pub use carrier::{Carrier, CarrierError};
 pub use cause::{Cause, Problem};

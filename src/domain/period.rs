@@ -89,6 +89,12 @@ fn utc_offset() -> FixedOffset {
     Utc.fix()
 }
 
+impl From<FixedOffset> for ShopTimeZone {
+    fn from(offset: FixedOffset) -> Self {
+        ShopTimeZone(offset)
+    }
+}
+
 impl Default for ShopTimeZone {
     fn default() -> Self {
         ShopTimeZone::jst()

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+pub mod alerts;
 pub mod colorme;
 pub mod shopify;
 pub mod shopify_cost;

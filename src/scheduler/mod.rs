@@ -13,7 +13,9 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::domain::ShopTimeZone;
 pub use crate::domain::job::{JobKind, JobStatus, RunCounts, Trigger};
+use crate::domain::window::Window;
 
 pub mod view;
 pub mod worker;
@@ -41,9 +43,46 @@ pub trait Job: Send + Sync + 'static {
     ) -> impl Future<Output = Result<JobOutcome, crate::domain::Problem>> + Send;
 }
 
-/// On/off and interval, as the database says now.
+/// On/off, interval and window, as the database says now.
 pub trait Schedule: Send + Sync + 'static {
-    fn current(&self) -> impl Future<Output = (bool, Duration)> + Send;
+    fn current(&self) -> impl Future<Output = Timing> + Send;
+}
+
+/// When a job runs by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    pub enabled: bool,
+    pub every: Duration,
+    /// Scheduled and watch runs start only inside it; manual runs never wait.
+    pub window: Window,
+    pub timezone: ShopTimeZone,
+}
+
+impl Timing {
+    /// On or off every `every`, at any hour.
+    pub fn always(enabled: bool, every: Duration) -> Timing {
+        Timing {
+            enabled,
+            every,
+            window: Window::ALWAYS,
+            timezone: ShopTimeZone::jst(),
+        }
+    }
+
+    /// `due`, or the window's next opening when `due` falls outside it; `None` when it never
+    /// opens.
+    fn hold(&self, due: Instant) -> Option<Instant> {
+        if self.window.is_always() {
+            return Some(due);
+        }
+        let at = wall(due);
+        let open = self.window.next_open(at, self.timezone)?;
+        if open <= at {
+            return Some(due);
+        }
+        let ahead = (open - Utc::now()).to_std().unwrap_or_default();
+        Some(Instant::now() + ahead)
+    }
 }
 
 /// The handle of a running scheduler.
@@ -51,6 +90,8 @@ pub trait Schedule: Send + Sync + 'static {
 pub struct Scheduler {
     requests: mpsc::UnboundedSender<Trigger>,
     status: watch::Receiver<JobStatus>,
+    /// The same status, for [`Scheduler::carry_on`].
+    status_tx: Arc<watch::Sender<JobStatus>>,
 }
 
 impl Scheduler {
@@ -62,9 +103,17 @@ impl Scheduler {
         cancel: CancellationToken,
     ) -> (Scheduler, tokio::task::JoinHandle<()>) {
         let (requests, rx) = mpsc::unbounded_channel();
-        let (status_tx, status) = watch::channel(JobStatus::default());
-        let task = tokio::spawn(run_loop(job, schedule, rx, status_tx, cancel));
-        (Scheduler { requests, status }, task)
+        let status_tx = Arc::new(watch::Sender::new(JobStatus::default()));
+        let status = status_tx.subscribe();
+        let task = tokio::spawn(run_loop(job, schedule, rx, status_tx.clone(), cancel));
+        (
+            Scheduler {
+                requests,
+                status,
+                status_tx,
+            },
+            task,
+        )
     }
 
     /// Runs the job as soon as possible ("sync now"); during a run, queues one follow-up.
@@ -74,6 +123,24 @@ impl Scheduler {
 
     pub fn status(&self) -> JobStatus {
         self.status.borrow().clone()
+    }
+
+    /// Carries on the history another process published (failures in a row, the last
+    /// success and result), so that a restart or a takeover neither forgets a failing store
+    /// nor says it recovered before a run did. Only before this scheduler finished a run.
+    pub fn carry_on(&self, previous: &JobStatus) {
+        self.status_tx.send_if_modified(|s| {
+            if s.runs > 0 || s.carried {
+                return false;
+            }
+            s.carried = true;
+            s.consecutive_failures += previous.consecutive_failures;
+            s.last_error.clone_from(&previous.last_error);
+            s.last_cause = previous.last_cause;
+            s.last_ok_at = previous.last_ok_at;
+            s.last_counts.clone_from(&previous.last_counts);
+            true
+        });
     }
 
     /// A receiver that wakes on every status change.
@@ -91,7 +158,7 @@ async fn run_loop<J: Job, S: Schedule>(
     job: Arc<J>,
     schedule: Arc<S>,
     mut requests: mpsc::UnboundedReceiver<Trigger>,
-    status: watch::Sender<JobStatus>,
+    status: Arc<watch::Sender<JobStatus>>,
     cancel: CancellationToken,
 ) {
     let mut last_start: Option<Instant> = None;
@@ -99,12 +166,15 @@ async fn run_loop<J: Job, S: Schedule>(
     let mut requests_open = true;
     let mut failures: u32 = 0;
     loop {
-        let (enabled, every) = schedule.current().await;
+        let timing = schedule.current().await;
+        let (enabled, every) = (timing.enabled, timing.every);
         // The first scheduled run comes at once (catching up after a start), then every interval
         // from the start of the previous run; after failed runs (a store that is down) the
         // interval doubles, up to 8 times, so a dead store is not asked every few minutes.
         let every = every.saturating_mul(1 << failures.min(3));
         let due = enabled.then(|| last_start.map_or_else(Instant::now, |s| s + every));
+        // A scheduled run due outside the window waits for its opening.
+        let due = due.and_then(|d| timing.hold(d));
         status.send_modify(|s| s.next_run_at = due.map(wall));
         let trigger = match follow_up.take() {
             Some(trigger) => trigger,
@@ -133,6 +203,11 @@ async fn run_loop<J: Job, S: Schedule>(
                 }
             }
         };
+        if trigger != Trigger::Manual && !timing.window.is_open(Utc::now(), timing.timezone) {
+            // A scheduled or watch request outside the window (a lease taken over at night):
+            // the schedule runs it when the window opens.
+            continue;
+        }
         last_start = Some(Instant::now());
         status.send_modify(|s| {
             s.running = true;

@@ -4,6 +4,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::*;
+use crate::domain::window::Window;
 
 /// A job that takes `takes` of (paused) time and records when each run started.
 struct FakeJob {
@@ -59,6 +60,7 @@ impl Job for FakeJob {
 struct FakeSchedule {
     enabled: AtomicBool,
     every_secs: AtomicU64,
+    window: Mutex<Window>,
 }
 
 impl FakeSchedule {
@@ -66,16 +68,20 @@ impl FakeSchedule {
         Arc::new(FakeSchedule {
             enabled: AtomicBool::new(enabled),
             every_secs: AtomicU64::new(every.as_secs()),
+            window: Mutex::new(Window::ALWAYS),
         })
     }
 }
 
 impl Schedule for FakeSchedule {
-    async fn current(&self) -> (bool, Duration) {
-        (
-            self.enabled.load(Ordering::SeqCst),
-            Duration::from_secs(self.every_secs.load(Ordering::SeqCst)),
-        )
+    async fn current(&self) -> Timing {
+        Timing {
+            window: *self.window.lock().expect("lock"),
+            ..Timing::always(
+                self.enabled.load(Ordering::SeqCst),
+                Duration::from_secs(self.every_secs.load(Ordering::SeqCst)),
+            )
+        }
     }
 }
 
@@ -191,5 +197,52 @@ async fn failures_are_counted_and_back_off_until_a_run_succeeds() {
     tokio::time::sleep(Duration::from_secs(61)).await;
     let runs: Vec<u64> = offsets(start, &job.starts()).iter().map(|r| r.0).collect();
     assert_eq!(runs, [0, 120, 360, 840, 900], "back to every 60 s");
+    cancel.cancel();
+}
+
+/// SPEC §3 schedule windows: a scheduled run (or a watch request) due outside the window waits
+/// for its opening, said as the next run; a manual run never waits.
+#[tokio::test(start_paused = true)]
+async fn outside_the_window_scheduled_runs_wait_and_manual_runs_do_not() {
+    use chrono::Datelike;
+    let job = FakeJob::new(Duration::from_secs(5));
+    let schedule = FakeSchedule::new(true, Duration::from_secs(30 * 60));
+    // Every day but today (shop time): closed now, open from midnight.
+    let tz = ShopTimeZone::jst();
+    let today = Utc::now().with_timezone(&tz.offset()).weekday();
+    let others: Vec<&str> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i != today.num_days_from_monday() as usize)
+        .map(|(_, d)| d)
+        .collect();
+    let window = Window {
+        days: crate::domain::window::parse_days(&others.join(",")).expect("days"),
+        ..Window::ALWAYS
+    };
+    *schedule.window.lock().expect("lock") = window;
+    let cancel = CancellationToken::new();
+    let (scheduler, _task) = Scheduler::spawn(job.clone(), schedule, cancel.clone());
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert!(
+        job.starts().is_empty(),
+        "nothing scheduled outside the window"
+    );
+    let next = scheduler.status().next_run_at.expect("a next run");
+    assert_eq!(
+        Some(next.with_timezone(&tz.offset()).date_naive()),
+        window
+            .next_open(Utc::now(), tz)
+            .map(|o| o.with_timezone(&tz.offset()).date_naive())
+    );
+    scheduler.run_now(Trigger::Watch);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert!(job.starts().is_empty(), "watch waits for the window too");
+    scheduler.run_now(Trigger::Manual);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        job.starts().iter().map(|(_, t)| *t).collect::<Vec<_>>(),
+        [Trigger::Manual]
+    );
     cancel.cancel();
 }

@@ -43,12 +43,21 @@ impl ScheduleView {
     }
 
     /// The store's health from what its schedule published and its orders' counts.
-    pub fn health(&self, failed_orders: u64, now: DateTime<Utc>) -> crate::domain::health::Health {
+    pub fn health(
+        &self,
+        counts: &crate::db::VerdictCounts,
+        rules: crate::domain::health::HealthRules,
+        now: DateTime<Utc>,
+    ) -> crate::domain::health::Health {
         crate::domain::health::judge(&crate::domain::health::HealthFacts {
             sync: self.job(JobKind::Sync, now).map(|(p, _)| &p.status),
             auto_sync: self.settings.auto_sync,
             auto_sync_every: self.settings.auto_sync_every,
-            failed_orders,
+            watch: self.settings.watch,
+            window: self.settings.window,
+            rules,
+            oldest_pending: counts.oldest_pending(self.channel),
+            failed_orders: counts.get(self.channel, crate::domain::Verdict::Failed),
             refused_mails: self.refused_mails,
             now,
         })

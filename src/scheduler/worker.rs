@@ -11,7 +11,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::view::lease_name;
-use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Trigger};
+use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Timing, Trigger};
 use crate::channels::StoreConnector;
 use crate::db::{Db, RunCounts};
 use crate::domain::{Cause, Channel, ChannelRules, Problem, ShippingWrite, ShopTimeZone};
@@ -46,6 +46,9 @@ struct Store {
     events: Option<UnboundedSender<SyncEvent>>,
     /// How far a pull of this process has read (a console shows it).
     pull_progress: Arc<tokio::sync::watch::Sender<crate::channels::PullProgress>>,
+    alerting: Option<Arc<crate::alerts::Alerting>>,
+    /// Wakes the alert delivery when an alert was put in the outbox.
+    alerts_queued: tokio::sync::Notify,
 }
 
 impl Store {
@@ -220,15 +223,22 @@ enum Kind {
 struct StoreSchedule(Arc<Store>, Kind);
 
 impl Schedule for StoreSchedule {
-    async fn current(&self) -> (bool, Duration) {
+    async fn current(&self) -> Timing {
         match self.0.settings().await {
+            // Auto pull only reads, so it keeps the order list fresh at any hour; the window
+            // holds back what writes to the store and mails customers.
             Ok(s) => match self.1 {
-                Kind::Pull => (s.auto_pull, s.auto_pull_every),
-                Kind::Sync => (s.auto_sync, s.auto_sync_every),
+                Kind::Pull => Timing::always(s.auto_pull, s.auto_pull_every),
+                Kind::Sync => Timing {
+                    enabled: s.auto_sync,
+                    every: s.auto_sync_every,
+                    window: s.window,
+                    timezone: self.0.timezone,
+                },
             },
             Err(e) => {
                 tracing::error!(store = %self.0.channel, "cannot read the settings: {e}");
-                (false, Duration::from_secs(60))
+                Timing::always(false, Duration::from_secs(60))
             }
         }
     }
@@ -305,6 +315,8 @@ pub struct WorkerOptions {
     /// Names the process in the lease and the audit trail: `daemon`, `console`.
     pub role: &'static str,
     pub events: Option<UnboundedSender<SyncEvent>>,
+    /// Raises and sends the store's alerts while this process holds its lease.
+    pub alerting: Option<Arc<crate::alerts::Alerting>>,
 }
 
 impl StoreWorker {
@@ -331,6 +343,8 @@ impl StoreWorker {
             cancel: cancel.clone(),
             events: options.events,
             pull_progress: Arc::new(tokio::sync::watch::Sender::new(Default::default())),
+            alerting: options.alerting,
+            alerts_queued: tokio::sync::Notify::new(),
         });
         let mut tasks = Vec::new();
         let (pull, pull_task) = Scheduler::spawn(
@@ -379,6 +393,9 @@ impl StoreWorker {
             sync.clone(),
             cancel.clone(),
         )));
+        if store.alerting.is_some() {
+            tasks.push(tokio::spawn(deliver_alerts(store.clone(), cancel.clone())));
+        }
         tasks.push(tokio::spawn(publish(
             store.clone(),
             pull.clone(),
@@ -431,6 +448,15 @@ async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: Ca
     loop {
         let stopping = cancel.is_cancelled();
         if store.leading.load(Ordering::SeqCst) {
+            // A new holder carries on its predecessor's history before it first publishes.
+            if let Ok(previous) = store.db.published_status(store.channel).await {
+                for p in previous.iter().filter(|p| p.holder != store.holder) {
+                    match p.job {
+                        JobKind::Pull => pull.carry_on(&p.status),
+                        JobKind::Sync => sync.carry_on(&p.status),
+                    }
+                }
+            }
             for (job, scheduler) in [(JobKind::Pull, &pull), (JobKind::Sync, &sync)] {
                 let mut status = scheduler.status();
                 if stopping {
@@ -445,6 +471,9 @@ async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: Ca
                     tracing::warn!(store = %store.channel, "cannot publish the {job} status: {e}");
                 }
             }
+            if !stopping {
+                raise_alerts(&store).await;
+            }
         }
         if stopping {
             return;
@@ -458,6 +487,59 @@ async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: Ca
             Ok(()) = pull_changes.changed() => {}
             Ok(()) = sync_changes.changed() => {}
             () = tokio::time::sleep(LEASE_RENEW) => {}
+        }
+    }
+}
+
+/// Judges the store's alert conditions as the schedule now stands (the lease holder only).
+async fn raise_alerts(store: &Store) {
+    let Some(alerting) = &store.alerting else {
+        return;
+    };
+    match alerting
+        .evaluate(
+            &store.db,
+            store.channel,
+            &store.initial,
+            &store.holder,
+            Utc::now(),
+        )
+        .await
+    {
+        Ok(raised) => {
+            for m in &raised {
+                tracing::info!("alert raised: {}", m.summary);
+            }
+            if !raised.is_empty() {
+                store.alerts_queued.notify_one();
+            }
+        }
+        Err(e) => tracing::warn!(store = %store.channel, "cannot judge the alert conditions: {e}"),
+    }
+}
+
+/// Sends the store's due alerts while this process holds the lease, on its own task: a slow or
+/// dead destination never delays a run, and a quit does not wait for it.
+async fn deliver_alerts(store: Arc<Store>, cancel: CancellationToken) {
+    let Some(alerting) = store.alerting.clone() else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = store.alerts_queued.notified() => {}
+            () = tokio::time::sleep(Duration::from_secs(2)) => {}
+        }
+        if !store.leading.load(Ordering::SeqCst) {
+            continue;
+        }
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            result = alerting.deliver_due(&store.db, store.channel, Utc::now()) => {
+                if let Err(e) = result {
+                    tracing::warn!(store = %store.channel, "alert outbox: {e}");
+                }
+            }
         }
     }
 }
@@ -482,10 +564,15 @@ async fn watch(store: Arc<Store>, sync: Scheduler, cancel: CancellationToken) {
         if latest.is_none() || latest == seen {
             continue;
         }
-        seen = latest;
-        if !settings.is_some_and(|s| s.watch) {
+        let Some(settings) = settings.filter(|s| s.watch) else {
+            seen = latest;
+            continue;
+        };
+        if !settings.window.is_open(Utc::now(), store.timezone) {
+            // Outside the window the change waits, unseen: it is written when the window opens.
             continue;
         }
+        seen = latest;
         // Let a burst of edits (an import) settle, then one run takes them all.
         tokio::select! {
             () = cancel.cancelled() => return,

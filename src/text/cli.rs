@@ -71,6 +71,13 @@ pub enum Tell<'a> {
     },
     DaemonNoStore,
     ShopifyNotifiesWithFulfillment(&'a str),
+    /// `alerts test`: no destination in `[alerts]`.
+    NoAlertDestination,
+    /// `alerts test`: how one destination took the test alert.
+    AlertTest {
+        destination: &'a str,
+        error: Option<&'a str>,
+    },
     /// `settings`: a pair without `=`.
     SettingNeedsValue(&'a str),
     /// `settings`: a command that is not a setting.
@@ -268,13 +275,25 @@ impl Tell<'_> {
                     ),
                 )
             }
+            Tell::NoAlertDestination => pick(
+                "通知先がありません: [alerts] に webhook_url か mail_to / mail_from / smtp_url を設定してください".into(),
+                "no alert destination: set webhook_url, or mail_to, mail_from and smtp_url, in [alerts]".into(),
+            ),
+            Tell::AlertTest { destination, error: None } => pick(
+                format!("{destination}: 送りました"),
+                format!("{destination}: sent"),
+            ),
+            Tell::AlertTest { destination, error: Some(error) } => pick(
+                format!("{destination}: 送れませんでした — {error}"),
+                format!("{destination}: not sent — {error}"),
+            ),
             Tell::SettingNeedsValue(pair) => pick(
                 format!("{pair}: KEY=VALUE の形で指定してください (例 period=5)"),
                 format!("{pair}: give KEY=VALUE (e.g. period=5)"),
             ),
             Tell::NotASetting(key) => pick(
-                format!("{key}: 設定の名前ではありません (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch)"),
-                format!("{key}: not a setting (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch)"),
+                format!("{key}: 設定の名前ではありません (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch active-hours active-days skip-holidays)"),
+                format!("{key}: not a setting (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch active-hours active-days skip-holidays)"),
             ),
             Tell::SwitchPlan {
                 store,

@@ -2,6 +2,7 @@
 
 use crate::console::command_line::CommandError;
 use crate::domain::Language;
+use crate::domain::window::WindowError;
 
 /// A command line's error in the operator's language, naming the command and the value.
 pub fn command_error(e: &CommandError, lang: Language) -> String {
@@ -36,6 +37,16 @@ pub fn command_error(e: &CommandError, lang: Language) -> String {
         CommandError::Interval(why) => pick(
             format!("auto-sync-every: 1分〜24時間で指定してください (例 30m) — {why}"),
             format!("auto-sync-every: give 1 minute to 24 hours (e.g. 30m) — {why}"),
+        ),
+        CommandError::Window(WindowError::Hours(typed)) => pick(
+            format!("active-hours: {typed} — 08:00-21:00 のように 開始-終了 (店の時刻) か always"),
+            format!(
+                "active-hours: {typed} — give start-end in shop time, such as 08:00-21:00, or always"
+            ),
+        ),
+        CommandError::Window(WindowError::Days(typed)) => pick(
+            format!("active-days: {typed} — mon-sat、mon,wed,fri のように曜日か all"),
+            format!("active-days: {typed} — give days such as mon-sat or mon,wed,fri, or all"),
         ),
         CommandError::Filter => pick(
             "filter: pending synced waiting failed ineligible all のどれか".into(),

@@ -3,6 +3,7 @@
 
 use crate::console::settings_form::{ROWS, Row};
 use crate::domain::Language;
+use crate::domain::window::{Days, Hours, Window};
 use crate::domain::{Channel, StatusOption};
 use crate::settings::OperationalSettings;
 use crate::text::schedule::every;
@@ -66,8 +67,70 @@ pub fn label(
                 format!("{} days", s.pull_days)
             },
         ),
+        Row::ActiveHours => ("書込む時間帯", "active hours", hours(s.window.hours, lang)),
+        Row::ActiveDays => ("書込む曜日", "active days", days(s.window.days, lang)),
+        Row::SkipHolidays => (
+            "  祝日は休む",
+            "  skip holidays",
+            on_off(s.window.skip_holidays),
+        ),
     };
     ((if ja { l_ja } else { l_en }).to_owned(), value)
+}
+
+/// A window's hours: `08:00-21:00`, or all day.
+pub fn hours(hours: Option<Hours>, lang: Language) -> String {
+    match (hours, lang) {
+        (Some(h), _) => h.to_string(),
+        (None, Language::Ja) => "終日".to_owned(),
+        (None, Language::En) => "all day".to_owned(),
+    }
+}
+
+/// A window's days: `mon-sat`, in Japanese `月〜土`.
+pub fn days(days: Days, lang: Language) -> String {
+    let code = days.to_string();
+    match lang {
+        Language::En if days == Days::ALL => "every day".to_owned(),
+        Language::En => code,
+        Language::Ja if days == Days::ALL => "毎日".to_owned(),
+        Language::Ja => {
+            let mut out = code.replace('-', "〜");
+            for (en, ja) in [
+                ("mon", "月"),
+                ("tue", "火"),
+                ("wed", "水"),
+                ("thu", "木"),
+                ("fri", "金"),
+                ("sat", "土"),
+                ("sun", "日"),
+            ] {
+                out = out.replace(en, ja);
+            }
+            out
+        }
+    }
+}
+
+/// The window in a few words, for a store tab's status line: empty when it is always open.
+pub fn window_words(w: &Window, lang: Language) -> String {
+    if w.is_always() {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    if w.days != Days::ALL {
+        parts.push(days(w.days, lang));
+    }
+    if let Some(h) = w.hours {
+        parts.push(h.to_string());
+    }
+    if w.skip_holidays {
+        parts.push(match lang {
+            Language::Ja => "祝日休み".to_owned(),
+            Language::En => "no holidays".to_owned(),
+        });
+    }
+    parts.join(" ")
 }
 
 /// What changed between two settings of a store, one `label: before → after` each, in the
@@ -112,9 +175,15 @@ pub fn store_rules_line(
         }
     };
     let every = every(s.auto_sync_every);
+    let window = window_words(&s.window, lang);
+    let window = if window.is_empty() {
+        window
+    } else {
+        format!(" ({window})")
+    };
     let auto = match (s.auto_sync, ja) {
-        (true, true) => format!("自動更新 {every}ごと"),
-        (true, false) => format!("auto sync every {every}"),
+        (true, true) => format!("自動更新 {every}ごと{window}"),
+        (true, false) => format!("auto sync every {every}{window}"),
         (false, true) => "自動更新 オフ".to_owned(),
         (false, false) => "auto sync off".to_owned(),
     };

@@ -135,6 +135,9 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
             ask_to_switch_on(app, Switch::Watch)
         }
         Command::Watch(on) => setting(app, &|s| s.watch = on),
+        Command::ActiveHours(hours) => setting(app, &|s| s.window.hours = hours),
+        Command::ActiveDays(days) => setting(app, &|s| s.window.days = days),
+        Command::SkipHolidays(on) => setting(app, &|s| s.window.skip_holidays = on),
         Command::Sync => act(app, Action::SyncStore),
         Command::DryRun => act(app, Action::DryRun),
         Command::Pull => act(app, Action::Pull),

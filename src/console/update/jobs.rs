@@ -31,7 +31,9 @@ pub(super) fn job_status(
         }
         .get(app.lang);
         app.push_store_log(channel, text, true);
-        return vec![Cmd::LoadSchedules];
+        let mut cmds = vec![Cmd::LoadSchedules];
+        cmds.extend(super::bell(app));
+        return cmds;
     }
     if job == JobKind::Pull
         && status.last_skipped.is_none()
@@ -233,6 +235,9 @@ pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> V
             .get(app.lang);
             app.push_store_log(channel, text, report.failed > 0);
             let mut cmds = vec![reload(app, true), Cmd::LoadSchedules];
+            if report.failed > 0 || report.stopped.is_some() {
+                cmds.extend(super::bell(app));
+            }
             if let Some(detail) = &app.detail {
                 cmds.push(Cmd::LoadDetail(detail.row.stored.id));
             }

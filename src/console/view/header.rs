@@ -54,11 +54,9 @@ pub(super) fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel
     let rules = text::settings::store_rules_line(channel, &view.settings, mails, app.lang);
     let mut run = Vec::new();
     // The store's health first, in words and colour: what an operator checks before anything.
-    let failed = app
-        .page
-        .as_ref()
-        .map_or(0, |p| p.counts.get(channel, crate::domain::Verdict::Failed));
-    let health = view.health(failed, app.now);
+    let empty = crate::db::VerdictCounts::default();
+    let counts = app.page.as_ref().map_or(&empty, |p| &p.counts);
+    let health = view.health(counts, app.health_rules, app.now);
     run.push(Span::styled(
         format!("● {} · ", text::health(&health, app.lang)),
         health_style(app, health.state),
