@@ -275,3 +275,133 @@ fn the_console_needs_a_terminal() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("the console needs a terminal"));
     assert!(!dir.path().join("h.db").exists(), "nothing was created");
 }
+
+/// Issue 20: the terminal goes away (`tmux kill-session`) during a confirmed run of a slow
+/// store. The console finishes the order in flight, records it, and exits 0: every order the
+/// store holds a fulfillment for is `synced` here, none has two, and none was abandoned
+/// half-written.
+#[test]
+fn the_terminal_going_away_mid_run_finishes_and_records_the_order_in_flight() {
+    use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime
+        .block_on(SandboxShopify::start(
+            0,
+            SandboxOptions {
+                bucket_size: 1e9,
+                restore_rate: 1e9,
+                latency: Duration::from_millis(400),
+                ..SandboxOptions::default()
+            },
+        ))
+        .expect("sandbox");
+    let tmp = tempfile::tempdir().expect("dir");
+    let config = tmp.path().join("config.toml");
+    common::write_config(
+        &config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n\
+             [shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
+            tmp.path().join("h.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let now = chrono::Utc::now();
+    let mut lines = String::from(
+        "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n",
+    );
+    let mut gids = Vec::new();
+    for i in 0..8 {
+        let number = format!("#{}", 7000 + i);
+        let gid = sandbox.add_order(
+            &number,
+            "鈴木 一郎",
+            now - chrono::Duration::days(2),
+            &["東京倉庫"],
+        );
+        lines.push_str(&format!(
+            "shopify,{gid},{number},processed,{},{},{},yamato,444413758703\n",
+            (now - chrono::Duration::days(2)).to_rfc3339(),
+            now.to_rfc3339(),
+            now.date_naive()
+        ));
+        gids.push(gid);
+    }
+    let orders = tmp.path().join("orders.csv");
+    std::fs::write(&orders, lines).expect("orders");
+    let out = common::hassou_command(&config)
+        .args(["orders", "import"])
+        .arg(&orders)
+        .output()
+        .expect("import");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let name = format!("hassou-gone-mid-run-{}", std::process::id());
+    let command = format!(
+        "sh -c \"trap '' HUP; NO_COLOR=1 {} --config {} 2>{}; echo \\$? > {}\"",
+        env!("CARGO_BIN_EXE_hassou"),
+        config.display(),
+        tmp.path().join("stderr").display(),
+        tmp.path().join("exit").display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    let session = Session(name);
+    session.wait_for("#7000", Duration::from_secs(30));
+    session.keys(&["s"]);
+    session.wait_for("Send to Shopify?", Duration::from_secs(20));
+    session.keys(&["y"]);
+    let fulfilled = || {
+        gids.iter()
+            .filter(|g| sandbox.order(g).is_some_and(|o| !o.fulfillments.is_empty()))
+            .count()
+    };
+    let start = Instant::now();
+    while fulfilled() == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the run never wrote"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Mid-run: the pty goes away.
+    tmux(&["kill-session", "-t", &session.0]);
+    let exit = wait_for_file(&tmp.path().join("exit"), Duration::from_secs(30));
+    let stderr = std::fs::read_to_string(tmp.path().join("stderr")).unwrap_or_default();
+    assert_eq!(exit, "0", "{stderr}");
+    let written = fulfilled();
+    assert!(
+        written < gids.len(),
+        "the run stopped early ({written} of {})",
+        gids.len()
+    );
+    for gid in &gids {
+        let at_store = sandbox.order(gid).map_or(0, |o| o.fulfillments.len());
+        assert!(at_store <= 1, "{gid}: {at_store} fulfillments");
+    }
+    // What the store holds is what hassou recorded: no order written there and pending here.
+    let out = common::hassou_command(&config)
+        .args(["orders", "list", "--json"])
+        .output()
+        .expect("list");
+    let synced = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"verdict\":\"synced\""))
+        .count();
+    assert_eq!(synced, written, "{}", String::from_utf8_lossy(&out.stdout));
+    drop(runtime);
+}

@@ -510,6 +510,39 @@ fn confirmation() {
     });
 }
 
+/// Turning auto sync on is a write (SPEC §3): `:auto-sync on` shows the plan of what the first
+/// run would write now, on Cancel, and turns nothing on yet.
+#[test]
+fn switching_auto_sync_on_shows_the_plan() {
+    snapshot("switch_on", |lang| {
+        let mut h = Harness::new(lang);
+        let view = h.app.schedules.get_mut(&Channel::Shopify).expect("view");
+        view.settings.auto_sync = false;
+        h.key(KeyCode::Char(':'));
+        h.keys("auto-sync on");
+        h.key(KeyCode::Enter);
+        assert!(
+            h.cmds
+                .iter()
+                .any(|c| matches!(c, Cmd::Plan(Channel::Shopify, _))),
+            "the plan first: {:?}",
+            h.cmds
+        );
+        h.msg(Msg::Plan(Ok(plan())));
+        let on = h
+            .app
+            .schedules
+            .get(&Channel::Shopify)
+            .map(|v| v.settings.auto_sync);
+        assert_eq!(on, Some(false), "nothing turned on before y");
+        assert!(
+            !h.cmds.iter().any(|c| matches!(c, Cmd::SaveSettings(..))),
+            "nothing saved before y"
+        );
+        h
+    });
+}
+
 #[test]
 fn order_detail() {
     snapshot("detail", |lang| {
