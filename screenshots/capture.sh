@@ -2,7 +2,8 @@
 # Captures the console screens in screenshots/ from `hassou demo` in tmux, waiting for text on
 # the screen, never for a fixed time:
 # - text captures (80×24, NO_COLOR): the list, the pending filter, a dry run, the confirmation,
-#   a finished sync, the edit form, the detail, the log tab, a command error and the help;
+#   a finished sync, the edit form, the detail, the log tab, a command error, the help, and an
+#   alert arriving in the sandbox's sinks (demo --trouble);
 # - PNG images in colour (80×24 and 120×40, Japanese, and 80×24 English): each store tab, the
 #   log tab, the help, the confirmation and a running sync, rendered by render.py.
 # Usage: screenshots/capture.sh   (builds the release binary; installs the fonts and Pillow
@@ -27,7 +28,7 @@ wait_for() {
 shot() { wait_for "$2"; tmux capture-pane -p -t "$s" > "screenshots/$1.txt"; }
 start() {
   tmux kill-session -t "$s" 2>/dev/null || true
-  tmux new-session -d -s "$s" -x 80 -y 24 "NO_COLOR=1 $bin demo --lang $1"
+  tmux new-session -d -s "$s" -x 80 -y 24 "NO_COLOR=1 $bin demo --lang $1 ${2:-}"
 }
 # start_colour LANG W H: the demo in colour with enough orders for a sync to be seen running.
 start_colour() {
@@ -97,6 +98,14 @@ keys ':'; keys "period 30" Enter; shot console-command-error-en "1 to 13"
 keys Escape; keys Tab
 keys '?'; shot console-help-en "help"
 keys q; wait_for "#1001"; keys q
+# An alert arriving in the sandbox's sinks (demo --trouble: one order on hold at the store).
+start en --trouble
+wait_for "#1001"
+keys 1; wait_for "1pending"
+keys s; wait_for "Send to Shopify?"
+keys y; shot console-alert-en "alert sent (mail"
+keys q
+while tmux has-session -t "$s" 2>/dev/null; do sleep 0.1; done
 rm -f screenshots/png-*.png
 png_set ja 80 24
 png_set ja 120 40

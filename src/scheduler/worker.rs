@@ -49,6 +49,8 @@ struct Store {
     alerting: Option<Arc<crate::alerts::Alerting>>,
     /// Wakes the alert delivery when an alert was put in the outbox.
     alerts_queued: tokio::sync::Notify,
+    /// Asks for the alert conditions to be judged now (a confirmed run of this process ended).
+    judge_alerts: tokio::sync::Notify,
 }
 
 impl Store {
@@ -345,6 +347,7 @@ impl StoreWorker {
             pull_progress: Arc::new(tokio::sync::watch::Sender::new(Default::default())),
             alerting: options.alerting,
             alerts_queued: tokio::sync::Notify::new(),
+            judge_alerts: tokio::sync::Notify::new(),
         });
         let mut tasks = Vec::new();
         let (pull, pull_task) = Scheduler::spawn(
@@ -486,6 +489,7 @@ async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: Ca
             }
             Ok(()) = pull_changes.changed() => {}
             Ok(()) = sync_changes.changed() => {}
+            () = store.judge_alerts.notified() => {}
             () = tokio::time::sleep(LEASE_RENEW) => {}
         }
     }

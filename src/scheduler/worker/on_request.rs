@@ -127,6 +127,8 @@ impl Store {
                 .run_plan(rules, &plan, &options, Some(&events), &cancel)
                 .await?;
             log_report(store.channel, &report);
+            // Judge the store's alert conditions now, not at the next renewal.
+            store.judge_alerts.notify_one();
             Ok(report)
         })
     }
