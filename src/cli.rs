@@ -319,6 +319,15 @@ pub enum OrderAction {
         #[arg(long)]
         yes: bool,
     },
+    /// Hold the order: never written (verdict ineligible, reason held) until released. Pulls,
+    /// imports and carrier files leave the hold in place.
+    Hold {
+        /// Why, for whoever looks next (shown with who held it and when).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Release a hold: the next run writes the order if the rules say so.
+    Release,
 }
 
 #[derive(Debug, Args)]

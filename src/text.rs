@@ -47,12 +47,14 @@ pub fn verdict(verdict: Verdict, lang: Language) -> &'static str {
 /// Why an order is not written, in plain words.
 pub fn reason(reason: Reason, lang: Language) -> &'static str {
     match (lang, reason) {
+        (Language::Ja, Reason::Held) => "保留中 (書込まない)",
         (Language::Ja, Reason::Status) => "ステータスが書出し対象外",
         (Language::Ja, Reason::BundleChild) => "同梱の子注文",
         (Language::Ja, Reason::TooOld) => "注文日が1年より前",
         (Language::Ja, Reason::OutsidePeriod) => "受注更新日時が作成期間外",
         (Language::Ja, Reason::NoShippedDate) => "出荷日が未入力",
         (Language::Ja, Reason::NoTracking) => "伝票番号が未入力",
+        (Language::En, Reason::Held) => "held (not written)",
         (Language::En, Reason::Status) => "status not exported",
         (Language::En, Reason::BundleChild) => "bundle child",
         (Language::En, Reason::TooOld) => "ordered over a year ago",
@@ -466,6 +468,20 @@ pub fn pull_summary(
             "{channel}: pulled {} orders changed in the last {days} days: {} new, {} cancelled, {} paid, {} unchanged",
             s.pulled, s.new, s.cancelled, s.paid, s.unchanged
         ),
+    }
+}
+
+/// A hold in words: who, when (shop time) and why.
+pub fn hold(h: &crate::domain::Hold, tz: crate::domain::ShopTimeZone, lang: Language) -> String {
+    let at = h.at.with_timezone(&tz.offset()).format("%Y-%m-%d %H:%M");
+    let why = if h.reason.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", visible(&h.reason))
+    };
+    match lang {
+        Language::Ja => format!("保留中: {} ({at}){why}", visible(&h.by)),
+        Language::En => format!("held by {} ({at}){why}", visible(&h.by)),
     }
 }
 

@@ -130,3 +130,91 @@ async fn sync_without_a_token_is_a_configuration_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("HASSOU_SHOPIFY_TOKEN"));
 }
+
+/// Issue 21: `order N hold` keeps an order from every run — the plan, the dry run and the
+/// write — whatever else it would be; `order N show` says who held it, when and why; `release`
+/// lets the next run write it.
+#[tokio::test]
+async fn a_held_order_is_never_written_until_released() {
+    let sandbox = SandboxShopify::start(0, SandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let created = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
+        .expect("t")
+        .to_utc();
+    let a = sandbox.add_order("#2001", "山田 太郎", created, &["東京倉庫"]);
+    let b = sandbox.add_order("#2002", "佐藤 花子", created, &["東京倉庫"]);
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    common::write_config(&config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
+            dir.path().join("h.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(
+        &orders,
+        format!(
+            "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n\
+             shopify,{a},#2001,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,444413758703\n\
+             shopify,{b},#2002,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,390459983082\n"
+        ),
+    )
+    .expect("orders");
+    let ok = |out: &std::process::Output| {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(&hassou(
+        &config,
+        &["orders", "import", orders.to_str().expect("path")],
+    )
+    .await);
+    let said = ok(&hassou(
+        &config,
+        &["order", "#2002", "hold", "--reason", "address check"],
+    )
+    .await);
+    assert!(said.contains("held"), "{said}");
+    let shown = ok(&hassou(&config, &["order", "#2002", "show"]).await);
+    assert!(shown.contains("verdict      ineligible"), "{shown}");
+    assert!(
+        shown.contains("held by") && shown.contains("address check"),
+        "{shown}"
+    );
+    let json: Value =
+        serde_json::from_str(&ok(
+            &hassou(&config, &["order", "#2002", "show", "--json"]).await
+        ))
+        .expect("json");
+    assert_eq!(json["reasons"][0], "held", "{json}");
+    assert_eq!(json["hold"]["reason"], "address check", "{json}");
+    // A line break in the reason is refused, nothing changed.
+    let out = hassou(&config, &["order", "#2001", "hold", "--reason", "a\nb"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    // The run writes #2001 only.
+    let report: Value =
+        serde_json::from_str(&ok(&hassou(&config, &["sync", "shopify", "--json"]).await))
+            .expect("json");
+    assert_eq!(report["written"], 1, "{report}");
+    assert!(
+        sandbox.order(&b).expect("b").fulfillments.is_empty(),
+        "held: not written"
+    );
+    // Released: the next run writes it.
+    let said = ok(&hassou(&config, &["order", "#2002", "release"]).await);
+    assert!(said.contains("released"), "{said}");
+    let report: Value =
+        serde_json::from_str(&ok(&hassou(&config, &["sync", "shopify", "--json"]).await))
+            .expect("json");
+    assert_eq!(report["written"], 1, "{report}");
+    assert_eq!(sandbox.order(&b).expect("b").fulfillments.len(), 1);
+}

@@ -826,7 +826,105 @@ on_both_backends!(
     lease_has_one_holder_and_expires,
     claims_follow_heartbeats_not_names,
     pages_and_counts_equal_judging_every_order,
+    a_hold_survives_pulls_imports_and_carrier_files,
 );
+
+/// Issue 21: a hold is the operator's, kept in its own table — an order-file import of the
+/// same order, a pull, and a carrier file's save all rewrite the order's row and leave the hold
+/// in place; the held order is ineligible (`held` first) in pages, counts and the plan of a run;
+/// only a release lifts it.
+async fn a_hold_survives_pulls_imports_and_carrier_files(db: Db) {
+    let now = t(AS_OF);
+    let order = common::target_order(Channel::Colorme, "601", "444413758703");
+    db.upsert_orders(std::slice::from_ref(&order), now)
+        .await
+        .expect("import");
+    let stored = db.find_orders("601", None).await.expect("find").remove(0);
+    db.hold_order(stored.id, "ops@host", "住所確認中", now)
+        .await
+        .expect("hold");
+    let rules = |db_now| {
+        vec![ChannelRules::new(
+            Channel::Colorme,
+            RuleSettings::default(),
+            db_now,
+            ShopTimeZone::jst(),
+        )]
+    };
+    let held = |db: Db| async move {
+        let s = db.find_orders("601", None).await.expect("find").remove(0);
+        let verdict = rules(t(AS_OF))[0].evaluate(&s.order, &s.remote);
+        (s.remote.hold.clone(), verdict)
+    };
+    // The order file again, with a new tracking number.
+    let mut again = order.clone();
+    again.tracking = Tracking::parse("390459983082");
+    again.updated_at = t("2026-11-24T10:00:00+09:00");
+    db.upsert_orders(&[again], now).await.expect("import again");
+    // A pull of the store's side.
+    db.record_pull(
+        &[PulledOrder {
+            channel: Channel::Colorme,
+            remote_id: order.remote_id.clone(),
+            number: "601".into(),
+            ordered_at: order.ordered_at,
+            cancelled: false,
+            paid_at: None,
+            remote_ref: Some(r#"{"sale_deliveries":[11]}"#.into()),
+        }],
+        false,
+        now,
+    )
+    .await
+    .expect("pull");
+    // A carrier file's save.
+    let read = db.orders_numbered(&["601".to_owned()]).await.expect("read");
+    let tracking = vec!["483484399683".to_owned()];
+    db.save_shipping_at_revision(
+        &[ShippingSave {
+            id: read[0].id,
+            revision: read[0].revision,
+            number: "601",
+            status: OrderStatus::Processed,
+            shipped_on: "2026-11-24".parse().expect("date"),
+            carrier: &Carrier::Yamato,
+            tracking: &tracking,
+        }],
+        now,
+    )
+    .await
+    .expect("carrier file");
+    let (hold, verdict) = held(db.clone()).await;
+    let hold = hold.expect("still held");
+    assert_eq!(
+        (hold.by.as_str(), hold.reason.as_str()),
+        ("ops@host", "住所確認中")
+    );
+    assert_eq!(verdict.verdict, Verdict::Ineligible);
+    assert_eq!(verdict.reasons.first(), Some(&hassou::domain::Reason::Held));
+    // Pages, counts and a run's targets agree.
+    let filter = ListFilter::new(rules(t(AS_OF)));
+    let counts = db.verdict_counts(&filter).await.expect("counts");
+    assert_eq!(counts.get(Channel::Colorme, Verdict::Ineligible), 1);
+    assert!(db.targets(&filter).await.expect("targets").is_empty());
+    // Released: a target again.
+    assert!(db.release_hold(hold_id(&db).await).await.expect("release"));
+    let (hold, verdict) = held(db.clone()).await;
+    assert_eq!(hold, None);
+    assert_eq!(verdict.verdict, Verdict::Pending);
+    assert!(
+        !db.release_hold(hold_id(&db).await).await.expect("release"),
+        "not held now"
+    );
+}
+
+async fn hold_id(db: &Db) -> i64 {
+    db.find_orders("601", None)
+        .await
+        .expect("find")
+        .remove(0)
+        .id
+}
 
 /// The console asks "anything written since?" every 2 s instead of judging its page again:
 /// the mark moves after a write by another connection, and stays when nothing was written.

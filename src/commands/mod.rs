@@ -263,6 +263,10 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
             OrderAction::SendMail { yes } => {
                 order::send_mail(&ctx, &args.number, args.channel, yes, out).await
             }
+            OrderAction::Hold { reason } => {
+                order::hold(&ctx, &args.number, args.channel, reason.as_deref(), out).await
+            }
+            OrderAction::Release => order::release(&ctx, &args.number, args.channel, out).await,
         },
         Command::Config(ConfigCommand::Check) => config_check::check(&ctx, out),
         Command::Sync(args) => sync::sync(&ctx, &args, out).await,

@@ -73,6 +73,11 @@ pub async fn show(
         value["mail_sent_at"] = json!(row.stored.remote.mail_sent_at.map(|t| t.to_rfc3339()));
         value["mail_error"] = json!(row.stored.remote.mail_error);
         value["mail_uncertain"] = json!(row.stored.remote.mail_uncertain);
+        value["hold"] = json!(row.stored.remote.hold.as_ref().map(|h| json!({
+            "at": h.at.to_rfc3339(),
+            "by": h.by,
+            "reason": h.reason,
+        })));
         out.json(&value);
         return Ok(0);
     }
@@ -131,6 +136,12 @@ pub async fn show(
         e.verdict.code(),
         text::explain(e, lang)
     ));
+    if let Some(hold) = &row.stored.remote.hold {
+        out.line(format!(
+            "  hold         {}",
+            text::hold(hold, ctx.config.timezone, lang)
+        ));
+    }
     if let Some(held) = &row.stored.remote.confirmed {
         out.line(format!(
             "  store holds  {}",
@@ -412,4 +423,61 @@ fn store_refs(refs: &str) -> String {
             ""
         }
     )
+}
+
+/// `hassou order N hold [--reason TEXT]`: the order is ineligible (reason `held`) and never
+/// written until released; pulls, imports and carrier files leave the hold in place.
+pub async fn hold(
+    ctx: &Context,
+    number: &str,
+    channel: Option<Channel>,
+    reason: Option<&str>,
+    out: &mut Out,
+) -> Result<u8, Failure> {
+    let lang = ctx.config.language;
+    let db = ctx.open_db().await?;
+    let stored = find_one(&db, number, channel).await?;
+    let reason = reason.unwrap_or("").trim();
+    if reason.chars().any(char::is_control) {
+        return Err(Failure::input(Tell::HoldReasonLine.get(lang)));
+    }
+    let who = super::operator();
+    db.hold_order(stored.id, &who, reason, ctx.now).await?;
+    tracing::info!(order = %stored.order.number, by = %who, "held");
+    out.line(
+        Tell::Held {
+            store: text::store(stored.order.channel, lang),
+            number: &text::visible(&stored.order.number),
+            by: &who,
+            reason,
+        }
+        .get(lang),
+    );
+    db.close().await;
+    Ok(0)
+}
+
+/// `hassou order N release`: the hold is lifted; the next run writes the order if the rules say
+/// so.
+pub async fn release(
+    ctx: &Context,
+    number: &str,
+    channel: Option<Channel>,
+    out: &mut Out,
+) -> Result<u8, Failure> {
+    let lang = ctx.config.language;
+    let db = ctx.open_db().await?;
+    let stored = find_one(&db, number, channel).await?;
+    let was_held = db.release_hold(stored.id).await?;
+    tracing::info!(order = %stored.order.number, by = %super::operator(), was_held, "released");
+    out.line(
+        Tell::Released {
+            store: text::store(stored.order.channel, lang),
+            number: &text::visible(&stored.order.number),
+            was_held,
+        }
+        .get(lang),
+    );
+    db.close().await;
+    Ok(0)
 }

@@ -36,6 +36,9 @@ pub enum Command {
     /// `None`: every verdict.
     Filter(Option<Verdict>),
     Order(String),
+    /// Hold the selected order (with the operator's words), or release it.
+    Hold(String),
+    Release,
     /// A carrier file to preview, then save on `y`.
     Import(String),
     Tab(TabName),
@@ -44,7 +47,7 @@ pub enum Command {
 }
 
 /// Every command name, in the order completion offers them.
-pub const NAMES: [&str; 20] = [
+pub const NAMES: [&str; 22] = [
     "period",
     "statuses",
     "shipped-date-only",
@@ -60,6 +63,8 @@ pub const NAMES: [&str; 20] = [
     "pull",
     "filter",
     "order",
+    "hold",
+    "release",
     "import",
     "tab",
     "help",
@@ -69,7 +74,7 @@ pub const NAMES: [&str; 20] = [
 
 /// Every command with what it takes, for the help (`NUMBER` and `FILE` are said in the
 /// operator's language by [`argument`]).
-pub const SYNTAX: [(&str, &str); 19] = [
+pub const SYNTAX: [(&str, &str); 21] = [
     ("period", "1-13"),
     ("statuses", "processed|all-but-new-cancelled"),
     ("shipped-date-only", "on|off"),
@@ -85,6 +90,8 @@ pub const SYNTAX: [(&str, &str); 19] = [
     ("pull", ""),
     ("filter", "pending|synced|waiting|failed|ineligible|all"),
     ("order", "NUMBER"),
+    ("hold", "REASON"),
+    ("release", ""),
     ("import", "FILE"),
     ("tab", "shopify|colorme|log"),
     ("help", ""),
@@ -96,6 +103,7 @@ pub fn argument(syntax: &'static str, lang: Language) -> &'static str {
     match syntax {
         "NUMBER" => crate::text::Phrase::NumberArgument.get(lang),
         "FILE" => crate::text::Phrase::FileArgument.get(lang),
+        "REASON" => crate::text::Phrase::ReasonArgument.get(lang),
         other => other,
     }
 }
@@ -263,6 +271,14 @@ pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, Comman
             }
             return needs_store(Command::Order(number.trim().to_owned()));
         }
+        "hold" => {
+            let reason = std::iter::once(value.unwrap_or(""))
+                .chain(rest.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" ");
+            return needs_store(Command::Hold(reason.trim().to_owned()));
+        }
+        "release" => needs_store(Command::Release)?,
         "import" => {
             let path = std::iter::once(value.unwrap_or(""))
                 .chain(rest.iter().copied())
@@ -293,7 +309,12 @@ pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, Comman
     };
     let takes_value = !matches!(
         command,
-        Command::Sync | Command::DryRun | Command::Pull | Command::Help | Command::Quit
+        Command::Sync
+            | Command::DryRun
+            | Command::Pull
+            | Command::Help
+            | Command::Quit
+            | Command::Release
     );
     let extra: Vec<&str> = if takes_value {
         rest

@@ -77,6 +77,8 @@ pub enum Action {
     ReadStore,
     RawExchange,
     SendMail,
+    /// Hold the order (never written) or release its hold.
+    Hold,
     Field,
     Choose,
     Today,
@@ -221,6 +223,7 @@ pub const BINDINGS: &[Binding] = {
         b(S::List, EDGES, "g G", A::Edges, P::FirstLast, HelpOnly),
         b(S::List, PAGE, "PgUp PgDn", A::Page, P::Page, HelpOnly),
         b(S::List, &[C('r')], "r", A::Reload, P::Reload, HelpOnly),
+        b(S::List, &[C('h')], "h", A::Hold, P::Hold, HelpOnly),
         b(
             S::List,
             &[Esc],
@@ -263,6 +266,7 @@ pub const BINDINGS: &[Binding] = {
             Shown,
         ),
         b(S::Detail, &[C('d')], "d", A::DryRun, P::DryRunOrder, Shown),
+        b(S::Detail, &[C('h')], "h", A::Hold, P::Hold, Shown),
         b(
             S::Detail,
             &[C('v')],

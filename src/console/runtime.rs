@@ -420,6 +420,24 @@ impl Effects for Arc<Backend> {
                         Cmd::SaveSettings(channel, settings) => {
                             Msg::SettingsSaved(channel, b.save_settings(channel, &settings).await)
                         }
+                        Cmd::SetHold { order_id, hold } => {
+                            let held = hold.is_some();
+                            let result = match hold {
+                                Some(reason) => b
+                                    .db
+                                    .hold_order(order_id, &b.operator, &reason, chrono::Utc::now())
+                                    .await
+                                    .map_err(Problem::from),
+                                None => {
+                                    b.db.release_hold(order_id)
+                                        .await
+                                        .map(|_| ())
+                                        .map_err(Problem::from)
+                                }
+                            };
+                            tracing::info!(order_id, held, by = %b.operator, "hold changed in the console");
+                            Msg::HoldSet(order_id, held, result)
+                        }
                         Cmd::PullNow(_)
                         | Cmd::Bell
                         | Cmd::DryRun(..)

@@ -73,6 +73,8 @@ pub enum Msg {
     Error(Option<Channel>, Problem),
     /// Alerts delivered (or given up on) since the last look, by any process.
     Alerts(Vec<AlertNote>),
+    /// An order was held (`true`) or released, or why not.
+    HoldSet(i64, bool, Result<(), Problem>),
     /// The terminal changed size: draw again.
     Redraw,
 }
@@ -132,6 +134,11 @@ pub enum Cmd {
     SaveSettings(Channel, OperationalSettings),
     /// Ring the terminal bell (a run failed and `[alerts] bell` is on).
     Bell,
+    /// Hold the order (with the operator's words) or release it (`None`).
+    SetHold {
+        order_id: i64,
+        hold: Option<String>,
+    },
 }
 
 /// The bell, when `[alerts] bell` is on.
@@ -353,6 +360,37 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 app.pulls.remove(&channel);
             }
             vec![]
+        }
+        Msg::HoldSet(id, held, result) => {
+            match result {
+                Ok(()) => {
+                    let number = app
+                        .detail
+                        .as_ref()
+                        .filter(|d| d.row.stored.id == id)
+                        .map(|d| d.row.stored.order.number.clone())
+                        .or_else(|| {
+                            app.rows()
+                                .iter()
+                                .find(|r| r.stored.id == id)
+                                .map(|r| r.stored.order.number.clone())
+                        })
+                        .unwrap_or_default();
+                    let text = Say::HoldChanged {
+                        number: &number,
+                        held,
+                        by: &app.operator,
+                    }
+                    .get(app.lang);
+                    app.push_log(text, false);
+                }
+                Err(e) => app.push_problem(None, &e),
+            }
+            let mut cmds = vec![reload(app, true)];
+            if app.detail.as_ref().is_some_and(|d| d.row.stored.id == id) {
+                cmds.push(Cmd::LoadDetail(id));
+            }
+            cmds
         }
         Msg::Alerts(notes) => {
             for note in notes {

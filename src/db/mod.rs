@@ -7,6 +7,7 @@
 mod alerts;
 mod changes;
 mod claims;
+mod holds;
 mod instances;
 mod lease;
 mod listing;

@@ -13,10 +13,10 @@ use crate::domain::{
 pub(super) const ORDER_COLUMNS: &str = "o.id, o.channel, o.remote_id, o.number, o.status, \
      o.ordered_at, o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
      r.confirmed, r.confirmed_at, r.last_attempt, r.last_error, r.last_cause, r.last_attempt_at, r.in_flight_since, r.mail_sent_at, \
-     r.remote_ref, r.mail_error, r.mail_uncertain";
+     r.remote_ref, r.mail_error, r.mail_uncertain, h.held_at, h.held_by, h.reason AS hold_reason";
 
-pub(super) const ORDER_FROM: &str =
-    "FROM orders o LEFT JOIN order_remote r ON r.order_id = o.id AND r.channel = o.channel";
+pub(super) const ORDER_FROM: &str = "FROM orders o LEFT JOIN order_remote r ON r.order_id = o.id AND r.channel = o.channel \
+     LEFT JOIN order_holds h ON h.order_id = o.id";
 
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct OrderRow {
@@ -43,6 +43,9 @@ pub(super) struct OrderRow {
     pub remote_ref: Option<String>,
     pub mail_error: Option<String>,
     pub mail_uncertain: Option<bool>,
+    pub held_at: Option<DateTime<Utc>>,
+    pub held_by: Option<String>,
+    pub hold_reason: Option<String>,
 }
 
 impl OrderRow {
@@ -91,6 +94,14 @@ impl OrderRow {
                 mail_error: self.mail_error,
                 mail_uncertain: self.mail_uncertain.unwrap_or(false),
                 remote_ref: self.remote_ref,
+                hold: match (self.held_at, self.held_by) {
+                    (Some(at), Some(by)) => Some(crate::domain::Hold {
+                        at,
+                        by,
+                        reason: self.hold_reason.unwrap_or_default(),
+                    }),
+                    _ => None,
+                },
             },
         ))
     }

@@ -24,7 +24,7 @@ pub use carrier::{Carrier, CarrierError};
 pub use cause::{Cause, Problem};
 pub use channel::Channel;
 pub use language::Language;
-pub use order::{FailedWrite, Order, PulledOrder, RemoteState, ShippingWrite, StoredOrder};
+pub use order::{FailedWrite, Hold, Order, PulledOrder, RemoteState, ShippingWrite, StoredOrder};
 pub use period::{Period, ShopTimeZone};
 pub use rules::{ChannelRules, Evaluation, Narrowing, Reason, RuleSettings, StatusOption, Verdict};
 pub use status::OrderStatus;

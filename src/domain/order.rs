@@ -118,6 +118,18 @@ pub struct RemoteState {
     /// What the store calls the parts a write goes to (カラーミー's お届け先 ids, Shopify's
     /// fulfillment ids), as last read; shown, never judged.
     pub remote_ref: Option<String>,
+    /// An operator's hold: the order is ineligible (reason `held`) and never written until it
+    /// is released. Kept by hassou, not the store.
+    pub hold: Option<Hold>,
+}
+
+/// Who held an order, when and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    /// The operator's words (may be empty).
+    pub reason: String,
 }
 
 /// A write that the store refused or that did not complete, with the store's words.

@@ -95,6 +95,8 @@ impl Default for RuleSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
+    /// An operator held the order (`order N hold`, `h`): never written until released.
+    Held,
     Status,
     BundleChild,
     TooOld,
@@ -104,7 +106,8 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 6] = [
+    pub const ALL: [Reason; 7] = [
+        Reason::Held,
         Reason::Status,
         Reason::BundleChild,
         Reason::TooOld,
@@ -115,6 +118,7 @@ impl Reason {
 
     pub fn code(self) -> &'static str {
         match self {
+            Reason::Held => "held",
             Reason::Status => "status",
             Reason::BundleChild => "bundle_child",
             Reason::TooOld => "too_old",
@@ -360,7 +364,11 @@ impl ChannelRules {
 
     /// The verdict of one order, given what its store holds.
     pub fn evaluate(&self, order: &Order, remote: &RemoteState) -> Evaluation {
-        let reasons = self.ineligibility(order);
+        let mut reasons = self.ineligibility(order);
+        // A hold comes first: whatever else holds, the operator said "not this one".
+        if remote.hold.is_some() {
+            reasons.insert(0, Reason::Held);
+        }
         let is_target = reasons.is_empty();
         let delivered = match self.channel {
             Channel::Shopify => None,

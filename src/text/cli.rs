@@ -71,6 +71,21 @@ pub enum Tell<'a> {
     },
     DaemonNoStore,
     ShopifyNotifiesWithFulfillment(&'a str),
+    /// `order N hold`: done.
+    Held {
+        store: &'a str,
+        number: &'a str,
+        by: &'a str,
+        reason: &'a str,
+    },
+    /// `order N release`: done, or it was not held.
+    Released {
+        store: &'a str,
+        number: &'a str,
+        was_held: bool,
+    },
+    /// `order N hold --reason`: a line break or another control character.
+    HoldReasonLine,
     /// `alerts test`: no destination in `[alerts]`.
     NoAlertDestination,
     /// `alerts test`: how one destination took the test alert.
@@ -275,6 +290,25 @@ impl Tell<'_> {
                     ),
                 )
             }
+            Tell::Held { store, number, by, reason } => {
+                let why = if reason.is_empty() { String::new() } else { format!(" — {}", super::visible(reason)) };
+                pick(
+                    format!("{store} {number}: 保留にしました ({by}){why} — release するまで書込みません"),
+                    format!("{store} {number}: held ({by}){why} — not written until released"),
+                )
+            }
+            Tell::Released { store, number, was_held: true } => pick(
+                format!("{store} {number}: 保留を解除しました — 次の更新で規則どおり書込みます"),
+                format!("{store} {number}: released — the next run writes it if the rules say so"),
+            ),
+            Tell::Released { store, number, was_held: false } => pick(
+                format!("{store} {number}: 保留されていません"),
+                format!("{store} {number}: was not held"),
+            ),
+            Tell::HoldReasonLine => pick(
+                "--reason: 改行や制御文字を含めないでください".into(),
+                "--reason: no line breaks or control characters".into(),
+            ),
             Tell::NoAlertDestination => pick(
                 "通知先がありません: [alerts] に webhook_url か mail_to / mail_from / smtp_url を設定してください".into(),
                 "no alert destination: set webhook_url, or mail_to, mail_from and smtp_url, in [alerts]".into(),

@@ -8,6 +8,12 @@ use crate::domain::Language;
 /// A sentence of the console, with its values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Say<'a> {
+    /// An order held or released from the console.
+    HoldChanged {
+        number: &'a str,
+        held: bool,
+        by: &'a str,
+    },
     /// The confirmation's title: send to this store?
     SendTo(&'a str),
     /// The plan's summary: orders, and the notifications or mails that go with them.
@@ -182,6 +188,14 @@ impl Say<'_> {
         let ja = lang == Language::Ja;
         let pick = |j: String, e: String| if ja { j } else { e };
         match self {
+            Say::HoldChanged { number, held: true, by } => pick(
+                format!("{} を保留にしました ({by}) — 解除するまで書込みません", super::visible(number)),
+                format!("{} held ({by}) — not written until released", super::visible(number)),
+            ),
+            Say::HoldChanged { number, held: false, by } => pick(
+                format!("{} の保留を解除しました ({by})", super::visible(number)),
+                format!("{} released ({by})", super::visible(number)),
+            ),
             Say::SendTo(store) => pick(
                 format!(" {store} に送信しますか "),
                 format!(" Send to {store}? "),

@@ -149,6 +149,24 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
             .map(|channel| vec![Cmd::FindOrder(channel, number)])
             .unwrap_or_default(),
         Command::Import(path) => vec![Cmd::PrepareImport(path)],
+        Command::Hold(reason) => {
+            let row = app.detail.as_ref().map(|d| &d.row).or(app.selected_row());
+            match row {
+                Some(row) if row.stored.remote.hold.is_none() => {
+                    vec![super::forms::toggle_hold(row, Some(reason))]
+                }
+                _ => vec![],
+            }
+        }
+        Command::Release => {
+            let row = app.detail.as_ref().map(|d| &d.row).or(app.selected_row());
+            match row {
+                Some(row) if row.stored.remote.hold.is_some() => {
+                    vec![super::forms::toggle_hold(row, None)]
+                }
+                _ => vec![],
+            }
+        }
         Command::Tab(tab) => {
             app.mode = Mode::List;
             switch_tab(app, tab)

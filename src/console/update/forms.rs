@@ -41,6 +41,11 @@ pub(super) fn detail_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
             }
             vec![]
         }
+        Action::Hold => app
+            .detail
+            .as_ref()
+            .map(|d| vec![toggle_hold(&d.row, None)])
+            .unwrap_or_default(),
         // Read again from the store itself (where it is configured), so "synced" is never a
         // guess; otherwise from the database.
         Action::ReadStore => app
@@ -192,5 +197,18 @@ pub(super) fn settings_key(
             vec![Cmd::SaveSettings(channel, next)]
         }
         None => vec![],
+    }
+}
+
+/// Holds an order that is not held (with the operator's words, if any), releases one that is.
+pub(super) fn toggle_hold(row: &crate::db::ListedOrder, reason: Option<String>) -> Cmd {
+    Cmd::SetHold {
+        order_id: row.stored.id,
+        hold: row
+            .stored
+            .remote
+            .hold
+            .is_none()
+            .then(|| reason.unwrap_or_default()),
     }
 }

@@ -269,6 +269,12 @@ pub(super) fn list_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> 
             return vec![reload(app, false)];
         }
         (Action::Search, _) => app.mode = Mode::Search,
+        (Action::Hold, _) => {
+            return app
+                .selected_row()
+                .map(|row| vec![super::forms::toggle_hold(row, None)])
+                .unwrap_or_default();
+        }
         (Action::Reload, _) => return vec![reload(app, true), Cmd::LoadSchedules],
         (Action::Settings, _) => {
             if let Some(channel) = app.target_store().or(Some(Channel::Shopify)) {

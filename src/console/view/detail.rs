@@ -73,6 +73,16 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             }
         }),
     ];
+    if let Some(hold) = &remote.hold {
+        // Who held it, when and why, first: nothing else about it matters until it is released.
+        lines.insert(
+            0,
+            Line::from(Span::styled(
+                text::hold(hold, app.health_rules.timezone, app.lang),
+                error_style(app),
+            )),
+        );
+    }
     if let Some(since) = remote.in_flight_since {
         lines.push(field(
             Phrase::InFlight,

@@ -432,6 +432,7 @@ fn remote(confirmed: Option<ShippingWrite>, failed: Option<(ShippingWrite, &str)
         mail_error: None,
         mail_uncertain: false,
         remote_ref: None,
+        hold: None,
     }
 }
 
@@ -561,4 +562,33 @@ fn narrowing_never_drops_a_target() {
         admitted_targets > 100,
         "the sample must hold targets: {admitted_targets}"
     );
+}
+
+/// Issue 21 (LOGILESS's per-order switch, which the seed lacks: its 保留 status does not stop a
+/// カラーミー write): a held order is `ineligible` with `held` first, whatever else holds, on both
+/// stores — a target, a synced one, a failed one alike — and only a release brings it back.
+#[test]
+fn a_held_order_is_ineligible_with_held_first() {
+    for channel in [Channel::Shopify, Channel::Colorme] {
+        let rules = rules(channel, settings(3, StatusOption::ProcessedOnly, true));
+        let order = order(channel);
+        let mut state = remote(None, None);
+        assert_ne!(rules.evaluate(&order, &state).verdict, Verdict::Ineligible);
+        state.hold = Some(crate::domain::Hold {
+            at: t("2026-11-24T11:00:00+09:00"),
+            by: "ops@host".into(),
+            reason: "住所確認中".into(),
+        });
+        let held = rules.evaluate(&order, &state);
+        assert_eq!(held.verdict, Verdict::Ineligible, "{channel}");
+        assert_eq!(held.reasons, [Reason::Held], "{channel}");
+        assert_eq!(held.write, None, "{channel}: nothing to write");
+        let mut old = order.clone();
+        old.tracking = crate::domain::Tracking::parse("");
+        assert_eq!(
+            rules.evaluate(&old, &state).reasons[0],
+            Reason::Held,
+            "{channel}"
+        );
+    }
 }

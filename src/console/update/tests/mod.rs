@@ -400,3 +400,54 @@ fn esc_in_the_list_clears_a_search_in_force() {
     assert_eq!(app.search.value(), "");
     assert!(key(&mut app, KeyCode::Esc).is_empty());
 }
+
+/// Issue 21: `h` holds the selected order (nothing goes to a store) or releases a held one;
+/// `:hold REASON` keeps the operator's words; the log says who did it.
+#[test]
+fn h_holds_or_releases_the_selected_order() {
+    let mut app = with_page(&[Channel::Shopify]);
+    app.operator = "ops@host".into();
+    let selected = app.selected_row().expect("a row").stored.id;
+    let cmds = key(&mut app, KeyCode::Char('h'));
+    assert_eq!(
+        cmds,
+        [Cmd::SetHold {
+            order_id: selected,
+            hold: Some(String::new())
+        }]
+    );
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "hold address check");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        cmds.contains(&Cmd::SetHold {
+            order_id: selected,
+            hold: Some("address check".into())
+        }),
+        "{cmds:?}"
+    );
+    update(&mut app, Msg::HoldSet(selected, true, Ok(())));
+    assert!(
+        app.log.iter().any(|l| l.text.contains("held (ops@host)")),
+        "{:?}",
+        app.log
+    );
+    // A held row: `h` releases it.
+    if let Some(page) = app.page.as_mut() {
+        page.rows[0].stored.remote.hold = Some(crate::domain::Hold {
+            at: now(),
+            by: "ops@host".into(),
+            reason: String::new(),
+        });
+    }
+    app.select_row(0);
+    let id = app.selected_row().expect("row").stored.id;
+    let cmds = key(&mut app, KeyCode::Char('h'));
+    assert_eq!(
+        cmds,
+        [Cmd::SetHold {
+            order_id: id,
+            hold: None
+        }]
+    );
+}
