@@ -61,6 +61,10 @@ pub enum Command {
     /// Alerts (`[alerts]`): send a test alert to every configured destination.
     #[command(subcommand)]
     Alerts(AlertsCommand),
+    /// Read back what the store holds for every order changed in the last days and compare it
+    /// with what hassou confirmed: each difference is a drift (never written until settled with
+    /// `order N resolve`). Writes nothing to the store. Exit 0: all agree; 1: some drift.
+    Reconcile(PullArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -328,6 +332,22 @@ pub enum OrderAction {
     },
     /// Release a hold: the next run writes the order if the rules say so.
     Release,
+    /// Settle a drift `hassou reconcile` found: --ours makes hassou's values pending again (the
+    /// next confirmed run writes them: a Shopify correction updates the fulfillment, never a
+    /// second one); --store-values takes the store's values into hassou (nothing is sent). Shows
+    /// what it will do; acts only with --yes.
+    Resolve {
+        #[arg(
+            long,
+            conflicts_with = "store_values",
+            required_unless_present = "store_values"
+        )]
+        ours: bool,
+        #[arg(long)]
+        store_values: bool,
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]

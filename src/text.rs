@@ -40,7 +40,55 @@ pub fn verdict(verdict: Verdict, lang: Language) -> &'static str {
         (Language::Ja, Verdict::Waiting) => "伝票待ち",
         (Language::Ja, Verdict::Failed) => "失敗",
         (Language::Ja, Verdict::Ineligible) => "対象外",
+        (Language::Ja, Verdict::Drift) => "食違い",
         (Language::En, v) => v.code(),
+    }
+}
+
+/// A drift's kind in words, with what settles it.
+pub fn drift_kind(kind: crate::domain::drift::DriftKind, lang: Language) -> &'static str {
+    use crate::domain::drift::DriftKind as K;
+    match (lang, kind) {
+        (Language::Ja, K::StoreDiffers) => {
+            "ストアの伝票番号・配送会社が hassou の送った値と違います (管理画面で修正された)"
+        }
+        (Language::Ja, K::FulfilledElsewhere) => {
+            "hassou の送っていない値でストアが発送済みにしています"
+        }
+        (Language::Ja, K::MissingInStore) => {
+            "hassou の送った値がストアにありません (発送の取消・伝票番号の削除)"
+        }
+        (Language::Ja, K::CancelledInStore) => "ストアで注文がキャンセルされています",
+        (Language::En, K::StoreDiffers) => {
+            "the store holds other tracking or carrier than hassou sent (changed in its admin)"
+        }
+        (Language::En, K::FulfilledElsewhere) => {
+            "the store is fulfilled with tracking hassou never sent"
+        }
+        (Language::En, K::MissingInStore) => {
+            "the store no longer holds what hassou sent (fulfillment cancelled, slip cleared)"
+        }
+        (Language::En, K::CancelledInStore) => "the store cancelled the order",
+    }
+}
+
+/// What settling a drift does, by kind: the advice `reconcile` and the detail give.
+pub fn drift_advice(kind: crate::domain::drift::DriftKind, number: &str, lang: Language) -> String {
+    use crate::domain::drift::DriftKind as K;
+    let n = visible(number);
+    match (lang, kind) {
+        (Language::Ja, K::CancelledInStore) => format!(
+            "受注を取り込み直すか (pull)、store の値を採用: hassou order {n} resolve --store-values"
+        ),
+        (Language::Ja, _) => format!(
+            "hassou の値を送り直す: hassou order {n} resolve --ours / ストアの値を採用: hassou order {n} resolve --store-values"
+        ),
+        (Language::En, K::CancelledInStore) => format!(
+            "pull again, or take the store's state: hassou order {n} resolve --store-values"
+        ),
+        (Language::En, _) => format!(
+            "send hassou's values again: hassou order {n} resolve --ours / take the store's: hassou order {n} resolve --store-values"
+        ),
     }
 }
 
@@ -81,6 +129,10 @@ pub fn explain(e: &Evaluation, lang: Language) -> String {
                 visible(words)
             ),
             None => cause_words(e.cause.unwrap_or(Cause::Refused), lang).to_owned(),
+        },
+        Verdict::Drift => match lang {
+            Language::Ja => "ストア側で変更あり — 解決するまで書込みません".into(),
+            Language::En => "changed at the store — not written until settled".into(),
         },
         Verdict::Waiting => match lang {
             Language::Ja => "伝票番号の入力待ち".into(),
@@ -162,6 +214,8 @@ pub fn health(h: &crate::domain::health::Health, lang: Language) -> String {
             (HealthReason::OrdersFailed { count }, false) => format!("{count} failed"),
             (HealthReason::MailsRefused { count }, true) => format!("メール拒否 {count}件"),
             (HealthReason::MailsRefused { count }, false) => format!("{count} mails refused"),
+            (HealthReason::Drift { count }, true) => format!("食違い {count}件"),
+            (HealthReason::Drift { count }, false) => format!("{count} drift"),
             (HealthReason::Stale { waited_minutes }, true) => {
                 format!(
                     "書込待ち {}",

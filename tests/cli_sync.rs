@@ -218,3 +218,316 @@ async fn a_held_order_is_never_written_until_released() {
     assert_eq!(report["written"], 1, "{report}");
     assert_eq!(sandbox.order(&b).expect("b").fulfillments.len(), 1);
 }
+
+/// Issue 21: the store changed behind hassou. `reconcile` reads every order back in
+/// `nodes(ids:)` pages (no more than orders/8 + 5 requests), finds each drift kind, writes
+/// nothing; a drifted order is never written by a sync; `resolve --ours` corrects the store with
+/// one `fulfillmentTrackingInfoUpdate` (never a second fulfillment); `--store-values` sends
+/// nothing; a reconcile afterwards agrees.
+#[tokio::test]
+async fn reconcile_finds_each_drift_and_resolve_settles_it() {
+    use hassou::sandbox::shopify::SandboxFulfillment;
+    let sandbox = SandboxShopify::start(0, SandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let created = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
+        .expect("t")
+        .to_utc();
+    let numbers = ["#3001", "#3002", "#3003", "#3004", "#3005"];
+    let gids: Vec<String> = numbers
+        .iter()
+        .map(|n| sandbox.add_order(n, "山田 太郎", created, &["東京倉庫"]))
+        .collect();
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    common::write_config(&config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
+            dir.path().join("h.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let ok = |out: &std::process::Output, code: i32| {
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let line = |gid: &str, number: &str, tracking: &str| {
+        format!(
+            "shopify,{gid},{number},processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,{tracking}\n"
+        )
+    };
+    let orders = dir.path().join("orders.csv");
+    let mut csv = String::from(
+        "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n",
+    );
+    for (gid, number) in gids.iter().zip(numbers).take(3) {
+        csv.push_str(&line(gid, number, "444413758703"));
+    }
+    std::fs::write(&orders, &csv).expect("orders");
+    ok(
+        &hassou(
+            &config,
+            &["orders", "import", orders.to_str().expect("path")],
+        )
+        .await,
+        0,
+    );
+    ok(&hassou(&config, &["sync", "shopify"]).await, 0);
+    // #3004 and #3005 reach hassou after the store changed.
+    csv.push_str(&line(&gids[3], "#3004", "390459983082"));
+    csv.push_str(&line(&gids[4], "#3005", "390459983082"));
+    std::fs::write(&orders, &csv).expect("orders");
+    ok(
+        &hassou(
+            &config,
+            &["orders", "import", orders.to_str().expect("path")],
+        )
+        .await,
+        0,
+    );
+    // Behind hassou: #3001 corrected in the admin; #3002's fulfillment cancelled; #3004
+    // fulfilled by hand with other tracking; #3005 cancelled; #3003 untouched.
+    sandbox.update_order(&gids[0], |o| {
+        o.fulfillments[0].tracking =
+            vec![(Some("Sagawa (JA)".into()), "512547514334".into(), None)];
+    });
+    sandbox.update_order(&gids[1], |o| {
+        o.fulfillments[0].status = "CANCELLED".into();
+        for f in &mut o.fulfillment_orders {
+            f.status = "OPEN".into();
+            f.remaining = f.quantity;
+        }
+    });
+    sandbox.update_order(&gids[3], |o| {
+        o.fulfillments.push(SandboxFulfillment {
+            id: "gid://shopify/Fulfillment/999001".into(),
+            status: "SUCCESS".into(),
+            created_at: created,
+            tracking: vec![(Some("Sagawa (JA)".into()), "111122223333".into(), None)],
+        });
+        for f in &mut o.fulfillment_orders {
+            f.status = "CLOSED".into();
+            f.remaining = 0;
+        }
+    });
+    sandbox.update_order(&gids[4], |o| o.cancelled_at = Some(created));
+    let (requests, mutations) = (sandbox.requests(), sandbox.mutations_applied());
+    let out = hassou(&config, &["reconcile", "shopify", "--json", "--days", "30"]).await;
+    let found: Value = serde_json::from_str(&ok(&out, 1)).expect("json");
+    assert_eq!(
+        sandbox.mutations_applied(),
+        mutations,
+        "a reconcile writes nothing"
+    );
+    assert!(
+        sandbox.requests() - requests <= (numbers.len() / 8 + 5) as u64,
+        "{}",
+        sandbox.requests() - requests
+    );
+    let kinds: std::collections::BTreeMap<String, String> = found["drift"]
+        .as_array()
+        .expect("drift")
+        .iter()
+        .map(|d| {
+            (
+                d["number"].as_str().unwrap_or_default().to_owned(),
+                d["kind"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds.get("#3001").map(String::as_str),
+        Some("store_differs"),
+        "{found}"
+    );
+    assert_eq!(
+        kinds.get("#3002").map(String::as_str),
+        Some("missing_in_store"),
+        "{found}"
+    );
+    assert_eq!(
+        kinds.get("#3004").map(String::as_str),
+        Some("fulfilled_elsewhere"),
+        "{found}"
+    );
+    assert_eq!(
+        kinds.get("#3005").map(String::as_str),
+        Some("cancelled_in_store"),
+        "{found}"
+    );
+    assert_eq!(kinds.len(), 4, "#3003 agrees: {found}");
+    assert_eq!(
+        (found["checked"].as_u64(), found["agree"].as_u64()),
+        (Some(5), Some(1))
+    );
+    let first = &found["drift"][0];
+    assert!(
+        first["advice"]
+            .as_str()
+            .is_some_and(|a| a.contains("resolve")),
+        "{first}"
+    );
+    assert!(first["store"]["status"].is_string(), "{first}");
+    // A sync writes none of them.
+    let report: Value = serde_json::from_str(&ok(
+        &hassou(&config, &["sync", "shopify", "--json"]).await,
+        0,
+    ))
+    .expect("json");
+    assert_eq!(report["written"], 0, "{report}");
+    assert_eq!(sandbox.mutations_applied(), mutations);
+    let shown: Value = serde_json::from_str(&ok(
+        &hassou(&config, &["order", "#3001", "show", "--json"]).await,
+        0,
+    ))
+    .expect("json");
+    assert_eq!(shown["verdict"], "drift", "{shown}");
+    // --ours: shown, refused without --yes, then one update of the existing fulfillment.
+    let out = hassou(&config, &["order", "#3001", "resolve", "--ours"]).await;
+    ok(&out, 2);
+    ok(
+        &hassou(&config, &["order", "#3001", "resolve", "--ours", "--yes"]).await,
+        0,
+    );
+    // --store-values for #3004: nothing sent, synced.
+    ok(
+        &hassou(
+            &config,
+            &["order", "#3004", "resolve", "--store-values", "--yes"],
+        )
+        .await,
+        0,
+    );
+    let mutations = sandbox.mutations_applied();
+    let report: Value = serde_json::from_str(&ok(
+        &hassou(&config, &["sync", "shopify", "--json"]).await,
+        0,
+    ))
+    .expect("json");
+    assert_eq!(report["written"], 1, "{report}");
+    assert_eq!(sandbox.mutations_applied(), mutations + 1, "one update");
+    let a = sandbox.order(&gids[0]).expect("a");
+    assert_eq!(a.fulfillments.len(), 1, "never a second fulfillment");
+    assert_eq!(a.fulfillments[0].tracking[0].1, "444413758703");
+    let shown: Value = serde_json::from_str(&ok(
+        &hassou(&config, &["order", "#3004", "show", "--json"]).await,
+        0,
+    ))
+    .expect("json");
+    assert_eq!(shown["verdict"], "synced", "{shown}");
+    assert_eq!(shown["tracking"][0], "111122223333", "{shown}");
+    // Again: #3001 and #3004 agree now; #3002 and #3005 still drift.
+    let found: Value = serde_json::from_str(&ok(
+        &hassou(&config, &["reconcile", "shopify", "--json", "--days", "30"]).await,
+        1,
+    ))
+    .expect("json");
+    let left: Vec<&str> = found["drift"]
+        .as_array()
+        .expect("drift")
+        .iter()
+        .filter_map(|d| d["number"].as_str())
+        .collect();
+    assert_eq!(left, ["#3002", "#3005"], "{found}");
+}
+
+/// Issue 21 on カラーミー: staff cleared a slip behind hassou (the sale stays 配送済み). One
+/// `GET /v1/sales` reads both sales back; the sale is `store_differs`; `resolve --ours` is one PUT
+/// with the slip, never `delivered: false`, and never a second 商品発送 mail.
+#[tokio::test]
+async fn colorme_reconcile_and_resolve_ours_send_one_put_and_no_second_mail() {
+    use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme};
+    let sandbox = SandboxColorme::start(0, ColormeSandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let made = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
+        .expect("t")
+        .to_utc();
+    sandbox.add_sale(801, "山田 太郎", made, 1);
+    sandbox.add_sale(802, "佐藤 花子", made, 1);
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    common::write_config(&config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\nsend_shipping_mail = true\n",
+            dir.path().join("h.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(
+        &orders,
+        "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n\
+         colorme,801,801,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,444413758703\n\
+         colorme,802,802,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,390459983082\n",
+    )
+    .expect("orders");
+    let ok = |out: &std::process::Output, code: i32| {
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(
+        &hassou(
+            &config,
+            &["orders", "import", orders.to_str().expect("path")],
+        )
+        .await,
+        0,
+    );
+    ok(&hassou(&config, &["sync", "colorme"]).await, 0);
+    assert_eq!(sandbox.sale(801).expect("801").mails.len(), 1);
+    sandbox.update_sale(801, |s| s.deliveries[0].slip_number = None);
+    let before = sandbox.requests().len();
+    let found: Value = serde_json::from_str(&ok(
+        &hassou(&config, &["reconcile", "colorme", "--json", "--days", "30"]).await,
+        1,
+    ))
+    .expect("json");
+    let reads = &sandbox.requests()[before..];
+    assert_eq!(reads.len(), 1, "one page of sales: {reads:?}");
+    assert_eq!(found["drift"][0]["number"], "801", "{found}");
+    assert_eq!(found["drift"][0]["kind"], "store_differs", "{found}");
+    assert_eq!(found["drift"][0]["store"]["delivered"], true, "{found}");
+    ok(
+        &hassou(&config, &["order", "801", "resolve", "--ours", "--yes"]).await,
+        0,
+    );
+    let before = sandbox.requests().len();
+    ok(&hassou(&config, &["sync", "colorme"]).await, 0);
+    let puts: Vec<_> = sandbox.requests()[before..]
+        .iter()
+        .filter(|r| r.method == "PUT")
+        .cloned()
+        .collect();
+    assert_eq!(puts.len(), 1, "{puts:?}");
+    assert!(puts[0].body.contains("444413758703"), "{}", puts[0].body);
+    assert!(
+        !puts[0].body.contains("\"delivered\":false"),
+        "{}",
+        puts[0].body
+    );
+    let sale = sandbox.sale(801).expect("801");
+    assert_eq!(
+        sale.deliveries[0].slip_number.as_deref(),
+        Some("444413758703")
+    );
+    assert_eq!(sale.mails.len(), 1, "never a second mail");
+    ok(
+        &hassou(&config, &["reconcile", "colorme", "--days", "30"]).await,
+        0,
+    );
+}

@@ -136,7 +136,7 @@ impl Alerting {
         let rules = ChannelRules::new(channel, view.settings.rules, now, self.rules.timezone);
         let stale_before =
             now - chrono::Duration::from_std(self.rules.stale_after).unwrap_or_default();
-        let (counts, failed, stale) = db
+        let (counts, failed, stale, drifted) = db
             .alert_orders(&ListFilter::new(vec![rules]), stale_before, MAX_ORDERS)
             .await?;
         let refused_mails = if view.refused_mails > 0 {
@@ -151,6 +151,7 @@ impl Alerting {
                 failed,
                 refused_mails,
                 stale,
+                drifted,
             },
         );
         let open = db.open_conditions(channel).await?;

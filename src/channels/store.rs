@@ -64,6 +64,13 @@ impl Connector for StoreConnector {
         each!(self, c => c.prefetch(orders).await)
     }
 
+    async fn read_back(
+        &self,
+        orders: &[&StoredOrder],
+    ) -> Result<Vec<(i64, crate::domain::drift::StoreReading)>, Problem> {
+        each!(self, c => c.read_back(orders).await)
+    }
+
     async fn write(
         &self,
         order: &StoredOrder,

@@ -11,6 +11,7 @@ mod metrics;
 mod order;
 mod orders;
 mod output;
+mod reconcile;
 mod sandbox;
 mod settings;
 mod shipments;
@@ -267,6 +268,9 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
                 order::hold(&ctx, &args.number, args.channel, reason.as_deref(), out).await
             }
             OrderAction::Release => order::release(&ctx, &args.number, args.channel, out).await,
+            OrderAction::Resolve { ours, yes, .. } => {
+                reconcile::resolve(&ctx, &args.number, args.channel, ours, yes, out).await
+            }
         },
         Command::Config(ConfigCommand::Check) => config_check::check(&ctx, out),
         Command::Sync(args) => sync::sync(&ctx, &args, out).await,
@@ -277,6 +281,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         Command::Status(args) => status::status(&ctx, &args, out).await,
         Command::Settings(args) => settings::settings(&ctx, &args, out).await,
         Command::Alerts(crate::cli::AlertsCommand::Test) => alerts::test(&ctx, out).await,
+        Command::Reconcile(args) => reconcile::reconcile(&ctx, &args, out).await,
     }
 }
 

@@ -12,7 +12,11 @@ use crate::domain::{Carrier, Channel, OrderStatus, Tracking, tracking};
 use crate::text;
 
 /// The one order with this number, or a message saying why there is not exactly one.
-async fn find_one(db: &Db, number: &str, channel: Option<Channel>) -> Result<StoredOrder, Failure> {
+pub(super) async fn find_one(
+    db: &Db,
+    number: &str,
+    channel: Option<Channel>,
+) -> Result<StoredOrder, Failure> {
     let mut found = db.find_orders(number, channel).await?;
     match found.len() {
         0 => Err(Failure::input(match channel {

@@ -39,6 +39,8 @@ pub enum Command {
     /// Hold the selected order (with the operator's words), or release it.
     Hold(String),
     Release,
+    /// Read the store back and record what differs.
+    Reconcile,
     /// A carrier file to preview, then save on `y`.
     Import(String),
     Tab(TabName),
@@ -47,7 +49,7 @@ pub enum Command {
 }
 
 /// Every command name, in the order completion offers them.
-pub const NAMES: [&str; 22] = [
+pub const NAMES: [&str; 23] = [
     "period",
     "statuses",
     "shipped-date-only",
@@ -61,6 +63,7 @@ pub const NAMES: [&str; 22] = [
     "sync",
     "dry-run",
     "pull",
+    "reconcile",
     "filter",
     "order",
     "hold",
@@ -74,7 +77,7 @@ pub const NAMES: [&str; 22] = [
 
 /// Every command with what it takes, for the help (`NUMBER` and `FILE` are said in the
 /// operator's language by [`argument`]).
-pub const SYNTAX: [(&str, &str); 21] = [
+pub const SYNTAX: [(&str, &str); 22] = [
     ("period", "1-13"),
     ("statuses", "processed|all-but-new-cancelled"),
     ("shipped-date-only", "on|off"),
@@ -88,7 +91,11 @@ pub const SYNTAX: [(&str, &str); 21] = [
     ("sync", ""),
     ("dry-run", ""),
     ("pull", ""),
-    ("filter", "pending|synced|waiting|failed|ineligible|all"),
+    ("reconcile", ""),
+    (
+        "filter",
+        "pending|synced|waiting|failed|ineligible|drift|all",
+    ),
     ("order", "NUMBER"),
     ("hold", "REASON"),
     ("release", ""),
@@ -245,6 +252,7 @@ pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, Comman
         "sync" => needs_store(Command::Sync)?,
         "dry-run" => needs_store(Command::DryRun)?,
         "pull" => needs_store(Command::Pull)?,
+        "reconcile" => needs_store(Command::Reconcile)?,
         "filter" => {
             let verdict = match value {
                 Some("all") => None,
@@ -315,6 +323,7 @@ pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, Comman
             | Command::Help
             | Command::Quit
             | Command::Release
+            | Command::Reconcile
     );
     let extra: Vec<&str> = if takes_value {
         rest

@@ -192,8 +192,8 @@ pub const BINDINGS: &[Binding] = {
         b(S::List, &[C(':')], ":", A::CommandLine, P::Command, Shown),
         b(
             S::List,
-            &[C('0'), C('1'), C('2'), C('3'), C('4'), C('5')],
-            "0-5",
+            &[C('0'), C('1'), C('2'), C('3'), C('4'), C('5'), C('6')],
+            "0-6",
             A::Filter,
             P::Verdict,
             Shown,

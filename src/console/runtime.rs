@@ -255,6 +255,17 @@ impl Effects for Arc<Backend> {
         let tx = tx.clone();
         let worker = |channel: Channel| b.worker(channel).cloned();
         match cmd {
+            Cmd::Reconcile(channel) => {
+                if let Some(worker) = worker(channel) {
+                    let run = worker.reconcile(b.operator.clone());
+                    tokio::spawn(async move {
+                        let result = run.await.unwrap_or_else(|e| {
+                            Err(Problem::new(crate::domain::Cause::Database, e.to_string()))
+                        });
+                        let _ = tx.send(Msg::Reconciled(channel, result));
+                    });
+                }
+            }
             Cmd::Bell => {
                 // Between frames; BEL moves nothing. A terminal gone away just misses it.
                 use std::io::Write;
@@ -439,6 +450,7 @@ impl Effects for Arc<Backend> {
                             Msg::HoldSet(order_id, held, result)
                         }
                         Cmd::PullNow(_)
+                        | Cmd::Reconcile(_)
                         | Cmd::Bell
                         | Cmd::DryRun(..)
                         | Cmd::Plan(..)

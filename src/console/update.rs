@@ -73,6 +73,11 @@ pub enum Msg {
     Error(Option<Channel>, Problem),
     /// Alerts delivered (or given up on) since the last look, by any process.
     Alerts(Vec<AlertNote>),
+    /// A reconcile of this console ended: what it found.
+    Reconciled(
+        Channel,
+        Result<crate::sync::reconcile::ReconcileReport, Problem>,
+    ),
     /// An order was held (`true`) or released, or why not.
     HoldSet(i64, bool, Result<(), Problem>),
     /// The terminal changed size: draw again.
@@ -134,6 +139,8 @@ pub enum Cmd {
     SaveSettings(Channel, OperationalSettings),
     /// Ring the terminal bell (a run failed and `[alerts] bell` is on).
     Bell,
+    /// Read the store back and record what differs (nothing is written to it).
+    Reconcile(Channel),
     /// Hold the order (with the operator's words) or release it (`None`).
     SetHold {
         order_id: i64,
@@ -360,6 +367,31 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 app.pulls.remove(&channel);
             }
             vec![]
+        }
+        Msg::Reconciled(channel, result) => {
+            match result {
+                Ok(report) => {
+                    let store = crate::text::store(channel, app.lang);
+                    let text = Say::Reconciled {
+                        store,
+                        checked: report.checked,
+                        agree: report.agree,
+                        drift: report.drift.len() as u64,
+                    }
+                    .get(app.lang);
+                    app.push_store_log(channel, text, !report.drift.is_empty());
+                    for f in &report.drift {
+                        let text = format!(
+                            "{store} {}: {}",
+                            crate::text::visible(&f.number),
+                            crate::text::drift_kind(f.kind, app.lang)
+                        );
+                        app.push_store_log(channel, text, true);
+                    }
+                }
+                Err(e) => app.push_problem(Some(channel), &e),
+            }
+            vec![reload(app, true), Cmd::LoadSchedules]
         }
         Msg::HoldSet(id, held, result) => {
             match result {

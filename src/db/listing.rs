@@ -73,7 +73,7 @@ pub struct ListedOrder {
 /// How many orders have each verdict, per channel.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerdictCounts {
-    by_channel: BTreeMap<Channel, [u64; 5]>,
+    by_channel: BTreeMap<Channel, [u64; 6]>,
     /// The oldest change among each channel's `pending` and `failed` orders: how long an order
     /// has waited to be written (SPEC §3 `oldest_pending_at`, `stale_after`).
     oldest_pending: BTreeMap<Channel, DateTime<Utc>>,
@@ -416,14 +416,15 @@ impl Db {
         Ok(self.survey(filter, false).await?.counts(filter))
     }
 
-    /// The counts, with the numbers an alert names: the failed orders and the `pending` or
-    /// `failed` ones that last changed before `stale_before`, oldest first, at most `limit` each.
+    /// The counts, with the numbers an alert names: the failed orders, the `pending` or `failed`
+    /// ones that last changed before `stale_before` (oldest first), and the drifted ones, at most
+    /// `limit` each.
     pub async fn alert_orders(
         &self,
         filter: &ListFilter,
         stale_before: DateTime<Utc>,
         limit: usize,
-    ) -> Result<(VerdictCounts, Vec<String>, Vec<String>), DbError> {
+    ) -> Result<(VerdictCounts, Vec<String>, Vec<String>, Vec<String>), DbError> {
         let survey = self.survey(filter, false).await?;
         let counts = survey.counts(filter);
         let mut waiting: Vec<&ListedOrder> = survey
@@ -444,7 +445,14 @@ impl Db {
             .take(limit)
             .map(|r| r.stored.order.number.clone())
             .collect();
-        Ok((counts, failed, stale))
+        let drifted = survey
+            .near
+            .iter()
+            .filter(|r| r.evaluation.verdict == Verdict::Drift)
+            .take(limit)
+            .map(|r| r.stored.order.number.clone())
+            .collect();
+        Ok((counts, failed, stale, drifted))
     }
 
     /// One page of the orders matching the filter, newest change first, with the counts per

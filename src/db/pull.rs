@@ -75,7 +75,8 @@ impl Db {
                      o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
                      NULL AS confirmed, NULL AS confirmed_at, NULL AS last_attempt, NULL AS last_error, NULL AS last_cause, NULL AS last_attempt_at, \
                      NULL AS in_flight_since, NULL AS mail_sent_at, NULL AS remote_ref, NULL AS mail_error, FALSE AS mail_uncertain, \
-                     NULL AS held_at, NULL AS held_by, NULL AS hold_reason FROM orders o WHERE o.channel = $1 AND o.remote_id = $2",
+                     NULL AS held_at, NULL AS held_by, NULL AS hold_reason, \
+                     NULL AS drift_kind, NULL AS drift_store, NULL AS drift_found_at FROM orders o WHERE o.channel = $1 AND o.remote_id = $2",
                 )
                 .bind(pulled.channel.code())
                 .bind(pulled.remote_id.clone())

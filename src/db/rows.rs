@@ -13,10 +13,11 @@ use crate::domain::{
 pub(super) const ORDER_COLUMNS: &str = "o.id, o.channel, o.remote_id, o.number, o.status, \
      o.ordered_at, o.updated_at, o.shipped_on, o.carrier, o.tracking, o.bundle_parent, o.revision, \
      r.confirmed, r.confirmed_at, r.last_attempt, r.last_error, r.last_cause, r.last_attempt_at, r.in_flight_since, r.mail_sent_at, \
-     r.remote_ref, r.mail_error, r.mail_uncertain, h.held_at, h.held_by, h.reason AS hold_reason";
+     r.remote_ref, r.mail_error, r.mail_uncertain, h.held_at, h.held_by, h.reason AS hold_reason, \
+     d.kind AS drift_kind, d.store AS drift_store, d.found_at AS drift_found_at";
 
 pub(super) const ORDER_FROM: &str = "FROM orders o LEFT JOIN order_remote r ON r.order_id = o.id AND r.channel = o.channel \
-     LEFT JOIN order_holds h ON h.order_id = o.id";
+     LEFT JOIN order_holds h ON h.order_id = o.id LEFT JOIN order_drift d ON d.order_id = o.id";
 
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct OrderRow {
@@ -46,6 +47,9 @@ pub(super) struct OrderRow {
     pub held_at: Option<DateTime<Utc>>,
     pub held_by: Option<String>,
     pub hold_reason: Option<String>,
+    pub drift_kind: Option<String>,
+    pub drift_store: Option<String>,
+    pub drift_found_at: Option<DateTime<Utc>>,
 }
 
 impl OrderRow {
@@ -100,6 +104,18 @@ impl OrderRow {
                         by,
                         reason: self.hold_reason.unwrap_or_default(),
                     }),
+                    _ => None,
+                },
+                drift: match (&self.drift_kind, &self.drift_store, self.drift_found_at) {
+                    (Some(kind), Some(store), Some(found_at)) => {
+                        Some(crate::domain::drift::Drift {
+                            kind: crate::domain::drift::DriftKind::from_code(kind)
+                                .ok_or_else(|| corrupt(format!("drift kind {kind:?}")))?,
+                            store: serde_json::from_str(store)
+                                .map_err(|e| corrupt(format!("drift: {e}")))?,
+                            found_at,
+                        })
+                    }
                     _ => None,
                 },
             },

@@ -83,6 +83,7 @@ pub struct AlertOrders {
     pub failed: Vec<String>,
     pub refused_mails: Vec<String>,
     pub stale: Vec<String>,
+    pub drifted: Vec<String>,
 }
 
 fn first(numbers: &[String]) -> Vec<String> {
@@ -127,6 +128,13 @@ pub fn conditions(health: &Health, orders: &AlertOrders) -> Vec<Condition> {
                 severity: Severity::Warning,
                 count,
                 orders: first(&orders.refused_mails),
+                cause: None,
+            },
+            HealthReason::Drift { count } => Condition {
+                event: AlertEvent::Drift,
+                severity: Severity::Warning,
+                count,
+                orders: first(&orders.drifted),
                 cause: None,
             },
             HealthReason::Stale { .. } => Condition {
@@ -193,6 +201,7 @@ mod tests {
             failed: numbers(25),
             refused_mails: numbers(1),
             stale: numbers(3),
+            drifted: vec![],
         };
         let found = conditions(&health, &orders);
         let events: Vec<AlertEvent> = found.iter().map(|c| c.event).collect();

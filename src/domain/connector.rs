@@ -235,6 +235,36 @@ pub trait Connector: Send + Sync {
         order: &StoredOrder,
     ) -> impl Future<Output = Result<Option<ShippingWrite>, crate::domain::Problem>> + Send;
 
+    /// What the store holds for each of these orders now, read and nothing written, in as few
+    /// requests as the store allows (`hassou reconcile`). An order the store does not answer
+    /// for is left out; a refused token or a silent store stops the read.
+    fn read_back(
+        &self,
+        orders: &[&StoredOrder],
+    ) -> impl Future<Output = Result<Vec<(i64, super::drift::StoreReading)>, crate::domain::Problem>>
+    + Send {
+        async move {
+            let mut out = Vec::new();
+            for order in orders {
+                let held = self.read_held(order).await?;
+                let status = if held.is_some() {
+                    "shipped"
+                } else {
+                    "not shipped"
+                };
+                out.push((
+                    order.id,
+                    super::drift::StoreReading {
+                        held,
+                        cancelled: false,
+                        status: status.to_owned(),
+                    },
+                ));
+            }
+            Ok(out)
+        }
+    }
+
     /// Before the writes of these orders (as the plan read them), reads at once what each write
     /// would read first, where the store can (カラーミー: up to 100 sales a request). A write uses
     /// such a read only when its order's store record is still exactly as given here: every

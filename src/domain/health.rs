@@ -37,6 +37,10 @@ pub enum HealthReason {
     MailsRefused {
         count: u64,
     },
+    /// Orders whose store changed behind hassou (found by reconcile, not settled yet).
+    Drift {
+        count: u64,
+    },
     /// Auto sync or watch is on and an order has waited to be written longer than `stale_after`.
     Stale {
         waited_minutes: u64,
@@ -83,6 +87,8 @@ pub struct HealthFacts<'a> {
     pub failed_orders: u64,
     /// Orders written whose shipping mail the store refused, not sent since.
     pub refused_mails: u64,
+    /// Orders with the `drift` verdict.
+    pub drifted: u64,
     pub now: DateTime<Utc>,
 }
 
@@ -151,6 +157,10 @@ pub fn judge(f: &HealthFacts) -> Health {
         });
         state = state.max(HealthState::Degraded);
     }
+    if f.drifted > 0 {
+        reasons.push(HealthReason::Drift { count: f.drifted });
+        state = state.max(HealthState::Degraded);
+    }
     Health { state, reasons }
 }
 
@@ -175,6 +185,7 @@ mod tests {
             oldest_pending: None,
             failed_orders: failed,
             refused_mails: mails,
+            drifted: 0,
             now: at("2026-11-24T12:00:00Z"),
         }
     }

@@ -7,6 +7,7 @@ pub mod carrier;
 pub mod cause;
 pub mod channel;
 pub mod connector;
+pub mod drift;
 pub mod health;
 pub mod holidays;
 pub mod input;

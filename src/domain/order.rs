@@ -121,6 +121,9 @@ pub struct RemoteState {
     /// An operator's hold: the order is ineligible (reason `held`) and never written until it
     /// is released. Kept by hassou, not the store.
     pub hold: Option<Hold>,
+    /// A drift `hassou reconcile` found and nobody settled: the verdict is `drift`, and no run
+    /// writes the order until `order N resolve`.
+    pub drift: Option<super::drift::Drift>,
 }
 
 /// Who held an order, when and why.

@@ -149,15 +149,19 @@ pub enum Verdict {
     Failed,
     /// Not a target; the reasons say why.
     Ineligible,
+    /// A target whose store changed behind hassou (found by `hassou reconcile`): never written
+    /// until the operator settles it (`order N resolve`).
+    Drift,
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 5] = [
+    pub const ALL: [Verdict; 6] = [
         Verdict::Pending,
         Verdict::Synced,
         Verdict::Waiting,
         Verdict::Failed,
         Verdict::Ineligible,
+        Verdict::Drift,
     ];
 
     pub fn code(self) -> &'static str {
@@ -167,6 +171,7 @@ impl Verdict {
             Verdict::Waiting => "waiting",
             Verdict::Failed => "failed",
             Verdict::Ineligible => "ineligible",
+            Verdict::Drift => "drift",
         }
     }
 }
@@ -178,7 +183,7 @@ impl fmt::Display for Verdict {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown verdict {0:?} (expected pending, synced, waiting, failed or ineligible)")]
+#[error("unknown verdict {0:?} (expected pending, synced, waiting, failed, ineligible or drift)")]
 pub struct UnknownVerdict(pub String);
 
 impl FromStr for Verdict {
@@ -376,6 +381,17 @@ impl ChannelRules {
                 Some(is_target && colorme_delivered(order, self.settings.shipped_date_only))
             }
         };
+        if is_target && remote.drift.is_some() {
+            // The store changed behind hassou: nothing is written until the operator settles it.
+            return Evaluation {
+                verdict: Verdict::Drift,
+                reasons,
+                delivered,
+                write: None,
+                error: None,
+                cause: None,
+            };
+        }
         if !is_target {
             return Evaluation {
                 verdict: Verdict::Ineligible,

@@ -59,6 +59,7 @@ impl ScheduleView {
             oldest_pending: counts.oldest_pending(self.channel),
             failed_orders: counts.get(self.channel, crate::domain::Verdict::Failed),
             refused_mails: self.refused_mails,
+            drifted: counts.get(self.channel, crate::domain::Verdict::Drift),
             now,
         })
     }

@@ -291,6 +291,14 @@ impl WorkerHandle {
         self.store.reread(order_id)
     }
 
+    /// Reads the store back and records what differs (nothing written to the store).
+    pub fn reconcile(
+        &self,
+        by: String,
+    ) -> JoinHandle<Result<crate::sync::reconcile::ReconcileReport, Problem>> {
+        self.store.reconcile(by)
+    }
+
     /// Sends the order's shipping mail now (the operator said yes), recorded in its trail.
     pub fn send_mail(
         &self,

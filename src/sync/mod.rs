@@ -8,6 +8,7 @@ pub mod holder;
 pub mod mail;
 pub mod pull;
 pub mod read_ahead;
+pub mod reconcile;
 
 pub use crate::domain::connector::{
     Connector, Exchange, FailureKind, MailFailure, MailSent, PlannedWrite, StoreDown, StoreError,

@@ -71,6 +71,25 @@ pub enum Tell<'a> {
     },
     DaemonNoStore,
     ShopifyNotifiesWithFulfillment(&'a str),
+    /// `reconcile`: how the store compared.
+    Reconciled {
+        store: &'a str,
+        checked: u64,
+        agree: u64,
+        drift: u64,
+        busy: u64,
+    },
+    /// `order N resolve`: the order has no drift.
+    NoDrift(&'a str),
+    /// `order N resolve`: what it will do.
+    ResolvePlan {
+        ours: bool,
+        store: &'a str,
+    },
+    /// `order N resolve --yes`: done.
+    Resolved {
+        ours: bool,
+    },
     /// `order N hold`: done.
     Held {
         store: &'a str,
@@ -290,6 +309,34 @@ impl Tell<'_> {
                     ),
                 )
             }
+            Tell::Reconciled { store, checked, agree, drift, busy } => {
+                let busy_ja = if *busy > 0 { format!(" · 書込中のため次回 {busy}件") } else { String::new() };
+                let busy_en = if *busy > 0 { format!(" · {busy} being written, next time") } else { String::new() };
+                pick(
+                    format!("{store}: ストアから {checked}件を読み直しました — 一致 {agree}件 · 食違い {drift}件{busy_ja} (ストアには何も書込んでいません)"),
+                    format!("{store}: read back {checked} orders — {agree} agree · {drift} drift{busy_en} (nothing was written to the store)"),
+                )
+            }
+            Tell::NoDrift(number) => pick(
+                format!("{number}: 食違いはありません (hassou reconcile で調べます)"),
+                format!("{number}: no drift to settle (hassou reconcile finds them)"),
+            ),
+            Tell::ResolvePlan { ours: true, store } => pick(
+                format!("  ストアは今 {store} — hassou の値を送信待ちに戻します (次の確認済みの更新で送ります。Shopify は既存の発送を修正し、2つ目は作りません)"),
+                format!("  the store holds {store} — hassou's values become pending (the next confirmed run sends them; Shopify's fulfillment is updated, never a second one)"),
+            ),
+            Tell::ResolvePlan { ours: false, store } => pick(
+                format!("  ストアの値 {store} を hassou に取り込みます (ストアには何も送りません)"),
+                format!("  the store's values ({store}) are taken into hassou (nothing is sent)"),
+            ),
+            Tell::Resolved { ours: true } => pick(
+                "解決しました: hassou の値は送信待ちです".into(),
+                "settled: hassou's values are pending".into(),
+            ),
+            Tell::Resolved { ours: false } => pick(
+                "解決しました: ストアの値を取り込みました".into(),
+                "settled: the store's values are hassou's".into(),
+            ),
             Tell::Held { store, number, by, reason } => {
                 let why = if reason.is_empty() { String::new() } else { format!(" — {}", super::visible(reason)) };
                 pick(

@@ -49,8 +49,8 @@ pub fn command_error(e: &CommandError, lang: Language) -> String {
             format!("active-days: {typed} — give days such as mon-sat or mon,wed,fri, or all"),
         ),
         CommandError::Filter => pick(
-            "filter: pending synced waiting failed ineligible all のどれか".into(),
-            "filter: one of pending synced waiting failed ineligible all".into(),
+            "filter: pending synced waiting failed ineligible drift all のどれか".into(),
+            "filter: one of pending synced waiting failed ineligible drift all".into(),
         ),
         CommandError::OrderNumber => pick(
             "order: 注文番号を指定してください".into(),

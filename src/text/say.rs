@@ -8,6 +8,15 @@ use crate::domain::Language;
 /// A sentence of the console, with its values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Say<'a> {
+    /// A reconcile from the console started.
+    Reconciling(&'a str),
+    /// A reconcile from the console ended.
+    Reconciled {
+        store: &'a str,
+        checked: u64,
+        agree: u64,
+        drift: u64,
+    },
     /// An order held or released from the console.
     HoldChanged {
         number: &'a str,
@@ -188,6 +197,14 @@ impl Say<'_> {
         let ja = lang == Language::Ja;
         let pick = |j: String, e: String| if ja { j } else { e };
         match self {
+            Say::Reconciling(store) => pick(
+                format!("{store} 照合を始めました: ストアから読み直します (書込みません)"),
+                format!("{store} reconcile started: reading the store back (nothing is written)"),
+            ),
+            Say::Reconciled { store, checked, agree, drift } => pick(
+                format!("{store} 照合: {checked}件を読み直し — 一致 {agree}件 · 食違い {drift}件 (ストアには書込んでいません)"),
+                format!("{store} reconcile: read back {checked} — {agree} agree · {drift} drift (nothing written to the store)"),
+            ),
             Say::HoldChanged { number, held: true, by } => pick(
                 format!("{} を保留にしました ({by}) — 解除するまで書込みません", super::visible(number)),
                 format!("{} held ({by}) — not written until released", super::visible(number)),

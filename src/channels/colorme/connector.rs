@@ -262,6 +262,65 @@ impl Connector for ColormeConnector {
         Ok((!slips.is_empty() || delivered).then_some(ShippingWrite::Colorme { slips, delivered }))
     }
 
+    /// `GET /v1/sales?ids=…` pages of 100 with explicit 受注日 bounds: each sale's slips, whether
+    /// it is 配送済み, and whether it was cancelled.
+    async fn read_back(
+        &self,
+        orders: &[&StoredOrder],
+    ) -> Result<Vec<(i64, crate::domain::drift::StoreReading)>, crate::domain::Problem> {
+        let mut out = Vec::new();
+        let jst = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
+        for batch in orders.chunks(READ_AHEAD_PAGE) {
+            let ids: Vec<&str> = batch.iter().map(|o| o.order.remote_id.trim()).collect();
+            let query = [
+                ("ids", ids.join(",")),
+                ("make_date_min", "2000-01-01 00:00:00".to_owned()),
+                (
+                    "make_date_max",
+                    Utc::now()
+                        .with_timezone(&jst)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string(),
+                ),
+                ("limit", READ_AHEAD_PAGE.to_string()),
+            ];
+            let (page, _) = self
+                .client
+                .send::<SalesPage>(Method::GET, "/v1/sales", &query, None, Repeat::Safe)
+                .await
+                .map_err(|e| crate::domain::Problem::from(e.to_store_error()))?;
+            for sale in page.sales {
+                let id = sale.id.to_string();
+                let Some(order) = batch.iter().find(|o| o.order.remote_id.trim() == id) else {
+                    continue;
+                };
+                let slips: Vec<String> = sale
+                    .sale_deliveries
+                    .iter()
+                    .filter_map(|d| d.slip_number.clone())
+                    .filter(|s| !s.trim().is_empty())
+                    .collect();
+                let delivered = !sale.sale_deliveries.is_empty()
+                    && sale.sale_deliveries.iter().all(|d| d.delivered);
+                let status = match (sale.canceled, delivered) {
+                    (true, _) => "キャンセル",
+                    (false, true) => "配送済み",
+                    (false, false) => "未発送",
+                };
+                out.push((
+                    order.id,
+                    crate::domain::drift::StoreReading {
+                        held: (!slips.is_empty() || delivered)
+                            .then_some(ShippingWrite::Colorme { slips, delivered }),
+                        cancelled: sale.canceled,
+                        status: status.to_owned(),
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// Reads, 100 a request, the sales whose writes would read first (never pulled, or after a
     /// failed or uncertain attempt), with explicit 受注日 bounds (the list's default is the last
     /// 7 days). A sale the answer lacks, or a request that fails, is read by its own write.

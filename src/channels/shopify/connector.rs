@@ -340,6 +340,61 @@ impl Connector for ShopifyConnector {
             .map(held_by))
     }
 
+    /// `nodes(ids:)` pages sized to the bucket (8 orders at most, the query's cost): each
+    /// order's latest successful fulfillment with its tracking, and whether it was cancelled.
+    async fn read_back(
+        &self,
+        orders: &[&StoredOrder],
+    ) -> Result<Vec<(i64, crate::domain::drift::StoreReading)>, crate::domain::Problem> {
+        let mut out = Vec::new();
+        let mut rest = orders;
+        while !rest.is_empty() {
+            let per_request = self.client.bucket_size().map_or(2, |size| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let fit = (size.min(QUERY_MAX) / READ_POINTS) as usize;
+                fit.clamp(1, READ_AHEAD_MAX)
+            });
+            let (batch, later) = rest.split_at(per_request.min(rest.len()));
+            rest = later;
+            let ids: Vec<String> = batch
+                .iter()
+                .map(|o| order_gid(&o.order.remote_id))
+                .collect();
+            let (data, _) = self
+                .client
+                .execute::<NodesData>(
+                    documents::ORDERS_FULFILLMENT_STATE,
+                    json!({ "ids": ids }),
+                    Call::Read,
+                )
+                .await
+                .map_err(|e| crate::domain::Problem::from(e.to_store_error()))?;
+            for state in data.nodes.into_iter().flatten() {
+                let Some(order) = batch
+                    .iter()
+                    .find(|o| order_gid(&o.order.remote_id) == state.id)
+                else {
+                    continue;
+                };
+                let held = state
+                    .fulfillments
+                    .iter()
+                    .rev()
+                    .find(|f| f.status == "SUCCESS")
+                    .map(held_by);
+                out.push((
+                    order.id,
+                    crate::domain::drift::StoreReading {
+                        held,
+                        cancelled: state.cancelled_at.is_some(),
+                        status: state.display_fulfillment_status.clone().unwrap_or_default(),
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// Reads at once (`nodes(ids:)`, as many as the bucket allows, 8 at most) the orders whose
     /// writes would read first: never pulled, pulled long ago, or after a failed or uncertain
     /// attempt. An order the answer lacks, or a request that fails, is read by its own write.

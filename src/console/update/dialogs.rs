@@ -141,6 +141,17 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
         Command::Sync => act(app, Action::SyncStore),
         Command::DryRun => act(app, Action::DryRun),
         Command::Pull => act(app, Action::Pull),
+        Command::Reconcile => store
+            .filter(|c| app.stores.contains(c))
+            .map(|channel| {
+                app.push_store_log(
+                    channel,
+                    Say::Reconciling(crate::text::store(channel, app.lang)).get(app.lang),
+                    false,
+                );
+                vec![Cmd::Reconcile(channel)]
+            })
+            .unwrap_or_default(),
         Command::Filter(verdict) => {
             app.verdict = verdict;
             vec![reload(app, false)]

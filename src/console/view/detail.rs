@@ -83,6 +83,38 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             )),
         );
     }
+    if let Some(drift) = &remote.drift {
+        // The store changed behind hassou: both sides, and what settles it.
+        let ours = remote
+            .confirmed
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |w| text::held(w, app.lang));
+        let theirs = drift
+            .store
+            .held
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |w| text::held(w, app.lang));
+        let store = text::store(o.channel, app.lang);
+        let at = if remote.hold.is_some() { 1 } else { 0 };
+        let drift_lines = [
+            Line::from(Span::styled(
+                text::drift_kind(drift.kind, app.lang).to_owned(),
+                error_style(app),
+            )),
+            Line::from(format!("  hassou: {ours}")),
+            Line::from(format!(
+                "  {store}: {theirs} ({})",
+                text::visible(&drift.store.status)
+            )),
+            Line::from(format!(
+                "  {}",
+                text::drift_advice(drift.kind, &o.number, app.lang)
+            )),
+        ];
+        for (i, line) in drift_lines.into_iter().enumerate() {
+            lines.insert(at + i, line);
+        }
+    }
     if let Some(since) = remote.in_flight_since {
         lines.push(field(
             Phrase::InFlight,

@@ -43,6 +43,7 @@ pub(super) fn verdict_style(app: &App, verdict: Verdict) -> Style {
         Verdict::Waiting => Color::Cyan,
         Verdict::Failed => Color::Red,
         Verdict::Ineligible => Color::DarkGray,
+        Verdict::Drift => Color::Magenta,
     })
 }
 

@@ -433,6 +433,7 @@ fn remote(confirmed: Option<ShippingWrite>, failed: Option<(ShippingWrite, &str)
         mail_uncertain: false,
         remote_ref: None,
         hold: None,
+        drift: None,
     }
 }
 
@@ -591,4 +592,34 @@ fn a_held_order_is_ineligible_with_held_first() {
             "{channel}"
         );
     }
+}
+
+/// Issue 21: an order the store changed behind hassou is `drift` — not synced, not pending —
+/// and has nothing to write until settled; a hold still comes first.
+#[test]
+fn a_drifted_target_is_drift_and_writes_nothing() {
+    use crate::domain::drift::{Drift, DriftKind, StoreReading};
+    let rules = rules(
+        Channel::Shopify,
+        settings(3, StatusOption::ProcessedOnly, true),
+    );
+    let o = order(Channel::Shopify);
+    let mut state = remote(None, None);
+    state.drift = Some(Drift {
+        kind: DriftKind::FulfilledElsewhere,
+        store: StoreReading {
+            held: None,
+            cancelled: false,
+            status: "FULFILLED".into(),
+        },
+        found_at: t("2026-11-24T11:00:00+09:00"),
+    });
+    let e = rules.evaluate(&o, &state);
+    assert_eq!((e.verdict, e.write.clone()), (Verdict::Drift, None));
+    state.hold = Some(crate::domain::Hold {
+        at: t("2026-11-24T11:00:00+09:00"),
+        by: "ops".into(),
+        reason: String::new(),
+    });
+    assert_eq!(rules.evaluate(&o, &state).verdict, Verdict::Ineligible);
 }

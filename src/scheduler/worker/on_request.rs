@@ -60,6 +60,25 @@ impl Store {
         })
     }
 
+    /// Reads back the store's orders changed in its pull window and records what differs
+    /// (`hassou reconcile`); nothing is written to the store.
+    pub(super) fn reconcile(
+        self: &Arc<Self>,
+        by: String,
+    ) -> JoinHandle<Result<crate::sync::reconcile::ReconcileReport, Problem>> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let settings = store.settings().await?;
+            let rules = store.rules().await?;
+            let since = Utc::now() - chrono::Duration::days(i64::from(settings.pull_days));
+            let report =
+                crate::sync::reconcile::reconcile(&store.db, &store.connector, &rules, since, &by)
+                    .await?;
+            store.judge_alerts.notify_one();
+            Ok(report)
+        })
+    }
+
     pub(super) fn reread(
         self: &Arc<Self>,
         order_id: i64,

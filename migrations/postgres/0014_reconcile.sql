@@ -1,0 +1,26 @@
+-- What the store really holds (issue 21). A drift found by `hassou reconcile` and not settled:
+-- the order's verdict is `drift` and no run writes it until `order N resolve`. Its own table,
+-- so pulls and imports (which rewrite the order's row) never settle it by accident.
+CREATE TABLE order_drift (
+    order_id BIGINT PRIMARY KEY REFERENCES orders (id) ON DELETE CASCADE,
+    kind     TEXT NOT NULL,
+    store    TEXT NOT NULL,
+    found_at TIMESTAMPTZ NOT NULL,
+    run_id   BIGINT
+);
+CREATE TRIGGER order_drift_changed AFTER INSERT OR UPDATE OR DELETE ON order_drift
+    FOR EACH STATEMENT EXECUTE FUNCTION hassou_changed();
+
+-- Each reconcile: who ran it, when, how many orders it read back, agreed and drifted.
+CREATE TABLE reconcile_runs (
+    id          BIGSERIAL PRIMARY KEY,
+    channel     TEXT NOT NULL,
+    started_at  TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    run_by      TEXT NOT NULL,
+    checked     BIGINT NOT NULL DEFAULT 0,
+    agree       BIGINT NOT NULL DEFAULT 0,
+    drifted     BIGINT NOT NULL DEFAULT 0,
+    error       TEXT
+);
+CREATE INDEX reconcile_runs_channel ON reconcile_runs (channel, id);

@@ -1,0 +1,201 @@
+//! `hassou reconcile STORE [--days N] [--json]` (SPEC §3 "Reading the store back"): what the
+//! store really holds against what hassou confirmed; a table (or one JSON object) of the drifts
+//! with advice; exit 0 when everything agrees, 1 when something drifted.
+
+use serde_json::json;
+
+use super::{Context, Failure, Out, operator};
+use crate::cli::PullArgs;
+use crate::domain::ShippingWrite;
+use crate::domain::drift::StoreReading;
+use crate::settings::check_pull_days;
+use crate::sync::reconcile::reconcile as run;
+use crate::text::{self, Tell};
+
+fn values(w: Option<&ShippingWrite>) -> serde_json::Value {
+    match w {
+        Some(ShippingWrite::Shopify { tracking, carrier }) => json!({
+            "tracking": tracking,
+            "carrier": carrier.as_ref().map(|c| c.code().to_owned()),
+            "delivered": serde_json::Value::Null,
+        }),
+        Some(ShippingWrite::Colorme { slips, delivered }) => json!({
+            "tracking": slips,
+            "carrier": serde_json::Value::Null,
+            "delivered": delivered,
+        }),
+        None => json!({"tracking": [], "carrier": null, "delivered": false}),
+    }
+}
+
+fn store_values(s: &StoreReading) -> serde_json::Value {
+    let mut v = values(s.held.as_ref());
+    v["status"] = json!(s.status);
+    v
+}
+
+pub async fn reconcile(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {
+    let lang = ctx.config.language;
+    let connector = crate::stores::connector(&ctx.config, args.channel).map_err(Failure::input)?;
+    let db = ctx.open_db().await?;
+    let settings = db
+        .settings_or_init(
+            args.channel,
+            &ctx.config.initial_settings(args.channel),
+            "config",
+            ctx.now,
+        )
+        .await?;
+    let days = check_pull_days(args.days.unwrap_or(settings.pull_days))
+        .map_err(|m| Failure::input(format!("--days: {m}")))?;
+    let rules = crate::domain::ChannelRules::new(
+        args.channel,
+        settings.rules,
+        ctx.now,
+        ctx.config.timezone,
+    );
+    let since = ctx.now - chrono::Duration::days(i64::from(days));
+    let report = run(&db, &connector, &rules, since, &operator())
+        .await
+        .map_err(|p| {
+            let words = text::problem(&p, text::At::store(args.channel, None), lang);
+            if p.cause == crate::domain::Cause::Unreachable {
+                Failure::temporary(words)
+            } else {
+                Failure::input(words)
+            }
+        })?;
+    db.close().await;
+    let store = text::store(args.channel, lang);
+    if args.json {
+        out.json(&json!({
+            "store": args.channel.code(),
+            "checked": report.checked,
+            "agree": report.agree,
+            "busy": report.busy,
+            "drift": report.drift.iter().map(|f| json!({
+                "number": f.number,
+                "kind": f.kind.code(),
+                "hassou": values(f.hassou.as_ref()),
+                "store": store_values(&f.store),
+                "advice": text::drift_advice(f.kind, &f.number, lang),
+            })).collect::<Vec<_>>(),
+        }));
+    } else {
+        out.line(
+            Tell::Reconciled {
+                store,
+                checked: report.checked,
+                agree: report.agree,
+                drift: report.drift.len() as u64,
+                busy: report.busy,
+            }
+            .get(lang),
+        );
+        for f in &report.drift {
+            out.line(format!(
+                "  {:<12} {}",
+                text::visible(&f.number),
+                text::drift_kind(f.kind, lang)
+            ));
+            let hassou = f
+                .hassou
+                .as_ref()
+                .map_or_else(|| "—".to_owned(), |w| text::held(w, lang));
+            let theirs = f
+                .store
+                .held
+                .as_ref()
+                .map_or_else(|| "—".to_owned(), |w| text::held(w, lang));
+            out.line(format!("  {:<12} hassou: {hassou}", ""));
+            out.line(format!(
+                "  {:<12} {store}: {theirs} ({})",
+                "",
+                text::visible(&f.store.status)
+            ));
+            out.line(format!(
+                "  {:<12} {}",
+                "",
+                text::drift_advice(f.kind, &f.number, lang)
+            ));
+        }
+    }
+    Ok(u8::from(!report.drift.is_empty()))
+}
+
+/// `hassou order N resolve --ours|--store-values [--yes]`: settles the order's drift.
+pub async fn resolve(
+    ctx: &Context,
+    number: &str,
+    channel: Option<crate::domain::Channel>,
+    ours: bool,
+    yes: bool,
+    out: &mut Out,
+) -> Result<u8, Failure> {
+    let lang = ctx.config.language;
+    let db = ctx.open_db().await?;
+    let stored = super::order::find_one(&db, number, channel).await?;
+    let Some(drift) = stored.remote.drift.clone() else {
+        return Err(Failure::input(
+            Tell::NoDrift(&text::visible(&stored.order.number)).get(lang),
+        ));
+    };
+    let store = text::store(stored.order.channel, lang);
+    let theirs = drift
+        .store
+        .held
+        .as_ref()
+        .map_or_else(|| "—".to_owned(), |w| text::held(w, lang));
+    out.line(format!(
+        "{store} {}: {}",
+        text::visible(&stored.order.number),
+        text::drift_kind(drift.kind, lang)
+    ));
+    out.line(
+        Tell::ResolvePlan {
+            ours,
+            store: &theirs,
+        }
+        .get(lang),
+    );
+    if !yes {
+        db.close().await;
+        return Err(Failure::input(Tell::ConfirmationNeeded.get(lang)));
+    }
+    let (id, channel, now) = (stored.id, stored.order.channel, ctx.now);
+    if ours {
+        // hassou knows what the store holds now; its own values differ, so they are pending:
+        // the next confirmed run reads the store and corrects it (an update of the fulfillment,
+        // or a write where nothing is held).
+        match &drift.store.held {
+            Some(held) => db.record_confirmed(id, channel, held, None, now).await?,
+            None => db.record_store_holds_nothing(id, channel, now).await?,
+        }
+    } else {
+        // The store's values become hassou's; nothing is sent.
+        let mut edit = crate::db::OrderEdit::default();
+        match &drift.store.held {
+            Some(ShippingWrite::Shopify { tracking, carrier }) => {
+                edit.tracking = Some(crate::domain::Tracking::parse(&tracking.join(",")));
+                edit.carrier = Some(carrier.clone());
+            }
+            Some(ShippingWrite::Colorme { slips, .. }) => {
+                edit.tracking = Some(crate::domain::Tracking::parse(&slips.join(",")));
+            }
+            None => edit.tracking = Some(crate::domain::Tracking::parse("")),
+        }
+        if drift.store.cancelled {
+            edit.status = Some(crate::domain::OrderStatus::Cancelled);
+        }
+        db.edit_order(&stored, &edit, now).await?;
+        match &drift.store.held {
+            Some(held) => db.record_confirmed(id, channel, held, None, now).await?,
+            None => db.record_store_holds_nothing(id, channel, now).await?,
+        }
+    }
+    db.clear_drift(id).await?;
+    tracing::info!(order = %stored.order.number, by = %operator(), ours, "drift resolved");
+    out.line(Tell::Resolved { ours }.get(lang));
+    db.close().await;
+    Ok(0)
+}

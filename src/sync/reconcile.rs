@@ -1,0 +1,138 @@
+//! One reconcile of one store (`hassou reconcile`, SPEC §3 "Reading the store back"): reads back
+//! every order hassou holds that changed in the window, in as few requests as the store allows,
+//! compares with what hassou last confirmed and would write, records each drift (and forgets
+//! each earlier one the store agrees with again), and records the run. Writes nothing to the
+//! store.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::{Db, StoredOrder};
+use crate::domain::drift::{DriftKind, StoreReading, compare};
+use crate::domain::{ChannelRules, Problem, ShippingWrite, Verdict};
+
+use super::Connector;
+
+/// One order that differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub order_id: i64,
+    pub number: String,
+    pub kind: DriftKind,
+    /// What hassou last confirmed, or else what it would write.
+    pub hassou: Option<ShippingWrite>,
+    pub store: StoreReading,
+}
+
+/// What a reconcile found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconcileReport {
+    pub run_id: i64,
+    /// Orders read back from the store.
+    pub checked: u64,
+    pub agree: u64,
+    /// Orders being written right now (or written since the read), left for the next reconcile.
+    pub busy: u64,
+    pub drift: Vec<Finding>,
+    /// Earlier drifts the store now agrees with, forgotten.
+    pub settled: u64,
+}
+
+/// Reconciles the orders of `rules.channel` changed since `since`, as `by`.
+pub async fn reconcile(
+    db: &Db,
+    connector: &impl Connector,
+    rules: &ChannelRules,
+    since: DateTime<Utc>,
+    by: &str,
+) -> Result<ReconcileReport, Problem> {
+    let started = Utc::now();
+    let run_id = db.start_reconcile(rules.channel, by, started).await?;
+    let result = compare_all(db, connector, rules, since, run_id).await;
+    let finished = Utc::now();
+    match &result {
+        Ok(r) => {
+            db.finish_reconcile(
+                run_id,
+                r.checked,
+                r.agree,
+                r.drift.len() as u64,
+                None,
+                finished,
+            )
+            .await?;
+        }
+        Err(e) => {
+            db.finish_reconcile(run_id, 0, 0, 0, Some(&e.words), finished)
+                .await?;
+        }
+    }
+    result
+}
+
+async fn compare_all(
+    db: &Db,
+    connector: &impl Connector,
+    rules: &ChannelRules,
+    since: DateTime<Utc>,
+    run_id: i64,
+) -> Result<ReconcileReport, Problem> {
+    let orders = db.orders_changed_since(rules.channel, since).await?;
+    let mut report = ReconcileReport {
+        run_id,
+        checked: 0,
+        agree: 0,
+        busy: 0,
+        drift: Vec::new(),
+        settled: 0,
+    };
+    // An order with a write in flight is the sync's to finish; it is read next time.
+    let (busy, reading): (Vec<&StoredOrder>, Vec<&StoredOrder>) = orders
+        .iter()
+        .partition(|o| o.remote.in_flight_since.is_some());
+    report.busy = busy.len() as u64;
+    let read_from = Utc::now();
+    let readings = connector.read_back(&reading).await?;
+    for (order_id, store) in readings {
+        let Some(stored) = reading.iter().find(|o| o.id == order_id) else {
+            continue;
+        };
+        report.checked += 1;
+        let evaluation = rules.evaluate(&stored.order, &stored.remote);
+        let target = evaluation.verdict != Verdict::Ineligible;
+        // What hassou would write: judged as if no drift were recorded.
+        let mut fresh = stored.remote.clone();
+        fresh.drift = None;
+        let wanted = rules.evaluate(&stored.order, &fresh).write;
+        let kind = compare(
+            stored.remote.confirmed.as_ref(),
+            wanted.as_ref(),
+            target,
+            &store,
+        );
+        match kind {
+            None => {
+                report.agree += 1;
+                if stored.remote.drift.is_some() && db.clear_drift(order_id).await? {
+                    report.settled += 1;
+                }
+            }
+            Some(kind) => {
+                let recorded = db
+                    .record_drift(order_id, kind, &store, Utc::now(), Some(run_id), read_from)
+                    .await?;
+                if recorded {
+                    report.drift.push(Finding {
+                        order_id,
+                        number: stored.order.number.clone(),
+                        kind,
+                        hassou: stored.remote.confirmed.clone().or(wanted),
+                        store,
+                    });
+                } else {
+                    report.busy += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
