@@ -37,7 +37,7 @@ pub use lease::Lease;
 pub use listing::{ListFilter, ListedOrder, OrderPage, VerdictCounts};
 pub use orders::{OrderEdit, OrdersTx, StoredOrder, UpsertSummary};
 pub use pull::{PAID_DATE_DAYS, PullSummary, PulledOrder};
-pub use reconcile::ReconcileRun;
+pub use reconcile::{ReconcileRun, RemoteMark};
 pub use remote::{AttemptRecord, RunCounts, RunRecord};
 pub use shipping::{ShippingHeld, ShippingSave, ShippingTx};
 pub use status::PublishedStatus;

@@ -10,6 +10,18 @@ use super::{Db, DbError, StoredOrder, with_pool};
 use crate::domain::Channel;
 use crate::domain::drift::{DriftKind, StoreReading};
 
+/// What the order's store record said when hassou's side was read: a drift is recorded only if
+/// it still says so (no attempt, confirmation, claim or write in flight since) — compared as
+/// values, not clocks, so processes whose clocks differ cannot slip a write through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoteMark {
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The confirmed values and the last attempt, as stored (text, compared byte for byte).
+    pub confirmed: Option<String>,
+    pub last_attempt: Option<String>,
+}
+
 /// One reconcile, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReconcileRun {
@@ -84,12 +96,13 @@ impl Db {
         }))
     }
 
-    /// Every order of `channel` changed since `since`, oldest first.
+    /// Every order of `channel` changed since `since`, oldest first, with its store record's
+    /// mark.
     pub async fn orders_changed_since(
         &self,
         channel: Channel,
         since: DateTime<Utc>,
-    ) -> Result<Vec<StoredOrder>, DbError> {
+    ) -> Result<Vec<(StoredOrder, RemoteMark)>, DbError> {
         let sql = format!(
             "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.channel = $1 AND o.updated_at >= $2 ORDER BY o.id"
         );
@@ -102,20 +115,29 @@ impl Db {
         });
         rows.into_iter()
             .map(|row| {
+                let mark = RemoteMark {
+                    confirmed_at: row.confirmed_at,
+                    last_attempt_at: row.last_attempt_at,
+                    confirmed: row.confirmed.clone(),
+                    last_attempt: row.last_attempt.clone(),
+                };
                 let (id, revision, order, remote) = row.into_domain()?;
-                Ok(StoredOrder {
-                    id,
-                    revision,
-                    order,
-                    remote,
-                })
+                Ok((
+                    StoredOrder {
+                        id,
+                        revision,
+                        order,
+                        remote,
+                    },
+                    mark,
+                ))
             })
             .collect()
     }
 
-    /// Records a drift found by reconcile run `run_id` from a read that began at `read_from`;
-    /// `false` (nothing recorded) when the order was written, attempted, claimed or confirmed
-    /// since — the store's answer may be that write's, not someone else's change.
+    /// Records a drift found by reconcile run `run_id`; `false` (nothing recorded) when the
+    /// order's store record no longer bears `mark`, or a write of it is claimed or in flight —
+    /// the store's answer may be that write's, not someone else's change.
     #[allow(clippy::too_many_arguments)]
     pub async fn record_drift(
         &self,
@@ -124,7 +146,7 @@ impl Db {
         store: &StoreReading,
         found_at: DateTime<Utc>,
         run_id: Option<i64>,
-        read_from: DateTime<Utc>,
+        mark: &RemoteMark,
     ) -> Result<bool, DbError> {
         let json = serde_json::to_string(store).unwrap_or_default();
         let n = with_pool!(self, pool => {
@@ -132,8 +154,11 @@ impl Db {
                 "INSERT INTO order_drift (order_id, kind, store, found_at, run_id) \
                  SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS ( \
                      SELECT 1 FROM order_remote r WHERE r.order_id = $1 AND ( \
-                         r.in_flight_since IS NOT NULL OR r.confirmed_at >= $6 \
-                         OR r.last_attempt_at >= $6 OR r.claimed_until >= $4)) \
+                         r.in_flight_since IS NOT NULL OR r.claimed_by IS NOT NULL \
+                         OR r.confirmed_at IS DISTINCT FROM $6 \
+                         OR r.last_attempt_at IS DISTINCT FROM $7 \
+                         OR r.confirmed IS DISTINCT FROM $8 \
+                         OR r.last_attempt IS DISTINCT FROM $9)) \
                  ON CONFLICT (order_id) DO UPDATE SET kind = excluded.kind, store = excluded.store, \
                  found_at = excluded.found_at, run_id = excluded.run_id",
             )
@@ -142,7 +167,10 @@ impl Db {
             .bind(json)
             .bind(found_at)
             .bind(run_id)
-            .bind(read_from)
+            .bind(mark.confirmed_at)
+            .bind(mark.last_attempt_at)
+            .bind(mark.confirmed.clone())
+            .bind(mark.last_attempt.clone())
             .execute(pool)
             .await?
             .rows_affected()

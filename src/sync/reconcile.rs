@@ -76,6 +76,8 @@ async fn compare_all(
     since: DateTime<Utc>,
     run_id: i64,
 ) -> Result<ReconcileReport, Problem> {
+    // Each order with its store record's mark as read now: a difference is recorded only if
+    // the mark is unchanged when it is (a write since may be what the store shows).
     let orders = db.orders_changed_since(rules.channel, since).await?;
     let mut report = ReconcileReport {
         run_id,
@@ -88,9 +90,9 @@ async fn compare_all(
     // An order with a write in flight is the sync's to finish; it is read next time.
     let (busy, reading): (Vec<&StoredOrder>, Vec<&StoredOrder>) = orders
         .iter()
+        .map(|(o, _)| o)
         .partition(|o| o.remote.in_flight_since.is_some());
     report.busy = busy.len() as u64;
-    let read_from = Utc::now();
     let readings = connector.read_back(&reading).await?;
     for (order_id, store) in readings {
         let Some(stored) = reading.iter().find(|o| o.id == order_id) else {
@@ -117,8 +119,13 @@ async fn compare_all(
                 }
             }
             Some(kind) => {
+                let mark = orders
+                    .iter()
+                    .find(|(o, _)| o.id == order_id)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default();
                 let recorded = db
-                    .record_drift(order_id, kind, &store, Utc::now(), Some(run_id), read_from)
+                    .record_drift(order_id, kind, &store, Utc::now(), Some(run_id), &mark)
                     .await?;
                 if recorded {
                     report.drift.push(Finding {
