@@ -375,6 +375,16 @@ async fn reconcile_finds_each_drift_and_resolve_settles_it() {
         "{first}"
     );
     assert!(first["store"]["status"].is_string(), "{first}");
+    // status says it: the drift count, the last reconcile, and the health it makes.
+    let status = ok(&hassou(&config, &["status", "--json"]).await, 0);
+    let shopify: Value = status
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["channel"] == "shopify")
+        .expect("shopify");
+    assert_eq!(shopify["orders"]["drift"], 4, "{shopify}");
+    assert_eq!(shopify["reconcile"]["drift"], 4, "{shopify}");
+    assert_eq!(shopify["health"]["state"], "degraded", "{shopify}");
     // A sync writes none of them.
     let report: Value = serde_json::from_str(&ok(
         &hassou(&config, &["sync", "shopify", "--json"]).await,

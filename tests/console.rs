@@ -405,3 +405,38 @@ fn the_terminal_going_away_mid_run_finishes_and_records_the_order_in_flight() {
     assert_eq!(synced, written, "{}", String::from_utf8_lossy(&out.stdout));
     drop(runtime);
 }
+
+/// Issue 21's flow in the demo: staff fulfilled one order by hand at the sandbox store;
+/// `:reconcile` finds it (writing nothing), the drift filter shows it, its detail shows both
+/// sides, and `T` then `y` takes the store's values — the store tab is ok again.
+#[test]
+fn reconcile_finds_the_demos_drift_and_the_detail_settles_it() {
+    let tmp = tempfile::tempdir().expect("dir");
+    let session = start_demo(&format!("hassou-drift-{}", std::process::id()), tmp.path());
+    session.wait_for("#1001", Duration::from_secs(30));
+    session.keys(&[":"]);
+    session.keys(&["reconcile", "Enter"]);
+    session.wait_for("1 drift", Duration::from_secs(20));
+    session.keys(&["6"]);
+    session.wait_for("drift     ", Duration::from_secs(10));
+    session.keys(&["Enter"]);
+    let screen = session.wait_for("tracking hassou never sent", Duration::from_secs(10));
+    assert!(
+        screen.contains("111122223333"),
+        "the store's side:\n{screen}"
+    );
+    session.keys(&["T"]);
+    session.wait_for(
+        "take the store's values into hassou",
+        Duration::from_secs(10),
+    );
+    session.keys(&["y"]);
+    let screen = session.wait_for("drift settled", Duration::from_secs(10));
+    assert!(screen.contains("synced"), "{screen}");
+    session.keys(&["Escape"]);
+    session.keys(&["q"]);
+    assert_eq!(
+        wait_for_file(&tmp.path().join("exit"), Duration::from_secs(20)),
+        "0"
+    );
+}

@@ -189,6 +189,7 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     if args.trouble {
         hold_one_at_the_store(&db, &config, &stores).await?;
     }
+    fulfil_one_by_hand(&db, &config, &stores).await?;
     db.close().await;
     out.line(
         crate::text::Tell::DemoStarted {
@@ -206,6 +207,47 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     let result = console(&ctx, true).await;
     drop(sink);
     result
+}
+
+/// The demo's drift: staff fulfilled the oldest pending Shopify order by hand in the store's
+/// admin, with other tracking — `:reconcile` finds it (`fulfilled_elsewhere`), and the detail
+/// settles it (`O` / `T`).
+async fn fulfil_one_by_hand(
+    db: &Db,
+    config: &config::Config,
+    stores: &super::sandbox::RunningStores,
+) -> Result<(), Failure> {
+    let rules = crate::domain::ChannelRules::new(
+        Channel::Shopify,
+        config.initial_settings(Channel::Shopify).rules,
+        clock(),
+        config.timezone,
+    );
+    let targets = db.targets(&crate::db::ListFilter::new(vec![rules])).await?;
+    let pending: Vec<_> = targets
+        .iter()
+        .filter(|t| t.evaluation.verdict == crate::domain::Verdict::Pending)
+        .collect();
+    // Not the one --trouble holds (the newest), when there are two.
+    if let Some(order) = pending.last().filter(|_| pending.len() > 1) {
+        let at = order.stored.order.updated_at;
+        stores
+            .shopify
+            .update_order(&order.stored.order.remote_id, |o| {
+                o.fulfillments
+                    .push(crate::sandbox::shopify::SandboxFulfillment {
+                        id: format!("{}-by-hand", o.id.replace("Order", "Fulfillment")),
+                        status: "SUCCESS".into(),
+                        created_at: at,
+                        tracking: vec![(Some("Sagawa (JA)".into()), "111122223333".into(), None)],
+                    });
+                for f in &mut o.fulfillment_orders {
+                    f.status = "CLOSED".into();
+                    f.remaining = 0;
+                }
+            });
+    }
+    Ok(())
 }
 
 /// `demo --trouble`: the newest pending Shopify order is put on hold at the sandbox store (its

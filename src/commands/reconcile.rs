@@ -162,38 +162,7 @@ pub async fn resolve(
         db.close().await;
         return Err(Failure::input(Tell::ConfirmationNeeded.get(lang)));
     }
-    let (id, channel, now) = (stored.id, stored.order.channel, ctx.now);
-    if ours {
-        // hassou knows what the store holds now; its own values differ, so they are pending:
-        // the next confirmed run reads the store and corrects it (an update of the fulfillment,
-        // or a write where nothing is held).
-        match &drift.store.held {
-            Some(held) => db.record_confirmed(id, channel, held, None, now).await?,
-            None => db.record_store_holds_nothing(id, channel, now).await?,
-        }
-    } else {
-        // The store's values become hassou's; nothing is sent.
-        let mut edit = crate::db::OrderEdit::default();
-        match &drift.store.held {
-            Some(ShippingWrite::Shopify { tracking, carrier }) => {
-                edit.tracking = Some(crate::domain::Tracking::parse(&tracking.join(",")));
-                edit.carrier = Some(carrier.clone());
-            }
-            Some(ShippingWrite::Colorme { slips, .. }) => {
-                edit.tracking = Some(crate::domain::Tracking::parse(&slips.join(",")));
-            }
-            None => edit.tracking = Some(crate::domain::Tracking::parse("")),
-        }
-        if drift.store.cancelled {
-            edit.status = Some(crate::domain::OrderStatus::Cancelled);
-        }
-        db.edit_order(&stored, &edit, now).await?;
-        match &drift.store.held {
-            Some(held) => db.record_confirmed(id, channel, held, None, now).await?,
-            None => db.record_store_holds_nothing(id, channel, now).await?,
-        }
-    }
-    db.clear_drift(id).await?;
+    crate::sync::reconcile::settle(&db, &stored, ours, ctx.now).await?;
     tracing::info!(order = %stored.order.number, by = %operator(), ours, "drift resolved");
     out.line(Tell::Resolved { ours }.get(lang));
     db.close().await;

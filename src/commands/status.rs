@@ -48,6 +48,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
         let job = |kind: JobKind| view.job(kind, ctx.now);
         let counts = verdict_counts(ctx, &db, channel).await?;
         let health = view.health(&counts, ctx.config.health_rules(), ctx.now);
+        let last_reconcile = db.last_reconcile(channel).await?;
         // Alert destinations that keep failing (a day of given-up alerts, or alerts waiting).
         let alerting = crate::alerts::Alerting::new(&ctx.config);
         let troubles: Vec<String> = db
@@ -114,6 +115,15 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                 "sync": job_json(JobKind::Sync, settings.auto_sync, settings.auto_sync_every),
                 "watch": {"enabled": settings.watch, "debounce_secs": settings.watch_debounce.as_secs()},
                 "settings": settings_json(channel, &settings),
+                "reconcile": last_reconcile.as_ref().map(|r| json!({
+                    "started_at": r.started_at,
+                    "finished_at": r.finished_at,
+                    "by": r.run_by,
+                    "checked": r.checked,
+                    "agree": r.agree,
+                    "drift": r.drifted,
+                    "error": r.error,
+                })),
                 "orders": Verdict::ALL.iter().map(|v| (v.code(), counts.get(channel, *v))).collect::<std::collections::BTreeMap<_, _>>(),
             });
             out.json(&line);
@@ -161,6 +171,26 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
         }
         for trouble in &troubles {
             out.line(format!("  {} {trouble}", fit("", 8)));
+        }
+        if let Some(r) = &last_reconcile {
+            let at = r
+                .started_at
+                .with_timezone(&tz)
+                .format("%m-%d %H:%M")
+                .to_string();
+            out.line(format!(
+                "  {} {}",
+                fit(Phrase::Reconcile.get(lang), 8),
+                crate::text::Tell::LastReconcile {
+                    at: &at,
+                    by: &crate::text::visible(&r.run_by),
+                    checked: u64::try_from(r.checked).unwrap_or(0),
+                    agree: u64::try_from(r.agree).unwrap_or(0),
+                    drift: u64::try_from(r.drifted).unwrap_or(0),
+                    failed: r.error.is_some(),
+                }
+                .get(lang)
+            ));
         }
         let watch =
             crate::text::schedule::watch_line(settings.watch, settings.watch_debounce, lang);

@@ -79,6 +79,9 @@ pub enum Action {
     SendMail,
     /// Hold the order (never written) or release its hold.
     Hold,
+    /// Settle a drift with hassou's values / with the store's (after a question).
+    ResolveOurs,
+    ResolveStore,
     Field,
     Choose,
     Today,
@@ -267,6 +270,22 @@ pub const BINDINGS: &[Binding] = {
         ),
         b(S::Detail, &[C('d')], "d", A::DryRun, P::DryRunOrder, Shown),
         b(S::Detail, &[C('h')], "h", A::Hold, P::Hold, Shown),
+        b(
+            S::Detail,
+            &[C('O')],
+            "O",
+            A::ResolveOurs,
+            P::ResolveOurs,
+            HelpOnly,
+        ),
+        b(
+            S::Detail,
+            &[C('T')],
+            "T",
+            A::ResolveStore,
+            P::ResolveStore,
+            HelpOnly,
+        ),
         b(
             S::Detail,
             &[C('v')],

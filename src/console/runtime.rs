@@ -431,6 +431,28 @@ impl Effects for Arc<Backend> {
                         Cmd::SaveSettings(channel, settings) => {
                             Msg::SettingsSaved(channel, b.save_settings(channel, &settings).await)
                         }
+                        Cmd::Resolve { order_id, ours } => {
+                            let result = async {
+                                let stored =
+                                    b.db.order_by_id(order_id).await?.ok_or_else(|| {
+                                        crate::db::DbError::Corrupt(format!(
+                                            "order id {order_id} is gone"
+                                        ))
+                                    })?;
+                                crate::sync::reconcile::settle(
+                                    &b.db,
+                                    &stored,
+                                    ours,
+                                    chrono::Utc::now(),
+                                )
+                                .await
+                                .map(|_| ())
+                            }
+                            .await
+                            .map_err(Problem::from);
+                            tracing::info!(order_id, ours, by = %b.operator, "drift resolved in the console");
+                            Msg::Resolved(order_id, ours, result)
+                        }
                         Cmd::SetHold { order_id, hold } => {
                             let held = hold.is_some();
                             let result = match hold {

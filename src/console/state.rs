@@ -140,6 +140,8 @@ pub enum Question {
     DiscardEdit,
     /// Send the shipping mail the store refused during a sync, now (the order's id).
     SendMail(Channel, i64),
+    /// Settle the order's drift: hassou's values (`true`) or the store's.
+    Resolve { order_id: i64, ours: bool },
 }
 
 #[derive(Debug, Clone)]

@@ -73,6 +73,8 @@ pub enum Msg {
     Error(Option<Channel>, Problem),
     /// Alerts delivered (or given up on) since the last look, by any process.
     Alerts(Vec<AlertNote>),
+    /// A drift was settled (hassou's values: `true`), or why not.
+    Resolved(i64, bool, Result<(), Problem>),
     /// A reconcile of this console ended: what it found.
     Reconciled(
         Channel,
@@ -141,6 +143,11 @@ pub enum Cmd {
     Bell,
     /// Read the store back and record what differs (nothing is written to it).
     Reconcile(Channel),
+    /// Settle the order's drift the way the operator said yes to.
+    Resolve {
+        order_id: i64,
+        ours: bool,
+    },
     /// Hold the order (with the operator's words) or release it (`None`).
     SetHold {
         order_id: i64,
@@ -367,6 +374,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                 app.pulls.remove(&channel);
             }
             vec![]
+        }
+        Msg::Resolved(id, ours, result) => {
+            match result {
+                Ok(()) => {
+                    let text = Say::ResolvedInConsole {
+                        ours,
+                        by: &app.operator,
+                    }
+                    .get(app.lang);
+                    app.push_log(text, false);
+                }
+                Err(e) => app.push_problem(None, &e),
+            }
+            vec![reload(app, true), Cmd::LoadDetail(id)]
         }
         Msg::Reconciled(channel, result) => {
             match result {

@@ -143,3 +143,42 @@ async fn compare_all(
     }
     Ok(report)
 }
+
+/// Settles an order's drift, as the operator chose (`order N resolve`, the console's detail):
+/// `ours` — hassou learns what the store holds and its own values become pending, so the next
+/// confirmed run corrects the store (Shopify: an update of the fulfillment, never a second one);
+/// otherwise the store's values become hassou's (the order's fields, edited as an operator would,
+/// and confirmed), and nothing is sent. `false` when the order had no drift.
+pub async fn settle(
+    db: &Db,
+    stored: &StoredOrder,
+    ours: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, crate::db::DbError> {
+    let Some(drift) = &stored.remote.drift else {
+        return Ok(false);
+    };
+    let (id, channel) = (stored.id, stored.order.channel);
+    if !ours {
+        let mut edit = crate::db::OrderEdit::default();
+        match &drift.store.held {
+            Some(ShippingWrite::Shopify { tracking, carrier }) => {
+                edit.tracking = Some(crate::domain::Tracking::parse(&tracking.join(",")));
+                edit.carrier = Some(carrier.clone());
+            }
+            Some(ShippingWrite::Colorme { slips, .. }) => {
+                edit.tracking = Some(crate::domain::Tracking::parse(&slips.join(",")));
+            }
+            None => edit.tracking = Some(crate::domain::Tracking::parse("")),
+        }
+        if drift.store.cancelled {
+            edit.status = Some(crate::domain::OrderStatus::Cancelled);
+        }
+        db.edit_order(stored, &edit, now).await?;
+    }
+    match &drift.store.held {
+        Some(held) => db.record_confirmed(id, channel, held, None, now).await?,
+        None => db.record_store_holds_nothing(id, channel, now).await?,
+    }
+    db.clear_drift(id).await
+}

@@ -79,6 +79,15 @@ pub enum Tell<'a> {
         drift: u64,
         busy: u64,
     },
+    /// `status`: the store's last reconcile.
+    LastReconcile {
+        at: &'a str,
+        by: &'a str,
+        checked: u64,
+        agree: u64,
+        drift: u64,
+        failed: bool,
+    },
     /// `order N resolve`: the order has no drift.
     NoDrift(&'a str),
     /// `order N resolve`: what it will do.
@@ -317,6 +326,14 @@ impl Tell<'_> {
                     format!("{store}: read back {checked} orders — {agree} agree · {drift} drift{busy_en} (nothing was written to the store)"),
                 )
             }
+            Tell::LastReconcile { at, by, failed: true, .. } => pick(
+                format!("前回 {at} ({by}) 失敗"),
+                format!("last {at} ({by}) failed"),
+            ),
+            Tell::LastReconcile { at, by, checked, agree, drift, failed: false } => pick(
+                format!("前回 {at} ({by}) {checked}件 · 一致 {agree}件 · 食違い {drift}件"),
+                format!("last {at} ({by}) {checked} read · {agree} agree · {drift} drift"),
+            ),
             Tell::NoDrift(number) => pick(
                 format!("{number}: 食違いはありません (hassou reconcile で調べます)"),
                 format!("{number}: no drift to settle (hassou reconcile finds them)"),

@@ -8,6 +8,16 @@ use crate::domain::Language;
 /// A sentence of the console, with its values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Say<'a> {
+    /// Settle this order's drift with hassou's values (`ours`) or the store's?
+    ResolveQuestion {
+        number: &'a str,
+        ours: bool,
+    },
+    /// A drift settled from the console.
+    ResolvedInConsole {
+        ours: bool,
+        by: &'a str,
+    },
     /// A reconcile from the console started.
     Reconciling(&'a str),
     /// A reconcile from the console ended.
@@ -197,6 +207,22 @@ impl Say<'_> {
         let ja = lang == Language::Ja;
         let pick = |j: String, e: String| if ja { j } else { e };
         match self {
+            Say::ResolveQuestion { number, ours: true } => pick(
+                format!("{number}: hassou の値を送信待ちに戻しますか (次の確認済みの更新で送ります)"),
+                format!("{number}: make hassou's values pending again (the next confirmed run sends them)?"),
+            ),
+            Say::ResolveQuestion { number, ours: false } => pick(
+                format!("{number}: ストアの値を hassou に取り込みますか (何も送りません)"),
+                format!("{number}: take the store's values into hassou (nothing is sent)?"),
+            ),
+            Say::ResolvedInConsole { ours: true, by } => pick(
+                format!("食違いを解決しました ({by}): hassou の値は送信待ちです"),
+                format!("drift settled ({by}): hassou's values are pending"),
+            ),
+            Say::ResolvedInConsole { ours: false, by } => pick(
+                format!("食違いを解決しました ({by}): ストアの値を取り込みました"),
+                format!("drift settled ({by}): the store's values are hassou's"),
+            ),
             Say::Reconciling(store) => pick(
                 format!("{store} 照合を始めました: ストアから読み直します (書込みません)"),
                 format!("{store} reconcile started: reading the store back (nothing is written)"),

@@ -298,5 +298,6 @@ pub(super) fn ask_key(app: &mut App, ask: Ask, action: Option<Action>) -> Vec<Cm
             vec![]
         }
         Question::SendMail(channel, id) => vec![Cmd::SendMail(channel, id)],
+        Question::Resolve { order_id, ours } => vec![Cmd::Resolve { order_id, ours }],
     }
 }

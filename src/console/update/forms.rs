@@ -41,6 +41,23 @@ pub(super) fn detail_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
             }
             vec![]
         }
+        Action::ResolveOurs | Action::ResolveStore => {
+            if let Some(d) = app
+                .detail
+                .as_ref()
+                .filter(|d| d.row.stored.remote.drift.is_some())
+            {
+                let order_id = d.row.stored.id;
+                ask(
+                    app,
+                    Question::Resolve {
+                        order_id,
+                        ours: action == Action::ResolveOurs,
+                    },
+                );
+            }
+            vec![]
+        }
         Action::Hold => app
             .detail
             .as_ref()

@@ -85,10 +85,17 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
     }
     if let Some(drift) = &remote.drift {
         // The store changed behind hassou: both sides, and what settles it.
-        let ours = remote
-            .confirmed
-            .as_ref()
-            .map_or_else(|| "—".to_owned(), |w| text::held(w, app.lang));
+        // What hassou last confirmed, or else what it holds to send.
+        let ours = remote.confirmed.as_ref().map_or_else(
+            || {
+                let carrier = o
+                    .carrier
+                    .as_ref()
+                    .map_or("", |c| text::carrier(c, app.lang));
+                format!("{} ({carrier})", text::visible(&o.tracking.display()))
+            },
+            |w| text::held(w, app.lang),
+        );
         let theirs = drift
             .store
             .held
@@ -107,8 +114,9 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
                 text::visible(&drift.store.status)
             )),
             Line::from(format!(
-                "  {}",
-                text::drift_advice(drift.kind, &o.number, app.lang)
+                "  O {} · T {}",
+                Phrase::ResolveOurs.get(app.lang),
+                Phrase::ResolveStore.get(app.lang)
             )),
         ];
         for (i, line) in drift_lines.into_iter().enumerate() {

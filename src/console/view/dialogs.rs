@@ -193,6 +193,17 @@ pub(super) fn draw_ask(frame: &mut Frame, app: &App, area: Rect, ask: &Ask) {
         Question::StopRun(c) => Say::StopRunOf(text::store(c, app.lang)).get(app.lang),
         Question::StopAnyRun(c) => Say::StopAnyRunOf(text::store(c, app.lang)).get(app.lang),
         Question::DiscardEdit => Say::DiscardEdits.get(app.lang),
+        Question::Resolve { ours, .. } => {
+            let number = app
+                .detail
+                .as_ref()
+                .map_or_else(String::new, |d| text::visible(&d.row.stored.order.number));
+            Say::ResolveQuestion {
+                number: &number,
+                ours,
+            }
+            .get(app.lang)
+        }
         Question::SendMail(c, _) => {
             let number = app
                 .detail
