@@ -281,7 +281,7 @@ pub struct ListArgs {
     pub channel: Option<Channel>,
     #[command(flatten)]
     pub rules: RuleOverrides,
-    /// Only orders with this verdict: pending | synced | waiting | failed | ineligible.
+    /// Only orders with this verdict: pending | synced | waiting | failed | ineligible | drift.
     #[arg(long, value_name = "V", value_parser = parse_verdict)]
     pub verdict: Option<Verdict>,
     /// Only orders whose number, remote id or tracking contains this text.
