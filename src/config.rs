@@ -614,6 +614,16 @@ fn sync_settings(
         })?;
     }
     s.window.skip_holidays = raw.skip_holidays.unwrap_or(s.window.skip_holidays);
+    if let Some(v) = &raw.auto_reconcile_every {
+        s.auto_reconcile_every = match v.get_ref().trim() {
+            "off" | "" => None,
+            _ => Some(duration(
+                v,
+                "auto_reconcile_every",
+                settings::check_interval,
+            )?),
+        };
+    }
     s.auto_sync = raw.auto_sync.unwrap_or(s.auto_sync);
     s.auto_pull = raw.auto_pull.unwrap_or(s.auto_pull);
     s.watch = raw.watch.unwrap_or(s.watch);

@@ -24,6 +24,8 @@ pub struct OperationalSettings {
     pub pull_paid_date: bool,
     /// When scheduled runs and watch may write (manual runs never wait).
     pub window: Window,
+    /// How often the lease holder reconciles the store (`None`: never by itself).
+    pub auto_reconcile_every: Option<Duration>,
 }
 
 impl Default for OperationalSettings {
@@ -43,6 +45,7 @@ impl Default for OperationalSettings {
             pull_days: 7,
             pull_paid_date: true,
             window: Window::ALWAYS,
+            auto_reconcile_every: None,
         }
     }
 }

@@ -708,3 +708,41 @@ async fn two_daemons_alert_once(postgres: Option<String>) {
     signal(&d, "TERM").await;
     assert_eq!(d.wait().await.expect("exit").code(), Some(0));
 }
+
+/// Issue 21: `auto_reconcile_every` — the daemon (the lease holder) reconciles the store by
+/// itself; a tracking number corrected in the store's admin after the daemon wrote it becomes a
+/// `drift` that `status` counts, and the `drift` alert goes out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_reconciles_by_itself_and_alerts_a_drift() {
+    let s = setup(3, Duration::ZERO, "4s").await;
+    let sink = hassou::sandbox::alerts::AlertSink::start()
+        .await
+        .expect("sink");
+    let text = std::fs::read_to_string(&s.config).expect("config").replace(
+        "watch = true\n",
+        "watch = true\nauto_reconcile_every = \"1m\"\n",
+    ) + &format!(
+        "[alerts]\nwebhook_url = \"{}\"\nwebhook_format = \"json\"\n",
+        sink.webhook_url()
+    );
+    common::write_config(&s.config, &text).expect("config");
+    let mut daemon = start_daemon(&s);
+    until(Duration::from_secs(30), || fulfilled(&s) == 3).await;
+    s.sandbox.update_order(&s.gids[0], |o| {
+        o.fulfillments[0].tracking =
+            vec![(Some("Sagawa (JA)".into()), "512547514334".into(), None)];
+    });
+    let shown = status_until(&s.config, "shopify", Duration::from_secs(60), |v| {
+        v["orders"]["drift"] == 1
+    })
+    .await;
+    assert_eq!(shown["reconcile"]["drift"], 1, "{shown}");
+    until(Duration::from_secs(20), || {
+        sink.received()
+            .iter()
+            .any(|r| r.text().contains("\"event\":\"drift\""))
+    })
+    .await;
+    signal(&daemon, "TERM").await;
+    assert_eq!(daemon.wait().await.expect("exit").code(), Some(0));
+}

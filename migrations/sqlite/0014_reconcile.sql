@@ -22,3 +22,6 @@ CREATE TABLE reconcile_runs (
     error       TEXT
 );
 CREATE INDEX reconcile_runs_channel ON reconcile_runs (channel, id);
+
+-- `auto_reconcile_every` (off by default: NULL): the lease holder reconciles the store this often.
+ALTER TABLE channel_settings ADD COLUMN auto_reconcile_every_secs INTEGER;

@@ -26,6 +26,7 @@ fn apply(s: &mut OperationalSettings, command: &Command) -> bool {
         Command::ActiveHours(hours) => s.window.hours = *hours,
         Command::ActiveDays(days) => s.window.days = *days,
         Command::SkipHolidays(on) => s.window.skip_holidays = *on,
+        Command::AutoReconcileEvery(every) => s.auto_reconcile_every = *every,
         _ => return false,
     }
     true

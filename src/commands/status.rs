@@ -28,6 +28,7 @@ pub(super) fn settings_json(
         "active_hours": s.window.hours.map(|h| h.to_string()),
         "active_days": s.window.days.to_string(),
         "skip_holidays": s.window.skip_holidays,
+        "auto_reconcile_every_secs": s.auto_reconcile_every.map(|d| d.as_secs()),
     });
     match channel {
         Channel::Shopify => value["statuses"] = json!(s.rules.statuses.code()),

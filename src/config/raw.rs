@@ -83,4 +83,5 @@ pub(super) struct RawSync {
     pub(super) active_hours: Option<Spanned<String>>,
     pub(super) active_days: Option<Spanned<String>>,
     pub(super) skip_holidays: Option<bool>,
+    pub(super) auto_reconcile_every: Option<Spanned<String>>,
 }

@@ -71,6 +71,7 @@ fn the_example_file_is_valid_and_documents_every_key() {
         "active_hours",
         "active_days",
         "skip_holidays",
+        "auto_reconcile_every",
         "webhook_url",
         "webhook_format",
         "mail_to",

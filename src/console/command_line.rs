@@ -30,6 +30,8 @@ pub enum Command {
     ActiveHours(Option<Hours>),
     ActiveDays(Days),
     SkipHolidays(bool),
+    /// `None`: off.
+    AutoReconcileEvery(Option<Duration>),
     Sync,
     DryRun,
     Pull,
@@ -49,7 +51,7 @@ pub enum Command {
 }
 
 /// Every command name, in the order completion offers them.
-pub const NAMES: [&str; 23] = [
+pub const NAMES: [&str; 24] = [
     "period",
     "statuses",
     "shipped-date-only",
@@ -60,6 +62,7 @@ pub const NAMES: [&str; 23] = [
     "active-hours",
     "active-days",
     "skip-holidays",
+    "auto-reconcile-every",
     "sync",
     "dry-run",
     "pull",
@@ -77,7 +80,7 @@ pub const NAMES: [&str; 23] = [
 
 /// Every command with what it takes, for the help (`NUMBER` and `FILE` are said in the
 /// operator's language by [`argument`]).
-pub const SYNTAX: [(&str, &str); 22] = [
+pub const SYNTAX: [(&str, &str); 23] = [
     ("period", "1-13"),
     ("statuses", "processed|all-but-new-cancelled"),
     ("shipped-date-only", "on|off"),
@@ -88,6 +91,7 @@ pub const SYNTAX: [(&str, &str); 22] = [
     ("active-hours", "08:00-21:00|always"),
     ("active-days", "mon-sat|all"),
     ("skip-holidays", "on|off"),
+    ("auto-reconcile-every", "6h|off"),
     ("sync", ""),
     ("dry-run", ""),
     ("pull", ""),
@@ -249,6 +253,19 @@ pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, Comman
             needs_store(Command::ActiveDays(days))?
         }
         "skip-holidays" => needs_store(Command::SkipHolidays(on_off(value, name)?))?,
+        "auto-reconcile-every" => {
+            let every = match value {
+                Some("off") => None,
+                _ => Some(
+                    value
+                        .ok_or_else(|| "no value".to_owned())
+                        .and_then(parse_duration)
+                        .and_then(check_interval)
+                        .map_err(CommandError::Interval)?,
+                ),
+            };
+            needs_store(Command::AutoReconcileEvery(every))?
+        }
         "sync" => needs_store(Command::Sync)?,
         "dry-run" => needs_store(Command::DryRun)?,
         "pull" => needs_store(Command::Pull)?,

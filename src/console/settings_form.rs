@@ -25,9 +25,11 @@ pub enum Row {
     ActiveHours,
     ActiveDays,
     SkipHolidays,
+    /// How often the store is reconciled by itself (off by default).
+    AutoReconcile,
 }
 
-pub const ROWS: [Row; 12] = [
+pub const ROWS: [Row; 13] = [
     Row::AutoPull,
     Row::AutoPullEvery,
     Row::AutoSync,
@@ -40,7 +42,11 @@ pub const ROWS: [Row; 12] = [
     Row::ActiveHours,
     Row::ActiveDays,
     Row::SkipHolidays,
+    Row::AutoReconcile,
 ];
+
+/// The reconcile intervals offered (0: off).
+const RECONCILES: [u64; 5] = [0, 3600, 6 * 3600, 12 * 3600, 24 * 3600];
 
 /// The hours ←/→ offer (any other is set with `:active-hours`).
 const HOURS: [&str; 6] = [
@@ -142,6 +148,11 @@ pub fn change(
             next.window.days = cycle(&choices, s.window.days, up);
         }
         Row::SkipHolidays => next.window.skip_holidays = !s.window.skip_holidays,
+        Row::AutoReconcile if !toggle => {
+            let now = s.auto_reconcile_every.map_or(0, |d| d.as_secs());
+            let next_secs = cycle(&RECONCILES, now, up);
+            next.auto_reconcile_every = (next_secs > 0).then(|| Duration::from_secs(next_secs));
+        }
         _ => return None,
     }
     (next != *s).then_some(next)

@@ -26,6 +26,7 @@ struct SettingsRow {
     active_hours: Option<String>,
     active_days: i64,
     skip_holidays: bool,
+    auto_reconcile_every_secs: Option<i64>,
 }
 
 fn secs(d: Duration) -> i64 {
@@ -62,14 +63,15 @@ impl SettingsRow {
                 days: Days::from_bits(u8::try_from(self.active_days).unwrap_or(0x7f)),
                 skip_holidays: self.skip_holidays,
             },
+            auto_reconcile_every: self.auto_reconcile_every_secs.map(duration),
         })
     }
 }
 
 const UPSERT: &str = "INSERT INTO channel_settings (channel, period_days, statuses, shipped_date_only, \
      auto_sync, auto_sync_every_secs, auto_pull, auto_pull_every_secs, watch, watch_debounce_secs, \
-     pull_days, pull_paid_date, active_hours, active_days, skip_holidays, updated_at, updated_by) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+     pull_days, pull_paid_date, active_hours, active_days, skip_holidays, auto_reconcile_every_secs, updated_at, updated_by) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
      ON CONFLICT (channel) ";
 
 const OVERWRITE: &str = "DO UPDATE SET period_days = excluded.period_days, \
@@ -79,7 +81,8 @@ const OVERWRITE: &str = "DO UPDATE SET period_days = excluded.period_days, \
      watch = excluded.watch, watch_debounce_secs = excluded.watch_debounce_secs, \
      pull_days = excluded.pull_days, pull_paid_date = excluded.pull_paid_date, \
      active_hours = excluded.active_hours, active_days = excluded.active_days, \
-     skip_holidays = excluded.skip_holidays, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+     skip_holidays = excluded.skip_holidays, \
+     auto_reconcile_every_secs = excluded.auto_reconcile_every_secs, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
 
 impl Db {
     pub async fn channel_settings(
@@ -90,7 +93,8 @@ impl Db {
             sqlx::query_as::<_, SettingsRow>(
                 "SELECT period_days, statuses, shipped_date_only, auto_sync, auto_sync_every_secs, \
                  auto_pull, auto_pull_every_secs, watch, watch_debounce_secs, pull_days, pull_paid_date, \
-                 active_hours, active_days, skip_holidays FROM channel_settings WHERE channel = $1",
+                 active_hours, active_days, skip_holidays, auto_reconcile_every_secs \
+                 FROM channel_settings WHERE channel = $1",
             )
             .bind(channel.code())
             .fetch_optional(pool)
@@ -129,6 +133,7 @@ impl Db {
                 .bind(s.window.hours.map(|h| h.to_string()))
                 .bind(i64::from(s.window.days.bits()))
                 .bind(s.window.skip_holidays)
+                .bind(s.auto_reconcile_every.map(secs))
                 .bind(at)
                 .bind(who.to_owned())
                 .execute(pool)

@@ -11,7 +11,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::view::lease_name;
-use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Timing, Trigger};
+use super::{Job, JobKind, JobOutcome, SETTINGS_POLL, Schedule, Scheduler, Timing, Trigger};
 use crate::channels::StoreConnector;
 use crate::db::{Db, RunCounts};
 use crate::domain::{Cause, Channel, ChannelRules, Problem, ShippingWrite, ShopTimeZone};
@@ -407,6 +407,7 @@ impl StoreWorker {
         if store.alerting.is_some() {
             tasks.push(tokio::spawn(deliver_alerts(store.clone(), cancel.clone())));
         }
+        tasks.push(tokio::spawn(auto_reconcile(store.clone(), cancel.clone())));
         tasks.push(tokio::spawn(publish(
             store.clone(),
             pull.clone(),
@@ -499,6 +500,52 @@ async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: Ca
             Ok(()) = sync_changes.changed() => {}
             () = store.judge_alerts.notified() => {}
             () = tokio::time::sleep(LEASE_RENEW) => {}
+        }
+    }
+}
+
+/// `auto_reconcile_every`: the lease holder reconciles the store when the last reconcile (by
+/// any process, as the database records it) is that old. Reads only; a drift raises the alert.
+async fn auto_reconcile(store: Arc<Store>, cancel: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(SETTINGS_POLL) => {}
+        }
+        let Ok(settings) = store.settings().await else {
+            continue;
+        };
+        let Some(every) = settings.auto_reconcile_every else {
+            continue;
+        };
+        if !store.leading.load(Ordering::SeqCst) {
+            continue;
+        }
+        let now = Utc::now();
+        let due = match store.db.last_reconcile(store.channel).await {
+            Ok(Some(last)) => {
+                now - last.started_at >= chrono::Duration::from_std(every).unwrap_or_default()
+            }
+            Ok(None) => true,
+            Err(_) => false,
+        };
+        if !due {
+            continue;
+        }
+        let Ok(rules) = store.rules().await else {
+            continue;
+        };
+        let since = now - chrono::Duration::days(i64::from(settings.pull_days));
+        tracing::info!(store = %store.channel, "reconcile started (auto_reconcile_every)");
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            result = crate::sync::reconcile::reconcile(&store.db, &store.connector, &rules, since, &store.holder) => {
+                match result {
+                    Ok(r) => tracing::info!(store = %store.channel, checked = r.checked, drift = r.drift.len(), "reconcile finished"),
+                    Err(e) => tracing::warn!(store = %store.channel, "reconcile failed: {e}"),
+                }
+                store.judge_alerts.notify_one();
+            }
         }
     }
 }

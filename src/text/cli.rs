@@ -390,8 +390,8 @@ impl Tell<'_> {
                 format!("{pair}: give KEY=VALUE (e.g. period=5)"),
             ),
             Tell::NotASetting(key) => pick(
-                format!("{key}: 設定の名前ではありません (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch active-hours active-days skip-holidays)"),
-                format!("{key}: not a setting (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch active-hours active-days skip-holidays)"),
+                format!("{key}: 設定の名前ではありません (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch active-hours active-days skip-holidays auto-reconcile-every)"),
+                format!("{key}: not a setting (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch active-hours active-days skip-holidays auto-reconcile-every)"),
             ),
             Tell::SwitchPlan {
                 store,

@@ -74,6 +74,15 @@ pub fn label(
             "  skip holidays",
             on_off(s.window.skip_holidays),
         ),
+        Row::AutoReconcile => (
+            "ストアとの照合",
+            "auto reconcile",
+            match s.auto_reconcile_every {
+                Some(d) if ja => format!("{}ごと", every(d)),
+                Some(d) => format!("every {}", every(d)),
+                None => on_off(false),
+            },
+        ),
     };
     ((if ja { l_ja } else { l_en }).to_owned(), value)
 }

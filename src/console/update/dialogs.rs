@@ -138,6 +138,7 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
         Command::ActiveHours(hours) => setting(app, &|s| s.window.hours = hours),
         Command::ActiveDays(days) => setting(app, &|s| s.window.days = days),
         Command::SkipHolidays(on) => setting(app, &|s| s.window.skip_holidays = on),
+        Command::AutoReconcileEvery(every) => setting(app, &|s| s.auto_reconcile_every = every),
         Command::Sync => act(app, Action::SyncStore),
         Command::DryRun => act(app, Action::DryRun),
         Command::Pull => act(app, Action::Pull),
