@@ -5,7 +5,7 @@
 //! console in tmux) against sandboxes on 127.0.0.1, as an operator would.
 //!
 //! Run: `cargo bench --bench throughput` (about 6 minutes on 2 cores; `HASSOU_BENCH_ORDERS=N`
-//! changes the million, `HASSOU_BENCH_ONLY=shopify|colorme|million` runs one part).
+//! changes the million, `HASSOU_BENCH_ONLY=shopify|colorme|reconcile|million` runs one part).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -350,6 +350,187 @@ async fn colorme(report: &mut Report) {
 }
 
 // ----------------------------------------------------------------------------------------------
+// Reconcile (issue 21): 1,000 orders written, read back at the stores' real limits
+
+const RECONCILE_ORDERS: usize = 1000;
+
+/// Orders hassou holds as written (confirmed in its database) and the store holds the same.
+async fn confirmed_orders(
+    config: &Path,
+    dir: &Path,
+    lines: &str,
+    held: &[hassou::domain::ShippingWrite],
+) {
+    let file = dir.join("reconcile.csv");
+    std::fs::write(
+        &file,
+        format!("channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n{lines}"),
+    )
+    .expect("orders");
+    hassou(config, &["orders", "import", file.to_str().expect("path")]).await;
+    let db = hassou::db::Db::open(&format!("sqlite://{}", dir.join("r.db").display()))
+        .await
+        .expect("db");
+    for (i, write) in held.iter().enumerate() {
+        let number = match write {
+            hassou::domain::ShippingWrite::Shopify { .. } => format!("#{}", 80_000 + i),
+            hassou::domain::ShippingWrite::Colorme { .. } => (90_000_000 + i).to_string(),
+        };
+        let stored = db.find_orders(&number, None).await.expect("find").remove(0);
+        db.record_confirmed(stored.id, stored.order.channel, write, None, now())
+            .await
+            .expect("confirmed");
+    }
+    db.close().await;
+}
+
+async fn reconcile(report: &mut Report) {
+    println!("reconcile: {RECONCILE_ORDERS} orders on each store, at the stores' real limits");
+    let restore_rate = 100.0;
+    let sandbox = SandboxShopify::start(
+        0,
+        SandboxOptions {
+            bucket_size: 1000.0,
+            restore_rate,
+            latency: Duration::from_millis(30),
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("shopify.toml");
+    hassou::token_file::write_owner_only(
+        &config,
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
+            dir.path().join("r.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let created = now() - chrono::Duration::days(2);
+    let shipped = shipped_on();
+    let (mut lines, mut held) = (String::new(), Vec::new());
+    for i in 0..RECONCILE_ORDERS {
+        let number = format!("#{}", 80_000 + i);
+        let gid = sandbox.add_order(&number, "佐藤 花子", created, &["東京倉庫"]);
+        sandbox.update_order(&gid, |o| {
+            o.fulfillments
+                .push(hassou::sandbox::shopify::SandboxFulfillment {
+                    id: format!("gid://shopify/Fulfillment/{}", 800_000 + i),
+                    status: "SUCCESS".into(),
+                    created_at: created,
+                    tracking: vec![(Some("Yamato (JA)".into()), tracking(i), None)],
+                });
+            for f in &mut o.fulfillment_orders {
+                f.status = "CLOSED".into();
+                f.remaining = 0;
+            }
+        });
+        lines.push_str(&format!(
+            "shopify,{gid},{number},processed,{0},{0},{shipped},yamato,{1}\n",
+            rfc3339(created),
+            tracking(i)
+        ));
+        held.push(hassou::domain::ShippingWrite::Shopify {
+            tracking: vec![tracking(i)],
+            carrier: hassou::domain::Carrier::parse("yamato"),
+        });
+    }
+    confirmed_orders(&config, dir.path(), &lines, &held).await;
+    let (requests, throttled, spent) = (
+        sandbox.requests(),
+        sandbox.throttled(),
+        sandbox.points_spent(),
+    );
+    let started = Instant::now();
+    let out = hassou(&config, &["reconcile", "shopify", "--json", "--days", "30"]).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let found = json_of(&out);
+    let made = sandbox.requests() - requests;
+    let throttled = sandbox.throttled() - throttled;
+    let points = sandbox.points_spent() - spent;
+    let limit = RECONCILE_ORDERS as u64 / 8 + 5;
+    report.add(
+        "Shopify reconcile of 1,000 orders, requests",
+        format!(
+            "{made} ({} agree, {} drift; {throttled} THROTTLED)",
+            found["agree"],
+            found["drift"].as_array().map_or(0, Vec::len)
+        ),
+        &format!("≤ {limit}, THROTTLED ≤ 10 %"),
+        made <= limit && (throttled as f64) <= made as f64 * 0.10,
+    );
+    // The bucket's time: what the points spent beyond a full bucket take to restore, or the
+    // round trips, whichever is longer.
+    let budget = ((points - 1000.0).max(0.0) / restore_rate).max(made as f64 * 0.030);
+    report.add(
+        "Shopify reconcile of 1,000 orders, wall time",
+        format!("{seconds:.1} s ({points:.0} points; the bucket's time {budget:.1} s)"),
+        "≤ the store's budget time + 10 %",
+        seconds <= budget * 1.10,
+    );
+    // カラーミー: 1,000 sales with their slips, 120 requests a minute enforced.
+    let colorme = SandboxColorme::start(
+        0,
+        ColormeSandboxOptions {
+            rate_limit: Some(120),
+            ..ColormeSandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let config = dir.path().join("colorme.toml");
+    std::fs::remove_file(dir.path().join("r.db")).ok();
+    hassou::token_file::write_owner_only(
+        &config,
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\n",
+            dir.path().join("r.db").display(),
+            colorme.url()
+        ),
+    )
+    .expect("config");
+    let (mut lines, mut held) = (String::new(), Vec::new());
+    for i in 0..RECONCILE_ORDERS {
+        let id = 90_000_000 + i as i64;
+        colorme.add_sale(id, "佐藤 花子", created, 1);
+        colorme.update_sale(id, |s| {
+            s.deliveries[0].slip_number = Some(tracking(i));
+            s.deliveries[0].delivered = true;
+        });
+        lines.push_str(&format!(
+            "colorme,{id},{id},processed,{0},{0},{shipped},yamato,{1}\n",
+            rfc3339(created),
+            tracking(i)
+        ));
+        held.push(hassou::domain::ShippingWrite::Colorme {
+            slips: vec![tracking(i)],
+            delivered: true,
+        });
+    }
+    confirmed_orders(&config, dir.path(), &lines, &held).await;
+    let before = colorme.requests().len();
+    let started = Instant::now();
+    let out = hassou(&config, &["reconcile", "colorme", "--json", "--days", "30"]).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let found = json_of(&out);
+    let made = (colorme.requests().len() - before) as u64;
+    let limit = RECONCILE_ORDERS as u64 / 100 + 5;
+    report.add(
+        "カラーミー reconcile of 1,000 sales, requests",
+        format!(
+            "{made} in {seconds:.1} s ({} agree, {} drift)",
+            found["agree"],
+            found["drift"].as_array().map_or(0, Vec::len)
+        ),
+        &format!("≤ {limit}"),
+        made <= limit,
+    );
+}
+
+// ----------------------------------------------------------------------------------------------
 // A million orders
 
 fn write_order_file(path: &Path, count: usize) {
@@ -609,6 +790,9 @@ fn main() {
         }
         if only.is_empty() || only == "million" {
             million(&mut report).await;
+        }
+        if only.is_empty() || only == "reconcile" {
+            reconcile(&mut report).await;
         }
         if only.is_empty() || only == "postgres" {
             postgres_import(&mut report).await;

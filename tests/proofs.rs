@@ -395,3 +395,194 @@ async fn two_processes_on_one_database_write_each_order_once() {
     assert_eq!((duplicates, lost), (0, 0));
     assert_eq!(sandbox.mutations_applied(), 300);
 }
+
+/// Issue 21: `resolve --ours` under the fault matrix. 200 orders written, then changed at the
+/// store behind hassou (Shopify: other tracking on the fulfillment; カラーミー: the slip cleared),
+/// reconciled and settled with hassou's values; the runs under 30 % faults leave each order
+/// exactly once: Shopify one fulfillment (updated, never a second), カラーミー the slip back,
+/// still 配送済み, one mail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_ours_writes_exactly_once_under_30_percent_faults() {
+    const N: usize = 200;
+    let settings = RuleSettings {
+        period: Period::DEFAULT,
+        statuses: StatusOption::ProcessedOnly,
+        shipped_date_only: true,
+    };
+    let rules = hassou::domain::ChannelRules::new(
+        Channel::Shopify,
+        settings,
+        common::as_of(),
+        hassou::domain::ShopTimeZone::jst(),
+    );
+    let since = common::t("2026-11-01T00:00:00+09:00");
+    for seed in seeds() {
+        // Shopify.
+        let sandbox = SandboxShopify::start(
+            0,
+            SandboxOptions {
+                bucket_size: 1e9,
+                restore_rate: 1e9,
+                ..SandboxOptions::default()
+            },
+        )
+        .await
+        .expect("sandbox");
+        let db = common::sqlite_db().await;
+        let mut gids = Vec::new();
+        let mut orders = Vec::new();
+        for i in 0..N {
+            let number = format!("#{}", 30_000 + i);
+            let gid = sandbox.add_order(
+                &number,
+                "山田 太郎",
+                common::t("2026-11-20T10:00:00+09:00"),
+                &["東京倉庫"],
+            );
+            orders.push(Order {
+                remote_id: gid.clone(),
+                ..common::target_order(Channel::Shopify, &number, &tracking(i))
+            });
+            gids.push(gid);
+        }
+        db.upsert_orders(&orders, common::as_of())
+            .await
+            .expect("seed");
+        let client = ShopifyClient::new(
+            &sandbox.url(),
+            "2026-07",
+            SecretString::from("shpat_sandbox".to_owned()),
+            ShopifyOptions {
+                timeout: Duration::from_millis(150),
+                retry_delay: Duration::from_millis(2),
+                ..ShopifyOptions::default()
+            },
+        )
+        .expect("client");
+        let connector = ShopifyConnector::new(client, true);
+        until_settled(&db, &connector, settings).await;
+        for gid in &gids {
+            sandbox.update_order(gid, |o| {
+                o.fulfillments[0].tracking =
+                    vec![(Some("Sagawa (JA)".into()), "512547514334".into(), None)];
+            });
+        }
+        let found = hassou::sync::reconcile::reconcile(&db, &connector, &rules, since, "proof")
+            .await
+            .expect("reconcile");
+        assert_eq!(found.drift.len(), N);
+        for f in &found.drift {
+            let stored = db
+                .order_by_id(f.order_id)
+                .await
+                .expect("read")
+                .expect("order");
+            assert!(
+                hassou::sync::reconcile::settle(&db, &stored, true, common::as_of())
+                    .await
+                    .expect("settle")
+            );
+        }
+        sandbox.fault_randomly(RandomFaults::new(0.30, seed, SLOW));
+        let (runs, failures) = until_settled(&db, &connector, settings).await;
+        let injected = sandbox.random_faults_injected();
+        for (i, gid) in gids.iter().enumerate() {
+            let order = sandbox.order(gid).expect("order");
+            assert_eq!(
+                order.fulfillments.len(),
+                1,
+                "{gid}: never a second fulfillment"
+            );
+            assert_eq!(order.fulfillments[0].tracking[0].1, tracking(i), "{gid}");
+            assert!(
+                order.notifications <= 1,
+                "{gid}: {} notifications",
+                order.notifications
+            );
+        }
+        eprintln!(
+            "proof resolve --ours shopify seed {seed}: {N} orders, {injected} faults, {runs} runs, \
+             {failures} failed attempts on the way, one fulfillment each"
+        );
+        // カラーミー.
+        let sandbox = SandboxColorme::start(
+            0,
+            ColormeSandboxOptions {
+                rate_limit: None,
+                ..ColormeSandboxOptions::default()
+            },
+        )
+        .await
+        .expect("sandbox");
+        let db = common::sqlite_db().await;
+        let mut orders = Vec::new();
+        for i in 0..N {
+            let id = 40_000_000 + i as i64;
+            sandbox.add_sale(id, "山田 太郎", common::t("2026-11-20T10:00:00+09:00"), 1);
+            orders.push(Order {
+                remote_id: id.to_string(),
+                ..common::target_order(Channel::Colorme, &id.to_string(), &tracking(i))
+            });
+        }
+        db.upsert_orders(&orders, common::as_of())
+            .await
+            .expect("seed");
+        let client = ColormeClient::new(
+            &sandbox.url(),
+            SecretString::from(SANDBOX_TOKEN),
+            ColormeOptions {
+                timeout: Duration::from_millis(150),
+                gap: Duration::ZERO,
+                retry_delay: Duration::from_millis(2),
+                ..ColormeOptions::default()
+            },
+        )
+        .expect("client");
+        let connector = ColormeConnector::new(client, true);
+        until_settled(&db, &connector, settings).await;
+        for i in 0..N {
+            sandbox.update_sale(40_000_000 + i as i64, |s| {
+                s.deliveries[0].slip_number = None
+            });
+        }
+        let colorme_rules = hassou::domain::ChannelRules::new(
+            Channel::Colorme,
+            settings,
+            common::as_of(),
+            hassou::domain::ShopTimeZone::jst(),
+        );
+        let found =
+            hassou::sync::reconcile::reconcile(&db, &connector, &colorme_rules, since, "proof")
+                .await
+                .expect("reconcile");
+        assert_eq!(found.drift.len(), N);
+        for f in &found.drift {
+            let stored = db
+                .order_by_id(f.order_id)
+                .await
+                .expect("read")
+                .expect("order");
+            assert!(
+                hassou::sync::reconcile::settle(&db, &stored, true, common::as_of())
+                    .await
+                    .expect("settle")
+            );
+        }
+        sandbox.fault_randomly(RandomFaults::new(0.30, seed, SLOW));
+        let (runs, failures) = until_settled(&db, &connector, settings).await;
+        let injected = sandbox.random_faults_injected();
+        for i in 0..N {
+            let sale = sandbox.sale(40_000_000 + i as i64).expect("sale");
+            assert_eq!(
+                sale.deliveries[0].slip_number.as_deref(),
+                Some(tracking(i).as_str())
+            );
+            assert!(sale.deliveries[0].delivered, "never delivered: false");
+            assert_eq!(sale.mails.len(), 1, "never a second mail");
+        }
+        eprintln!(
+            "proof resolve --ours colorme seed {seed}: {N} sales, {injected} faults, {runs} runs, \
+             {failures} failed attempts on the way, one PUT's worth each, one mail each"
+        );
+    }
+}
