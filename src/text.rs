@@ -59,6 +59,7 @@ pub fn drift_kind(kind: crate::domain::drift::DriftKind, lang: Language) -> &'st
             "hassou の送った値がストアにありません (発送の取消・伝票番号の削除)"
         }
         (Language::Ja, K::CancelledInStore) => "ストアで注文がキャンセルされています",
+        (Language::Ja, K::NotWritten) => "hassou で送信待ち・失敗のまま stale_after を過ぎています",
         (Language::En, K::StoreDiffers) => {
             "the store holds other tracking or carrier than hassou sent (changed in its admin)"
         }
@@ -69,6 +70,7 @@ pub fn drift_kind(kind: crate::domain::drift::DriftKind, lang: Language) -> &'st
             "the store no longer holds what hassou sent (fulfillment cancelled, slip cleared)"
         }
         (Language::En, K::CancelledInStore) => "the store cancelled the order",
+        (Language::En, K::NotWritten) => "pending or failed in hassou for longer than stale_after",
     }
 }
 
@@ -77,6 +79,12 @@ pub fn drift_advice(kind: crate::domain::drift::DriftKind, number: &str, lang: L
     use crate::domain::drift::DriftKind as K;
     let n = visible(number);
     match (lang, kind) {
+        (Language::Ja, K::NotWritten) => {
+            format!("更新を実行してください (s / hassou sync)。失敗の理由は hassou order {n} show")
+        }
+        (Language::En, K::NotWritten) => {
+            format!("run a sync (s / hassou sync); why it failed: hassou order {n} show")
+        }
         (Language::Ja, K::CancelledInStore) => format!(
             "受注を取り込み直すか (pull)、store の値を採用: hassou order {n} resolve --store-values"
         ),

@@ -233,7 +233,7 @@ async fn reconcile_finds_each_drift_and_resolve_settles_it() {
     let created = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
         .expect("t")
         .to_utc();
-    let numbers = ["#3001", "#3002", "#3003", "#3004", "#3005"];
+    let numbers = ["#3001", "#3002", "#3003", "#3004", "#3005", "#3006"];
     let gids: Vec<String> = numbers
         .iter()
         .map(|n| sandbox.add_order(n, "山田 太郎", created, &["東京倉庫"]))
@@ -283,6 +283,8 @@ async fn reconcile_finds_each_drift_and_resolve_settles_it() {
     // #3004 and #3005 reach hassou after the store changed.
     csv.push_str(&line(&gids[3], "#3004", "390459983082"));
     csv.push_str(&line(&gids[4], "#3005", "390459983082"));
+    // #3006: pending since the 23rd, nothing at the store — not written for over stale_after.
+    csv.push_str(&line(&gids[5], "#3006", "390459983082"));
     std::fs::write(&orders, &csv).expect("orders");
     ok(
         &hassou(
@@ -362,10 +364,15 @@ async fn reconcile_finds_each_drift_and_resolve_settles_it() {
         Some("cancelled_in_store"),
         "{found}"
     );
-    assert_eq!(kinds.len(), 4, "#3003 agrees: {found}");
+    assert_eq!(
+        kinds.get("#3006").map(String::as_str),
+        Some("not_written"),
+        "{found}"
+    );
+    assert_eq!(kinds.len(), 5, "#3003 agrees: {found}");
     assert_eq!(
         (found["checked"].as_u64(), found["agree"].as_u64()),
-        (Some(5), Some(1))
+        (Some(6), Some(2))
     );
     let first = &found["drift"][0];
     assert!(
@@ -391,8 +398,9 @@ async fn reconcile_finds_each_drift_and_resolve_settles_it() {
         0,
     ))
     .expect("json");
-    assert_eq!(report["written"], 0, "{report}");
-    assert_eq!(sandbox.mutations_applied(), mutations);
+    // Only #3006, which is pending (not_written is reported, never a verdict).
+    assert_eq!(report["written"], 1, "{report}");
+    assert_eq!(sandbox.mutations_applied(), mutations + 1);
     let shown: Value = serde_json::from_str(&ok(
         &hassou(&config, &["order", "#3001", "show", "--json"]).await,
         0,

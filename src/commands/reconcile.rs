@@ -9,7 +9,7 @@ use crate::cli::PullArgs;
 use crate::domain::ShippingWrite;
 use crate::domain::drift::StoreReading;
 use crate::settings::check_pull_days;
-use crate::sync::reconcile::reconcile as run;
+use crate::sync::reconcile::reconcile_with as run;
 use crate::text::{self, Tell};
 
 fn values(w: Option<&ShippingWrite>) -> serde_json::Value {
@@ -55,7 +55,8 @@ pub async fn reconcile(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<
         ctx.config.timezone,
     );
     let since = ctx.now - chrono::Duration::days(i64::from(days));
-    let report = run(&db, &connector, &rules, since, &operator())
+    let stale_after = ctx.config.alerts.stale_after;
+    let report = run(&db, &connector, &rules, since, &operator(), stale_after)
         .await
         .map_err(|p| {
             let words = text::problem(&p, text::At::store(args.channel, None), lang);
@@ -87,7 +88,7 @@ pub async fn reconcile(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<
                 store,
                 checked: report.checked,
                 agree: report.agree,
-                drift: report.drift.len() as u64,
+                drift: report.drift.iter().filter(|f| f.kind.is_verdict()).count() as u64,
                 busy: report.busy,
             }
             .get(lang),

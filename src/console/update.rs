@@ -397,7 +397,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                         store,
                         checked: report.checked,
                         agree: report.agree,
-                        drift: report.drift.len() as u64,
+                        drift: report.drift.iter().filter(|f| f.kind.is_verdict()).count() as u64,
                     }
                     .get(app.lang);
                     app.push_store_log(channel, text, !report.drift.is_empty());

@@ -21,15 +21,24 @@ pub enum DriftKind {
     MissingInStore,
     /// Cancelled at the store while hassou still has it as a target.
     CancelledInStore,
+    /// Nothing at the store differs: hassou has it `pending` or `failed` for longer than
+    /// `stale_after`. Reported by reconcile, never a verdict.
+    NotWritten,
 }
 
 impl DriftKind {
-    pub const ALL: [DriftKind; 4] = [
+    pub const ALL: [DriftKind; 5] = [
         DriftKind::StoreDiffers,
         DriftKind::FulfilledElsewhere,
         DriftKind::MissingInStore,
         DriftKind::CancelledInStore,
+        DriftKind::NotWritten,
     ];
+
+    /// Whether an order of this kind gets the `drift` verdict (all but `not_written`).
+    pub fn is_verdict(self) -> bool {
+        self != DriftKind::NotWritten
+    }
 
     pub fn code(self) -> &'static str {
         match self {
@@ -37,6 +46,7 @@ impl DriftKind {
             DriftKind::FulfilledElsewhere => "fulfilled_elsewhere",
             DriftKind::MissingInStore => "missing_in_store",
             DriftKind::CancelledInStore => "cancelled_in_store",
+            DriftKind::NotWritten => "not_written",
         }
     }
 

@@ -539,7 +539,14 @@ async fn auto_reconcile(store: Arc<Store>, cancel: CancellationToken) {
         tracing::info!(store = %store.channel, "reconcile started (auto_reconcile_every)");
         tokio::select! {
             () = cancel.cancelled() => return,
-            result = crate::sync::reconcile::reconcile(&store.db, &store.connector, &rules, since, &store.holder) => {
+            result = crate::sync::reconcile::reconcile_with(
+                &store.db,
+                &store.connector,
+                &rules,
+                since,
+                &store.holder,
+                store.alerting.as_ref().map_or(crate::sync::reconcile::DEFAULT_STALE_AFTER, |a| a.rules.stale_after),
+            ) => {
                 match result {
                     Ok(r) => tracing::info!(store = %store.channel, checked = r.checked, drift = r.drift.len(), "reconcile finished"),
                     Err(e) => tracing::warn!(store = %store.channel, "reconcile failed: {e}"),

@@ -45,9 +45,25 @@ pub async fn reconcile(
     since: DateTime<Utc>,
     by: &str,
 ) -> Result<ReconcileReport, Problem> {
+    reconcile_with(db, connector, rules, since, by, DEFAULT_STALE_AFTER).await
+}
+
+/// `[alerts] stale_after`'s default.
+pub const DEFAULT_STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(2 * 3600);
+
+/// [`reconcile`], reporting `not_written` for orders pending or failed longer than
+/// `stale_after`.
+pub async fn reconcile_with(
+    db: &Db,
+    connector: &impl Connector,
+    rules: &ChannelRules,
+    since: DateTime<Utc>,
+    by: &str,
+    stale_after: std::time::Duration,
+) -> Result<ReconcileReport, Problem> {
     let started = Utc::now();
     let run_id = db.start_reconcile(rules.channel, by, started).await?;
-    let result = compare_all(db, connector, rules, since, run_id).await;
+    let result = compare_all(db, connector, rules, since, run_id, stale_after).await;
     let finished = Utc::now();
     match &result {
         Ok(r) => {
@@ -55,7 +71,7 @@ pub async fn reconcile(
                 run_id,
                 r.checked,
                 r.agree,
-                r.drift.len() as u64,
+                r.drift.iter().filter(|f| f.kind.is_verdict()).count() as u64,
                 None,
                 finished,
             )
@@ -75,7 +91,9 @@ async fn compare_all(
     rules: &ChannelRules,
     since: DateTime<Utc>,
     run_id: i64,
+    stale_after: std::time::Duration,
 ) -> Result<ReconcileReport, Problem> {
+    let stale_before = rules.as_of - chrono::Duration::from_std(stale_after).unwrap_or_default();
     // Each order with its store record's mark as read now: a difference is recorded only if
     // the mark is unchanged when it is (a write since may be what the store shows).
     let orders = db.orders_changed_since(rules.channel, since).await?;
@@ -111,7 +129,20 @@ async fn compare_all(
             target,
             &store,
         );
+        let waiting_too_long = matches!(evaluation.verdict, Verdict::Pending | Verdict::Failed)
+            && stored.order.updated_at < stale_before;
         match kind {
+            None if waiting_too_long => {
+                // The store agrees; hassou has simply not written it for too long.
+                report.agree += 1;
+                report.drift.push(Finding {
+                    order_id,
+                    number: stored.order.number.clone(),
+                    kind: DriftKind::NotWritten,
+                    hassou: wanted,
+                    store,
+                });
+            }
             None => {
                 report.agree += 1;
                 if stored.remote.drift.is_some() && db.clear_drift(order_id).await? {

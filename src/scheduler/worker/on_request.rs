@@ -71,9 +71,21 @@ impl Store {
             let settings = store.settings().await?;
             let rules = store.rules().await?;
             let since = Utc::now() - chrono::Duration::days(i64::from(settings.pull_days));
-            let report =
-                crate::sync::reconcile::reconcile(&store.db, &store.connector, &rules, since, &by)
-                    .await?;
+            let stale_after = store
+                .alerting
+                .as_ref()
+                .map_or(crate::sync::reconcile::DEFAULT_STALE_AFTER, |a| {
+                    a.rules.stale_after
+                });
+            let report = crate::sync::reconcile::reconcile_with(
+                &store.db,
+                &store.connector,
+                &rules,
+                since,
+                &by,
+                stale_after,
+            )
+            .await?;
             store.judge_alerts.notify_one();
             Ok(report)
         })
