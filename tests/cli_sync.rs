@@ -594,3 +594,110 @@ async fn colorme_reconcile_and_resolve_ours_send_one_put_and_no_second_mail() {
         "{found}"
     );
 }
+
+/// Issue 21: a reconcile killed midway (SIGKILL while it reads a slow store back) leaves nothing
+/// half-recorded — its run stays unfinished in `status`, every drift recorded is whole and true —
+/// and the next reconcile finds every drift.
+#[tokio::test]
+async fn a_reconcile_killed_midway_leaves_nothing_half_recorded() {
+    let sandbox = SandboxShopify::start(
+        0,
+        SandboxOptions {
+            latency: std::time::Duration::from_millis(250),
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let created = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
+        .expect("t")
+        .to_utc();
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    common::write_config(&config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n",
+            dir.path().join("h.db").display(),
+            sandbox.url()
+        ),
+    )
+    .expect("config");
+    let mut csv = String::from(
+        "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n",
+    );
+    let mut gids = Vec::new();
+    for i in 0..40 {
+        let number = format!("#{}", 4000 + i);
+        let gid = sandbox.add_order(&number, "山田 太郎", created, &["東京倉庫"]);
+        csv.push_str(&format!("shopify,{gid},{number},processed,2026-11-20T10:00:00+09:00,2026-11-24T10:30:00+09:00,2026-11-23,yamato,444413758703\n"));
+        // Fulfilled by hand at the store with other tracking: every one a drift.
+        sandbox.update_order(&gid, |o| {
+            o.fulfillments
+                .push(hassou::sandbox::shopify::SandboxFulfillment {
+                    id: format!("gid://shopify/Fulfillment/7{i:04}"),
+                    status: "SUCCESS".into(),
+                    created_at: created,
+                    tracking: vec![(Some("Sagawa (JA)".into()), "512547514334".into(), None)],
+                });
+        });
+        gids.push(gid);
+    }
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(&orders, csv).expect("orders");
+    let out = hassou(
+        &config,
+        &["orders", "import", orders.to_str().expect("path")],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut child = Command::from(common::hassou_at_edit_clock(
+        &config,
+        &["reconcile", "shopify", "--days", "30"],
+    ))
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .kill_on_drop(true)
+    .spawn()
+    .expect("reconcile");
+    // Killed while it reads (5 pages of 8 at 250 ms each).
+    let requests = sandbox.requests();
+    let start = std::time::Instant::now();
+    while sandbox.requests() < requests + 2 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "no read"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child.start_kill().expect("kill");
+    let _ = child.wait().await;
+    let status = |out: std::process::Output| -> Value {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|v| v["channel"] == "shopify")
+            .expect("shopify")
+    };
+    let shown = status(hassou(&config, &["status", "--json"]).await);
+    assert!(
+        shown["reconcile"]["finished_at"].is_null(),
+        "unfinished: {shown}"
+    );
+    let recorded = shown["orders"]["drift"].as_u64().expect("drift");
+    assert!(recorded < 40, "killed midway: {recorded} recorded");
+    // The next reconcile finds them all, nothing written to the store.
+    let mutations = sandbox.mutations_applied();
+    let out = hassou(&config, &["reconcile", "shopify", "--json", "--days", "30"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let found: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(found["drift"].as_array().map(Vec::len), Some(40), "{found}");
+    assert_eq!(sandbox.mutations_applied(), mutations);
+    let shown = status(hassou(&config, &["status", "--json"]).await);
+    assert_eq!(shown["orders"]["drift"], 40, "{shown}");
+    assert!(!shown["reconcile"]["finished_at"].is_null(), "{shown}");
+}

@@ -188,7 +188,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                     checked: u64::try_from(r.checked).unwrap_or(0),
                     agree: u64::try_from(r.agree).unwrap_or(0),
                     drift: u64::try_from(r.drifted).unwrap_or(0),
-                    failed: r.error.is_some(),
+                    failed: r.error.is_some() || r.finished_at.is_none(),
                 }
                 .get(lang)
             ));

@@ -327,8 +327,8 @@ impl Tell<'_> {
                 )
             }
             Tell::LastReconcile { at, by, failed: true, .. } => pick(
-                format!("前回 {at} ({by}) 失敗"),
-                format!("last {at} ({by}) failed"),
+                format!("前回 {at} ({by}) 失敗または中断"),
+                format!("last {at} ({by}) failed or stopped"),
             ),
             Tell::LastReconcile { at, by, checked, agree, drift, failed: false } => pick(
                 format!("前回 {at} ({by}) {checked}件 · 一致 {agree}件 · 食違い {drift}件"),
