@@ -48,7 +48,7 @@ png_set() {
     local list="注文番号" colorme="出荷日で配送済み" log="追従中" help="ヘルプ" pending="1未送信"
     local confirm="送信しますか" running="[更新中" ask="止めますか" done="更新完了"
   else
-    local list="why / what is sent" colorme="delivered needs" log="following" help="The list" pending="1pending"
+    local list="why / what is sent" colorme="delivered needs" log="following" help="The list" pending="pending    tracking"
     local confirm="Send to Shopify?" running="[syncing" ask="after the order in flight" done="sync done"
   fi
   start_colour "$lang" "$w" "$h"
