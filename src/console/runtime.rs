@@ -20,6 +20,7 @@ use super::update::{Cmd, Msg, start, update};
 use super::view::draw;
 
 mod forward;
+mod orders;
 use crate::db::{Db, ListFilter, ListedOrder, OrderEdit};
 use crate::domain::{Cause, Channel, ChannelRules, Problem, ShopTimeZone, Verdict};
 use crate::scheduler::WorkerHandle;
@@ -50,7 +51,7 @@ pub struct Backend {
     /// Names the alert destinations in the log (`None`: alerts are not shown).
     pub alerting: Option<Arc<crate::alerts::Alerting>>,
     /// The last outbox row the log has shown (-1: not read yet; the log starts at the newest).
-    alerts_seen: std::sync::atomic::AtomicI64,
+    pub(super) alerts_seen: std::sync::atomic::AtomicI64,
 }
 
 impl Backend {
@@ -74,38 +75,6 @@ impl Backend {
             alerting: None,
             alerts_seen: std::sync::atomic::AtomicI64::new(-1),
         }
-    }
-
-    /// Alerts delivered or given up on since the last look, by any process sharing the
-    /// database (the first look only notes where the outbox stands).
-    async fn new_alerts(&self) -> Result<Vec<super::update::AlertNote>, Problem> {
-        use std::sync::atomic::Ordering;
-        let Some(alerting) = &self.alerting else {
-            return Ok(vec![]);
-        };
-        let seen = self.alerts_seen.load(Ordering::SeqCst);
-        if seen < 0 {
-            let last = self.db.last_alert_id().await?;
-            self.alerts_seen.store(last, Ordering::SeqCst);
-            return Ok(vec![]);
-        }
-        let rows = self.db.finished_alerts(seen).await?;
-        if let Some(last) = rows.last() {
-            self.alerts_seen.store(last.id, Ordering::SeqCst);
-        }
-        Ok(rows
-            .into_iter()
-            .filter_map(|row| {
-                let m: crate::domain::alert::AlertMessage =
-                    serde_json::from_str(&row.payload).ok()?;
-                Some(super::update::AlertNote {
-                    channel: m.channel,
-                    destination: alerting.label(&row.destination),
-                    summary: m.summary,
-                    delivered: row.delivered_at.is_some(),
-                })
-            })
-            .collect())
     }
 
     /// Waits for the confirmed runs still going (after the cancel: each finishes the order in
@@ -432,44 +401,11 @@ impl Effects for Arc<Backend> {
                             Msg::SettingsSaved(channel, b.save_settings(channel, &settings).await)
                         }
                         Cmd::Resolve { order_id, ours } => {
-                            let result = async {
-                                let stored =
-                                    b.db.order_by_id(order_id).await?.ok_or_else(|| {
-                                        crate::db::DbError::Corrupt(format!(
-                                            "order id {order_id} is gone"
-                                        ))
-                                    })?;
-                                crate::sync::reconcile::settle(
-                                    &b.db,
-                                    &stored,
-                                    ours,
-                                    chrono::Utc::now(),
-                                )
-                                .await
-                                .map(|_| ())
-                            }
-                            .await
-                            .map_err(Problem::from);
-                            tracing::info!(order_id, ours, by = %b.operator, "drift resolved in the console");
-                            Msg::Resolved(order_id, ours, result)
+                            Msg::Resolved(order_id, ours, b.resolve(order_id, ours).await)
                         }
                         Cmd::SetHold { order_id, hold } => {
                             let held = hold.is_some();
-                            let result = match hold {
-                                Some(reason) => b
-                                    .db
-                                    .hold_order(order_id, &b.operator, &reason, chrono::Utc::now())
-                                    .await
-                                    .map_err(Problem::from),
-                                None => {
-                                    b.db.release_hold(order_id)
-                                        .await
-                                        .map(|_| ())
-                                        .map_err(Problem::from)
-                                }
-                            };
-                            tracing::info!(order_id, held, by = %b.operator, "hold changed in the console");
-                            Msg::HoldSet(order_id, held, result)
+                            Msg::HoldSet(order_id, held, b.set_hold(order_id, hold).await)
                         }
                         Cmd::PullNow(_)
                         | Cmd::Reconcile(_)

@@ -11,7 +11,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::view::lease_name;
-use super::{Job, JobKind, JobOutcome, SETTINGS_POLL, Schedule, Scheduler, Timing, Trigger};
+use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Timing, Trigger};
 use crate::channels::StoreConnector;
 use crate::db::{Db, RunCounts};
 use crate::domain::{Cause, Channel, ChannelRules, Problem, ShippingWrite, ShopTimeZone};
@@ -22,7 +22,10 @@ use crate::sync::{Connector, PlanScope, RunReport, SyncEngine, SyncEvent, SyncOp
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+mod background;
 mod on_request;
+
+use background::{auto_reconcile, deliver_alerts, raise_alerts};
 
 /// How long a lease lasts without renewal, and how often its holder renews it: a dead holder's
 /// lease is taken over once its heartbeat runs out (`db::instances::INSTANCE_TTL`, 30 s).
@@ -500,112 +503,6 @@ async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: Ca
             Ok(()) = sync_changes.changed() => {}
             () = store.judge_alerts.notified() => {}
             () = tokio::time::sleep(LEASE_RENEW) => {}
-        }
-    }
-}
-
-/// `auto_reconcile_every`: the lease holder reconciles the store when the last reconcile (by
-/// any process, as the database records it) is that old. Reads only; a drift raises the alert.
-async fn auto_reconcile(store: Arc<Store>, cancel: CancellationToken) {
-    loop {
-        tokio::select! {
-            () = cancel.cancelled() => return,
-            () = tokio::time::sleep(SETTINGS_POLL) => {}
-        }
-        let Ok(settings) = store.settings().await else {
-            continue;
-        };
-        let Some(every) = settings.auto_reconcile_every else {
-            continue;
-        };
-        if !store.leading.load(Ordering::SeqCst) {
-            continue;
-        }
-        let now = Utc::now();
-        let due = match store.db.last_reconcile(store.channel).await {
-            Ok(Some(last)) => {
-                now - last.started_at >= chrono::Duration::from_std(every).unwrap_or_default()
-            }
-            Ok(None) => true,
-            Err(_) => false,
-        };
-        if !due {
-            continue;
-        }
-        let Ok(rules) = store.rules().await else {
-            continue;
-        };
-        let since = now - chrono::Duration::days(i64::from(settings.pull_days));
-        tracing::info!(store = %store.channel, "reconcile started (auto_reconcile_every)");
-        tokio::select! {
-            () = cancel.cancelled() => return,
-            result = crate::sync::reconcile::reconcile_with(
-                &store.db,
-                &store.connector,
-                &rules,
-                since,
-                &store.holder,
-                store.alerting.as_ref().map_or(crate::sync::reconcile::DEFAULT_STALE_AFTER, |a| a.rules.stale_after),
-            ) => {
-                match result {
-                    Ok(r) => tracing::info!(store = %store.channel, checked = r.checked, drift = r.drift.len(), "reconcile finished"),
-                    Err(e) => tracing::warn!(store = %store.channel, "reconcile failed: {e}"),
-                }
-                store.judge_alerts.notify_one();
-            }
-        }
-    }
-}
-
-/// Judges the store's alert conditions as the schedule now stands (the lease holder only).
-async fn raise_alerts(store: &Store) {
-    let Some(alerting) = &store.alerting else {
-        return;
-    };
-    match alerting
-        .evaluate(
-            &store.db,
-            store.channel,
-            &store.initial,
-            &store.holder,
-            Utc::now(),
-        )
-        .await
-    {
-        Ok(raised) => {
-            for m in &raised {
-                tracing::info!("alert raised: {}", m.summary);
-            }
-            if !raised.is_empty() {
-                store.alerts_queued.notify_one();
-            }
-        }
-        Err(e) => tracing::warn!(store = %store.channel, "cannot judge the alert conditions: {e}"),
-    }
-}
-
-/// Sends the store's due alerts while this process holds the lease, on its own task: a slow or
-/// dead destination never delays a run, and a quit does not wait for it.
-async fn deliver_alerts(store: Arc<Store>, cancel: CancellationToken) {
-    let Some(alerting) = store.alerting.clone() else {
-        return;
-    };
-    loop {
-        tokio::select! {
-            () = cancel.cancelled() => return,
-            () = store.alerts_queued.notified() => {}
-            () = tokio::time::sleep(Duration::from_secs(2)) => {}
-        }
-        if !store.leading.load(Ordering::SeqCst) {
-            continue;
-        }
-        tokio::select! {
-            () = cancel.cancelled() => return,
-            result = alerting.deliver_due(&store.db, store.channel, Utc::now()) => {
-                if let Err(e) = result {
-                    tracing::warn!(store = %store.channel, "alert outbox: {e}");
-                }
-            }
         }
     }
 }
