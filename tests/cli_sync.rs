@@ -701,3 +701,97 @@ async fn a_reconcile_killed_midway_leaves_nothing_half_recorded() {
     assert_eq!(shown["orders"]["drift"], 40, "{shown}");
     assert!(!shown["reconcile"]["finished_at"].is_null(), "{shown}");
 }
+
+/// Issue 21: the sandboxes' admin path changes a store behind hassou over HTTP (what a
+/// `hassou sandbox` tried by hand uses): Shopify's tracking corrected, a カラーミー slip cleared;
+/// `reconcile` finds both; an unknown order is 404.
+#[tokio::test]
+async fn the_sandboxes_admin_path_changes_a_store_behind_hassou() {
+    use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme};
+    let shopify = SandboxShopify::start(0, SandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let colorme = SandboxColorme::start(0, ColormeSandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let made = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
+        .expect("t")
+        .to_utc();
+    let gid = shopify.add_order("#5001", "山田 太郎", made, &["東京倉庫"]);
+    colorme.add_sale(901, "佐藤 花子", made, 1);
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    common::write_config(&config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n[colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\n",
+            dir.path().join("h.db").display(),
+            shopify.url(),
+            colorme.url()
+        ),
+    )
+    .expect("config");
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(
+        &orders,
+        format!(
+            "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n\
+             shopify,{gid},#5001,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,444413758703\n\
+             colorme,901,901,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,390459983082\n"
+        ),
+    )
+    .expect("orders");
+    for args in [
+        vec!["orders", "import", orders.to_str().expect("path")],
+        vec!["sync", "shopify"],
+        vec!["sync", "colorme"],
+    ] {
+        let out = hassou(&config, &args).await;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let client = reqwest::Client::new();
+    let post = |url: url::Url, body: serde_json::Value| {
+        let client = client.clone();
+        async move {
+            client
+                .post(url.join("sandbox-admin/behind").expect("url"))
+                .json(&body)
+                .send()
+                .await
+                .expect("admin")
+                .status()
+                .as_u16()
+        }
+    };
+    let said = post(
+        shopify.url(),
+        serde_json::json!({"order": "#5001", "change": "tracking", "number": "512547514334"}),
+    )
+    .await;
+    assert_eq!(said, 204);
+    let said = post(
+        colorme.url(),
+        serde_json::json!({"order": "901", "change": "cancel_fulfillment"}),
+    )
+    .await;
+    assert_eq!(said, 204);
+    let said = post(
+        shopify.url(),
+        serde_json::json!({"order": "#9999", "change": "cancel"}),
+    )
+    .await;
+    assert_eq!(said, 404);
+    for (store, kind) in [
+        ("shopify", "store_differs"),
+        ("colorme", "missing_in_store"),
+    ] {
+        let out = hassou(&config, &["reconcile", store, "--json", "--days", "30"]).await;
+        assert_eq!(out.status.code(), Some(1), "{store}");
+        let found: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(found["drift"][0]["kind"], kind, "{found}");
+    }
+}

@@ -230,22 +230,13 @@ async fn fulfil_one_by_hand(
         .collect();
     // Not the one --trouble holds (the newest), when there are two.
     if let Some(order) = pending.last().filter(|_| pending.len() > 1) {
-        let at = order.stored.order.updated_at;
-        stores
-            .shopify
-            .update_order(&order.stored.order.remote_id, |o| {
-                o.fulfillments
-                    .push(crate::sandbox::shopify::SandboxFulfillment {
-                        id: format!("{}-by-hand", o.id.replace("Order", "Fulfillment")),
-                        status: "SUCCESS".into(),
-                        created_at: at,
-                        tracking: vec![(Some("Sagawa (JA)".into()), "111122223333".into(), None)],
-                    });
-                for f in &mut o.fulfillment_orders {
-                    f.status = "CLOSED".into();
-                    f.remaining = 0;
-                }
-            });
+        stores.shopify.change_behind(
+            &order.stored.order.number,
+            &crate::sandbox::behind::Behind::FulfilByHand {
+                number: "111122223333".into(),
+                company: Some("Sagawa (JA)".into()),
+            },
+        );
     }
     Ok(())
 }

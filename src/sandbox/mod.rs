@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 pub mod alerts;
+pub mod behind;
 pub mod colorme;
 pub mod shopify;
 pub mod shopify_cost;

@@ -184,6 +184,7 @@ impl SandboxColorme {
             minted: u64::from(std::process::id()) << 32,
         }));
         let app = Router::new()
+            .route("/sandbox-admin/behind", axum::routing::post(behind))
             .fallback(routes::handle)
             .with_state(shop.clone());
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
@@ -202,6 +203,11 @@ impl SandboxColorme {
 
     fn shop(&self) -> MutexGuard<'_, Shop> {
         lock(&self.shop)
+    }
+
+    /// Changes sale `id` behind hassou; `false` when there is none.
+    pub fn change_behind(&self, id: i64, change: &super::behind::Behind) -> bool {
+        apply_behind(&mut self.shop(), id, change)
     }
 
     /// Adds a paid, unshipped sale with `deliveries` お届け先 (ヤマト), the ids given in order.
@@ -394,4 +400,46 @@ impl Shop {
         recent.push_back(now);
         Ok(())
     }
+}
+
+/// `POST /sandbox-admin/behind`: a change made in the shop's admin, not through its API.
+async fn behind(
+    axum::extract::State(shop): axum::extract::State<Arc<Mutex<Shop>>>,
+    axum::Json(request): axum::Json<super::behind::BehindRequest>,
+) -> axum::http::StatusCode {
+    let id = request.order.trim().parse::<i64>().unwrap_or(-1);
+    if apply_behind(&mut lock(&shop), id, &request.change) {
+        axum::http::StatusCode::NO_CONTENT
+    } else {
+        axum::http::StatusCode::NOT_FOUND
+    }
+}
+
+fn apply_behind(shop: &mut Shop, id: i64, change: &super::behind::Behind) -> bool {
+    use super::behind::Behind;
+    let Some(sale) = shop.sales.get_mut(&id) else {
+        return false;
+    };
+    match change {
+        Behind::Tracking { number, .. } => {
+            for d in &mut sale.deliveries {
+                d.slip_number = Some(number.clone());
+            }
+        }
+        Behind::FulfilByHand { number, .. } => {
+            for d in &mut sale.deliveries {
+                d.slip_number = Some(number.clone());
+                d.delivered = true;
+            }
+        }
+        Behind::CancelFulfillment => {
+            for d in &mut sale.deliveries {
+                d.slip_number = None;
+                d.delivered = false;
+            }
+        }
+        Behind::Cancel => sale.canceled = true,
+    }
+    sale.update_date = Utc::now();
+    true
 }
