@@ -420,10 +420,11 @@ fn reconcile_finds_the_demos_drift_and_the_detail_settles_it() {
     session.keys(&["6"]);
     session.wait_for("drift     ", Duration::from_secs(10));
     session.keys(&["Enter"]);
-    let screen = session.wait_for("tracking hassou never sent", Duration::from_secs(10));
+    // The finding's words are in the log first; the detail's own line shows both sides.
+    let screen = session.wait_for("Shopify: 111122223333", Duration::from_secs(10));
     assert!(
-        screen.contains("111122223333"),
-        "the store's side:\n{screen}"
+        screen.contains("hassou: 539110011764"),
+        "both sides:\n{screen}"
     );
     session.keys(&["T"]);
     session.wait_for(
