@@ -418,7 +418,8 @@ fn reconcile_finds_the_demos_drift_and_the_detail_settles_it() {
     session.keys(&["reconcile", "Enter"]);
     session.wait_for("1 drift", Duration::from_secs(20));
     session.keys(&["6"]);
-    session.wait_for("drift     ", Duration::from_secs(10));
+    // The filtered list: the drifted order alone.
+    session.wait_for("1–1/1", Duration::from_secs(10));
     session.keys(&["Enter"]);
     // The finding's words are in the log first; the detail's own line shows both sides.
     let screen = session.wait_for("Shopify: 111122223333", Duration::from_secs(10));
