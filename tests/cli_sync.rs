@@ -200,6 +200,26 @@ async fn a_held_order_is_never_written_until_released() {
     // A line break in the reason is refused, nothing changed.
     let out = hassou(&config, &["order", "#2001", "hold", "--reason", "a\nb"]).await;
     assert_eq!(out.status.code(), Some(2));
+    // Not written for a day, the store agreeing: reported as not_written, and not a drift
+    // (exit 0); the held order is not listed as waiting.
+    let found: Value = serde_json::from_str(&ok(&hassou(
+        &config,
+        &["reconcile", "shopify", "--json", "--days", "30"],
+    )
+    .await))
+    .expect("json");
+    let kinds: Vec<(&str, &str)> = found["drift"]
+        .as_array()
+        .expect("drift")
+        .iter()
+        .map(|d| {
+            (
+                d["number"].as_str().unwrap_or(""),
+                d["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, [("#2001", "not_written")], "{found}");
     // The run writes #2001 only.
     let report: Value =
         serde_json::from_str(&ok(&hassou(&config, &["sync", "shopify", "--json"]).await))

@@ -121,7 +121,8 @@ pub async fn reconcile(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<
             ));
         }
     }
-    Ok(u8::from(!report.drift.is_empty()))
+    // Exit 1 for a drift (a verdict); not_written is reported, not a drift of the store.
+    Ok(u8::from(report.drift.iter().any(|f| f.kind.is_verdict())))
 }
 
 /// `hassou order N resolve --ours|--store-values [--yes]`: settles the order's drift.
