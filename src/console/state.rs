@@ -247,6 +247,8 @@ pub struct App {
     pub health_rules: crate::domain::health::HealthRules,
     /// Ring the terminal bell when a run fails (`[alerts] bell`).
     pub bell: bool,
+    /// Stores this console is reconciling now (reading the store back).
+    pub reconciling: BTreeSet<Channel>,
 }
 
 impl App {
@@ -302,6 +304,7 @@ impl App {
                 ..Default::default()
             },
             bell: false,
+            reconciling: BTreeSet::new(),
         }
     }
 

@@ -390,6 +390,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![reload(app, true), Cmd::LoadDetail(id)]
         }
         Msg::Reconciled(channel, result) => {
+            app.reconciling.remove(&channel);
             match result {
                 Ok(report) => {
                     let store = crate::text::store(channel, app.lang);

@@ -8,6 +8,8 @@ use crate::domain::Language;
 /// A sentence of the console, with its values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Say<'a> {
+    /// A reconcile of this console is reading the store back.
+    ReconcileRunning,
     /// Settle this order's drift with hassou's values (`ours`) or the store's?
     ResolveQuestion {
         number: &'a str,
@@ -207,6 +209,7 @@ impl Say<'_> {
         let ja = lang == Language::Ja;
         let pick = |j: String, e: String| if ja { j } else { e };
         match self {
+            Say::ReconcileRunning => pick("[照合中] ".into(), "[reconciling] ".into()),
             Say::ResolveQuestion { number, ours: true } => pick(
                 format!("{number}: hassou の値を送信待ちに戻しますか (次の確認済みの更新で送ります)"),
                 format!("{number}: make hassou's values pending again (the next confirmed run sends them)?"),

@@ -144,12 +144,14 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
         Command::Pull => act(app, Action::Pull),
         Command::Reconcile => store
             .filter(|c| app.stores.contains(c))
+            .filter(|c| !app.reconciling.contains(c))
             .map(|channel| {
                 app.push_store_log(
                     channel,
                     Say::Reconciling(crate::text::store(channel, app.lang)).get(app.lang),
                     false,
                 );
+                app.reconciling.insert(channel);
                 vec![Cmd::Reconcile(channel)]
             })
             .unwrap_or_default(),

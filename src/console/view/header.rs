@@ -71,6 +71,12 @@ pub(super) fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel
             Style::default().add_modifier(Modifier::BOLD),
         ));
     }
+    if app.reconciling.contains(&channel) {
+        run.push(Span::styled(
+            Say::ReconcileRunning.get(app.lang),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    }
     if let Some(p) = app.progress.get(&channel) {
         run.push(Span::styled(
             progress_text(app, p),

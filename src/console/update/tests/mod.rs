@@ -451,3 +451,38 @@ fn h_holds_or_releases_the_selected_order() {
         }]
     );
 }
+
+/// Issue 21: `:reconcile` reads the store back once at a time — the tab says it is reconciling,
+/// a second `:reconcile` meanwhile asks nothing more, and the result clears it.
+#[test]
+fn reconcile_runs_once_at_a_time_and_says_so() {
+    let mut app = with_page(&[Channel::Shopify]);
+    let reconcile = |app: &mut App| {
+        key(app, KeyCode::Char(':'));
+        type_text(app, "reconcile");
+        key(app, KeyCode::Enter)
+    };
+    assert!(reconcile(&mut app).contains(&Cmd::Reconcile(Channel::Shopify)));
+    assert!(app.reconciling.contains(&Channel::Shopify));
+    assert!(!reconcile(&mut app).contains(&Cmd::Reconcile(Channel::Shopify)));
+    update(
+        &mut app,
+        Msg::Reconciled(
+            Channel::Shopify,
+            Ok(crate::sync::reconcile::ReconcileReport {
+                run_id: 1,
+                checked: 3,
+                agree: 3,
+                busy: 0,
+                drift: vec![],
+                settled: 0,
+            }),
+        ),
+    );
+    assert!(app.reconciling.is_empty());
+    assert!(
+        app.log
+            .iter()
+            .any(|l| l.text.contains("3 agree") || l.text.contains("一致 3件"))
+    );
+}
