@@ -22,6 +22,7 @@ pub use super::Fault;
 pub use operations::supported_actions;
 use operations::*;
 
+mod behind;
 mod operations;
 
 /// Shopify refuses a single query that requests more (reference §3.1).
@@ -165,7 +166,7 @@ impl SandboxShopify {
         }));
         let app = Router::new()
             .route("/admin/api/{version}/graphql.json", post(graphql))
-            .route("/sandbox-admin/behind", post(behind))
+            .route("/sandbox-admin/behind", post(behind::behind))
             .with_state(shop.clone());
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
@@ -177,7 +178,7 @@ impl SandboxShopify {
 
     /// Changes the order named `name` (`#1004`) behind hassou; `false` when there is none.
     pub fn change_behind(&self, name: &str, change: &super::behind::Behind) -> bool {
-        apply_behind(&mut self.shop(), name, change)
+        behind::apply(&mut self.shop(), name, change)
     }
 
     pub fn url(&self) -> url::Url {
@@ -582,79 +583,4 @@ fn selected(query: &str, data: &Value, variables: &Value) -> Value {
             })
             .collect(),
     )
-}
-
-/// `POST /sandbox-admin/behind`: a change made in the store's admin, not through its API.
-async fn behind(
-    State(shop): State<Arc<Mutex<Shop>>>,
-    axum::Json(request): axum::Json<super::behind::BehindRequest>,
-) -> StatusCode {
-    let mut shop = shop
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if apply_behind(&mut shop, &request.order, &request.change) {
-        StatusCode::NO_CONTENT
-    } else {
-        StatusCode::NOT_FOUND
-    }
-}
-
-fn apply_behind(shop: &mut Shop, name: &str, change: &super::behind::Behind) -> bool {
-    use super::behind::Behind;
-    let now = Utc::now();
-    let next = shop.next_id;
-    let Some(order) = shop.orders.values_mut().find(|o| o.name == name) else {
-        return false;
-    };
-    let line = |number: &str, company: &Option<String>| {
-        (
-            Some(company.clone().unwrap_or_else(|| "Sagawa (JA)".into())),
-            number.to_owned(),
-            None,
-        )
-    };
-    match change {
-        Behind::Tracking { number, company } => {
-            let Some(f) = order
-                .fulfillments
-                .iter_mut()
-                .rev()
-                .find(|f| f.status == "SUCCESS")
-            else {
-                return false;
-            };
-            f.tracking = vec![line(number, company)];
-        }
-        Behind::FulfilByHand { number, company } => {
-            order.fulfillments.push(SandboxFulfillment {
-                id: format!("gid://shopify/Fulfillment/{next}"),
-                status: "SUCCESS".into(),
-                created_at: now,
-                tracking: vec![line(number, company)],
-            });
-            for f in &mut order.fulfillment_orders {
-                f.status = "CLOSED".into();
-                f.remaining = 0;
-            }
-        }
-        Behind::CancelFulfillment => {
-            let Some(f) = order
-                .fulfillments
-                .iter_mut()
-                .rev()
-                .find(|f| f.status == "SUCCESS")
-            else {
-                return false;
-            };
-            f.status = "CANCELLED".into();
-            for f in &mut order.fulfillment_orders {
-                f.status = "OPEN".into();
-                f.remaining = f.quantity;
-            }
-        }
-        Behind::Cancel => order.cancelled_at = Some(now),
-    }
-    order.updated_at = now;
-    shop.next_id += 1;
-    true
 }
