@@ -45,6 +45,23 @@ pub fn verdict(verdict: Verdict, lang: Language) -> &'static str {
     }
 }
 
+/// A store's state of an order, as read back (`StoreReading::status`), in words; a code the
+/// catalog does not know is shown as the store gave it.
+pub fn store_status(code: &str, lang: Language) -> String {
+    let words = match (code, lang) {
+        ("delivered" | "FULFILLED" | "shipped", Language::Ja) => "発送済み",
+        ("delivered" | "FULFILLED" | "shipped", Language::En) => "shipped",
+        ("not_delivered" | "UNFULFILLED" | "not_shipped", Language::Ja) => "未発送",
+        ("not_delivered" | "UNFULFILLED" | "not_shipped", Language::En) => "not shipped",
+        ("PARTIALLY_FULFILLED", Language::Ja) => "一部発送済み",
+        ("PARTIALLY_FULFILLED", Language::En) => "partly shipped",
+        ("canceled", Language::Ja) => "キャンセル",
+        ("canceled", Language::En) => "cancelled",
+        (other, _) => return visible(other),
+    };
+    words.to_owned()
+}
+
 /// A drift's kind in words, with what settles it.
 pub fn drift_kind(kind: crate::domain::drift::DriftKind, lang: Language) -> &'static str {
     use crate::domain::drift::DriftKind as K;

@@ -112,7 +112,7 @@ pub async fn reconcile(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<
             out.line(format!(
                 "  {:<12} {store}: {theirs} ({})",
                 "",
-                text::visible(&f.store.status)
+                text::store_status(&f.store.status, lang)
             ));
             out.line(format!(
                 "  {:<12} {}",

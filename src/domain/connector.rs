@@ -250,7 +250,7 @@ pub trait Connector: Send + Sync {
                 let status = if held.is_some() {
                     "shipped"
                 } else {
-                    "not shipped"
+                    "not_shipped"
                 };
                 out.push((
                     order.id,

@@ -62,7 +62,9 @@ pub struct StoreReading {
     pub held: Option<ShippingWrite>,
     /// The store cancelled the order.
     pub cancelled: bool,
-    /// The store's own word for the order's state (`FULFILLED`, `配送済み`), shown as is.
+    /// The store's state of the order as a code: Shopify's `displayFulfillmentStatus`
+    /// (`FULFILLED`), カラーミー's fields (`delivered`, `not_delivered`, `canceled`); said in words
+    /// by `text::store_status`.
     pub status: String,
 }
 

@@ -252,70 +252,70 @@ impl Connector for ColormeConnector {
             )
             .await
             .map_err(|e| crate::domain::Problem::from(e.to_store_error()))?;
-        let deliveries = &read.sale.sale_deliveries;
-        let slips: Vec<String> = deliveries
-            .iter()
-            .filter_map(|d| d.slip_number.clone())
-            .filter(|s| !s.trim().is_empty())
-            .collect();
-        let delivered = !deliveries.is_empty() && deliveries.iter().all(|d| d.delivered);
-        Ok((!slips.is_empty() || delivered).then_some(ShippingWrite::Colorme { slips, delivered }))
+        Ok(held_of(&read.sale))
     }
 
     /// `GET /v1/sales?ids=…` pages of 100 with explicit 受注日 bounds: each sale's slips, whether
-    /// it is 配送済み, and whether it was cancelled.
+    /// it is 配送済み, and whether it was cancelled. Sales a page left out (a smaller page than
+    /// asked) are asked again while the store keeps answering some of them.
     async fn read_back(
         &self,
         orders: &[&StoredOrder],
     ) -> Result<Vec<(i64, crate::domain::drift::StoreReading)>, crate::domain::Problem> {
         let mut out = Vec::new();
-        let jst = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
         for batch in orders.chunks(READ_AHEAD_PAGE) {
-            let ids: Vec<&str> = batch.iter().map(|o| o.order.remote_id.trim()).collect();
-            let query = [
-                ("ids", ids.join(",")),
-                ("make_date_min", "2000-01-01 00:00:00".to_owned()),
-                (
-                    "make_date_max",
-                    Utc::now()
-                        .with_timezone(&jst)
-                        .format("%Y-%m-%d %H:%M:%S")
-                        .to_string(),
-                ),
-                ("limit", READ_AHEAD_PAGE.to_string()),
-            ];
-            let (page, _) = self
-                .client
-                .send::<SalesPage>(Method::GET, "/v1/sales", &query, None, Repeat::Safe)
-                .await
-                .map_err(|e| crate::domain::Problem::from(e.to_store_error()))?;
-            for sale in page.sales {
-                let id = sale.id.to_string();
-                let Some(order) = batch.iter().find(|o| o.order.remote_id.trim() == id) else {
-                    continue;
-                };
-                let slips: Vec<String> = sale
-                    .sale_deliveries
-                    .iter()
-                    .filter_map(|d| d.slip_number.clone())
-                    .filter(|s| !s.trim().is_empty())
-                    .collect();
-                let delivered = !sale.sale_deliveries.is_empty()
-                    && sale.sale_deliveries.iter().all(|d| d.delivered);
-                let status = match (sale.canceled, delivered) {
-                    (true, _) => "キャンセル",
-                    (false, true) => "配送済み",
-                    (false, false) => "未発送",
-                };
-                out.push((
-                    order.id,
-                    crate::domain::drift::StoreReading {
-                        held: (!slips.is_empty() || delivered)
-                            .then_some(ShippingWrite::Colorme { slips, delivered }),
-                        cancelled: sale.canceled,
-                        status: status.to_owned(),
-                    },
-                ));
+            let mut asking: Vec<&StoredOrder> = batch.to_vec();
+            while !asking.is_empty() {
+                let ids: Vec<&str> = asking.iter().map(|o| o.order.remote_id.trim()).collect();
+                let (page, _) = self
+                    .client
+                    .send::<SalesPage>(
+                        Method::GET,
+                        "/v1/sales",
+                        &sales_query(&ids),
+                        None,
+                        Repeat::Safe,
+                    )
+                    .await
+                    .map_err(|e| crate::domain::Problem::from(e.to_store_error()))?;
+                let before = asking.len();
+                for sale in page.sales {
+                    let id = sale.id.to_string();
+                    // Only what was asked, each once.
+                    let Some(at) = asking.iter().position(|o| o.order.remote_id.trim() == id)
+                    else {
+                        continue;
+                    };
+                    let order = asking.swap_remove(at);
+                    let held = held_of(&sale);
+                    // The API's own fields, as codes; `text::store_status` says them.
+                    let status = match (
+                        sale.canceled,
+                        matches!(
+                            &held,
+                            Some(ShippingWrite::Colorme {
+                                delivered: true,
+                                ..
+                            })
+                        ),
+                    ) {
+                        (true, _) => "canceled",
+                        (false, true) => "delivered",
+                        (false, false) => "not_delivered",
+                    };
+                    out.push((
+                        order.id,
+                        crate::domain::drift::StoreReading {
+                            held,
+                            cancelled: sale.canceled,
+                            status: status.to_owned(),
+                        },
+                    ));
+                }
+                if asking.len() == before {
+                    // The store answers none of the rest: they are left out, not guessed.
+                    break;
+                }
             }
         }
         Ok(out)
@@ -331,30 +331,21 @@ impl Connector for ColormeConnector {
             .copied()
             .filter(|o| known_deliveries(o).is_none())
             .collect();
-        let Some(jst) = FixedOffset::east_opt(9 * 3600) else {
-            return;
-        };
         for batch in reading.chunks(READ_AHEAD_PAGE) {
             let ids: Vec<&str> = batch.iter().map(|o| o.order.remote_id.trim()).collect();
             if batch.len() < 2 {
                 // One sale: its own GET is the same request.
                 continue;
             }
-            let query = [
-                ("ids", ids.join(",")),
-                ("make_date_min", "2000-01-01 00:00:00".to_owned()),
-                (
-                    "make_date_max",
-                    Utc::now()
-                        .with_timezone(&jst)
-                        .format("%Y-%m-%d %H:%M:%S")
-                        .to_string(),
-                ),
-                ("limit", READ_AHEAD_PAGE.to_string()),
-            ];
             let (page, exchange) = match self
                 .client
-                .send::<SalesPage>(Method::GET, "/v1/sales", &query, None, Repeat::Safe)
+                .send::<SalesPage>(
+                    Method::GET,
+                    "/v1/sales",
+                    &sales_query(&ids),
+                    None,
+                    Repeat::Safe,
+                )
                 .await
             {
                 Ok(answer) => answer,
@@ -520,4 +511,34 @@ impl Connector for ColormeConnector {
             }),
         }
     }
+}
+
+/// The query of `GET /v1/sales` for these sale ids, a page of them at most, with explicit 受注日
+/// bounds (without them the list falls back to the last 7 days).
+fn sales_query(ids: &[&str]) -> [(&'static str, String); 4] {
+    let jst = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
+    [
+        ("ids", ids.join(",")),
+        ("make_date_min", "2000-01-01 00:00:00".to_owned()),
+        (
+            "make_date_max",
+            Utc::now()
+                .with_timezone(&jst)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+        ),
+        ("limit", READ_AHEAD_PAGE.to_string()),
+    ]
+}
+
+/// What a sale holds: its slips and whether it is 配送済み (`None`: neither).
+fn held_of(sale: &Sale) -> Option<ShippingWrite> {
+    let deliveries = &sale.sale_deliveries;
+    let slips: Vec<String> = deliveries
+        .iter()
+        .filter_map(|d| d.slip_number.clone())
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    let delivered = !deliveries.is_empty() && deliveries.iter().all(|d| d.delivered);
+    (!slips.is_empty() || delivered).then_some(ShippingWrite::Colorme { slips, delivered })
 }

@@ -331,13 +331,7 @@ impl Connector for ShopifyConnector {
             .read(&gid, &mut Vec::new())
             .await
             .map_err(|f| crate::domain::Problem::new(f.cause, f.message))?;
-        // The latest fulfillment that went through is what the customer's order shows.
-        Ok(state
-            .fulfillments
-            .iter()
-            .rev()
-            .find(|f| f.status == "SUCCESS")
-            .map(held_by))
+        Ok(latest_held(&state))
     }
 
     /// `nodes(ids:)` pages sized to the bucket (8 orders at most, the query's cost): each
@@ -349,11 +343,7 @@ impl Connector for ShopifyConnector {
         let mut out = Vec::new();
         let mut rest = orders;
         while !rest.is_empty() {
-            let per_request = self.client.bucket_size().map_or(2, |size| {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let fit = (size.min(QUERY_MAX) / READ_POINTS) as usize;
-                fit.clamp(1, READ_AHEAD_MAX)
-            });
+            let per_request = nodes_per_request(self.client.bucket_size()).max(1);
             let (batch, later) = rest.split_at(per_request.min(rest.len()));
             rest = later;
             let ids: Vec<String> = batch
@@ -376,12 +366,7 @@ impl Connector for ShopifyConnector {
                 else {
                     continue;
                 };
-                let held = state
-                    .fulfillments
-                    .iter()
-                    .rev()
-                    .find(|f| f.status == "SUCCESS")
-                    .map(held_by);
+                let held = latest_held(&state);
                 out.push((
                     order.id,
                     crate::domain::drift::StoreReading {
@@ -410,11 +395,7 @@ impl Connector for ShopifyConnector {
         while rest.len() >= 2 {
             // As many as the bucket holds (two until Shopify has told its size); one order
             // alone is read by its own write, the same request at the same cost.
-            let per_request = self.client.bucket_size().map_or(2, |size| {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let fit = (size.min(QUERY_MAX) / READ_POINTS) as usize;
-                fit.min(READ_AHEAD_MAX)
-            });
+            let per_request = nodes_per_request(self.client.bucket_size());
             if per_request < 2 {
                 return;
             }
@@ -529,6 +510,26 @@ impl Connector for ShopifyConnector {
             &exchanges,
         ))
     }
+}
+
+/// What the customer's order shows: its latest fulfillment that went through, if any.
+fn latest_held(state: &OrderState) -> Option<ShippingWrite> {
+    state
+        .fulfillments
+        .iter()
+        .rev()
+        .find(|f| f.status == "SUCCESS")
+        .map(held_by)
+}
+
+/// How many orders one `nodes(ids:)` read takes: as many as the bucket holds (two until
+/// Shopify has told its size), 8 at most.
+fn nodes_per_request(bucket_size: Option<f64>) -> usize {
+    bucket_size.map_or(2, |size| {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let fit = (size.min(QUERY_MAX) / READ_POINTS) as usize;
+        fit.min(READ_AHEAD_MAX)
+    })
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             Line::from(format!("  hassou: {ours}")),
             Line::from(format!(
                 "  {store}: {theirs} ({})",
-                text::visible(&drift.store.status)
+                text::store_status(&drift.store.status, app.lang)
             )),
             Line::from(format!(
                 "  O {} · T {}",
