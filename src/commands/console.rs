@@ -75,12 +75,14 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     let initial = Channel::ALL
         .map(|channel| (channel, ctx.config.initial_settings(channel)))
         .to_vec();
+    // One for the workers and the log's notes alike.
+    let alerting = std::sync::Arc::new(crate::alerts::Alerting::new(&ctx.config));
     // Each store's scheduled runs report to the screen, order by order.
     let (workers, missing) =
         crate::stores::start_workers(&ctx.config, &db, &cancel, |channel| WorkerOptions {
             role: "console",
             events: Some(forward_events(channel, &tx)),
-            alerting: None,
+            alerting: Some(alerting.clone()),
         });
     for (channel, why) in missing {
         tracing::info!(store = %channel, "not configured: {why}");
@@ -116,9 +118,7 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
         operator(),
         cancel.clone(),
     );
-    backend.alerting = Some(std::sync::Arc::new(crate::alerts::Alerting::new(
-        &ctx.config,
-    )));
+    backend.alerting = Some(alerting);
     let result = run(app, backend, tx, rx).await;
     // Finish the order in flight, give the leases up.
     cancel.cancel();

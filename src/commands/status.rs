@@ -42,6 +42,8 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
     let lang = ctx.config.language;
     let tz = ctx.config.timezone.offset();
     let mut problems = 0;
+    // Names the alert destinations (built once: it holds an HTTP client).
+    let alerting = crate::alerts::Alerting::new(&ctx.config);
     for channel in Channel::ALL {
         let view = ScheduleView::read(&db, channel, &ctx.config.initial_settings(channel)).await?;
         let (settings, lease) = (view.settings, view.lease.as_ref());
@@ -51,7 +53,6 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
         let health = view.health(&counts, ctx.config.health_rules(), ctx.now);
         let last_reconcile = db.last_reconcile(channel).await?;
         // Alert destinations that keep failing (a day of given-up alerts, or alerts waiting).
-        let alerting = crate::alerts::Alerting::new(&ctx.config);
         let troubles: Vec<String> = db
             .alert_destinations(channel, ctx.now - chrono::Duration::days(1))
             .await?
