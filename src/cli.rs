@@ -216,7 +216,7 @@ pub struct ShipmentsImportArgs {
     #[arg(long, default_value = "auto")]
     pub format: String,
     /// Match only this store's orders (a key found in two stores is otherwise ambiguous).
-    #[arg(long, value_parser = parse_channel)]
+    #[arg(long, visible_alias = "store", value_parser = parse_channel)]
     pub channel: Option<Channel>,
     /// Also move each changed order that is 発送待ち (awaiting_shipment) to 処理済み (processed).
     #[arg(long)]
@@ -277,7 +277,7 @@ impl RuleOverrides {
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// Only this channel: shopify | colorme.
-    #[arg(long, value_name = "C", value_parser = parse_channel)]
+    #[arg(long, visible_alias = "store", value_name = "C", value_parser = parse_channel)]
     pub channel: Option<Channel>,
     #[command(flatten)]
     pub rules: RuleOverrides,
@@ -300,7 +300,7 @@ pub struct OrderArgs {
     /// The order number (#1001, a sale id).
     pub number: String,
     /// The channel, when the number exists in both.
-    #[arg(long, global = true, value_name = "C", value_parser = parse_channel)]
+    #[arg(long, visible_alias = "store", global = true, value_name = "C", value_parser = parse_channel)]
     pub channel: Option<Channel>,
     #[command(subcommand)]
     pub action: OrderAction,

@@ -180,7 +180,15 @@ async fn a_held_order_is_never_written_until_released() {
     .await);
     let said = ok(&hassou(
         &config,
-        &["order", "#2002", "hold", "--reason", "address check"],
+        &[
+            "order",
+            "#2002",
+            "--store",
+            "shopify",
+            "hold",
+            "--reason",
+            "address check",
+        ],
     )
     .await);
     assert!(said.contains("held"), "{said}");
