@@ -460,11 +460,16 @@ impl StoreWorker {
 /// renewal (a process that just took the lease over says so at once).
 async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: CancellationToken) {
     let (mut pull_changes, mut sync_changes) = (pull.watch(), sync.watch());
+    let mut carried = false;
     loop {
         let stopping = cancel.is_cancelled();
-        if store.leading.load(Ordering::SeqCst) {
-            // A new holder carries on its predecessor's history before it first publishes.
-            if let Ok(previous) = store.db.published_status(store.channel).await {
+        let leading = store.leading.load(Ordering::SeqCst);
+        carried &= leading;
+        if leading {
+            // A new holder carries on its predecessor's history before it first publishes
+            // (read once each time this process takes the lease).
+            if !carried && let Ok(previous) = store.db.published_status(store.channel).await {
+                carried = true;
                 for p in previous.iter().filter(|p| p.holder != store.holder) {
                     match p.job {
                         JobKind::Pull => pull.carry_on(&p.status),
