@@ -61,22 +61,12 @@ async fn until_settled(db: &Db, connector: &impl Connector, settings: RuleSettin
     panic!("not settled after 60 runs");
 }
 
-/// A pull before the faults begin, as an operator would run it before a sync.
-async fn pull_first(db: &Db, connector: &impl Connector, days: u32) {
-    hassou::sync::pull::pull_once(
-        db,
-        connector,
-        days,
-        false,
-        hassou::domain::job::Trigger::Manual,
-        "proof",
-        common::as_of,
-    )
-    .await
-    .expect("pull");
-}
-
-async fn shopify_under_faults(rate: f64, seed: u64) {
+/// A sandbox Shopify with `n` orders numbered from `first`, the same orders pending in a fresh
+/// database, and a connector whose client gives up after 150 ms (faults beyond it are abandoned).
+async fn shopify_store(
+    n: usize,
+    first: usize,
+) -> (SandboxShopify, Db, Vec<String>, ShopifyConnector) {
     let sandbox = SandboxShopify::start(
         0,
         SandboxOptions {
@@ -90,8 +80,8 @@ async fn shopify_under_faults(rate: f64, seed: u64) {
     let db = common::sqlite_db().await;
     let mut gids = Vec::new();
     let mut orders = Vec::new();
-    for i in 0..ORDERS {
-        let number = format!("#{}", 10_000 + i);
+    for i in 0..n {
+        let number = format!("#{}", first + i);
         let gid = sandbox.add_order(
             &number,
             "山田 太郎",
@@ -119,6 +109,66 @@ async fn shopify_under_faults(rate: f64, seed: u64) {
     )
     .expect("client");
     let connector = ShopifyConnector::new(client, true);
+    (sandbox, db, gids, connector)
+}
+
+/// A sandbox カラーミー with `n` sales numbered from `first` (mail on), the same sales pending in
+/// a fresh database, and a connector whose client gives up after 150 ms.
+async fn colorme_store(n: usize, first: i64) -> (SandboxColorme, Db, ColormeConnector) {
+    let sandbox = SandboxColorme::start(
+        0,
+        ColormeSandboxOptions {
+            rate_limit: None,
+            ..ColormeSandboxOptions::default()
+        },
+    )
+    .await
+    .expect("sandbox");
+    let db = common::sqlite_db().await;
+    let mut orders = Vec::new();
+    for i in 0..n {
+        let id = first + i as i64;
+        sandbox.add_sale(id, "山田 太郎", common::t("2026-11-20T10:00:00+09:00"), 1);
+        orders.push(Order {
+            remote_id: id.to_string(),
+            ..common::target_order(Channel::Colorme, &id.to_string(), &tracking(i))
+        });
+    }
+    db.upsert_orders(&orders, common::as_of())
+        .await
+        .expect("seed");
+    let client = ColormeClient::new(
+        &sandbox.url(),
+        SecretString::from(SANDBOX_TOKEN),
+        ColormeOptions {
+            timeout: Duration::from_millis(150),
+            gap: Duration::ZERO,
+            retry_delay: Duration::from_millis(2),
+            ..ColormeOptions::default()
+        },
+    )
+    .expect("client");
+    let connector = ColormeConnector::new(client, true);
+    (sandbox, db, connector)
+}
+
+/// A pull before the faults begin, as an operator would run it before a sync.
+async fn pull_first(db: &Db, connector: &impl Connector, days: u32) {
+    hassou::sync::pull::pull_once(
+        db,
+        connector,
+        days,
+        false,
+        hassou::domain::job::Trigger::Manual,
+        "proof",
+        common::as_of,
+    )
+    .await
+    .expect("pull");
+}
+
+async fn shopify_under_faults(rate: f64, seed: u64) {
+    let (sandbox, db, gids, connector) = shopify_store(ORDERS, 10_000).await;
     // A pull first (no faults yet): each order's fulfillment orders are kept, so writes go
     // straight to fulfillmentCreate and fall back to reading first after a failed or uncertain
     // attempt or a refusal — both paths run under the faults.
@@ -153,40 +203,7 @@ async fn shopify_under_faults(rate: f64, seed: u64) {
 }
 
 async fn colorme_under_faults(rate: f64, seed: u64) {
-    let sandbox = SandboxColorme::start(
-        0,
-        ColormeSandboxOptions {
-            rate_limit: None,
-            ..ColormeSandboxOptions::default()
-        },
-    )
-    .await
-    .expect("sandbox");
-    let db = common::sqlite_db().await;
-    let mut orders = Vec::new();
-    for i in 0..ORDERS {
-        let id = 20_000_000 + i as i64;
-        sandbox.add_sale(id, "山田 太郎", common::t("2026-11-20T10:00:00+09:00"), 1);
-        orders.push(Order {
-            remote_id: id.to_string(),
-            ..common::target_order(Channel::Colorme, &id.to_string(), &tracking(i))
-        });
-    }
-    db.upsert_orders(&orders, common::as_of())
-        .await
-        .expect("seed");
-    let client = ColormeClient::new(
-        &sandbox.url(),
-        SecretString::from(SANDBOX_TOKEN),
-        ColormeOptions {
-            timeout: Duration::from_millis(150),
-            gap: Duration::ZERO,
-            retry_delay: Duration::from_millis(2),
-            ..ColormeOptions::default()
-        },
-    )
-    .expect("client");
-    let connector = ColormeConnector::new(client, true);
+    let (sandbox, db, connector) = colorme_store(ORDERS, 20_000_000).await;
     // A pull first (no faults yet): each sale's お届け先 ids are kept, so writes go as one PUT
     // (its answer the confirmation) and fall back to reading first after a failed or uncertain
     // attempt — both paths run under the faults.
@@ -418,48 +435,7 @@ async fn resolve_ours_writes_exactly_once_under_30_percent_faults() {
     let since = common::t("2026-11-01T00:00:00+09:00");
     for seed in seeds() {
         // Shopify.
-        let sandbox = SandboxShopify::start(
-            0,
-            SandboxOptions {
-                bucket_size: 1e9,
-                restore_rate: 1e9,
-                ..SandboxOptions::default()
-            },
-        )
-        .await
-        .expect("sandbox");
-        let db = common::sqlite_db().await;
-        let mut gids = Vec::new();
-        let mut orders = Vec::new();
-        for i in 0..N {
-            let number = format!("#{}", 30_000 + i);
-            let gid = sandbox.add_order(
-                &number,
-                "山田 太郎",
-                common::t("2026-11-20T10:00:00+09:00"),
-                &["東京倉庫"],
-            );
-            orders.push(Order {
-                remote_id: gid.clone(),
-                ..common::target_order(Channel::Shopify, &number, &tracking(i))
-            });
-            gids.push(gid);
-        }
-        db.upsert_orders(&orders, common::as_of())
-            .await
-            .expect("seed");
-        let client = ShopifyClient::new(
-            &sandbox.url(),
-            "2026-07",
-            SecretString::from("shpat_sandbox".to_owned()),
-            ShopifyOptions {
-                timeout: Duration::from_millis(150),
-                retry_delay: Duration::from_millis(2),
-                ..ShopifyOptions::default()
-            },
-        )
-        .expect("client");
-        let connector = ShopifyConnector::new(client, true);
+        let (sandbox, db, gids, connector) = shopify_store(N, 30_000).await;
         until_settled(&db, &connector, settings).await;
         for gid in &gids {
             sandbox.update_order(gid, |o| {
@@ -505,40 +481,7 @@ async fn resolve_ours_writes_exactly_once_under_30_percent_faults() {
              {failures} failed attempts on the way, one fulfillment each"
         );
         // カラーミー.
-        let sandbox = SandboxColorme::start(
-            0,
-            ColormeSandboxOptions {
-                rate_limit: None,
-                ..ColormeSandboxOptions::default()
-            },
-        )
-        .await
-        .expect("sandbox");
-        let db = common::sqlite_db().await;
-        let mut orders = Vec::new();
-        for i in 0..N {
-            let id = 40_000_000 + i as i64;
-            sandbox.add_sale(id, "山田 太郎", common::t("2026-11-20T10:00:00+09:00"), 1);
-            orders.push(Order {
-                remote_id: id.to_string(),
-                ..common::target_order(Channel::Colorme, &id.to_string(), &tracking(i))
-            });
-        }
-        db.upsert_orders(&orders, common::as_of())
-            .await
-            .expect("seed");
-        let client = ColormeClient::new(
-            &sandbox.url(),
-            SecretString::from(SANDBOX_TOKEN),
-            ColormeOptions {
-                timeout: Duration::from_millis(150),
-                gap: Duration::ZERO,
-                retry_delay: Duration::from_millis(2),
-                ..ColormeOptions::default()
-            },
-        )
-        .expect("client");
-        let connector = ColormeConnector::new(client, true);
+        let (sandbox, db, connector) = colorme_store(N, 40_000_000).await;
         until_settled(&db, &connector, settings).await;
         for i in 0..N {
             sandbox.update_sale(40_000_000 + i as i64, |s| {
