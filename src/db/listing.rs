@@ -1,20 +1,24 @@
 //! Orders with their verdicts: a page, the counts per verdict, and every order as a stream.
 //!
-//! The rules say what every target necessarily meets ([`Narrowing`]: inside the period window,
-//! an exported status, and so on), so the database reads only those candidates, through the
-//! `updated_at` index, and the pure rules judge each of them. Every other order is ineligible:
-//! the counts take their number from the per-channel totals that triggers keep, and a page of
-//! all orders reads straight from the index. No query loads every order.
+//! Each order keeps its standing (see [`standing`]): counts and a page of one verdict are an
+//! indexed query over the window, whatever its size; every order outside a window is
+//! ineligible, and its number comes from the per-channel totals that triggers keep. The rows
+//! shown are judged again by the pure rules, so what a row says is never a stored answer. The
+//! plan of a run reads the candidates the rules narrow to ([`crate::domain::Narrowing`]) and
+//! judges each. No query loads every order.
 
 use std::collections::BTreeMap;
-use unicode_normalization::UnicodeNormalization;
 
 use chrono::{DateTime, Utc};
+
+mod standing;
+pub(super) mod where_clause;
 
 use super::orders::StoredOrder;
 use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
 use super::{Db, DbError, with_pool};
-use crate::domain::{Channel, ChannelRules, Evaluation, Narrowing, Verdict};
+use crate::domain::{Channel, ChannelRules, Evaluation, Verdict};
+use where_clause::{Param, Where, bind_params};
 
 /// Which orders to list, judged by which rules.
 #[derive(Debug, Clone)]
@@ -52,15 +56,6 @@ impl ListFilter {
     fn as_of(&self) -> DateTime<Utc> {
         self.rules.iter().map(|r| r.as_of).max().unwrap_or_default()
     }
-
-    /// The earliest instant at which any included channel's period window opens.
-    fn near_start(&self) -> DateTime<Utc> {
-        self.rules
-            .iter()
-            .map(|r| r.period_start)
-            .min()
-            .unwrap_or_default()
-    }
 }
 
 /// An order, what its store holds, and its verdict.
@@ -77,6 +72,9 @@ pub struct VerdictCounts {
     /// The oldest change among each channel's `pending` and `failed` orders: how long an order
     /// has waited to be written (SPEC §3 `oldest_pending_at`, `stale_after`).
     oldest_pending: BTreeMap<Channel, DateTime<Utc>>,
+    /// The next instant the clock alone changes a verdict (a window's edge passes an order):
+    /// a screen reads its counts again then.
+    next_change: Option<DateTime<Utc>>,
 }
 
 impl VerdictCounts {
@@ -116,6 +114,15 @@ impl VerdictCounts {
         *oldest = (*oldest).min(changed);
     }
 
+    /// When the clock alone next changes a verdict counted here.
+    pub fn next_change(&self) -> Option<DateTime<Utc>> {
+        self.next_change
+    }
+
+    fn saw_change(&mut self, at: DateTime<Utc>) {
+        self.next_change = Some(self.next_change.map_or(at, |n| n.min(at)));
+    }
+
     pub fn channels(&self) -> impl Iterator<Item = Channel> + '_ {
         self.by_channel.keys().copied()
     }
@@ -130,189 +137,14 @@ pub struct OrderPage {
     pub matching: u64,
 }
 
-#[derive(Debug, Clone)]
-enum Param {
-    Text(String),
-    Time(DateTime<Utc>),
-    Int(i64),
-}
-
-/// A WHERE clause under construction, numbering its `$N` placeholders.
-#[derive(Debug, Clone, Default)]
-struct Where {
-    clauses: Vec<String>,
-    params: Vec<Param>,
-}
-
-impl Where {
-    fn placeholder(&mut self, param: Param) -> String {
-        self.params.push(param);
-        format!("${}", self.params.len())
-    }
-
-    fn and(&mut self, clause: String) {
-        self.clauses.push(clause);
-    }
-
-    fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-
-    /// Channels and search: the part of the filter that does not depend on the rules.
-    fn base(filter: &ListFilter) -> Where {
-        let mut w = Where::default();
-        // With every channel listed there is nothing to filter; leaving the clause out lets the
-        // `updated_at` index serve "newest first" instead of sorting every order.
-        if !filter.lists_every_channel() {
-            let placeholders: Vec<String> = filter
-                .rules
-                .iter()
-                .map(|r| w.placeholder(Param::Text(r.channel.code().to_owned())))
-                .collect();
-            if let [one] = placeholders.as_slice() {
-                w.and(format!("o.channel = {one}"));
-            } else {
-                w.and(format!("o.channel IN ({})", placeholders.join(", ")));
-            }
-        }
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            // Only what the list shows (number, tracking), each folded as it is stored: a
-            // full-width ＃１００３ finds #1003, 1234-5678 finds 12345678. Never the store's ids.
-            let folded: String = search.nfkc().collect::<String>().to_lowercase();
-            let number = format!("%{}%", escape_like(folded.trim()));
-            let tracking = format!(
-                "%{}%",
-                escape_like(&crate::domain::TrackingNumber::search_form(search))
-            );
-            let n = w.placeholder(Param::Text(number));
-            let t = w.placeholder(Param::Text(tracking));
-            w.and(format!(
-                "(lower(o.number) LIKE {n} ESCAPE '\\' OR lower(o.tracking) LIKE {t} ESCAPE '\\')"
-            ));
-        }
-        w
-    }
-
-    /// The orders that may be targets: for each channel, the conjunction of its [`Narrowing`].
-    fn candidates(filter: &ListFilter) -> Where {
-        let mut w = Where::base(filter);
-        let per_channel: Vec<String> = filter
-            .rules
-            .iter()
-            .map(|r| w.narrowing(&r.narrowing()))
-            .collect();
-        w.and(format!("({})", per_channel.join(" OR ")));
-        w
-    }
-
-    fn narrowing(&mut self, n: &Narrowing) -> String {
-        let channel = self.placeholder(Param::Text(n.channel.code().to_owned()));
-        let mut terms = vec![format!("o.channel = {channel}")];
-        if n.statuses.is_empty() {
-            terms.push("1 = 0".into());
-        } else {
-            let statuses: Vec<String> = n
-                .statuses
-                .iter()
-                .map(|s| self.placeholder(Param::Text(s.code().to_owned())))
-                .collect();
-            terms.push(format!("o.status IN ({})", statuses.join(", ")));
-        }
-        let from = self.placeholder(Param::Time(n.updated_from));
-        let to = self.placeholder(Param::Time(n.updated_to));
-        terms.push(format!("o.updated_at >= {from} AND o.updated_at <= {to}"));
-        if let Some(ordered_from) = n.ordered_from {
-            let p = self.placeholder(Param::Time(ordered_from));
-            terms.push(format!("o.ordered_at >= {p}"));
-        }
-        if n.needs_shipped_on {
-            terms.push("o.shipped_on IS NOT NULL".into());
-        }
-        if n.needs_tracking {
-            terms.push("o.tracking <> ''".into());
-        }
-        if n.excludes_bundle_children {
-            terms.push("o.bundle_parent IS NULL".into());
-        }
-        format!("({})", terms.join(" AND "))
-    }
-
-    fn with(mut self, op: &str, at: DateTime<Utc>) -> Where {
-        let p = self.placeholder(Param::Time(at));
-        self.and(format!("o.updated_at {op} {p}"));
-        self
-    }
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-macro_rules! bind_params {
-    ($query:expr, $params:expr) => {{
-        let mut query = $query;
-        for param in $params {
-            query = match param {
-                Param::Text(v) => query.bind(v.clone()),
-                Param::Time(v) => query.bind(*v),
-                Param::Int(v) => query.bind(*v),
-            };
-        }
-        query
-    }};
-}
-
 const NEWEST_FIRST: &str = "ORDER BY o.updated_at DESC, o.id DESC";
-
-/// The rows read and judged, and how many orders each channel has in all.
-struct Survey {
-    /// Either the candidates (every target among them) or every order inside the widest period
-    /// window (every target, plus the ineligible ones changed in the window).
-    near: Vec<ListedOrder>,
-    totals: BTreeMap<Channel, u64>,
-}
-
-impl Survey {
-    fn counts(&self, filter: &ListFilter) -> VerdictCounts {
-        let mut counts = VerdictCounts::default();
-        let mut targets: BTreeMap<Channel, u64> = BTreeMap::new();
-        for rules in &filter.rules {
-            counts.by_channel.entry(rules.channel).or_default();
-        }
-        for row in &self.near {
-            let channel = row.stored.order.channel;
-            if matches!(row.evaluation.verdict, Verdict::Pending | Verdict::Failed) {
-                counts.saw_pending(channel, row.stored.order.updated_at);
-            }
-            if row.evaluation.verdict != Verdict::Ineligible {
-                counts.add(channel, row.evaluation.verdict, 1);
-                *targets.entry(channel).or_default() += 1;
-            }
-        }
-        // Whatever is not a target is ineligible, read or not.
-        for (channel, total) in &self.totals {
-            let targets = targets.get(channel).copied().unwrap_or(0);
-            counts.add(*channel, Verdict::Ineligible, total.saturating_sub(targets));
-        }
-        counts
-    }
-}
+const OLDEST_FIRST: &str = "ORDER BY o.updated_at, o.id";
 
 impl Db {
     async fn fetch_rows(
         &self,
         w: &Where,
+        order: &str,
         limit: Option<u64>,
         offset: u64,
     ) -> Result<Vec<OrderRow>, DbError> {
@@ -324,7 +156,7 @@ impl Db {
             tail = format!("LIMIT {l} OFFSET {o}");
         }
         let sql = format!(
-            "SELECT {ORDER_COLUMNS} {ORDER_FROM} {} {NEWEST_FIRST} {tail}",
+            "SELECT {ORDER_COLUMNS} {ORDER_FROM} {} {order} {tail}",
             w.sql()
         );
         let rows = with_pool!(self, pool => {
@@ -345,7 +177,8 @@ impl Db {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    async fn survey(&self, filter: &ListFilter, whole_window: bool) -> Result<Survey, DbError> {
+    /// How many orders each listed channel has (matching the search, if any).
+    async fn totals(&self, filter: &ListFilter) -> Result<BTreeMap<Channel, u64>, DbError> {
         let base = Where::base(filter);
         // Without a search, the totals kept by triggers answer at once; a search must count.
         let per_channel: Vec<(String, i64)> = if filter.has_search() {
@@ -374,14 +207,26 @@ impl Db {
                 totals.insert(channel, u64::try_from(n).unwrap_or(0));
             }
         }
-        let near_where = if whole_window {
-            base.with(">=", filter.near_start())
-                .with("<=", filter.as_of())
-        } else {
-            Where::candidates(filter)
-        };
-        let near = self.judge(filter, self.fetch_rows(&near_where, None, 0).await?)?;
-        Ok(Survey { near, totals })
+        Ok(totals)
+    }
+
+    /// The standings brought up to date, then the counts; the instant a changed-in-the-future
+    /// order enters its window is a next change too.
+    async fn counts(&self, filter: &ListFilter) -> Result<VerdictCounts, DbError> {
+        self.settle_standings(filter).await?;
+        let totals = self.totals(filter).await?;
+        let mut counts = self.stored_counts(filter, &totals).await?;
+        let future = Where::base(filter).with(">", filter.as_of());
+        let sql = format!("SELECT min(o.updated_at) FROM orders o {}", future.sql());
+        let entering: Option<DateTime<Utc>> = with_pool!(self, pool => {
+            bind_params!(sqlx::query_scalar::<_, Option<DateTime<Utc>>>(sqlx::AssertSqlSafe(sql)), &future.params)
+                .fetch_one(pool)
+                .await?
+        });
+        if let Some(at) = entering {
+            counts.saw_change(at);
+        }
+        Ok(counts)
     }
 
     fn judge(&self, filter: &ListFilter, rows: Vec<OrderRow>) -> Result<Vec<ListedOrder>, DbError> {
@@ -401,11 +246,14 @@ impl Db {
     }
 
     /// Every target of the listed channels (all verdicts but `ineligible`), newest change first:
-    /// the plan of a sync run.
+    /// the plan of a sync run. Read by the rules' narrowing and judged order by order, so a run
+    /// never depends on a stored answer.
     pub async fn targets(&self, filter: &ListFilter) -> Result<Vec<ListedOrder>, DbError> {
-        let survey = self.survey(filter, false).await?;
-        Ok(survey
-            .near
+        let rows = self
+            .fetch_rows(&Where::candidates(filter), NEWEST_FIRST, None, 0)
+            .await?;
+        Ok(self
+            .judge(filter, rows)?
             .into_iter()
             .filter(|r| r.evaluation.verdict != Verdict::Ineligible)
             .collect())
@@ -413,7 +261,30 @@ impl Db {
 
     /// The counts per verdict and channel.
     pub async fn verdict_counts(&self, filter: &ListFilter) -> Result<VerdictCounts, DbError> {
-        Ok(self.survey(filter, false).await?.counts(filter))
+        self.counts(filter).await
+    }
+
+    /// The numbers of up to `limit` orders of `verdicts`, in `order`, changed before `before`.
+    async fn numbers_of(
+        &self,
+        filter: &ListFilter,
+        verdicts: &[Verdict],
+        before: Option<DateTime<Utc>>,
+        order: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, DbError> {
+        let mut w = Where::base(filter);
+        let per_channel: Vec<String> = filter
+            .rules
+            .iter()
+            .map(|r| w.in_window(&r.window(), verdicts))
+            .collect();
+        w.and(format!("({})", per_channel.join(" OR ")));
+        if let Some(before) = before {
+            w = w.with("<", before);
+        }
+        let rows = self.fetch_rows(&w, order, Some(limit as u64), 0).await?;
+        Ok(rows.into_iter().map(|r| r.number).collect())
     }
 
     /// The counts, with the numbers an alert names: the failed orders, the `pending` or `failed`
@@ -425,33 +296,22 @@ impl Db {
         stale_before: DateTime<Utc>,
         limit: usize,
     ) -> Result<(VerdictCounts, Vec<String>, Vec<String>, Vec<String>), DbError> {
-        let survey = self.survey(filter, false).await?;
-        let counts = survey.counts(filter);
-        let mut waiting: Vec<&ListedOrder> = survey
-            .near
-            .iter()
-            .filter(|r| matches!(r.evaluation.verdict, Verdict::Pending | Verdict::Failed))
-            .collect();
-        waiting.sort_by_key(|r| (r.stored.order.updated_at, r.stored.id));
-        let oldest_first = waiting.into_iter();
-        let failed = oldest_first
-            .clone()
-            .filter(|r| r.evaluation.verdict == Verdict::Failed)
-            .take(limit)
-            .map(|r| r.stored.order.number.clone())
-            .collect();
-        let stale = oldest_first
-            .filter(|r| r.stored.order.updated_at < stale_before)
-            .take(limit)
-            .map(|r| r.stored.order.number.clone())
-            .collect();
-        let drifted = survey
-            .near
-            .iter()
-            .filter(|r| r.evaluation.verdict == Verdict::Drift)
-            .take(limit)
-            .map(|r| r.stored.order.number.clone())
-            .collect();
+        let counts = self.counts(filter).await?;
+        let failed = self
+            .numbers_of(filter, &[Verdict::Failed], None, OLDEST_FIRST, limit)
+            .await?;
+        let stale = self
+            .numbers_of(
+                filter,
+                &[Verdict::Pending, Verdict::Failed],
+                Some(stale_before),
+                OLDEST_FIRST,
+                limit,
+            )
+            .await?;
+        let drifted = self
+            .numbers_of(filter, &[Verdict::Drift], None, NEWEST_FIRST, limit)
+            .await?;
         Ok((counts, failed, stale, drifted))
     }
 
@@ -463,74 +323,27 @@ impl Db {
         offset: u64,
         limit: u64,
     ) -> Result<OrderPage, DbError> {
-        // Only a page of ineligible orders needs every row of the window (to interleave them by
-        // time with those outside it); everything else needs the candidates alone.
-        let survey = self
-            .survey(filter, filter.verdict == Some(Verdict::Ineligible))
-            .await?;
-        let counts = survey.counts(filter);
-        let base = Where::base(filter);
+        let counts = self.counts(filter).await?;
         let (rows, matching) = match filter.verdict {
             None => {
-                let rows = self.fetch_rows(&base, Some(limit), offset).await?;
+                let rows = self
+                    .fetch_rows(&Where::base(filter), NEWEST_FIRST, Some(limit), offset)
+                    .await?;
                 (self.judge(filter, rows)?, counts.all())
             }
-            Some(Verdict::Ineligible) => {
-                // Newest first, the ineligible orders are: those changed after as-of, then the
-                // near ones the rules rejected, then those changed before the earliest window.
-                let future = base.clone().with(">", filter.as_of());
-                let past = base.with("<", filter.near_start());
-                let near: Vec<ListedOrder> = survey
-                    .near
-                    .into_iter()
-                    .filter(|r| r.evaluation.verdict == Verdict::Ineligible)
-                    .collect();
-                let future_count = self.count_where(&future).await?;
-                let mut rows = Vec::new();
-                let mut skip = offset;
-                let mut want = limit;
-                if skip < future_count {
-                    let got = self
-                        .fetch_rows(&future, Some(want.min(future_count - skip)), skip)
-                        .await?;
-                    want -= got.len() as u64;
-                    rows.extend(self.judge(filter, got)?);
-                    skip = 0;
-                } else {
-                    skip -= future_count;
-                }
-                let near_len = near.len() as u64;
-                if want > 0 && skip < near_len {
-                    let taken: Vec<ListedOrder> = near
-                        .into_iter()
-                        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-                        .take(usize::try_from(want).unwrap_or(usize::MAX))
-                        .collect();
-                    want -= taken.len() as u64;
-                    rows.extend(taken);
-                    skip = 0;
-                } else {
-                    skip = skip.saturating_sub(near_len);
-                }
-                if want > 0 {
-                    let got = self.fetch_rows(&past, Some(want), skip).await?;
-                    rows.extend(self.judge(filter, got)?);
-                }
-                (rows, counts.total(Verdict::Ineligible))
-            }
             Some(verdict) => {
-                let matching: Vec<ListedOrder> = survey
-                    .near
-                    .into_iter()
-                    .filter(|r| r.evaluation.verdict == verdict)
-                    .collect();
-                let total = matching.len() as u64;
-                let rows = matching
-                    .into_iter()
-                    .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-                    .take(usize::try_from(limit).unwrap_or(usize::MAX))
-                    .collect();
-                (rows, total)
+                let w = Where::verdict(filter, verdict);
+                let rows = self
+                    .fetch_rows(&w, NEWEST_FIRST, Some(limit), offset)
+                    .await?;
+                // The counts are of every order of the channels: with a search, count the page's
+                // own matches.
+                let matching = if filter.has_search() {
+                    self.count_where(&w).await?
+                } else {
+                    counts.total(verdict)
+                };
+                (self.judge(filter, rows)?, matching)
             }
         };
         Ok(OrderPage {
@@ -560,7 +373,7 @@ impl Db {
                 let i = w.placeholder(Param::Int(id));
                 w.and(format!("(o.updated_at, o.id) < ({a}, {i})"));
             }
-            let rows = self.fetch_rows(&w, Some(BATCH), 0).await?;
+            let rows = self.fetch_rows(&w, NEWEST_FIRST, Some(BATCH), 0).await?;
             let done = (rows.len() as u64) < BATCH;
             if let Some(last) = rows.last() {
                 after = Some((last.updated_at, last.id));

@@ -27,6 +27,9 @@ pub use channel::Channel;
 pub use language::Language;
 pub use order::{FailedWrite, Hold, Order, PulledOrder, RemoteState, ShippingWrite, StoredOrder};
 pub use period::{Period, ShopTimeZone};
-pub use rules::{ChannelRules, Evaluation, Narrowing, Reason, RuleSettings, StatusOption, Verdict};
+pub use rules::{
+    ChannelRules, Evaluation, Narrowing, Reason, RuleSettings, StatusOption, TargetWindow, Verdict,
+    standing,
+};
 pub use status::OrderStatus;
 pub use tracking::{Tracking, TrackingNumber, TrackingWarning};

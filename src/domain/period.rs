@@ -161,6 +161,24 @@ pub fn one_year_before(as_of: DateTime<Utc>, tz: ShopTimeZone) -> DateTime<Utc> 
         .map_or(as_of, |t| t.with_timezone(&Utc))
 }
 
+/// The first instant at which an order dated `ordered` lies outside the one-year window: the
+/// inverse of [`one_year_before`] (a 29 February order leaves on 1 March, not 28 February).
+pub fn one_year_after(ordered: DateTime<Utc>, tz: ShopTimeZone) -> DateTime<Utc> {
+    let local = ordered.with_timezone(&tz.0);
+    let mut at = local
+        .checked_add_months(Months::new(12))
+        .map_or(ordered, |t| t.with_timezone(&Utc))
+        + chrono::Duration::seconds(1);
+    // At most a day's hours past a month's end.
+    for _ in 0..48 {
+        if one_year_before(at, tz) > ordered {
+            break;
+        }
+        at += chrono::Duration::hours(1);
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +219,24 @@ mod tests {
             ShopTimeZone::jst(),
         );
         assert_eq!(start, t("2026-11-21T00:00:00+09:00"));
+    }
+
+    #[test]
+    fn one_year_after_is_the_first_instant_outside() {
+        let tz = ShopTimeZone::jst();
+        for ordered in [
+            t("2025-11-24T12:00:00+09:00"),
+            t("2028-02-29T10:00:00+09:00"),
+            t("2026-01-31T23:59:59+09:00"),
+        ] {
+            let leaves = one_year_after(ordered, tz);
+            assert!(one_year_before(leaves, tz) > ordered, "{ordered}: {leaves}");
+            let just_before = leaves - chrono::Duration::hours(1);
+            assert!(
+                one_year_before(just_before, tz) <= ordered,
+                "{ordered}: {leaves}"
+            );
+        }
     }
 
     #[test]

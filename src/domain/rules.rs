@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::channel::Channel;
 use super::order::{Order, RemoteState, ShippingWrite};
-use super::period::{Period, ShopTimeZone, one_year_before, period_start};
+use super::period::{Period, ShopTimeZone, one_year_after, one_year_before, period_start};
 use super::status::OrderStatus;
 use super::tracking::Tracking;
 
@@ -245,6 +245,41 @@ impl Narrowing {
     }
 }
 
+/// What a target meets that the clock or a setting decides, on the order's own columns: a
+/// status the settings admit, a last change inside the period window, and (カラーミー) an order
+/// date inside the year. An order is a target exactly when its channel's window admits it and
+/// its [`standing`] is not `ineligible`; its verdict is then its standing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetWindow {
+    pub channel: Channel,
+    pub statuses: Vec<OrderStatus>,
+    pub updated_from: DateTime<Utc>,
+    pub updated_to: DateTime<Utc>,
+    pub ordered_from: Option<DateTime<Utc>>,
+}
+
+impl TargetWindow {
+    /// Whether `order` lies inside (the in-memory twin of the SQL the database runs).
+    pub fn admits(&self, order: &Order) -> bool {
+        order.channel == self.channel
+            && self.statuses.contains(&order.status)
+            && order.updated_at >= self.updated_from
+            && order.updated_at <= self.updated_to
+            && self
+                .ordered_from
+                .is_none_or(|from| order.ordered_at >= from)
+    }
+
+    /// The verdict of an order whose standing is `standing`.
+    pub fn verdict(&self, order: &Order, standing: Verdict) -> Verdict {
+        if self.admits(order) {
+            standing
+        } else {
+            Verdict::Ineligible
+        }
+    }
+}
+
 /// The rules of one channel at one instant: the windows are computed once and every order of
 /// the channel is judged against them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,6 +291,7 @@ pub struct ChannelRules {
     pub period_start: DateTime<Utc>,
     /// First instant inside the one-year window (カラーミー).
     pub one_year_start: DateTime<Utc>,
+    pub timezone: ShopTimeZone,
 }
 
 impl ChannelRules {
@@ -271,7 +307,22 @@ impl ChannelRules {
             as_of,
             period_start: period_start(as_of, settings.period, tz),
             one_year_start: one_year_before(as_of, tz),
+            timezone: tz,
         }
+    }
+
+    /// The next instant after as-of at which this channel's window moves past an order: the
+    /// shop's next midnight (the period's first day moves on), or the instant the order dated
+    /// `earliest_ordered` (the oldest order date among the window's targets) turns a year old.
+    /// A screen reads its counts again then, so no verdict is shown stale by the clock.
+    pub fn next_change(&self, earliest_ordered: Option<DateTime<Utc>>) -> DateTime<Utc> {
+        let midnight =
+            self.period_start + chrono::Duration::days(i64::from(self.settings.period.days()) + 1);
+        let year_old = earliest_ordered
+            .filter(|_| self.channel == Channel::Colorme)
+            .map(|ordered| one_year_after(ordered, self.timezone))
+            .filter(|at| *at > self.as_of);
+        year_old.map_or(midnight, |at| at.min(midnight))
     }
 
     /// Whether a last change at `updated_at` lies inside the period window. Orders outside it
@@ -302,137 +353,195 @@ impl ChannelRules {
         }
     }
 
+    /// What every target of this channel meets that the clock or a setting decides: the
+    /// database tests it on the order's own columns (see [`TargetWindow`]).
+    pub fn window(&self) -> TargetWindow {
+        let narrowing = self.narrowing();
+        TargetWindow {
+            channel: self.channel,
+            statuses: narrowing.statuses,
+            updated_from: narrowing.updated_from,
+            updated_to: narrowing.updated_to,
+            ordered_from: narrowing.ordered_from,
+        }
+    }
+
     /// Every reason the order is not a target, in SPEC order; empty when it is a target.
     pub fn ineligibility(&self, order: &Order) -> Vec<Reason> {
+        let mut reasons = self.windowed_reasons(order);
+        reasons.extend(timeless_reasons(self.channel, order));
+        // The enum is declared in SPEC order, which is the order reasons are reported in.
+        reasons.sort();
+        reasons
+    }
+
+    /// The reasons that the clock or the status option decide (what [`TargetWindow`] tests).
+    fn windowed_reasons(&self, order: &Order) -> Vec<Reason> {
         let mut reasons = Vec::new();
         match self.channel {
             // Seed 000 (Shopify) 書出し対象: 【5】で指定をしたステータスにある下記条件を満たした注文
-            // ・「出荷日」「伝票番号」が入力済みの注文
             // ・受注更新日時がデータ書出画面の作成期間内の注文
             Channel::Shopify => {
                 if !self.settings.statuses.admits(order.status) {
                     reasons.push(Reason::Status);
                 }
-                if !self.in_period(order.updated_at) {
-                    reasons.push(Reason::OutsidePeriod);
-                }
-                if order.shipped_on.is_none() {
-                    reasons.push(Reason::NoShippedDate);
-                }
-                if order.tracking.is_empty() {
-                    reasons.push(Reason::NoTracking);
-                }
             }
             // Seed 003 (カラーミー) 書出し対象: 「新規受付」「キャンセル」ステータス以外の下記条件を満たした注文
             // ・注文日が1年以内かつ、最終更新日がデータ書出の作成期間内の注文
-            // ・同梱ではない注文または同梱の親注文
             Channel::Colorme => {
                 if new_or_cancelled(order.status) {
                     reasons.push(Reason::Status);
                 }
-                if order.is_bundle_child() {
-                    reasons.push(Reason::BundleChild);
-                }
                 if order.ordered_at < self.one_year_start {
                     reasons.push(Reason::TooOld);
                 }
-                if !self.in_period(order.updated_at) {
-                    reasons.push(Reason::OutsidePeriod);
-                }
             }
+        }
+        if !self.in_period(order.updated_at) {
+            reasons.push(Reason::OutsidePeriod);
         }
         reasons
     }
 
     /// What a sync would write for a target, or `None` when there is nothing to write yet.
     pub fn wanted_write(&self, order: &Order) -> Option<ShippingWrite> {
-        if order.tracking.is_empty() {
-            return None;
-        }
-        let write = match self.channel {
-            // 更新される項目: 伝票番号, 配送会社. Free text goes as the number with no company.
-            Channel::Shopify => ShippingWrite::Shopify {
-                tracking: order.tracking.values(),
-                carrier: match order.tracking {
-                    Tracking::FreeText(_) => None,
-                    _ => order.carrier.clone(),
-                },
-            },
-            // 更新される項目: 伝票番号, 「配送済み」に更新をするか否か.
-            Channel::Colorme => ShippingWrite::Colorme {
-                slips: order.tracking.values(),
-                delivered: colorme_delivered(order, self.settings.shipped_date_only),
-            },
-        };
-        Some(write)
+        wanted_write(self.channel, &self.settings, order)
     }
 
     /// The verdict of one order, given what its store holds.
     pub fn evaluate(&self, order: &Order, remote: &RemoteState) -> Evaluation {
-        let mut reasons = self.ineligibility(order);
-        // A hold comes first: whatever else holds, the operator said "not this one".
-        if remote.hold.is_some() {
-            reasons.insert(0, Reason::Held);
-        }
-        let is_target = reasons.is_empty();
-        let delivered = match self.channel {
-            Channel::Shopify => None,
-            Channel::Colorme => {
-                Some(is_target && colorme_delivered(order, self.settings.shipped_date_only))
+        conclude(
+            self.channel,
+            &self.settings,
+            order,
+            remote,
+            self.ineligibility(order),
+        )
+    }
+}
+
+/// The reasons that depend on the order's values alone (never on the clock or a setting).
+fn timeless_reasons(channel: Channel, order: &Order) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    match channel {
+        // Seed 000 (Shopify): ・「出荷日」「伝票番号」が入力済みの注文
+        Channel::Shopify => {
+            if order.shipped_on.is_none() {
+                reasons.push(Reason::NoShippedDate);
             }
-        };
-        if is_target && remote.drift.is_some() {
-            // The store changed behind hassou: nothing is written until the operator settles it.
-            return Evaluation {
-                verdict: Verdict::Drift,
-                reasons,
-                delivered,
-                write: None,
-                error: None,
-                cause: None,
-            };
-        }
-        if !is_target {
-            return Evaluation {
-                verdict: Verdict::Ineligible,
-                reasons,
-                delivered,
-                write: None,
-                error: None,
-                cause: None,
-            };
-        }
-        let Some(wanted) = self.wanted_write(order) else {
-            return Evaluation {
-                verdict: Verdict::Waiting,
-                reasons,
-                delivered,
-                write: None,
-                error: None,
-                cause: None,
-            };
-        };
-        let (verdict, failure) = if remote
-            .confirmed
-            .as_ref()
-            .is_some_and(|held| held.covers(&wanted))
-        {
-            (Verdict::Synced, None)
-        } else {
-            match &remote.last_failure {
-                Some(failure) if failure.write == wanted => (Verdict::Failed, Some(failure)),
-                _ => (Verdict::Pending, None),
+            if order.tracking.is_empty() {
+                reasons.push(Reason::NoTracking);
             }
-        };
-        Evaluation {
-            verdict,
-            reasons,
-            delivered,
-            write: Some(wanted),
-            error: failure.map(|f| f.error.clone()),
-            cause: failure.map(|f| f.cause),
+        }
+        // Seed 003 (カラーミー): ・同梱ではない注文または同梱の親注文
+        Channel::Colorme => {
+            if order.is_bundle_child() {
+                reasons.push(Reason::BundleChild);
+            }
         }
     }
+    reasons
+}
+
+/// The verdict an order has whenever its channel's [`TargetWindow`] admits it: what the database
+/// keeps per order (issue 24), so that counts and pages are an indexed query instead of a judge
+/// of every order in the window. It depends on the order's values, what its store holds, the
+/// hold, the drift and (カラーミー) the 出荷日 option — never on the clock, the period or the
+/// status option. `ineligible` here means ineligible whatever the window says.
+pub fn standing(
+    channel: Channel,
+    settings: &RuleSettings,
+    order: &Order,
+    remote: &RemoteState,
+) -> Verdict {
+    conclude(
+        channel,
+        settings,
+        order,
+        remote,
+        timeless_reasons(channel, order),
+    )
+    .verdict
+}
+
+/// The verdict, given every reason the order is not a target.
+fn conclude(
+    channel: Channel,
+    settings: &RuleSettings,
+    order: &Order,
+    remote: &RemoteState,
+    mut reasons: Vec<Reason>,
+) -> Evaluation {
+    // A hold comes first: whatever else holds, the operator said "not this one".
+    if remote.hold.is_some() {
+        reasons.insert(0, Reason::Held);
+    }
+    let is_target = reasons.is_empty();
+    let delivered = match channel {
+        Channel::Shopify => None,
+        Channel::Colorme => Some(is_target && colorme_delivered(order, settings.shipped_date_only)),
+    };
+    let unwritten = |verdict, reasons| Evaluation {
+        verdict,
+        reasons,
+        delivered,
+        write: None,
+        error: None,
+        cause: None,
+    };
+    if !is_target {
+        return unwritten(Verdict::Ineligible, reasons);
+    }
+    if remote.drift.is_some() {
+        // The store changed behind hassou: nothing is written until the operator settles it.
+        return unwritten(Verdict::Drift, reasons);
+    }
+    let Some(wanted) = wanted_write(channel, settings, order) else {
+        return unwritten(Verdict::Waiting, reasons);
+    };
+    let (verdict, failure) = if remote
+        .confirmed
+        .as_ref()
+        .is_some_and(|held| held.covers(&wanted))
+    {
+        (Verdict::Synced, None)
+    } else {
+        match &remote.last_failure {
+            Some(failure) if failure.write == wanted => (Verdict::Failed, Some(failure)),
+            _ => (Verdict::Pending, None),
+        }
+    };
+    Evaluation {
+        verdict,
+        reasons,
+        delivered,
+        write: Some(wanted),
+        error: failure.map(|f| f.error.clone()),
+        cause: failure.map(|f| f.cause),
+    }
+}
+
+/// What a sync would write for a target, or `None` when there is nothing to write yet.
+fn wanted_write(channel: Channel, settings: &RuleSettings, order: &Order) -> Option<ShippingWrite> {
+    if order.tracking.is_empty() {
+        return None;
+    }
+    let write = match channel {
+        // 更新される項目: 伝票番号, 配送会社. Free text goes as the number with no company.
+        Channel::Shopify => ShippingWrite::Shopify {
+            tracking: order.tracking.values(),
+            carrier: match order.tracking {
+                Tracking::FreeText(_) => None,
+                _ => order.carrier.clone(),
+            },
+        },
+        // 更新される項目: 伝票番号, 「配送済み」に更新をするか否か.
+        Channel::Colorme => ShippingWrite::Colorme {
+            slips: order.tracking.values(),
+            delivered: colorme_delivered(order, settings.shipped_date_only),
+        },
+    };
+    Some(write)
 }
 
 /// カラーミー 配送済み decision (seed 003):
@@ -449,3 +558,6 @@ pub fn colorme_delivered(order: &Order, shipped_date_only: bool) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod standing_tests;

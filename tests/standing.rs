@@ -1,0 +1,484 @@
+//! Issue 24's property: the counts and pages the database answers from its stored verdicts are
+//! exactly what a full judge of every order by the pure rules says, after any sequence of
+//! imports, edits, pulls, carrier files, store confirmations and failures, holds, drifts,
+//! setting changes and clock moves — on SQLite and PostgreSQL, with the writes made through one
+//! handle and the reads through another (as two processes would).
+#![allow(clippy::panic)] // a test fails by panicking
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use hassou::db::{Db, ListFilter, OrderEdit, PulledOrder, ShippingSave};
+use hassou::domain::drift::{DriftKind, StoreReading};
+use hassou::domain::{
+    Carrier, Cause, Channel, ChannelRules, Order, OrderStatus, Period, ShippingWrite, ShopTimeZone,
+    StatusOption, Tracking, Verdict,
+};
+use hassou::settings::OperationalSettings;
+
+/// splitmix64: a seed names a whole sequence, so a failure is replayed by its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[usize::try_from(self.below(items.len() as u64)).unwrap_or(0)]
+    }
+}
+
+const STATUSES: [OrderStatus; 6] = [
+    OrderStatus::New,
+    OrderStatus::AwaitingPayment,
+    OrderStatus::AwaitingShipment,
+    OrderStatus::OnHold,
+    OrderStatus::Processed,
+    OrderStatus::Cancelled,
+];
+
+fn tracking(rng: &mut Rng) -> Tracking {
+    match rng.below(5) {
+        0 => Tracking::parse(""),
+        1 => Tracking::parse("444413758703"),
+        2 => Tracking::parse("483484399683"),
+        3 => Tracking::parse("444413758703 483484399683"),
+        _ => Tracking::parse("RR123456785JP"),
+    }
+}
+
+fn shipped_on(rng: &mut Rng, now: DateTime<Utc>) -> Option<NaiveDate> {
+    rng.chance(55)
+        .then(|| (now - Duration::days(i64::try_from(rng.below(5)).unwrap_or(0))).date_naive())
+}
+
+fn new_order(rng: &mut Rng, n: u64, now: DateTime<Utc>) -> Order {
+    let channel = rng.pick(&Channel::ALL);
+    let minutes = |rng: &mut Rng, days: u64| {
+        Duration::minutes(i64::try_from(rng.below(days * 24 * 60)).unwrap_or(0))
+    };
+    Order {
+        channel,
+        remote_id: format!("r-{n}"),
+        number: format!("{n}"),
+        status: rng.pick(&STATUSES),
+        // Some more than a year old (カラーミー's 1年以内), some in the window's last days.
+        ordered_at: now - minutes(rng, 380),
+        // Inside and outside every period (1–13 days), a few in the future.
+        updated_at: now - minutes(rng, 16) + Duration::hours(12),
+        shipped_on: shipped_on(rng, now),
+        carrier: rng.chance(80).then_some(Carrier::Yamato),
+        tracking: tracking(rng),
+        bundle_parent: (channel == Channel::Colorme && rng.chance(10)).then(|| "1".to_owned()),
+    }
+}
+
+/// What the test's clock and settings are, as the processes would read them.
+struct World {
+    now: DateTime<Utc>,
+    next_number: u64,
+}
+
+async fn rules(db: &Db, now: DateTime<Utc>) -> Vec<ChannelRules> {
+    let mut rules = Vec::new();
+    for channel in Channel::ALL {
+        let settings = db
+            .settings_or_init(channel, &OperationalSettings::default(), "test", now)
+            .await
+            .expect("settings");
+        rules.push(ChannelRules::new(
+            channel,
+            settings.rules,
+            now,
+            ShopTimeZone::jst(),
+        ));
+    }
+    rules
+}
+
+/// Every order judged by the pure rules, one by one: the reference.
+async fn full_judge(
+    db: &Db,
+    rules: &[ChannelRules],
+) -> Vec<(i64, Channel, Verdict, DateTime<Utc>)> {
+    let mut all = Vec::new();
+    db.for_each_order(&ListFilter::new(rules.to_vec()), |row| {
+        all.push((
+            row.stored.id,
+            row.stored.order.channel,
+            row.evaluation.verdict,
+            row.stored.order.updated_at,
+        ));
+        Ok(())
+    })
+    .await
+    .expect("every order");
+    all
+}
+
+async fn compare(reader: &Db, writer: &Db, world: &World, seed: u64, step: usize, what: &str) {
+    let rules = rules(writer, world.now).await;
+    let reference = full_judge(writer, &rules).await;
+    let filter = ListFilter::new(rules.clone());
+    let counts = reader.verdict_counts(&filter).await.expect("counts");
+    let mut expected: BTreeMap<(Channel, Verdict), u64> = BTreeMap::new();
+    let mut oldest: BTreeMap<Channel, DateTime<Utc>> = BTreeMap::new();
+    for (_, channel, verdict, updated_at) in &reference {
+        *expected.entry((*channel, *verdict)).or_default() += 1;
+        if matches!(verdict, Verdict::Pending | Verdict::Failed) {
+            let o = oldest.entry(*channel).or_insert(*updated_at);
+            *o = (*o).min(*updated_at);
+        }
+    }
+    let context = format!("seed {seed}, step {step} ({what}), as of {}", world.now);
+    for channel in Channel::ALL {
+        for verdict in Verdict::ALL {
+            assert_eq!(
+                counts.get(channel, verdict),
+                expected.get(&(channel, verdict)).copied().unwrap_or(0),
+                "{channel} {verdict}: {context}"
+            );
+        }
+        assert_eq!(
+            counts.oldest_pending(channel),
+            oldest.get(&channel).copied(),
+            "{channel} oldest pending: {context}"
+        );
+    }
+    // A page of each verdict holds exactly the orders the full judge gives it, newest first.
+    for verdict in Verdict::ALL {
+        let mut filter = ListFilter::new(rules.clone());
+        filter.verdict = Some(verdict);
+        let page = reader.order_page(&filter, 0, 1000).await.expect("page");
+        let shown: Vec<i64> = page.rows.iter().map(|r| r.stored.id).collect();
+        let want: Vec<i64> = reference
+            .iter()
+            .filter(|(_, _, v, _)| *v == verdict)
+            .map(|(id, ..)| *id)
+            .collect();
+        assert_eq!(shown, want, "page of {verdict}: {context}");
+        assert_eq!(page.matching, want.len() as u64, "{verdict}: {context}");
+    }
+}
+
+async fn any_order(db: &Db, rng: &mut Rng, world: &World) -> Option<hassou::db::StoredOrder> {
+    let n = rng.below(world.next_number.max(1));
+    db.find_orders(&format!("{n}"), None)
+        .await
+        .expect("find")
+        .into_iter()
+        .next()
+}
+
+/// One random step; returns what it did (for the failure message).
+async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
+    let now = world.now;
+    match rng.below(13) {
+        0 | 1 => {
+            let mut orders = Vec::new();
+            for _ in 0..1 + rng.below(6) {
+                orders.push(new_order(rng, world.next_number, now));
+                world.next_number += 1;
+            }
+            db.upsert_orders(&orders, now).await.expect("import");
+            "import"
+        }
+        2 => {
+            // An import that rewrites an order already held (its values, its change time).
+            let Some(stored) = any_order(db, rng, world).await else {
+                return "nothing to re-import";
+            };
+            let mut again = new_order(rng, 0, now);
+            again.channel = stored.order.channel;
+            again.remote_id = stored.order.remote_id.clone();
+            again.number = stored.order.number.clone();
+            again.bundle_parent = None;
+            db.upsert_orders(&[again], now).await.expect("re-import");
+            "re-import"
+        }
+        3 | 4 => {
+            let Some(stored) = any_order(db, rng, world).await else {
+                return "nothing to edit";
+            };
+            let edit = OrderEdit {
+                status: rng.chance(40).then(|| rng.pick(&STATUSES)),
+                carrier: rng
+                    .chance(30)
+                    .then(|| rng.chance(50).then_some(Carrier::Sagawa)),
+                tracking: rng.chance(60).then(|| tracking(rng)),
+                shipped_on: rng.chance(40).then(|| shipped_on(rng, now)),
+                bundle_parent: None,
+            };
+            let at = now - Duration::minutes(i64::try_from(rng.below(600)).unwrap_or(0));
+            let _ = db.edit_order(&stored, &edit, at).await;
+            "edit"
+        }
+        5 => {
+            let Some(stored) = any_order(db, rng, world).await else {
+                return "nothing to pull";
+            };
+            let pulled = PulledOrder {
+                channel: stored.order.channel,
+                remote_id: stored.order.remote_id.clone(),
+                number: stored.order.number.clone(),
+                ordered_at: stored.order.ordered_at,
+                cancelled: rng.chance(30),
+                paid_at: rng.chance(50).then_some(now),
+                remote_ref: None,
+            };
+            db.record_pull(&[pulled], true, now).await.expect("pull");
+            "pull"
+        }
+        6 => {
+            let Some(stored) = any_order(db, rng, world).await else {
+                return "nothing to ship";
+            };
+            let slips = vec!["445566778899".to_owned()];
+            let save = ShippingSave {
+                id: stored.id,
+                revision: stored.revision,
+                number: &stored.order.number,
+                status: OrderStatus::Processed,
+                shipped_on: now.date_naive(),
+                carrier: &Carrier::JapanPost,
+                tracking: &slips,
+            };
+            db.save_shipping_at_revision(&[save], now)
+                .await
+                .expect("carrier file");
+            "carrier file"
+        }
+        7 | 8 => {
+            let Some(stored) = any_order(db, rng, world).await else {
+                return "nothing to sync";
+            };
+            // What the rules want under either 出荷日 option, so a later option change matters.
+            let write = match stored.order.channel {
+                Channel::Shopify => ShippingWrite::Shopify {
+                    tracking: stored.order.tracking.values(),
+                    carrier: stored.order.carrier.clone(),
+                },
+                Channel::Colorme => ShippingWrite::Colorme {
+                    slips: stored.order.tracking.values(),
+                    delivered: rng.chance(50),
+                },
+            };
+            let channel = stored.order.channel;
+            match rng.below(3) {
+                0 => {
+                    db.record_confirmed(stored.id, channel, &write, None, now)
+                        .await
+                        .expect("confirmed");
+                    "confirmed"
+                }
+                1 => {
+                    db.record_failure(stored.id, channel, &write, "refused", Cause::Refused, now)
+                        .await
+                        .expect("failure");
+                    "failed"
+                }
+                _ => {
+                    db.record_store_holds_nothing(stored.id, channel, now)
+                        .await
+                        .expect("nothing held");
+                    "store holds nothing"
+                }
+            }
+        }
+        9 => {
+            let Some(stored) = any_order(db, rng, world).await else {
+                return "nothing to hold";
+            };
+            if rng.chance(50) {
+                db.hold_order(stored.id, "ops@test", "確認中", now)
+                    .await
+                    .expect("hold");
+                "hold"
+            } else {
+                db.release_hold(stored.id).await.expect("release");
+                "release"
+            }
+        }
+        10 => {
+            let Some(stored) = any_order(db, rng, world).await else {
+                return "nothing drifts";
+            };
+            if rng.chance(40) {
+                db.clear_drift(stored.id).await.expect("clear drift");
+                return "drift settled";
+            }
+            let marks = db
+                .orders_changed_since(stored.order.channel, now - Duration::days(4000))
+                .await
+                .expect("marks");
+            let Some((_, mark)) = marks.into_iter().find(|(s, _)| s.id == stored.id) else {
+                return "no mark";
+            };
+            let reading = StoreReading {
+                held: None,
+                cancelled: false,
+                status: "FULFILLED".into(),
+            };
+            db.record_drift(
+                stored.id,
+                DriftKind::FulfilledElsewhere,
+                &reading,
+                now,
+                None,
+                &mark,
+            )
+            .await
+            .expect("drift");
+            "drift"
+        }
+        11 => {
+            let channel = rng.pick(&Channel::ALL);
+            let mut settings = db
+                .settings_or_init(channel, &OperationalSettings::default(), "test", now)
+                .await
+                .expect("settings");
+            settings.rules.period =
+                Period::try_from(1 + u32::try_from(rng.below(13)).unwrap_or(0)).expect("period");
+            settings.rules.statuses = if rng.chance(50) {
+                StatusOption::ProcessedOnly
+            } else {
+                StatusOption::AllButNewCancelled
+            };
+            settings.rules.shipped_date_only = rng.chance(50);
+            db.save_channel_settings(channel, &settings, "test", now)
+                .await
+                .expect("save settings");
+            "settings"
+        }
+        _ => {
+            // The clock moves on: hours, or past midnight, or a day or two.
+            world.now += Duration::minutes(i64::try_from(rng.below(3 * 24 * 60)).unwrap_or(0));
+            "clock"
+        }
+    }
+}
+
+async fn random_sequences(writer: Db, reader: Db, seeds: std::ops::Range<u64>, steps: usize) {
+    for seed in seeds {
+        let mut rng = Rng(seed);
+        let mut world = World {
+            now: common::t("2026-11-24T12:00:00+09:00")
+                + Duration::days(i64::try_from(seed).unwrap_or(0) * 40),
+            next_number: 0,
+        };
+        for n in 0..steps {
+            let what = step(&writer, &mut rng, &mut world).await;
+            compare(&reader, &writer, &world, seed, n, what).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn stored_verdicts_match_a_full_judge_on_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let writer = Db::open(&url).await.expect("writer");
+    let reader = Db::open(&url).await.expect("reader");
+    random_sequences(writer, reader, 0..6, 120).await;
+}
+
+#[tokio::test]
+async fn stored_verdicts_match_a_full_judge_on_postgres() {
+    let Some(mut dbs) = common::postgres_dbs(2).await else {
+        return;
+    };
+    let reader = dbs.remove(1);
+    let writer = dbs.remove(0);
+    random_sequences(writer, reader, 100..104, 120).await;
+}
+
+/// The 出荷日 option decides a カラーミー verdict the database keeps (a slip without a 出荷日
+/// is written 配送済み only with the option off): changing it counts again at once, either way,
+/// whoever changed it.
+async fn the_shipped_date_option_is_counted_at_once(writer: Db, reader: Db) {
+    let now = common::t("2026-11-24T12:00:00+09:00");
+    let mut order = common::target_order(Channel::Colorme, "5001", "444413758703");
+    order.shipped_on = None;
+    writer.upsert_orders(&[order], now).await.expect("import");
+    let stored = writer
+        .find_orders("5001", None)
+        .await
+        .expect("find")
+        .remove(0);
+    let written = ShippingWrite::Colorme {
+        slips: vec!["444413758703".into()],
+        delivered: false,
+    };
+    writer
+        .record_confirmed(stored.id, Channel::Colorme, &written, None, now)
+        .await
+        .expect("confirmed");
+    let world = World {
+        now,
+        next_number: 0,
+    };
+    for (shipped_date_only, verdict) in [
+        (true, Verdict::Synced),
+        (false, Verdict::Pending),
+        (true, Verdict::Synced),
+    ] {
+        let mut settings = writer
+            .settings_or_init(
+                Channel::Colorme,
+                &OperationalSettings::default(),
+                "test",
+                now,
+            )
+            .await
+            .expect("settings");
+        settings.rules.shipped_date_only = shipped_date_only;
+        writer
+            .save_channel_settings(Channel::Colorme, &settings, "test", now)
+            .await
+            .expect("save");
+        let counts = reader
+            .verdict_counts(&ListFilter::new(rules(&reader, now).await))
+            .await
+            .expect("counts");
+        assert_eq!(
+            counts.get(Channel::Colorme, verdict),
+            1,
+            "出荷日 option {shipped_date_only}"
+        );
+        compare(&reader, &writer, &world, 0, 0, "option").await;
+    }
+}
+
+#[tokio::test]
+async fn the_shipped_date_option_on_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let writer = Db::open(&url).await.expect("writer");
+    let reader = Db::open(&url).await.expect("reader");
+    the_shipped_date_option_is_counted_at_once(writer, reader).await;
+}
+
+#[tokio::test]
+async fn the_shipped_date_option_on_postgres() {
+    let Some(mut dbs) = common::postgres_dbs(2).await else {
+        return;
+    };
+    let reader = dbs.remove(1);
+    let writer = dbs.remove(0);
+    the_shipped_date_option_is_counted_at_once(writer, reader).await;
+}
