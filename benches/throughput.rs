@@ -5,7 +5,8 @@
 //! console in tmux) against sandboxes on 127.0.0.1, as an operator would.
 //!
 //! Run: `cargo bench --bench throughput` (about 6 minutes on 2 cores; `HASSOU_BENCH_ORDERS=N`
-//! changes the million, `HASSOU_BENCH_ONLY=shopify|colorme|reconcile|million` runs one part).
+//! changes the million, `HASSOU_BENCH_ONLY=shopify|colorme|reconcile|million|window|postgres` runs one part;
+//! `HASSOU_BENCH_WINDOW_ORDERS=N` changes the window case's 300,000).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -16,6 +17,9 @@ use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColo
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
 use serde_json::Value;
 use tokio::process::Command;
+
+#[path = "throughput/window.rs"]
+mod window;
 
 /// The clock every `hassou` of the benchmark runs at: the time it started (the console reads
 /// the real clock after its first frame, so the orders are dated from the real one).
@@ -167,14 +171,15 @@ async fn shopify(report: &mut Report) {
         .filter(|g| sandbox.order(g).is_some_and(|o| o.fulfillments.len() > 1))
         .count();
     let rate = written as f64 / seconds;
-    let ratio = rate / (restore_rate / 10.0);
+    // Shopify's floor for a write that learns its fulfillment's id: 11 points (issue 24).
+    let ratio = rate / (restore_rate / 11.0);
     report.add(
-        "Shopify sync after a pull, orders/s ÷ (restore rate / 10), 300 orders",
+        "Shopify sync after a pull, orders/s ÷ (restore rate / 11), 300 orders",
         format!(
             "{ratio:.2} ({written} written in {seconds:.1} s = {rate:.1}/s; {failed} failed, {duplicates} duplicates)"
         ),
-        "≥ 0.90, 0 failed, 0 duplicates",
-        ratio >= 0.90 && failed == 0 && duplicates == 0 && written == SHOPIFY_ORDERS as u64,
+        "≥ 0.95, 0 failed, 0 duplicates",
+        ratio >= 0.95 && failed == 0 && duplicates == 0 && written == SHOPIFY_ORDERS as u64,
     );
     let points = (sandbox.points_spent() - spent_before) / written.max(1) as f64;
     report.add(
@@ -533,12 +538,17 @@ async fn reconcile(report: &mut Report) {
 // ----------------------------------------------------------------------------------------------
 // A million orders
 
+/// A year of orders, newest first (about 2,700 a day: some 8,000 in a three-day window).
 fn write_order_file(path: &Path, count: usize) {
+    write_orders_over(path, count, 365 * 24 * 3600);
+}
+
+/// `count` orders changed over the last `span` seconds, newest first.
+fn write_orders_over(path: &Path, count: usize, span: i64) {
     use std::io::Write;
     let file = std::fs::File::create(path).expect("order file");
     let mut out = std::io::BufWriter::new(file);
-    // A year of orders, newest first (about 2,700 a day: some 8,000 in a three-day window).
-    let year = 365 * 24 * 3600;
+    let year = span;
     let shipped = shipped_on();
     writeln!(
         out,
@@ -790,6 +800,9 @@ fn main() {
         }
         if only.is_empty() || only == "million" {
             million(&mut report).await;
+        }
+        if only.is_empty() || only == "window" {
+            window::window(&mut report).await;
         }
         if only.is_empty() || only == "reconcile" {
             reconcile(&mut report).await;

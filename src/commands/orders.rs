@@ -39,6 +39,14 @@ pub async fn import(
             imported.more_warnings
         ));
     }
+    if !dry_run {
+        // The verdicts of the orders just written inside a window are judged now, by the
+        // import, rather than by the first screen or `status` that counts them.
+        let rules = ctx
+            .rules(&db, &Channel::ALL, &crate::cli::RuleOverrides::default())
+            .await?;
+        db.judge_unjudged(&ListFilter::new(rules)).await?;
+    }
     let s = &imported.summary;
     if dry_run {
         out.line(format!(

@@ -194,16 +194,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::Tick(now) => {
             app.now = now;
             // The schedule as every process sees it, and the list, which other processes may
-            // have changed (kept in place) — read and judged again only when something was
-            // written since, or after a quiet half minute (the period moves with the clock):
-            // a million orders are not judged every 2 s for nothing.
+            // have changed (kept in place) — read again when something was written since, when
+            // the clock passed a window's edge (an order left or entered it), or after a quiet
+            // half minute.
             let mut cmds = vec![Cmd::LoadSchedules];
             let quiet_too_long = app
                 .last_tick_reload
                 .is_none_or(|at| now - at >= chrono::Duration::seconds(QUIET_RELOAD_SECS));
+            let edge_passed = app
+                .page
+                .as_ref()
+                .and_then(|p| p.counts.next_change())
+                .is_some_and(|edge| now >= edge);
             if !app.loading
                 && matches!(app.mode, Mode::List)
-                && (app.data_changed || quiet_too_long)
+                && (app.data_changed || quiet_too_long || edge_passed)
             {
                 app.data_changed = false;
                 app.last_tick_reload = Some(now);

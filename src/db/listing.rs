@@ -119,6 +119,12 @@ impl VerdictCounts {
         self.next_change
     }
 
+    /// These counts, said to change by the clock alone at `at` (a screen's tests).
+    pub fn changing_at(mut self, at: DateTime<Utc>) -> VerdictCounts {
+        self.saw_change(at);
+        self
+    }
+
     fn saw_change(&mut self, at: DateTime<Utc>) {
         self.next_change = Some(self.next_change.map_or(at, |n| n.min(at)));
     }
@@ -148,6 +154,40 @@ impl Db {
         limit: Option<u64>,
         offset: u64,
     ) -> Result<Vec<OrderRow>, DbError> {
+        self.fetch_rows_from(w, ORDER_FROM, order, limit, offset)
+            .await
+    }
+
+    /// [`Db::fetch_rows`] of orders of some verdicts, through the standing index when the
+    /// filter has one channel (see [`Db::by_standing`]).
+    async fn fetch_by_standing(
+        &self,
+        filter: &ListFilter,
+        w: &Where,
+        order: &str,
+        limit: Option<u64>,
+        offset: u64,
+    ) -> Result<Vec<OrderRow>, DbError> {
+        let from = if filter.rules.len() == 1 {
+            ORDER_FROM.replacen(
+                "FROM orders o",
+                &format!("FROM orders o{}", self.by_standing()),
+                1,
+            )
+        } else {
+            ORDER_FROM.to_owned()
+        };
+        self.fetch_rows_from(w, &from, order, limit, offset).await
+    }
+
+    async fn fetch_rows_from(
+        &self,
+        w: &Where,
+        from: &str,
+        order: &str,
+        limit: Option<u64>,
+        offset: u64,
+    ) -> Result<Vec<OrderRow>, DbError> {
         let mut w = w.clone();
         let mut tail = String::new();
         if let Some(limit) = limit {
@@ -155,10 +195,7 @@ impl Db {
             let o = w.placeholder(Param::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
             tail = format!("LIMIT {l} OFFSET {o}");
         }
-        let sql = format!(
-            "SELECT {ORDER_COLUMNS} {ORDER_FROM} {} {order} {tail}",
-            w.sql()
-        );
+        let sql = format!("SELECT {ORDER_COLUMNS} {from} {} {order} {tail}", w.sql());
         let rows = with_pool!(self, pool => {
             bind_params!(sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql)), &w.params)
                 .fetch_all(pool)
@@ -259,6 +296,12 @@ impl Db {
             .collect())
     }
 
+    /// Judges the orders inside the filter's windows whose verdict is not kept yet (after an
+    /// import of many, so the first screen does not pay for it); how many were judged.
+    pub async fn judge_unjudged(&self, filter: &ListFilter) -> Result<u64, DbError> {
+        self.settle_standings(filter).await
+    }
+
     /// The counts per verdict and channel.
     pub async fn verdict_counts(&self, filter: &ListFilter) -> Result<VerdictCounts, DbError> {
         self.counts(filter).await
@@ -283,7 +326,9 @@ impl Db {
         if let Some(before) = before {
             w = w.with("<", before);
         }
-        let rows = self.fetch_rows(&w, order, Some(limit as u64), 0).await?;
+        let rows = self
+            .fetch_by_standing(filter, &w, order, Some(limit as u64), 0)
+            .await?;
         Ok(rows.into_iter().map(|r| r.number).collect())
     }
 
@@ -333,9 +378,13 @@ impl Db {
             }
             Some(verdict) => {
                 let w = Where::verdict(filter, verdict);
-                let rows = self
-                    .fetch_rows(&w, NEWEST_FIRST, Some(limit), offset)
-                    .await?;
+                let rows = if verdict == Verdict::Ineligible {
+                    self.fetch_rows(&w, NEWEST_FIRST, Some(limit), offset)
+                        .await?
+                } else {
+                    self.fetch_by_standing(filter, &w, NEWEST_FIRST, Some(limit), offset)
+                        .await?
+                };
                 // The counts are of every order of the channels: with a search, count the page's
                 // own matches.
                 let matching = if filter.has_search() {

@@ -536,11 +536,17 @@ async fn graphql(
                 } else {
                     tracking_update(&mut s, &variables)
                 };
-                if let Some(other) = s.next_answer_about.take()
-                    && let Some(root) = data.as_object_mut().and_then(|d| d.values_mut().next())
-                    && root["fulfillment"].is_object()
-                {
-                    root["fulfillment"]["order"] = json!({ "id": other });
+                if let Some(other) = s.next_answer_about.take() {
+                    let name = s.orders.get(&other).map_or_else(
+                        || format!("#{}", other.rsplit('/').next().unwrap_or("0")),
+                        |o| o.name.clone(),
+                    );
+                    if let Some(root) = data.as_object_mut().and_then(|d| d.values_mut().next())
+                        && root["fulfillment"].is_object()
+                    {
+                        root["fulfillment"]["order"] = json!({ "id": other });
+                        root["fulfillment"]["name"] = json!(format!("{name}.1"));
+                    }
                 }
                 data
             }

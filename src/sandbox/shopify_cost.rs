@@ -2,10 +2,11 @@
 //! document selected. Shopify's published model (`reference/shopify-admin-api.md` §3.1): scalars
 //! cost 0, an object 1, a connection 2 + `first` × its node, a mutation 10. The *requested* cost
 //! is computed from the document before anything runs (every `first:` taken at its word, the
-//! bucket checked against it); the *actual* cost from what the answer holds. Lists of plain
-//! objects (`trackingInfo`, `userErrors`, `supportedActions`) count nothing in the actual cost:
-//! what Shopify was observed to charge (a create answering its tracking: 11; a refused create: 10;
-//! a create answering one fulfillment line item with its line item: 15).
+//! bucket checked against it); the *actual* cost from what the answer holds: every object 1,
+//! the entries of a list of objects included (`trackingInfo`, `supportedActions`: a create
+//! answering one tracking entry costs 12), except `userErrors`, which Shopify was observed not to
+//! charge (a refused create: 10; a create answering one fulfillment line item with its line item:
+//! 15; reference §2.2).
 
 use serde_json::{Map, Value};
 
@@ -212,17 +213,12 @@ pub fn requested(document: &str, variables: &Value, mutation: bool) -> f64 {
         .sum()
 }
 
-/// An object of scalars (and lists of scalars): a `userErrors` entry, a `trackingInfo` entry.
-fn is_plain(value: &Value) -> bool {
-    let scalar = |v: &Value| !v.is_object() && !v.is_array();
-    value.as_object().is_some_and(|o| {
-        o.values()
-            .all(|v| scalar(v) || v.as_array().is_some_and(|a| a.iter().all(scalar)))
-    })
-}
-
 fn children_of(object: &Map<String, Value>) -> f64 {
-    object.values().map(actual_of).sum()
+    object
+        .iter()
+        .filter(|(key, _)| key.as_str() != "userErrors")
+        .map(|(_, value)| actual_of(value))
+        .sum()
 }
 
 fn actual_of(value: &Value) -> f64 {
@@ -238,7 +234,6 @@ fn actual_of(value: &Value) -> f64 {
             }
             _ => 1.0 + children_of(object),
         },
-        Value::Array(items) if items.iter().all(is_plain) => 0.0,
         Value::Array(items) => items.iter().map(actual_of).sum(),
         _ => 0.0,
     }
@@ -335,10 +330,14 @@ mod tests {
 
     #[test]
     fn the_observed_mutation_costs_are_met() {
-        // reference §2.2: a create answering its tracking, 11; refused, 10.
+        // Issue 24: the mutation 10, the fulfillment 1 — and each tracking entry answered 1.
         let answered = json!({"fulfillmentCreate": {"fulfillment": {"id": "f", "status": "SUCCESS",
             "trackingInfo": [{"company": "Sagawa (JA)", "number": "1", "url": null}]}, "userErrors": []}});
-        assert_eq!(actual(&answered, true), 11.0);
+        assert_eq!(actual(&answered, true), 12.0);
+        let floor = json!({"fulfillmentCreate": {"fulfillment": {"id": "f", "status": "SUCCESS",
+            "name": "#1001.1"}, "userErrors": []}});
+        assert_eq!(actual(&floor, true), 11.0);
+        // reference §2.2: a refused create, 10.
         let refused = json!({"fulfillmentCreate": {"fulfillment": null,
             "userErrors": [{"field": ["fulfillment"], "message": "closed"}]}});
         assert_eq!(actual(&refused, true), 10.0);

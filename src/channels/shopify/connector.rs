@@ -9,7 +9,7 @@ use super::carriers::UrlTemplates;
 use super::client::{Call, ShopifyClient, ShopifyError};
 use super::documents;
 use super::model::{Fulfillment, FulfillmentOrder, Nodes, OrderState, TrackingInput, UserError};
-use super::plan::{Step, WritePlan, held_by, plan, tracking_input};
+use super::plan::{Step, WritePlan, held_as_sent, held_by, plan, tracking_input};
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -112,6 +112,9 @@ pub const PULLED_STATE_TRUSTED_FOR: chrono::TimeDelta = chrono::TimeDelta::hours
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct PulledState {
     pulled_at: DateTime<Utc>,
+    /// The order's name at Shopify (an order file may spell the number otherwise).
+    #[serde(default)]
+    name: Option<String>,
     fulfilled: bool,
     /// Every fulfillment order came (a list cut short would let a write miss a location).
     complete: bool,
@@ -123,6 +126,7 @@ impl PulledState {
         let orders = node.fulfillment_orders.as_ref()?;
         Some(PulledState {
             pulled_at: now,
+            name: Some(node.name.clone()),
             fulfilled: !node.fulfillments.is_empty(),
             complete: !orders.more(),
             fulfillment_orders: orders.nodes.clone(),
@@ -156,7 +160,7 @@ fn trusted_pull(order: &StoredOrder, now: DateTime<Utc>) -> Option<OrderState> {
     }
     Some(OrderState {
         id: order_gid(&order.order.remote_id),
-        name: order.order.number.clone(),
+        name: pulled.name.unwrap_or_else(|| order.order.number.clone()),
         cancelled_at: None,
         display_fulfillment_status: None,
         fulfillment_orders: Nodes {
@@ -459,7 +463,15 @@ impl Connector for ShopifyConnector {
         {
             let notify = self.notify_customer && order.remote.mail_sent_at.is_none();
             if let Some((outcome, held, ids)) = self
-                .send(&gid, &steps, &input, notify, true, &mut exchanges)
+                .send(
+                    &gid,
+                    &pulled.name,
+                    &steps,
+                    &input,
+                    notify,
+                    true,
+                    &mut exchanges,
+                )
                 .await?
             {
                 return Ok(written(outcome, held, ids, notify, exchanges));
@@ -498,7 +510,15 @@ impl Connector for ShopifyConnector {
             let notify =
                 self.notify_customer && first_fulfillment && order.remote.mail_sent_at.is_none();
             if let Some((outcome, held, ids)) = self
-                .send(&gid, &steps, &input, notify, false, &mut exchanges)
+                .send(
+                    &gid,
+                    &state.name,
+                    &steps,
+                    &input,
+                    notify,
+                    false,
+                    &mut exchanges,
+                )
                 .await?
             {
                 return Ok(written(outcome, held, ids, notify, exchanges));

@@ -101,16 +101,26 @@ pub struct Fulfillment {
     /// Not selected where only the fulfillment's existence matters (the pull).
     #[serde(default)]
     pub tracking_info: Vec<TrackingInfo>,
-    /// The order it belongs to: selected in a mutation's answer, to check the answer is about
-    /// the order written (issue 23).
+    /// `#1001.1`: the order's name and the fulfillment's place among its fulfillments. Selected
+    /// in a mutation's answer, to check the answer is about the order written (issue 23).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<OrderId>,
+    pub name: Option<String>,
 }
 
-/// An order named by its GID only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderId {
-    pub id: String,
+impl Fulfillment {
+    /// Whether this fulfillment's name says it belongs to the order named `order_name` (`#1001`
+    /// or `1001`: the `#` aside, as an order file may spell it).
+    pub fn belongs_to(&self, order_name: &str) -> bool {
+        let bare = |s: &str| s.trim().trim_start_matches('#').to_owned();
+        self.name
+            .as_deref()
+            .and_then(|name| name.rsplit_once('.'))
+            .is_some_and(|(order, n)| {
+                !n.is_empty()
+                    && n.bytes().all(|b| b.is_ascii_digit())
+                    && bare(order) == bare(order_name)
+            })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

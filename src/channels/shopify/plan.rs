@@ -90,6 +90,16 @@ pub fn held_by(f: &Fulfillment) -> ShippingWrite {
     }
 }
 
+/// What the store holds after it accepted a write of `input`: what was sent. (The write's answer
+/// selects no tracking — each entry would cost a point — and the store keeps the numbers and
+/// company as sent, in order: reference §2.2.)
+pub fn held_as_sent(input: &TrackingInput) -> ShippingWrite {
+    ShippingWrite::Shopify {
+        tracking: input.numbers.clone(),
+        carrier: input.company.as_deref().and_then(Carrier::parse),
+    }
+}
+
 fn status_in_words(status: &str) -> &'static str {
     match status {
         "ON_HOLD" => "on hold",

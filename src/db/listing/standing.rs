@@ -56,9 +56,11 @@ impl Db {
             } else {
                 ""
             };
+            // `channel || ''`: the channel's own index would read every order of the window
+            // to find the few unjudged ones; this way only the index of those is read.
             let sql = format!(
                 "SELECT {ORDER_COLUMNS}, o.standing_gen {ORDER_FROM} WHERE o.standing IS NULL \
-                 AND o.channel = $1 AND o.updated_at >= $2 AND o.updated_at <= $3{resume} \
+                 AND o.channel || '' = $1 AND o.updated_at >= $2 AND o.updated_at <= $3{resume} \
                  ORDER BY o.updated_at DESC, o.id DESC LIMIT {BATCH}"
             );
             let (at, id) = after.unwrap_or_default();
@@ -131,6 +133,17 @@ impl Db {
         Ok(())
     }
 
+    /// Names the standing index to SQLite: without statistics its planner prefers the
+    /// channel's `updated_at` index (both match the window), which reads every row of the window
+    /// instead of its index entries alone (0.17 s instead of 0.02 s at 150,000 orders).
+    /// PostgreSQL's planner has its statistics.
+    pub(super) fn by_standing(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => " INDEXED BY orders_by_standing",
+            Pool::Postgres(_) => "",
+        }
+    }
+
     /// The 出荷日 option the channel's standings are judged with (カラーミー; `None` for Shopify,
     /// whose standings no setting moves). When the rules asked with another one, it becomes
     /// the basis and every standing it decides (a slip and no 出荷日) is forgotten.
@@ -186,8 +199,9 @@ impl Db {
             let clause = w.in_window(&rules.window(), &targets);
             w.and(clause);
             let sql = format!(
-                "SELECT o.standing, count(*), min(o.updated_at), min(o.ordered_at) FROM orders o {} \
-                 GROUP BY o.standing",
+                "SELECT o.standing, count(*), min(o.updated_at), min(o.ordered_at) \
+                 FROM orders o{} {} GROUP BY o.standing",
+                self.by_standing(),
                 w.sql()
             );
             let groups: Vec<(String, i64, DateTime<Utc>, DateTime<Utc>)> = with_pool!(self, pool => {

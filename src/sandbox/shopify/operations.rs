@@ -19,9 +19,16 @@ pub fn supported_actions(status: &str) -> &'static [&'static str] {
     }
 }
 
-pub(super) fn fulfillment_json(order_id: &str, f: &SandboxFulfillment) -> Value {
+/// A fulfillment as Shopify answers it; `position` (from 1) makes its name, `#1001.1`.
+pub(super) fn fulfillment_json(
+    order: (&str, &str),
+    position: usize,
+    f: &SandboxFulfillment,
+) -> Value {
+    let (order_id, order_name) = order;
     json!({
         "id": f.id,
+        "name": format!("{order_name}.{position}"),
         "order": { "id": order_id },
         "status": f.status,
         "createdAt": f.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -75,7 +82,7 @@ pub(super) fn order_json(o: &SandboxOrder) -> Value {
                 }]},
             })).collect::<Vec<_>>(),
         },
-        "fulfillments": o.fulfillments.iter().map(|f| fulfillment_json(&o.id, f)).collect::<Vec<_>>(),
+        "fulfillments": o.fulfillments.iter().enumerate().map(|(i, f)| fulfillment_json((&o.id, &o.name), i + 1, f)).collect::<Vec<_>>(),
     })
 }
 
@@ -266,7 +273,11 @@ pub(super) fn fulfillment_create(s: &mut Shop, variables: &Value) -> Value {
         order.notifications += 1;
     }
     order.updated_at = now;
-    let body = fulfillment_json(&order.id, &fulfillment);
+    let body = fulfillment_json(
+        (&order.id, &order.name),
+        order.fulfillments.len() + 1,
+        &fulfillment,
+    );
     order.fulfillments.push(fulfillment);
     s.mutations_applied += 1;
     json!({ROOT: {"fulfillment": body, "userErrors": []}})
@@ -282,10 +293,15 @@ pub(super) fn tracking_update(s: &mut Shop, variables: &Value) -> Value {
     let notify = variables["notifyCustomer"].as_bool() == Some(true);
     let now = Utc::now();
     for order in s.orders.values_mut() {
-        if let Some(f) = order.fulfillments.iter_mut().find(|f| f.id == id) {
+        if let Some((at, f)) = order
+            .fulfillments
+            .iter_mut()
+            .enumerate()
+            .find(|(_, f)| f.id == id)
+        {
             // Shopify replaces the whole tracking set, and has no state guard here.
             f.tracking = tracking;
-            let body = fulfillment_json(&order.id, f);
+            let body = fulfillment_json((&order.id, &order.name), at + 1, f);
             if notify {
                 order.notifications += 1;
             }

@@ -76,6 +76,7 @@ impl ShopifyConnector {
     pub(super) async fn send(
         &self,
         gid: &str,
+        name: &str,
         steps: &[Step],
         input: &TrackingInput,
         mut notify: bool,
@@ -146,19 +147,19 @@ impl ShopifyConnector {
             if let Some(f) = payload.fulfillment {
                 // The answer must be about the order written: otherwise what the store did is
                 // unknown, and the next attempt reads before anything else is sent.
-                let about = f.order.as_ref().map_or("no order", |o| o.id.as_str());
-                if about != gid {
+                if !f.belongs_to(name) {
+                    let about = f.name.as_deref().unwrap_or("no order");
                     return Err(failure(
                         FailureKind::Unknown,
                         format!(
-                            "Shopify's answer to the write of {gid} is about {about}: what it \
-                             did is unknown, so the next run reads the order before sending"
+                            "Shopify's answer to the write of {name} ({gid}) is about {about}: \
+                             what it did is unknown, so the next run reads the order before sending"
                         ),
                         exchanges,
                     ));
                 }
                 ids.push(f.id.clone());
-                held = Some(held_by(&f));
+                held = Some(held_as_sent(input));
             }
         }
         let outcome = if created {

@@ -42,7 +42,7 @@ fn fulfillment(id: &str, status: &str, company: Option<&str>, numbers: &[&str]) 
                 url: None,
             })
             .collect(),
-        order: None,
+        name: None,
     }
 }
 
@@ -235,4 +235,33 @@ fn tracking_inputs_per_carrier() {
         })
         .is_none()
     );
+}
+
+/// Issue 23 at 11 points: a write's answer names its fulfillment `#1001.1`, which says whose it
+/// is — the `#` aside, as an order file may spell the number — and nothing else passes.
+#[test]
+fn a_fulfillment_belongs_to_the_order_its_name_says() {
+    let named = |name: Option<&str>| Fulfillment {
+        id: "gid://shopify/Fulfillment/1".into(),
+        status: "SUCCESS".into(),
+        created_at: None,
+        tracking_info: Vec::new(),
+        name: name.map(str::to_owned),
+    };
+    for (name, order, belongs) in [
+        (Some("#1001.1"), "#1001", true),
+        (Some("#1001.2"), "1001", true),
+        (Some("#JP-1001.1"), "#JP-1001", true),
+        (Some("#1001.1"), "#10011", false),
+        (Some("#1002.1"), "#1001", false),
+        (Some("#1001"), "#1001", false),
+        (Some("#1001."), "#1001", false),
+        (None, "#1001", false),
+    ] {
+        assert_eq!(
+            named(name).belongs_to(order),
+            belongs,
+            "{name:?} of {order}"
+        );
+    }
 }

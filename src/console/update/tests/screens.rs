@@ -338,3 +338,42 @@ fn the_clock_reads_the_page_again_only_after_a_write_or_a_quiet_half_minute() {
         1
     );
 }
+
+/// Issue 24: the clock passing a window's edge (an order leaves or enters a period) changes a
+/// verdict with nothing written: the page is read again on the first tick past it, not half a
+/// minute later.
+#[test]
+fn the_clock_passing_a_window_edge_reads_the_page_again() {
+    let mut app = with_page(&[Channel::Shopify]);
+    let t0 = app.now;
+    let edge = t0 + chrono::Duration::seconds(7);
+    let loads = |cmds: &[Cmd]| {
+        cmds.iter()
+            .filter(|c| matches!(c, Cmd::LoadPage { .. }))
+            .count()
+    };
+    assert_eq!(loads(&update(&mut app, Msg::Tick(t0))), 1);
+    let generation = app.generation;
+    update(
+        &mut app,
+        Msg::Page {
+            generation,
+            result: Ok(OrderPage {
+                rows: vec![],
+                counts: VerdictCounts::default().changing_at(edge),
+                matching: 0,
+            }),
+        },
+    );
+    let at = |s| t0 + chrono::Duration::seconds(s);
+    assert_eq!(
+        loads(&update(&mut app, Msg::Tick(at(6)))),
+        0,
+        "before the edge"
+    );
+    assert_eq!(
+        loads(&update(&mut app, Msg::Tick(at(8)))),
+        1,
+        "past the edge"
+    );
+}
