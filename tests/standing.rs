@@ -482,3 +482,62 @@ async fn the_shipped_date_option_on_postgres() {
     let writer = dbs.remove(0);
     the_shipped_date_option_is_counted_at_once(writer, reader).await;
 }
+
+/// The window's edges inside an hour: an order a minute after as-of (not yet in), a minute
+/// before (in), at the period's first instant (in) and a second before it (out) — with a shop
+/// whose midnight is half past a UTC hour, so both edges cut an hour the tally keeps whole.
+async fn edges_inside_an_hour(db: Db) {
+    let tz: ShopTimeZone = "+05:30".parse().expect("offset");
+    let as_of = common::t("2026-11-24T12:30:00+00:00");
+    let probe = ChannelRules::new(
+        Channel::Shopify,
+        hassou::domain::RuleSettings::default(),
+        as_of,
+        tz,
+    );
+    let start = probe.period_start;
+    let mut orders = Vec::new();
+    for (n, at) in [
+        (1, as_of - Duration::minutes(1)),
+        (2, as_of + Duration::minutes(1)),
+        (3, start),
+        (4, start - Duration::seconds(1)),
+        (5, start + Duration::minutes(10)),
+        (6, as_of - Duration::hours(5)),
+    ] {
+        for channel in Channel::ALL {
+            let mut order = common::target_order(channel, &format!("{n}"), "444413758703");
+            order.remote_id = format!("{channel}-{n}");
+            order.updated_at = at;
+            order.ordered_at = at - Duration::days(2);
+            orders.push(order);
+        }
+    }
+    db.upsert_orders(&orders, as_of).await.expect("import");
+    // Forth and back: a reader may ask as of an earlier instant (`--as-of`) than one before it.
+    for minutes in [2, 0, 29, 31, 90, 1] {
+        let now = as_of + Duration::minutes(minutes);
+        let rules: Vec<ChannelRules> = Channel::ALL
+            .iter()
+            .map(|c| ChannelRules::new(*c, hassou::domain::RuleSettings::default(), now, tz))
+            .collect();
+        let counts = db
+            .verdict_counts(&ListFilter::new(rules.clone()))
+            .await
+            .expect("counts");
+        let reference = full_judge(&db, &rules).await;
+        for channel in Channel::ALL {
+            let want = reference
+                .iter()
+                .filter(|(_, c, v, _)| *c == channel && *v == Verdict::Pending)
+                .count() as u64;
+            assert_eq!(
+                counts.get(channel, Verdict::Pending),
+                want,
+                "{channel} at +{minutes} min"
+            );
+        }
+    }
+}
+
+on_both_backends!(edges_inside_an_hour);

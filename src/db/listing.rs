@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 mod standing;
+mod tally;
 pub(super) mod where_clause;
 
 use super::orders::StoredOrder;

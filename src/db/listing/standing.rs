@@ -11,6 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::tally::WindowCounts;
 use super::where_clause::{Where, bind_params};
 use super::{ListFilter, VerdictCounts};
 use crate::db::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
@@ -184,45 +185,29 @@ impl Db {
         Ok(Some(wanted))
     }
 
-    /// The counts per verdict from the stored standings: per channel one indexed query over its
-    /// window, grouped by standing; whatever is not counted there is ineligible.
+    /// The counts per verdict from the stored standings: per channel, the hours the tally keeps
+    /// and the window's partial hours at its edges ([`Db::window_counts`]) — or, with a search,
+    /// one indexed query over the window; whatever is not counted there is ineligible.
     pub(super) async fn stored_counts(
         &self,
         filter: &ListFilter,
         totals: &std::collections::BTreeMap<Channel, u64>,
     ) -> Result<VerdictCounts, DbError> {
         let mut counts = VerdictCounts::default();
-        let targets = target_verdicts();
         for rules in &filter.rules {
             counts.by_channel.entry(rules.channel).or_default();
-            let mut w = Where::base(filter);
-            let clause = w.in_window(&rules.window(), &targets);
-            w.and(clause);
-            let sql = format!(
-                "SELECT o.standing, count(*), min(o.updated_at), min(o.ordered_at) \
-                 FROM orders o{} {} GROUP BY o.standing",
-                self.by_standing(),
-                w.sql()
-            );
-            let groups: Vec<(String, i64, DateTime<Utc>, DateTime<Utc>)> = with_pool!(self, pool => {
-                bind_params!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &w.params)
-                    .fetch_all(pool)
-                    .await?
-            });
+            let found = if filter.has_search() {
+                self.searched_counts(filter, rules).await?
+            } else {
+                self.window_counts(rules).await?
+            };
             let mut in_window = 0u64;
-            let mut earliest_ordered: Option<DateTime<Utc>> = None;
-            for (code, n, oldest_change, oldest_order) in groups {
-                let verdict: Verdict = code
-                    .parse()
-                    .map_err(|e| DbError::Corrupt(format!("stored verdict: {e}")))?;
-                let n = u64::try_from(n).unwrap_or(0);
-                counts.add(rules.channel, verdict, n);
+            for (verdict, n) in &found.by_standing {
+                counts.add(rules.channel, *verdict, *n);
                 in_window += n;
-                if matches!(verdict, Verdict::Pending | Verdict::Failed) {
-                    counts.saw_pending(rules.channel, oldest_change);
-                }
-                earliest_ordered =
-                    Some(earliest_ordered.map_or(oldest_order, |e| e.min(oldest_order)));
+            }
+            if let Some(oldest) = found.oldest_pending {
+                counts.saw_pending(rules.channel, oldest);
             }
             let total = totals.get(&rules.channel).copied().unwrap_or(0);
             counts.add(
@@ -230,8 +215,49 @@ impl Db {
                 Verdict::Ineligible,
                 total.saturating_sub(in_window),
             );
-            counts.saw_change(rules.next_change(earliest_ordered));
+            counts.saw_change(rules.next_change(found.earliest_ordered));
         }
         Ok(counts)
     }
+
+    /// One channel's window matching a search, counted by one query over the standing index.
+    async fn searched_counts(
+        &self,
+        filter: &ListFilter,
+        rules: &ChannelRules,
+    ) -> Result<WindowCounts, DbError> {
+        let mut w = Where::base(filter);
+        let clause = w.in_window(&rules.window(), &target_verdicts());
+        w.and(clause);
+        let sql = format!(
+            "SELECT o.standing, count(*), min(o.updated_at), min(o.ordered_at) \
+             FROM orders o{} {} GROUP BY o.standing",
+            self.by_standing(),
+            w.sql()
+        );
+        let groups: Vec<(String, i64, DateTime<Utc>, DateTime<Utc>)> = with_pool!(self, pool => {
+            bind_params!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &w.params)
+                .fetch_all(pool)
+                .await?
+        });
+        let mut found = WindowCounts::default();
+        for (code, n, oldest_change, oldest_order) in groups {
+            let verdict = parse_verdict(&code)?;
+            *found.by_standing.entry(verdict).or_default() += u64::try_from(n).unwrap_or(0);
+            if matches!(verdict, Verdict::Pending | Verdict::Failed) {
+                found.saw_pending(oldest_change);
+            }
+            found.earliest_ordered = Some(
+                found
+                    .earliest_ordered
+                    .map_or(oldest_order, |e| e.min(oldest_order)),
+            );
+        }
+        Ok(found)
+    }
+}
+
+pub(super) fn parse_verdict(code: &str) -> Result<Verdict, DbError> {
+    code.parse()
+        .map_err(|e| DbError::Corrupt(format!("stored verdict: {e}")))
 }
