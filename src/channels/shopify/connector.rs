@@ -464,8 +464,7 @@ impl Connector for ShopifyConnector {
             let notify = self.notify_customer && order.remote.mail_sent_at.is_none();
             if let Some((outcome, held, ids)) = self
                 .send(
-                    &gid,
-                    &pulled.name,
+                    (&gid, &pulled.name),
                     &steps,
                     &input,
                     notify,
@@ -511,8 +510,7 @@ impl Connector for ShopifyConnector {
                 self.notify_customer && first_fulfillment && order.remote.mail_sent_at.is_none();
             if let Some((outcome, held, ids)) = self
                 .send(
-                    &gid,
-                    &state.name,
+                    (&gid, &state.name),
                     &steps,
                     &input,
                     notify,

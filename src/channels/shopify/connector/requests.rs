@@ -73,10 +73,10 @@ impl ShopifyConnector {
     /// Sends the steps of a plan. `Ok(None)` asks for a fresh read and a new plan: Shopify said a
     /// fulfillment order is closed (perhaps our own earlier write), or — for a plan made from a
     /// pull (`from_pull`) — refused it in any way that changed nothing.
+    /// `order`: its GID and its name at Shopify (which a write's answer must name).
     pub(super) async fn send(
         &self,
-        gid: &str,
-        name: &str,
+        (gid, name): (&str, &str),
         steps: &[Step],
         input: &TrackingInput,
         mut notify: bool,
