@@ -17,9 +17,9 @@ use crate::domain::{ChannelRules, TargetWindow, Verdict};
 
 const HOUR: i64 = 3600;
 
-/// PostgreSQL's tally rows are appended per statement; past this many in a window's hours, the
-/// reader folds them into one a key.
-const FOLD_AFTER: i64 = 4000;
+/// PostgreSQL's tally rows are appended per statement; once a window's hours hold more than
+/// twice as many rows as keys (and this many more), the reader folds them into one a key.
+const FOLD_SLACK: i64 = 64;
 
 /// What one channel's window holds, by stored standing (targets only).
 #[derive(Debug, Default)]
@@ -132,14 +132,14 @@ impl Db {
             .collect()
     }
 
-    /// The whole hours `first..=last` of the tally, per standing; and how many tally rows held
-    /// them.
+    /// The whole hours `first..=last` of the tally, per standing; and whether its rows there are
+    /// worth folding (many more rows than keys).
     async fn tallied(
         &self,
         window: &TargetWindow,
         standings: &[Verdict],
         (first, last): (i64, i64),
-    ) -> Result<(Vec<(Verdict, i64)>, i64), DbError> {
+    ) -> Result<(Vec<(Verdict, i64)>, bool), DbError> {
         let mut w = Where::default();
         let channel = w.placeholder(Param::Text(window.channel.code().to_owned()));
         let codes: Vec<String> = standings
@@ -152,14 +152,14 @@ impl Db {
             .map(|s| w.placeholder(Param::Text(s.code().to_owned())))
             .collect();
         if statuses.is_empty() {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), false));
         }
         let from = w.placeholder(Param::Int(first));
         let to = w.placeholder(Param::Int(last));
         let sql = format!(
             "SELECT standing, CAST(sum(n) AS BIGINT), count(*) FROM standing_tally \
              WHERE channel = {channel} AND standing IN ({}) AND status IN ({}) \
-             AND hour >= {from} AND hour <= {to} GROUP BY standing",
+             AND hour >= {from} AND hour <= {to} GROUP BY standing, status, hour",
             codes.join(", "),
             statuses.join(", ")
         );
@@ -168,13 +168,14 @@ impl Db {
                 .fetch_all(pool)
                 .await?
         });
+        let keys = i64::try_from(rows.len()).unwrap_or(i64::MAX);
         let mut kept = 0;
         let mut out = Vec::new();
         for (code, n, rows) in rows {
             out.push((parse_verdict(&code)?, n));
             kept += rows;
         }
-        Ok((out, kept))
+        Ok((out, kept > 2 * keys + FOLD_SLACK))
     }
 
     /// Folds PostgreSQL's appended tally rows of these hours into one a key (in one statement:
@@ -216,11 +217,11 @@ impl Db {
         let last = to.timestamp().div_euclid(HOUR) - 1;
         let mut edges = Vec::new();
         if first <= last {
-            let (hours, kept) = self.tallied(&window, &targets, (first, last)).await?;
+            let (hours, worth_folding) = self.tallied(&window, &targets, (first, last)).await?;
             for (verdict, n) in hours {
                 found.add(verdict, n);
             }
-            if kept > FOLD_AFTER {
+            if worth_folding {
                 self.fold_tally(&window, (first, last)).await?;
             }
             let (start, end) = (at_hour(first), at_hour(last + 1));
