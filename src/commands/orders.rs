@@ -41,10 +41,22 @@ pub async fn import(
     }
     if !dry_run {
         // The verdicts of the orders just written inside a window are judged now, by the
-        // import, rather than by the first screen or `status` that counts them.
-        let rules = ctx
-            .rules(&db, &Channel::ALL, &crate::cli::RuleOverrides::default())
-            .await?;
+        // import, rather than by the first screen or `status` that counts them. With the
+        // settings as they stand, never storing them: the configuration's first values are
+        // stored on first use by what uses them (a console, the daemon, `settings`).
+        let mut rules = Vec::new();
+        for channel in Channel::ALL {
+            let settings = match db.channel_settings(channel).await? {
+                Some(stored) => stored,
+                None => ctx.config.initial_settings(channel),
+            };
+            rules.push(crate::domain::ChannelRules::new(
+                channel,
+                settings.rules,
+                ctx.now,
+                ctx.config.timezone,
+            ));
+        }
         db.judge_unjudged(&ListFilter::new(rules)).await?;
     }
     let s = &imported.summary;
