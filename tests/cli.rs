@@ -101,9 +101,11 @@ fn import_list_set_list() {
         .keys()
         .map(String::as_str)
         .collect();
+    // SPEC §3's order: the store first.
     assert_eq!(
-        &keys[..9],
+        &keys[..10],
         [
+            "store",
             "channel",
             "number",
             "remote_id",
@@ -182,6 +184,8 @@ fn options_change_verdicts() {
         "all-but-new-cancelled",
     ]);
     assert!(rows.iter().all(|r| r["channel"] == "shopify"));
+    // SPEC §3: each row names its store (the channel's shop, named after it).
+    assert!(rows.iter().all(|r| r["store"] == "shopify"));
     assert_eq!(find(&rows, "#1003")["verdict"], "pending");
     // Period 13 days takes #1007 (changed 2026-11-15) in.
     let rows = ws.list_json(&["--period", "13"]);

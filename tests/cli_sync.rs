@@ -91,6 +91,11 @@ async fn sync_shopify_dry_run_then_for_real_then_nothing() {
         (report["written"].as_u64(), report["failed"].as_u64()),
         (Some(2), Some(1))
     );
+    // SPEC §3 `{"store","channel",…}`.
+    assert_eq!(
+        (&report["store"], &report["channel"]),
+        (&"shopify".into(), &"shopify".into())
+    );
     let failed = report["results"]
         .as_array()
         .expect("results")

@@ -87,6 +87,8 @@ pub fn order_json(row: &ListedOrder) -> serde_json::Value {
     let o = &row.stored.order;
     let e = &row.evaluation;
     json!({
+        // SPEC §1: the store is the channel's one configured shop, named after it.
+        "store": o.channel.code(),
         "channel": o.channel.code(),
         "number": o.number,
         "remote_id": o.remote_id,

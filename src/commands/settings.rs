@@ -93,6 +93,7 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
         if !plan.items.is_empty() && !args.yes {
             if let Some(plan) = plan_json {
                 out.json(&serde_json::json!({
+                    "store": channel.code(),
                     "channel": channel.code(),
                     "settings": super::status::settings_json(channel, &before),
                     "changed": [],
@@ -111,6 +112,7 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
     db.close().await;
     if args.json {
         out.json(&serde_json::json!({
+            "store": channel.code(),
             "channel": channel.code(),
             "settings": super::status::settings_json(channel, &after),
             "changed": changed,

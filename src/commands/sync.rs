@@ -106,6 +106,7 @@ async fn pull_with<C: Connector>(
     };
     if args.json {
         let mut value = serde_json::to_value(summary).unwrap_or_default();
+        value["store"] = args.channel.code().into();
         value["channel"] = args.channel.code().into();
         value["days"] = days.into();
         out.json(&value);
@@ -251,7 +252,9 @@ fn print_report(
     out: &mut Out,
 ) {
     if json {
-        let value = serde_json::to_value(report).unwrap_or_default();
+        let mut value = serde_json::to_value(report).unwrap_or_default();
+        // SPEC §3 `{"store","channel",…}`: the store is the channel's shop, named after it.
+        value["store"] = report.channel.code().into();
         out.json(&value);
         return;
     }
