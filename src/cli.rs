@@ -149,10 +149,16 @@ pub enum AuthCommand {
     Colorme,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SyncArgs {
-    /// shopify | colorme
-    #[arg(value_parser = parse_channel)]
+    /// The stores: shopify | colorme, one or several (each store's run goes at once).
+    #[arg(value_parser = parse_channel, value_name = "STORE", required_unless_present = "all")]
+    pub stores: Vec<Channel>,
+    /// Every configured store.
+    #[arg(long, conflicts_with = "stores")]
+    pub all: bool,
+    /// The store of this run (one of `stores`).
+    #[arg(skip = Channel::Shopify)]
     pub channel: Channel,
     /// Send nothing; show exactly what would be sent.
     #[arg(long)]
@@ -164,10 +170,16 @@ pub struct SyncArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PullArgs {
-    /// shopify | colorme
-    #[arg(value_parser = parse_channel)]
+    /// The stores: shopify | colorme, one or several (each store's goes at once).
+    #[arg(value_parser = parse_channel, value_name = "STORE", required_unless_present = "all")]
+    pub stores: Vec<Channel>,
+    /// Every configured store.
+    #[arg(long, conflicts_with = "stores")]
+    pub all: bool,
+    /// The store of this run (one of `stores`).
+    #[arg(skip = Channel::Shopify)]
     pub channel: Channel,
     /// 受注を取得する日数 (default: the channel's pull_days setting).
     #[arg(long, value_name = "N")]

@@ -828,3 +828,96 @@ async fn the_sandboxes_admin_path_changes_a_store_behind_hassou() {
         assert_eq!(found["drift"][0]["kind"], kind, "{found}");
     }
 }
+
+/// Issue 22, item 4: `sync --all` runs every configured store's run at once — each order to its
+/// own store, once — and writes their reports in order, one JSON object a store; `pull` takes
+/// several names.
+#[tokio::test]
+async fn sync_all_writes_each_store_at_once() {
+    use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme};
+    let shopify = SandboxShopify::start(0, SandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let colorme = SandboxColorme::start(0, ColormeSandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let made = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
+        .expect("t")
+        .to_utc();
+    let gid = shopify.add_order("#1001", "山田 太郎", made, &["東京倉庫"]);
+    colorme.add_sale(801, "山田 太郎", made, 1);
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    common::write_config(&config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n[colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\n",
+            dir.path().join("h.db").display(),
+            shopify.url(),
+            colorme.url()
+        ),
+    )
+    .expect("config");
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(
+        &orders,
+        format!(
+            "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n\
+             shopify,{gid},#1001,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,444413758703\n\
+             colorme,801,801,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,390459983082\n"
+        ),
+    )
+    .expect("orders");
+    let out = hassou(
+        &config,
+        &["orders", "import", orders.to_str().expect("path")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    let out = hassou(&config, &["pull", "shopify", "colorme", "--json"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pulled: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(
+        pulled
+            .iter()
+            .map(|v| v["store"].clone())
+            .collect::<Vec<_>>(),
+        ["shopify", "colorme"]
+    );
+    let out = hassou(&config, &["sync", "--all", "--json"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reports: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(reports.len(), 2, "one report a store");
+    for (report, store) in reports.iter().zip(["shopify", "colorme"]) {
+        assert_eq!(
+            (&report["store"], report["written"].as_u64()),
+            (&store.into(), Some(1))
+        );
+    }
+    assert_eq!(shopify.order(&gid).expect("order").fulfillments.len(), 1);
+    assert_eq!(shopify.mutations_applied(), 1);
+    let sale = colorme.sale(801).expect("sale");
+    assert!(sale.delivered(), "{sale:?}");
+    // Nothing left: both runs send nothing.
+    let out = hassou(&config, &["sync", "--all", "--json"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(shopify.mutations_applied(), 1);
+    // A name and --all together is bad usage.
+    let out = hassou(&config, &["sync", "shopify", "--all"]).await;
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -179,6 +179,59 @@ impl Context {
     }
 }
 
+/// The stores a command named (each once, in the order named), or with `--all` every configured
+/// one; a store that is not configured is refused when it is named, left out when `--all`.
+pub fn chosen_stores(ctx: &Context, named: &[Channel], all: bool) -> Result<Vec<Channel>, Failure> {
+    if all {
+        let configured: Vec<Channel> = Channel::ALL
+            .into_iter()
+            .filter(|c| crate::stores::connector(&ctx.config, *c).is_ok())
+            .collect();
+        if configured.is_empty() {
+            return Err(Failure::input(
+                crate::text::Say::NoStoreConfigured.get(ctx.config.language),
+            ));
+        }
+        return Ok(configured);
+    }
+    let mut stores = Vec::new();
+    for store in named {
+        if !stores.contains(store) {
+            stores.push(*store);
+        }
+    }
+    Ok(stores)
+}
+
+/// Runs `one` for each store — several at once, as they share no pace, lease or bucket — and
+/// writes their outputs in the order the stores were named. One store: exactly as before. The
+/// exit status is the gravest of them; each failure's words go to standard error.
+pub async fn each_store<F, Fut>(stores: &[Channel], out: &mut Out, one: F) -> Result<u8, Failure>
+where
+    F: Fn(Channel, Out) -> Fut,
+    Fut: std::future::Future<Output = (Out, Result<u8, Failure>)>,
+{
+    let results =
+        futures_util::future::join_all(stores.iter().map(|store| one(*store, Out::memory()))).await;
+    // One store: its own exit and failure, exactly as before.
+    let single = results.len() == 1;
+    let mut code = 0;
+    for (buffer, result) in results {
+        out.append(buffer);
+        if single {
+            return result;
+        }
+        match result {
+            Ok(c) => code = code.max(c),
+            Err(failure) => {
+                output::stderr_line(&failure.message);
+                code = code.max(failure.code);
+            }
+        }
+    }
+    Ok(code)
+}
+
 /// An instant (RFC 3339, or a local time), or a date alone meaning the end of that day in the
 /// shop's time zone ("as of 2026-11-24" includes everything changed that day).
 pub fn parse_as_of(text: &str, tz: ShopTimeZone) -> Result<DateTime<Utc>, String> {

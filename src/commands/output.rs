@@ -7,15 +7,55 @@
 use std::io::{self, BufWriter, Stdout, Write};
 
 pub struct Out {
-    writer: BufWriter<Stdout>,
+    writer: Sink,
     closed: bool,
+}
+
+/// Where an [`Out`] writes: standard output, or memory (one store's report of several that run
+/// at once, written out in the order asked when all are done).
+enum Sink {
+    Stdout(BufWriter<Stdout>),
+    Memory(Vec<u8>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(w) => w.write(buf),
+            Sink::Memory(v) => v.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.flush(),
+            Sink::Memory(_) => Ok(()),
+        }
+    }
 }
 
 impl Out {
     pub fn stdout() -> Out {
         Out {
-            writer: BufWriter::new(io::stdout()),
+            writer: Sink::Stdout(BufWriter::new(io::stdout())),
             closed: false,
+        }
+    }
+
+    /// An output kept in memory, for [`Out::append`].
+    pub fn memory() -> Out {
+        Out {
+            writer: Sink::Memory(Vec::new()),
+            closed: false,
+        }
+    }
+
+    /// Writes what `other` (a [`Out::memory`]) holds, as it is.
+    pub fn append(&mut self, other: Out) {
+        if let Sink::Memory(bytes) = other.writer
+            && let Ok(text) = String::from_utf8(bytes)
+        {
+            self.json_part(&text);
         }
     }
 

@@ -35,6 +35,19 @@ fn store_values(s: &StoreReading) -> serde_json::Value {
 }
 
 pub async fn reconcile(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {
+    let stores = super::chosen_stores(ctx, &args.stores, args.all)?;
+    super::each_store(&stores, out, |store, mut out| async move {
+        let args = PullArgs {
+            channel: store,
+            ..args.clone()
+        };
+        let result = reconcile_one(ctx, &args, &mut out).await;
+        (out, result)
+    })
+    .await
+}
+
+async fn reconcile_one(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {
     let lang = ctx.config.language;
     let connector = crate::stores::connector(&ctx.config, args.channel).map_err(Failure::input)?;
     let db = ctx.open_db().await?;

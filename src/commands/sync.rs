@@ -16,14 +16,36 @@ use crate::sync::{Connector, ResultOutcome, RunReport, SyncEngine, SyncEvent, Sy
 /// `hassou sync STORE`: the store's connector as the configuration describes it, or what is
 /// missing from it.
 pub async fn sync(ctx: &Context, args: &SyncArgs, out: &mut Out) -> Result<u8, Failure> {
-    let connector = connector(&ctx.config, args.channel).map_err(Failure::input)?;
-    run(ctx, args, &connector, out).await
+    let stores = super::chosen_stores(ctx, &args.stores, args.all)?;
+    super::each_store(&stores, out, |store, mut out| async move {
+        let args = SyncArgs {
+            channel: store,
+            ..args.clone()
+        };
+        let result = match connector(&ctx.config, store) {
+            Ok(connector) => run(ctx, &args, &connector, &mut out).await,
+            Err(e) => Err(Failure::input(e)),
+        };
+        (out, result)
+    })
+    .await
 }
 
-/// `hassou pull STORE`.
+/// `hassou pull STORE…`.
 pub async fn pull(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<u8, Failure> {
-    let connector = connector(&ctx.config, args.channel).map_err(Failure::input)?;
-    pull_with(ctx, args, &connector, out).await
+    let stores = super::chosen_stores(ctx, &args.stores, args.all)?;
+    super::each_store(&stores, out, |store, mut out| async move {
+        let args = PullArgs {
+            channel: store,
+            ..args.clone()
+        };
+        let result = match connector(&ctx.config, store) {
+            Ok(connector) => pull_with(ctx, &args, &connector, &mut out).await,
+            Err(e) => Err(Failure::input(e)),
+        };
+        (out, result)
+    })
+    .await
 }
 
 /// One pull through any connector, recorded as a run.
