@@ -581,3 +581,82 @@ async fn many_changes_fold_into_exact_counts(db: Db) {
 }
 
 on_both_backends!(edges_inside_an_hour, many_changes_fold_into_exact_counts);
+
+/// A count while another process keeps changing an order (a run retrying it): the order is
+/// counted once in every count — from its kept verdict, or judged when its verdict was just
+/// forgotten — never missed (a miss looked like "no failed orders" and raised a false
+/// `recovered` alert).
+async fn a_count_never_misses_an_order_being_changed(writer: Db, reader: Db) {
+    let now = common::t("2026-11-24T12:00:00+09:00");
+    let order = common::target_order(Channel::Shopify, "#1", "444413758703");
+    writer.upsert_orders(&[order], now).await.expect("import");
+    let stored = writer
+        .find_orders("#1", None)
+        .await
+        .expect("find")
+        .remove(0);
+    let rules = rules(&writer, now).await;
+    let write = ShippingWrite::Shopify {
+        tracking: vec!["444413758703".into()],
+        carrier: Some(Carrier::Yamato),
+    };
+    let changing = {
+        let writer = writer.clone();
+        let write = write.clone();
+        tokio::spawn(async move {
+            for round in 0..600 {
+                let at = now + Duration::seconds(round);
+                if round % 2 == 0 {
+                    writer
+                        .record_failure(
+                            stored.id,
+                            Channel::Shopify,
+                            &write,
+                            "busy",
+                            Cause::Refused,
+                            at,
+                        )
+                        .await
+                        .expect("failure");
+                } else {
+                    writer
+                        .record_confirmed(stored.id, Channel::Shopify, &write, None, at)
+                        .await
+                        .expect("confirmed");
+                }
+            }
+        })
+    };
+    let filter = ListFilter::new(rules);
+    let mut counted = 0;
+    while !changing.is_finished() {
+        let counts = reader.verdict_counts(&filter).await.expect("counts");
+        let targets: u64 = [Verdict::Failed, Verdict::Synced, Verdict::Pending]
+            .iter()
+            .map(|v| counts.get(Channel::Shopify, *v))
+            .sum();
+        assert_eq!(targets, 1, "count {counted}: the order counted once");
+        counted += 1;
+    }
+    changing.await.expect("writer");
+    assert!(counted > 0);
+}
+
+#[tokio::test]
+async fn a_count_never_misses_an_order_on_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let writer = Db::open(&url).await.expect("writer");
+    let reader = Db::open(&url).await.expect("reader");
+    a_count_never_misses_an_order_being_changed(writer, reader).await;
+}
+
+#[tokio::test]
+async fn a_count_never_misses_an_order_on_postgres() {
+    let Some(mut dbs) = common::postgres_dbs(2).await else {
+        return;
+    };
+    let reader = dbs.remove(1);
+    let writer = dbs.remove(0);
+    a_count_never_misses_an_order_being_changed(writer, reader).await;
+}

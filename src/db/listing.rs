@@ -144,6 +144,59 @@ pub struct OrderPage {
     pub matching: u64,
 }
 
+/// One consistent view of the database for a count: every query of it sees the same instant, so
+/// an order is counted from its kept standing or judged as one whose standing was forgotten —
+/// never neither, whatever another process writes meanwhile (a count that missed an order
+/// being retried raised a false "recovered" alert).
+pub(super) enum Reader {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same body on the reader's connection, whichever backend it is.
+macro_rules! with_reader {
+    ($reader:expr, $conn:ident => $body:expr) => {
+        match $reader {
+            $crate::db::listing::Reader::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::db::listing::Reader::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+pub(super) use with_reader;
+
+impl Db {
+    /// A read-only view at one instant (SQLite: a read transaction of WAL; PostgreSQL:
+    /// repeatable read).
+    async fn reader(&self) -> Result<Reader, DbError> {
+        Ok(match &self.pool {
+            super::Pool::Sqlite(pool) => Reader::Sqlite(pool.begin().await?),
+            super::Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+                Reader::Postgres(tx)
+            }
+        })
+    }
+}
+
+impl Reader {
+    async fn close(self) -> Result<(), DbError> {
+        match self {
+            Reader::Sqlite(tx) => tx.commit().await?,
+            Reader::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
 const NEWEST_FIRST: &str = "ORDER BY o.updated_at DESC, o.id DESC";
 const OLDEST_FIRST: &str = "ORDER BY o.updated_at, o.id";
 
@@ -216,7 +269,10 @@ impl Db {
     }
 
     /// How many orders each listed channel has (matching the search, if any).
-    async fn totals(&self, filter: &ListFilter) -> Result<BTreeMap<Channel, u64>, DbError> {
+    async fn totals(
+        reader: &mut Reader,
+        filter: &ListFilter,
+    ) -> Result<BTreeMap<Channel, u64>, DbError> {
         let base = Where::base(filter);
         // Without a search, the totals kept by triggers answer at once; a search must count.
         let per_channel: Vec<(String, i64)> = if filter.has_search() {
@@ -224,15 +280,15 @@ impl Db {
                 "SELECT o.channel, count(*) FROM orders o {} GROUP BY o.channel",
                 base.sql()
             );
-            with_pool!(self, pool => {
+            with_reader!(reader, conn => {
                 bind_params!(sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)), &base.params)
-                    .fetch_all(pool)
+                    .fetch_all(conn)
                     .await?
             })
         } else {
-            with_pool!(self, pool => {
+            with_reader!(reader, conn => {
                 sqlx::query_as::<_, (String, i64)>("SELECT channel, n FROM order_totals")
-                    .fetch_all(pool)
+                    .fetch_all(conn)
                     .await?
             })
         };
@@ -252,17 +308,22 @@ impl Db {
     /// order enters its window is a next change too.
     async fn counts(&self, filter: &ListFilter) -> Result<VerdictCounts, DbError> {
         self.settle_standings(filter).await?;
-        let totals = self.totals(filter).await?;
-        let mut counts = self.stored_counts(filter, &totals).await?;
+        let mut reader = self.reader().await?;
+        let totals = Self::totals(&mut reader, filter).await?;
+        let (mut counts, to_fold) = self.stored_counts(&mut reader, filter, &totals).await?;
         let future = Where::base(filter).with(">", filter.as_of());
         let sql = format!("SELECT min(o.updated_at) FROM orders o {}", future.sql());
-        let entering: Option<DateTime<Utc>> = with_pool!(self, pool => {
+        let entering: Option<DateTime<Utc>> = with_reader!(&mut reader, conn => {
             bind_params!(sqlx::query_scalar::<_, Option<DateTime<Utc>>>(sqlx::AssertSqlSafe(sql)), &future.params)
-                .fetch_one(pool)
+                .fetch_one(conn)
                 .await?
         });
+        reader.close().await?;
         if let Some(at) = entering {
             counts.saw_change(at);
+        }
+        for (window, hours) in to_fold {
+            self.fold_tally(&window, hours).await?;
         }
         Ok(counts)
     }

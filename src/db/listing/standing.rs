@@ -12,11 +12,11 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::tally::WindowCounts;
-use super::where_clause::{Where, bind_params};
-use super::{ListFilter, VerdictCounts};
+use super::where_clause::{Param, Where, bind_params};
+use super::{ListFilter, Reader, VerdictCounts, with_reader};
 use crate::db::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
 use crate::db::{BeginWrite, Db, DbError, Pool, with_pool};
-use crate::domain::{Channel, ChannelRules, Verdict, standing};
+use crate::domain::{Channel, ChannelRules, TargetWindow, Verdict, standing};
 
 /// How many orders are judged and stored at a time.
 const BATCH: usize = 2000;
@@ -185,22 +185,30 @@ impl Db {
         Ok(Some(wanted))
     }
 
-    /// The counts per verdict from the stored standings: per channel, the hours the tally keeps
-    /// and the window's partial hours at its edges ([`Db::window_counts`]) — or, with a search,
-    /// one indexed query over the window; whatever is not counted there is ineligible.
+    /// The counts per verdict from the stored standings, all read at one instant: per channel,
+    /// the hours the tally keeps and the window's partial hours at its edges
+    /// ([`Db::window_counts`]) — or, with a search, one indexed query over the window — plus the
+    /// orders whose standing was forgotten and not judged again yet, judged here; whatever is
+    /// not counted is ineligible. Also the tally hours worth folding (PostgreSQL), for after.
     pub(super) async fn stored_counts(
         &self,
+        reader: &mut Reader,
         filter: &ListFilter,
         totals: &std::collections::BTreeMap<Channel, u64>,
-    ) -> Result<VerdictCounts, DbError> {
+    ) -> Result<(VerdictCounts, Vec<(TargetWindow, (i64, i64))>), DbError> {
         let mut counts = VerdictCounts::default();
+        let mut to_fold = Vec::new();
         for rules in &filter.rules {
             counts.by_channel.entry(rules.channel).or_default();
-            let found = if filter.has_search() {
-                self.searched_counts(filter, rules).await?
+            let mut found = if filter.has_search() {
+                self.searched_counts(reader, filter, rules).await?
             } else {
-                self.window_counts(rules).await?
+                let (found, fold) = self.window_counts(reader, rules).await?;
+                to_fold.extend(fold.map(|hours| (rules.window(), hours)));
+                found
             };
+            self.unjudged_counts(reader, filter, rules, &mut found)
+                .await?;
             let mut in_window = 0u64;
             for (verdict, n) in &found.by_standing {
                 counts.add(rules.channel, *verdict, *n);
@@ -217,12 +225,56 @@ impl Db {
             );
             counts.saw_change(rules.next_change(found.earliest_ordered));
         }
-        Ok(counts)
+        Ok((counts, to_fold))
+    }
+
+    /// The orders of the window whose standing is forgotten (usually none: a writer since the
+    /// settling), judged by the rules and added to `found`.
+    async fn unjudged_counts(
+        &self,
+        reader: &mut Reader,
+        filter: &ListFilter,
+        rules: &ChannelRules,
+        found: &mut WindowCounts,
+    ) -> Result<(), DbError> {
+        let mut w = Where::base(filter);
+        let channel = w.placeholder(Param::Text(rules.channel.code().to_owned()));
+        let from = w.placeholder(Param::Time(rules.period_start));
+        let to = w.placeholder(Param::Time(rules.as_of));
+        // `channel || ''`: see `settle_channel`.
+        w.and(format!(
+            "o.standing IS NULL AND o.channel || '' = {channel} AND o.updated_at >= {from} \
+             AND o.updated_at <= {to}"
+        ));
+        let sql = format!("SELECT {ORDER_COLUMNS} {ORDER_FROM} {}", w.sql());
+        let rows: Vec<OrderRow> = with_reader!(reader, conn => {
+            bind_params!(sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql)), &w.params)
+                .fetch_all(conn)
+                .await?
+        });
+        for row in rows {
+            let (_, _, order, remote) = row.into_domain()?;
+            let verdict = rules.evaluate(&order, &remote).verdict;
+            if verdict == Verdict::Ineligible {
+                continue;
+            }
+            *found.by_standing.entry(verdict).or_default() += 1;
+            if matches!(verdict, Verdict::Pending | Verdict::Failed) {
+                found.saw_pending(order.updated_at);
+            }
+            found.earliest_ordered = Some(
+                found
+                    .earliest_ordered
+                    .map_or(order.ordered_at, |e| e.min(order.ordered_at)),
+            );
+        }
+        Ok(())
     }
 
     /// One channel's window matching a search, counted by one query over the standing index.
     async fn searched_counts(
         &self,
+        reader: &mut Reader,
         filter: &ListFilter,
         rules: &ChannelRules,
     ) -> Result<WindowCounts, DbError> {
@@ -235,9 +287,9 @@ impl Db {
             self.by_standing(),
             w.sql()
         );
-        let groups: Vec<(String, i64, DateTime<Utc>, DateTime<Utc>)> = with_pool!(self, pool => {
+        let groups: Vec<(String, i64, DateTime<Utc>, DateTime<Utc>)> = with_reader!(reader, conn => {
             bind_params!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &w.params)
-                .fetch_all(pool)
+                .fetch_all(conn)
                 .await?
         });
         let mut found = WindowCounts::default();

@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 
 use super::standing::{parse_verdict, target_verdicts};
 use super::where_clause::{Param, Where, bind_params};
-use crate::db::{Db, DbError, Pool, with_pool};
+use super::{Reader, with_reader};
+use crate::db::{Db, DbError, Pool};
 use crate::domain::{ChannelRules, TargetWindow, Verdict};
 
 const HOUR: i64 = 3600;
@@ -111,7 +112,12 @@ impl Db {
 
     /// Counts per standing of the orders in a span, through the standing index (or, for the
     /// late ones, their own).
-    async fn span_counts(&self, w: &Where, late: bool) -> Result<Vec<(Verdict, i64)>, DbError> {
+    async fn span_counts(
+        &self,
+        reader: &mut Reader,
+        w: &Where,
+        late: bool,
+    ) -> Result<Vec<(Verdict, i64)>, DbError> {
         let (index, condition) = if late {
             let (index, condition) = self.late();
             (index, format!(" AND {condition}"))
@@ -122,9 +128,9 @@ impl Db {
             "SELECT o.standing, count(*) FROM orders o{index} {}{condition} GROUP BY o.standing",
             w.sql()
         );
-        let rows: Vec<(String, i64)> = with_pool!(self, pool => {
+        let rows: Vec<(String, i64)> = with_reader!(reader, conn => {
             bind_params!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &w.params)
-                .fetch_all(pool)
+                .fetch_all(conn)
                 .await?
         });
         rows.into_iter()
@@ -135,7 +141,7 @@ impl Db {
     /// The whole hours `first..=last` of the tally, per standing; and whether its rows there are
     /// worth folding (many more rows than keys).
     async fn tallied(
-        &self,
+        reader: &mut Reader,
         window: &TargetWindow,
         standings: &[Verdict],
         (first, last): (i64, i64),
@@ -163,9 +169,9 @@ impl Db {
             codes.join(", "),
             statuses.join(", ")
         );
-        let rows: Vec<(String, i64, i64)> = with_pool!(self, pool => {
+        let rows: Vec<(String, i64, i64)> = with_reader!(reader, conn => {
             bind_params!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &w.params)
-                .fetch_all(pool)
+                .fetch_all(conn)
                 .await?
         });
         let keys = i64::try_from(rows.len()).unwrap_or(i64::MAX);
@@ -180,7 +186,7 @@ impl Db {
 
     /// Folds PostgreSQL's appended tally rows of these hours into one a key (in one statement:
     /// rows appended meanwhile are left for the next fold; two folds at once fold each row once).
-    async fn fold_tally(
+    pub(super) async fn fold_tally(
         &self,
         window: &TargetWindow,
         (first, last): (i64, i64),
@@ -202,27 +208,31 @@ impl Db {
         Ok(())
     }
 
-    /// One channel's window, counted from the tally and its edges.
+    /// One channel's window, counted from the tally and its edges; and its tally hours, when
+    /// they are worth folding (after the read: [`Db::fold_tally`]).
     pub(super) async fn window_counts(
         &self,
+        reader: &mut Reader,
         rules: &ChannelRules,
-    ) -> Result<WindowCounts, DbError> {
+    ) -> Result<(WindowCounts, Option<(i64, i64)>), DbError> {
         let window = rules.window();
         let targets = target_verdicts();
         let (from, to) = (window.updated_from, window.updated_to);
         let mut found = WindowCounts::default();
+        let mut fold = None;
         // Whole hours: from the first starting at or after `from` to the last ending by `to`.
         let first = from.timestamp().div_euclid(HOUR)
             + i64::from(from > at_hour(from.timestamp().div_euclid(HOUR)));
         let last = to.timestamp().div_euclid(HOUR) - 1;
         let mut edges = Vec::new();
         if first <= last {
-            let (hours, worth_folding) = self.tallied(&window, &targets, (first, last)).await?;
+            let (hours, worth_folding) =
+                Self::tallied(reader, &window, &targets, (first, last)).await?;
             for (verdict, n) in hours {
                 found.add(verdict, n);
             }
             if worth_folding {
-                self.fold_tally(&window, (first, last)).await?;
+                fold = Some((first, last));
             }
             let (start, end) = (at_hour(first), at_hour(last + 1));
             if window.ordered_from.is_some() {
@@ -236,7 +246,7 @@ impl Db {
                     Ordered::TooOld,
                 );
                 w.and(clause);
-                for (verdict, n) in self.span_counts(&w, true).await? {
+                for (verdict, n) in self.span_counts(reader, &w, true).await? {
                     found.add(verdict, -n);
                 }
             }
@@ -252,7 +262,7 @@ impl Db {
             let mut w = Where::default();
             let clause = span(&mut w, &window, &targets, edge, Ordered::InYear);
             w.and(clause);
-            for (verdict, n) in self.span_counts(&w, false).await? {
+            for (verdict, n) in self.span_counts(reader, &w, false).await? {
                 found.add(verdict, n);
             }
         }
@@ -276,9 +286,9 @@ impl Db {
                 self.by_standing(),
                 w.sql()
             );
-            let oldest: Option<DateTime<Utc>> = with_pool!(self, pool => {
+            let oldest: Option<DateTime<Utc>> = with_reader!(&mut *reader, conn => {
                 bind_params!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), &w.params)
-                    .fetch_optional(pool)
+                    .fetch_optional(conn)
                     .await?
             });
             if let Some(oldest) = oldest {
@@ -301,12 +311,12 @@ impl Db {
                 "SELECT min(o.ordered_at) FROM orders o{index} {} AND {condition}",
                 w.sql()
             );
-            found.earliest_ordered = with_pool!(self, pool => {
+            found.earliest_ordered = with_reader!(&mut *reader, conn => {
                 bind_params!(sqlx::query_scalar::<_, Option<DateTime<Utc>>>(sqlx::AssertSqlSafe(sql)), &w.params)
-                    .fetch_one(pool)
+                    .fetch_one(conn)
                     .await?
             });
         }
-        Ok(found)
+        Ok((found, fold))
     }
 }
