@@ -49,9 +49,8 @@ pub enum Command {
     Pull(PullArgs),
     /// Run the sandbox stores on 127.0.0.1 (real HTTP, the stores' wire formats, sample orders).
     Sandbox(SandboxArgs),
-    /// Sign in to a store.
-    #[command(subcommand)]
-    Auth(AuthCommand),
+    /// Sign in to a カラーミー store (`auth colorme`).
+    Auth(AuthArgs),
     /// Scheduled pull and sync of every configured store, no screen (for systemd).
     Daemon(DaemonArgs),
     /// What each store's schedule is doing: who runs it, next and last run, failures, orders.
@@ -143,10 +142,11 @@ pub struct DaemonArgs {
     pub metrics: Option<std::net::SocketAddr>,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum AuthCommand {
-    /// OAuth sign-in to カラーミーショップ with an out-of-band code (works over SSH, and piped).
-    Colorme,
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    /// The カラーミー store to sign in (OAuth with an out-of-band code: works over SSH, and piped).
+    #[arg(value_parser = parse_channel, value_name = "STORE")]
+    pub store: Channel,
 }
 
 #[derive(Debug, Clone, Args)]

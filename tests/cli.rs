@@ -664,3 +664,15 @@ fn status_check_says_each_problem() {
     assert_eq!(said.lines().count(), 1, "{said}");
     assert!(said.contains("メール拒否 1件"), "{said}");
 }
+
+/// SPEC §3 `hassou auth STORE`: a カラーミー store signs in (tested in cli_colorme); a Shopify store
+/// needs no sign-in, and says where its token goes instead (exit 2, nothing changed).
+#[test]
+fn auth_of_a_shopify_store_says_where_its_token_goes() {
+    let ws = Workspace::new();
+    let out = ws.hassou(&["auth", "shopify"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("HASSOU_SHOPIFY_TOKEN"), "{}", stderr(&out));
+    let out = ws.hassou(&["auth", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -25,8 +25,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::cli::{
-    AuthCommand, Cli, Command, ConfigCommand, OrderAction, OrdersCommand, RuleOverrides,
-    ShipmentsCommand,
+    Cli, Command, ConfigCommand, OrderAction, OrdersCommand, RuleOverrides, ShipmentsCommand,
 };
 use crate::config::{self, Config, ConfigSources};
 use crate::db::Db;
@@ -329,7 +328,13 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         Command::Sync(args) => sync::sync(&ctx, &args, out).await,
         Command::Pull(args) => sync::pull(&ctx, &args, out).await,
         Command::Sandbox(args) => sandbox::run(&args, out).await,
-        Command::Auth(AuthCommand::Colorme) => auth::colorme(&ctx, out).await,
+        Command::Auth(args) => match args.store {
+            Channel::Colorme => auth::colorme(&ctx, out).await,
+            // Shopify's custom-app token comes from its admin, not from a sign-in here.
+            Channel::Shopify => Err(Failure::input(
+                crate::text::Say::ShopifySignsInWithAToken.get(ctx.config.language),
+            )),
+        },
         Command::Daemon(args) => daemon::run(&ctx, &args).await,
         Command::Status(args) => status::status(&ctx, &args, out).await,
         Command::Settings(args) => settings::settings(&ctx, &args, out).await,

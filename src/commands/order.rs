@@ -27,7 +27,7 @@ pub(super) async fn find_one(
         _ => {
             let channels: Vec<&str> = found.iter().map(|s| s.order.channel.code()).collect();
             Err(Failure::input(format!(
-                "order {number:?} exists in {}; add --channel",
+                "order {number:?} exists in {}; name its store with --store",
                 channels.join(" and ")
             )))
         }

@@ -149,6 +149,8 @@ pub enum Say<'a> {
     Dropped(u64),
     NotConfigured(&'a str),
     NoStoreConfigured,
+    /// `auth` of a Shopify store: its token is made in Shopify's admin, not signed in here.
+    ShopifySignsInWithAToken,
     RunInProgress(&'a str),
     Cancelled(&'a str),
     StoppingAfterOrder(&'a str),
@@ -448,6 +450,10 @@ impl Say<'_> {
             Say::NoStoreConfigured => pick(
                 "設定されたストアがありません".into(),
                 "no store is configured".into(),
+            ),
+            Say::ShopifySignsInWithAToken => pick(
+                "Shopify はサインイン不要です: 管理画面で作ったアクセストークンを [shopify] access_token か HASSOU_SHOPIFY_TOKEN に設定してください".into(),
+                "a Shopify store needs no sign-in: set the access token made in its admin as [shopify] access_token or HASSOU_SHOPIFY_TOKEN".into(),
             ),
             Say::RunInProgress(store) => pick(
                 format!("{store}: 実行中です (x で停止)"),
