@@ -672,7 +672,11 @@ fn auth_of_a_shopify_store_says_where_its_token_goes() {
     let ws = Workspace::new();
     let out = ws.hassou(&["auth", "shopify"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("HASSOU_SHOPIFY_TOKEN"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("HASSOU_SHOPIFY_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
     let out = ws.hassou(&["auth", "nowhere"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }

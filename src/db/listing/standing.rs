@@ -237,7 +237,13 @@ impl Db {
         rules: &ChannelRules,
         found: &mut WindowCounts,
     ) -> Result<(), DbError> {
-        let mut w = Where::base(filter);
+        // The search's condition only when there is one: the base's channel condition would
+        // lead SQLite to the channel's index and every row of the window (see `settle_channel`).
+        let mut w = if filter.has_search() {
+            Where::base(filter)
+        } else {
+            Where::default()
+        };
         let channel = w.placeholder(Param::Text(rules.channel.code().to_owned()));
         let from = w.placeholder(Param::Time(rules.period_start));
         let to = w.placeholder(Param::Time(rules.as_of));
