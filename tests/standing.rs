@@ -43,15 +43,6 @@ impl Rng {
     }
 }
 
-const STATUSES: [OrderStatus; 6] = [
-    OrderStatus::New,
-    OrderStatus::AwaitingPayment,
-    OrderStatus::AwaitingShipment,
-    OrderStatus::OnHold,
-    OrderStatus::Processed,
-    OrderStatus::Cancelled,
-];
-
 fn tracking(rng: &mut Rng) -> Tracking {
     match rng.below(5) {
         0 => Tracking::parse(""),
@@ -76,7 +67,7 @@ fn new_order(rng: &mut Rng, n: u64, now: DateTime<Utc>) -> Order {
         channel,
         remote_id: format!("r-{n}"),
         number: format!("{n}"),
-        status: rng.pick(&STATUSES),
+        status: rng.pick(&OrderStatus::ALL),
         // Some more than a year old (カラーミー's 1年以内), some in the window's last days.
         ordered_at: now - minutes(rng, 380),
         // Inside and outside every period (1–13 days), a few in the future.
@@ -216,7 +207,7 @@ async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
                 return "nothing to edit";
             };
             let edit = OrderEdit {
-                status: rng.chance(40).then(|| rng.pick(&STATUSES)),
+                status: rng.chance(40).then(|| rng.pick(&OrderStatus::ALL)),
                 carrier: rng
                     .chance(30)
                     .then(|| rng.chance(50).then_some(Carrier::Sagawa)),
@@ -388,22 +379,33 @@ async fn random_sequences(writer: Db, reader: Db, seeds: std::ops::Range<u64>, s
     }
 }
 
-#[tokio::test]
-async fn stored_verdicts_match_a_full_judge_on_sqlite() {
+/// A writer and a reader on one SQLite file, as two processes would have (and the folder).
+async fn sqlite_pair() -> (tempfile::TempDir, Db, Db) {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("h.db").display());
     let writer = Db::open(&url).await.expect("writer");
     let reader = Db::open(&url).await.expect("reader");
+    (dir, writer, reader)
+}
+
+/// A writer and a reader on one fresh PostgreSQL schema, or `None` without `TEST_DATABASE_URL`.
+async fn postgres_pair() -> Option<(Db, Db)> {
+    let mut dbs = common::postgres_dbs(2).await?;
+    let reader = dbs.remove(1);
+    Some((dbs.remove(0), reader))
+}
+
+#[tokio::test]
+async fn stored_verdicts_match_a_full_judge_on_sqlite() {
+    let (_dir, writer, reader) = sqlite_pair().await;
     random_sequences(writer, reader, 0..6, 120).await;
 }
 
 #[tokio::test]
 async fn stored_verdicts_match_a_full_judge_on_postgres() {
-    let Some(mut dbs) = common::postgres_dbs(2).await else {
+    let Some((writer, reader)) = postgres_pair().await else {
         return;
     };
-    let reader = dbs.remove(1);
-    let writer = dbs.remove(0);
     random_sequences(writer, reader, 100..104, 120).await;
 }
 
@@ -466,20 +468,15 @@ async fn the_shipped_date_option_is_counted_at_once(writer: Db, reader: Db) {
 
 #[tokio::test]
 async fn the_shipped_date_option_on_sqlite() {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("h.db").display());
-    let writer = Db::open(&url).await.expect("writer");
-    let reader = Db::open(&url).await.expect("reader");
+    let (_dir, writer, reader) = sqlite_pair().await;
     the_shipped_date_option_is_counted_at_once(writer, reader).await;
 }
 
 #[tokio::test]
 async fn the_shipped_date_option_on_postgres() {
-    let Some(mut dbs) = common::postgres_dbs(2).await else {
+    let Some((writer, reader)) = postgres_pair().await else {
         return;
     };
-    let reader = dbs.remove(1);
-    let writer = dbs.remove(0);
     the_shipped_date_option_is_counted_at_once(writer, reader).await;
 }
 
@@ -644,19 +641,14 @@ async fn a_count_never_misses_an_order_being_changed(writer: Db, reader: Db) {
 
 #[tokio::test]
 async fn a_count_never_misses_an_order_on_sqlite() {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("h.db").display());
-    let writer = Db::open(&url).await.expect("writer");
-    let reader = Db::open(&url).await.expect("reader");
+    let (_dir, writer, reader) = sqlite_pair().await;
     a_count_never_misses_an_order_being_changed(writer, reader).await;
 }
 
 #[tokio::test]
 async fn a_count_never_misses_an_order_on_postgres() {
-    let Some(mut dbs) = common::postgres_dbs(2).await else {
+    let Some((writer, reader)) = postgres_pair().await else {
         return;
     };
-    let reader = dbs.remove(1);
-    let writer = dbs.remove(0);
     a_count_never_misses_an_order_being_changed(writer, reader).await;
 }

@@ -46,10 +46,10 @@ pub async fn import(
         // stored on first use by what uses them (a console, the daemon, `settings`).
         let mut rules = Vec::new();
         for channel in Channel::ALL {
-            let settings = match db.channel_settings(channel).await? {
-                Some(stored) => stored,
-                None => ctx.config.initial_settings(channel),
-            };
+            let settings = db
+                .channel_settings(channel)
+                .await?
+                .unwrap_or(ctx.config.initial_settings(channel));
             rules.push(crate::domain::ChannelRules::new(
                 channel,
                 settings.rules,

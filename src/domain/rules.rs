@@ -219,11 +219,8 @@ pub struct Evaluation {
 /// against them, so the rules stay in one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Narrowing {
-    pub channel: Channel,
-    pub statuses: Vec<OrderStatus>,
-    pub updated_from: DateTime<Utc>,
-    pub updated_to: DateTime<Utc>,
-    pub ordered_from: Option<DateTime<Utc>>,
+    /// The window every target lies in.
+    pub window: TargetWindow,
     pub needs_shipped_on: bool,
     pub needs_tracking: bool,
     pub excludes_bundle_children: bool,
@@ -232,13 +229,7 @@ pub struct Narrowing {
 impl Narrowing {
     /// Whether `order` meets every condition (the in-memory twin of the SQL the database runs).
     pub fn admits(&self, order: &Order) -> bool {
-        order.channel == self.channel
-            && self.statuses.contains(&order.status)
-            && order.updated_at >= self.updated_from
-            && order.updated_at <= self.updated_to
-            && self
-                .ordered_from
-                .is_none_or(|from| order.ordered_at >= from)
+        self.window.admits(order)
             && (!self.needs_shipped_on || order.shipped_on.is_some())
             && (!self.needs_tracking || !order.tracking.is_empty())
             && (!self.excludes_bundle_children || !order.is_bundle_child())
@@ -333,20 +324,9 @@ impl ChannelRules {
 
     /// What every target of this channel meets (see [`Narrowing`]).
     pub fn narrowing(&self) -> Narrowing {
-        let statuses = OrderStatus::ALL
-            .into_iter()
-            .filter(|s| match self.channel {
-                Channel::Shopify => self.settings.statuses.admits(*s),
-                Channel::Colorme => !new_or_cancelled(*s),
-            })
-            .collect();
         let shopify = self.channel == Channel::Shopify;
         Narrowing {
-            channel: self.channel,
-            statuses,
-            updated_from: self.period_start,
-            updated_to: self.as_of,
-            ordered_from: (!shopify).then_some(self.one_year_start),
+            window: self.window(),
             needs_shipped_on: shopify,
             needs_tracking: shopify,
             excludes_bundle_children: !shopify,
@@ -356,13 +336,19 @@ impl ChannelRules {
     /// What every target of this channel meets that the clock or a setting decides: the
     /// database tests it on the order's own columns (see [`TargetWindow`]).
     pub fn window(&self) -> TargetWindow {
-        let narrowing = self.narrowing();
+        let statuses = OrderStatus::ALL
+            .into_iter()
+            .filter(|s| match self.channel {
+                Channel::Shopify => self.settings.statuses.admits(*s),
+                Channel::Colorme => !new_or_cancelled(*s),
+            })
+            .collect();
         TargetWindow {
             channel: self.channel,
-            statuses: narrowing.statuses,
-            updated_from: narrowing.updated_from,
-            updated_to: narrowing.updated_to,
-            ordered_from: narrowing.ordered_from,
+            statuses,
+            updated_from: self.period_start,
+            updated_to: self.as_of,
+            ordered_from: (self.channel == Channel::Colorme).then_some(self.one_year_start),
         }
     }
 

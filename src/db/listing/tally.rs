@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::standing::{parse_verdict, target_verdicts};
-use super::where_clause::{Param, Where, bind_params};
+use super::where_clause::{Ordered, Param, Where, bind_params};
 use super::{Reader, with_reader};
 use crate::db::{Db, DbError, Pool};
 use crate::domain::{ChannelRules, TargetWindow, Verdict};
@@ -41,57 +41,6 @@ impl WindowCounts {
         let entry = self.by_standing.entry(verdict).or_default();
         *entry = entry.saturating_add_signed(n);
     }
-}
-
-/// Which order dates a span takes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ordered {
-    /// Inside the one-year window (カラーミー), or any (Shopify).
-    InYear,
-    /// Before it: the orders a whole hour of the tally counted although the rule excludes them.
-    TooOld,
-}
-
-/// The orders of `window`'s channel and statuses with one of `standings`, changed in
-/// `[from, to]` (`to` excluded when `open`), with the order dates `ordered` says.
-fn span(
-    w: &mut Where,
-    window: &TargetWindow,
-    standings: &[Verdict],
-    (from, to, open): (DateTime<Utc>, DateTime<Utc>, bool),
-    ordered: Ordered,
-) -> String {
-    let channel = w.placeholder(Param::Text(window.channel.code().to_owned()));
-    let mut terms = vec![format!("o.channel = {channel}")];
-    let codes: Vec<String> = standings
-        .iter()
-        .map(|v| w.placeholder(Param::Text(v.code().to_owned())))
-        .collect();
-    terms.push(format!("o.standing IN ({})", codes.join(", ")));
-    if window.statuses.is_empty() {
-        terms.push("1 = 0".into());
-    } else {
-        let statuses: Vec<String> = window
-            .statuses
-            .iter()
-            .map(|s| w.placeholder(Param::Text(s.code().to_owned())))
-            .collect();
-        terms.push(format!("o.status IN ({})", statuses.join(", ")));
-    }
-    let from = w.placeholder(Param::Time(from));
-    let to = w.placeholder(Param::Time(to));
-    let below = if open { "<" } else { "<=" };
-    terms.push(format!(
-        "o.updated_at >= {from} AND o.updated_at {below} {to}"
-    ));
-    if let Some(ordered_from) = window.ordered_from {
-        let p = w.placeholder(Param::Time(ordered_from));
-        terms.push(match ordered {
-            Ordered::InYear => format!("o.ordered_at >= {p}"),
-            Ordered::TooOld => format!("o.ordered_at < {p}"),
-        });
-    }
-    terms.join(" AND ")
 }
 
 fn at_hour(hour: i64) -> DateTime<Utc> {
@@ -237,15 +186,7 @@ impl Db {
             let (start, end) = (at_hour(first), at_hour(last + 1));
             if window.ordered_from.is_some() {
                 // The tally counted every order date; the rule excludes those a year old.
-                let mut w = Where::default();
-                let clause = span(
-                    &mut w,
-                    &window,
-                    &targets,
-                    (start, end, true),
-                    Ordered::TooOld,
-                );
-                w.and(clause);
+                let w = Where::spanned(&window, &targets, (start, end, true), Ordered::TooOld);
                 for (verdict, n) in self.span_counts(reader, &w, true).await? {
                     found.add(verdict, -n);
                 }
@@ -259,9 +200,7 @@ impl Db {
             if edge.0 > edge.1 {
                 continue;
             }
-            let mut w = Where::default();
-            let clause = span(&mut w, &window, &targets, edge, Ordered::InYear);
-            w.and(clause);
+            let w = Where::spanned(&window, &targets, edge, Ordered::InYear);
             for (verdict, n) in self.span_counts(reader, &w, false).await? {
                 found.add(verdict, n);
             }
@@ -272,15 +211,7 @@ impl Db {
             if !found.by_standing.contains_key(&verdict) {
                 continue;
             }
-            let mut w = Where::default();
-            let clause = span(
-                &mut w,
-                &window,
-                &[verdict],
-                (from, to, false),
-                Ordered::InYear,
-            );
-            w.and(clause);
+            let w = Where::spanned(&window, &[verdict], (from, to, false), Ordered::InYear);
             let sql = format!(
                 "SELECT o.updated_at FROM orders o{} {} ORDER BY o.updated_at LIMIT 1",
                 self.by_standing(),
@@ -297,15 +228,7 @@ impl Db {
         }
         // Only a late order can turn a year old inside the window (see `orders_late`).
         if window.ordered_from.is_some() {
-            let mut w = Where::default();
-            let clause = span(
-                &mut w,
-                &window,
-                &targets,
-                (from, to, false),
-                Ordered::InYear,
-            );
-            w.and(clause);
+            let w = Where::spanned(&window, &targets, (from, to, false), Ordered::InYear);
             let (index, condition) = self.late();
             let sql = format!(
                 "SELECT min(o.ordered_at) FROM orders o{index} {} AND {condition}",

@@ -15,6 +15,15 @@ pub(super) enum Param {
     Int(i64),
 }
 
+/// Which order dates a span of a window takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ordered {
+    /// Inside the one-year window (カラーミー), or any (Shopify).
+    InYear,
+    /// Before it: the orders a whole hour of the tally counted although the rule excludes them.
+    TooOld,
+}
+
 /// A WHERE clause under construction, numbering its `$N` placeholders.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Where {
@@ -93,25 +102,9 @@ impl Where {
     }
 
     fn narrowing(&mut self, n: &Narrowing) -> String {
-        let channel = self.placeholder(Param::Text(n.channel.code().to_owned()));
-        let mut terms = vec![format!("o.channel = {channel}")];
-        if n.statuses.is_empty() {
-            terms.push("1 = 0".into());
-        } else {
-            let statuses: Vec<String> = n
-                .statuses
-                .iter()
-                .map(|s| self.placeholder(Param::Text(s.code().to_owned())))
-                .collect();
-            terms.push(format!("o.status IN ({})", statuses.join(", ")));
-        }
-        let from = self.placeholder(Param::Time(n.updated_from));
-        let to = self.placeholder(Param::Time(n.updated_to));
-        terms.push(format!("o.updated_at >= {from} AND o.updated_at <= {to}"));
-        if let Some(ordered_from) = n.ordered_from {
-            let p = self.placeholder(Param::Time(ordered_from));
-            terms.push(format!("o.ordered_at >= {p}"));
-        }
+        let window = &n.window;
+        let span = (window.updated_from, window.updated_to, false);
+        let mut terms = self.window_terms(window, None, span, Ordered::InYear);
         if n.needs_shipped_on {
             terms.push("o.shipped_on IS NOT NULL".into());
         }
@@ -154,15 +147,25 @@ macro_rules! bind_params {
 pub(super) use bind_params;
 
 impl Where {
-    /// One channel's orders inside its window whose stored standing is one of `standings`.
-    pub(super) fn in_window(&mut self, window: &TargetWindow, standings: &[Verdict]) -> String {
+    /// The terms of `window`'s channel and statuses: orders changed in `[from, to]` (`to`
+    /// excluded when `open`), their order dates as `ordered` says, and — when `standings` are
+    /// given — a kept standing among them.
+    pub(super) fn window_terms(
+        &mut self,
+        window: &TargetWindow,
+        standings: Option<&[Verdict]>,
+        (from, to, open): (DateTime<Utc>, DateTime<Utc>, bool),
+        ordered: Ordered,
+    ) -> Vec<String> {
         let channel = self.placeholder(Param::Text(window.channel.code().to_owned()));
         let mut terms = vec![format!("o.channel = {channel}")];
-        let codes: Vec<String> = standings
-            .iter()
-            .map(|v| self.placeholder(Param::Text(v.code().to_owned())))
-            .collect();
-        terms.push(format!("o.standing IN ({})", codes.join(", ")));
+        if let Some(standings) = standings {
+            let codes: Vec<String> = standings
+                .iter()
+                .map(|v| self.placeholder(Param::Text(v.code().to_owned())))
+                .collect();
+            terms.push(format!("o.standing IN ({})", codes.join(", ")));
+        }
         if window.statuses.is_empty() {
             terms.push("1 = 0".into());
         } else {
@@ -173,14 +176,40 @@ impl Where {
                 .collect();
             terms.push(format!("o.status IN ({})", statuses.join(", ")));
         }
-        let from = self.placeholder(Param::Time(window.updated_from));
-        let to = self.placeholder(Param::Time(window.updated_to));
-        terms.push(format!("o.updated_at >= {from} AND o.updated_at <= {to}"));
+        let from = self.placeholder(Param::Time(from));
+        let to = self.placeholder(Param::Time(to));
+        let below = if open { "<" } else { "<=" };
+        terms.push(format!(
+            "o.updated_at >= {from} AND o.updated_at {below} {to}"
+        ));
         if let Some(ordered_from) = window.ordered_from {
             let p = self.placeholder(Param::Time(ordered_from));
-            terms.push(format!("o.ordered_at >= {p}"));
+            terms.push(match ordered {
+                Ordered::InYear => format!("o.ordered_at >= {p}"),
+                Ordered::TooOld => format!("o.ordered_at < {p}"),
+            });
         }
+        terms
+    }
+
+    /// One channel's orders inside its window whose stored standing is one of `standings`.
+    pub(super) fn in_window(&mut self, window: &TargetWindow, standings: &[Verdict]) -> String {
+        let span = (window.updated_from, window.updated_to, false);
+        let terms = self.window_terms(window, Some(standings), span, Ordered::InYear);
         format!("({})", terms.join(" AND "))
+    }
+
+    /// A clause of [`Where::window_terms`] alone.
+    pub(super) fn spanned(
+        window: &TargetWindow,
+        standings: &[Verdict],
+        span: (DateTime<Utc>, DateTime<Utc>, bool),
+        ordered: Ordered,
+    ) -> Where {
+        let mut w = Where::default();
+        let terms = w.window_terms(window, Some(standings), span, ordered);
+        w.and(terms.join(" AND "));
+        w
     }
 
     /// The orders of the filter whose verdict is `verdict`, by their stored standings: inside a
