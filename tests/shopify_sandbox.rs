@@ -1026,3 +1026,23 @@ async fn a_write_answered_about_another_order_is_uncertain_and_read_next_time() 
     assert_eq!(tracking_of(&shop, &gid).len(), 1, "exactly one fulfillment");
     assert_eq!(shop.sandbox.order(&gid).expect("order").notifications, 1);
 }
+
+/// A write's answer is checked against what was asked: its fulfillment must be the order's
+/// (above) and must have taken (`SUCCESS`). Answered otherwise, what Shopify holds is unknown:
+/// the order fails as uncertain and the next run reads it first — one fulfillment, never two.
+#[tokio::test]
+async fn a_write_answered_with_a_fulfillment_not_taken_is_read_next_time() {
+    let shop = shop(SandboxOptions::default(), true).await;
+    let gid = shop
+        .order("#3103", &["東京倉庫"], Carrier::Yamato, "444413758703")
+        .await;
+    shop.sandbox.answer_next_mutation_with_status("ERROR");
+    let report = shop.sync().await;
+    let (result, detail) = outcome(&report, "#3103");
+    assert_eq!(result, ResultOutcome::Failed, "{detail}");
+    assert!(detail.contains("ERROR"), "{detail}");
+    let report = shop.sync().await;
+    assert_eq!(outcome(&report, "#3103").0, ResultOutcome::AlreadySynced);
+    assert_eq!(tracking_of(&shop, &gid).len(), 1, "exactly one fulfillment");
+    assert_eq!(shop.sandbox.mutations_applied(), 1);
+}

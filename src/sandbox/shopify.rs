@@ -120,6 +120,8 @@ struct Shop {
     swapped_reads: BTreeMap<String, String>,
     /// The next mutation's answer names this order instead of its own (once).
     next_answer_about: Option<String>,
+    /// The next mutation's answer says its fulfillment has this status (once; applied as asked).
+    next_answer_status: Option<String>,
 }
 
 /// Counts a request as in flight until it is answered (or its client goes away).
@@ -163,6 +165,7 @@ impl SandboxShopify {
             in_flight: 0,
             swapped_reads: BTreeMap::new(),
             next_answer_about: None,
+            next_answer_status: None,
         }));
         let app = Router::new()
             .route("/admin/api/{version}/graphql.json", post(graphql))
@@ -272,6 +275,11 @@ impl SandboxShopify {
     /// The next mutation is applied as asked, but its answer names order `other`.
     pub fn answer_next_mutation_about(&self, other: &str) {
         self.shop().next_answer_about = Some(other.to_owned());
+    }
+
+    /// The next mutation is applied as asked, but its answer says its fulfillment is `status`.
+    pub fn answer_next_mutation_with_status(&self, status: &str) {
+        self.shop().next_answer_status = Some(status.to_owned());
     }
 
     pub fn clear_swaps(&self) {
@@ -547,6 +555,12 @@ async fn graphql(
                         root["fulfillment"]["order"] = json!({ "id": other });
                         root["fulfillment"]["name"] = json!(format!("{name}.1"));
                     }
+                }
+                if let Some(status) = s.next_answer_status.take()
+                    && let Some(root) = data.as_object_mut().and_then(|d| d.values_mut().next())
+                    && root["fulfillment"].is_object()
+                {
+                    root["fulfillment"]["status"] = json!(status);
                 }
                 data
             }

@@ -158,6 +158,19 @@ impl ShopifyConnector {
                         exchanges,
                     ));
                 }
+                // And it must say the fulfillment took: its status is selected to be checked
+                // (Shopify has no state guard of its own on a tracking update).
+                if f.status != "SUCCESS" {
+                    return Err(failure(
+                        FailureKind::Unknown,
+                        format!(
+                            "Shopify answered the write of {name} with a fulfillment {}: what \
+                             it holds is unknown, so the next run reads the order before sending",
+                            f.status
+                        ),
+                        exchanges,
+                    ));
+                }
                 ids.push(f.id.clone());
                 held = Some(held_as_sent(input));
             }
