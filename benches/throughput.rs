@@ -598,6 +598,74 @@ fn tmux(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The console of `config` in a tmux session of `size` (columns, rows), and how long its first
+/// order row (`#1000000`, the newest order of the order files here) took to appear.
+struct Console {
+    session: String,
+    pid: String,
+    first_row: Option<f64>,
+}
+
+impl Console {
+    async fn start(config: &Path, name: &str, (columns, rows): (u16, u16)) -> Console {
+        let session = format!("hassou-{name}-{}", std::process::id());
+        let command = format!(
+            "env HASSOU_NOW={} {} --config {}",
+            now_text(),
+            env!("CARGO_BIN_EXE_hassou"),
+            config.display()
+        );
+        let started = Instant::now();
+        let (columns, rows) = (columns.to_string(), rows.to_string());
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            &columns,
+            "-y",
+            &rows,
+            &command,
+        ]);
+        let mut first_row = None;
+        while started.elapsed() < Duration::from_secs(30) {
+            // The newest order on the first page: the page is read and drawn.
+            if tmux(&["capture-pane", "-p", "-t", &session]).contains("#1000000 ") {
+                first_row = Some(started.elapsed().as_secs_f64());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let pid = tmux(&["list-panes", "-t", &session, "-F", "#{pane_pid}"])
+            .trim()
+            .to_owned();
+        Console {
+            session,
+            pid,
+            first_row,
+        }
+    }
+
+    /// The share of a core (%) the console used while `work` ran.
+    async fn cpu_share_during(&self, work: impl std::future::Future<Output = ()>) -> Option<f64> {
+        let started = Instant::now();
+        let before = cpu_seconds(&self.pid);
+        work.await;
+        let after = cpu_seconds(&self.pid);
+        Some((after? - before?) / started.elapsed().as_secs_f64() * 100.0)
+    }
+
+    /// The share of a core (%) the console used over `idle`, nothing done.
+    async fn cpu_share_over(&self, idle: Duration) -> Option<f64> {
+        self.cpu_share_during(tokio::time::sleep(idle)).await
+    }
+
+    fn stop(&self) {
+        tmux(&["kill-session", "-t", &self.session]);
+    }
+}
+
 /// CPU seconds (user + system) a process has used so far.
 fn cpu_seconds(pid: &str) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -665,53 +733,17 @@ async fn million(report: &mut Report) {
         median <= 0.1,
     );
     // The console in a real terminal (tmux, 80×24): its first screen, then a minute idle.
-    let session = format!("hassou-bench-{}", std::process::id());
-    let command = format!(
-        "env HASSOU_NOW={} {} --config {}",
-        now_text(),
-        env!("CARGO_BIN_EXE_hassou"),
-        config.display()
-    );
-    let started = Instant::now();
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
-    let mut first = None;
-    while started.elapsed() < Duration::from_secs(30) {
-        // The newest order on the first page: the page is read and drawn.
-        if tmux(&["capture-pane", "-p", "-t", &session]).contains("#1000000 ") {
-            first = Some(started.elapsed().as_secs_f64());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let console = Console::start(&config, "bench", (80, 24)).await;
+    let first = console.first_row;
     report.add(
         &format!("first screen of the console, {count} orders (tmux, 80×24)"),
         first.map_or_else(|| "never shown".to_owned(), |s| format!("{s:.2} s")),
         "≤ 0.3 s",
         first.is_some_and(|s| s <= 0.3),
     );
-    let pid = tmux(&["list-panes", "-t", &session, "-F", "#{pane_pid}"])
-        .trim()
-        .to_owned();
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle = Duration::from_secs(60);
-    let before = cpu_seconds(&pid);
-    tokio::time::sleep(idle).await;
-    let after = cpu_seconds(&pid);
-    tmux(&["kill-session", "-t", &session]);
-    let share = match (before, after) {
-        (Some(b), Some(a)) => Some((a - b) / idle.as_secs_f64() * 100.0),
-        _ => None,
-    };
+    let share = console.cpu_share_over(Duration::from_secs(60)).await;
+    console.stop();
     report.add(
         &format!("console idle CPU, {count} orders (60 s)"),
         share.map_or_else(|| "not measured".to_owned(), |p| format!("{p:.2} %")),

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::{Report, cpu_seconds, hassou, now_text, peak_kib, tmux, write_orders_over};
+use super::{Console, Report, hassou, now_text, peak_kib, tmux, write_orders_over};
 
 const DAY: i64 = 24 * 3600;
 
@@ -94,52 +94,16 @@ pub async fn window(report: &mut Report) {
         status <= 0.1,
     );
     // The console in a real terminal (tmux, 120×40): its first order row.
-    let session = format!("hassou-window-{}", std::process::id());
-    let command = format!(
-        "env HASSOU_NOW={} {} --config {}",
-        now_text(),
-        env!("CARGO_BIN_EXE_hassou"),
-        config.display()
-    );
-    let started = Instant::now();
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
-    let mut first = None;
-    while started.elapsed() < Duration::from_secs(30) {
-        if tmux(&["capture-pane", "-p", "-t", &session]).contains("#1000000 ") {
-            first = Some(started.elapsed().as_secs_f64());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let console = Console::start(&config, "window", (120, 40)).await;
+    let first = console.first_row;
     report.add(
         &format!("window case: console launch → first order row, {count} (tmux, 120×40)"),
         first.map_or_else(|| "never shown".to_owned(), |s| format!("{s:.2} s")),
         "≤ 0.3 s",
         first.is_some_and(|s| s <= 0.3),
     );
-    let pid = tmux(&["list-panes", "-t", &session, "-F", "#{pane_pid}"])
-        .trim()
-        .to_owned();
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let idle = Duration::from_secs(60);
-    let before = cpu_seconds(&pid);
-    tokio::time::sleep(idle).await;
-    let after = cpu_seconds(&pid);
-    let share = |b: Option<f64>, a: Option<f64>, over: Duration| match (b, a) {
-        (Some(b), Some(a)) => Some((a - b) / over.as_secs_f64() * 100.0),
-        _ => None,
-    };
-    let idle_share = share(before, after, idle);
+    let idle_share = console.cpu_share_over(Duration::from_secs(60)).await;
     report.add(
         &format!("window case: console CPU idle, {count} (60 s)"),
         idle_share.map_or_else(|| "not measured".to_owned(), |p| format!("{p:.2} %")),
@@ -148,38 +112,39 @@ pub async fn window(report: &mut Report) {
     );
     // Another process edits one order every 5 s; each edit must reach the screen.
     let edits = 12;
-    let started = Instant::now();
-    let before = cpu_seconds(&pid);
     let mut slowest: Option<f64> = Some(0.0);
-    for k in 0..edits {
-        let number = format!("#{}", 1_000_000 + 2 * (k + 1));
-        let tracking = format!("5391{:08}", 10_000_000 + k);
-        hassou(
-            &config,
-            &[
-                "order",
-                &number,
-                "--channel",
-                "shopify",
-                "set",
-                "--tracking",
-                &tracking,
-            ],
-        )
+    let busy = console
+        .cpu_share_during(async {
+            let started = Instant::now();
+            for k in 0..edits {
+                let number = format!("#{}", 1_000_000 + 2 * (k + 1));
+                let tracking = format!("5391{:08}", 10_000_000 + k);
+                hassou(
+                    &config,
+                    &[
+                        "order",
+                        &number,
+                        "--channel",
+                        "shopify",
+                        "set",
+                        "--tracking",
+                        &tracking,
+                    ],
+                )
+                .await;
+                let seen = shown_within(&console.session, &tracking, Duration::from_secs(5)).await;
+                slowest = match (slowest, seen) {
+                    (Some(s), Some(t)) => Some(s.max(t)),
+                    _ => None,
+                };
+                let next = Duration::from_secs(5 * (k as u64 + 1));
+                if let Some(wait) = next.checked_sub(started.elapsed()) {
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        })
         .await;
-        let seen = shown_within(&session, &tracking, Duration::from_secs(5)).await;
-        slowest = match (slowest, seen) {
-            (Some(s), Some(t)) => Some(s.max(t)),
-            _ => None,
-        };
-        let next = Duration::from_secs(5 * (k as u64 + 1));
-        if let Some(wait) = next.checked_sub(started.elapsed()) {
-            tokio::time::sleep(wait).await;
-        }
-    }
-    let after = cpu_seconds(&pid);
-    let busy = share(before, after, started.elapsed());
-    tmux(&["kill-session", "-t", &session]);
+    console.stop();
     report.add(
         &format!("window case: console CPU while another process edits every 5 s, {count}"),
         busy.map_or_else(|| "not measured".to_owned(), |p| format!("{p:.2} %")),
