@@ -12,7 +12,7 @@ use hassou::config::Language;
 use hassou::console::state::App;
 use hassou::console::update::{Msg, start, update};
 use hassou::db::{Db, ListFilter};
-use hassou::domain::{Channel, ChannelRules, RuleSettings, ShopTimeZone};
+use hassou::domain::{ChannelRules, RuleSettings, ShopTimeZone, Store};
 use hassou::sample::{SampleSpec, sample_orders};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -64,7 +64,7 @@ async fn main() {
     }
     drop(orders);
     let filter = ListFilter::new(vec![ChannelRules::new(
-        Channel::Shopify,
+        Store::SHOPIFY,
         RuleSettings::default(),
         as_of(),
         ShopTimeZone::jst(),
@@ -89,7 +89,7 @@ async fn main() {
             true,
             FixedOffset::east_opt(9 * 3600).expect("JST"),
             "sqlite://bench.db".into(),
-            vec![Channel::Shopify, Channel::Colorme],
+            vec![Store::SHOPIFY, Store::COLORME],
             as_of(),
         );
         let generation = {

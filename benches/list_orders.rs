@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Duration as Days, Utc};
 use hassou::db::{Db, ListFilter};
-use hassou::domain::{Channel, ChannelRules, Period, RuleSettings, ShopTimeZone, Verdict};
+use hassou::domain::{ChannelRules, Period, RuleSettings, ShopTimeZone, Store, Verdict};
 use hassou::sample::{SampleSpec, sample_orders};
 
 const TARGET: Duration = Duration::from_millis(100);
@@ -26,7 +26,7 @@ fn rules(period: u32) -> Vec<ChannelRules> {
         period: Period::try_from(period).unwrap_or_default(),
         ..RuleSettings::default()
     };
-    Channel::ALL
+    Store::DEFAULTS
         .iter()
         .map(|c| ChannelRules::new(*c, settings, as_of(), ShopTimeZone::jst()))
         .collect()

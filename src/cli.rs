@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Language;
-use crate::domain::{Channel, Period, StatusOption, Verdict};
+use crate::domain::{Period, StatusOption, Store, Verdict};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -76,7 +76,7 @@ pub enum AlertsCommand {
 pub struct SettingsArgs {
     /// shopify | colorme
     #[arg(value_parser = parse_channel)]
-    pub channel: Channel,
+    pub channel: Store,
     /// Changes: period=5, statuses=processed, shipped-date-only=on, auto-sync=on,
     /// auto-sync-every=30m, auto-pull=on, watch=on, active-hours=08:00-21:00,
     /// active-days=mon-sat, skip-holidays=on.
@@ -146,20 +146,20 @@ pub struct DaemonArgs {
 pub struct AuthArgs {
     /// The カラーミー store to sign in (OAuth with an out-of-band code: works over SSH, and piped).
     #[arg(value_parser = parse_channel, value_name = "STORE")]
-    pub store: Channel,
+    pub store: Store,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct SyncArgs {
     /// The stores: shopify | colorme, one or several (each store's run goes at once).
     #[arg(value_parser = parse_channel, value_name = "STORE", required_unless_present = "all")]
-    pub stores: Vec<Channel>,
+    pub stores: Vec<Store>,
     /// Every configured store.
     #[arg(long, conflicts_with = "stores")]
     pub all: bool,
     /// The store of this run (one of `stores`).
-    #[arg(skip = Channel::Shopify)]
-    pub channel: Channel,
+    #[arg(skip = Store::SHOPIFY)]
+    pub channel: Store,
     /// Send nothing; show exactly what would be sent.
     #[arg(long)]
     pub dry_run: bool,
@@ -174,13 +174,13 @@ pub struct SyncArgs {
 pub struct PullArgs {
     /// The stores: shopify | colorme, one or several (each store's goes at once).
     #[arg(value_parser = parse_channel, value_name = "STORE", required_unless_present = "all")]
-    pub stores: Vec<Channel>,
+    pub stores: Vec<Store>,
     /// Every configured store.
     #[arg(long, conflicts_with = "stores")]
     pub all: bool,
     /// The store of this run (one of `stores`).
-    #[arg(skip = Channel::Shopify)]
-    pub channel: Channel,
+    #[arg(skip = Store::SHOPIFY)]
+    pub channel: Store,
     /// 受注を取得する日数 (default: the channel's pull_days setting).
     #[arg(long, value_name = "N")]
     pub days: Option<u32>,
@@ -229,7 +229,7 @@ pub struct ShipmentsImportArgs {
     pub format: String,
     /// Match only this store's orders (a key found in two stores is otherwise ambiguous).
     #[arg(long, visible_alias = "store", value_parser = parse_channel)]
-    pub channel: Option<Channel>,
+    pub channel: Option<Store>,
     /// Also move each changed order that is 発送待ち (awaiting_shipment) to 処理済み (processed).
     #[arg(long)]
     pub mark_processed: bool,
@@ -290,7 +290,7 @@ impl RuleOverrides {
 pub struct ListArgs {
     /// Only this channel: shopify | colorme.
     #[arg(long, visible_alias = "store", value_name = "C", value_parser = parse_channel)]
-    pub channel: Option<Channel>,
+    pub channel: Option<Store>,
     #[command(flatten)]
     pub rules: RuleOverrides,
     /// Only orders with this verdict: pending | synced | waiting | failed | ineligible | drift.
@@ -313,7 +313,7 @@ pub struct OrderArgs {
     pub number: String,
     /// The channel, when the number exists in both.
     #[arg(long, visible_alias = "store", global = true, value_name = "C", value_parser = parse_channel)]
-    pub channel: Option<Channel>,
+    pub channel: Option<Store>,
     #[command(subcommand)]
     pub action: OrderAction,
 }
@@ -387,7 +387,7 @@ pub enum ConfigCommand {
     Check,
 }
 
-fn parse_channel(s: &str) -> Result<Channel, String> {
+fn parse_channel(s: &str) -> Result<Store, String> {
     s.parse().map_err(|e| format!("{e}"))
 }
 

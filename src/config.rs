@@ -2,6 +2,7 @@
 //! Every error names the file, the line and the key, so an operator can fix it without guessing.
 //! Secrets are kept as `SecretString` and never printed: `Debug` shows them redacted.
 
+use crate::domain::Channel;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -11,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::domain::{Channel, ShopTimeZone};
+use crate::domain::{ShopTimeZone, Store};
 use crate::settings::OperationalSettings;
 use raw::*;
 use secrets::{CONTROL_IN_SECRET, check_file_mode, has_control};
@@ -29,8 +30,8 @@ pub use crate::domain::Language;
 
 impl Config {
     /// The host of a store's API as configured (named in errors where it helps), if any.
-    pub fn store_host(&self, channel: crate::domain::Channel) -> Option<String> {
-        match channel {
+    pub fn store_host(&self, channel: crate::domain::Store) -> Option<String> {
+        match channel.channel() {
             crate::domain::Channel::Shopify => self.shopify.shop_url.as_ref()?.host_str(),
             crate::domain::Channel::Colorme => self.colorme.api_base.host_str(),
         }
@@ -108,8 +109,8 @@ impl Config {
     }
 
     /// The first values of a channel's operational settings.
-    pub fn initial_settings(&self, channel: Channel) -> OperationalSettings {
-        match channel {
+    pub fn initial_settings(&self, channel: Store) -> OperationalSettings {
+        match channel.channel() {
             Channel::Shopify => self.shopify.sync,
             Channel::Colorme => self.colorme.sync,
         }

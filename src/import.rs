@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    Carrier, Channel, Order, OrderStatus, ShopTimeZone, Tracking, TrackingWarning, tracking,
+    Carrier, Order, OrderStatus, ShopTimeZone, Store, Tracking, TrackingWarning, tracking,
 };
 
 /// The columns of the order file, in the order SPEC §3 lists them.
@@ -190,7 +190,7 @@ pub use crate::domain::time::{parse_date, parse_time};
 /// file of a million rows).
 type Digest = u128;
 
-fn digest(channel: Channel, text: &str) -> Digest {
+fn digest(channel: Store, text: &str) -> Digest {
     use std::hash::{BuildHasher, Hasher};
     let half = |seed: u64| {
         let mut h =
@@ -215,7 +215,7 @@ pub(crate) struct Checker {
     /// Line, and whether the order of that number is itself a bundle child.
     numbers: HashMap<Digest, (u32, bool)>,
     /// (line, channel, parent number) of every bundle child, checked once the file is read.
-    children: Vec<(usize, Channel, String)>,
+    children: Vec<(usize, Store, String)>,
 }
 
 fn line32(line: usize) -> u32 {
@@ -303,7 +303,7 @@ impl Checker {
     }
 
     /// Bundle children whose parent is not in the file: (line, channel, parent number).
-    pub(crate) fn parents_elsewhere(&mut self) -> Vec<(usize, Channel, String)> {
+    pub(crate) fn parents_elsewhere(&mut self) -> Vec<(usize, Store, String)> {
         std::mem::take(&mut self.children)
     }
 }
@@ -324,7 +324,7 @@ fn validate_row(
     };
     let channel = row
         .get("channel")
-        .parse::<Channel>()
+        .parse::<Store>()
         .map_err(|e| err("channel", e.to_string()))
         .ok();
     // The input gate sees each value as written, before trimming: a refused character at

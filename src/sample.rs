@@ -2,9 +2,10 @@
 //! the same orders. Statuses, missing fields, free text, several numbers and 同梱 children occur
 //! in realistic proportions, and every `updated_at` is distinct so that orderings are total.
 
+use crate::domain::Channel;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::domain::{Carrier, Channel, Order, OrderStatus, Tracking};
+use crate::domain::{Carrier, Order, OrderStatus, Store, Tracking};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -107,11 +108,11 @@ pub fn sample_orders(spec: SampleSpec) -> Vec<Order> {
             let ordered_at =
                 updated_at - Duration::minutes(i64::try_from(rng.below(20 * 1440)).unwrap_or(0));
             let channel = if rng.chance(60) {
-                Channel::Shopify
+                Store::SHOPIFY
             } else {
-                Channel::Colorme
+                Store::COLORME
             };
-            let (number, remote_id) = match channel {
+            let (number, remote_id) = match channel.channel() {
                 Channel::Shopify => (
                     shopify_number(i),
                     format!("gid://shopify/Order/{}", 6_100_000_000 + i),
@@ -139,11 +140,11 @@ pub fn sample_orders(spec: SampleSpec) -> Vec<Order> {
             } else {
                 Tracking::Empty
             };
-            let bundle_parent = match channel {
+            let bundle_parent = match channel.channel() {
                 Channel::Colorme if rng.chance(5) => last_colorme.clone(),
                 _ => None,
             };
-            if channel == Channel::Colorme && bundle_parent.is_none() {
+            if channel == Store::COLORME && bundle_parent.is_none() {
                 last_colorme = Some(number.clone());
             }
             Order {

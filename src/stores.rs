@@ -3,6 +3,7 @@
 //! console's alike). A store without its address or token is simply not configured: the reason
 //! is returned, in words.
 
+use crate::domain::Channel;
 use tokio_util::sync::CancellationToken;
 
 use crate::channels::StoreConnector;
@@ -13,7 +14,7 @@ use crate::channels::shopify::client::{ClientOptions, ShopifyClient};
 use crate::channels::shopify::connector::ShopifyConnector;
 use crate::config::Config;
 use crate::db::Db;
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::scheduler::{StoreWorker, WorkerOptions};
 
 /// The Shopify connector of this configuration.
@@ -58,8 +59,8 @@ pub fn colorme_connector(config: &Config) -> Result<ColormeConnector, String> {
 }
 
 /// The connector of this configuration's store of `channel`, or why it is not configured.
-pub fn connector(config: &Config, channel: Channel) -> Result<StoreConnector, String> {
-    match channel {
+pub fn connector(config: &Config, channel: Store) -> Result<StoreConnector, String> {
+    match channel.channel() {
         Channel::Shopify => shopify_connector(config).map(StoreConnector::from),
         Channel::Colorme => colorme_connector(config).map(StoreConnector::from),
     }
@@ -71,12 +72,12 @@ pub fn start_workers(
     config: &Config,
     db: &Db,
     cancel: &CancellationToken,
-    mut options: impl FnMut(Channel) -> WorkerOptions,
-) -> (Vec<StoreWorker>, Vec<(Channel, String)>) {
+    mut options: impl FnMut(Store) -> WorkerOptions,
+) -> (Vec<StoreWorker>, Vec<(Store, String)>) {
     let mut workers = Vec::new();
     let mut missing = Vec::new();
     let alerting = std::sync::Arc::new(crate::alerts::Alerting::new(config));
-    for channel in Channel::ALL {
+    for channel in Store::DEFAULTS {
         let initial = config.initial_settings(channel);
         let (db, tz, cancel) = (db.clone(), config.timezone, cancel.clone());
         let worker = connector(config, channel).map(|c| {

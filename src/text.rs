@@ -1,8 +1,9 @@
 //! Operator-facing words in Japanese and English: statuses, verdicts and the reasons an order is
 //! not written. One catalog, so the command line and the console say the same thing.
 
+use crate::domain::Channel;
 use crate::domain::Language;
-use crate::domain::{Carrier, Cause, Channel, Evaluation, OrderStatus, Problem, Reason, Verdict};
+use crate::domain::{Carrier, Cause, Evaluation, OrderStatus, Problem, Reason, Store, Verdict};
 
 pub mod alerts;
 mod cli;
@@ -263,7 +264,7 @@ pub fn health(h: &crate::domain::health::Health, lang: Language) -> String {
 }
 
 /// How to get a working token again for this store, in the operator's language.
-pub fn sign_in_again(channel: Channel, lang: Language) -> &'static str {
+pub fn sign_in_again(channel: Store, lang: Language) -> &'static str {
     advice(Cause::TokenRejected, Some(channel), lang).unwrap_or_default()
 }
 
@@ -290,9 +291,9 @@ pub fn cause_words(cause: Cause, lang: Language) -> &'static str {
 
 /// What to do about a failure of this kind, in the operator's language (`None`: the words say
 /// it all). Chosen by the kind alone, never by the text of a message.
-pub fn advice(cause: Cause, channel: Option<Channel>, lang: Language) -> Option<&'static str> {
+pub fn advice(cause: Cause, channel: Option<Store>, lang: Language) -> Option<&'static str> {
     let ja = lang == Language::Ja;
-    Some(match (cause, channel) {
+    Some(match (cause, channel.map(Store::channel)) {
         (Cause::TokenRejected, Some(Channel::Shopify)) => {
             if ja {
                 "トークンが無効です (取り消されたか権限不足)。Shopify のアプリ設定でアクセストークンを作り直し、[shopify] access_token か HASSOU_SHOPIFY_TOKEN に設定してください"
@@ -356,12 +357,12 @@ pub fn advice(cause: Cause, channel: Option<Channel>, lang: Language) -> Option<
 /// What a failure is about: the store, and its host when known.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct At<'a> {
-    pub store: Option<Channel>,
+    pub store: Option<Store>,
     pub host: Option<&'a str>,
 }
 
 impl<'a> At<'a> {
-    pub fn store(store: Channel, host: Option<&'a str>) -> At<'a> {
+    pub fn store(store: Store, host: Option<&'a str>) -> At<'a> {
         At {
             store: Some(store),
             host,
@@ -533,7 +534,7 @@ fn run_counts_line(r: &crate::sync::RunReport, lang: Language) -> String {
 
 /// The summary line of a pull (`hassou pull`).
 pub fn pull_summary(
-    channel: crate::domain::Channel,
+    channel: crate::domain::Store,
     days: u32,
     s: &crate::db::PullSummary,
     lang: Language,
@@ -565,8 +566,8 @@ pub fn hold(h: &crate::domain::Hold, tz: crate::domain::ShopTimeZone, lang: Lang
 }
 
 /// A store's name as operators know it.
-pub fn store(channel: crate::domain::Channel, lang: Language) -> &'static str {
-    match (channel, lang) {
+pub fn store(channel: crate::domain::Store, lang: Language) -> &'static str {
+    match (channel.channel(), lang) {
         (crate::domain::Channel::Shopify, _) => "Shopify",
         (crate::domain::Channel::Colorme, Language::Ja) => "カラーミー",
         (crate::domain::Channel::Colorme, Language::En) => "Color Me",

@@ -14,7 +14,7 @@ use hassou::alerts::Alerting;
 use hassou::config::{Config, ConfigSources};
 use hassou::db::Db;
 use hassou::domain::Cause;
-use hassou::domain::Channel;
+use hassou::domain::Store;
 use hassou::domain::job::{JobKind, JobStatus};
 use hassou::sandbox::alerts::{AlertSink, Received, SinkFault};
 use hassou::settings::OperationalSettings;
@@ -40,7 +40,7 @@ async fn sync_failed(db: &Db, n: u32, cause: Cause) {
         started_at: Some(Utc::now()),
         ..JobStatus::default()
     };
-    db.publish_status(Channel::Shopify, JobKind::Sync, "test", &status, Utc::now())
+    db.publish_status(Store::SHOPIFY, JobKind::Sync, "test", &status, Utc::now())
         .await
         .expect("publish");
 }
@@ -85,16 +85,16 @@ async fn each_condition_alerts_once_across_processes_then_recovers_once() {
         for _ in 0..5 {
             let now = Utc::now();
             let (x, y) = tokio::join!(
-                a.evaluate(&first, Channel::Shopify, &settings, "daemon-a", now),
-                b.evaluate(&second, Channel::Shopify, &settings, "daemon-b", now),
+                a.evaluate(&first, Store::SHOPIFY, &settings, "daemon-a", now),
+                b.evaluate(&second, Store::SHOPIFY, &settings, "daemon-b", now),
             );
             x.expect("a");
             y.expect("b");
         }
         let now = Utc::now();
         let (x, y) = tokio::join!(
-            a.deliver_due(&first, Channel::Shopify, now),
-            b.deliver_due(&second, Channel::Shopify, now),
+            a.deliver_due(&first, Store::SHOPIFY, now),
+            b.deliver_due(&second, Store::SHOPIFY, now),
         );
         x.expect("a");
         y.expect("b");
@@ -128,13 +128,13 @@ async fn each_condition_alerts_once_across_processes_then_recovers_once() {
         for _ in 0..3 {
             let now = Utc::now();
             let (x, y) = tokio::join!(
-                a.evaluate(&first, Channel::Shopify, &settings, "daemon-a", now),
-                b.evaluate(&second, Channel::Shopify, &settings, "daemon-b", now),
+                a.evaluate(&first, Store::SHOPIFY, &settings, "daemon-a", now),
+                b.evaluate(&second, Store::SHOPIFY, &settings, "daemon-b", now),
             );
             x.expect("a");
             y.expect("b");
         }
-        a.deliver_due(&first, Channel::Shopify, Utc::now())
+        a.deliver_due(&first, Store::SHOPIFY, Utc::now())
             .await
             .expect("deliver");
         let events: Vec<String> = webhooks(&sink)
@@ -144,13 +144,13 @@ async fn each_condition_alerts_once_across_processes_then_recovers_once() {
         assert_eq!(events, ["run_failed", "recovered"], "{backend}");
         // A second failure later is a new condition: one more alert.
         sync_failed(&first, 1, Cause::Unreachable).await;
-        b.evaluate(&second, Channel::Shopify, &settings, "daemon-b", Utc::now())
+        b.evaluate(&second, Store::SHOPIFY, &settings, "daemon-b", Utc::now())
             .await
             .expect("judge");
-        a.evaluate(&first, Channel::Shopify, &settings, "daemon-a", Utc::now())
+        a.evaluate(&first, Store::SHOPIFY, &settings, "daemon-a", Utc::now())
             .await
             .expect("judge");
-        b.deliver_due(&second, Channel::Shopify, Utc::now())
+        b.deliver_due(&second, Store::SHOPIFY, Utc::now())
             .await
             .expect("deliver");
         assert_eq!(webhooks(&sink).len(), 3, "{backend}");
@@ -169,7 +169,7 @@ async fn a_webhook_answering_500_is_tried_again_and_delivered_once() {
     alerting
         .evaluate(
             &db,
-            Channel::Shopify,
+            Store::SHOPIFY,
             &OperationalSettings::default(),
             "d",
             now,
@@ -177,25 +177,25 @@ async fn a_webhook_answering_500_is_tried_again_and_delivered_once() {
         .await
         .expect("judge");
     alerting
-        .deliver_due(&db, Channel::Shopify, now)
+        .deliver_due(&db, Store::SHOPIFY, now)
         .await
         .expect("deliver");
     assert_eq!(sink.webhook_requests(), 1);
     assert!(webhooks(&sink).is_empty(), "the 500 kept nothing");
     // Not due again before its retry…
     alerting
-        .deliver_due(&db, Channel::Shopify, now + chrono::Duration::seconds(2))
+        .deliver_due(&db, Store::SHOPIFY, now + chrono::Duration::seconds(2))
         .await
         .expect("deliver");
     assert_eq!(sink.webhook_requests(), 1, "waits 5 s before trying again");
     // …then delivered, once.
     let later = Utc::now() + chrono::Duration::seconds(6);
     alerting
-        .deliver_due(&db, Channel::Shopify, later)
+        .deliver_due(&db, Store::SHOPIFY, later)
         .await
         .expect("deliver");
     alerting
-        .deliver_due(&db, Channel::Shopify, later + chrono::Duration::seconds(60))
+        .deliver_due(&db, Store::SHOPIFY, later + chrono::Duration::seconds(60))
         .await
         .expect("deliver");
     let hooks = webhooks(&sink);
@@ -207,7 +207,7 @@ async fn a_webhook_answering_500_is_tried_again_and_delivered_once() {
         "{text}"
     );
     assert!(
-        db.alert_destinations(Channel::Shopify, Utc::now() - chrono::Duration::days(1))
+        db.alert_destinations(Store::SHOPIFY, Utc::now() - chrono::Duration::days(1))
             .await
             .expect("d")
             .iter()
@@ -226,7 +226,7 @@ async fn a_webhook_that_hangs_never_delays_the_next_alert_or_a_run() {
     alerting
         .evaluate(
             &db,
-            Channel::Shopify,
+            Store::SHOPIFY,
             &OperationalSettings::default(),
             "d",
             Utc::now(),
@@ -236,11 +236,7 @@ async fn a_webhook_that_hangs_never_delays_the_next_alert_or_a_run() {
     // The delivery waits on the hanging hook for at most its 10 s timeout, on its own task…
     let delivering = {
         let (alerting, db) = (alerting.clone(), db.clone());
-        tokio::spawn(async move {
-            alerting
-                .deliver_due(&db, Channel::Shopify, Utc::now())
-                .await
-        })
+        tokio::spawn(async move { alerting.deliver_due(&db, Store::SHOPIFY, Utc::now()).await })
     };
     // …while the database, and so every run, goes on at once.
     let start = Instant::now();
@@ -248,7 +244,7 @@ async fn a_webhook_that_hangs_never_delays_the_next_alert_or_a_run() {
     alerting
         .evaluate(
             &db,
-            Channel::Shopify,
+            Store::SHOPIFY,
             &OperationalSettings::default(),
             "d",
             Utc::now(),
@@ -266,7 +262,7 @@ async fn a_webhook_that_hangs_never_delays_the_next_alert_or_a_run() {
         "the hung attempt is retried, not finished: {finished:?}"
     );
     let destinations = db
-        .alert_destinations(Channel::Shopify, Utc::now() - chrono::Duration::days(1))
+        .alert_destinations(Store::SHOPIFY, Utc::now() - chrono::Duration::days(1))
         .await
         .expect("destinations");
     let webhook = destinations

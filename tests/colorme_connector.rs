@@ -12,7 +12,7 @@ use common::{t, target_order};
 use hassou::channels::colorme::client::{ClientOptions, ColormeClient};
 use hassou::channels::colorme::connector::ColormeConnector;
 use hassou::db::{Db, OrderEdit};
-use hassou::domain::{Channel, Period, RuleSettings, ShippingWrite, StatusOption, Tracking};
+use hassou::domain::{Period, RuleSettings, ShippingWrite, StatusOption, Store, Tracking};
 use hassou::sync::{Connector, ResultOutcome, RunReport};
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -44,7 +44,7 @@ async fn setup(replies: Vec<Reply>, mail: bool) -> (Db, ColormeConnector, Script
     let client =
         ColormeClient::new(&server.url, SecretString::from("cm_token"), options).expect("client");
     let db = common::sqlite_db().await;
-    let mut order = target_order(Channel::Colorme, "5001", "4444-1375-8703");
+    let mut order = target_order(Store::COLORME, "5001", "4444-1375-8703");
     order.remote_id = "5001".into();
     db.upsert_orders(&[order], now()).await.expect("import");
     (db, ColormeConnector::new(client, mail), server)

@@ -14,7 +14,7 @@ use hassou::channels::colorme::client::{ClientOptions, ColormeClient, MIN_GAP};
 use hassou::channels::colorme::connector::ColormeConnector;
 use hassou::db::{Db, OrderEdit};
 use hassou::domain::{
-    Channel, Order, OrderStatus, Period, RuleSettings, ShippingWrite, StatusOption, Tracking,
+    Order, OrderStatus, Period, RuleSettings, ShippingWrite, StatusOption, Store, Tracking,
 };
 use hassou::sandbox::Fault;
 use hassou::sandbox::colorme::{
@@ -120,7 +120,7 @@ async fn run_with(db: &Db, connector: &impl Connector, shipped_date_only: bool) 
 fn order(id: i64, tracking: &str) -> Order {
     Order {
         remote_id: id.to_string(),
-        ..target_order(Channel::Colorme, &id.to_string(), tracking)
+        ..target_order(Store::COLORME, &id.to_string(), tracking)
     }
 }
 
@@ -704,7 +704,7 @@ async fn pull_reads_every_page_over_an_explicit_window() {
     let sale = shop.sandbox.sale(8000).expect("sale");
     let stored = shop
         .db
-        .find_orders("8000", Some(Channel::Colorme))
+        .find_orders("8000", Some(Store::COLORME))
         .await
         .expect("find")
         .remove(0);

@@ -19,8 +19,8 @@ use hassou::db::{
 };
 use hassou::domain::job::{JobKind, JobStatus, RunCounts, Trigger};
 use hassou::domain::{
-    Carrier, Channel, ChannelRules, FailedWrite, Order, OrderStatus, RemoteState, RuleSettings,
-    ShippingWrite, ShopTimeZone, Tracking,
+    Carrier, ChannelRules, FailedWrite, Order, OrderStatus, RemoteState, RuleSettings,
+    ShippingWrite, ShopTimeZone, Store, Tracking,
 };
 use hassou::settings::OperationalSettings;
 use hassou::sync::{PlanItem, PlannedWrite, SyncEvent, SyncPlan};
@@ -40,7 +40,7 @@ fn now() -> DateTime<Utc> {
     at("2026-11-24T03:00:00Z")
 }
 
-fn order(channel: Channel, number: &str, tracking: &str, shipped: Option<&str>) -> Order {
+fn order(channel: Store, number: &str, tracking: &str, shipped: Option<&str>) -> Order {
     Order {
         channel,
         remote_id: format!("gid-{number}"),
@@ -75,7 +75,7 @@ fn listed(id: i64, order: Order, remote: RemoteState) -> ListedOrder {
 }
 
 /// One order of each verdict, in both stores.
-fn rows(tab: Option<Channel>) -> Vec<ListedOrder> {
+fn rows(tab: Option<Store>) -> Vec<ListedOrder> {
     let synced = ShippingWrite::Shopify {
         tracking: vec!["483484399683".into()],
         carrier: Some(hassou::domain::Carrier::Yamato),
@@ -87,22 +87,12 @@ fn rows(tab: Option<Channel>) -> Vec<ListedOrder> {
     let all = vec![
         listed(
             1,
-            order(
-                Channel::Shopify,
-                "#1001",
-                "444413758703",
-                Some("2026-11-24"),
-            ),
+            order(Store::SHOPIFY, "#1001", "444413758703", Some("2026-11-24")),
             RemoteState::default(),
         ),
         listed(
             2,
-            order(
-                Channel::Shopify,
-                "#1002",
-                "483484399683",
-                Some("2026-11-23"),
-            ),
+            order(Store::SHOPIFY, "#1002", "483484399683", Some("2026-11-23")),
             RemoteState {
                 confirmed: Some(synced),
                 ..RemoteState::default()
@@ -110,12 +100,7 @@ fn rows(tab: Option<Channel>) -> Vec<ListedOrder> {
         ),
         listed(
             3,
-            order(
-                Channel::Shopify,
-                "#1003",
-                "390459983082",
-                Some("2026-11-23"),
-            ),
+            order(Store::SHOPIFY, "#1003", "390459983082", Some("2026-11-23")),
             RemoteState {
                 last_failure: Some(FailedWrite {
                     write: refused,
@@ -128,18 +113,18 @@ fn rows(tab: Option<Channel>) -> Vec<ListedOrder> {
         ),
         listed(
             4,
-            order(Channel::Shopify, "#1004", "405548424886", None),
+            order(Store::SHOPIFY, "#1004", "405548424886", None),
             RemoteState::default(),
         ),
         listed(
             5,
-            order(Channel::Colorme, "20000005", "", None),
+            order(Store::COLORME, "20000005", "", None),
             RemoteState::default(),
         ),
         listed(
             6,
             order(
-                Channel::Colorme,
+                Store::COLORME,
                 "20000006",
                 "512547514334",
                 Some("2026-11-24"),
@@ -152,7 +137,7 @@ fn rows(tab: Option<Channel>) -> Vec<ListedOrder> {
         .collect()
 }
 
-fn page(tab: Option<Channel>) -> OrderPage {
+fn page(tab: Option<Store>) -> OrderPage {
     let rows = rows(tab);
     let mut counts = VerdictCounts::default();
     for r in &rows {
@@ -199,11 +184,11 @@ fn schedules() -> Vec<ScheduleView> {
     };
     vec![
         ScheduleView {
-            channel: Channel::Shopify,
+            channel: Store::SHOPIFY,
             settings: shopify_settings,
             lease: Some(lease.clone()),
             published: vec![PublishedStatus {
-                channel: Channel::Shopify,
+                channel: Store::SHOPIFY,
                 job: JobKind::Sync,
                 holder: lease.holder.clone(),
                 status,
@@ -212,7 +197,7 @@ fn schedules() -> Vec<ScheduleView> {
             refused_mails: 0,
         },
         ScheduleView {
-            channel: Channel::Colorme,
+            channel: Store::COLORME,
             settings: OperationalSettings::default(),
             lease: None,
             published: vec![],
@@ -235,10 +220,10 @@ impl Harness {
             false,
             FixedOffset::east_opt(9 * 3600).expect("JST"),
             "sqlite:///srv/hassou/hassou.db".into(),
-            vec![Channel::Shopify, Channel::Colorme],
+            vec![Store::SHOPIFY, Store::COLORME],
             now(),
         );
-        app.mails = [(Channel::Shopify, false), (Channel::Colorme, true)]
+        app.mails = [(Store::SHOPIFY, false), (Store::COLORME, true)]
             .into_iter()
             .collect();
         let cmds = start(&mut app);
@@ -331,7 +316,7 @@ fn plan() -> SyncPlan {
         },
     };
     SyncPlan {
-        channel: Channel::Shopify,
+        channel: Store::SHOPIFY,
         scope_order: None,
         items: vec![
             item(1, "#1001", &["444413758703"], true),
@@ -346,9 +331,9 @@ fn confirmed_run(h: &mut Harness) {
     h.msg(Msg::Plan(Ok(plan())));
     h.key(KeyCode::Char('y'));
     h.msg(Msg::Sync(
-        Channel::Shopify,
+        Store::SHOPIFY,
         SyncEvent::RunStarted {
-            channel: Channel::Shopify,
+            channel: Store::SHOPIFY,
             run_id: 5,
             planned: 2,
             dry_run: false,
@@ -400,7 +385,7 @@ fn log_tab() {
         let mut h = Harness::new(lang);
         confirmed_run(&mut h);
         h.msg(Msg::Sync(
-            Channel::Shopify,
+            Store::SHOPIFY,
             SyncEvent::OrderFailed {
                 number: "#1003".into(),
                 error: "Shopify refused: the fulfillment order is on hold; release the hold in \
@@ -516,7 +501,7 @@ fn confirmation() {
 fn switching_auto_sync_on_shows_the_plan() {
     snapshot("switch_on", |lang| {
         let mut h = Harness::new(lang);
-        let view = h.app.schedules.get_mut(&Channel::Shopify).expect("view");
+        let view = h.app.schedules.get_mut(&Store::SHOPIFY).expect("view");
         view.settings.auto_sync = false;
         h.key(KeyCode::Char(':'));
         h.keys("auto-sync on");
@@ -524,7 +509,7 @@ fn switching_auto_sync_on_shows_the_plan() {
         assert!(
             h.cmds
                 .iter()
-                .any(|c| matches!(c, Cmd::Plan(Channel::Shopify, _))),
+                .any(|c| matches!(c, Cmd::Plan(s, _) if *s == Store::SHOPIFY)),
             "the plan first: {:?}",
             h.cmds
         );
@@ -532,7 +517,7 @@ fn switching_auto_sync_on_shows_the_plan() {
         let on = h
             .app
             .schedules
-            .get(&Channel::Shopify)
+            .get(&Store::SHOPIFY)
             .map(|v| v.settings.auto_sync);
         assert_eq!(on, Some(false), "nothing turned on before y");
         assert!(
@@ -573,14 +558,14 @@ fn running_sync() {
         h.msg(Msg::Tick(at("2026-11-24T03:00:02Z")));
         h.answer_pages();
         h.msg(Msg::Sync(
-            Channel::Shopify,
+            Store::SHOPIFY,
             SyncEvent::OrderWritten {
                 number: "#1001".into(),
                 outcome: hassou::sync::WriteOutcome::Fulfilled,
             },
         ));
         h.msg(Msg::Sync(
-            Channel::Shopify,
+            Store::SHOPIFY,
             SyncEvent::OrderStarted {
                 number: "#1003".into(),
             },
@@ -605,7 +590,7 @@ fn an_error() {
     snapshot("error", |lang| {
         let mut h = Harness::new(lang);
         h.msg(Msg::Error(
-            Some(Channel::Shopify),
+            Some(Store::SHOPIFY),
             hassou::domain::Problem::new(
                 hassou::domain::Cause::Unreachable,
                 "the request to https://shop.example failed (connection refused)",
@@ -673,7 +658,7 @@ async fn the_loop_runs_a_plan_only_after_y() {
         false,
         FixedOffset::east_opt(9 * 3600).expect("JST"),
         "sqlite::memory:".into(),
-        vec![Channel::Shopify],
+        vec![Store::SHOPIFY],
         now(),
     );
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
@@ -782,7 +767,7 @@ fn import_preview() {
 fn big_counts_fit_and_the_search_stays_visible() {
     snapshot("big_counts", |lang| {
         let mut h = Harness::new(lang);
-        let mut page = page(Some(Channel::Shopify));
+        let mut page = page(Some(Store::SHOPIFY));
         let mut counts = VerdictCounts::default();
         for (verdict, n) in [
             (hassou::domain::Verdict::Pending, 12_345),
@@ -791,7 +776,7 @@ fn big_counts_fit_and_the_search_stays_visible() {
             (hassou::domain::Verdict::Failed, 7),
             (hassou::domain::Verdict::Ineligible, 1_250_000),
         ] {
-            counts.add(Channel::Shopify, verdict, n);
+            counts.add(Store::SHOPIFY, verdict, n);
         }
         page.counts = counts;
         page.matching = 2_252_610;
@@ -845,7 +830,7 @@ fn a_pull_in_progress_shows_and_quitting_asks() {
     snapshot("pulling", |lang| {
         let mut h = Harness::new(lang);
         h.msg(Msg::PullProgress(
-            Channel::Shopify,
+            Store::SHOPIFY,
             hassou::channels::PullProgress {
                 running: true,
                 pages: 3,

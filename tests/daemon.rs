@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use hassou::db::Db;
-use hassou::domain::Channel;
+use hassou::domain::Store;
 use hassou::sandbox::colorme::{ColormeSandboxOptions, SandboxColorme};
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
 use serde_json::Value;
@@ -322,7 +322,7 @@ async fn killed_mid_run_then_restarted_finishes_without_writing_twice() {
     let mut interrupted = 0;
     for i in 0..30 {
         let found = db
-            .find_orders(&format!("#{}", 7000 + i), Some(Channel::Shopify))
+            .find_orders(&format!("#{}", 7000 + i), Some(Store::SHOPIFY))
             .await
             .expect("find");
         for attempt in db.attempts_for_order(found[0].id).await.expect("attempts") {
@@ -501,7 +501,7 @@ async fn a_stop_asked_in_the_database_stops_another_process_run() {
     let db = Db::open(&format!("sqlite://{}", s.dir.path().join("h.db").display()))
         .await
         .expect("db");
-    db.request_stop(Channel::Shopify, "ops1/console", chrono::Utc::now())
+    db.request_stop(Store::SHOPIFY, "ops1/console", chrono::Utc::now())
         .await
         .expect("ask");
     let out = sync.wait_with_output().await.expect("exit");

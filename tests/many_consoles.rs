@@ -12,7 +12,7 @@ use common::{t, target_order};
 use hassou::channels::shopify::client::{ClientOptions, ShopifyClient};
 use hassou::channels::shopify::connector::ShopifyConnector;
 use hassou::db::Db;
-use hassou::domain::{Channel, Order, RuleSettings, StatusOption};
+use hassou::domain::{Order, RuleSettings, StatusOption, Store};
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
 use hassou::sync::{ResultOutcome, RunReport};
 use secrecy::SecretString;
@@ -67,7 +67,7 @@ async fn two_engines_write_each_order_once(a: Db, b: Db) {
             let gid = sandbox.add_order(&number, "山田 太郎", created, &["東京倉庫"]);
             Order {
                 remote_id: gid,
-                ..target_order(Channel::Shopify, &number, "444413758703")
+                ..target_order(Store::SHOPIFY, &number, "444413758703")
             }
         })
         .collect();
@@ -167,7 +167,7 @@ async fn a_reconcile_racing_a_sync_finds_no_false_drift(a: Db, b: Db) {
             let gid = sandbox.add_order(&number, "山田 太郎", created, &["東京倉庫"]);
             Order {
                 remote_id: gid,
-                ..target_order(Channel::Shopify, &number, "444413758703")
+                ..target_order(Store::SHOPIFY, &number, "444413758703")
             }
         })
         .collect();
@@ -180,7 +180,7 @@ async fn a_reconcile_racing_a_sync_finds_no_false_drift(a: Db, b: Db) {
     }
     a.upsert_orders(&orders, now()).await.expect("correction");
     let rules = hassou::domain::ChannelRules::new(
-        Channel::Shopify,
+        Store::SHOPIFY,
         RuleSettings::default(),
         now(),
         hassou::domain::ShopTimeZone::jst(),

@@ -22,7 +22,7 @@ use hassou::channels::colorme::connector::ColormeConnector;
 use hassou::channels::shopify::client::{ClientOptions as ShopifyOptions, ShopifyClient};
 use hassou::channels::shopify::connector::ShopifyConnector;
 use hassou::db::Db;
-use hassou::domain::{Channel, Order, Period, RuleSettings, StatusOption};
+use hassou::domain::{Order, Period, RuleSettings, StatusOption, Store};
 use hassou::sandbox::RandomFaults;
 use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme};
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
@@ -90,7 +90,7 @@ async fn shopify_store(
         );
         orders.push(Order {
             remote_id: gid.clone(),
-            ..common::target_order(Channel::Shopify, &number, &tracking(i))
+            ..common::target_order(Store::SHOPIFY, &number, &tracking(i))
         });
         gids.push(gid);
     }
@@ -131,7 +131,7 @@ async fn colorme_store(n: usize, first: i64) -> (SandboxColorme, Db, ColormeConn
         sandbox.add_sale(id, "山田 太郎", common::t("2026-11-20T10:00:00+09:00"), 1);
         orders.push(Order {
             remote_id: id.to_string(),
-            ..common::target_order(Channel::Colorme, &id.to_string(), &tracking(i))
+            ..common::target_order(Store::COLORME, &id.to_string(), &tracking(i))
         });
     }
     db.upsert_orders(&orders, common::as_of())
@@ -427,7 +427,7 @@ async fn resolve_ours_writes_exactly_once_under_30_percent_faults() {
         shipped_date_only: true,
     };
     let rules = hassou::domain::ChannelRules::new(
-        Channel::Shopify,
+        Store::SHOPIFY,
         settings,
         common::as_of(),
         hassou::domain::ShopTimeZone::jst(),
@@ -489,7 +489,7 @@ async fn resolve_ours_writes_exactly_once_under_30_percent_faults() {
             });
         }
         let colorme_rules = hassou::domain::ChannelRules::new(
-            Channel::Colorme,
+            Store::COLORME,
             settings,
             common::as_of(),
             hassou::domain::ShopTimeZone::jst(),

@@ -8,20 +8,20 @@ use common::t;
 use hassou::db::{Db, DbError, ListFilter, OrderEdit, PulledOrder, RunCounts, ShippingSave};
 use hassou::domain::job::{JobKind, Trigger};
 use hassou::domain::{
-    Carrier, Channel, ChannelRules, Order, OrderStatus, RemoteState, RuleSettings, ShopTimeZone,
-    StatusOption, Tracking, Verdict,
+    Carrier, ChannelRules, Order, OrderStatus, RemoteState, RuleSettings, ShopTimeZone,
+    StatusOption, Store, Tracking, Verdict,
 };
 use hassou::sample::{SampleSpec, sample_orders};
 use hassou::settings::OperationalSettings;
 
 const AS_OF: &str = "2026-11-24T12:00:00+09:00";
 
-fn order(channel: Channel, number: &str) -> Order {
+fn order(channel: Store, number: &str) -> Order {
     common::target_order(channel, number, "444413758703")
 }
 
 fn rules_at(as_of: DateTime<Utc>, settings: RuleSettings) -> Vec<ChannelRules> {
-    Channel::ALL
+    Store::DEFAULTS
         .iter()
         .map(|c| ChannelRules::new(*c, settings, as_of, ShopTimeZone::jst()))
         .collect()
@@ -29,8 +29,8 @@ fn rules_at(as_of: DateTime<Utc>, settings: RuleSettings) -> Vec<ChannelRules> {
 
 async fn upsert_inserts_updates_and_leaves_unchanged_rows_alone(db: Db) {
     let now = t(AS_OF);
-    let a = order(Channel::Shopify, "#1001");
-    let b = order(Channel::Colorme, "5001");
+    let a = order(Store::SHOPIFY, "#1001");
+    let b = order(Store::COLORME, "5001");
     let s = db
         .upsert_orders(&[a.clone(), b.clone()], now)
         .await
@@ -49,14 +49,14 @@ async fn upsert_inserts_updates_and_leaves_unchanged_rows_alone(db: Db) {
     assert_eq!((s.inserted, s.updated, s.unchanged), (0, 1, 1));
 
     let after = db
-        .find_orders("#1001", Some(Channel::Shopify))
+        .find_orders("#1001", Some(Store::SHOPIFY))
         .await
         .expect("find")
         .remove(0);
     assert_eq!(after.order, changed);
     assert_eq!(after.revision, before.revision + 1);
     assert!(
-        db.find_orders("#1001", Some(Channel::Colorme))
+        db.find_orders("#1001", Some(Store::COLORME))
             .await
             .expect("find")
             .is_empty()
@@ -65,7 +65,7 @@ async fn upsert_inserts_updates_and_leaves_unchanged_rows_alone(db: Db) {
 }
 
 async fn bulk_insert_is_all_or_nothing(db: Db) {
-    let a = order(Channel::Shopify, "#1");
+    let a = order(Store::SHOPIFY, "#1");
     let duplicate = Order {
         number: "#2".into(),
         ..a.clone()
@@ -76,7 +76,7 @@ async fn bulk_insert_is_all_or_nothing(db: Db) {
 }
 
 async fn edits_stamp_updated_at_and_refuse_stale_revisions(db: Db) {
-    db.upsert_orders(&[order(Channel::Shopify, "#1001")], t(AS_OF))
+    db.upsert_orders(&[order(Store::SHOPIFY, "#1001")], t(AS_OF))
         .await
         .expect("import");
     let stored = db.find_orders("#1001", None).await.expect("find").remove(0);
@@ -128,13 +128,13 @@ async fn edits_stamp_updated_at_and_refuse_stale_revisions(db: Db) {
 
 async fn remote_state_drives_synced_and_failed(db: Db) {
     let as_of = t(AS_OF);
-    db.upsert_orders(&[order(Channel::Shopify, "#1001")], as_of)
+    db.upsert_orders(&[order(Store::SHOPIFY, "#1001")], as_of)
         .await
         .expect("import");
     let stored = db.find_orders("#1001", None).await.expect("find").remove(0);
     assert_eq!(stored.remote, RemoteState::default());
     let rules = ChannelRules::new(
-        Channel::Shopify,
+        Store::SHOPIFY,
         RuleSettings::default(),
         as_of,
         ShopTimeZone::jst(),
@@ -145,7 +145,7 @@ async fn remote_state_drives_synced_and_failed(db: Db) {
 
     db.record_failure(
         stored.id,
-        Channel::Shopify,
+        Store::SHOPIFY,
         &wanted,
         "HTTP 503 from the store",
         hassou::domain::Cause::OnHold,
@@ -171,7 +171,7 @@ async fn remote_state_drives_synced_and_failed(db: Db) {
 
     db.record_confirmed(
         stored.id,
-        Channel::Shopify,
+        Store::SHOPIFY,
         &wanted,
         Some(r#"{"fulfillment":"gid://shopify/Fulfillment/1"}"#),
         as_of,
@@ -192,13 +192,13 @@ async fn remote_state_drives_synced_and_failed(db: Db) {
 
 async fn runs_and_attempts_form_an_audit_trail(db: Db) {
     let at = t(AS_OF);
-    db.upsert_orders(&[order(Channel::Colorme, "5001")], at)
+    db.upsert_orders(&[order(Store::COLORME, "5001")], at)
         .await
         .expect("import");
     let stored = db.find_orders("5001", None).await.expect("find").remove(0);
     let run = db
         .start_run(
-            Channel::Colorme,
+            Store::COLORME,
             JobKind::Sync,
             Trigger::Manual,
             false,
@@ -211,7 +211,7 @@ async fn runs_and_attempts_form_an_audit_trail(db: Db) {
         .start_attempt(
             run,
             stored.id,
-            Channel::Colorme,
+            Store::COLORME,
             r#"{"PUT":"/v1/sales/5001"}"#,
             at,
         )
@@ -243,7 +243,7 @@ async fn runs_and_attempts_form_an_audit_trail(db: Db) {
     let trail = db.attempts_for_order(stored.id).await.expect("trail");
     assert_eq!(trail[0].outcome.as_deref(), Some("slip_updated"));
     assert_eq!(trail[0].request, r#"{"PUT":"/v1/sales/5001"}"#);
-    let runs = db.runs(Channel::Colorme, 10).await.expect("runs");
+    let runs = db.runs(Store::COLORME, 10).await.expect("runs");
     assert_eq!(
         (runs[0].written, runs[0].outcome.as_deref()),
         (1, Some("completed"))
@@ -251,26 +251,26 @@ async fn runs_and_attempts_form_an_audit_trail(db: Db) {
 }
 
 async fn shipping_mail_is_recorded_once(db: Db) {
-    db.upsert_orders(&[order(Channel::Colorme, "5001")], t(AS_OF))
+    db.upsert_orders(&[order(Store::COLORME, "5001")], t(AS_OF))
         .await
         .expect("import");
     let id = db.find_orders("5001", None).await.expect("find")[0].id;
     assert_eq!(
-        db.mail_sent_at(id, Channel::Colorme).await.expect("read"),
+        db.mail_sent_at(id, Store::COLORME).await.expect("read"),
         None
     );
     assert!(
-        db.record_mail_sent(id, Channel::Colorme, t(AS_OF))
+        db.record_mail_sent(id, Store::COLORME, t(AS_OF))
             .await
             .expect("first")
     );
     assert!(
-        !db.record_mail_sent(id, Channel::Colorme, t(AS_OF))
+        !db.record_mail_sent(id, Store::COLORME, t(AS_OF))
             .await
             .expect("second")
     );
     assert_eq!(
-        db.mail_sent_at(id, Channel::Colorme).await.expect("read"),
+        db.mail_sent_at(id, Store::COLORME).await.expect("read"),
         Some(t(AS_OF))
     );
 }
@@ -279,7 +279,7 @@ async fn settings_are_seeded_once_then_shared(db: Db) {
     let at = t(AS_OF);
     let initial = OperationalSettings::default();
     let seeded = db
-        .settings_or_init(Channel::Shopify, &initial, "config", at)
+        .settings_or_init(Store::SHOPIFY, &initial, "config", at)
         .await
         .expect("seed");
     assert_eq!(seeded, initial);
@@ -287,17 +287,17 @@ async fn settings_are_seeded_once_then_shared(db: Db) {
     changed.rules.period = 7u32.try_into().expect("period");
     changed.rules.statuses = StatusOption::AllButNewCancelled;
     changed.auto_sync = true;
-    db.save_channel_settings(Channel::Shopify, &changed, "console-1", at)
+    db.save_channel_settings(Store::SHOPIFY, &changed, "console-1", at)
         .await
         .expect("save");
     // A later start with the file's values does not undo the console's change.
     let again = db
-        .settings_or_init(Channel::Shopify, &initial, "config", at)
+        .settings_or_init(Store::SHOPIFY, &initial, "config", at)
         .await
         .expect("reread");
     assert_eq!(again, changed);
     assert_eq!(
-        db.channel_settings(Channel::Colorme).await.expect("read"),
+        db.channel_settings(Store::COLORME).await.expect("read"),
         None
     );
 }
@@ -392,11 +392,11 @@ async fn lease_has_one_holder_and_expires(db: Db) {
 async fn claims_follow_heartbeats_not_names(db: Db) {
     let a = db.clone();
     let b = db.as_another_process();
-    db.upsert_orders(&[order(Channel::Colorme, "1001")], t(AS_OF))
+    db.upsert_orders(&[order(Store::COLORME, "1001")], t(AS_OF))
         .await
         .expect("import");
     let id = db
-        .find_orders("1001", Some(Channel::Colorme))
+        .find_orders("1001", Some(Store::COLORME))
         .await
         .expect("find")[0]
         .id;
@@ -404,12 +404,12 @@ async fn claims_follow_heartbeats_not_names(db: Db) {
     let now = Utc::now();
     let until = now + Duration::minutes(5);
     assert!(
-        a.claim_order(id, Channel::Colorme, same, now, until)
+        a.claim_order(id, Store::COLORME, same, now, until)
             .await
             .expect("a claims")
     );
     assert!(
-        !b.claim_order(id, Channel::Colorme, same, now, until)
+        !b.claim_order(id, Store::COLORME, same, now, until)
             .await
             .expect("b refused"),
         "same name, another instance"
@@ -426,7 +426,7 @@ async fn claims_follow_heartbeats_not_names(db: Db) {
     assert!(
         !b.claim_order(
             id,
-            Channel::Colorme,
+            Store::COLORME,
             same,
             later,
             later + Duration::minutes(5)
@@ -441,7 +441,7 @@ async fn claims_follow_heartbeats_not_names(db: Db) {
     assert!(
         b.claim_order(
             id,
-            Channel::Colorme,
+            Store::COLORME,
             same,
             later,
             later + Duration::minutes(5)
@@ -449,21 +449,21 @@ async fn claims_follow_heartbeats_not_names(db: Db) {
         .await
         .expect("b takes over")
     );
-    a.release_order(id, Channel::Colorme, same)
+    a.release_order(id, Store::COLORME, same)
         .await
         .expect("a's release is a no-op");
     assert_eq!(
-        db.order_claim(id, Channel::Colorme)
+        db.order_claim(id, Store::COLORME)
             .await
             .expect("claim")
             .map(|c| c.0),
         Some(same.to_owned())
     );
-    b.release_order(id, Channel::Colorme, same)
+    b.release_order(id, Store::COLORME, same)
         .await
         .expect("release");
     assert_eq!(
-        db.order_claim(id, Channel::Colorme).await.expect("claim"),
+        db.order_claim(id, Store::COLORME).await.expect("claim"),
         None
     );
 }
@@ -485,12 +485,7 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
         ..RuleSettings::default()
     };
     let rules = rules_at(as_of, settings);
-    let judge = |o: &Order| {
-        *rules
-            .iter()
-            .find(|r| r.channel == o.channel)
-            .expect("rules")
-    };
+    let judge = |o: &Order| *rules.iter().find(|r| r.store == o.channel).expect("rules");
     let mut remote: Vec<RemoteState> = vec![RemoteState::default(); orders.len()];
     let mut marked = 0;
     for (i, o) in orders.iter().enumerate() {
@@ -620,7 +615,7 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
 async fn pull_adds_cancels_and_keeps_store_refs_never_operator_fields(db: Db) {
     let now = t(AS_OF);
     let pulled = |number: &str, cancelled: bool, refs: Option<&str>| PulledOrder {
-        channel: Channel::Colorme,
+        channel: Store::COLORME,
         remote_id: number.into(),
         number: number.into(),
         ordered_at: t("2026-11-20T10:00:00+09:00"),
@@ -675,14 +670,14 @@ async fn pull_adds_cancels_and_keeps_store_refs_never_operator_fields(db: Db) {
 /// Search matches only what the list shows (number, tracking), folded as stored values are:
 /// hyphens and full-width digits make no difference; the store's ids are never matched.
 async fn search_matches_shown_fields_folded_like_stored_values(db: Db) {
-    let mut two = common::target_order(Channel::Shopify, "#1002", "1234-5678");
+    let mut two = common::target_order(Store::SHOPIFY, "#1002", "1234-5678");
     two.remote_id = "gid://shopify/Order/1003".into();
-    let three = common::target_order(Channel::Shopify, "#1003", "444413758703");
+    let three = common::target_order(Store::SHOPIFY, "#1003", "444413758703");
     db.upsert_orders(&[two, three], t(AS_OF))
         .await
         .expect("seed");
     let rules = ChannelRules::new(
-        Channel::Shopify,
+        Store::SHOPIFY,
         RuleSettings::default(),
         t(AS_OF),
         ShopTimeZone::jst(),
@@ -711,7 +706,7 @@ async fn search_matches_shown_fields_folded_like_stored_values(db: Db) {
 /// between refuses the whole save and is named.
 async fn shipping_fields_are_saved_all_or_nothing_at_the_revisions_read(db: Db) {
     let orders: Vec<Order> = (1..=450)
-        .map(|i| common::target_order(Channel::Shopify, &format!("#{i}"), ""))
+        .map(|i| common::target_order(Store::SHOPIFY, &format!("#{i}"), ""))
         .collect();
     db.upsert_orders(&orders, t(AS_OF)).await.expect("seed");
     let numbers: Vec<String> = (1..=450).map(|i| format!("#{i}")).collect();
@@ -789,7 +784,7 @@ async fn shipping_fields_are_saved_all_or_nothing_at_the_revisions_read(db: Db) 
 /// updates (the later values win), and 120 orders span several batches.
 async fn upsert_in_batches_keeps_row_by_row_semantics(db: Db) {
     let mut orders: Vec<Order> = (1..=120)
-        .map(|i| common::target_order(Channel::Colorme, &format!("{i}"), ""))
+        .map(|i| common::target_order(Store::COLORME, &format!("{i}"), ""))
         .collect();
     let mut later = orders[7].clone();
     later.tracking = Tracking::parse("444413758703");
@@ -835,7 +830,7 @@ on_both_backends!(
 /// only a release lifts it.
 async fn a_hold_survives_pulls_imports_and_carrier_files(db: Db) {
     let now = t(AS_OF);
-    let order = common::target_order(Channel::Colorme, "601", "444413758703");
+    let order = common::target_order(Store::COLORME, "601", "444413758703");
     db.upsert_orders(std::slice::from_ref(&order), now)
         .await
         .expect("import");
@@ -845,7 +840,7 @@ async fn a_hold_survives_pulls_imports_and_carrier_files(db: Db) {
         .expect("hold");
     let rules = |db_now| {
         vec![ChannelRules::new(
-            Channel::Colorme,
+            Store::COLORME,
             RuleSettings::default(),
             db_now,
             ShopTimeZone::jst(),
@@ -864,7 +859,7 @@ async fn a_hold_survives_pulls_imports_and_carrier_files(db: Db) {
     // A pull of the store's side.
     db.record_pull(
         &[PulledOrder {
-            channel: Channel::Colorme,
+            channel: Store::COLORME,
             remote_id: order.remote_id.clone(),
             number: "601".into(),
             ordered_at: order.ordered_at,
@@ -905,7 +900,7 @@ async fn a_hold_survives_pulls_imports_and_carrier_files(db: Db) {
     // Pages, counts and a run's targets agree.
     let filter = ListFilter::new(rules(t(AS_OF)));
     let counts = db.verdict_counts(&filter).await.expect("counts");
-    assert_eq!(counts.get(Channel::Colorme, Verdict::Ineligible), 1);
+    assert_eq!(counts.get(Store::COLORME, Verdict::Ineligible), 1);
     assert!(db.targets(&filter).await.expect("targets").is_empty());
     // Released: a target again.
     assert!(db.release_hold(hold_id(&db).await).await.expect("release"));
@@ -932,7 +927,7 @@ async fn change_marks_move_on_writes_only(db: Db) {
     let mut watch = db.change_watch().await.expect("watch");
     let first = watch.mark().await.expect("mark");
     assert_eq!(watch.mark().await.expect("mark"), first, "nothing written");
-    let order = common::target_order(Channel::Shopify, "#1", "");
+    let order = common::target_order(Store::SHOPIFY, "#1", "");
     db.upsert_orders(&[order], t(AS_OF)).await.expect("write");
     let after = watch.mark().await.expect("mark");
     assert_ne!(after, first, "an order written");
@@ -942,7 +937,7 @@ async fn change_marks_move_on_writes_only(db: Db) {
         "nothing written since"
     );
     let stored = db.find_orders("#1", None).await.expect("find").remove(0);
-    db.record_mail_sent(stored.id, Channel::Shopify, t(AS_OF))
+    db.record_mail_sent(stored.id, Store::SHOPIFY, t(AS_OF))
         .await
         .expect("remote state");
     assert_ne!(

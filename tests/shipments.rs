@@ -383,7 +383,7 @@ async fn b2_exports_then_sync_write_yamato_with_both_parcels() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chunked_planning_gives_the_same_answer_across_chunk_boundaries() {
     use hassou::db::Db;
-    use hassou::domain::{Channel, Order};
+    use hassou::domain::{Order, Store};
     use hassou::shipments::staged;
 
     let dir = tempfile::tempdir().expect("dir");
@@ -391,14 +391,14 @@ async fn chunked_planning_gives_the_same_answer_across_chunk_boundaries() {
         .await
         .expect("db");
     let mut orders: Vec<Order> = (0..3000)
-        .map(|i| common::target_order(Channel::Shopify, &format!("#{}", 100_000 + i), ""))
+        .map(|i| common::target_order(Store::SHOPIFY, &format!("#{}", 100_000 + i), ""))
         .collect();
     // A parent at the very start (root "000P"), children far away in key order.
-    orders.push(common::target_order(Channel::Shopify, "000P", ""));
+    orders.push(common::target_order(Store::SHOPIFY, "000P", ""));
     for (number, parent) in [("ZZZ-own", "000P"), ("ZZZ-none", "000P")] {
         orders.push(Order {
             bundle_parent: Some(parent.into()),
-            ..common::target_order(Channel::Shopify, number, "")
+            ..common::target_order(Store::SHOPIFY, number, "")
         });
     }
     db.upsert_orders(&orders, common::as_of())

@@ -11,7 +11,7 @@ use common::t;
 use hassou::channels::shopify::client::{ClientOptions, ShopifyClient};
 use hassou::channels::shopify::connector::ShopifyConnector;
 use hassou::db::{Db, OrderEdit};
-use hassou::domain::{Carrier, Channel, Order, OrderStatus, RuleSettings, ShippingWrite, Tracking};
+use hassou::domain::{Carrier, Order, OrderStatus, RuleSettings, ShippingWrite, Store, Tracking};
 use hassou::sandbox::shopify::{Fault, FaultTarget, SandboxOptions, SandboxShopify, TrackingLine};
 use hassou::sync::{Connector, ResultOutcome, RunReport};
 use secrecy::SecretString;
@@ -72,7 +72,7 @@ impl Shop {
             self.sandbox
                 .add_order(name, "山田 太郎", t("2026-11-20T10:00:00+09:00"), locations);
         let order = Order {
-            channel: Channel::Shopify,
+            channel: Store::SHOPIFY,
             remote_id: gid.clone(),
             number: name.into(),
             status: OrderStatus::Processed,

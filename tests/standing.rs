@@ -14,7 +14,7 @@ use hassou::db::{Db, ListFilter, OrderEdit, PulledOrder, ShippingSave};
 use hassou::domain::drift::{DriftKind, StoreReading};
 use hassou::domain::{
     Carrier, Cause, Channel, ChannelRules, Order, OrderStatus, Period, ShippingWrite, ShopTimeZone,
-    StatusOption, Tracking, Verdict,
+    StatusOption, Store, Tracking, Verdict,
 };
 use hassou::settings::OperationalSettings;
 
@@ -59,7 +59,7 @@ fn shipped_on(rng: &mut Rng, now: DateTime<Utc>) -> Option<NaiveDate> {
 }
 
 fn new_order(rng: &mut Rng, n: u64, now: DateTime<Utc>) -> Order {
-    let channel = rng.pick(&Channel::ALL);
+    let channel = rng.pick(&Store::DEFAULTS);
     let minutes = |rng: &mut Rng, days: u64| {
         Duration::minutes(i64::try_from(rng.below(days * 24 * 60)).unwrap_or(0))
     };
@@ -75,7 +75,7 @@ fn new_order(rng: &mut Rng, n: u64, now: DateTime<Utc>) -> Order {
         shipped_on: shipped_on(rng, now),
         carrier: rng.chance(80).then_some(Carrier::Yamato),
         tracking: tracking(rng),
-        bundle_parent: (channel == Channel::Colorme && rng.chance(10)).then(|| "1".to_owned()),
+        bundle_parent: (channel == Store::COLORME && rng.chance(10)).then(|| "1".to_owned()),
     }
 }
 
@@ -87,7 +87,7 @@ struct World {
 
 async fn rules(db: &Db, now: DateTime<Utc>) -> Vec<ChannelRules> {
     let mut rules = Vec::new();
-    for channel in Channel::ALL {
+    for channel in Store::DEFAULTS {
         let settings = db
             .settings_or_init(channel, &OperationalSettings::default(), "test", now)
             .await
@@ -103,10 +103,7 @@ async fn rules(db: &Db, now: DateTime<Utc>) -> Vec<ChannelRules> {
 }
 
 /// Every order judged by the pure rules, one by one: the reference.
-async fn full_judge(
-    db: &Db,
-    rules: &[ChannelRules],
-) -> Vec<(i64, Channel, Verdict, DateTime<Utc>)> {
+async fn full_judge(db: &Db, rules: &[ChannelRules]) -> Vec<(i64, Store, Verdict, DateTime<Utc>)> {
     let mut all = Vec::new();
     db.for_each_order(&ListFilter::new(rules.to_vec()), |row| {
         all.push((
@@ -127,8 +124,8 @@ async fn compare(reader: &Db, writer: &Db, world: &World, seed: u64, step: usize
     let reference = full_judge(writer, &rules).await;
     let filter = ListFilter::new(rules.clone());
     let counts = reader.verdict_counts(&filter).await.expect("counts");
-    let mut expected: BTreeMap<(Channel, Verdict), u64> = BTreeMap::new();
-    let mut oldest: BTreeMap<Channel, DateTime<Utc>> = BTreeMap::new();
+    let mut expected: BTreeMap<(Store, Verdict), u64> = BTreeMap::new();
+    let mut oldest: BTreeMap<Store, DateTime<Utc>> = BTreeMap::new();
     for (_, channel, verdict, updated_at) in &reference {
         *expected.entry((*channel, *verdict)).or_default() += 1;
         if matches!(verdict, Verdict::Pending | Verdict::Failed) {
@@ -137,7 +134,7 @@ async fn compare(reader: &Db, writer: &Db, world: &World, seed: u64, step: usize
         }
     }
     let context = format!("seed {seed}, step {step} ({what}), as of {}", world.now);
-    for channel in Channel::ALL {
+    for channel in Store::DEFAULTS {
         for verdict in Verdict::ALL {
             assert_eq!(
                 counts.get(channel, verdict),
@@ -259,7 +256,7 @@ async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
                 return "nothing to sync";
             };
             // What the rules want under either 出荷日 option, so a later option change matters.
-            let write = match stored.order.channel {
+            let write = match stored.order.channel.channel() {
                 Channel::Shopify => ShippingWrite::Shopify {
                     tracking: stored.order.tracking.values(),
                     carrier: stored.order.carrier.clone(),
@@ -338,7 +335,7 @@ async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
             "drift"
         }
         11 => {
-            let channel = rng.pick(&Channel::ALL);
+            let channel = rng.pick(&Store::DEFAULTS);
             let mut settings = db
                 .settings_or_init(channel, &OperationalSettings::default(), "test", now)
                 .await
@@ -414,7 +411,7 @@ async fn stored_verdicts_match_a_full_judge_on_postgres() {
 /// whoever changed it.
 async fn the_shipped_date_option_is_counted_at_once(writer: Db, reader: Db) {
     let now = common::t("2026-11-24T12:00:00+09:00");
-    let mut order = common::target_order(Channel::Colorme, "5001", "444413758703");
+    let mut order = common::target_order(Store::COLORME, "5001", "444413758703");
     order.shipped_on = None;
     writer.upsert_orders(&[order], now).await.expect("import");
     let stored = writer
@@ -427,7 +424,7 @@ async fn the_shipped_date_option_is_counted_at_once(writer: Db, reader: Db) {
         delivered: false,
     };
     writer
-        .record_confirmed(stored.id, Channel::Colorme, &written, None, now)
+        .record_confirmed(stored.id, Store::COLORME, &written, None, now)
         .await
         .expect("confirmed");
     let world = World {
@@ -440,17 +437,12 @@ async fn the_shipped_date_option_is_counted_at_once(writer: Db, reader: Db) {
         (true, Verdict::Synced),
     ] {
         let mut settings = writer
-            .settings_or_init(
-                Channel::Colorme,
-                &OperationalSettings::default(),
-                "test",
-                now,
-            )
+            .settings_or_init(Store::COLORME, &OperationalSettings::default(), "test", now)
             .await
             .expect("settings");
         settings.rules.shipped_date_only = shipped_date_only;
         writer
-            .save_channel_settings(Channel::Colorme, &settings, "test", now)
+            .save_channel_settings(Store::COLORME, &settings, "test", now)
             .await
             .expect("save");
         let counts = reader
@@ -458,7 +450,7 @@ async fn the_shipped_date_option_is_counted_at_once(writer: Db, reader: Db) {
             .await
             .expect("counts");
         assert_eq!(
-            counts.get(Channel::Colorme, verdict),
+            counts.get(Store::COLORME, verdict),
             1,
             "出荷日 option {shipped_date_only}"
         );
@@ -487,7 +479,7 @@ async fn edges_inside_an_hour(db: Db) {
     let tz: ShopTimeZone = "+05:30".parse().expect("offset");
     let as_of = common::t("2026-11-24T12:30:00+00:00");
     let probe = ChannelRules::new(
-        Channel::Shopify,
+        Store::SHOPIFY,
         hassou::domain::RuleSettings::default(),
         as_of,
         tz,
@@ -502,7 +494,7 @@ async fn edges_inside_an_hour(db: Db) {
         (5, start + Duration::minutes(10)),
         (6, as_of - Duration::hours(5)),
     ] {
-        for channel in Channel::ALL {
+        for channel in Store::DEFAULTS {
             let mut order = common::target_order(channel, &format!("{n}"), "444413758703");
             order.remote_id = format!("{channel}-{n}");
             order.updated_at = at;
@@ -514,7 +506,7 @@ async fn edges_inside_an_hour(db: Db) {
     // Forth and back: a reader may ask as of an earlier instant (`--as-of`) than one before it.
     for minutes in [2, 0, 29, 31, 90, 1] {
         let now = as_of + Duration::minutes(minutes);
-        let rules: Vec<ChannelRules> = Channel::ALL
+        let rules: Vec<ChannelRules> = Store::DEFAULTS
             .iter()
             .map(|c| ChannelRules::new(*c, hassou::domain::RuleSettings::default(), now, tz))
             .collect();
@@ -523,7 +515,7 @@ async fn edges_inside_an_hour(db: Db) {
             .await
             .expect("counts");
         let reference = full_judge(&db, &rules).await;
-        for channel in Channel::ALL {
+        for channel in Store::DEFAULTS {
             let want = reference
                 .iter()
                 .filter(|(_, c, v, _)| *c == channel && *v == Verdict::Pending)
@@ -544,7 +536,7 @@ async fn many_changes_fold_into_exact_counts(db: Db) {
     let now = common::t("2026-11-24T12:00:00+09:00");
     let mut orders = Vec::new();
     for n in 0..3 {
-        let mut order = common::target_order(Channel::Shopify, &format!("#{n}"), "444413758703");
+        let mut order = common::target_order(Store::SHOPIFY, &format!("#{n}"), "444413758703");
         order.updated_at = now - Duration::days(2);
         orders.push(order);
     }
@@ -570,7 +562,7 @@ async fn many_changes_fold_into_exact_counts(db: Db) {
             .filter(|(_, _, v, _)| *v == Verdict::Pending)
             .count() as u64;
         assert_eq!(
-            counts.get(Channel::Shopify, Verdict::Pending),
+            counts.get(Store::SHOPIFY, Verdict::Pending),
             pending,
             "round {round}"
         );
@@ -585,7 +577,7 @@ on_both_backends!(edges_inside_an_hour, many_changes_fold_into_exact_counts);
 /// `recovered` alert).
 async fn a_count_never_misses_an_order_being_changed(writer: Db, reader: Db) {
     let now = common::t("2026-11-24T12:00:00+09:00");
-    let order = common::target_order(Channel::Shopify, "#1", "444413758703");
+    let order = common::target_order(Store::SHOPIFY, "#1", "444413758703");
     writer.upsert_orders(&[order], now).await.expect("import");
     let stored = writer
         .find_orders("#1", None)
@@ -607,7 +599,7 @@ async fn a_count_never_misses_an_order_being_changed(writer: Db, reader: Db) {
                     writer
                         .record_failure(
                             stored.id,
-                            Channel::Shopify,
+                            Store::SHOPIFY,
                             &write,
                             "busy",
                             Cause::Refused,
@@ -617,7 +609,7 @@ async fn a_count_never_misses_an_order_being_changed(writer: Db, reader: Db) {
                         .expect("failure");
                 } else {
                     writer
-                        .record_confirmed(stored.id, Channel::Shopify, &write, None, at)
+                        .record_confirmed(stored.id, Store::SHOPIFY, &write, None, at)
                         .await
                         .expect("confirmed");
                 }
@@ -630,7 +622,7 @@ async fn a_count_never_misses_an_order_being_changed(writer: Db, reader: Db) {
         let counts = reader.verdict_counts(&filter).await.expect("counts");
         let targets: u64 = [Verdict::Failed, Verdict::Synced, Verdict::Pending]
             .iter()
-            .map(|v| counts.get(Channel::Shopify, *v))
+            .map(|v| counts.get(Store::SHOPIFY, *v))
             .sum();
         assert_eq!(targets, 1, "count {counted}: the order counted once");
         counted += 1;

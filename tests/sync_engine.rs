@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use common::fake_store::{FakeStore, Fault};
 use common::t;
 use hassou::db::{Db, ListFilter, OrderEdit};
-use hassou::domain::{Channel, ChannelRules, Order, RuleSettings, ShopTimeZone, Tracking, Verdict};
+use hassou::domain::{ChannelRules, Order, RuleSettings, ShopTimeZone, Store, Tracking, Verdict};
 use hassou::sync::{
     PlanScope, ResultOutcome, RunReport, SyncEngine, SyncEvent, SyncOptions, WriteOutcome,
 };
@@ -24,7 +24,7 @@ fn now() -> DateTime<Utc> {
 
 use common::target_order as order;
 
-fn rules(channel: Channel) -> ChannelRules {
+fn rules(channel: Store) -> ChannelRules {
     ChannelRules::new(channel, RuleSettings::default(), now(), ShopTimeZone::jst())
 }
 
@@ -38,20 +38,20 @@ fn options(dry_run: bool) -> SyncOptions {
 
 async fn seed(db: &Db) {
     let orders = vec![
-        order(Channel::Shopify, "#1", "444413758703"),
-        order(Channel::Shopify, "#2", "483484399683,390459983082"),
-        order(Channel::Shopify, "#3", "定形外郵便"),
+        order(Store::SHOPIFY, "#1", "444413758703"),
+        order(Store::SHOPIFY, "#2", "483484399683,390459983082"),
+        order(Store::SHOPIFY, "#3", "定形外郵便"),
         Order {
             shipped_on: None,
-            ..order(Channel::Shopify, "#4", "405548424886")
+            ..order(Store::SHOPIFY, "#4", "405548424886")
         },
-        order(Channel::Colorme, "c1", "512547514334"),
-        order(Channel::Colorme, "c2", ""),
+        order(Store::COLORME, "c1", "512547514334"),
+        order(Store::COLORME, "c2", ""),
     ];
     db.upsert_orders(&orders, now()).await.expect("seed");
 }
 
-async fn run(db: &Db, store: &FakeStore, channel: Channel, dry_run: bool) -> RunReport {
+async fn run(db: &Db, store: &FakeStore, channel: Store, dry_run: bool) -> RunReport {
     SyncEngine::new(db, store)
         .with_clock(now)
         .run(
@@ -75,8 +75,8 @@ fn outcome(report: &RunReport, number: &str) -> ResultOutcome {
 
 async fn first_run_writes_every_pending_order_and_the_second_writes_nothing(db: Db) {
     seed(&db).await;
-    let store = FakeStore::new(Channel::Shopify);
-    let report = run(&db, &store, Channel::Shopify, false).await;
+    let store = FakeStore::new(Store::SHOPIFY);
+    let report = run(&db, &store, Store::SHOPIFY, false).await;
     assert_eq!(
         (
             report.considered,
@@ -95,7 +95,7 @@ async fn first_run_writes_every_pending_order_and_the_second_writes_nothing(db: 
     );
     assert_eq!(store.total_applied(), 3);
 
-    let again = run(&db, &store, Channel::Shopify, false).await;
+    let again = run(&db, &store, Store::SHOPIFY, false).await;
     assert_eq!((again.written, again.already_synced), (0, 3));
     assert_eq!(store.total_applied(), 3, "a second run sends nothing");
 
@@ -119,8 +119,8 @@ async fn first_run_writes_every_pending_order_and_the_second_writes_nothing(db: 
 
 async fn changed_tracking_is_written_again_as_an_update(db: Db) {
     seed(&db).await;
-    let store = FakeStore::new(Channel::Shopify);
-    run(&db, &store, Channel::Shopify, false).await;
+    let store = FakeStore::new(Store::SHOPIFY);
+    run(&db, &store, Store::SHOPIFY, false).await;
     let stored = db.find_orders("#1", None).await.expect("find").remove(0);
     let edit = hassou::db::OrderEdit {
         tracking: Some(Tracking::parse("483484399683")),
@@ -129,15 +129,15 @@ async fn changed_tracking_is_written_again_as_an_update(db: Db) {
     db.edit_order(&stored, &edit, t("2026-11-24T11:00:00+09:00"))
         .await
         .expect("edit");
-    let report = run(&db, &store, Channel::Shopify, false).await;
+    let report = run(&db, &store, Store::SHOPIFY, false).await;
     assert_eq!(outcome(&report, "#1"), ResultOutcome::TrackingUpdated);
     assert_eq!(report.written, 1);
 }
 
 async fn dry_run_sends_nothing_and_says_what_it_would_send(db: Db) {
     seed(&db).await;
-    let store = FakeStore::new(Channel::Colorme);
-    let report = run(&db, &store, Channel::Colorme, true).await;
+    let store = FakeStore::new(Store::COLORME);
+    let report = run(&db, &store, Store::COLORME, true).await;
     assert_eq!(store.total_applied(), 0);
     assert_eq!(outcome(&report, "c1"), ResultOutcome::WouldWrite);
     assert_eq!(outcome(&report, "c2"), ResultOutcome::Waiting);
@@ -151,7 +151,7 @@ async fn dry_run_sends_nothing_and_says_what_it_would_send(db: Db) {
         detail.contains("512547514334") && detail.contains("\"delivered\":true"),
         "{detail}"
     );
-    let runs = db.runs(Channel::Colorme, 5).await.expect("runs");
+    let runs = db.runs(Store::COLORME, 5).await.expect("runs");
     assert!(runs[0].dry_run);
     let c1 = db.find_orders("c1", None).await.expect("find").remove(0);
     assert!(
@@ -164,15 +164,15 @@ async fn dry_run_sends_nothing_and_says_what_it_would_send(db: Db) {
 
 async fn a_refused_write_is_failed_with_the_stores_words_then_retried(db: Db) {
     seed(&db).await;
-    let store = FakeStore::new(Channel::Shopify);
+    let store = FakeStore::new(Store::SHOPIFY);
     store.fault("#2", Fault::Refuse("Fulfillment order is on hold".into()));
-    let report = run(&db, &store, Channel::Shopify, false).await;
+    let report = run(&db, &store, Store::SHOPIFY, false).await;
     assert_eq!((report.written, report.failed), (2, 1));
     assert_eq!(outcome(&report, "#2"), ResultOutcome::Failed);
 
     let filter = ListFilter {
         verdict: Some(Verdict::Failed),
-        ..ListFilter::new(vec![rules(Channel::Shopify)])
+        ..ListFilter::new(vec![rules(Store::SHOPIFY)])
     };
     let page = db.order_page(&filter, 0, 10).await.expect("page");
     assert_eq!(page.rows.len(), 1);
@@ -190,16 +190,16 @@ async fn a_refused_write_is_failed_with_the_stores_words_then_retried(db: Db) {
     );
 
     // The hold is released: the next run writes it.
-    let report = run(&db, &store, Channel::Shopify, false).await;
+    let report = run(&db, &store, Store::SHOPIFY, false).await;
     assert_eq!((report.written, report.already_synced), (1, 2));
     assert_eq!(store.applied("r-#2"), 1);
 }
 
 async fn a_lost_answer_is_confirmed_not_repeated(db: Db) {
     seed(&db).await;
-    let store = FakeStore::new(Channel::Colorme);
+    let store = FakeStore::new(Store::COLORME);
     store.fault("c1", Fault::LoseAnswer);
-    let report = run(&db, &store, Channel::Colorme, false).await;
+    let report = run(&db, &store, Store::COLORME, false).await;
     assert_eq!(outcome(&report, "c1"), ResultOutcome::Failed);
     let c1 = db.find_orders("c1", None).await.expect("find").remove(0);
     assert!(
@@ -213,7 +213,7 @@ async fn a_lost_answer_is_confirmed_not_repeated(db: Db) {
         Some("unknown")
     );
 
-    let report = run(&db, &store, Channel::Colorme, false).await;
+    let report = run(&db, &store, Store::COLORME, false).await;
     assert_eq!(outcome(&report, "c1"), ResultOutcome::AlreadySynced);
     assert_eq!(
         store.applied("r-c1"),
@@ -229,11 +229,11 @@ async fn cancelling_stops_between_orders_and_loses_nothing(db: Db) {
     seed(&db).await;
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
-    let store = FakeStore::new(Channel::Shopify).on_write(move |_| trigger.cancel());
+    let store = FakeStore::new(Store::SHOPIFY).on_write(move |_| trigger.cancel());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let report = SyncEngine::new(&db, &store)
         .with_clock(now)
-        .run(rules(Channel::Shopify), &options(false), Some(&tx), &cancel)
+        .run(rules(Store::SHOPIFY), &options(false), Some(&tx), &cancel)
         .await
         .expect("run");
     assert!(report.cancelled);
@@ -247,7 +247,7 @@ async fn cancelling_stops_between_orders_and_loses_nothing(db: Db) {
         2
     );
     assert_eq!(
-        db.runs(Channel::Shopify, 1).await.expect("runs")[0]
+        db.runs(Store::SHOPIFY, 1).await.expect("runs")[0]
             .outcome
             .as_deref(),
         Some("cancelled")
@@ -275,7 +275,7 @@ async fn cancelling_stops_between_orders_and_loses_nothing(db: Db) {
     let report = SyncEngine::new(&db, store.as_ref())
         .with_clock(now)
         .run(
-            rules(Channel::Shopify),
+            rules(Store::SHOPIFY),
             &options(false),
             None,
             &CancellationToken::new(),
@@ -290,10 +290,10 @@ async fn cancelling_stops_between_orders_and_loses_nothing(db: Db) {
 /// is not written.
 async fn a_confirmed_plan_writes_only_what_was_shown(db: Db) {
     seed(&db).await;
-    let store = FakeStore::new(Channel::Shopify);
+    let store = FakeStore::new(Store::SHOPIFY);
     let engine = SyncEngine::new(&db, &store).with_clock(now);
     let plan = engine
-        .plan(rules(Channel::Shopify), PlanScope::Pending)
+        .plan(rules(Store::SHOPIFY), PlanScope::Pending)
         .await
         .expect("plan");
     let mut numbers: Vec<&str> = plan.items.iter().map(|i| i.number.as_str()).collect();
@@ -313,7 +313,7 @@ async fn a_confirmed_plan_writes_only_what_was_shown(db: Db) {
     let find = |number: &'static str| {
         let db = db.clone();
         async move {
-            db.find_orders(number, Some(Channel::Shopify))
+            db.find_orders(number, Some(Store::SHOPIFY))
                 .await
                 .expect("find")
                 .remove(0)
@@ -344,7 +344,7 @@ async fn a_confirmed_plan_writes_only_what_was_shown(db: Db) {
 
     let report = engine
         .run_plan(
-            rules(Channel::Shopify),
+            rules(Store::SHOPIFY),
             &plan,
             &options(false),
             None,

@@ -12,7 +12,7 @@ use crate::domain::alert::{
     AlertEvent, AlertMessage, AlertOrders, Condition, MAX_ORDERS, Severity,
 };
 use crate::domain::health::HealthRules;
-use crate::domain::{Channel, ChannelRules, Language};
+use crate::domain::{ChannelRules, Language, Store};
 use crate::scheduler::ScheduleView;
 use crate::settings::OperationalSettings;
 
@@ -80,7 +80,7 @@ impl Alerting {
 
     fn message(
         &self,
-        channel: Channel,
+        channel: Store,
         event: AlertEvent,
         severity: Severity,
         summary: String,
@@ -101,7 +101,7 @@ impl Alerting {
     }
 
     /// The alert `hassou alerts test` sends.
-    pub fn test_message(&self, channel: Channel, at: DateTime<Utc>) -> AlertMessage {
+    pub fn test_message(&self, channel: Store, at: DateTime<Utc>) -> AlertMessage {
         let summary = crate::text::alerts::test(channel, self.language);
         self.message(channel, AlertEvent::Test, Severity::Info, summary, None, at)
     }
@@ -127,7 +127,7 @@ impl Alerting {
     pub async fn evaluate(
         &self,
         db: &Db,
-        channel: Channel,
+        channel: Store,
         initial: &OperationalSettings,
         by: &str,
         now: DateTime<Utc>,

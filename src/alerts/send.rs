@@ -15,7 +15,7 @@ use secrecy::ExposeSecret;
 use super::{Alerting, MAIL, WEBHOOK};
 use crate::config::{SmtpSecurity, WebhookFormat};
 use crate::db::{Db, DbError, OutboxRow};
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::domain::alert::AlertMessage;
 
 /// How long an alert is retried before hassou gives up on it.
@@ -132,7 +132,7 @@ impl Alerting {
     pub async fn deliver_due(
         &self,
         db: &Db,
-        channel: Channel,
+        channel: Store,
         now: DateTime<Utc>,
     ) -> Result<Vec<(OutboxRow, Option<String>)>, DbError> {
         let mut finished = Vec::new();

@@ -9,7 +9,7 @@ use super::shopify::connector::ShopifyConnector;
 use crate::domain::connector::{
     Connector, MailFailure, MailSent, PlannedWrite, StoreError, WriteFailure, WriteReport,
 };
-use crate::domain::{Channel, Problem, PulledOrder, ShippingWrite, StoredOrder};
+use crate::domain::{Problem, PulledOrder, ShippingWrite, Store, StoredOrder};
 
 /// One configured store's connector.
 pub enum StoreConnector {
@@ -40,7 +40,7 @@ macro_rules! each {
 }
 
 impl Connector for StoreConnector {
-    fn channel(&self) -> Channel {
+    fn channel(&self) -> Store {
         each!(self, c => c.channel())
     }
 

@@ -4,7 +4,7 @@
 
 use super::{Context, Failure, Out};
 use crate::alerts::Alerting;
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::text::Tell;
 
 pub async fn test(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
@@ -15,10 +15,10 @@ pub async fn test(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
         return Err(Failure::input(Tell::NoAlertDestination.get(lang)));
     }
     // The test names the first configured store (or Shopify), as a real alert would.
-    let channel = Channel::ALL
+    let channel = Store::DEFAULTS
         .into_iter()
         .find(|c| crate::stores::connector(&ctx.config, *c).is_ok())
-        .unwrap_or(Channel::Shopify);
+        .unwrap_or(Store::SHOPIFY);
     let message = alerting.test_message(channel, ctx.now);
     let mut failed = false;
     for destination in destinations {

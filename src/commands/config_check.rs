@@ -5,6 +5,7 @@ use super::{Context, Failure, Out};
 use crate::config::{Language, Secret, SecretSource};
 use crate::db::redact_url;
 use crate::domain::Channel;
+use crate::domain::Store;
 use crate::settings::OperationalSettings;
 
 fn secret(s: Option<&Secret>) -> String {
@@ -24,9 +25,9 @@ fn schedule(on: bool, every: std::time::Duration) -> String {
     )
 }
 
-fn settings_lines(out: &mut Out, channel: Channel, s: &OperationalSettings) {
+fn settings_lines(out: &mut Out, channel: Store, s: &OperationalSettings) {
     out.line(format!("  period_days        {}", s.rules.period));
-    match channel {
+    match channel.channel() {
         Channel::Shopify => {
             out.line(format!("  statuses           {}", s.rules.statuses));
             out.line(format!("  pull_paid_date     {}", s.pull_paid_date));
@@ -132,7 +133,7 @@ pub fn check(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
         "  notify_customer    {}",
         c.shopify.notify_customer
     ));
-    settings_lines(out, Channel::Shopify, &c.shopify.sync);
+    settings_lines(out, Store::SHOPIFY, &c.shopify.sync);
     out.line("[colorme]");
     out.line(format!("  api_base           {}", c.colorme.api_base));
     out.line(format!(
@@ -162,7 +163,7 @@ pub fn check(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
         "  send_shipping_mail {}",
         c.colorme.send_shipping_mail
     ));
-    settings_lines(out, Channel::Colorme, &c.colorme.sync);
+    settings_lines(out, Store::COLORME, &c.colorme.sync);
     alerts_lines(out, c);
     out.line("ok: the configuration is valid (settings above are first values; the database keeps the ones in use)");
     Ok(0)

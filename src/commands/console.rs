@@ -14,7 +14,7 @@ use crate::console::runtime::{Backend, forward_events, run};
 use crate::console::state::App;
 use crate::console::update::Msg;
 use crate::db::{Db, redact_url};
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::sandbox::colorme::SANDBOX_TOKEN;
 use crate::sandbox::shopify::SandboxOptions;
 use crate::scheduler::{StoreWorker, WorkerOptions};
@@ -72,7 +72,7 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     let (tx, rx) = mpsc::unbounded_channel();
     // Kept until the console has stopped: dropping it flushes the log file.
     let log_guard = install_logging(&tx)?;
-    let initial = Channel::ALL
+    let initial = Store::DEFAULTS
         .map(|channel| (channel, ctx.config.initial_settings(channel)))
         .to_vec();
     // One for the workers and the log's notes alike.
@@ -97,7 +97,7 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     );
     app.demo = demo;
     app.operator = operator();
-    app.hosts = Channel::ALL
+    app.hosts = Store::DEFAULTS
         .into_iter()
         .filter_map(|c| ctx.config.store_host(c).map(|h| (c, h)))
         .collect();
@@ -105,8 +105,8 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     app.health_rules = ctx.config.health_rules();
     app.bell = ctx.config.alerts.bell;
     app.mails = [
-        (Channel::Shopify, ctx.config.shopify.notify_customer),
-        (Channel::Colorme, ctx.config.colorme.send_shipping_mail),
+        (Store::SHOPIFY, ctx.config.shopify.notify_customer),
+        (Store::COLORME, ctx.config.colorme.send_shipping_mail),
     ]
     .into_iter()
     .collect();
@@ -218,8 +218,8 @@ async fn fulfil_one_by_hand(
     stores: &super::sandbox::RunningStores,
 ) -> Result<(), Failure> {
     let rules = crate::domain::ChannelRules::new(
-        Channel::Shopify,
-        config.initial_settings(Channel::Shopify).rules,
+        Store::SHOPIFY,
+        config.initial_settings(Store::SHOPIFY).rules,
         clock(),
         config.timezone,
     );
@@ -249,8 +249,8 @@ async fn hold_one_at_the_store(
     stores: &super::sandbox::RunningStores,
 ) -> Result<(), Failure> {
     let rules = crate::domain::ChannelRules::new(
-        Channel::Shopify,
-        config.initial_settings(Channel::Shopify).rules,
+        Store::SHOPIFY,
+        config.initial_settings(Store::SHOPIFY).rules,
         clock(),
         config.timezone,
     );

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::db::{Db, ListFilter};
 use crate::domain::health::HealthState;
 use crate::domain::job::JobKind;
-use crate::domain::{Channel, ChannelRules, Verdict};
+use crate::domain::{ChannelRules, Store, Verdict};
 use crate::scheduler::ScheduleView;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -44,7 +44,7 @@ struct StoreJob {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct Store {
+struct StoreLabel {
     store: String,
 }
 
@@ -60,9 +60,9 @@ pub async fn gather(db: &Db, config: &Config) -> Result<(String, bool), Failure>
     let writes = Family::<StoreOutcome, Counter>::default();
     let last_success = Family::<StoreJob, Gauge>::default();
     let failures = Family::<StoreJob, Gauge>::default();
-    let health = Family::<Store, Gauge>::default();
+    let health = Family::<StoreLabel, Gauge>::default();
     let mut all_ok = true;
-    for channel in Channel::ALL {
+    for channel in Store::DEFAULTS {
         let store = channel.code().to_owned();
         let view = ScheduleView::read(db, channel, &config.initial_settings(channel)).await?;
         let rules = ChannelRules::new(channel, view.settings.rules, now, config.timezone);
@@ -99,11 +99,13 @@ pub async fn gather(db: &Db, config: &Config) -> Result<(String, bool), Failure>
         }
         let state = view.health(&counts, config.health_rules(), now).state;
         all_ok &= state == HealthState::Ok;
-        health.get_or_create(&Store { store }).set(match state {
-            HealthState::Ok => 0,
-            HealthState::Degraded => 1,
-            HealthState::Failing => 2,
-        });
+        health
+            .get_or_create(&StoreLabel { store })
+            .set(match state {
+                HealthState::Ok => 0,
+                HealthState::Degraded => 1,
+                HealthState::Failing => 2,
+            });
     }
     let mut registry = Registry::default();
     registry.register("hassou_orders", "Orders by verdict", orders);
@@ -120,7 +122,7 @@ pub async fn gather(db: &Db, config: &Config) -> Result<(String, bool), Failure>
     );
     registry.register(
         "hassou_health",
-        "Store health: 0 ok, 1 degraded, 2 failing",
+        "StoreLabel health: 0 ok, 1 degraded, 2 failing",
         health,
     );
     let mut text = String::new();

@@ -20,6 +20,7 @@ mod sync;
 
 pub use output::stderr_line;
 
+use crate::domain::Channel;
 use std::process::ExitCode;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -30,7 +31,7 @@ use crate::cli::{
 use crate::config::{self, Config, ConfigSources};
 use crate::db::Db;
 use crate::domain::time::parse_time;
-use crate::domain::{Channel, ChannelRules, ShopTimeZone};
+use crate::domain::{ChannelRules, ShopTimeZone, Store};
 
 pub use output::Out;
 
@@ -139,7 +140,7 @@ impl Context {
     pub async fn rules(
         &self,
         db: &Db,
-        channels: &[Channel],
+        channels: &[Store],
         overrides: &RuleOverrides,
     ) -> Result<Vec<ChannelRules>, Failure> {
         let as_of = match &overrides.as_of {
@@ -180,9 +181,9 @@ impl Context {
 
 /// The stores a command named (each once, in the order named), or with `--all` every configured
 /// one; a store that is not configured is refused when it is named, left out when `--all`.
-pub fn chosen_stores(ctx: &Context, named: &[Channel], all: bool) -> Result<Vec<Channel>, Failure> {
+pub fn chosen_stores(ctx: &Context, named: &[Store], all: bool) -> Result<Vec<Store>, Failure> {
     if all {
-        let configured: Vec<Channel> = Channel::ALL
+        let configured: Vec<Store> = Store::DEFAULTS
             .into_iter()
             .filter(|c| crate::stores::connector(&ctx.config, *c).is_ok())
             .collect();
@@ -205,9 +206,9 @@ pub fn chosen_stores(ctx: &Context, named: &[Channel], all: bool) -> Result<Vec<
 /// Runs `one` for each store — several at once, as they share no pace, lease or bucket — and
 /// writes their outputs in the order the stores were named. One store: exactly as before. The
 /// exit status is the gravest of them; each failure's words go to standard error.
-pub async fn each_store<F, Fut>(stores: &[Channel], out: &mut Out, one: F) -> Result<u8, Failure>
+pub async fn each_store<F, Fut>(stores: &[Store], out: &mut Out, one: F) -> Result<u8, Failure>
 where
-    F: Fn(Channel, Out) -> Fut,
+    F: Fn(Store, Out) -> Fut,
     Fut: std::future::Future<Output = (Out, Result<u8, Failure>)>,
 {
     let results =
@@ -328,7 +329,7 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         Command::Sync(args) => sync::sync(&ctx, &args, out).await,
         Command::Pull(args) => sync::pull(&ctx, &args, out).await,
         Command::Sandbox(args) => sandbox::run(&args, out).await,
-        Command::Auth(args) => match args.store {
+        Command::Auth(args) => match args.store.channel() {
             Channel::Colorme => auth::colorme(&ctx, out).await,
             // Shopify's custom-app token comes from its admin, not from a sign-in here.
             Channel::Shopify => Err(Failure::input(

@@ -8,14 +8,14 @@ use super::{Context, Failure, Out};
 use crate::cli::{RuleOverrides, SetArgs};
 use crate::db::{Db, DbError, ListedOrder, OrderEdit, StoredOrder};
 use crate::domain::time::parse_date;
-use crate::domain::{Carrier, Channel, OrderStatus, Tracking, tracking};
+use crate::domain::{Carrier, OrderStatus, Store, Tracking, tracking};
 use crate::text;
 
 /// The one order with this number, or a message saying why there is not exactly one.
 pub(super) async fn find_one(
     db: &Db,
     number: &str,
-    channel: Option<Channel>,
+    channel: Option<Store>,
 ) -> Result<StoredOrder, Failure> {
     let mut found = db.find_orders(number, channel).await?;
     match found.len() {
@@ -48,7 +48,7 @@ async fn judged(
 pub async fn show(
     ctx: &Context,
     number: &str,
-    channel: Option<Channel>,
+    channel: Option<Store>,
     overrides: &RuleOverrides,
     json_out: bool,
     out: &mut Out,
@@ -236,7 +236,7 @@ fn edit_from_args(args: &SetArgs) -> Result<OrderEdit, Failure> {
 pub async fn set(
     ctx: &Context,
     number: &str,
-    channel: Option<Channel>,
+    channel: Option<Store>,
     args: &SetArgs,
     out: &mut Out,
 ) -> Result<u8, Failure> {
@@ -294,7 +294,7 @@ pub async fn set(
 pub async fn send_mail(
     ctx: &Context,
     number: &str,
-    channel: Option<Channel>,
+    channel: Option<Store>,
     yes: bool,
     out: &mut Out,
 ) -> Result<u8, Failure> {
@@ -302,7 +302,7 @@ pub async fn send_mail(
     let lang = ctx.config.language;
     let db = ctx.open_db().await?;
     let stored = find_one(&db, number, channel).await?;
-    if stored.order.channel != Channel::Colorme {
+    if stored.order.channel != Store::COLORME {
         return Err(Failure::input(
             Tell::ShopifyNotifiesWithFulfillment(number).get(lang),
         ));
@@ -434,7 +434,7 @@ fn store_refs(refs: &str) -> String {
 pub async fn hold(
     ctx: &Context,
     number: &str,
-    channel: Option<Channel>,
+    channel: Option<Store>,
     reason: Option<&str>,
     out: &mut Out,
 ) -> Result<u8, Failure> {
@@ -466,7 +466,7 @@ pub async fn hold(
 pub async fn release(
     ctx: &Context,
     number: &str,
-    channel: Option<Channel>,
+    channel: Option<Store>,
     out: &mut Out,
 ) -> Result<u8, Failure> {
     let lang = ctx.config.language;

@@ -10,7 +10,7 @@ use super::{Context, Failure, Out};
 use crate::cli::ListArgs;
 use crate::config::Language;
 use crate::db::{ListFilter, ListedOrder};
-use crate::domain::{Channel, Verdict};
+use crate::domain::{Store, Verdict};
 use crate::text;
 
 pub async fn import(
@@ -45,7 +45,7 @@ pub async fn import(
         // settings as they stand, never storing them: the configuration's first values are
         // stored on first use by what uses them (a console, the daemon, `settings`).
         let mut rules = Vec::new();
-        for channel in Channel::ALL {
+        for channel in Store::DEFAULTS {
             let settings = db
                 .channel_settings(channel)
                 .await?
@@ -106,9 +106,9 @@ pub fn order_json(row: &ListedOrder) -> serde_json::Value {
 
 pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, Failure> {
     let db = ctx.open_db().await?;
-    let channels: Vec<Channel> = match args.channel {
+    let channels: Vec<Store> = match args.channel {
         Some(c) => vec![c],
-        None => Channel::ALL.to_vec(),
+        None => Store::DEFAULTS.to_vec(),
     };
     let rules = ctx.rules(&db, &channels, &args.rules).await?;
     let mut filter = ListFilter::new(rules.clone());
@@ -168,11 +168,11 @@ pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, F
         let start = r.period_start.with_timezone(&ctx.config.timezone.offset());
         let parts: Vec<String> = Verdict::ALL
             .iter()
-            .map(|v| format!("{} {}", v.code(), counts.get(r.channel, *v)))
+            .map(|v| format!("{} {}", v.code(), counts.get(r.store, *v)))
             .collect();
         out.line(format!(
             "{}: {} · as of {} · period {} days from {}",
-            r.channel,
+            r.store,
             parts.join(", "),
             local.format("%Y-%m-%d %H:%M %:z"),
             r.settings.period,

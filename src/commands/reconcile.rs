@@ -142,7 +142,7 @@ async fn reconcile_one(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<
 pub async fn resolve(
     ctx: &Context,
     number: &str,
-    channel: Option<crate::domain::Channel>,
+    channel: Option<crate::domain::Store>,
     ours: bool,
     yes: bool,
     out: &mut Out,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{Failure, Out, clock};
 use crate::cli::SandboxArgs;
-use crate::domain::{Channel, Order};
+use crate::domain::{Order, Store};
 use crate::sample::{SampleSpec, sample_orders};
 use crate::sandbox::colorme::{
     ColormeSandboxOptions, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_TOKEN, SandboxColorme,
@@ -76,7 +76,7 @@ pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> 
     let past = |t: DateTime<Utc>| t.min(now - Duration::minutes(1)).min(Utc::now());
     for (i, order) in orders
         .iter_mut()
-        .filter(|o| o.channel == Channel::Shopify)
+        .filter(|o| o.channel == Store::SHOPIFY)
         .enumerate()
     {
         // Every tenth order ships from two warehouses.
@@ -100,7 +100,7 @@ pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> 
     let mut previous: Option<i64> = None;
     for (i, order) in orders
         .iter()
-        .filter(|o| o.channel == Channel::Colorme)
+        .filter(|o| o.channel == Store::COLORME)
         .enumerate()
     {
         let Ok(id) = order.remote_id.parse::<i64>() else {
@@ -147,12 +147,12 @@ pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
     out.line(format!(
         "sandbox Shopify: {} ({} orders)",
         stores.shopify.url(),
-        count(Channel::Shopify)
+        count(Store::SHOPIFY)
     ));
     out.line(format!(
         "sandbox カラーミーショップ: {} ({} sales)",
         stores.colorme.url(),
-        count(Channel::Colorme)
+        count(Store::COLORME)
     ));
     out.line("use them with:");
     out.line(format!(

@@ -2,6 +2,7 @@
 //! database sees it — who holds the lease, each job's setting, state, next run, last run and
 //! failures, the watch mode, and how many orders wait in each verdict.
 
+use crate::domain::Channel;
 use crate::text::Phrase;
 use serde_json::json;
 
@@ -10,13 +11,13 @@ use super::{Context, Failure, Out};
 use crate::cli::{RuleOverrides, StatusArgs};
 use crate::db::{Db, ListFilter};
 use crate::domain::job::JobKind;
-use crate::domain::{Channel, Verdict};
+use crate::domain::{Store, Verdict};
 use crate::scheduler::ScheduleView;
 use crate::text::schedule::{job_line, lease_line};
 
 /// SPEC §3: each store's operational settings, with the rule option of that store only.
 pub(super) fn settings_json(
-    channel: Channel,
+    channel: Store,
     s: &crate::settings::OperationalSettings,
 ) -> serde_json::Value {
     let mut value = json!({
@@ -30,7 +31,7 @@ pub(super) fn settings_json(
         "skip_holidays": s.window.skip_holidays,
         "auto_reconcile_every_secs": s.auto_reconcile_every.map(|d| d.as_secs()),
     });
-    match channel {
+    match channel.channel() {
         Channel::Shopify => value["statuses"] = json!(s.rules.statuses.code()),
         Channel::Colorme => value["shipped_date_only"] = json!(s.rules.shipped_date_only),
     }
@@ -44,7 +45,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
     let mut problems = 0;
     // Names the alert destinations (built once: it holds an HTTP client).
     let alerting = crate::alerts::Alerting::new(&ctx.config);
-    for channel in Channel::ALL {
+    for channel in Store::DEFAULTS {
         let view = ScheduleView::read(&db, channel, &ctx.config.initial_settings(channel)).await?;
         let (settings, lease) = (view.settings, view.lease.as_ref());
         let live = view.live_lease(ctx.now).is_some();
@@ -227,7 +228,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
 async fn verdict_counts(
     ctx: &Context,
     db: &Db,
-    channel: Channel,
+    channel: Store,
 ) -> Result<crate::db::VerdictCounts, Failure> {
     let rules = ctx.rules(db, &[channel], &RuleOverrides::default()).await?;
     Ok(db.verdict_counts(&ListFilter::new(rules)).await?)

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use crate::config::Language;
 use crate::domain::window::{Days, Hours, WindowError, parse_days, parse_hours};
-use crate::domain::{Channel, Period, StatusOption, Verdict};
+use crate::domain::{Period, StatusOption, Store, Verdict};
 use crate::settings::{check_interval, parse_duration};
 
 /// Which tab a `tab` command names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TabName {
-    Store(Channel),
+    Store(Store),
     Log,
 }
 
@@ -189,12 +189,12 @@ fn on_off(value: Option<&str>, name: &str) -> Result<bool, CommandError> {
 
 /// Parses a command typed on `store`'s tab (`None` on the log tab). A bad command or value is
 /// an error in the operator's language that names it; nothing is changed.
-pub fn parse(text: &str, store: Option<Channel>, lang: Language) -> Result<Command, String> {
+pub fn parse(text: &str, store: Option<Store>, lang: Language) -> Result<Command, String> {
     parse_typed(text, store).map_err(|e| crate::text::command_error(&e, lang))
 }
 
 /// [`parse`], its error as a kind.
-pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, CommandError> {
+pub fn parse_typed(text: &str, store: Option<Store>) -> Result<Command, CommandError> {
     let mut parts = text.split_whitespace();
     let Some(name) = parts.next() else {
         return Err(CommandError::Empty);
@@ -221,14 +221,14 @@ pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, Comman
                     return Err(CommandError::Statuses);
                 }
             };
-            if store != Some(Channel::Shopify) {
+            if store != Some(Store::SHOPIFY) {
                 return Err(CommandError::StatusesOnShopifyOnly);
             }
             Command::Statuses(option)
         }
         "shipped-date-only" => {
             let on = on_off(value, name)?;
-            if store != Some(Channel::Colorme) {
+            if store != Some(Store::COLORME) {
                 return Err(CommandError::ShippedDateOnlyOnColormeOnly);
             }
             Command::ShippedDateOnly(on)
@@ -315,8 +315,8 @@ pub fn parse_typed(text: &str, store: Option<Channel>) -> Result<Command, Comman
             return Ok(Command::Import(path.trim().to_owned()));
         }
         "tab" => Command::Tab(match value {
-            Some("shopify") => TabName::Store(Channel::Shopify),
-            Some("colorme") => TabName::Store(Channel::Colorme),
+            Some("shopify") => TabName::Store(Store::SHOPIFY),
+            Some("colorme") => TabName::Store(Store::COLORME),
             Some("log") => TabName::Log,
             _ => {
                 return Err(CommandError::Tab);
@@ -373,61 +373,61 @@ mod tests {
     const EN: Language = Language::En;
 
     #[rstest]
-    #[case("period 5", Some(Channel::Shopify), Command::Period(Period::try_from(5).expect("5")))]
+    #[case("period 5", Some(Store::SHOPIFY), Command::Period(Period::try_from(5).expect("5")))]
     #[case(
         "statuses all-but-new-cancelled",
-        Some(Channel::Shopify),
+        Some(Store::SHOPIFY),
         Command::Statuses(StatusOption::AllButNewCancelled)
     )]
     #[case(
         "shipped-date-only off",
-        Some(Channel::Colorme),
+        Some(Store::COLORME),
         Command::ShippedDateOnly(false)
     )]
-    #[case("auto-sync on", Some(Channel::Colorme), Command::AutoSync(true))]
+    #[case("auto-sync on", Some(Store::COLORME), Command::AutoSync(true))]
     #[case(
         "auto-sync-every 15m",
-        Some(Channel::Shopify),
+        Some(Store::SHOPIFY),
         Command::AutoSyncEvery(Duration::from_secs(900))
     )]
-    #[case("auto-pull off", Some(Channel::Shopify), Command::AutoPull(false))]
-    #[case("watch on", Some(Channel::Shopify), Command::Watch(true))]
-    #[case("sync", Some(Channel::Shopify), Command::Sync)]
-    #[case("dry-run", Some(Channel::Shopify), Command::DryRun)]
-    #[case("pull", Some(Channel::Colorme), Command::Pull)]
+    #[case("auto-pull off", Some(Store::SHOPIFY), Command::AutoPull(false))]
+    #[case("watch on", Some(Store::SHOPIFY), Command::Watch(true))]
+    #[case("sync", Some(Store::SHOPIFY), Command::Sync)]
+    #[case("dry-run", Some(Store::SHOPIFY), Command::DryRun)]
+    #[case("pull", Some(Store::COLORME), Command::Pull)]
     #[case(
         "filter failed",
-        Some(Channel::Shopify),
+        Some(Store::SHOPIFY),
         Command::Filter(Some(Verdict::Failed))
     )]
-    #[case("filter all", Some(Channel::Shopify), Command::Filter(None))]
-    #[case("order #1003", Some(Channel::Shopify), Command::Order("#1003".into()))]
+    #[case("filter all", Some(Store::SHOPIFY), Command::Filter(None))]
+    #[case("order #1003", Some(Store::SHOPIFY), Command::Order("#1003".into()))]
     #[case("tab log", None, Command::Tab(TabName::Log))]
     #[case("import /tmp/b2 export.csv", None, Command::Import("/tmp/b2 export.csv".into()))]
     #[case("  quit  ", None, Command::Quit)]
     fn the_commands_of_spec_3(
         #[case] text: &str,
-        #[case] store: Option<Channel>,
+        #[case] store: Option<Store>,
         #[case] expected: Command,
     ) {
         assert_eq!(parse(text, store, EN), Ok(expected));
     }
 
     #[rstest]
-    #[case("period 14", Some(Channel::Shopify), "1 to 13")]
-    #[case("period x", Some(Channel::Shopify), "1 to 13")]
-    #[case("statuses processed", Some(Channel::Colorme), "Shopify tab")]
-    #[case("shipped-date-only on", Some(Channel::Shopify), "カラーミー tab")]
-    #[case("watch maybe", Some(Channel::Shopify), "on or off")]
-    #[case("auto-sync-every 10s", Some(Channel::Shopify), "1 minute to 24 hours")]
-    #[case("filter done", Some(Channel::Shopify), "one of pending")]
+    #[case("period 14", Some(Store::SHOPIFY), "1 to 13")]
+    #[case("period x", Some(Store::SHOPIFY), "1 to 13")]
+    #[case("statuses processed", Some(Store::COLORME), "Shopify tab")]
+    #[case("shipped-date-only on", Some(Store::SHOPIFY), "カラーミー tab")]
+    #[case("watch maybe", Some(Store::SHOPIFY), "on or off")]
+    #[case("auto-sync-every 10s", Some(Store::SHOPIFY), "1 minute to 24 hours")]
+    #[case("filter done", Some(Store::SHOPIFY), "one of pending")]
     #[case("sync", None, "store's tab")]
     #[case("tab all", None, "shopify colorme log")]
     #[case("sinc", None, "no such command")]
-    #[case("pull now", Some(Channel::Shopify), "unexpected now")]
+    #[case("pull now", Some(Store::SHOPIFY), "unexpected now")]
     fn a_bad_command_or_value_says_what_is_wrong(
         #[case] text: &str,
-        #[case] store: Option<Channel>,
+        #[case] store: Option<Store>,
         #[case] says: &str,
     ) {
         let error = parse(text, store, EN).expect_err("refused");
@@ -436,7 +436,7 @@ mod tests {
 
     #[test]
     fn errors_come_in_japanese_too() {
-        let error = parse("period 20", Some(Channel::Shopify), Language::Ja).expect_err("bad");
+        let error = parse("period 20", Some(Store::SHOPIFY), Language::Ja).expect_err("bad");
         assert!(error.contains("1〜13"), "{error}");
     }
 

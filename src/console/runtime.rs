@@ -22,7 +22,7 @@ use super::view::draw;
 mod forward;
 mod orders;
 use crate::db::{Db, ListFilter, ListedOrder, OrderEdit};
-use crate::domain::{Cause, Channel, ChannelRules, Problem, ShopTimeZone, Verdict};
+use crate::domain::{Cause, ChannelRules, Problem, ShopTimeZone, Store, Verdict};
 use crate::scheduler::WorkerHandle;
 use crate::settings::OperationalSettings;
 pub use forward::{forward_events, forward_worker_status};
@@ -35,13 +35,13 @@ pub struct Backend {
     pub db: Db,
     pub timezone: ShopTimeZone,
     /// The first values of each store's settings (from the configuration).
-    pub initial: Vec<(Channel, OperationalSettings)>,
+    pub initial: Vec<(Store, OperationalSettings)>,
     /// This process's workers, one per configured store.
     pub workers: Vec<WorkerHandle>,
     /// Who edits, for the settings' audit (`user@host`).
     pub operator: String,
     /// The stop token of each confirmed run of this console still going.
-    pub runs: Mutex<HashMap<Channel, CancellationToken>>,
+    pub runs: Mutex<HashMap<Store, CancellationToken>>,
     /// The confirmed runs' tasks: waited for before the console exits, so the order in flight
     /// is finished and recorded.
     pub run_tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -58,7 +58,7 @@ impl Backend {
     pub fn new(
         db: Db,
         timezone: ShopTimeZone,
-        initial: Vec<(Channel, OperationalSettings)>,
+        initial: Vec<(Store, OperationalSettings)>,
         workers: Vec<WorkerHandle>,
         operator: String,
         cancel: CancellationToken,
@@ -86,7 +86,7 @@ impl Backend {
         }
     }
 
-    fn initial(&self, channel: Channel) -> OperationalSettings {
+    fn initial(&self, channel: Store) -> OperationalSettings {
         self.initial
             .iter()
             .find(|(c, _)| *c == channel)
@@ -94,11 +94,11 @@ impl Backend {
             .unwrap_or_default()
     }
 
-    fn worker(&self, channel: Channel) -> Option<&WorkerHandle> {
+    fn worker(&self, channel: Store) -> Option<&WorkerHandle> {
         self.workers.iter().find(|w| w.channel == channel)
     }
 
-    async fn rules(&self, channels: &[Channel]) -> Result<Vec<ChannelRules>, Problem> {
+    async fn rules(&self, channels: &[Store]) -> Result<Vec<ChannelRules>, Problem> {
         let now = Utc::now();
         let mut rules = Vec::new();
         for channel in channels {
@@ -118,13 +118,13 @@ impl Backend {
 
     async fn page(
         &self,
-        channel: Option<Channel>,
+        channel: Option<Store>,
         verdict: Option<Verdict>,
         search: Option<String>,
         offset: u64,
         limit: u64,
     ) -> Result<crate::db::OrderPage, Problem> {
-        let channels: Vec<Channel> = channel.map_or_else(|| Channel::ALL.to_vec(), |c| vec![c]);
+        let channels: Vec<Store> = channel.map_or_else(|| Store::DEFAULTS.to_vec(), |c| vec![c]);
         let mut filter = ListFilter::new(self.rules(&channels).await?);
         filter.verdict = verdict;
         filter.search = search;
@@ -143,7 +143,7 @@ impl Backend {
     }
 
     /// The order numbered so in `channel` (a leading `#` on either side does not matter).
-    async fn find(&self, channel: Channel, number: &str) -> Result<Option<ListedOrder>, Problem> {
+    async fn find(&self, channel: Store, number: &str) -> Result<Option<ListedOrder>, Problem> {
         let mut found = Vec::new();
         for candidate in [
             number.to_owned(),
@@ -183,7 +183,7 @@ impl Backend {
     /// it, to the log file.
     async fn save_settings(
         &self,
-        channel: Channel,
+        channel: Store,
         settings: &OperationalSettings,
     ) -> Result<(), Problem> {
         let now = Utc::now();
@@ -204,7 +204,7 @@ impl Backend {
 
     async fn schedules(&self) -> Result<Vec<ScheduleView>, Problem> {
         let mut views = Vec::new();
-        for channel in Channel::ALL {
+        for channel in Store::DEFAULTS {
             let view = ScheduleView::read(&self.db, channel, &self.initial(channel)).await;
             views.push(view?);
         }
@@ -222,7 +222,7 @@ impl Effects for Arc<Backend> {
     fn execute(&self, cmd: Cmd, tx: &UnboundedSender<Msg>) {
         let b = self.clone();
         let tx = tx.clone();
-        let worker = |channel: Channel| b.worker(channel).cloned();
+        let worker = |channel: Store| b.worker(channel).cloned();
         match cmd {
             Cmd::Reconcile(channel) => {
                 if let Some(worker) = worker(channel) {

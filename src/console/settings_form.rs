@@ -2,10 +2,11 @@
 //! is saved at once, so every console sharing the database applies it (the schedulers read the
 //! settings before each wait).
 
+use crate::domain::Channel;
 use std::time::Duration;
 
 use crate::domain::window;
-use crate::domain::{Channel, Period, StatusOption};
+use crate::domain::{Period, StatusOption, Store};
 use crate::settings::OperationalSettings;
 
 /// The rows, top to bottom.
@@ -92,7 +93,7 @@ fn step(steps: &[u64], now: Duration, up: bool) -> Duration {
 /// key does nothing there.
 pub fn change(
     s: &OperationalSettings,
-    channel: Channel,
+    channel: Store,
     row: Row,
     toggle: bool,
     up: bool,
@@ -116,7 +117,7 @@ pub fn change(
             let days = if up { days + 1 } else { days.saturating_sub(1) };
             next.rules.period = Period::try_from(days).ok()?;
         }
-        Row::RuleOption => match channel {
+        Row::RuleOption => match channel.channel() {
             Channel::Shopify => {
                 next.rules.statuses = match s.rules.statuses {
                     StatusOption::ProcessedOnly => StatusOption::AllButNewCancelled,
@@ -165,20 +166,19 @@ mod tests {
     #[test]
     fn intervals_step_within_one_minute_to_one_day() {
         let s = OperationalSettings::default();
-        let up = change(&s, Channel::Shopify, Row::AutoSyncEvery, false, true).expect("up");
+        let up = change(&s, Store::SHOPIFY, Row::AutoSyncEvery, false, true).expect("up");
         assert_eq!(up.auto_sync_every, Duration::from_secs(3600));
-        let down = change(&s, Channel::Shopify, Row::AutoSyncEvery, false, false).expect("down");
+        let down = change(&s, Store::SHOPIFY, Row::AutoSyncEvery, false, false).expect("down");
         assert_eq!(down.auto_sync_every, Duration::from_secs(900));
         let mut top = s;
         top.auto_sync_every = Duration::from_secs(86400);
         assert_eq!(
-            change(&top, Channel::Shopify, Row::AutoSyncEvery, false, true),
+            change(&top, Store::SHOPIFY, Row::AutoSyncEvery, false, true),
             None
         );
         let mut odd = s;
         odd.auto_sync_every = Duration::from_secs(2000);
-        let snapped =
-            change(&odd, Channel::Shopify, Row::AutoSyncEvery, false, false).expect("snap");
+        let snapped = change(&odd, Store::SHOPIFY, Row::AutoSyncEvery, false, false).expect("snap");
         assert_eq!(snapped.auto_sync_every, Duration::from_secs(1800));
     }
 
@@ -187,13 +187,10 @@ mod tests {
         // Seed: 「作成期間」は 1〜13日 (SPEC §1).
         let mut s = OperationalSettings::default();
         s.rules.period = Period::try_from(13).expect("13");
-        assert_eq!(change(&s, Channel::Colorme, Row::Period, false, true), None);
+        assert_eq!(change(&s, Store::COLORME, Row::Period, false, true), None);
         s.rules.period = Period::try_from(1).expect("1");
-        assert_eq!(
-            change(&s, Channel::Colorme, Row::Period, false, false),
-            None
-        );
-        let up = change(&s, Channel::Colorme, Row::Period, false, true).expect("2");
+        assert_eq!(change(&s, Store::COLORME, Row::Period, false, false), None);
+        let up = change(&s, Store::COLORME, Row::Period, false, true).expect("2");
         assert_eq!(up.rules.period.days(), 2);
     }
 
@@ -201,34 +198,34 @@ mod tests {
     fn toggles_flip_and_the_rule_option_is_the_stores_own() {
         let s = OperationalSettings::default();
         assert!(
-            change(&s, Channel::Shopify, Row::Watch, true, false)
+            change(&s, Store::SHOPIFY, Row::Watch, true, false)
                 .expect("watch")
                 .watch
         );
-        let shopify = change(&s, Channel::Shopify, Row::RuleOption, true, false).expect("shopify");
+        let shopify = change(&s, Store::SHOPIFY, Row::RuleOption, true, false).expect("shopify");
         assert_eq!(shopify.rules.statuses, StatusOption::AllButNewCancelled);
         assert_eq!(shopify.rules.shipped_date_only, s.rules.shipped_date_only);
-        let colorme = change(&s, Channel::Colorme, Row::RuleOption, true, false).expect("colorme");
+        let colorme = change(&s, Store::COLORME, Row::RuleOption, true, false).expect("colorme");
         assert!(!colorme.rules.shipped_date_only);
         assert_eq!(colorme.rules.statuses, s.rules.statuses);
-        let hours = change(&s, Channel::Shopify, Row::ActiveHours, false, true).expect("hours");
+        let hours = change(&s, Store::SHOPIFY, Row::ActiveHours, false, true).expect("hours");
         assert_eq!(
             hours.window.hours.map(|h| h.to_string()).as_deref(),
             Some("08:00-21:00")
         );
-        let back = change(&hours, Channel::Shopify, Row::ActiveHours, false, false).expect("back");
+        let back = change(&hours, Store::SHOPIFY, Row::ActiveHours, false, false).expect("back");
         assert_eq!(back.window.hours, None);
-        let days = change(&s, Channel::Shopify, Row::ActiveDays, false, true).expect("days");
+        let days = change(&s, Store::SHOPIFY, Row::ActiveDays, false, true).expect("days");
         assert_eq!(days.window.days.to_string(), "mon-sat");
         assert!(
-            change(&s, Channel::Shopify, Row::SkipHolidays, true, false)
+            change(&s, Store::SHOPIFY, Row::SkipHolidays, true, false)
                 .expect("h")
                 .window
                 .skip_holidays
         );
         // Space on an interval does nothing (←/→ change it).
         assert_eq!(
-            change(&s, Channel::Shopify, Row::AutoSyncEvery, true, false),
+            change(&s, Store::SHOPIFY, Row::AutoSyncEvery, true, false),
             None
         );
     }

@@ -11,7 +11,7 @@ pub use super::edit_form::EditForm;
 use crate::config::Language;
 use crate::db::{AttemptRecord, ListedOrder, OrderPage};
 use crate::domain::job::JobKind;
-use crate::domain::{Channel, Verdict};
+use crate::domain::{Store, Verdict};
 pub use crate::scheduler::ScheduleView;
 use crate::sync::SyncPlan;
 
@@ -33,7 +33,7 @@ pub struct LogView {
     pub wrap: bool,
     pub errors_only: bool,
     /// Only this store's lines.
-    pub store: Option<Channel>,
+    pub store: Option<Store>,
 }
 
 impl Default for LogView {
@@ -61,7 +61,7 @@ pub enum Mode {
     Edit(Box<EditForm>),
     /// The operational settings of one store.
     Settings {
-        channel: Channel,
+        channel: Store,
         row: usize,
     },
     /// The help, scrolled; any other key returns to `back`.
@@ -132,14 +132,14 @@ pub enum Question {
     /// Quit while a run is active or a form holds unsaved changes.
     Quit,
     /// Stop this console's run of the store after the order in flight.
-    StopRun(Channel),
+    StopRun(Store),
     /// Stop whatever run of the store another console, the schedule, watch or another process
     /// is making, after its order in flight.
-    StopAnyRun(Channel),
+    StopAnyRun(Store),
     /// Leave the edit form, dropping what was typed.
     DiscardEdit,
     /// Send the shipping mail the store refused during a sync, now (the order's id).
-    SendMail(Channel, i64),
+    SendMail(Store, i64),
     /// Settle the order's drift: hassou's values (`true`) or the store's.
     Resolve { order_id: i64, ours: bool },
 }
@@ -175,7 +175,7 @@ pub struct Progress {
 pub struct LogLine {
     pub at: DateTime<Utc>,
     /// The store it is about, when it is about one.
-    pub store: Option<Channel>,
+    pub store: Option<Store>,
     pub text: String,
     pub error: bool,
 }
@@ -188,7 +188,7 @@ pub struct App {
     pub tz: FixedOffset,
     pub database: String,
     /// Stores this console can write to (configured with credentials).
-    pub stores: Vec<Channel>,
+    pub stores: Vec<Store>,
     pub tab: Tab,
     pub log_view: LogView,
     /// Log lines dropped because the log was full.
@@ -213,13 +213,13 @@ pub struct App {
     pub last_tick_reload: Option<DateTime<Utc>>,
     pub mode: Mode,
     pub detail: Option<Detail>,
-    pub schedules: BTreeMap<Channel, ScheduleView>,
-    pub progress: BTreeMap<Channel, Progress>,
+    pub schedules: BTreeMap<Store, ScheduleView>,
+    pub progress: BTreeMap<Store, Progress>,
     /// Runs this console started after a confirmation and that have not ended.
-    pub runs: BTreeSet<Channel>,
+    pub runs: BTreeSet<Store>,
     pub log: VecDeque<LogLine>,
     /// Runs seen of each job of this process, to tell when one ends.
-    pub job_runs: BTreeMap<(Channel, JobKind), u64>,
+    pub job_runs: BTreeMap<(Store, JobKind), u64>,
     pub now: DateTime<Utc>,
     pub quit: bool,
     /// The detail shows each attempt's request and answer as sent (`v`), for support.
@@ -228,11 +228,11 @@ pub struct App {
     /// read, an order not found) opens the command line again on it, with the error.
     pub last_command: Option<String>,
     /// A switch asked to be turned on, waiting for the plan of what it would write now.
-    pub switching: Option<(Channel, Switch)>,
+    pub switching: Option<(Store, Switch)>,
     /// Each configured store's host, named in the errors where it helps.
-    pub hosts: std::collections::BTreeMap<Channel, String>,
+    pub hosts: std::collections::BTreeMap<Store, String>,
     /// Pulls of this process in progress, and how far each has read.
-    pub pulls: std::collections::BTreeMap<Channel, crate::channels::PullProgress>,
+    pub pulls: std::collections::BTreeMap<Store, crate::channels::PullProgress>,
     /// Who this console's operator is, as the settings and the audit trail record it.
     pub operator: String,
     /// `hassou demo`: the stores are the sandbox on this machine; said on screen.
@@ -242,13 +242,13 @@ pub struct App {
     pub ascii: bool,
     /// Whether a write of each store also notifies the customer (Shopify) or sends the
     /// 商品発送 mail (カラーミー), from the configuration; said on screen.
-    pub mails: BTreeMap<Channel, bool>,
+    pub mails: BTreeMap<Store, bool>,
     /// The time zone and `stale_after` a store's health is judged by.
     pub health_rules: crate::domain::health::HealthRules,
     /// Ring the terminal bell when a run fails (`[alerts] bell`).
     pub bell: bool,
     /// Stores this console is reconciling now (reading the store back).
-    pub reconciling: BTreeSet<Channel>,
+    pub reconciling: BTreeSet<Store>,
 }
 
 impl App {
@@ -257,10 +257,10 @@ impl App {
         color: bool,
         tz: FixedOffset,
         database: String,
-        stores: Vec<Channel>,
+        stores: Vec<Store>,
         now: DateTime<Utc>,
     ) -> App {
-        let first_store = stores.first().copied().unwrap_or(Channel::Shopify);
+        let first_store = stores.first().copied().unwrap_or(Store::SHOPIFY);
         App {
             lang,
             color,
@@ -383,8 +383,25 @@ impl App {
         }
     }
 
+    /// The stores with a tab, in the configuration's order. A configuration of the old form (at
+    /// most `[shopify]` and `[colorme]`) shows both, the missing one saying it is not configured.
+    pub fn tab_stores(&self) -> Vec<Store> {
+        if self.stores.iter().all(|s| s.is_default()) {
+            Store::DEFAULTS.to_vec()
+        } else {
+            self.stores.clone()
+        }
+    }
+
+    /// The tabs in order: each store, then the log.
+    pub fn tabs(&self) -> Vec<Tab> {
+        let mut tabs: Vec<Tab> = self.tab_stores().into_iter().map(Tab::Store).collect();
+        tabs.push(Tab::Log);
+        tabs
+    }
+
     /// The store of the tab shown (`None` on the log tab).
-    pub fn store_tab(&self) -> Option<Channel> {
+    pub fn store_tab(&self) -> Option<Store> {
         match self.tab {
             Tab::Store(channel) => Some(channel),
             Tab::Log => None,
@@ -392,7 +409,7 @@ impl App {
     }
 
     /// The store "sync" and "pull" act on: the tab's, or the selected order's.
-    pub fn target_store(&self) -> Option<Channel> {
+    pub fn target_store(&self) -> Option<Store> {
         self.store_tab()
             .or_else(|| self.selected_row().map(|r| r.stored.order.channel))
             .or_else(|| self.stores.first().copied())
@@ -404,18 +421,18 @@ impl App {
     }
 
     /// A line of the log about `store`.
-    pub fn push_store_log(&mut self, store: Channel, text: impl Into<String>, error: bool) {
+    pub fn push_store_log(&mut self, store: Store, text: impl Into<String>, error: bool) {
         self.log_line(Some(store), text.into(), error);
     }
 
     /// What a failure about `store` is about, with its host.
-    pub fn at(&self, store: Channel) -> crate::text::At<'_> {
+    pub fn at(&self, store: Store) -> crate::text::At<'_> {
         crate::text::At::store(store, self.hosts.get(&store).map(String::as_str))
     }
 
     /// A failure, in the catalog's words for its kind (with the advice), about `store` if any;
     /// the words of whoever failed follow, kept inside the line.
-    pub fn push_problem(&mut self, store: Option<Channel>, problem: &crate::domain::Problem) {
+    pub fn push_problem(&mut self, store: Option<Store>, problem: &crate::domain::Problem) {
         let at = crate::text::At {
             store,
             host: store.and_then(|s| self.hosts.get(&s)).map(String::as_str),
@@ -428,7 +445,7 @@ impl App {
         self.log_line(store, text, true);
     }
 
-    fn log_line(&mut self, store: Option<Channel>, text: String, error: bool) {
+    fn log_line(&mut self, store: Option<Store>, text: String, error: bool) {
         if self.log.len() == LOG_LINES {
             self.log.pop_front();
             self.log_dropped += 1;

@@ -22,7 +22,7 @@ use super::state::{
     Question, ScheduleView, Switch, Tab,
 };
 use crate::db::{ListedOrder, OrderEdit, OrderPage};
-use crate::domain::{Channel, Problem, ShippingWrite, Verdict};
+use crate::domain::{Problem, ShippingWrite, Store, Verdict};
 use crate::scheduler::{JobKind, JobStatus};
 use crate::settings::OperationalSettings;
 use crate::sync::{PlanScope, ResultOutcome, RunReport, SyncEvent, SyncPlan};
@@ -41,18 +41,18 @@ pub enum Msg {
     Saved(Result<ListedOrder, Problem>),
     Schedules(Vec<ScheduleView>),
     /// A sync run of this process, order by order (scheduled, watch, sync now or dry run).
-    Sync(Channel, SyncEvent),
+    Sync(Store, SyncEvent),
     /// A job of this process changed state (its scheduler's status).
     Job {
-        channel: Channel,
+        channel: Store,
         job: JobKind,
         status: JobStatus,
     },
-    SettingsSaved(Channel, Result<(), Problem>),
+    SettingsSaved(Store, Result<(), Problem>),
     /// A plan to show for confirmation (nothing was sent to make it).
     Plan(Result<SyncPlan, Problem>),
     /// A confirmed run of this console ended (its events said how, order by order).
-    RunEnded(Channel, Result<RunReport, Problem>),
+    RunEnded(Store, Result<RunReport, Problem>),
     /// A carrier file planned for the preview, or why it cannot be imported.
     ImportPlanned(Result<Box<ImportPreview>, Problem>),
     /// A confirmed import was saved (how many orders), or refused.
@@ -66,18 +66,18 @@ pub enum Msg {
     /// A shipping mail sent by hand: what came of it.
     MailSent(i64, Result<crate::sync::mail::MailOutcome, Problem>),
     /// How far this process's pull of a store has read.
-    PullProgress(Channel, crate::channels::PullProgress),
+    PullProgress(Store, crate::channels::PullProgress),
     /// Lines of this process's log (tracing), batched.
     Log(Vec<(bool, String)>),
     /// Something in the background failed in a way the operator must see (about this store).
-    Error(Option<Channel>, Problem),
+    Error(Option<Store>, Problem),
     /// Alerts delivered (or given up on) since the last look, by any process.
     Alerts(Vec<AlertNote>),
     /// A drift was settled (hassou's values: `true`), or why not.
     Resolved(i64, bool, Result<(), Problem>),
     /// A reconcile of this console ended: what it found.
     Reconciled(
-        Channel,
+        Store,
         Result<crate::sync::reconcile::ReconcileReport, Problem>,
     ),
     /// An order was held (`true`) or released, or why not.
@@ -89,7 +89,7 @@ pub enum Msg {
 /// An alert that went out (or that hassou gave up on), for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertNote {
-    pub channel: Channel,
+    pub channel: Store,
     /// The destination as shown (`webhook hooks.slack.com`), never its URL.
     pub destination: String,
     /// What it said, in the shop's language.
@@ -102,7 +102,7 @@ pub struct AlertNote {
 pub enum Cmd {
     LoadPage {
         generation: u64,
-        channel: Option<Channel>,
+        channel: Option<Store>,
         verdict: Option<Verdict>,
         search: Option<String>,
         offset: u64,
@@ -117,32 +117,32 @@ pub enum Cmd {
     },
     LoadSchedules,
     /// Work out what a sync would send, for the operator to confirm; sends nothing.
-    Plan(Channel, PlanScope),
+    Plan(Store, PlanScope),
     /// Run a plan the operator confirmed with `y`.
     RunPlan(SyncPlan),
     /// Stop this console's run of the store after the order in flight.
-    StopRun(Channel),
+    StopRun(Store),
     /// Ask every run of the store, in any process, to stop after its order in flight.
-    RequestStop(Channel),
+    RequestStop(Store),
     /// Read what the store holds for the order (nothing is written).
-    Reread(Channel, i64),
+    Reread(Store, i64),
     /// Send the order's shipping mail now (the operator said yes).
-    SendMail(Channel, i64),
+    SendMail(Store, i64),
     /// Find the order numbered so in the store, and open it.
-    FindOrder(Channel, String),
+    FindOrder(Store, String),
     /// Read and plan a carrier file (nothing saved).
     PrepareImport(String),
     /// Save a carrier file's changes the operator confirmed.
     SaveImport(Box<ImportPreview>),
     /// Show exactly what a sync would send, sending nothing.
     /// What a run of this scope would send, sent nowhere (`d`; in an order's detail, that order).
-    DryRun(Channel, PlanScope),
-    PullNow(Channel),
-    SaveSettings(Channel, OperationalSettings),
+    DryRun(Store, PlanScope),
+    PullNow(Store),
+    SaveSettings(Store, OperationalSettings),
     /// Ring the terminal bell (a run failed and `[alerts] bell` is on).
     Bell,
     /// Read the store back and record what differs (nothing is written to it).
-    Reconcile(Channel),
+    Reconcile(Store),
     /// Settle the order's drift the way the operator said yes to.
     Resolve {
         order_id: i64,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::domain::alert::AlertEvent;
 
 /// An alert waiting in (or gone through) the outbox.
@@ -44,7 +44,7 @@ impl Db {
     /// first (it alone sends the alert).
     pub async fn raise_condition(
         &self,
-        channel: Channel,
+        channel: Store,
         event: AlertEvent,
         at: DateTime<Utc>,
         by: &str,
@@ -68,7 +68,7 @@ impl Db {
     /// Records that `event` no longer holds; `true` only for the process that cleared it.
     pub async fn clear_condition(
         &self,
-        channel: Channel,
+        channel: Store,
         event: AlertEvent,
     ) -> Result<bool, DbError> {
         let n = with_pool!(self, pool => {
@@ -83,7 +83,7 @@ impl Db {
     }
 
     /// The conditions recorded as holding for `channel`.
-    pub async fn open_conditions(&self, channel: Channel) -> Result<Vec<AlertEvent>, DbError> {
+    pub async fn open_conditions(&self, channel: Store) -> Result<Vec<AlertEvent>, DbError> {
         let codes: Vec<String> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT event FROM alert_conditions WHERE channel = $1 ORDER BY event")
                 .bind(channel.code())
@@ -99,7 +99,7 @@ impl Db {
     /// Puts an alert in the outbox for one destination, due at once.
     pub async fn enqueue_alert(
         &self,
-        channel: Channel,
+        channel: Store,
         event: AlertEvent,
         destination: &str,
         payload: &str,
@@ -124,7 +124,7 @@ impl Db {
     /// Alerts of `channel` due for an attempt at `now`, oldest first.
     pub async fn due_alerts(
         &self,
-        channel: Channel,
+        channel: Store,
         now: DateTime<Utc>,
     ) -> Result<Vec<OutboxRow>, DbError> {
         let sql = format!(
@@ -231,7 +231,7 @@ impl Db {
     /// `status`.
     pub async fn alert_destinations(
         &self,
-        channel: Channel,
+        channel: Store,
         since: DateTime<Utc>,
     ) -> Result<Vec<DestinationState>, DbError> {
         let rows: Vec<OutboxRow> = {
@@ -278,7 +278,7 @@ impl Db {
     /// not sent since, at most `limit`, oldest first.
     pub async fn refused_mail_numbers(
         &self,
-        channel: Channel,
+        channel: Store,
         limit: i64,
     ) -> Result<Vec<String>, DbError> {
         Ok(with_pool!(self, pool => {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
-use crate::domain::Channel;
+use crate::domain::Store;
 
 impl Db {
     /// Claims `order_id` for `holder` (of this handle's instance) until `until`. Succeeds when
@@ -17,7 +17,7 @@ impl Db {
     pub async fn claim_order(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         holder: &str,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
@@ -54,7 +54,7 @@ impl Db {
     pub async fn order_claim(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
     ) -> Result<Option<(String, DateTime<Utc>)>, DbError> {
         let claim: Option<(Option<String>, Option<DateTime<Utc>>)> = with_pool!(self, pool => {
             sqlx::query_as(
@@ -72,7 +72,7 @@ impl Db {
     pub async fn release_order(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         holder: &str,
     ) -> Result<(), DbError> {
         let instance = self.instance().await?;

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
-use crate::domain::Channel;
+use crate::domain::Store;
 
 /// Who holds a lease, and until when.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -58,7 +58,7 @@ impl Db {
     }
 
     /// When the newest change to a store's orders was made (the watch mode's cheap question).
-    pub async fn latest_change(&self, channel: Channel) -> Result<Option<DateTime<Utc>>, DbError> {
+    pub async fn latest_change(&self, channel: Store) -> Result<Option<DateTime<Utc>>, DbError> {
         let latest: Option<DateTime<Utc>> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT MAX(updated_at) FROM orders WHERE channel = $1")
                 .bind(channel.code())

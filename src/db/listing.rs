@@ -18,7 +18,7 @@ pub(super) mod where_clause;
 use super::orders::StoredOrder;
 use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
 use super::{Db, DbError, with_pool};
-use crate::domain::{Channel, ChannelRules, Evaluation, Verdict};
+use crate::domain::{ChannelRules, Evaluation, Store, Verdict};
 use where_clause::{Param, Where, bind_params};
 
 /// Which orders to list, judged by which rules.
@@ -41,17 +41,17 @@ impl ListFilter {
     }
 
     fn lists_every_channel(&self) -> bool {
-        Channel::ALL
+        Store::DEFAULTS
             .iter()
-            .all(|c| self.rules.iter().any(|r| r.channel == *c))
+            .all(|c| self.rules.iter().any(|r| r.store == *c))
     }
 
     fn has_search(&self) -> bool {
         self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
     }
 
-    fn rules_for(&self, channel: Channel) -> Option<&ChannelRules> {
-        self.rules.iter().find(|r| r.channel == channel)
+    fn rules_for(&self, channel: Store) -> Option<&ChannelRules> {
+        self.rules.iter().find(|r| r.store == channel)
     }
 
     fn as_of(&self) -> DateTime<Utc> {
@@ -69,10 +69,10 @@ pub struct ListedOrder {
 /// How many orders have each verdict, per channel.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerdictCounts {
-    by_channel: BTreeMap<Channel, [u64; 6]>,
+    by_channel: BTreeMap<Store, [u64; 6]>,
     /// The oldest change among each channel's `pending` and `failed` orders: how long an order
     /// has waited to be written (SPEC §3 `oldest_pending_at`, `stale_after`).
-    oldest_pending: BTreeMap<Channel, DateTime<Utc>>,
+    oldest_pending: BTreeMap<Store, DateTime<Utc>>,
     /// The next instant the clock alone changes a verdict (a window's edge passes an order):
     /// a screen reads its counts again then.
     next_change: Option<DateTime<Utc>>,
@@ -83,11 +83,11 @@ impl VerdictCounts {
         Verdict::ALL.iter().position(|v| *v == verdict).unwrap_or(0)
     }
 
-    pub fn add(&mut self, channel: Channel, verdict: Verdict, n: u64) {
+    pub fn add(&mut self, channel: Store, verdict: Verdict, n: u64) {
         self.by_channel.entry(channel).or_default()[Self::slot(verdict)] += n;
     }
 
-    pub fn get(&self, channel: Channel, verdict: Verdict) -> u64 {
+    pub fn get(&self, channel: Store, verdict: Verdict) -> u64 {
         self.by_channel
             .get(&channel)
             .map_or(0, |c| c[Self::slot(verdict)])
@@ -106,11 +106,11 @@ impl VerdictCounts {
     }
 
     /// When the channel's longest-waiting `pending` or `failed` order last changed.
-    pub fn oldest_pending(&self, channel: Channel) -> Option<DateTime<Utc>> {
+    pub fn oldest_pending(&self, channel: Store) -> Option<DateTime<Utc>> {
         self.oldest_pending.get(&channel).copied()
     }
 
-    fn saw_pending(&mut self, channel: Channel, changed: DateTime<Utc>) {
+    fn saw_pending(&mut self, channel: Store, changed: DateTime<Utc>) {
         let oldest = self.oldest_pending.entry(channel).or_insert(changed);
         *oldest = (*oldest).min(changed);
     }
@@ -130,7 +130,7 @@ impl VerdictCounts {
         self.next_change = Some(self.next_change.map_or(at, |n| n.min(at)));
     }
 
-    pub fn channels(&self) -> impl Iterator<Item = Channel> + '_ {
+    pub fn channels(&self) -> impl Iterator<Item = Store> + '_ {
         self.by_channel.keys().copied()
     }
 }
@@ -272,7 +272,7 @@ impl Db {
     async fn totals(
         reader: &mut Reader,
         filter: &ListFilter,
-    ) -> Result<BTreeMap<Channel, u64>, DbError> {
+    ) -> Result<BTreeMap<Store, u64>, DbError> {
         let base = Where::base(filter);
         // Without a search, the totals kept by triggers answer at once; a search must count.
         let per_channel: Vec<(String, i64)> = if filter.has_search() {
@@ -294,7 +294,7 @@ impl Db {
         };
         let mut totals = BTreeMap::new();
         for (channel, n) in per_channel {
-            let channel: Channel = channel
+            let channel: Store = channel
                 .parse()
                 .map_err(|e| DbError::Corrupt(format!("{e}")))?;
             if filter.rules_for(channel).is_some() {

@@ -381,7 +381,7 @@ mod tests {
     /// other keeps writing never fails with "database is locked".
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_processes_share_one_new_sqlite_file() {
-        use crate::domain::Channel;
+        use crate::domain::Store;
         use crate::domain::job::JobStatus;
         let dir = tempfile::tempdir().expect("dir");
         let url = format!("sqlite://{}", dir.path().join("h.db").display());
@@ -391,7 +391,7 @@ mod tests {
         let writer = tokio::spawn(async move {
             for _ in 0..1500 {
                 b.publish_status(
-                    Channel::Colorme,
+                    Store::COLORME,
                     crate::domain::job::JobKind::Pull,
                     "b",
                     &JobStatus::default(),
@@ -404,7 +404,7 @@ mod tests {
         for round in 0..300 {
             let orders: Vec<PulledOrder> = (0..5)
                 .map(|i| PulledOrder {
-                    channel: Channel::Colorme,
+                    channel: Store::COLORME,
                     remote_id: format!("{}", round * 10 + i),
                     number: format!("{}", round * 10 + i),
                     ordered_at: now,

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
 use super::{BeginWrite, Db, DbError, Pool, with_pool};
-use crate::domain::{Carrier, Channel, Order, OrderStatus, Tracking};
+use crate::domain::{Carrier, Order, OrderStatus, Store, Tracking};
 
 pub use crate::domain::StoredOrder;
 
@@ -232,7 +232,7 @@ impl Db {
     /// The orders of `channel` numbered one of `numbers`, 100 numbers a query.
     pub async fn orders_with_numbers(
         &self,
-        channel: Channel,
+        channel: Store,
         numbers: &[String],
     ) -> Result<Vec<StoredOrder>, DbError> {
         let mut found = Vec::new();
@@ -285,7 +285,7 @@ impl Db {
     pub async fn find_orders(
         &self,
         number: &str,
-        channel: Option<Channel>,
+        channel: Option<Store>,
     ) -> Result<Vec<StoredOrder>, DbError> {
         let rows: Vec<OrderRow> = with_pool!(self, pool => match channel {
             Some(channel) => {
@@ -322,11 +322,7 @@ impl Db {
     }
 
     /// Whether an order with this number exists in the channel.
-    pub async fn order_number_exists(
-        &self,
-        channel: Channel,
-        number: &str,
-    ) -> Result<bool, DbError> {
+    pub async fn order_number_exists(&self, channel: Store, number: &str) -> Result<bool, DbError> {
         let found: Option<i64> = with_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>("SELECT id FROM orders WHERE channel = $1 AND number = $2 LIMIT 1")
                 .bind(channel.code())
@@ -340,7 +336,7 @@ impl Db {
     /// Whether the order with this number in the channel is itself a bundle child.
     pub async fn order_is_bundle_child(
         &self,
-        channel: Channel,
+        channel: Store,
         number: &str,
     ) -> Result<bool, DbError> {
         let found: Option<i64> = with_pool!(self, pool => {
@@ -446,7 +442,7 @@ impl OrdersTx {
                     // By channel, so the (channel, remote_id) index answers.
                     let mut existing: std::collections::HashMap<(String, String), OrderRow> =
                         std::collections::HashMap::new();
-                    for channel in Channel::ALL {
+                    for channel in Store::DEFAULTS {
                         let ids: Vec<&str> = batch
                             .iter()
                             .filter(|o| o.channel == channel)

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
 use super::{Db, DbError, StoredOrder, with_pool};
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::domain::drift::{DriftKind, StoreReading};
 
 /// What the order's store record said when hassou's side was read: a drift is recorded only if
@@ -39,7 +39,7 @@ pub struct ReconcileRun {
 impl Db {
     pub async fn start_reconcile(
         &self,
-        channel: Channel,
+        channel: Store,
         by: &str,
         at: DateTime<Utc>,
     ) -> Result<i64, DbError> {
@@ -84,7 +84,7 @@ impl Db {
     }
 
     /// The store's latest reconcile, finished or not.
-    pub async fn last_reconcile(&self, channel: Channel) -> Result<Option<ReconcileRun>, DbError> {
+    pub async fn last_reconcile(&self, channel: Store) -> Result<Option<ReconcileRun>, DbError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as::<_, ReconcileRun>(
                 "SELECT id, channel, started_at, finished_at, run_by, checked, agree, drifted, error \
@@ -100,7 +100,7 @@ impl Db {
     /// mark.
     pub async fn orders_changed_since(
         &self,
-        channel: Channel,
+        channel: Store,
         since: DateTime<Utc>,
     ) -> Result<Vec<(StoredOrder, RemoteMark)>, DbError> {
         let sql = format!(

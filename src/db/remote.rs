@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{BeginWrite, Db, DbError, with_pool};
-use crate::domain::{Channel, ShippingWrite};
+use crate::domain::{ShippingWrite, Store};
 
 fn to_json(write: &ShippingWrite) -> Result<String, DbError> {
     serde_json::to_string(write).map_err(|e| DbError::Corrupt(format!("cannot encode values: {e}")))
@@ -54,7 +54,7 @@ fn count(n: u64) -> i64 {
 
 impl Db {
     /// Ensures the remote-state row of an order exists.
-    async fn touch_remote(&self, order_id: i64, channel: Channel) -> Result<(), DbError> {
+    async fn touch_remote(&self, order_id: i64, channel: Store) -> Result<(), DbError> {
         with_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO order_remote (order_id, channel) VALUES ($1, $2) \
@@ -73,7 +73,7 @@ impl Db {
     pub async fn record_confirmed(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         held: &ShippingWrite,
         remote_ref: Option<&str>,
         at: DateTime<Utc>,
@@ -102,7 +102,7 @@ impl Db {
     pub async fn record_store_holds_nothing(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
         self.touch_remote(order_id, channel).await?;
@@ -126,7 +126,7 @@ impl Db {
     pub async fn record_failure(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         attempted: &ShippingWrite,
         error: &str,
         cause: crate::domain::Cause,
@@ -159,7 +159,7 @@ impl Db {
     pub async fn record_mail_sent(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         at: DateTime<Utc>,
     ) -> Result<bool, DbError> {
         self.record_mail(order_id, channel, at, false).await
@@ -170,7 +170,7 @@ impl Db {
     pub async fn record_mail_uncertain(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         at: DateTime<Utc>,
     ) -> Result<bool, DbError> {
         self.record_mail(order_id, channel, at, true).await
@@ -179,7 +179,7 @@ impl Db {
     async fn record_mail(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         at: DateTime<Utc>,
         uncertain: bool,
     ) -> Result<bool, DbError> {
@@ -205,7 +205,7 @@ impl Db {
     pub async fn record_mail_refused(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         error: &str,
     ) -> Result<(), DbError> {
         self.touch_remote(order_id, channel).await?;
@@ -226,7 +226,7 @@ impl Db {
     pub async fn mail_sent_at(
         &self,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
     ) -> Result<Option<DateTime<Utc>>, DbError> {
         let at: Option<Option<DateTime<Utc>>> = with_pool!(self, pool => {
             sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
@@ -243,7 +243,7 @@ impl Db {
     /// Starts a run and returns its id.
     pub async fn start_run(
         &self,
-        channel: Channel,
+        channel: Store,
         kind: JobKind,
         trigger: Trigger,
         dry_run: bool,
@@ -295,7 +295,7 @@ impl Db {
         Ok(())
     }
 
-    pub async fn runs(&self, channel: Channel, limit: u32) -> Result<Vec<RunRecord>, DbError> {
+    pub async fn runs(&self, channel: Store, limit: u32) -> Result<Vec<RunRecord>, DbError> {
         let runs = with_pool!(self, pool => {
             sqlx::query_as::<_, RunRecord>(
                 "SELECT id, channel, kind, trigger, dry_run, host, started_at, finished_at, outcome, \
@@ -316,7 +316,7 @@ impl Db {
         &self,
         run_id: i64,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         request: &str,
         at: DateTime<Utc>,
     ) -> Result<i64, DbError> {
@@ -353,7 +353,7 @@ impl Db {
         &self,
         run_id: i64,
         order_id: i64,
-        channel: Channel,
+        channel: Store,
         request: &str,
         response: Option<&str>,
         outcome: &str,

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::DbError;
 use crate::domain::{
-    Carrier, Channel, FailedWrite, Order, OrderStatus, RemoteState, ShippingWrite, Tracking,
+    Carrier, FailedWrite, Order, OrderStatus, RemoteState, ShippingWrite, Store, Tracking,
 };
 
 /// The columns every order query selects, joined with the order's remote state.
@@ -55,7 +55,7 @@ pub(super) struct OrderRow {
 impl OrderRow {
     pub fn into_domain(self) -> Result<(i64, i64, Order, RemoteState), DbError> {
         let corrupt = |what: String| DbError::Corrupt(format!("order id {}: {what}", self.id));
-        let channel: Channel = self.channel.parse().map_err(|e| corrupt(format!("{e}")))?;
+        let channel: Store = self.channel.parse().map_err(|e| corrupt(format!("{e}")))?;
         let status: OrderStatus = self.status.parse().map_err(|e| corrupt(format!("{e}")))?;
         let confirmed = self
             .confirmed

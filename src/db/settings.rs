@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
 use crate::domain::window::{Days, Window, parse_hours};
-use crate::domain::{Channel, Period, RuleSettings};
+use crate::domain::{Period, RuleSettings, Store};
 use crate::settings::OperationalSettings;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -38,7 +38,7 @@ fn duration(secs: i64) -> Duration {
 }
 
 impl SettingsRow {
-    fn into_settings(self, channel: Channel) -> Result<OperationalSettings, DbError> {
+    fn into_settings(self, channel: Store) -> Result<OperationalSettings, DbError> {
         let corrupt = |e: String| DbError::Corrupt(format!("settings of {channel}: {e}"));
         let period = u32::try_from(self.period_days)
             .map_err(|e| corrupt(e.to_string()))
@@ -87,7 +87,7 @@ const OVERWRITE: &str = "DO UPDATE SET period_days = excluded.period_days, \
 impl Db {
     pub async fn channel_settings(
         &self,
-        channel: Channel,
+        channel: Store,
     ) -> Result<Option<OperationalSettings>, DbError> {
         let row: Option<SettingsRow> = with_pool!(self, pool => {
             sqlx::query_as::<_, SettingsRow>(
@@ -105,7 +105,7 @@ impl Db {
 
     async fn write_settings(
         &self,
-        channel: Channel,
+        channel: Store,
         s: &OperationalSettings,
         who: &str,
         at: DateTime<Utc>,
@@ -146,7 +146,7 @@ impl Db {
     /// time this database sees the channel.
     pub async fn settings_or_init(
         &self,
-        channel: Channel,
+        channel: Store,
         initial: &OperationalSettings,
         who: &str,
         at: DateTime<Utc>,
@@ -161,7 +161,7 @@ impl Db {
     /// Saves settings changed by an operator; every console sees them on its next read.
     pub async fn save_channel_settings(
         &self,
-        channel: Channel,
+        channel: Store,
         s: &OperationalSettings,
         who: &str,
         at: DateTime<Utc>,

@@ -5,14 +5,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{BeginWrite, Db, DbError, Pool, with_pool};
-use crate::domain::{Carrier, Channel, OrderStatus, Tracking};
+use crate::domain::{Carrier, OrderStatus, Store, Tracking};
 
 /// What an import needs of an order: how it is found (number, bundle parent), what it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShippingHeld {
     pub id: i64,
     pub revision: i64,
-    pub channel: Channel,
+    pub channel: Store,
     pub number: String,
     pub status: OrderStatus,
     pub shipped_on: Option<NaiveDate>,

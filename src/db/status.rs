@@ -5,13 +5,13 @@
 use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::domain::job::{JobKind, JobStatus};
 
 /// What the scheduler of one job said last, and who said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedStatus {
-    pub channel: Channel,
+    pub channel: Store,
     /// `pull` or `sync`.
     pub job: JobKind,
     pub holder: String,
@@ -21,7 +21,7 @@ pub struct PublishedStatus {
 
 impl Db {
     /// How many write attempts of `channel` ended in each outcome, ever (the metrics' counter).
-    pub async fn write_outcomes(&self, channel: Channel) -> Result<Vec<(String, u64)>, DbError> {
+    pub async fn write_outcomes(&self, channel: Store) -> Result<Vec<(String, u64)>, DbError> {
         let rows: Vec<(String, i64)> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT outcome, COUNT(*) FROM sync_attempts WHERE channel = $1 \
@@ -39,7 +39,7 @@ impl Db {
 
     /// Orders of `channel` written whose shipping mail the store refused and that were not sent
     /// since (a store's health is `degraded` while there are any).
-    pub async fn refused_mails(&self, channel: Channel) -> Result<u64, DbError> {
+    pub async fn refused_mails(&self, channel: Store) -> Result<u64, DbError> {
         let n: i64 = with_pool!(self, pool => {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM order_remote WHERE channel = $1 \
@@ -55,7 +55,7 @@ impl Db {
     /// Records what the scheduler of `job` of `channel` is doing (by the lease holder).
     pub async fn publish_status(
         &self,
-        channel: Channel,
+        channel: Store,
         job: JobKind,
         holder: &str,
         status: &JobStatus,
@@ -81,10 +81,7 @@ impl Db {
     }
 
     /// The published status of every job of `channel`, pull before sync.
-    pub async fn published_status(
-        &self,
-        channel: Channel,
-    ) -> Result<Vec<PublishedStatus>, DbError> {
+    pub async fn published_status(&self, channel: Store) -> Result<Vec<PublishedStatus>, DbError> {
         let rows: Vec<(String, String, String, DateTime<Utc>)> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT job, holder, status, updated_at FROM scheduler_status \
@@ -136,7 +133,7 @@ mod tests {
             started_at: Some(now),
             ..JobStatus::default()
         };
-        db.publish_status(Channel::Shopify, JobKind::Sync, "a/1/daemon", &status, now)
+        db.publish_status(Store::SHOPIFY, JobKind::Sync, "a/1/daemon", &status, now)
             .await
             .expect("publish");
         status.running = false;
@@ -144,11 +141,11 @@ mod tests {
             written: 3,
             ..RunCounts::default()
         });
-        db.publish_status(Channel::Shopify, JobKind::Sync, "b/2/console", &status, now)
+        db.publish_status(Store::SHOPIFY, JobKind::Sync, "b/2/console", &status, now)
             .await
             .expect("publish again");
         db.publish_status(
-            Channel::Shopify,
+            Store::SHOPIFY,
             JobKind::Pull,
             "b/2/console",
             &JobStatus::default(),
@@ -156,13 +153,13 @@ mod tests {
         )
         .await
         .expect("pull");
-        let read = db.published_status(Channel::Shopify).await.expect("read");
+        let read = db.published_status(Store::SHOPIFY).await.expect("read");
         assert_eq!(read.len(), 2);
         assert_eq!(read[0].job, JobKind::Pull);
         assert_eq!(read[1].holder, "b/2/console");
         assert_eq!(read[1].status, status);
         assert!(
-            db.published_status(Channel::Colorme)
+            db.published_status(Store::COLORME)
                 .await
                 .expect("read")
                 .is_empty()

@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 
 use super::{Db, DbError, with_pool};
-use crate::domain::Channel;
+use crate::domain::Store;
 
 impl Db {
     /// Asks every run of `channel` that started before `now` to stop after its order in flight.
     pub async fn request_stop(
         &self,
-        channel: Channel,
+        channel: Store,
         who: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
@@ -33,7 +33,7 @@ impl Db {
     /// `started`), if anyone did.
     pub async fn stop_asked_since(
         &self,
-        channel: Channel,
+        channel: Store,
         started: DateTime<Utc>,
     ) -> Result<Option<String>, DbError> {
         Ok(with_pool!(self, pool => {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::health::{Health, HealthReason};
-use super::{Cause, Channel};
+use super::{Cause, Store};
 
 /// What an alert is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -159,7 +159,7 @@ pub fn conditions(health: &Health, orders: &AlertOrders) -> Vec<Condition> {
 pub struct AlertMessage {
     pub event: AlertEvent,
     pub store: String,
-    pub channel: Channel,
+    pub channel: Store,
     pub severity: Severity,
     /// In the shop's language.
     pub summary: String,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use chrono::{DateTime, Utc};
 
-use super::{Cause, Channel, PulledOrder, ShippingWrite, StoredOrder};
+use super::{Cause, PulledOrder, ShippingWrite, Store, StoredOrder};
 
 /// What a successful write did at the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -213,7 +213,7 @@ pub struct PlannedWrite {
 /// A store. Implementations read before they write, so that a write whose earlier outcome is
 /// unknown (`order.remote.in_flight_since`) is confirmed instead of repeated.
 pub trait Connector: Send + Sync {
-    fn channel(&self) -> Channel;
+    fn channel(&self) -> Store;
 
     /// The request(s) a write of `wanted` would send, as text: shown by a dry run and recorded
     /// in the audit trail before anything is sent.

@@ -17,6 +17,7 @@ pub mod order;
 pub mod period;
 pub mod rules;
 pub mod status;
+pub mod store;
 pub mod time;
 pub mod tracking;
 pub mod window;
@@ -32,4 +33,5 @@ pub use rules::{
     standing,
 };
 pub use status::OrderStatus;
+pub use store::{Store, StoreNameError, UnknownStore};
 pub use tracking::{Tracking, TrackingNumber, TrackingWarning};

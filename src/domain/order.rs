@@ -4,14 +4,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::carrier::Carrier;
-use super::channel::Channel;
 use super::status::OrderStatus;
+use super::store::Store;
 use super::tracking::{Tracking, TrackingNumber};
 
 /// One order of one store. Key: (channel, remote_id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
-    pub channel: Channel,
+    pub channel: Store,
     /// The store's id: a Shopify order GID, a カラーミー sale id.
     pub remote_id: String,
     /// The order number operators see and type (`#1001`, a sale number).
@@ -157,7 +157,7 @@ pub struct StoredOrder {
 /// One order as a store reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PulledOrder {
-    pub channel: super::Channel,
+    pub channel: super::Store,
     pub remote_id: String,
     pub number: String,
     pub ordered_at: DateTime<Utc>,

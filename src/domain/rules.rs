@@ -12,6 +12,7 @@ use super::channel::Channel;
 use super::order::{Order, RemoteState, ShippingWrite};
 use super::period::{Period, ShopTimeZone, one_year_after, one_year_before, period_start};
 use super::status::OrderStatus;
+use super::store::Store;
 use super::tracking::Tracking;
 
 /// Shopify's export-status option (API書出).
@@ -242,7 +243,7 @@ impl Narrowing {
 /// its [`standing`] is not `ineligible`; its verdict is then its standing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetWindow {
-    pub channel: Channel,
+    pub store: Store,
     pub statuses: Vec<OrderStatus>,
     pub updated_from: DateTime<Utc>,
     pub updated_to: DateTime<Utc>,
@@ -252,7 +253,7 @@ pub struct TargetWindow {
 impl TargetWindow {
     /// Whether `order` lies inside (the in-memory twin of the SQL the database runs).
     pub fn admits(&self, order: &Order) -> bool {
-        order.channel == self.channel
+        order.channel == self.store
             && self.statuses.contains(&order.status)
             && order.updated_at >= self.updated_from
             && order.updated_at <= self.updated_to
@@ -275,7 +276,8 @@ impl TargetWindow {
 /// the channel is judged against them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChannelRules {
-    pub channel: Channel,
+    /// Whose orders these rules judge; its channel says which rules.
+    pub store: Store,
     pub settings: RuleSettings,
     pub as_of: DateTime<Utc>,
     /// First instant inside the period window.
@@ -287,13 +289,13 @@ pub struct ChannelRules {
 
 impl ChannelRules {
     pub fn new(
-        channel: Channel,
+        store: Store,
         settings: RuleSettings,
         as_of: DateTime<Utc>,
         tz: ShopTimeZone,
     ) -> ChannelRules {
         ChannelRules {
-            channel,
+            store,
             settings,
             as_of,
             period_start: period_start(as_of, settings.period, tz),
@@ -310,7 +312,7 @@ impl ChannelRules {
         let midnight =
             self.period_start + chrono::Duration::days(i64::from(self.settings.period.days()) + 1);
         let year_old = earliest_ordered
-            .filter(|_| self.channel == Channel::Colorme)
+            .filter(|_| self.store.channel() == Channel::Colorme)
             .map(|ordered| one_year_after(ordered, self.timezone))
             .filter(|at| *at > self.as_of);
         year_old.map_or(midnight, |at| at.min(midnight))
@@ -324,7 +326,7 @@ impl ChannelRules {
 
     /// What every target of this channel meets (see [`Narrowing`]).
     pub fn narrowing(&self) -> Narrowing {
-        let shopify = self.channel == Channel::Shopify;
+        let shopify = self.store.channel() == Channel::Shopify;
         Narrowing {
             window: self.window(),
             needs_shipped_on: shopify,
@@ -338,24 +340,24 @@ impl ChannelRules {
     pub fn window(&self) -> TargetWindow {
         let statuses = OrderStatus::ALL
             .into_iter()
-            .filter(|s| match self.channel {
+            .filter(|s| match self.store.channel() {
                 Channel::Shopify => self.settings.statuses.admits(*s),
                 Channel::Colorme => !new_or_cancelled(*s),
             })
             .collect();
         TargetWindow {
-            channel: self.channel,
+            store: self.store,
             statuses,
             updated_from: self.period_start,
             updated_to: self.as_of,
-            ordered_from: (self.channel == Channel::Colorme).then_some(self.one_year_start),
+            ordered_from: (self.store.channel() == Channel::Colorme).then_some(self.one_year_start),
         }
     }
 
     /// Every reason the order is not a target, in SPEC order; empty when it is a target.
     pub fn ineligibility(&self, order: &Order) -> Vec<Reason> {
         let mut reasons = self.windowed_reasons(order);
-        reasons.extend(timeless_reasons(self.channel, order));
+        reasons.extend(timeless_reasons(self.store.channel(), order));
         // The enum is declared in SPEC order, which is the order reasons are reported in.
         reasons.sort();
         reasons
@@ -364,7 +366,7 @@ impl ChannelRules {
     /// The reasons that the clock or the status option decide (what [`TargetWindow`] tests).
     fn windowed_reasons(&self, order: &Order) -> Vec<Reason> {
         let mut reasons = Vec::new();
-        match self.channel {
+        match self.store.channel() {
             // Seed 000 (Shopify) 書出し対象: 【5】で指定をしたステータスにある下記条件を満たした注文
             // ・受注更新日時がデータ書出画面の作成期間内の注文
             Channel::Shopify => {
@@ -391,13 +393,13 @@ impl ChannelRules {
 
     /// What a sync would write for a target, or `None` when there is nothing to write yet.
     pub fn wanted_write(&self, order: &Order) -> Option<ShippingWrite> {
-        wanted_write(self.channel, &self.settings, order)
+        wanted_write(self.store.channel(), &self.settings, order)
     }
 
     /// The verdict of one order, given what its store holds.
     pub fn evaluate(&self, order: &Order, remote: &RemoteState) -> Evaluation {
         conclude(
-            self.channel,
+            self.store.channel(),
             &self.settings,
             order,
             remote,

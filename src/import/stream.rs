@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Checker, ImportError, ImportedOrder, MAX_REPORTED, RowError, Rows, no_orders};
 use crate::db::{Db, DbError, UpsertSummary};
-use crate::domain::{Channel, ShopTimeZone, TrackingWarning};
+use crate::domain::{ShopTimeZone, Store, TrackingWarning};
 
 /// Rows handed from the reader to the writer at a time.
 const CHUNK: usize = 2000;
@@ -80,7 +80,7 @@ impl Problems {
 struct ReadEnd {
     problems: Problems,
     /// Bundle children whose parent is not in the file: (line, channel, parent).
-    parents_elsewhere: Vec<(usize, Channel, String)>,
+    parents_elsewhere: Vec<(usize, Store, String)>,
     any_row: bool,
 }
 
@@ -260,8 +260,8 @@ async fn check_against_database(
     chunk: &[ImportedOrder],
     problems: &mut Problems,
 ) -> Result<Vec<Option<crate::domain::Order>>, DbError> {
-    let mut holding: HashMap<(Channel, String), Vec<crate::db::StoredOrder>> = HashMap::new();
-    for channel in Channel::ALL {
+    let mut holding: HashMap<(Store, String), Vec<crate::db::StoredOrder>> = HashMap::new();
+    for channel in Store::DEFAULTS {
         let numbers: Vec<String> = chunk
             .iter()
             .filter(|o| o.order.channel == channel)
@@ -306,11 +306,11 @@ async fn check_against_database(
 /// children themselves.
 async fn parents_in_database(
     db: &Db,
-    children: Vec<(usize, Channel, String)>,
+    children: Vec<(usize, Store, String)>,
 ) -> Result<Vec<RowError>, DbError> {
     let mut problems = Vec::new();
-    let mut answered: HashMap<(Channel, String), Option<bool>> = HashMap::new();
-    let mut asked: HashSet<(Channel, String)> = HashSet::new();
+    let mut answered: HashMap<(Store, String), Option<bool>> = HashMap::new();
+    let mut asked: HashSet<(Store, String)> = HashSet::new();
     for (line, channel, parent) in children {
         let key = (channel, parent.clone());
         if asked.insert(key.clone()) {

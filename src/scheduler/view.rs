@@ -5,12 +5,12 @@
 use chrono::{DateTime, Utc};
 
 use crate::db::{Db, DbError, Lease, PublishedStatus};
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::domain::job::JobKind;
 use crate::settings::OperationalSettings;
 
 /// The name of the lease that lets one process run the scheduled jobs of `channel`.
-pub fn lease_name(channel: Channel) -> String {
+pub fn lease_name(channel: Store) -> String {
     format!("schedule:{}", channel.code())
 }
 
@@ -18,7 +18,7 @@ pub fn lease_name(channel: Channel) -> String {
 /// lease, and what the lease holders published about their jobs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleView {
-    pub channel: Channel,
+    pub channel: Store,
     pub settings: OperationalSettings,
     pub lease: Option<Lease>,
     pub published: Vec<PublishedStatus>,
@@ -30,7 +30,7 @@ impl ScheduleView {
     /// Reads it; the settings are `initial` until someone saves them.
     pub async fn read(
         db: &Db,
-        channel: Channel,
+        channel: Store,
         initial: &OperationalSettings,
     ) -> Result<ScheduleView, DbError> {
         Ok(ScheduleView {

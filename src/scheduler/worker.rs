@@ -14,7 +14,7 @@ use super::view::lease_name;
 use super::{Job, JobKind, JobOutcome, Schedule, Scheduler, Timing, Trigger};
 use crate::channels::StoreConnector;
 use crate::db::{Db, RunCounts};
-use crate::domain::{Cause, Channel, ChannelRules, Problem, ShippingWrite, ShopTimeZone};
+use crate::domain::{Cause, ChannelRules, Problem, ShippingWrite, ShopTimeZone, Store};
 use crate::settings::OperationalSettings;
 use crate::sync::holder;
 use crate::sync::pull::pull_once;
@@ -33,10 +33,10 @@ pub const LEASE_TIME: Duration = Duration::from_secs(60);
 pub const LEASE_RENEW: Duration = Duration::from_secs(15);
 
 /// Everything the jobs of one store share.
-struct Store {
+struct StoreRuntime {
     db: Db,
     connector: StoreConnector,
-    channel: Channel,
+    channel: Store,
     initial: OperationalSettings,
     timezone: ShopTimeZone,
     /// This process holds the store's lease now.
@@ -56,7 +56,7 @@ struct Store {
     judge_alerts: tokio::sync::Notify,
 }
 
-impl Store {
+impl StoreRuntime {
     /// The order as stored now, or why not.
     async fn order(&self, order_id: i64) -> Result<crate::db::StoredOrder, Problem> {
         self.db
@@ -129,7 +129,7 @@ impl Store {
 }
 
 /// Every order a run changed or failed, then its counts, to the log.
-fn log_report(channel: Channel, report: &RunReport) {
+fn log_report(channel: Store, report: &RunReport) {
     for result in report.results.iter().filter(|r| {
         !matches!(
             r.outcome,
@@ -148,8 +148,8 @@ fn log_report(channel: Channel, report: &RunReport) {
     );
 }
 
-struct SyncJob(Arc<Store>);
-struct PullJob(Arc<Store>);
+struct SyncJob(Arc<StoreRuntime>);
+struct PullJob(Arc<StoreRuntime>);
 
 impl Job for SyncJob {
     async fn run(&self, trigger: Trigger) -> Result<JobOutcome, Problem> {
@@ -225,7 +225,7 @@ enum Kind {
     Sync,
 }
 
-struct StoreSchedule(Arc<Store>, Kind);
+struct StoreSchedule(Arc<StoreRuntime>, Kind);
 
 impl Schedule for StoreSchedule {
     async fn current(&self) -> Timing {
@@ -251,21 +251,21 @@ impl Schedule for StoreSchedule {
 
 /// The running scheduled work of one store.
 pub struct StoreWorker {
-    pub channel: Channel,
+    pub channel: Store,
     pub pull: Scheduler,
     pub sync: Scheduler,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     release: Box<dyn FnOnce() -> tokio::task::JoinHandle<()> + Send>,
-    store: Arc<Store>,
+    store: Arc<StoreRuntime>,
 }
 
 /// Run now, dry run and the status of a running [`StoreWorker`].
 #[derive(Clone)]
 pub struct WorkerHandle {
-    pub channel: Channel,
+    pub channel: Store,
     pub pull: Scheduler,
     pub sync: Scheduler,
-    store: Arc<Store>,
+    store: Arc<StoreRuntime>,
 }
 
 impl WorkerHandle {
@@ -344,7 +344,7 @@ impl StoreWorker {
         options: WorkerOptions,
     ) -> StoreWorker {
         let channel = connector.channel();
-        let store = Arc::new(Store {
+        let store = Arc::new(StoreRuntime {
             db,
             connector,
             channel,
@@ -458,7 +458,12 @@ impl StoreWorker {
 /// Publishes both schedulers' status in the database while this process holds the lease, so
 /// every console sharing it shows what the schedule is doing: on every change, and on each
 /// renewal (a process that just took the lease over says so at once).
-async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: CancellationToken) {
+async fn publish(
+    store: Arc<StoreRuntime>,
+    pull: Scheduler,
+    sync: Scheduler,
+    cancel: CancellationToken,
+) {
     let (mut pull_changes, mut sync_changes) = (pull.watch(), sync.watch());
     let mut carried = false;
     loop {
@@ -514,7 +519,7 @@ async fn publish(store: Arc<Store>, pull: Scheduler, sync: Scheduler, cancel: Ca
 
 /// Watch mode: when any process changes an order of this store, a sync follows within the
 /// debounce (if watch is on). It asks the database one cheap question every few seconds.
-async fn watch(store: Arc<Store>, sync: Scheduler, cancel: CancellationToken) {
+async fn watch(store: Arc<StoreRuntime>, sync: Scheduler, cancel: CancellationToken) {
     let mut seen = store.db.latest_change(store.channel).await.ok().flatten();
     loop {
         let settings = store.settings().await.ok();

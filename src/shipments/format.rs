@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::read::{Record, Records};
 use super::{ParsedFile, RowError, ShipmentRow};
 use crate::domain::tracking;
-use crate::domain::{Carrier, Channel, Tracking, TrackingNumber};
+use crate::domain::{Carrier, Store, Tracking, TrackingNumber};
 
 /// The most bad rows listed before the rest are summed up.
 const MAX_ERRORS: usize = 50;
@@ -339,7 +339,7 @@ fn row(
     };
     let channel = match columns.channel.map(|i| (i, cell(i))) {
         Some((_, "")) | None => None,
-        Some((i, text)) => match text.parse::<Channel>() {
+        Some((i, text)) => match text.parse::<Store>() {
             Ok(channel) => Some(channel),
             Err(e) => {
                 errors.push(RowError::new(line, Some(i + 1), e.to_string()));

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{FileSummary, Format, ImportPlan, candidate_numbers, parse, plan};
 use crate::db::Db;
-use crate::domain::Channel;
+use crate::domain::Store;
 
 /// Why a file could not be planned: its bad rows (each with line and column), or another reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub async fn prepare(
     db: &Db,
     path: &Path,
     format: Option<Format>,
-    channel: Option<Channel>,
+    channel: Option<Store>,
     mark_processed: bool,
     now: DateTime<Utc>,
 ) -> Result<(FileSummary, ImportPlan), PrepareError> {

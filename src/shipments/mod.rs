@@ -15,7 +15,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::domain::{Carrier, Channel};
+use crate::domain::{Carrier, Store};
 
 pub use format::{Format, parse};
 pub use plan::{
@@ -76,7 +76,7 @@ pub struct ShipmentRow {
     pub tracking: String,
     pub shipped_on: NaiveDate,
     pub carrier: Carrier,
-    pub channel: Option<Channel>,
+    pub channel: Option<Store>,
 }
 
 /// What the report says of the file once its rows have been matched (the rows themselves are

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::ShipmentRow;
 use crate::db::{ShippingHeld, ShippingSave};
 use crate::domain::input::MAX_TRACKING_NUMBERS;
-use crate::domain::{Carrier, Channel, OrderStatus};
+use crate::domain::{Carrier, OrderStatus, Store};
 
 /// What importing does to an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +42,7 @@ pub struct OrderChange {
     pub id: i64,
     /// The revision it was read at: the save is refused if it changed since.
     pub revision: i64,
-    pub channel: Channel,
+    pub channel: Store,
     pub number: String,
     pub change: Change,
     pub tracking: Vec<String>,
@@ -134,7 +134,7 @@ pub fn candidate_numbers(key: &str) -> Vec<String> {
 pub fn plan(
     rows: &[ShipmentRow],
     orders: &[ShippingHeld],
-    channel: Option<Channel>,
+    channel: Option<Store>,
     mark_processed: bool,
     now: DateTime<Utc>,
 ) -> ImportPlan {
@@ -146,7 +146,7 @@ pub fn plan(
 pub fn plan_group(
     rows: &[ShipmentRow],
     orders: &[ShippingHeld],
-    channel: Option<Channel>,
+    channel: Option<Store>,
     mark_processed: bool,
     now: DateTime<Utc>,
     rows_elsewhere: &HashSet<i64>,
@@ -155,7 +155,7 @@ pub fn plan_group(
     for o in orders {
         by_number.entry(bare(&o.number)).or_default().push(o);
     }
-    let find = |number: &str, wanted: Option<Channel>| -> Vec<&ShippingHeld> {
+    let find = |number: &str, wanted: Option<Store>| -> Vec<&ShippingHeld> {
         by_number
             .get(number)
             .map(|found| {
@@ -183,7 +183,7 @@ pub fn plan_group(
         {
             found = find(base, wanted);
         }
-        let mut channels: Vec<Channel> = found.iter().map(|o| o.channel).collect();
+        let mut channels: Vec<Store> = found.iter().map(|o| o.channel).collect();
         channels.dedup();
         match (found.first(), channels.len()) {
             (None, _) => plan.unmatched.push((row.line, row.key.clone())),
@@ -199,7 +199,7 @@ pub fn plan_group(
         }
     }
     let by_id: HashMap<i64, &ShippingHeld> = orders.iter().map(|o| (o.id, o)).collect();
-    let mut children: HashMap<(Channel, &str), Vec<&ShippingHeld>> = HashMap::new();
+    let mut children: HashMap<(Store, &str), Vec<&ShippingHeld>> = HashMap::new();
     for o in orders {
         if let Some(parent) = o.bundle_parent.as_deref() {
             children.entry((o.channel, parent)).or_default().push(o);

@@ -23,7 +23,7 @@ use super::{
     root,
 };
 use crate::db::{Db, ShippingHeld};
-use crate::domain::{Carrier, Channel};
+use crate::domain::{Carrier, Store};
 
 /// Rows planned together at most (a group of one root is never split).
 const CHUNK_ROWS: i64 = 2000;
@@ -135,7 +135,7 @@ fn db_error(e: crate::db::DbError) -> PrepareError {
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub format: Option<Format>,
-    pub channel: Option<Channel>,
+    pub channel: Option<Store>,
     pub mark_processed: bool,
     pub dry_run: bool,
     pub now: DateTime<Utc>,
@@ -402,7 +402,7 @@ impl StagedRow {
             carrier: Carrier::parse(&self.carrier).ok_or_else(|| broken("a carrier"))?,
             channel: self
                 .channel
-                .map(|c| c.parse::<Channel>())
+                .map(|c| c.parse::<Store>())
                 .transpose()
                 .map_err(|_| broken("a channel"))?,
             key: self.key,

@@ -17,7 +17,7 @@ use crate::domain::connector::{
 mod write;
 use crate::db::{Db, DbError, ListFilter, ListedOrder, RunCounts, StoredOrder};
 use crate::domain::job::{JobKind, Trigger};
-use crate::domain::{Cause, Channel, ChannelRules, Evaluation, ShippingWrite, Verdict};
+use crate::domain::{Cause, ChannelRules, Evaluation, ShippingWrite, Store, Verdict};
 
 /// Orders whose reads a connector may take at once before writing them (カラーミー's page size).
 const READ_AHEAD: usize = 100;
@@ -42,7 +42,7 @@ pub struct SyncOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncEvent {
     RunStarted {
-        channel: Channel,
+        channel: Store,
         run_id: i64,
         planned: usize,
         dry_run: bool,
@@ -134,7 +134,7 @@ pub fn stop_words(down: StoreDown) -> &'static str {
 /// The whole run, in the shape of SPEC §3's `sync --json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunReport {
-    pub channel: Channel,
+    pub channel: Store,
     pub dry_run: bool,
     /// Targets looked at (every verdict but ineligible).
     pub considered: u64,
@@ -204,7 +204,7 @@ pub enum SyncError {
     )]
     Stopped { written: u64, source: DbError },
     #[error("the rules are for {rules} but the connector writes to {connector}")]
-    WrongChannel { rules: Channel, connector: Channel },
+    WrongChannel { rules: Store, connector: Store },
 }
 
 impl From<SyncError> for crate::domain::Problem {
@@ -240,7 +240,7 @@ pub struct PlanItem {
 /// Confirmed, it is run as it is: an order whose values changed since is not written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncPlan {
-    pub channel: Channel,
+    pub channel: Store,
     pub scope_order: Option<i64>,
     pub items: Vec<PlanItem>,
     /// Targets with nothing to send (synced or waiting), for the operator's count.
@@ -276,11 +276,11 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         self
     }
 
-    fn check_channel(&self, rules: &ChannelRules) -> Result<Channel, SyncError> {
+    fn check_channel(&self, rules: &ChannelRules) -> Result<Store, SyncError> {
         let channel = self.connector.channel();
-        if rules.channel != channel {
+        if rules.store != channel {
             return Err(SyncError::WrongChannel {
-                rules: rules.channel,
+                rules: rules.store,
                 connector: channel,
             });
         }
@@ -384,7 +384,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
         events: Option<&UnboundedSender<SyncEvent>>,
         cancel: &CancellationToken,
     ) -> Result<RunReport, SyncError> {
-        let channel = rules.channel;
+        let channel = rules.store;
         let emit = |event: SyncEvent| {
             if let Some(tx) = events {
                 // A closed screen must not stop the run.

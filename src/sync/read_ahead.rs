@@ -63,7 +63,7 @@ impl<T> ReadAhead<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Channel, Order, OrderStatus, Tracking};
+    use crate::domain::{Order, OrderStatus, Store, Tracking};
 
     fn order() -> StoredOrder {
         let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
@@ -71,7 +71,7 @@ mod tests {
             id: 1,
             revision: 1,
             order: Order {
-                channel: Channel::Colorme,
+                channel: Store::COLORME,
                 remote_id: "1".into(),
                 number: "1".into(),
                 status: OrderStatus::Processed,

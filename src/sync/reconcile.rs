@@ -62,7 +62,7 @@ pub async fn reconcile_with(
     stale_after: std::time::Duration,
 ) -> Result<ReconcileReport, Problem> {
     let started = Utc::now();
-    let run_id = db.start_reconcile(rules.channel, by, started).await?;
+    let run_id = db.start_reconcile(rules.store, by, started).await?;
     let result = compare_all(db, connector, rules, since, run_id, stale_after).await;
     let finished = Utc::now();
     match &result {
@@ -96,7 +96,7 @@ async fn compare_all(
     let stale_before = rules.as_of - chrono::Duration::from_std(stale_after).unwrap_or_default();
     // Each order with its store record's mark as read now: a difference is recorded only if
     // the mark is unchanged when it is (a write since may be what the store shows).
-    let orders = db.orders_changed_since(rules.channel, since).await?;
+    let orders = db.orders_changed_since(rules.store, since).await?;
     let mut report = ReconcileReport {
         run_id,
         checked: 0,

@@ -2,8 +2,8 @@
 //! per event, the mail's subject, and the console's log line about a delivery. Causes are said in
 //! the catalog's words, never the store's (which could carry a customer's details).
 
-use crate::domain::Channel;
 use crate::domain::Language;
+use crate::domain::Store;
 use crate::domain::alert::{AlertEvent, Condition};
 
 use super::{cause_words, store};
@@ -32,7 +32,7 @@ fn orders(n: u64) -> String {
 }
 
 /// The summary of a condition that now holds.
-pub fn raised(channel: Channel, c: &Condition, lang: Language) -> String {
+pub fn raised(channel: Store, c: &Condition, lang: Language) -> String {
     let shop = store(channel, lang);
     let ja = lang == Language::Ja;
     let n = c.count;
@@ -79,7 +79,7 @@ pub fn raised(channel: Channel, c: &Condition, lang: Language) -> String {
 }
 
 /// The summary of a condition that cleared.
-pub fn recovered(channel: Channel, cleared: AlertEvent, lang: Language) -> String {
+pub fn recovered(channel: Store, cleared: AlertEvent, lang: Language) -> String {
     let shop = store(channel, lang);
     match lang {
         Language::Ja => format!("{shop}: 回復しました — {}", event_words(cleared, lang)),
@@ -88,7 +88,7 @@ pub fn recovered(channel: Channel, cleared: AlertEvent, lang: Language) -> Strin
 }
 
 /// `hassou alerts test`.
-pub fn test(channel: Channel, lang: Language) -> String {
+pub fn test(channel: Store, lang: Language) -> String {
     let shop = store(channel, lang);
     match lang {
         Language::Ja => format!("{shop}: hassou のテスト通知です (対応は不要です)"),

@@ -2,9 +2,10 @@
 //! two settings (for the log), in the operator's language.
 
 use crate::console::settings_form::{ROWS, Row};
+use crate::domain::Channel;
 use crate::domain::Language;
 use crate::domain::window::{Days, Hours, Window};
-use crate::domain::{Channel, StatusOption};
+use crate::domain::{StatusOption, Store};
 use crate::settings::OperationalSettings;
 use crate::text::schedule::every;
 
@@ -12,7 +13,7 @@ use crate::text::schedule::every;
 pub fn label(
     row: Row,
     s: &OperationalSettings,
-    channel: Channel,
+    channel: Store,
     lang: Language,
 ) -> (String, String) {
     let ja = lang == Language::Ja;
@@ -42,7 +43,7 @@ pub fn label(
                 format!("{} days", s.rules.period.days())
             },
         ),
-        Row::RuleOption => match channel {
+        Row::RuleOption => match channel.channel() {
             Channel::Shopify => (
                 "API書出",
                 "export statuses",
@@ -147,7 +148,7 @@ pub fn window_words(w: &Window, lang: Language) -> String {
 pub fn changes(
     before: &OperationalSettings,
     after: &OperationalSettings,
-    channel: Channel,
+    channel: Store,
     lang: Language,
 ) -> Vec<String> {
     ROWS.iter()
@@ -162,14 +163,14 @@ pub fn changes(
 /// A store tab's first line, like GoQ's データ書出 row: 作成期間, the status option (Shopify) or
 /// the 出荷日 rule (カラーミー), auto sync, watch, and whether customers are mailed.
 pub fn store_rules_line(
-    channel: Channel,
+    channel: Store,
     s: &OperationalSettings,
     mails: bool,
     lang: Language,
 ) -> String {
     let ja = lang == Language::Ja;
     let on = |b: bool| crate::text::on_off(b, lang);
-    let option = match (channel, ja) {
+    let option = match (channel.channel(), ja) {
         (Channel::Shopify, true) => match s.rules.statuses {
             StatusOption::ProcessedOnly => "【処理済み】のみ".to_owned(),
             StatusOption::AllButNewCancelled => "【処理済み】以外も書き出す".to_owned(),
@@ -196,7 +197,7 @@ pub fn store_rules_line(
         (false, true) => "自動更新 オフ".to_owned(),
         (false, false) => "auto sync off".to_owned(),
     };
-    let mail = match (channel, mails, ja) {
+    let mail = match (channel.channel(), mails, ja) {
         (Channel::Shopify, true, true) => "通知あり",
         (Channel::Shopify, false, true) => "通知なし",
         (Channel::Colorme, true, true) => "メールあり",

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use hassou::db::{PulledOrder, StoredOrder};
-use hassou::domain::{Channel, ShippingWrite};
+use hassou::domain::{ShippingWrite, Store};
 use hassou::sync::{
     Connector, Exchange, FailureKind, PlannedWrite, WriteFailure, WriteOutcome, WriteReport,
 };
@@ -22,7 +22,7 @@ pub enum Fault {
 type Hook = Box<dyn Fn(&str) + Send + Sync>;
 
 pub struct FakeStore {
-    channel: Channel,
+    channel: Store,
     held: Mutex<HashMap<String, ShippingWrite>>,
     applied: Mutex<HashMap<String, u32>>,
     faults: Mutex<HashMap<String, Fault>>,
@@ -30,7 +30,7 @@ pub struct FakeStore {
 }
 
 impl FakeStore {
-    pub fn new(channel: Channel) -> FakeStore {
+    pub fn new(channel: Store) -> FakeStore {
         FakeStore {
             channel,
             held: Mutex::default(),
@@ -73,7 +73,7 @@ impl FakeStore {
 }
 
 impl Connector for FakeStore {
-    fn channel(&self) -> Channel {
+    fn channel(&self) -> Store {
         self.channel
     }
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use chrono::{DateTime, Utc};
 use hassou::db::Db;
 use hassou::domain::{
-    Carrier, Channel, ChannelRules, Order, OrderStatus, RuleSettings, ShopTimeZone, Tracking,
+    Carrier, ChannelRules, Order, OrderStatus, RuleSettings, ShopTimeZone, Store, Tracking,
 };
 use hassou::sync::{Connector, RunReport, SyncEngine, SyncOptions};
 use sqlx::postgres::PgConnectOptions;
@@ -138,7 +138,7 @@ pub fn t(s: &str) -> DateTime<Utc> {
 
 /// A target in both channels on 2026-11-24: processed, ordered on the 20th, changed and shipped
 /// on the 23rd, Yamato, with this tracking. Its remote id is `r-{number}`.
-pub fn target_order(channel: Channel, number: &str, tracking: &str) -> Order {
+pub fn target_order(channel: Store, number: &str, tracking: &str) -> Order {
     Order {
         channel,
         remote_id: format!("r-{number}"),

@@ -15,8 +15,8 @@ use super::model::{Sale, SaleDelivery, SaleEnvelope, SalesPage};
 /// Sales per page: the API's maximum.
 const PAGE: u64 = 100;
 use super::plan::{ColormePlan, held, plan, should_send_mail};
-use crate::domain::{Channel, ShippingWrite};
 use crate::domain::{PulledOrder, StoredOrder};
+use crate::domain::{ShippingWrite, Store};
 use crate::sync::read_ahead::ReadAhead;
 use crate::sync::{
     Connector, Exchange, FailureKind, MailFailure, MailSent, PlannedWrite, StoreError,
@@ -135,8 +135,8 @@ fn delivery_ref(sale: &Sale) -> String {
 }
 
 impl Connector for ColormeConnector {
-    fn channel(&self) -> Channel {
-        Channel::Colorme
+    fn channel(&self) -> Store {
+        Store::COLORME
     }
 
     fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String {
@@ -218,7 +218,7 @@ impl Connector for ColormeConnector {
                 seen.insert(
                     sale.id,
                     PulledOrder {
-                        channel: Channel::Colorme,
+                        channel: Store::COLORME,
                         remote_id: sale.id.to_string(),
                         number: sale.id.to_string(),
                         ordered_at,

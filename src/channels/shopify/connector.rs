@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::domain::{Channel, ShippingWrite};
 use crate::domain::{PulledOrder, StoredOrder};
+use crate::domain::{ShippingWrite, Store};
 use crate::sync::read_ahead::ReadAhead;
 use crate::sync::{
     Connector, Exchange, FailureKind, PlannedWrite, StoreError, WriteFailure, WriteOutcome,
@@ -244,8 +244,8 @@ fn user_errors(errors: &[UserError]) -> String {
 }
 
 impl Connector for ShopifyConnector {
-    fn channel(&self) -> Channel {
-        Channel::Shopify
+    fn channel(&self) -> Store {
+        Store::SHOPIFY
     }
 
     fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String {
@@ -298,7 +298,7 @@ impl Connector for ShopifyConnector {
                 .map_err(|e| e.to_store_error())?;
             for node in &data.orders.nodes {
                 let pulled = PulledOrder {
-                    channel: Channel::Shopify,
+                    channel: Store::SHOPIFY,
                     remote_id: node.id.clone(),
                     number: node.name.clone(),
                     ordered_at: node.created_at,

@@ -7,13 +7,13 @@ use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
 use super::super::update::Msg;
-use crate::domain::Channel;
+use crate::domain::Store;
 use crate::domain::job::JobKind;
 use crate::scheduler::WorkerHandle;
 
 /// Sends the events of a sync run to the screen as they come.
 pub fn forward_events(
-    channel: Channel,
+    channel: Store,
     tx: &UnboundedSender<Msg>,
 ) -> UnboundedSender<crate::sync::SyncEvent> {
     let (events, mut rx) = mpsc::unbounded_channel();

@@ -15,7 +15,7 @@ pub(super) fn ask(app: &mut App, question: Question) {
 }
 
 /// The store whose run this console would stop: a run it started, else none.
-pub(super) fn running_store(app: &App) -> Option<Channel> {
+pub(super) fn running_store(app: &App) -> Option<Store> {
     app.runs.iter().next().copied()
 }
 

@@ -84,7 +84,7 @@ pub(super) fn detail_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
 /// Every setting change goes to the log with who made it (issue 19).
 pub(super) fn log_setting_change(
     app: &mut App,
-    channel: Channel,
+    channel: Store,
     before: &OperationalSettings,
     after: &OperationalSettings,
 ) {
@@ -160,7 +160,7 @@ pub(super) fn edit_key(
 
 pub(super) fn settings_key(
     app: &mut App,
-    channel: Channel,
+    channel: Store,
     row: usize,
     action: Option<Action>,
     key: KeyEvent,
@@ -171,9 +171,12 @@ pub(super) fn settings_key(
             return vec![];
         }
         (Some(Action::NextStore), _) => {
-            let next = Channel::ALL[(Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0)
+            let next = Store::DEFAULTS[(Store::DEFAULTS
+                .iter()
+                .position(|c| *c == channel)
+                .unwrap_or(0)
                 + 1)
-                % Channel::ALL.len()];
+                % Store::DEFAULTS.len()];
             app.mode = Mode::Settings { channel: next, row };
             return vec![];
         }

@@ -5,7 +5,7 @@ use super::*;
 /// A job of this process finished a run: say how it went (a sync's own events say the rest).
 pub(super) fn job_status(
     app: &mut App,
-    channel: Channel,
+    channel: Store,
     job: JobKind,
     status: &JobStatus,
 ) -> Vec<Cmd> {
@@ -114,7 +114,7 @@ pub(super) fn ask_to_switch_on(app: &mut App, switch: Switch) -> Vec<Cmd> {
 
 /// Turns the switch on for every process (the operator confirmed, or there was nothing to
 /// write), said in the log with who.
-pub(super) fn switch_on(app: &mut App, channel: Channel, switch: Switch) -> Vec<Cmd> {
+pub(super) fn switch_on(app: &mut App, channel: Store, switch: Switch) -> Vec<Cmd> {
     let Some(view) = app.schedules.get_mut(&channel) else {
         return vec![];
     };
@@ -157,7 +157,7 @@ pub(super) fn saved(app: &mut App, result: Result<ListedOrder, Problem>) -> Vec<
     }
 }
 
-pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> Vec<Cmd> {
+pub(super) fn sync_event(app: &mut App, channel: Store, event: SyncEvent) -> Vec<Cmd> {
     let store = crate::text::store(channel, app.lang);
     match event {
         SyncEvent::RunStarted {
@@ -247,7 +247,7 @@ pub(super) fn sync_event(app: &mut App, channel: Channel, event: SyncEvent) -> V
     vec![]
 }
 
-pub(super) fn step(app: &mut App, channel: Channel) {
+pub(super) fn step(app: &mut App, channel: Store) {
     if let Some(p) = app.progress.get_mut(&channel) {
         p.done += 1;
         p.current = None;

@@ -62,12 +62,13 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     }
 }
 
-/// The tabs in order: each store, then the log.
-pub(super) const TABS: [Tab; 3] = [
-    Tab::Store(Channel::Shopify),
-    Tab::Store(Channel::Colorme),
-    Tab::Log,
-];
+/// The log's store filter after `current`: each configured store in turn, then every store.
+fn next_store(stores: &[Store], current: Option<Store>) -> Option<Store> {
+    match current.and_then(|c| stores.iter().position(|s| *s == c)) {
+        None => stores.first().copied(),
+        Some(at) => stores.get(at + 1).copied(),
+    }
+}
 
 pub(super) fn switch_tab(app: &mut App, tab: Tab) -> Vec<Cmd> {
     app.tab = tab;
@@ -79,14 +80,15 @@ pub(super) fn switch_tab(app: &mut App, tab: Tab) -> Vec<Cmd> {
 }
 
 pub(super) fn next_tab(app: &mut App, forward: bool) -> Vec<Cmd> {
-    let at = TABS.iter().position(|t| *t == app.tab).unwrap_or(0);
-    let n = TABS.len();
+    let tabs = app.tabs();
+    let at = tabs.iter().position(|t| *t == app.tab).unwrap_or(0);
+    let n = tabs.len();
     let next = if forward {
         (at + 1) % n
     } else {
         (at + n - 1) % n
     };
-    switch_tab(app, TABS[next])
+    switch_tab(app, tabs[next])
 }
 
 /// The log tab: `f` follows or pauses (scrolling up pauses), arrows and pages scroll, `w` wraps,
@@ -124,11 +126,7 @@ pub(super) fn log_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> V
         (Action::Wrap, _) => view.wrap = !view.wrap,
         (Action::ErrorsOnly, _) => view.errors_only = !view.errors_only,
         (Action::CycleStore, _) => {
-            view.store = match view.store {
-                None => Some(Channel::Shopify),
-                Some(Channel::Shopify) => Some(Channel::Colorme),
-                Some(Channel::Colorme) => None,
-            };
+            view.store = next_store(&app.stores, view.store);
         }
         (Action::Stop, _) => return store_action(app, Action::Stop).unwrap_or_default(),
         _ => {}
@@ -277,7 +275,7 @@ pub(super) fn list_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> 
         }
         (Action::Reload, _) => return vec![reload(app, true), Cmd::LoadSchedules],
         (Action::Settings, _) => {
-            if let Some(channel) = app.target_store().or(Some(Channel::Shopify)) {
+            if let Some(channel) = app.target_store().or(Some(Store::SHOPIFY)) {
                 app.mode = Mode::Settings { channel, row: 0 };
             }
         }

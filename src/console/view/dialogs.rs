@@ -2,6 +2,7 @@
 //! carrier-file import preview, and the questions asked before an action.
 
 use super::*;
+use crate::domain::Channel;
 
 /// The command line over the key bar, with its error.
 pub(super) fn draw_command(
@@ -61,7 +62,7 @@ pub(super) fn draw_confirm(frame: &mut Frame, app: &App, area: Rect, confirm: &C
     let height = area.height.max(8);
     let inner = dialog(frame, area, area.width, height, title);
     let mails = plan.notifications();
-    let mail_word = match channel {
+    let mail_word = match channel.channel() {
         Channel::Shopify => Phrase::CustomerNotifications,
         Channel::Colorme => Phrase::ShippingMails,
     }

@@ -8,11 +8,7 @@ pub(super) fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         "hassou 発送 ",
         Style::default().add_modifier(Modifier::BOLD),
     )];
-    for tab in [
-        Tab::Store(Channel::Shopify),
-        Tab::Store(Channel::Colorme),
-        Tab::Log,
-    ] {
+    for tab in app.tabs() {
         let name = match tab {
             Tab::Store(c) => text::store(c, app.lang),
             Tab::Log => Phrase::LogTab.get(app.lang),
@@ -39,7 +35,7 @@ pub(super) fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
 /// row: 作成期間, the status option (Shopify) or the 出荷日 rule (カラーミー), auto sync, watch,
 /// mails. Then its run: this console's progress, who runs the schedule, the next run, and the
 /// last run's counts with failures first.
-pub(super) fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel: Channel) {
+pub(super) fn draw_store_lines(frame: &mut Frame, app: &App, area: Rect, channel: Store) {
     let width = area.width as usize;
     if !app.stores.contains(&channel) {
         let text = Phrase::StoreNotConfigured.get(app.lang);

@@ -29,7 +29,7 @@ use super::state::{
     App, Ask, Confirm, Detail, ImportConfirm, Mode, Progress, Question, ScheduleView, Tab,
 };
 use crate::domain::job::JobKind;
-use crate::domain::{Channel, Verdict};
+use crate::domain::{Store, Verdict};
 use crate::text::settings::label;
 use crate::text::{self, Phrase, Say};
 

@@ -6,7 +6,7 @@ pub(super) fn draw_settings(
     frame: &mut Frame,
     app: &App,
     area: Rect,
-    channel: Channel,
+    channel: Store,
     selected: usize,
 ) {
     let title = Say::SettingsTitle(text::store(channel, app.lang)).get(app.lang);

@@ -16,7 +16,7 @@ use super::where_clause::{Param, Where, bind_params};
 use super::{ListFilter, Reader, VerdictCounts, with_reader};
 use crate::db::rows::{ORDER_COLUMNS, ORDER_FROM, OrderRow};
 use crate::db::{BeginWrite, Db, DbError, Pool, with_pool};
-use crate::domain::{Channel, ChannelRules, TargetWindow, Verdict, standing};
+use crate::domain::{ChannelRules, Store, TargetWindow, Verdict, standing};
 
 /// How many orders are judged and stored at a time.
 const BATCH: usize = 2000;
@@ -67,7 +67,7 @@ impl Db {
             let (at, id) = after.unwrap_or_default();
             let rows: Vec<ToJudge> = with_pool!(self, pool => {
                 let query = sqlx::query_as::<_, ToJudge>(sqlx::AssertSqlSafe(sql))
-                    .bind(rules.channel.code())
+                    .bind(rules.store.code())
                     .bind(rules.period_start)
                     .bind(rules.as_of);
                 let query = if after.is_some() { query.bind(at).bind(id) } else { query };
@@ -81,7 +81,7 @@ impl Db {
             for judge in rows {
                 let generation = judge.standing_gen;
                 let (id, _, order, remote) = judge.row.into_domain()?;
-                let verdict = standing(rules.channel, &rules.settings, &order, &remote);
+                let verdict = standing(rules.store.channel(), &rules.settings, &order, &remote);
                 standings.push(json!({"id": id, "gen": generation, "s": verdict.code()}));
             }
             judged += standings.len() as u64;
@@ -149,11 +149,11 @@ impl Db {
     /// whose standings no setting moves). When the rules asked with another one, it becomes
     /// the basis and every standing it decides (a slip and no 出荷日) is forgotten.
     async fn align_basis(&self, rules: &ChannelRules) -> Result<Option<bool>, DbError> {
-        if rules.channel != Channel::Colorme {
+        if rules.store != Store::COLORME {
             return Ok(None);
         }
         let wanted = rules.settings.shipped_date_only;
-        let channel = rules.channel.code();
+        let channel = rules.store.code();
         let held: Option<bool> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT shipped_date_only FROM standing_basis WHERE channel = $1")
                 .bind(channel)
@@ -194,12 +194,12 @@ impl Db {
         &self,
         reader: &mut Reader,
         filter: &ListFilter,
-        totals: &std::collections::BTreeMap<Channel, u64>,
+        totals: &std::collections::BTreeMap<Store, u64>,
     ) -> Result<(VerdictCounts, Vec<(TargetWindow, (i64, i64))>), DbError> {
         let mut counts = VerdictCounts::default();
         let mut to_fold = Vec::new();
         for rules in &filter.rules {
-            counts.by_channel.entry(rules.channel).or_default();
+            counts.by_channel.entry(rules.store).or_default();
             let mut found = if filter.has_search() {
                 self.searched_counts(reader, filter, rules).await?
             } else {
@@ -211,15 +211,15 @@ impl Db {
                 .await?;
             let mut in_window = 0u64;
             for (verdict, n) in &found.by_standing {
-                counts.add(rules.channel, *verdict, *n);
+                counts.add(rules.store, *verdict, *n);
                 in_window += n;
             }
             if let Some(oldest) = found.oldest_pending {
-                counts.saw_pending(rules.channel, oldest);
+                counts.saw_pending(rules.store, oldest);
             }
-            let total = totals.get(&rules.channel).copied().unwrap_or(0);
+            let total = totals.get(&rules.store).copied().unwrap_or(0);
             counts.add(
-                rules.channel,
+                rules.store,
                 Verdict::Ineligible,
                 total.saturating_sub(in_window),
             );
@@ -244,7 +244,7 @@ impl Db {
         } else {
             Where::default()
         };
-        let channel = w.placeholder(Param::Text(rules.channel.code().to_owned()));
+        let channel = w.placeholder(Param::Text(rules.store.code().to_owned()));
         let from = w.placeholder(Param::Time(rules.period_start));
         let to = w.placeholder(Param::Time(rules.as_of));
         // `channel || ''`: see `settle_channel`.

@@ -25,7 +25,7 @@ fn store_states(order: &Order) -> Vec<RemoteState> {
             shipped_date_only,
             ..RuleSettings::default()
         };
-        if let Some(wanted) = wanted_write(order.channel, &settings, order) {
+        if let Some(wanted) = wanted_write(order.channel.channel(), &settings, order) {
             states.push(RemoteState {
                 confirmed: Some(wanted.clone()),
                 ..RemoteState::default()
@@ -93,7 +93,7 @@ fn the_verdict_is_the_standing_inside_the_window_and_ineligible_outside() {
                             as_of(),
                             ShopTimeZone::jst(),
                         );
-                        let standing = standing(order.channel, &settings, order, &state);
+                        let standing = standing(order.channel.channel(), &settings, order, &state);
                         let verdict = rules.evaluate(order, &state).verdict;
                         assert_eq!(
                             rules.window().verdict(order, standing),

@@ -8,12 +8,12 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use super::Store;
+use super::StoreRuntime;
 use crate::scheduler::SETTINGS_POLL;
 
 /// `auto_reconcile_every`: the lease holder reconciles the store when the last reconcile (by
 /// any process, as the database records it) is that old. Reads only; a drift raises the alert.
-pub(super) async fn auto_reconcile(store: Arc<Store>, cancel: CancellationToken) {
+pub(super) async fn auto_reconcile(store: Arc<StoreRuntime>, cancel: CancellationToken) {
     loop {
         tokio::select! {
             () = cancel.cancelled() => return,
@@ -65,7 +65,7 @@ pub(super) async fn auto_reconcile(store: Arc<Store>, cancel: CancellationToken)
 }
 
 /// Judges the store's alert conditions as the schedule now stands (the lease holder only).
-pub(super) async fn raise_alerts(store: &Store) {
+pub(super) async fn raise_alerts(store: &StoreRuntime) {
     let Some(alerting) = &store.alerting else {
         return;
     };
@@ -93,7 +93,7 @@ pub(super) async fn raise_alerts(store: &Store) {
 
 /// Sends the store's due alerts while this process holds the lease, on its own task: a slow or
 /// dead destination never delays a run, and a quit does not wait for it.
-pub(super) async fn deliver_alerts(store: Arc<Store>, cancel: CancellationToken) {
+pub(super) async fn deliver_alerts(store: Arc<StoreRuntime>, cancel: CancellationToken) {
     let Some(alerting) = store.alerting.clone() else {
         return;
     };

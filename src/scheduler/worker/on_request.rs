@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Store {
+impl StoreRuntime {
     pub(super) async fn rules(&self) -> Result<ChannelRules, Problem> {
         let settings = self.settings().await?;
         Ok(ChannelRules::new(
@@ -17,7 +17,7 @@ impl Store {
 
 /// What a console asks of a store besides its schedule: a dry run, a plan, the run of a plan
 /// the operator confirmed, a read of one order, a mail — each a task of its own.
-impl Store {
+impl StoreRuntime {
     pub(super) fn dry_run(
         self: &Arc<Self>,
         scope: PlanScope,

@@ -15,7 +15,7 @@ fn day(d: &str) -> NaiveDate {
     d.parse().expect("date")
 }
 
-fn stored(id: i64, channel: Channel, number: &str, tracking: &str) -> ShippingHeld {
+fn stored(id: i64, channel: Store, number: &str, tracking: &str) -> ShippingHeld {
     ShippingHeld {
         id,
         revision: 1,
@@ -48,8 +48,8 @@ fn numbers(plan: &ImportPlan) -> Vec<&str> {
 #[test]
 fn a_leading_hash_is_ignored_on_either_side() {
     let orders = [
-        stored(1, Channel::Shopify, "#1001", ""),
-        stored(2, Channel::Colorme, "20000005", ""),
+        stored(1, Store::SHOPIFY, "#1001", ""),
+        stored(2, Store::COLORME, "20000005", ""),
     ];
     let rows = [
         row(1, "1001", "444413758703", "2026-11-24"),
@@ -65,7 +65,7 @@ fn a_leading_hash_is_ignored_on_either_side() {
 /// list"; "出荷日 is the latest date of its rows".
 #[test]
 fn branch_parcels_join_their_order_with_every_number_and_the_latest_date() {
-    let orders = [stored(1, Channel::Shopify, "#1001", "")];
+    let orders = [stored(1, Store::SHOPIFY, "#1001", "")];
     let rows = [
         row(3, "1001-1", "4444-1375-8703", "2026-11-23"),
         row(4, "1001-2", "483484399683", "2026-11-24"),
@@ -84,8 +84,8 @@ fn branch_parcels_join_their_order_with_every_number_and_the_latest_date() {
 #[test]
 fn two_channels_are_ambiguous_unless_chosen_and_unknown_keys_are_unmatched() {
     let orders = [
-        stored(1, Channel::Shopify, "1001", ""),
-        stored(2, Channel::Colorme, "1001", ""),
+        stored(1, Store::SHOPIFY, "1001", ""),
+        stored(2, Store::COLORME, "1001", ""),
     ];
     let rows = [
         row(2, "1001", "444413758703", "2026-11-24"),
@@ -95,7 +95,7 @@ fn two_channels_are_ambiguous_unless_chosen_and_unknown_keys_are_unmatched() {
     assert_eq!(open.ambiguous, [(2, "1001".to_owned())]);
     assert_eq!(open.unmatched, [(3, "9999".to_owned())]);
     assert!(open.orders.is_empty());
-    let chosen = plan(&rows, &orders, Some(Channel::Colorme), false, now());
+    let chosen = plan(&rows, &orders, Some(Store::COLORME), false, now());
     assert_eq!(chosen.orders[0].id, 2);
 }
 
@@ -103,11 +103,11 @@ fn two_channels_are_ambiguous_unless_chosen_and_unknown_keys_are_unmatched() {
 /// otherwise it is set (had no tracking) or changed (had other values, shown as before → after)"
 #[test]
 fn unchanged_set_and_changed() {
-    let mut same = stored(1, Channel::Shopify, "A", "444413758703");
+    let mut same = stored(1, Store::SHOPIFY, "A", "444413758703");
     same.carrier = Some(Carrier::Yamato);
     same.shipped_on = Some(day("2026-11-24"));
-    let other = stored(2, Channel::Shopify, "B", "390459983082");
-    let empty = stored(3, Channel::Shopify, "C", "");
+    let other = stored(2, Store::SHOPIFY, "B", "390459983082");
+    let empty = stored(3, Store::SHOPIFY, "C", "");
     let rows = [
         row(1, "A", "444413758703", "2026-11-24"),
         row(2, "B", "483484399683", "2026-11-24"),
@@ -131,7 +131,7 @@ fn unchanged_set_and_changed() {
 /// "--mark-processed also moves a changed order in awaiting_shipment to processed."
 #[test]
 fn mark_processed_moves_awaiting_shipment_only_when_changed() {
-    let orders = [stored(1, Channel::Shopify, "A", "")];
+    let orders = [stored(1, Store::SHOPIFY, "A", "")];
     let rows = [row(1, "A", "444413758703", "2026-11-24")];
     let plan_of = |mark| plan(&rows, &orders, None, mark, now()).saves()[0].status;
     assert_eq!(plan_of(true), OrderStatus::Processed);
@@ -142,10 +142,10 @@ fn mark_processed_moves_awaiting_shipment_only_when_changed() {
 /// own)"
 #[test]
 fn a_bundle_parents_values_reach_its_children_without_rows() {
-    let parent = stored(1, Channel::Colorme, "P", "");
-    let mut child = stored(2, Channel::Colorme, "C1", "");
+    let parent = stored(1, Store::COLORME, "P", "");
+    let mut child = stored(2, Store::COLORME, "C1", "");
     child.bundle_parent = Some("P".into());
-    let mut own = stored(3, Channel::Colorme, "C2", "");
+    let mut own = stored(3, Store::COLORME, "C2", "");
     own.bundle_parent = Some("P".into());
     let rows = [
         row(1, "P", "444413758703", "2026-11-24"),

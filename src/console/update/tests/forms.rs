@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn carriers_and_statuses_come_from_pick_lists_and_other_needs_a_name() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     key(&mut app, KeyCode::Char('e'));
     key(&mut app, KeyCode::BackTab); // carrier
     // Typing cannot put a typo in the carrier: letters do nothing there.
@@ -44,7 +44,7 @@ fn carriers_and_statuses_come_from_pick_lists_and_other_needs_a_name() {
 
 #[test]
 fn a_dirty_form_asks_before_it_is_dropped() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     key(&mut app, KeyCode::Char('e'));
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.mode, Mode::Detail), "a clean form just closes");
@@ -67,7 +67,7 @@ fn a_dirty_form_asks_before_it_is_dropped() {
 
 #[test]
 fn shipped_on_has_a_today_key() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     key(&mut app, KeyCode::Char('e'));
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Char('t'));
@@ -80,7 +80,7 @@ fn shipped_on_has_a_today_key() {
 
 #[test]
 fn an_edit_sends_only_the_changed_fields_at_the_revision_read() {
-    let mut app = with_page(&[Channel::Colorme]);
+    let mut app = with_page(&[Store::COLORME]);
     key(&mut app, KeyCode::Down);
     let cmds = key(&mut app, KeyCode::Char('e'));
     assert_eq!(cmds, [Cmd::LoadDetail(2)]);
@@ -114,7 +114,7 @@ fn an_edit_sends_only_the_changed_fields_at_the_revision_read() {
 
 #[test]
 fn a_bad_value_names_its_field_and_saves_nothing() {
-    let mut app = with_page(&[Channel::Colorme]);
+    let mut app = with_page(&[Store::COLORME]);
     key(&mut app, KeyCode::Char('e'));
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, "24/11");
@@ -133,7 +133,7 @@ fn a_bad_value_names_its_field_and_saves_nothing() {
 
 #[test]
 fn a_refused_save_keeps_what_the_operator_typed() {
-    let mut app = with_page(&[Channel::Colorme]);
+    let mut app = with_page(&[Store::COLORME]);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char('e'));
     type_text(&mut app, "390459983082");
@@ -157,17 +157,18 @@ fn a_refused_save_keeps_what_the_operator_typed() {
 
 #[test]
 fn settings_change_at_once_and_are_saved_for_every_console() {
-    let mut app = with_page(&[Channel::Shopify]);
-    update(&mut app, Msg::Schedules(vec![schedule(Channel::Shopify)]));
+    let mut app = with_page(&[Store::SHOPIFY]);
+    update(&mut app, Msg::Schedules(vec![schedule(Store::SHOPIFY)]));
     key(&mut app, KeyCode::Char('o'));
     // Auto pull writes nothing to a store: saved at once.
     let cmds = key(&mut app, KeyCode::Char(' '));
-    let [Cmd::SaveSettings(Channel::Shopify, saved)] = &cmds[..] else {
+    let [Cmd::SaveSettings(store, saved)] = &cmds[..] else {
         panic!("saved: {cmds:?}");
     };
+    assert_eq!(*store, Store::SHOPIFY);
     assert!(saved.auto_pull);
     assert!(
-        app.schedules[&Channel::Shopify].settings.auto_pull,
+        app.schedules[&Store::SHOPIFY].settings.auto_pull,
         "shown at once"
     );
     assert!(
@@ -184,8 +185,8 @@ fn settings_change_at_once_and_are_saved_for_every_console() {
 /// with nothing to write it is turned on at once.
 #[test]
 fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
-    let mut app = with_page(&[Channel::Shopify]);
-    update(&mut app, Msg::Schedules(vec![schedule(Channel::Shopify)]));
+    let mut app = with_page(&[Store::SHOPIFY]);
+    update(&mut app, Msg::Schedules(vec![schedule(Store::SHOPIFY)]));
     // From the settings screen: watch (the fifth row).
     key(&mut app, KeyCode::Char('o'));
     for _ in 0..4 {
@@ -193,15 +194,15 @@ fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
     }
     assert_eq!(
         key(&mut app, KeyCode::Char(' ')),
-        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)],
+        [Cmd::Plan(Store::SHOPIFY, PlanScope::Pending)],
         "nothing saved before the plan"
     );
-    assert!(!app.schedules[&Channel::Shopify].settings.watch);
-    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+    assert!(!app.schedules[&Store::SHOPIFY].settings.watch);
+    update(&mut app, Msg::Plan(Ok(plan(Store::SHOPIFY, &["#1001"]))));
     assert!(matches!(&app.mode, Mode::Confirm(c) if c.switch == Some(Switch::Watch)));
     // Cancel: still off, nothing sent, back on the settings.
     assert_eq!(key(&mut app, KeyCode::Char('n')), []);
-    assert!(!app.schedules[&Channel::Shopify].settings.watch);
+    assert!(!app.schedules[&Store::SHOPIFY].settings.watch);
     assert!(matches!(app.mode, Mode::Settings { .. }));
     assert!(
         app.log
@@ -212,11 +213,11 @@ fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
     );
     // Again, and yes: turned on for every process, and the plan shown is what runs.
     key(&mut app, KeyCode::Char(' '));
-    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+    update(&mut app, Msg::Plan(Ok(plan(Store::SHOPIFY, &["#1001"]))));
     let cmds = key(&mut app, KeyCode::Char('y'));
     assert!(
-        matches!(&cmds[..], [Cmd::SaveSettings(Channel::Shopify, s), Cmd::LoadSchedules, Cmd::RunPlan(p)]
-            if s.watch && p.items.len() == 1),
+        matches!(&cmds[..], [Cmd::SaveSettings(store, s), Cmd::LoadSchedules, Cmd::RunPlan(p)]
+            if *store == Store::SHOPIFY && s.watch && p.items.len() == 1),
         "{cmds:?}"
     );
     // From the command line, with nothing to write now: on at once, no question.
@@ -227,11 +228,11 @@ fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
     }
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)]
+        [Cmd::Plan(Store::SHOPIFY, PlanScope::Pending)]
     );
-    let cmds = update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &[]))));
+    let cmds = update(&mut app, Msg::Plan(Ok(plan(Store::SHOPIFY, &[]))));
     assert!(
-        matches!(&cmds[..], [Cmd::SaveSettings(Channel::Shopify, s), Cmd::LoadSchedules] if s.auto_sync),
+        matches!(&cmds[..], [Cmd::SaveSettings(store, s), Cmd::LoadSchedules] if *store == Store::SHOPIFY && s.auto_sync),
         "{cmds:?}"
     );
     // Turning it off writes nothing: at once.
@@ -241,7 +242,7 @@ fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
     }
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(&cmds[..], [Cmd::SaveSettings(Channel::Shopify, s), _] if !s.auto_sync),
+        matches!(&cmds[..], [Cmd::SaveSettings(store, s), _] if *store == Store::SHOPIFY && !s.auto_sync),
         "{cmds:?}"
     );
 }
@@ -250,7 +251,7 @@ fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
 /// there plans that order. In the list, `d` still dry-runs the store.
 #[test]
 fn d_in_the_detail_dry_runs_that_order() {
-    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    let mut app = with_page(&[Store::SHOPIFY, Store::COLORME]);
     let id = app.selected_row().expect("a row").stored.id;
     let channel = app.selected_row().expect("a row").stored.order.channel;
     assert!(
@@ -271,7 +272,7 @@ fn d_in_the_detail_dry_runs_that_order() {
 /// other carrier's name still takes `?` and `:` as typed characters.
 #[test]
 fn help_and_the_command_line_open_from_every_view_and_come_back() {
-    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    let mut app = with_page(&[Store::SHOPIFY, Store::COLORME]);
     key(&mut app, KeyCode::Enter);
     let is_detail = |app: &App| matches!(app.mode, Mode::Detail);
     let is_form = |app: &App| matches!(app.mode, Mode::Edit(_));
@@ -328,16 +329,16 @@ fn help_and_the_command_line_open_from_every_view_and_come_back() {
 /// watch, another console or process); yes asks it through the database, no asks nothing.
 #[test]
 fn x_stops_any_run_of_the_store_through_the_database() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     key(&mut app, KeyCode::Char('x'));
     assert!(
-        matches!(&app.mode, Mode::Ask(a) if a.question == Question::StopAnyRun(Channel::Shopify))
+        matches!(&app.mode, Mode::Ask(a) if a.question == Question::StopAnyRun(Store::SHOPIFY))
     );
     assert_eq!(key(&mut app, KeyCode::Char('n')), []);
     key(&mut app, KeyCode::Char('x'));
     assert_eq!(
         key(&mut app, KeyCode::Char('y')),
-        [Cmd::RequestStop(Channel::Shopify)]
+        [Cmd::RequestStop(Store::SHOPIFY)]
     );
     assert!(
         app.log

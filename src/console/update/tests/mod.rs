@@ -24,7 +24,7 @@ fn now() -> DateTime<Utc> {
     at("2026-11-24T03:00:00Z")
 }
 
-fn order(channel: Channel, number: &str, tracking: &str, shipped: Option<&str>) -> Order {
+fn order(channel: Store, number: &str, tracking: &str, shipped: Option<&str>) -> Order {
     Order {
         channel,
         remote_id: format!("r{number}"),
@@ -58,7 +58,7 @@ fn listed(id: i64, order: Order) -> ListedOrder {
     }
 }
 
-fn app(stores: &[Channel]) -> App {
+fn app(stores: &[Store]) -> App {
     App::new(
         Language::En,
         false,
@@ -70,7 +70,7 @@ fn app(stores: &[Channel]) -> App {
 }
 
 /// A store's schedule with the default settings, nobody holding its lease.
-fn schedule(channel: Channel) -> ScheduleView {
+fn schedule(channel: Store) -> ScheduleView {
     ScheduleView {
         channel,
         settings: OperationalSettings::default(),
@@ -81,20 +81,15 @@ fn schedule(channel: Channel) -> ScheduleView {
 }
 
 /// An app showing a page with a pending Shopify order and a waiting カラーミー sale.
-fn with_page(stores: &[Channel]) -> App {
+fn with_page(stores: &[Store]) -> App {
     let mut app = app(stores);
     let cmds = start(&mut app);
     let rows = vec![
         listed(
             1,
-            order(
-                Channel::Shopify,
-                "#1001",
-                "444413758703",
-                Some("2026-11-24"),
-            ),
+            order(Store::SHOPIFY, "#1001", "444413758703", Some("2026-11-24")),
         ),
-        listed(2, order(Channel::Colorme, "20000005", "", None)),
+        listed(2, order(Store::COLORME, "20000005", "", None)),
     ];
     let page = OrderPage {
         rows,
@@ -126,17 +121,17 @@ fn type_text(app: &mut App, text: &str) {
 
 #[test]
 fn start_asks_for_the_first_page_and_the_schedules() {
-    let mut app = app(&[Channel::Shopify]);
+    let mut app = app(&[Store::SHOPIFY]);
     let cmds = start(&mut app);
     assert!(matches!(
         cmds[0],
         Cmd::LoadPage {
             offset: 0,
             limit: 100,
-            channel: Some(Channel::Shopify),
+            channel: Some(store),
             verdict: None,
             ..
-        }
+        } if store == Store::SHOPIFY
     ));
     assert_eq!(cmds[1], Cmd::LoadSchedules);
     assert!(app.loading);
@@ -144,7 +139,7 @@ fn start_asks_for_the_first_page_and_the_schedules() {
 
 #[test]
 fn an_answer_to_an_older_request_is_dropped() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     assert_eq!(app.rows().len(), 2);
     let old = app.generation;
     key(&mut app, KeyCode::Char('1'));
@@ -170,7 +165,7 @@ fn an_answer_to_an_older_request_is_dropped() {
 
 #[test]
 fn digits_filter_by_verdict_and_tab_cycles_the_stores() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     for (c, verdict) in [
         ('1', Some(Verdict::Pending)),
         ('4', Some(Verdict::Failed)),
@@ -183,7 +178,7 @@ fn digits_filter_by_verdict_and_tab_cycles_the_stores() {
             "{c}: {cmds:?}"
         );
     }
-    assert_eq!(app.tab, Tab::Store(Channel::Shopify));
+    assert_eq!(app.tab, Tab::Store(Store::SHOPIFY));
     let tabs: Vec<Tab> = (0..3)
         .map(|_| {
             key(&mut app, KeyCode::Tab);
@@ -193,14 +188,14 @@ fn digits_filter_by_verdict_and_tab_cycles_the_stores() {
     assert_eq!(
         tabs,
         [
-            Tab::Store(Channel::Colorme),
+            Tab::Store(Store::COLORME),
             Tab::Log,
-            Tab::Store(Channel::Shopify)
+            Tab::Store(Store::SHOPIFY)
         ]
     );
 }
 
-fn plan(channel: Channel, numbers: &[&str]) -> SyncPlan {
+fn plan(channel: Store, numbers: &[&str]) -> SyncPlan {
     SyncPlan {
         channel,
         scope_order: None,
@@ -229,11 +224,11 @@ fn plan(channel: Channel, numbers: &[&str]) -> SyncPlan {
 
 #[test]
 fn a_write_starts_with_a_plan_and_only_y_sends_it() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     // `s` asks for the plan: nothing is sent to make it.
     assert_eq!(
         key(&mut app, KeyCode::Char('s')),
-        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)]
+        [Cmd::Plan(Store::SHOPIFY, PlanScope::Pending)]
     );
     assert!(matches!(app.mode, Mode::List));
     // The confirmation opens on Cancel: Enter, n, Esc and any other key leave it unsent.
@@ -243,7 +238,7 @@ fn a_write_starts_with_a_plan_and_only_y_sends_it() {
         KeyCode::Esc,
         KeyCode::Char('s'),
     ] {
-        update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+        update(&mut app, Msg::Plan(Ok(plan(Store::SHOPIFY, &["#1001"]))));
         assert!(matches!(app.mode, Mode::Confirm(_)));
         assert_eq!(key(&mut app, leave), [], "{leave:?} sends nothing");
         assert!(matches!(app.mode, Mode::List));
@@ -256,13 +251,13 @@ fn a_write_starts_with_a_plan_and_only_y_sends_it() {
         );
     }
     // Scrolling does not confirm; y does, with exactly the plan shown.
-    let shown = plan(Channel::Shopify, &["#1001", "#1003"]);
+    let shown = plan(Store::SHOPIFY, &["#1001", "#1003"]);
     update(&mut app, Msg::Plan(Ok(shown.clone())));
     assert_eq!(key(&mut app, KeyCode::Down), []);
     assert_eq!(key(&mut app, KeyCode::Char('y')), [Cmd::RunPlan(shown)]);
-    assert!(app.runs.contains(&Channel::Shopify));
+    assert!(app.runs.contains(&Store::SHOPIFY));
     // An empty plan opens nothing and says so.
-    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &[]))));
+    update(&mut app, Msg::Plan(Ok(plan(Store::SHOPIFY, &[]))));
     assert!(matches!(app.mode, Mode::List));
     assert!(
         app.log
@@ -275,24 +270,24 @@ fn a_write_starts_with_a_plan_and_only_y_sends_it() {
 
 #[test]
 fn each_write_key_plans_its_own_scope_and_never_an_unconfigured_store() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     assert_eq!(
         key(&mut app, KeyCode::Char('S')),
-        [Cmd::Plan(Channel::Shopify, PlanScope::Order(1))]
+        [Cmd::Plan(Store::SHOPIFY, PlanScope::Order(1))]
     );
     assert_eq!(
         key(&mut app, KeyCode::Char('F')),
-        [Cmd::Plan(Channel::Shopify, PlanScope::Failed)]
+        [Cmd::Plan(Store::SHOPIFY, PlanScope::Failed)]
     );
     assert_eq!(
         key(&mut app, KeyCode::Char('d')),
-        [Cmd::DryRun(Channel::Shopify, PlanScope::Pending)]
+        [Cmd::DryRun(Store::SHOPIFY, PlanScope::Pending)]
     );
     // In the detail, `s` is this order alone, never the whole store.
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         key(&mut app, KeyCode::Char('s')),
-        [Cmd::Plan(Channel::Shopify, PlanScope::Order(1))]
+        [Cmd::Plan(Store::SHOPIFY, PlanScope::Order(1))]
     );
     key(&mut app, KeyCode::Esc);
     // The カラーミー tab, and カラーミー has no credentials here.
@@ -309,19 +304,19 @@ fn each_write_key_plans_its_own_scope_and_never_an_unconfigured_store() {
 
 #[test]
 fn a_running_sync_is_stopped_only_when_asked_and_quitting_asks_first() {
-    let mut app = with_page(&[Channel::Shopify]);
-    update(&mut app, Msg::Plan(Ok(plan(Channel::Shopify, &["#1001"]))));
+    let mut app = with_page(&[Store::SHOPIFY]);
+    update(&mut app, Msg::Plan(Ok(plan(Store::SHOPIFY, &["#1001"]))));
     key(&mut app, KeyCode::Char('y'));
     // Ctrl-C and x ask; No is every answer but y.
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(update(&mut app, Msg::Key(ctrl_c)), []);
-    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::StopRun(Channel::Shopify)));
+    assert!(matches!(&app.mode, Mode::Ask(a) if a.question == Question::StopRun(Store::SHOPIFY)));
     assert_eq!(key(&mut app, KeyCode::Enter), []);
     assert!(matches!(app.mode, Mode::List) && !app.quit);
     key(&mut app, KeyCode::Char('x'));
     assert_eq!(
         key(&mut app, KeyCode::Char('y')),
-        [Cmd::StopRun(Channel::Shopify)]
+        [Cmd::StopRun(Store::SHOPIFY)]
     );
     // q asks while the run is active.
     key(&mut app, KeyCode::Char('q'));
@@ -332,7 +327,7 @@ fn a_running_sync_is_stopped_only_when_asked_and_quitting_asks_first() {
     update(
         &mut app,
         Msg::RunEnded(
-            Channel::Shopify,
+            Store::SHOPIFY,
             Err(crate::domain::Problem::database("stopped")),
         ),
     );
@@ -342,7 +337,7 @@ fn a_running_sync_is_stopped_only_when_asked_and_quitting_asks_first() {
 
 #[test]
 fn the_selection_stays_on_its_order_across_reloads_and_edits() {
-    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    let mut app = with_page(&[Store::SHOPIFY, Store::COLORME]);
     key(&mut app, KeyCode::Down);
     assert_eq!(app.selected_id, Some(2));
     // Another process's edit re-sorts the list: the selection follows the order, not the row.
@@ -383,7 +378,7 @@ mod screens;
 /// the page again without it. With no search, Esc in the list does nothing.
 #[test]
 fn esc_in_the_list_clears_a_search_in_force() {
-    let mut app = with_page(&[Channel::Shopify, Channel::Colorme]);
+    let mut app = with_page(&[Store::SHOPIFY, Store::COLORME]);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "1001");
     let cmds = key(&mut app, KeyCode::Enter);
@@ -405,7 +400,7 @@ fn esc_in_the_list_clears_a_search_in_force() {
 /// `:hold REASON` keeps the operator's words; the log says who did it.
 #[test]
 fn h_holds_or_releases_the_selected_order() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     app.operator = "ops@host".into();
     let selected = app.selected_row().expect("a row").stored.id;
     let cmds = key(&mut app, KeyCode::Char('h'));
@@ -456,19 +451,19 @@ fn h_holds_or_releases_the_selected_order() {
 /// a second `:reconcile` meanwhile asks nothing more, and the result clears it.
 #[test]
 fn reconcile_runs_once_at_a_time_and_says_so() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     let reconcile = |app: &mut App| {
         key(app, KeyCode::Char(':'));
         type_text(app, "reconcile");
         key(app, KeyCode::Enter)
     };
-    assert!(reconcile(&mut app).contains(&Cmd::Reconcile(Channel::Shopify)));
-    assert!(app.reconciling.contains(&Channel::Shopify));
-    assert!(!reconcile(&mut app).contains(&Cmd::Reconcile(Channel::Shopify)));
+    assert!(reconcile(&mut app).contains(&Cmd::Reconcile(Store::SHOPIFY)));
+    assert!(app.reconciling.contains(&Store::SHOPIFY));
+    assert!(!reconcile(&mut app).contains(&Cmd::Reconcile(Store::SHOPIFY)));
     update(
         &mut app,
         Msg::Reconciled(
-            Channel::Shopify,
+            Store::SHOPIFY,
             Ok(crate::sync::reconcile::ReconcileReport {
                 run_id: 1,
                 checked: 3,

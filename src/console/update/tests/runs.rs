@@ -4,31 +4,31 @@ use super::*;
 
 #[test]
 fn a_run_is_followed_order_by_order_then_the_list_reloads() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     let started = SyncEvent::RunStarted {
-        channel: Channel::Shopify,
+        channel: Store::SHOPIFY,
         run_id: 1,
         planned: 2,
         dry_run: false,
     };
-    update(&mut app, Msg::Sync(Channel::Shopify, started));
+    update(&mut app, Msg::Sync(Store::SHOPIFY, started));
     update(
         &mut app,
         Msg::Sync(
-            Channel::Shopify,
+            Store::SHOPIFY,
             SyncEvent::OrderStarted {
                 number: "#1001".into(),
             },
         ),
     );
     assert_eq!(
-        app.progress[&Channel::Shopify].current.as_deref(),
+        app.progress[&Store::SHOPIFY].current.as_deref(),
         Some("#1001")
     );
     update(
         &mut app,
         Msg::Sync(
-            Channel::Shopify,
+            Store::SHOPIFY,
             SyncEvent::OrderFailed {
                 number: "#1001".into(),
                 error: "Shopify answered 503".into(),
@@ -36,10 +36,10 @@ fn a_run_is_followed_order_by_order_then_the_list_reloads() {
             },
         ),
     );
-    assert_eq!(app.progress[&Channel::Shopify].done, 1);
+    assert_eq!(app.progress[&Store::SHOPIFY].done, 1);
     assert!(app.log.back().expect("log").error);
     let report = RunReport {
-        channel: Channel::Shopify,
+        channel: Store::SHOPIFY,
         dry_run: false,
         considered: 2,
         pending: 2,
@@ -56,7 +56,7 @@ fn a_run_is_followed_order_by_order_then_the_list_reloads() {
     };
     let cmds = update(
         &mut app,
-        Msg::Sync(Channel::Shopify, SyncEvent::RunFinished { report }),
+        Msg::Sync(Store::SHOPIFY, SyncEvent::RunFinished { report }),
     );
     assert!(app.progress.is_empty());
     assert!(matches!(cmds[0], Cmd::LoadPage { .. }));
@@ -65,7 +65,7 @@ fn a_run_is_followed_order_by_order_then_the_list_reloads() {
 
 #[test]
 fn a_failing_job_is_said_once_not_on_every_status_change() {
-    let mut app = app(&[Channel::Colorme]);
+    let mut app = app(&[Store::COLORME]);
     let failed = JobStatus {
         runs: 1,
         consecutive_failures: 1,
@@ -76,7 +76,7 @@ fn a_failing_job_is_said_once_not_on_every_status_change() {
         update(
             &mut app,
             Msg::Job {
-                channel: Channel::Colorme,
+                channel: Store::COLORME,
                 job: JobKind::Pull,
                 status: failed.clone(),
             },

@@ -30,7 +30,7 @@ fn screen(app: &App) -> (String, ratatui::buffer::Buffer) {
 
 #[test]
 fn the_list_fits_80_by_24_with_verdicts_and_reasons_in_either_language() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     let (en, _) = screen(&app);
     assert!(en.contains("#1001"), "{en}");
     assert!(en.contains("pending"), "{en}");
@@ -59,7 +59,7 @@ fn the_list_fits_80_by_24_with_verdicts_and_reasons_in_either_language() {
 
 #[test]
 fn no_color_means_no_colour_but_the_selection_still_shows() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     let (_, plain) = screen(&app);
     let colours = |b: &ratatui::buffer::Buffer| {
         b.content()
@@ -82,7 +82,7 @@ fn no_color_means_no_colour_but_the_selection_still_shows() {
 
 #[test]
 fn the_edit_form_shows_every_field_and_the_error() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     key(&mut app, KeyCode::Char('e'));
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, "x");
@@ -102,11 +102,11 @@ fn the_edit_form_shows_every_field_and_the_error() {
 
 #[test]
 fn r_in_the_detail_reads_the_store_and_says_what_it_holds() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         key(&mut app, KeyCode::Char('r')),
-        [Cmd::Reread(Channel::Shopify, 1)]
+        [Cmd::Reread(Store::SHOPIFY, 1)]
     );
     let held = ShippingWrite::Shopify {
         tracking: vec!["444413758703".into()],
@@ -129,7 +129,7 @@ fn r_in_the_detail_reads_the_store_and_says_what_it_holds() {
 /// then `y` to the question; never without the refusal, never without the `y`.
 #[test]
 fn m_in_the_detail_sends_a_refused_mail_after_a_question() {
-    let mut app = with_page(&[Channel::Colorme]);
+    let mut app = with_page(&[Store::COLORME]);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -143,7 +143,7 @@ fn m_in_the_detail_sends_a_refused_mail_after_a_question() {
     }
     key(&mut app, KeyCode::Char('m'));
     assert!(
-        matches!(&app.mode, Mode::Ask(a) if a.question == Question::SendMail(Channel::Colorme, 2))
+        matches!(&app.mode, Mode::Ask(a) if a.question == Question::SendMail(Store::COLORME, 2))
     );
     let (text, _) = screen(&app);
     assert!(text.contains("Send the shipping mail"), "{text}");
@@ -151,7 +151,7 @@ fn m_in_the_detail_sends_a_refused_mail_after_a_question() {
     key(&mut app, KeyCode::Char('m'));
     assert_eq!(
         key(&mut app, KeyCode::Char('y')),
-        [Cmd::SendMail(Channel::Colorme, 2)]
+        [Cmd::SendMail(Store::COLORME, 2)]
     );
     let cmds = update(
         &mut app,
@@ -169,12 +169,13 @@ fn command(app: &mut App, text: &str) -> Vec<Cmd> {
 
 #[test]
 fn the_command_line_changes_settings_for_every_console_and_refuses_bad_values() {
-    let mut app = with_page(&[Channel::Shopify]);
-    update(&mut app, Msg::Schedules(vec![schedule(Channel::Shopify)]));
+    let mut app = with_page(&[Store::SHOPIFY]);
+    update(&mut app, Msg::Schedules(vec![schedule(Store::SHOPIFY)]));
     let cmds = command(&mut app, "period 5");
-    let Some(Cmd::SaveSettings(Channel::Shopify, saved)) = cmds.first() else {
+    let Some(Cmd::SaveSettings(store, saved)) = cmds.first() else {
         panic!("saved: {cmds:?}")
     };
+    assert_eq!(*store, Store::SHOPIFY);
     assert_eq!(saved.rules.period.days(), 5);
     assert!(matches!(app.mode, Mode::List));
     // + and - move the period in place.
@@ -203,16 +204,16 @@ fn the_command_line_changes_settings_for_every_console_and_refuses_bad_values() 
     assert_eq!(input.value(), "dry-run ");
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        [Cmd::DryRun(Channel::Shopify, PlanScope::Pending)]
+        [Cmd::DryRun(Store::SHOPIFY, PlanScope::Pending)]
     );
     // sync goes through the plan like s; order opens one; tab switches.
     assert_eq!(
         command(&mut app, "sync"),
-        [Cmd::Plan(Channel::Shopify, PlanScope::Pending)]
+        [Cmd::Plan(Store::SHOPIFY, PlanScope::Pending)]
     );
     assert_eq!(
         command(&mut app, "order #1001"),
-        [Cmd::FindOrder(Channel::Shopify, "#1001".into())]
+        [Cmd::FindOrder(Store::SHOPIFY, "#1001".into())]
     );
     assert_eq!(command(&mut app, "tab log"), []);
     assert_eq!(app.tab, Tab::Log);
@@ -220,16 +221,16 @@ fn the_command_line_changes_settings_for_every_console_and_refuses_bad_values() 
 
 #[test]
 fn the_log_tab_follows_pauses_and_filters() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.tab, Tab::Log);
-    app.push_store_log(Channel::Shopify, "one", false);
+    app.push_store_log(Store::SHOPIFY, "one", false);
     assert!(app.log_view.follow);
     // Scrolling up pauses; new lines are counted, not scrolled in.
     key(&mut app, KeyCode::Up);
     assert!(!app.log_view.follow);
-    app.push_store_log(Channel::Colorme, "two", true);
+    app.push_store_log(Store::COLORME, "two", true);
     assert_eq!(app.log_view.unseen, 1);
     key(&mut app, KeyCode::Char('f'));
     assert!(app.log_view.follow);
@@ -237,12 +238,12 @@ fn the_log_tab_follows_pauses_and_filters() {
     key(&mut app, KeyCode::Char('e'));
     key(&mut app, KeyCode::Char('c'));
     assert!(app.log_view.errors_only);
-    assert_eq!(app.log_view.store, Some(Channel::Shopify));
+    assert_eq!(app.log_view.store, Some(Store::SHOPIFY));
 }
 
 #[test]
 fn import_previews_a_carrier_file_and_saves_only_on_y() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     assert_eq!(
         command(&mut app, "import /srv/b2.csv"),
         [Cmd::PrepareImport("/srv/b2.csv".into())]
@@ -283,7 +284,7 @@ fn import_previews_a_carrier_file_and_saves_only_on_y() {
 /// was written since (by anyone), or after a quiet half minute.
 #[test]
 fn the_clock_reads_the_page_again_only_after_a_write_or_a_quiet_half_minute() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     let t0 = app.now;
     let loads = |cmds: &[Cmd]| {
         cmds.iter()
@@ -344,7 +345,7 @@ fn the_clock_reads_the_page_again_only_after_a_write_or_a_quiet_half_minute() {
 /// minute later.
 #[test]
 fn the_clock_passing_a_window_edge_reads_the_page_again() {
-    let mut app = with_page(&[Channel::Shopify]);
+    let mut app = with_page(&[Store::SHOPIFY]);
     let t0 = app.now;
     let edge = t0 + chrono::Duration::seconds(7);
     let loads = |cmds: &[Cmd]| {
