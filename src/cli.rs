@@ -76,7 +76,7 @@ pub enum AlertsCommand {
 pub struct SettingsArgs {
     /// shopify | colorme
     #[arg(value_parser = parse_channel)]
-    pub channel: Store,
+    pub channel: StoreArg,
     /// Changes: period=5, statuses=processed, shipped-date-only=on, auto-sync=on,
     /// auto-sync-every=30m, auto-pull=on, watch=on, active-hours=08:00-21:00,
     /// active-days=mon-sat, skip-holidays=on.
@@ -146,14 +146,14 @@ pub struct DaemonArgs {
 pub struct AuthArgs {
     /// The カラーミー store to sign in (OAuth with an out-of-band code: works over SSH, and piped).
     #[arg(value_parser = parse_channel, value_name = "STORE")]
-    pub store: Store,
+    pub store: StoreArg,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct SyncArgs {
     /// The stores: shopify | colorme, one or several (each store's run goes at once).
     #[arg(value_parser = parse_channel, value_name = "STORE", required_unless_present = "all")]
-    pub stores: Vec<Store>,
+    pub stores: Vec<StoreArg>,
     /// Every configured store.
     #[arg(long, conflicts_with = "stores")]
     pub all: bool,
@@ -174,7 +174,7 @@ pub struct SyncArgs {
 pub struct PullArgs {
     /// The stores: shopify | colorme, one or several (each store's goes at once).
     #[arg(value_parser = parse_channel, value_name = "STORE", required_unless_present = "all")]
-    pub stores: Vec<Store>,
+    pub stores: Vec<StoreArg>,
     /// Every configured store.
     #[arg(long, conflicts_with = "stores")]
     pub all: bool,
@@ -229,7 +229,7 @@ pub struct ShipmentsImportArgs {
     pub format: String,
     /// Match only this store's orders (a key found in two stores is otherwise ambiguous).
     #[arg(long, visible_alias = "store", value_parser = parse_channel)]
-    pub channel: Option<Store>,
+    pub channel: Option<StoreArg>,
     /// Also move each changed order that is 発送待ち (awaiting_shipment) to 処理済み (processed).
     #[arg(long)]
     pub mark_processed: bool,
@@ -290,7 +290,7 @@ impl RuleOverrides {
 pub struct ListArgs {
     /// Only this channel: shopify | colorme.
     #[arg(long, visible_alias = "store", value_name = "C", value_parser = parse_channel)]
-    pub channel: Option<Store>,
+    pub channel: Option<StoreArg>,
     #[command(flatten)]
     pub rules: RuleOverrides,
     /// Only orders with this verdict: pending | synced | waiting | failed | ineligible | drift.
@@ -313,7 +313,7 @@ pub struct OrderArgs {
     pub number: String,
     /// The channel, when the number exists in both.
     #[arg(long, visible_alias = "store", global = true, value_name = "C", value_parser = parse_channel)]
-    pub channel: Option<Store>,
+    pub channel: Option<StoreArg>,
     #[command(subcommand)]
     pub action: OrderAction,
 }
@@ -387,8 +387,27 @@ pub enum ConfigCommand {
     Check,
 }
 
-fn parse_channel(s: &str) -> Result<Store, String> {
-    s.parse().map_err(|e| format!("{e}"))
+/// A store as the command line names it: a store's name, or a channel's name meaning its one
+/// store. Which stores exist is the configuration's to say (`Context::store`), read after the
+/// arguments; only the spelling is checked here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreArg(pub String);
+
+impl std::fmt::Display for StoreArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn parse_channel(s: &str) -> Result<StoreArg, String> {
+    let s = s.trim();
+    if Store::is_valid_name(s) || s.parse::<crate::domain::Channel>().is_ok() {
+        Ok(StoreArg(s.to_owned()))
+    } else {
+        Err(format!(
+            "{s:?} is not a store name (letters, digits, - and _)"
+        ))
+    }
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {

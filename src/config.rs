@@ -19,31 +19,48 @@ use secrets::{CONTROL_IN_SECRET, check_file_mode, has_control};
 
 mod alerts;
 mod raw;
+mod stores;
 mod sync;
 
-use sync::sync_settings;
 mod secrets;
 
 pub use alerts::{AlertsConfig, MailAlerts, SmtpSecurity, WebhookAlerts, WebhookFormat};
+pub use stores::{StoreConfig, StoreConnection};
 
 pub use crate::domain::Language;
 
 impl Config {
     /// The host of a store's API as configured (named in errors where it helps), if any.
-    pub fn store_host(&self, channel: crate::domain::Store) -> Option<String> {
-        match channel.channel() {
-            crate::domain::Channel::Shopify => self.shopify.shop_url.as_ref()?.host_str(),
-            crate::domain::Channel::Colorme => self.colorme.api_base.host_str(),
+    pub fn store_host(&self, store: Store) -> Option<String> {
+        match &self.store_config(store)?.connection {
+            StoreConnection::Shopify(c) => c.shop_url.as_ref()?.host_str(),
+            StoreConnection::Colorme(c) => c.api_base.host_str(),
         }
         .map(str::to_owned)
+    }
+
+    /// The store's table, if the configuration has this store.
+    pub fn store_config(&self, store: Store) -> Option<&StoreConfig> {
+        self.stores.iter().find(|s| s.store == store)
+    }
+
+    /// Every store of the configuration, in the file's order.
+    pub fn store_list(&self) -> Vec<Store> {
+        self.stores.iter().map(|s| s.store).collect()
+    }
+
+    /// The store a command or a file names: a store's name, or a channel's name when exactly
+    /// one store of that channel is configured (SPEC §3). The error says what is configured.
+    pub fn store_named(&self, text: &str) -> Result<Store, String> {
+        Store::choose(text, &self.store_list())
     }
 }
 
 /// Where a secret came from, for `config check` (which shows the source, never the value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretSource {
     File,
-    Env(&'static str),
+    Env(String),
     /// The token file `hassou auth colorme` wrote (`ColormeConfig::token_file`).
     TokenFile,
 }
@@ -64,7 +81,6 @@ pub struct ShopifyConfig {
     pub notify_customer: bool,
     /// Tracking-page URL templates by carrier code or name (`{number}` is replaced).
     pub tracking_urls: BTreeMap<String, String>,
-    pub sync: OperationalSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +93,6 @@ pub struct ColormeConfig {
     /// the environment or the file.
     pub token_file: Option<PathBuf>,
     pub send_shipping_mail: bool,
-    pub sync: OperationalSettings,
 }
 
 /// The whole configuration, resolved and validated.
@@ -94,8 +109,8 @@ pub struct Config {
     /// The console's borders and separators in ASCII (terminals that draw East Asian Ambiguous
     /// glyphs two cells wide).
     pub ascii: bool,
-    pub shopify: ShopifyConfig,
-    pub colorme: ColormeConfig,
+    /// Every store, in the order the file names them (SPEC §3 "Several shops").
+    pub stores: Vec<StoreConfig>,
     pub alerts: AlertsConfig,
 }
 
@@ -108,12 +123,9 @@ impl Config {
         }
     }
 
-    /// The first values of a channel's operational settings.
-    pub fn initial_settings(&self, channel: Store) -> OperationalSettings {
-        match channel.channel() {
-            Channel::Shopify => self.shopify.sync,
-            Channel::Colorme => self.colorme.sync,
-        }
+    /// The first values of a store's operational settings.
+    pub fn initial_settings(&self, store: Store) -> OperationalSettings {
+        self.store_config(store).map(|s| s.sync).unwrap_or_default()
     }
 }
 
@@ -281,155 +293,16 @@ pub fn parse(
         None => Language::default(),
     };
 
-    let shopify_raw = raw.shopify.unwrap_or_default();
-    // A token or secret holding a control character (a pasted CR LF, a NUL) would fail every
-    // request as "builder error": refused here, naming where it came from, never showing it.
-    let secret = |env_key: &'static str,
-                  file_key: &str,
-                  from_file: Option<String>|
-     -> Result<Option<Secret>, ConfigError> {
-        let found = sources
-            .env(env_key)
-            .map(|v| {
-                (
-                    Secret {
-                        value: SecretString::from(v.to_owned()),
-                        source: SecretSource::Env(env_key),
-                    },
-                    env_key.to_owned(),
-                )
-            })
-            .or_else(|| {
-                from_file.filter(|v| !v.is_empty()).map(|v| {
-                    (
-                        Secret {
-                            value: SecretString::from(v),
-                            source: SecretSource::File,
-                        },
-                        file_key.to_owned(),
-                    )
-                })
-            });
-        match found {
-            Some((secret, key)) if has_control(secret.value.expose_secret()) => {
-                Err(locate(None, Some(&key), CONTROL_IN_SECRET.into()))
-            }
-            found => Ok(found.map(|(secret, _)| secret)),
-        }
-    };
-    let shopify = ShopifyConfig {
-        shop_url: shopify_raw
-            .shop_url
-            .map(|u| {
-                crate::channels::store_url(u.get_ref())
-                    .map_err(|m| locate(Some(u.span()), Some("[shopify] shop_url"), m))
-            })
-            .transpose()?,
-        api_version: match shopify_raw.api_version {
-            Some(v) => {
-                check_api_version(v.get_ref())
-                    .map_err(|m| locate(Some(v.span()), Some("[shopify] api_version"), m))?;
-                v.into_inner()
-            }
-            None => DEFAULT_SHOPIFY_API_VERSION.to_owned(),
+    let stores = stores::stores(
+        raw.shopify,
+        raw.colorme,
+        raw.stores,
+        &stores::Reading {
+            file,
+            sources,
+            locate: &locate,
         },
-        access_token: secret(
-            "HASSOU_SHOPIFY_TOKEN",
-            "[shopify] access_token",
-            shopify_raw.access_token,
-        )?,
-        client_id: shopify_raw.client_id.filter(|v| !v.is_empty()),
-        client_secret: secret(
-            "HASSOU_SHOPIFY_CLIENT_SECRET",
-            "[shopify] client_secret",
-            shopify_raw.client_secret,
-        )?,
-        notify_customer: shopify_raw.notify_customer.unwrap_or(false),
-        tracking_urls: {
-            let mut urls = BTreeMap::new();
-            for (carrier, template) in shopify_raw.tracking_urls.unwrap_or_default() {
-                crate::channels::shopify::carriers::check_template(template.get_ref()).map_err(
-                    |m| {
-                        locate(
-                            Some(template.span()),
-                            Some(&format!("[shopify.tracking_urls] {carrier}")),
-                            m,
-                        )
-                    },
-                )?;
-                urls.insert(carrier, template.into_inner());
-            }
-            urls
-        },
-        sync: sync_settings(shopify_raw.sync, "shopify", &locate)?,
-    };
-
-    let colorme_raw = raw.colorme.unwrap_or_default();
-    // A relative token_file is relative to the configuration file's directory.
-    let token_file = match &colorme_raw.token_file {
-        Some(path) if path.get_ref().trim().is_empty() => {
-            return Err(locate(
-                Some(path.span()),
-                Some("[colorme] token_file"),
-                "must name a file".into(),
-            ));
-        }
-        Some(path) => {
-            let path = PathBuf::from(path.get_ref());
-            Some(match file.and_then(Path::parent) {
-                Some(dir) if path.is_relative() => dir.join(path),
-                _ => path,
-            })
-        }
-        None => sources.config_dir.as_ref().map(|d| d.join("colorme-token")),
-    };
-    let stored_token = match &token_file {
-        Some(path) => {
-            let span = colorme_raw.token_file.as_ref().map(Spanned::span);
-            let token = crate::token_file::read_owner_only(path)
-                .map_err(|m| locate(span.clone(), Some("[colorme] token_file"), m))?;
-            if token.as_deref().is_some_and(has_control) {
-                return Err(locate(
-                    span,
-                    Some("[colorme] token_file"),
-                    CONTROL_IN_SECRET.into(),
-                ));
-            }
-            token
-        }
-        None => None,
-    };
-    let colorme = ColormeConfig {
-        api_base: match colorme_raw.api_base {
-            Some(u) => crate::channels::store_url(u.get_ref())
-                .map_err(|m| locate(Some(u.span()), Some("[colorme] api_base"), m))?,
-            None => url::Url::parse(DEFAULT_COLORME_API_BASE)
-                .map_err(|e| locate(None, Some("[colorme] api_base"), e.to_string()))?,
-        },
-        client_id: sources
-            .env("HASSOU_COLORME_CLIENT_ID")
-            .map(str::to_owned)
-            .or(colorme_raw.client_id.filter(|v| !v.is_empty())),
-        client_secret: secret(
-            "HASSOU_COLORME_CLIENT_SECRET",
-            "[colorme] client_secret",
-            colorme_raw.client_secret,
-        )?,
-        access_token: secret(
-            "HASSOU_COLORME_TOKEN",
-            "[colorme] access_token",
-            colorme_raw.access_token,
-        )?
-        .or_else(|| {
-            stored_token.map(|t| Secret {
-                value: SecretString::from(t),
-                source: SecretSource::TokenFile,
-            })
-        }),
-        token_file,
-        send_shipping_mail: colorme_raw.send_shipping_mail.unwrap_or(false),
-        sync: sync_settings(colorme_raw.sync, "colorme", &locate)?,
-    };
+    )?;
 
     let smtp_password = sources.env("HASSOU_SMTP_PASSWORD");
     if smtp_password.is_some_and(has_control) {
@@ -448,8 +321,7 @@ pub fn parse(
         timezone,
         language,
         ascii: shop.ascii.unwrap_or(false),
-        shopify,
-        colorme,
+        stores,
         alerts,
     })
 }

@@ -107,10 +107,11 @@ impl RawRow {
 pub fn parse_file(
     path: &Path,
     bytes: &[u8],
+    stores: &[Store],
     tz: ShopTimeZone,
     now: DateTime<Utc>,
 ) -> Result<Vec<ImportedOrder>, ImportError> {
-    let (orders, errors) = parse_file_rows(path, bytes, tz, now)?;
+    let (orders, errors) = parse_file_rows(path, bytes, stores, tz, now)?;
     if errors.is_empty() {
         Ok(orders)
     } else {
@@ -125,12 +126,13 @@ pub fn parse_file(
 pub fn parse_file_rows(
     path: &Path,
     bytes: &[u8],
+    stores: &[Store],
     tz: ShopTimeZone,
     now: DateTime<Utc>,
 ) -> Result<(Vec<ImportedOrder>, Vec<RowError>), ImportError> {
     let input = line_limit::LineLimit::new(bytes, line_limit::MAX_LINE_BYTES);
     let mut rows = Rows::open(path, input).map_err(|errors| ImportError::listing(path, errors))?;
-    let mut checker = Checker::new(tz, now);
+    let mut checker = Checker::new(stores, tz, now);
     let mut errors = Vec::new();
     let mut orders = Vec::new();
     let mut read_any = false;
@@ -209,6 +211,8 @@ fn digest(channel: Store, text: &str) -> Digest {
 /// against: each order's key and number (as digests, with their line), whether a number is a
 /// bundle child, and the bundle children whose parent may come later.
 pub(crate) struct Checker {
+    /// The stores of the configuration: the `channel` column names one of them.
+    stores: Vec<Store>,
     tz: ShopTimeZone,
     now: DateTime<Utc>,
     remote_ids: HashMap<Digest, u32>,
@@ -223,8 +227,9 @@ fn line32(line: usize) -> u32 {
 }
 
 impl Checker {
-    pub(crate) fn new(tz: ShopTimeZone, now: DateTime<Utc>) -> Checker {
+    pub(crate) fn new(stores: &[Store], tz: ShopTimeZone, now: DateTime<Utc>) -> Checker {
         Checker {
+            stores: stores.to_vec(),
             tz,
             now,
             remote_ids: HashMap::new(),
@@ -240,7 +245,7 @@ impl Checker {
         errors: &mut Vec<RowError>,
     ) -> Option<ImportedOrder> {
         let before = errors.len();
-        let order = validate_row(row, self.tz, self.now, errors)?;
+        let order = validate_row(row, &self.stores, self.tz, self.now, errors)?;
         self.check_duplicate(&order, errors);
         if let Some(parent) = &order.order.bundle_parent {
             self.children
@@ -311,6 +316,7 @@ impl Checker {
 /// One row's own checks; `None` when a required field is missing or unreadable.
 fn validate_row(
     row: &RawRow,
+    stores: &[Store],
     tz: ShopTimeZone,
     now: DateTime<Utc>,
     errors: &mut Vec<RowError>,
@@ -322,10 +328,8 @@ fn validate_row(
             message,
         });
     };
-    let channel = row
-        .get("channel")
-        .parse::<Store>()
-        .map_err(|e| err("channel", e.to_string()))
+    let channel = Store::choose(row.get("channel"), stores)
+        .map_err(|e| err("channel", e))
         .ok();
     // The input gate sees each value as written, before trimming: a refused character at
     // either end is refused too, as `order … set` refuses it (issue 23).

@@ -3,7 +3,6 @@
 //! console's alike). A store without its address or token is simply not configured: the reason
 //! is returned, in words.
 
-use crate::domain::Channel;
 use tokio_util::sync::CancellationToken;
 
 use crate::channels::StoreConnector;
@@ -12,58 +11,53 @@ use crate::channels::colorme::connector::ColormeConnector;
 use crate::channels::shopify::carriers::UrlTemplates;
 use crate::channels::shopify::client::{ClientOptions, ShopifyClient};
 use crate::channels::shopify::connector::ShopifyConnector;
-use crate::config::Config;
+use crate::config::{ColormeConfig, Config, ShopifyConfig, StoreConnection};
 use crate::db::Db;
 use crate::domain::Store;
 use crate::scheduler::{StoreWorker, WorkerOptions};
 
-/// The Shopify connector of this configuration.
-pub fn shopify_connector(config: &Config) -> Result<ShopifyConnector, String> {
-    let shop_url = config
-        .shopify
-        .shop_url
-        .as_ref()
-        .ok_or("[shopify] shop_url is not set (e.g. https://example.myshopify.com)")?;
-    let token = config
-        .shopify
-        .access_token
-        .as_ref()
-        .ok_or("no Shopify access token: set HASSOU_SHOPIFY_TOKEN or [shopify] access_token")?;
+/// The Shopify connector of a store's table (`table` names it in the reasons).
+pub fn shopify_connector(table: &str, config: &ShopifyConfig) -> Result<ShopifyConnector, String> {
+    let shop_url = config.shop_url.as_ref().ok_or_else(|| {
+        format!("{table} shop_url is not set (e.g. https://example.myshopify.com)")
+    })?;
+    let token = config.access_token.as_ref().ok_or_else(|| {
+        format!("no Shopify access token: set {table} access_token or its variable")
+    })?;
     let client = ShopifyClient::new(
         shop_url,
-        &config.shopify.api_version,
+        &config.api_version,
         token.value.clone(),
         ClientOptions::default(),
     )?;
-    Ok(
-        ShopifyConnector::new(client, config.shopify.notify_customer)
-            .with_tracking_urls(UrlTemplates::with(&config.shopify.tracking_urls)),
-    )
+    Ok(ShopifyConnector::new(client, config.notify_customer)
+        .with_tracking_urls(UrlTemplates::with(&config.tracking_urls)))
 }
 
-/// The カラーミー connector of this configuration.
-pub fn colorme_connector(config: &Config) -> Result<ColormeConnector, String> {
-    let token =
-        config.colorme.access_token.as_ref().ok_or(
-            "no カラーミー access token: set HASSOU_COLORME_TOKEN or [colorme] access_token",
-        )?;
+/// The カラーミー connector of a store's table.
+pub fn colorme_connector(table: &str, config: &ColormeConfig) -> Result<ColormeConnector, String> {
+    let token = config.access_token.as_ref().ok_or_else(|| {
+        format!("no カラーミー access token: run hassou auth, or set {table} access_token or its variable")
+    })?;
     let client = ColormeClient::new(
-        &config.colorme.api_base,
+        &config.api_base,
         token.value.clone(),
         ColormeClientOptions::default(),
     )?;
-    Ok(ColormeConnector::new(
-        client,
-        config.colorme.send_shipping_mail,
-    ))
+    Ok(ColormeConnector::new(client, config.send_shipping_mail))
 }
 
-/// The connector of this configuration's store of `channel`, or why it is not configured.
-pub fn connector(config: &Config, channel: Store) -> Result<StoreConnector, String> {
-    match channel.channel() {
-        Channel::Shopify => shopify_connector(config).map(StoreConnector::from),
-        Channel::Colorme => colorme_connector(config).map(StoreConnector::from),
-    }
+/// The connector of this configuration's `store`, or why it is not configured. Each store its
+/// own client: its own address, token, pace and bucket.
+pub fn connector(config: &Config, store: Store) -> Result<StoreConnector, String> {
+    let Some(table) = config.store_config(store) else {
+        return Err(format!("the configuration has no store {:?}", store.name()));
+    };
+    let connector = match &table.connection {
+        StoreConnection::Shopify(c) => StoreConnector::from(shopify_connector(&table.table, c)?),
+        StoreConnection::Colorme(c) => StoreConnector::from(colorme_connector(&table.table, c)?),
+    };
+    Ok(connector.for_store(store))
 }
 
 /// Starts one worker per configured store; `options` says who runs each and who hears of its
@@ -77,7 +71,7 @@ pub fn start_workers(
     let mut workers = Vec::new();
     let mut missing = Vec::new();
     let alerting = std::sync::Arc::new(crate::alerts::Alerting::new(config));
-    for channel in Store::DEFAULTS {
+    for channel in config.store_list() {
         let initial = config.initial_settings(channel);
         let (db, tz, cancel) = (db.clone(), config.timezone, cancel.clone());
         let worker = connector(config, channel).map(|c| {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use hassou::config::{ConfigSources, parse as parse_config};
 use hassou::domain::input::{is_refused_char, is_unsafe_char};
-use hassou::domain::{Carrier, ShopTimeZone, Tracking, TrackingNumber, tracking};
+use hassou::domain::{Carrier, ShopTimeZone, Store, Tracking, TrackingNumber, tracking};
 use hassou::import::parse_file_rows;
 use hassou::shipments::{Format, parse as parse_carrier_file};
 use proptest::prelude::*;
@@ -118,7 +118,7 @@ proptest! {
             let mut fields: Vec<String> = good.iter().map(|v| cell(v)).collect();
             fields[column] = cell(bad);
             let csv = format!("{header}{}\n", fields.join(","));
-            let parsed = parse_file_rows(Path::new("o.csv"), csv.as_bytes(), ShopTimeZone::jst(), now);
+            let parsed = parse_file_rows(Path::new("o.csv"), csv.as_bytes(), &Store::DEFAULTS, ShopTimeZone::jst(), now);
             let refused = parsed.as_ref().map_or(true, |(orders, errors)| orders.is_empty() && !errors.is_empty());
             prop_assert!(refused, "CSV column {} {:?}: {:?}", column, bad, parsed);
             let names = ["channel", "remote_id", "number", "status", "ordered_at", "updated_at", "shipped_on", "carrier", "tracking"];
@@ -128,7 +128,7 @@ proptest! {
                 object.insert((*name).to_owned(), serde_json::Value::String(value));
             }
             let jsonl = format!("{}\n", serde_json::Value::Object(object));
-            let parsed = parse_file_rows(Path::new("o.jsonl"), jsonl.as_bytes(), ShopTimeZone::jst(), now);
+            let parsed = parse_file_rows(Path::new("o.jsonl"), jsonl.as_bytes(), &Store::DEFAULTS, ShopTimeZone::jst(), now);
             let refused = parsed.as_ref().map_or(true, |(orders, errors)| orders.is_empty() && !errors.is_empty());
             prop_assert!(refused, "JSON Lines {} {:?}: {:?}", names[column], bad, parsed);
         }
@@ -180,7 +180,7 @@ proptest! {
         let text = format!("{header}{}", body.join("\n"));
         let now = chrono::Utc::now();
         for (path, bytes) in [("o.csv", text.as_bytes()), ("o.jsonl", text.as_bytes()), ("o.csv", raw.as_slice())] {
-            if let Ok((orders, _)) = parse_file_rows(Path::new(path), bytes, ShopTimeZone::jst(), now) {
+            if let Ok((orders, _)) = parse_file_rows(Path::new(path), bytes, &Store::DEFAULTS, ShopTimeZone::jst(), now) {
                 for o in orders {
                     prop_assert!(!o.order.number.chars().any(is_unsafe_char));
                     prop_assert!(!o.order.tracking.to_text().chars().any(is_unsafe_char));

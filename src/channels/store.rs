@@ -39,9 +39,19 @@ macro_rules! each {
     };
 }
 
+impl StoreConnector {
+    /// The same connector, for `store` (its orders keyed by the store's name).
+    pub fn for_store(self, store: Store) -> StoreConnector {
+        match self {
+            StoreConnector::Shopify(c) => StoreConnector::Shopify(c.for_store(store)),
+            StoreConnector::Colorme(c) => StoreConnector::Colorme(c.for_store(store)),
+        }
+    }
+}
+
 impl Connector for StoreConnector {
-    fn channel(&self) -> Store {
-        each!(self, c => c.channel())
+    fn store(&self) -> Store {
+        each!(self, c => c.store())
     }
 
     fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String {

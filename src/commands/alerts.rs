@@ -15,7 +15,9 @@ pub async fn test(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
         return Err(Failure::input(Tell::NoAlertDestination.get(lang)));
     }
     // The test names the first configured store (or Shopify), as a real alert would.
-    let channel = Store::DEFAULTS
+    let channel = ctx
+        .config
+        .store_list()
         .into_iter()
         .find(|c| crate::stores::connector(&ctx.config, *c).is_ok())
         .unwrap_or(Store::SHOPIFY);

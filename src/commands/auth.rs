@@ -15,7 +15,8 @@ use crate::channels::colorme::model::SalesPage;
 use crate::channels::colorme::oauth::{
     ExchangeError, SCOPES, authorize_url, code_from_paste, exchange,
 };
-use crate::config::{Secret, SecretSource};
+use crate::config::{Secret, SecretSource, StoreConfig};
+use crate::domain::Store;
 
 /// A value the pasted URL must carry back if it carries one (the OAuth `state`).
 fn fresh_state() -> String {
@@ -23,8 +24,20 @@ fn fresh_state() -> String {
     format!("{:016x}", rng.next_u64())
 }
 
-pub async fn colorme(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
-    let config = &ctx.config.colorme;
+/// Signs `store` (a カラーミー store) in and keeps its token in its own file.
+pub async fn colorme(ctx: &Context, store: Store, out: &mut Out) -> Result<u8, Failure> {
+    let Some(config) = ctx
+        .config
+        .store_config(store)
+        .and_then(StoreConfig::colorme)
+    else {
+        return Err(Failure::input(
+            ctx.config
+                .store_named(store.name())
+                .err()
+                .unwrap_or_else(|| format!("{store} is not a カラーミー store")),
+        ));
+    };
     let lang = ctx.config.language;
     let client_id = config
         .client_id
@@ -90,8 +103,8 @@ pub async fn colorme(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
     {
         out.line(
             Tell::TokenOverriddenBy(match source {
-                SecretSource::Env(var) => var,
-                _ => "[colorme] access_token",
+                SecretSource::Env(var) => var.as_str(),
+                _ => "access_token",
             })
             .get(lang),
         );

@@ -2,19 +2,72 @@
 //! shown as where they come from, never as values.
 
 use super::{Context, Failure, Out};
-use crate::config::{Language, Secret, SecretSource};
+use crate::config::{Language, Secret, SecretSource, StoreConfig, StoreConnection};
 use crate::db::redact_url;
 use crate::domain::Channel;
 use crate::domain::Store;
 use crate::settings::OperationalSettings;
 
 fn secret(s: Option<&Secret>) -> String {
-    match s.map(|s| s.source) {
+    match s.map(|s| &s.source) {
         None => "not set".into(),
         Some(SecretSource::File) => "set (in the file)".into(),
         Some(SecretSource::Env(var)) => format!("set (from {var})"),
         Some(SecretSource::TokenFile) => "set (from the token file)".into(),
     }
+}
+
+/// One store's table as in effect: its connection, where its secrets come from, its settings.
+fn store_lines(out: &mut Out, s: &StoreConfig) {
+    out.line(format!(
+        "{} store {} ({})",
+        s.table,
+        s.store.name(),
+        s.store.channel().code()
+    ));
+    match &s.connection {
+        StoreConnection::Shopify(c) => {
+            out.line(format!(
+                "  shop_url           {}",
+                c.shop_url
+                    .as_ref()
+                    .map_or("not set".into(), ToString::to_string)
+            ));
+            out.line(format!("  api_version        {}", c.api_version));
+            out.line(format!(
+                "  access_token       {}",
+                secret(c.access_token.as_ref())
+            ));
+            out.line(format!("  notify_customer    {}", c.notify_customer));
+        }
+        StoreConnection::Colorme(c) => {
+            out.line(format!("  api_base           {}", c.api_base));
+            out.line(format!(
+                "  client_id          {}",
+                if c.client_id.is_some() {
+                    "set"
+                } else {
+                    "not set"
+                }
+            ));
+            out.line(format!(
+                "  client_secret      {}",
+                secret(c.client_secret.as_ref())
+            ));
+            out.line(format!(
+                "  access_token       {}",
+                secret(c.access_token.as_ref())
+            ));
+            out.line(format!(
+                "  token_file         {}",
+                c.token_file
+                    .as_ref()
+                    .map_or("(none: no config dir)".into(), |p| p.display().to_string())
+            ));
+            out.line(format!("  send_shipping_mail {}", c.send_shipping_mail));
+        }
+    }
+    settings_lines(out, s.store, &s.sync);
 }
 
 fn schedule(on: bool, every: std::time::Duration) -> String {
@@ -116,54 +169,9 @@ pub fn check(ctx: &Context, out: &mut Out) -> Result<u8, Failure> {
             "en"
         }
     ));
-    out.line("[shopify]");
-    out.line(format!(
-        "  shop_url           {}",
-        c.shopify
-            .shop_url
-            .as_ref()
-            .map_or("not set".into(), ToString::to_string)
-    ));
-    out.line(format!("  api_version        {}", c.shopify.api_version));
-    out.line(format!(
-        "  access_token       {}",
-        secret(c.shopify.access_token.as_ref())
-    ));
-    out.line(format!(
-        "  notify_customer    {}",
-        c.shopify.notify_customer
-    ));
-    settings_lines(out, Store::SHOPIFY, &c.shopify.sync);
-    out.line("[colorme]");
-    out.line(format!("  api_base           {}", c.colorme.api_base));
-    out.line(format!(
-        "  client_id          {}",
-        if c.colorme.client_id.is_some() {
-            "set"
-        } else {
-            "not set"
-        }
-    ));
-    out.line(format!(
-        "  client_secret      {}",
-        secret(c.colorme.client_secret.as_ref())
-    ));
-    out.line(format!(
-        "  access_token       {}",
-        secret(c.colorme.access_token.as_ref())
-    ));
-    out.line(format!(
-        "  token_file         {}",
-        c.colorme
-            .token_file
-            .as_ref()
-            .map_or("(none: no config dir)".into(), |p| p.display().to_string())
-    ));
-    out.line(format!(
-        "  send_shipping_mail {}",
-        c.colorme.send_shipping_mail
-    ));
-    settings_lines(out, Store::COLORME, &c.colorme.sync);
+    for store in &c.stores {
+        store_lines(out, store);
+    }
     alerts_lines(out, c);
     out.line("ok: the configuration is valid (settings above are first values; the database keeps the ones in use)");
     Ok(0)

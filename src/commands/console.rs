@@ -97,19 +97,21 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     );
     app.demo = demo;
     app.operator = operator();
-    app.hosts = Store::DEFAULTS
+    app.hosts = ctx
+        .config
+        .store_list()
         .into_iter()
         .filter_map(|c| ctx.config.store_host(c).map(|h| (c, h)))
         .collect();
     app.ascii = ctx.config.ascii;
     app.health_rules = ctx.config.health_rules();
     app.bell = ctx.config.alerts.bell;
-    app.mails = [
-        (Store::SHOPIFY, ctx.config.shopify.notify_customer),
-        (Store::COLORME, ctx.config.colorme.send_shipping_mail),
-    ]
-    .into_iter()
-    .collect();
+    app.mails = ctx
+        .config
+        .stores
+        .iter()
+        .map(|s| (s.store, s.mails()))
+        .collect();
     let mut backend = Backend::new(
         db.clone(),
         ctx.config.timezone,

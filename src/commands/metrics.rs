@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::db::{Db, ListFilter};
 use crate::domain::health::HealthState;
 use crate::domain::job::JobKind;
-use crate::domain::{ChannelRules, Store, Verdict};
+use crate::domain::{ChannelRules, Verdict};
 use crate::scheduler::ScheduleView;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -62,7 +62,7 @@ pub async fn gather(db: &Db, config: &Config) -> Result<(String, bool), Failure>
     let failures = Family::<StoreJob, Gauge>::default();
     let health = Family::<StoreLabel, Gauge>::default();
     let mut all_ok = true;
-    for channel in Store::DEFAULTS {
+    for channel in config.store_list() {
         let store = channel.code().to_owned();
         let view = ScheduleView::read(db, channel, &config.initial_settings(channel)).await?;
         let rules = ChannelRules::new(channel, view.settings.rules, now, config.timezone);

@@ -25,6 +25,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, TimeZone, Utc};
 
+use crate::cli::StoreArg;
 use crate::cli::{
     Cli, Command, ConfigCommand, OrderAction, OrdersCommand, RuleOverrides, ShipmentsCommand,
 };
@@ -119,6 +120,17 @@ pub struct Context {
 }
 
 impl Context {
+    /// The store a command names (SPEC §3: a store's name, or a channel's name when exactly one
+    /// store of it is configured); otherwise exit 2 naming the configured ones.
+    pub fn store(&self, arg: &StoreArg) -> Result<Store, Failure> {
+        self.config.store_named(&arg.0).map_err(Failure::input)
+    }
+
+    /// [`Context::store`] of an optional `--store`.
+    pub fn maybe_store(&self, arg: &Option<StoreArg>) -> Result<Option<Store>, Failure> {
+        arg.as_ref().map(|a| self.store(a)).transpose()
+    }
+
     pub async fn open_db(&self) -> Result<Db, Failure> {
         let url = &self.config.database_url;
         if !self.config.database_is_default
@@ -181,9 +193,11 @@ impl Context {
 
 /// The stores a command named (each once, in the order named), or with `--all` every configured
 /// one; a store that is not configured is refused when it is named, left out when `--all`.
-pub fn chosen_stores(ctx: &Context, named: &[Store], all: bool) -> Result<Vec<Store>, Failure> {
+pub fn chosen_stores(ctx: &Context, named: &[StoreArg], all: bool) -> Result<Vec<Store>, Failure> {
     if all {
-        let configured: Vec<Store> = Store::DEFAULTS
+        let configured: Vec<Store> = ctx
+            .config
+            .store_list()
             .into_iter()
             .filter(|c| crate::stores::connector(&ctx.config, *c).is_ok())
             .collect();
@@ -195,9 +209,10 @@ pub fn chosen_stores(ctx: &Context, named: &[Store], all: bool) -> Result<Vec<St
         return Ok(configured);
     }
     let mut stores = Vec::new();
-    for store in named {
-        if !stores.contains(store) {
-            stores.push(*store);
+    for arg in named {
+        let store = ctx.store(arg)?;
+        if !stores.contains(&store) {
+            stores.push(store);
         }
     }
     Ok(stores)
@@ -311,28 +326,69 @@ async fn dispatch(cli: Cli, out: &mut Out) -> Result<u8, Failure> {
         }
         Command::Order(args) => match args.action {
             OrderAction::Show { rules, json } => {
-                order::show(&ctx, &args.number, args.channel, &rules, json, out).await
+                order::show(
+                    &ctx,
+                    &args.number,
+                    ctx.maybe_store(&args.channel)?,
+                    &rules,
+                    json,
+                    out,
+                )
+                .await
             }
-            OrderAction::Set(set) => order::set(&ctx, &args.number, args.channel, &set, out).await,
+            OrderAction::Set(set) => {
+                order::set(
+                    &ctx,
+                    &args.number,
+                    ctx.maybe_store(&args.channel)?,
+                    &set,
+                    out,
+                )
+                .await
+            }
             OrderAction::SendMail { yes } => {
-                order::send_mail(&ctx, &args.number, args.channel, yes, out).await
+                order::send_mail(
+                    &ctx,
+                    &args.number,
+                    ctx.maybe_store(&args.channel)?,
+                    yes,
+                    out,
+                )
+                .await
             }
             OrderAction::Hold { reason } => {
-                order::hold(&ctx, &args.number, args.channel, reason.as_deref(), out).await
+                order::hold(
+                    &ctx,
+                    &args.number,
+                    ctx.maybe_store(&args.channel)?,
+                    reason.as_deref(),
+                    out,
+                )
+                .await
             }
-            OrderAction::Release => order::release(&ctx, &args.number, args.channel, out).await,
+            OrderAction::Release => {
+                order::release(&ctx, &args.number, ctx.maybe_store(&args.channel)?, out).await
+            }
             OrderAction::Resolve { ours, yes, .. } => {
-                reconcile::resolve(&ctx, &args.number, args.channel, ours, yes, out).await
+                reconcile::resolve(
+                    &ctx,
+                    &args.number,
+                    ctx.maybe_store(&args.channel)?,
+                    ours,
+                    yes,
+                    out,
+                )
+                .await
             }
         },
         Command::Config(ConfigCommand::Check) => config_check::check(&ctx, out),
         Command::Sync(args) => sync::sync(&ctx, &args, out).await,
         Command::Pull(args) => sync::pull(&ctx, &args, out).await,
         Command::Sandbox(args) => sandbox::run(&args, out).await,
-        Command::Auth(args) => match args.store.channel() {
-            Channel::Colorme => auth::colorme(&ctx, out).await,
+        Command::Auth(args) => match ctx.store(&args.store)? {
+            store if store.channel() == Channel::Colorme => auth::colorme(&ctx, store, out).await,
             // Shopify's custom-app token comes from its admin, not from a sign-in here.
-            Channel::Shopify => Err(Failure::input(
+            _ => Err(Failure::input(
                 crate::text::Say::ShopifySignsInWithAToken.get(ctx.config.language),
             )),
         },

@@ -302,7 +302,7 @@ pub async fn send_mail(
     let lang = ctx.config.language;
     let db = ctx.open_db().await?;
     let stored = find_one(&db, number, channel).await?;
-    if stored.order.channel != Store::COLORME {
+    if stored.order.channel.channel() != crate::domain::Channel::Colorme {
         return Err(Failure::input(
             Tell::ShopifyNotifiesWithFulfillment(number).get(lang),
         ));
@@ -332,7 +332,8 @@ pub async fn send_mail(
         );
         return Ok(0);
     }
-    let connector = crate::stores::colorme_connector(&ctx.config).map_err(Failure::input)?;
+    let connector =
+        crate::stores::connector(&ctx.config, stored.order.channel).map_err(Failure::input)?;
     let outcome = send_now(
         &db,
         &connector,

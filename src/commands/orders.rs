@@ -23,9 +23,15 @@ pub async fn import(
     std::fs::File::open(file)
         .map_err(|e| Failure::input(format!("{}: cannot read: {e}", file.display())))?;
     let db = ctx.open_db().await?;
-    let imported =
-        crate::import::stream::import_file(&db, file, ctx.config.timezone, ctx.now, dry_run)
-            .await?;
+    let imported = crate::import::stream::import_file(
+        &db,
+        file,
+        &ctx.config.store_list(),
+        ctx.config.timezone,
+        ctx.now,
+        dry_run,
+    )
+    .await?;
     for (line, warning) in &imported.warnings {
         super::output::stderr_line(format!(
             "warning: {}:line {line}: tracking: {warning}",
@@ -45,7 +51,7 @@ pub async fn import(
         // settings as they stand, never storing them: the configuration's first values are
         // stored on first use by what uses them (a console, the daemon, `settings`).
         let mut rules = Vec::new();
-        for channel in Store::DEFAULTS {
+        for channel in ctx.config.store_list() {
             let settings = db
                 .channel_settings(channel)
                 .await?
@@ -106,9 +112,9 @@ pub fn order_json(row: &ListedOrder) -> serde_json::Value {
 
 pub async fn list(ctx: &Context, args: &ListArgs, out: &mut Out) -> Result<u8, Failure> {
     let db = ctx.open_db().await?;
-    let channels: Vec<Store> = match args.channel {
+    let channels: Vec<Store> = match ctx.maybe_store(&args.channel)? {
         Some(c) => vec![c],
-        None => Store::DEFAULTS.to_vec(),
+        None => ctx.config.store_list(),
     };
     let rules = ctx.rules(&db, &channels, &args.rules).await?;
     let mut filter = ListFilter::new(rules.clone());

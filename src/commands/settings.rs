@@ -33,7 +33,7 @@ fn apply(s: &mut OperationalSettings, command: &Command) -> bool {
 }
 
 pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Result<u8, Failure> {
-    let (lang, channel) = (ctx.config.language, args.channel);
+    let (lang, channel) = (ctx.config.language, ctx.store(&args.channel)?);
     // Every pair is read before anything is changed.
     let mut commands = Vec::new();
     for pair in &args.changes {

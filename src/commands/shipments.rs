@@ -25,7 +25,7 @@ pub async fn import(
     let db = ctx.open_db().await?;
     let options = staged::Options {
         format: wanted,
-        channel: args.channel,
+        channel: ctx.maybe_store(&args.channel)?,
         mark_processed: args.mark_processed,
         dry_run: args.dry_run,
         now: ctx.now,

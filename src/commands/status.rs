@@ -45,7 +45,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
     let mut problems = 0;
     // Names the alert destinations (built once: it holds an HTTP client).
     let alerting = crate::alerts::Alerting::new(&ctx.config);
-    for channel in Store::DEFAULTS {
+    for channel in ctx.config.store_list() {
         let view = ScheduleView::read(&db, channel, &ctx.config.initial_settings(channel)).await?;
         let (settings, lease) = (view.settings, view.lease.as_ref());
         let live = view.live_lease(ctx.now).is_some();

@@ -185,7 +185,7 @@ pub(super) fn alerts(
             let password = env_password
                 .map(|p| Secret {
                     value: SecretString::from(p.to_owned()),
-                    source: super::SecretSource::Env("HASSOU_SMTP_PASSWORD"),
+                    source: super::SecretSource::Env("HASSOU_SMTP_PASSWORD".into()),
                 })
                 .or_else(|| {
                     raw.smtp_password

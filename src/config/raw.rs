@@ -8,8 +8,9 @@ use super::*;
 pub(super) struct RawConfig {
     pub(super) database: Option<RawDatabase>,
     pub(super) shop: Option<RawShop>,
-    pub(super) shopify: Option<RawShopify>,
-    pub(super) colorme: Option<RawColorme>,
+    pub(super) shopify: Option<Spanned<RawShopify>>,
+    pub(super) colorme: Option<Spanned<RawColorme>>,
+    pub(super) stores: Option<BTreeMap<String, Spanned<super::stores::RawStore>>>,
     pub(super) alerts: Option<RawAlerts>,
 }
 

@@ -8,12 +8,13 @@ use toml::Spanned;
 
 use super::raw::RawSync;
 use super::{ConfigError, Locate};
-use crate::domain::Period;
+use crate::domain::{Channel, Period};
 use crate::settings::{self, OperationalSettings};
 
 pub(super) fn sync_settings(
     raw: Option<RawSync>,
     section: &str,
+    channel: Channel,
     locate: &Locate<'_>,
 ) -> Result<OperationalSettings, ConfigError> {
     let mut s = OperationalSettings::default();
@@ -32,11 +33,11 @@ pub(super) fn sync_settings(
         })?;
     }
     if let Some(v) = raw.statuses {
-        if section != "shopify" {
+        if channel != Channel::Shopify {
             return Err(locate(
                 Some(v.span()),
                 Some(&key("statuses")),
-                "applies to [shopify.sync] only (カラーミー exports every status but 新規受付 and キャンセル)".into(),
+                "applies to a Shopify store only (カラーミー exports every status but 新規受付 and キャンセル)".into(),
             ));
         }
         s.rules.statuses = v
@@ -45,21 +46,21 @@ pub(super) fn sync_settings(
             .map_err(|e| locate(Some(v.span()), Some(&key("statuses")), format!("{e}")))?;
     }
     if let Some(v) = raw.shipped_date_only {
-        if section != "colorme" {
+        if channel != Channel::Colorme {
             return Err(locate(
                 Some(v.span()),
                 Some(&key("shipped_date_only")),
-                "applies to [colorme.sync] only".into(),
+                "applies to a カラーミー store only".into(),
             ));
         }
         s.rules.shipped_date_only = *v.get_ref();
     }
     if let Some(v) = raw.pull_paid_date {
-        if section != "shopify" {
+        if channel != Channel::Shopify {
             return Err(locate(
                 Some(v.span()),
                 Some(&key("pull_paid_date")),
-                "applies to [shopify.sync] only".into(),
+                "applies to a Shopify store only".into(),
             ));
         }
         s.pull_paid_date = *v.get_ref();

@@ -14,6 +14,24 @@ fn sources() -> ConfigSources {
     }
 }
 
+/// The old form's Shopify store (`[shopify]`).
+fn shopify(c: &Config) -> &ShopifyConfig {
+    c.store_config(Store::SHOPIFY)
+        .and_then(StoreConfig::shopify)
+        .expect("the shopify store")
+}
+
+/// The old form's カラーミー store (`[colorme]`).
+fn colorme(c: &Config) -> &ColormeConfig {
+    c.store_config(Store::COLORME)
+        .and_then(StoreConfig::colorme)
+        .expect("the colorme store")
+}
+
+fn sync_of(c: &Config, store: Store) -> OperationalSettings {
+    c.initial_settings(store)
+}
+
 fn err(text: &str) -> ConfigError {
     match parse(text, Some(Path::new("hassou.toml")), &sources()) {
         Ok(_) => panic!("expected an error for {text:?}"),
@@ -30,10 +48,10 @@ fn defaults_without_a_file() {
     );
     assert_eq!(c.timezone, ShopTimeZone::jst());
     assert_eq!(c.language, Language::Ja);
-    assert_eq!(c.shopify.api_version, "2026-07");
-    assert_eq!(c.colorme.api_base.as_str(), "https://api.shop-pro.jp/");
-    assert_eq!(c.shopify.sync, OperationalSettings::default());
-    assert!(!c.shopify.notify_customer && !c.colorme.send_shipping_mail);
+    assert_eq!(shopify(&c).api_version, "2026-07");
+    assert_eq!(colorme(&c).api_base.as_str(), "https://api.shop-pro.jp/");
+    assert_eq!(sync_of(&c, Store::SHOPIFY), OperationalSettings::default());
+    assert!(!shopify(&c).notify_customer && !colorme(&c).send_shipping_mail);
 }
 
 #[test]
@@ -45,7 +63,10 @@ fn the_example_file_is_valid_and_documents_every_key() {
         &sources(),
     )
     .expect("example");
-    assert_eq!(c.shopify.sync.rules.statuses, StatusOption::ProcessedOnly);
+    assert_eq!(
+        sync_of(&c, Store::SHOPIFY).rules.statuses,
+        StatusOption::ProcessedOnly
+    );
     for key in [
         "url",
         "timezone",
@@ -99,15 +120,18 @@ fn settings_sections_apply() {
         &sources(),
     )
     .expect("valid");
-    assert_eq!(c.shopify.sync.rules.period.days(), 13);
+    assert_eq!(sync_of(&c, Store::SHOPIFY).rules.period.days(), 13);
     assert_eq!(
-        c.shopify.sync.rules.statuses,
+        sync_of(&c, Store::SHOPIFY).rules.statuses,
         StatusOption::AllButNewCancelled
     );
-    assert_eq!(c.shopify.sync.auto_sync_every, Duration::from_secs(300));
-    assert_eq!(c.colorme.sync.rules.period.days(), 1);
-    assert!(!c.colorme.sync.rules.shipped_date_only);
-    assert!(c.colorme.sync.watch);
+    assert_eq!(
+        sync_of(&c, Store::SHOPIFY).auto_sync_every,
+        Duration::from_secs(300)
+    );
+    assert_eq!(sync_of(&c, Store::COLORME).rules.period.days(), 1);
+    assert!(!sync_of(&c, Store::COLORME).rules.shipped_date_only);
+    assert!(sync_of(&c, Store::COLORME).watch);
 }
 
 #[test]
@@ -121,14 +145,14 @@ fn windows_and_alerts_read_with_their_errors_located() {
         &sources(),
     )
     .expect("valid");
-    let w = c.colorme.sync.window;
+    let w = sync_of(&c, Store::COLORME).window;
     assert_eq!(
         w.hours.map(|h| h.to_string()).as_deref(),
         Some("08:00-21:00")
     );
     assert_eq!(w.days.to_string(), "mon-sat");
     assert!(w.skip_holidays);
-    assert!(c.shopify.sync.window.is_always());
+    assert!(sync_of(&c, Store::SHOPIFY).window.is_always());
     let hook = c.alerts.webhook.as_ref().expect("webhook");
     assert_eq!(
         (hook.host.as_str(), hook.format),
@@ -290,10 +314,13 @@ fn secrets_come_from_the_environment_first_and_never_show() {
         &s,
     )
     .expect("valid");
-    let token = c.shopify.access_token.as_ref().expect("token");
+    let token = shopify(&c).access_token.as_ref().expect("token");
     assert_eq!(token.value.expose_secret(), "shpat_from_env");
-    assert_eq!(token.source, SecretSource::Env("HASSOU_SHOPIFY_TOKEN"));
-    let colorme = c.colorme.access_token.as_ref().expect("token");
+    assert_eq!(
+        token.source,
+        SecretSource::Env("HASSOU_SHOPIFY_TOKEN".into())
+    );
+    let colorme = colorme(&c).access_token.as_ref().expect("token");
     assert_eq!(colorme.source, SecretSource::File);
     let shown = format!("{c:?}");
     assert!(
@@ -335,7 +362,7 @@ fn tracking_url_templates_are_checked() {
         &sources(),
     )
     .expect("valid");
-    assert_eq!(c.shopify.tracking_urls.len(), 1);
+    assert_eq!(shopify(&c).tracking_urls.len(), 1);
     let e = err("[shopify.tracking_urls]\nseino = \"https://example.jp/track\"\n");
     assert_eq!(
         (e.line, e.key.as_deref()),

@@ -40,8 +40,9 @@ impl ListFilter {
         }
     }
 
+    /// Whether every store this process knows is listed (then no store condition is needed).
     fn lists_every_channel(&self) -> bool {
-        Store::DEFAULTS
+        Store::known()
             .iter()
             .all(|c| self.rules.iter().any(|r| r.store == *c))
     }

@@ -442,7 +442,9 @@ impl OrdersTx {
                     // By channel, so the (channel, remote_id) index answers.
                     let mut existing: std::collections::HashMap<(String, String), OrderRow> =
                         std::collections::HashMap::new();
-                    for channel in Store::DEFAULTS {
+                    let stores: std::collections::BTreeSet<Store> =
+                        batch.iter().map(|o| o.channel).collect();
+                    for channel in stores {
                         let ids: Vec<&str> = batch
                             .iter()
                             .filter(|o| o.channel == channel)

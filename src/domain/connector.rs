@@ -213,7 +213,8 @@ pub struct PlannedWrite {
 /// A store. Implementations read before they write, so that a write whose earlier outcome is
 /// unknown (`order.remote.in_flight_since`) is confirmed instead of repeated.
 pub trait Connector: Send + Sync {
-    fn channel(&self) -> Store;
+    /// The store this connector reads and writes: the key of its orders.
+    fn store(&self) -> Store;
 
     /// The request(s) a write of `wanted` would send, as text: shown by a dry run and recorded
     /// in the audit trail before anything is sent.

@@ -119,6 +119,49 @@ impl Store {
             .copied()
     }
 
+    /// The store `text` names among `stores`: a store's name, or a channel's name (`shopify`,
+    /// `カラーミー`) when exactly one of `stores` is of that channel (SPEC §3). The error names
+    /// the stores there are, in words for the operator.
+    pub fn choose(text: &str, stores: &[Store]) -> Result<Store, String> {
+        let text = text.trim();
+        if let Some(found) = stores.iter().find(|s| s.name == text) {
+            return Ok(*found);
+        }
+        let known = stores.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+        if let Ok(channel) = text.parse::<Channel>() {
+            let of_channel: Vec<&str> = stores
+                .iter()
+                .filter(|s| s.channel == channel)
+                .map(|s| s.name)
+                .collect();
+            return match of_channel[..] {
+                [one] => Ok(stores[stores.iter().position(|s| s.name == one).unwrap_or(0)]),
+                [] => Err(format!(
+                    "no {} store is configured (stores: {known})",
+                    channel.code()
+                )),
+                _ => Err(format!(
+                    "{text:?} is a channel with several stores: name one of {}",
+                    of_channel.join(", ")
+                )),
+            };
+        }
+        Err(format!("unknown store {text:?} (stores: {known})"))
+    }
+
+    /// Every store this process knows (its configuration's, its database's, and the two old
+    /// stores), in the stores' order.
+    pub fn known() -> Vec<Store> {
+        let mut all: Vec<Store> = KNOWN
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .copied()
+            .collect();
+        all.sort();
+        all
+    }
+
     /// SPEC §3: letters, digits, `-` and `_` (ASCII, so it makes an environment variable name).
     pub fn is_valid_name(name: &str) -> bool {
         (1..=32).contains(&name.len())

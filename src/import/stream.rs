@@ -88,6 +88,7 @@ struct ReadEnd {
 /// first problem so the writer stops writing.
 fn read_file(
     path: &Path,
+    stores: &[Store],
     tz: ShopTimeZone,
     now: DateTime<Utc>,
     chunks: &tokio::sync::mpsc::Sender<Vec<ImportedOrder>>,
@@ -121,7 +122,7 @@ fn read_file(
             return end(problems);
         }
     };
-    let mut checker = Checker::new(tz, now);
+    let mut checker = Checker::new(stores, tz, now);
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut any_row = false;
     let mut errors = Vec::new();
@@ -172,6 +173,7 @@ fn read_file(
 pub async fn import_file(
     db: &Db,
     path: &Path,
+    stores: &[Store],
     tz: ShopTimeZone,
     now: DateTime<Utc>,
     dry_run: bool,
@@ -181,7 +183,8 @@ pub async fn import_file(
     let reader = {
         let path: PathBuf = path.to_owned();
         let bad = bad.clone();
-        tokio::task::spawn_blocking(move || read_file(&path, tz, now, &sender, &bad))
+        let stores = stores.to_vec();
+        tokio::task::spawn_blocking(move || read_file(&path, &stores, tz, now, &sender, &bad))
     };
     let mut tx = if dry_run {
         None
@@ -261,7 +264,8 @@ async fn check_against_database(
     problems: &mut Problems,
 ) -> Result<Vec<Option<crate::domain::Order>>, DbError> {
     let mut holding: HashMap<(Store, String), Vec<crate::db::StoredOrder>> = HashMap::new();
-    for channel in Store::DEFAULTS {
+    let stores: std::collections::BTreeSet<Store> = chunk.iter().map(|o| o.order.channel).collect();
+    for channel in stores {
         let numbers: Vec<String> = chunk
             .iter()
             .filter(|o| o.order.channel == channel)

@@ -7,7 +7,13 @@ fn now() -> DateTime<Utc> {
 }
 
 fn parse(name: &str, text: &str) -> Result<Vec<ImportedOrder>, ImportError> {
-    parse_file(Path::new(name), text.as_bytes(), ShopTimeZone::jst(), now())
+    parse_file(
+        Path::new(name),
+        text.as_bytes(),
+        &Store::DEFAULTS,
+        ShopTimeZone::jst(),
+        now(),
+    )
 }
 
 const HEADER: &str = "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking,bundle_parent\n";
@@ -110,8 +116,14 @@ fn ragged_rows_and_bad_encoding_are_refused() {
     assert_eq!(err.errors[0].line, Some(2));
     let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend_from_slice(b"shopify,1,\x83e\x83X\x83g,new,2026-11-20T10:00:00+09:00,,,,,\n");
-    let err =
-        parse_file(Path::new("sjis.csv"), &bytes, ShopTimeZone::jst(), now()).expect_err("sjis");
+    let err = parse_file(
+        Path::new("sjis.csv"),
+        &bytes,
+        &Store::DEFAULTS,
+        ShopTimeZone::jst(),
+        now(),
+    )
+    .expect_err("sjis");
     assert_eq!(err.errors[0].line, Some(2));
     assert!(err.errors[0].message.contains("not UTF-8"));
 }

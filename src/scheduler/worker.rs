@@ -343,7 +343,7 @@ impl StoreWorker {
         cancel: CancellationToken,
         options: WorkerOptions,
     ) -> StoreWorker {
-        let channel = connector.channel();
+        let channel = connector.store();
         let store = Arc::new(StoreRuntime {
             db,
             connector,

@@ -277,7 +277,7 @@ impl<'a, C: Connector> SyncEngine<'a, C> {
     }
 
     fn check_channel(&self, rules: &ChannelRules) -> Result<Store, SyncError> {
-        let channel = self.connector.channel();
+        let channel = self.connector.store();
         if rules.store != channel {
             return Err(SyncError::WrongChannel {
                 rules: rules.store,

@@ -35,7 +35,7 @@ pub async fn pull_once(
     host: &str,
     clock: fn() -> DateTime<Utc>,
 ) -> Result<PullSummary, PullError> {
-    let channel = connector.channel();
+    let channel = connector.store();
     let now = clock();
     let since = now - Duration::days(i64::from(days));
     let run_id = db

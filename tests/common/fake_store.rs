@@ -73,7 +73,7 @@ impl FakeStore {
 }
 
 impl Connector for FakeStore {
-    fn channel(&self) -> Store {
+    fn store(&self) -> Store {
         self.channel
     }
 

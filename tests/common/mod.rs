@@ -117,7 +117,7 @@ pub async fn sync_run(
     settings: RuleSettings,
     host: &str,
 ) -> RunReport {
-    let rules = ChannelRules::new(connector.channel(), settings, as_of(), ShopTimeZone::jst());
+    let rules = ChannelRules::new(connector.store(), settings, as_of(), ShopTimeZone::jst());
     let options = SyncOptions {
         dry_run: false,
         trigger: hassou::domain::job::Trigger::Cli,

@@ -31,6 +31,8 @@ pub struct ColormeConnector {
     send_shipping_mail: bool,
     /// Sales read ahead ([`Connector::prefetch`]), by sale id.
     read_ahead: ReadAhead<Sale>,
+    /// Whose sales these are: the store's name keys everything it reads and writes.
+    store: Store,
 }
 
 /// Sales read ahead per request: the API's page maximum.
@@ -135,8 +137,8 @@ fn delivery_ref(sale: &Sale) -> String {
 }
 
 impl Connector for ColormeConnector {
-    fn channel(&self) -> Store {
-        Store::COLORME
+    fn store(&self) -> Store {
+        self.store
     }
 
     fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String {
@@ -218,7 +220,7 @@ impl Connector for ColormeConnector {
                 seen.insert(
                     sale.id,
                     PulledOrder {
-                        channel: Store::COLORME,
+                        channel: self.store,
                         remote_id: sale.id.to_string(),
                         number: sale.id.to_string(),
                         ordered_at,

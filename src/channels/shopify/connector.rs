@@ -35,6 +35,8 @@ pub struct ShopifyConnector {
     /// never twice).
     notify_customer: bool,
     urls: UrlTemplates,
+    /// Whose orders these are: the store's name keys everything it reads and writes.
+    store: Store,
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,8 +246,8 @@ fn user_errors(errors: &[UserError]) -> String {
 }
 
 impl Connector for ShopifyConnector {
-    fn channel(&self) -> Store {
-        Store::SHOPIFY
+    fn store(&self) -> Store {
+        self.store
     }
 
     fn preview(&self, order: &StoredOrder, wanted: &ShippingWrite) -> String {
@@ -298,7 +300,7 @@ impl Connector for ShopifyConnector {
                 .map_err(|e| e.to_store_error())?;
             for node in &data.orders.nodes {
                 let pulled = PulledOrder {
-                    channel: Store::SHOPIFY,
+                    channel: self.store,
                     remote_id: node.id.clone(),
                     number: node.name.clone(),
                     ordered_at: node.created_at,

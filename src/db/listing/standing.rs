@@ -149,7 +149,7 @@ impl Db {
     /// whose standings no setting moves). When the rules asked with another one, it becomes
     /// the basis and every standing it decides (a slip and no 出荷日) is forgotten.
     async fn align_basis(&self, rules: &ChannelRules) -> Result<Option<bool>, DbError> {
-        if rules.store != Store::COLORME {
+        if rules.store.channel() != crate::domain::Channel::Colorme {
             return Ok(None);
         }
         let wanted = rules.settings.shipped_date_only;

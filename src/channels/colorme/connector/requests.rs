@@ -9,7 +9,14 @@ impl ColormeConnector {
             client,
             send_shipping_mail,
             read_ahead: ReadAhead::default(),
+            store: Store::COLORME,
         }
+    }
+
+    /// The connector of `store` (a カラーミー store of the configuration; `colorme` by default).
+    pub fn for_store(mut self, store: Store) -> ColormeConnector {
+        self.store = store;
+        self
     }
 
     pub(super) fn sale_path(order: &StoredOrder) -> String {

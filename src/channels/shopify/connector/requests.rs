@@ -10,7 +10,14 @@ impl ShopifyConnector {
             client,
             notify_customer,
             urls: UrlTemplates::default(),
+            store: Store::SHOPIFY,
         }
+    }
+
+    /// The connector of `store` (a Shopify store of the configuration; `shopify` by default).
+    pub fn for_store(mut self, store: Store) -> ShopifyConnector {
+        self.store = store;
+        self
     }
 
     /// Uses these tracking-page templates (from `[shopify.tracking_urls]`).
