@@ -17,12 +17,16 @@ use crate::domain::Store;
 use crate::scheduler::{StoreWorker, WorkerOptions};
 
 /// The Shopify connector of a store's table (`table` names it in the reasons).
-pub fn shopify_connector(table: &str, config: &ShopifyConfig) -> Result<ShopifyConnector, String> {
+pub fn shopify_connector(
+    table: &str,
+    variables: &str,
+    config: &ShopifyConfig,
+) -> Result<ShopifyConnector, String> {
     let shop_url = config.shop_url.as_ref().ok_or_else(|| {
         format!("{table} shop_url is not set (e.g. https://example.myshopify.com)")
     })?;
     let token = config.access_token.as_ref().ok_or_else(|| {
-        format!("no Shopify access token: set {table} access_token or its variable")
+        format!("no Shopify access token: set {variables} or {table} access_token")
     })?;
     let client = ShopifyClient::new(
         shop_url,
@@ -35,9 +39,15 @@ pub fn shopify_connector(table: &str, config: &ShopifyConfig) -> Result<ShopifyC
 }
 
 /// The カラーミー connector of a store's table.
-pub fn colorme_connector(table: &str, config: &ColormeConfig) -> Result<ColormeConnector, String> {
+pub fn colorme_connector(
+    table: &str,
+    variables: &str,
+    config: &ColormeConfig,
+) -> Result<ColormeConnector, String> {
     let token = config.access_token.as_ref().ok_or_else(|| {
-        format!("no カラーミー access token: run hassou auth, or set {table} access_token or its variable")
+        format!(
+            "no カラーミー access token: run hassou auth, or set {variables} or {table} access_token"
+        )
     })?;
     let client = ColormeClient::new(
         &config.api_base,
@@ -53,9 +63,14 @@ pub fn connector(config: &Config, store: Store) -> Result<StoreConnector, String
     let Some(table) = config.store_config(store) else {
         return Err(format!("the configuration has no store {:?}", store.name()));
     };
+    let variables = table.token_variables().join(" or ");
     let connector = match &table.connection {
-        StoreConnection::Shopify(c) => StoreConnector::from(shopify_connector(&table.table, c)?),
-        StoreConnection::Colorme(c) => StoreConnector::from(colorme_connector(&table.table, c)?),
+        StoreConnection::Shopify(c) => {
+            StoreConnector::from(shopify_connector(&table.table, &variables, c)?)
+        }
+        StoreConnection::Colorme(c) => {
+            StoreConnector::from(colorme_connector(&table.table, &variables, c)?)
+        }
     };
     Ok(connector.for_store(store))
 }

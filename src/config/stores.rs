@@ -40,6 +40,14 @@ impl StoreConfig {
         }
     }
 
+    /// The environment variables its token may come from, first found wins.
+    pub fn token_variables(&self) -> Vec<String> {
+        match self.store.channel() {
+            Channel::Shopify => token_vars(self.store, "HASSOU_SHOPIFY_TOKEN"),
+            Channel::Colorme => token_vars(self.store, "HASSOU_COLORME_TOKEN"),
+        }
+    }
+
     /// Whether the store sends the customer its mail on a write (Shopify's notification,
     /// カラーミー's 商品発送 mail).
     pub fn mails(&self) -> bool {
