@@ -565,11 +565,29 @@ pub fn hold(h: &crate::domain::Hold, tz: crate::domain::ShopTimeZone, lang: Lang
     }
 }
 
-/// A store's name as operators know it.
-pub fn store(channel: crate::domain::Store, lang: Language) -> &'static str {
-    match (channel.channel(), lang) {
+/// A channel's name as operators know it.
+pub fn channel(channel: crate::domain::Channel, lang: Language) -> &'static str {
+    match (channel, lang) {
         (crate::domain::Channel::Shopify, _) => "Shopify",
         (crate::domain::Channel::Colorme, Language::Ja) => "カラーミー",
         (crate::domain::Channel::Colorme, Language::En) => "Color Me",
     }
+}
+
+/// A store's name as operators know it: the channel's name for a store of the old form
+/// (`[shopify]` is "Shopify"), otherwise its own name with its channel (`jp · Shopify`, SPEC §3).
+/// Kept once per store and language for the process, so every message can borrow it.
+pub fn store(store: crate::domain::Store, lang: Language) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static TITLES: LazyLock<Mutex<HashMap<(&'static str, Language), &'static str>>> =
+        LazyLock::new(Mutex::default);
+    if store.is_default() {
+        return channel(store.channel(), lang);
+    }
+    let mut titles = TITLES.lock().unwrap_or_else(|e| e.into_inner());
+    titles.entry((store.name(), lang)).or_insert_with(|| {
+        let title = format!("{} · {}", store.name(), channel(store.channel(), lang));
+        Box::leak(title.into_boxed_str())
+    })
 }

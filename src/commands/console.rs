@@ -187,6 +187,7 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     })?;
     config.ascii = args.ascii;
     let db = Db::open(&config.database_url).await?;
+    db.adopt_stores(&config.store_list()).await?;
     db.upsert_orders(&stores.orders, clock()).await?;
     if args.trouble {
         hold_one_at_the_store(&db, &config, &stores).await?;

@@ -144,7 +144,9 @@ impl Context {
                 dir.display()
             )));
         }
-        Ok(Db::open(url).await?)
+        let db = Db::open(url).await?;
+        db.adopt_stores(&self.config.store_list()).await?;
+        Ok(db)
     }
 
     /// The rules of each channel: the settings stored in the database (seeded from the

@@ -20,6 +20,7 @@ mod settings;
 mod shipping;
 mod status;
 mod stops;
+mod stores;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -118,6 +119,8 @@ pub enum DbError {
     Corrupt(String),
     #[error("order {number} was changed by someone else since it was read; reload and try again")]
     Conflict { number: String },
+    #[error("{0}")]
+    StoreConflict(String),
 }
 
 impl From<DbError> for crate::domain::Problem {
@@ -210,7 +213,9 @@ impl Db {
             .run(&pool)
             .await
             .map_err(migrate_error(shown))?;
-        Ok(Db::from_pool(Pool::Postgres(pool)))
+        let db = Db::from_pool(Pool::Postgres(pool));
+        db.know_stores().await?;
+        Ok(db)
     }
 
     async fn open_sqlite(url: &str, shown: &str) -> Result<Db, DbError> {
@@ -253,7 +258,9 @@ impl Db {
             .await
             .map_err(migrate_error(shown))?;
         drop(migrate_lock);
-        Ok(Db::from_pool(Pool::Sqlite(pool)))
+        let db = Db::from_pool(Pool::Sqlite(pool));
+        db.know_stores().await?;
+        Ok(db)
     }
 
     /// A fresh in-memory SQLite database, migrated (tests, `--dry-run` previews).
