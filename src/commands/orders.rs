@@ -95,7 +95,7 @@ pub fn order_json(row: &ListedOrder) -> serde_json::Value {
     json!({
         // SPEC §1: the store is the channel's one configured shop, named after it.
         "store": o.channel.code(),
-        "channel": o.channel.code(),
+        "channel": o.channel.channel().code(),
         "number": o.number,
         "remote_id": o.remote_id,
         "status": o.status.code(),

@@ -94,7 +94,7 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
             if let Some(plan) = plan_json {
                 out.json(&serde_json::json!({
                     "store": channel.code(),
-                    "channel": channel.code(),
+                    "channel": channel.channel().code(),
                     "settings": super::status::settings_json(channel, &before),
                     "changed": [],
                     "plan": plan,
@@ -113,7 +113,7 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
     if args.json {
         out.json(&serde_json::json!({
             "store": channel.code(),
-            "channel": channel.code(),
+            "channel": channel.channel().code(),
             "settings": super::status::settings_json(channel, &after),
             "changed": changed,
             "plan": plan_json,

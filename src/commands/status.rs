@@ -95,7 +95,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
             };
             let line = json!({
                 "store": channel.code(),
-                "channel": channel.code(),
+                "channel": channel.channel().code(),
                 "lease": lease.map(|l| json!({
                     "holder": l.holder,
                     "expires_at": l.expires_at,

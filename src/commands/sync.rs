@@ -129,7 +129,7 @@ async fn pull_with<C: Connector>(
     if args.json {
         let mut value = serde_json::to_value(summary).unwrap_or_default();
         value["store"] = args.channel.code().into();
-        value["channel"] = args.channel.code().into();
+        value["channel"] = args.channel.channel().code().into();
         value["days"] = days.into();
         out.json(&value);
     } else {
@@ -275,8 +275,9 @@ fn print_report(
 ) {
     if json {
         let mut value = serde_json::to_value(report).unwrap_or_default();
-        // SPEC §3 `{"store","channel",…}`: the store is the channel's shop, named after it.
+        // SPEC §3 `{"store","channel",…}`: the store's name and its channel.
         value["store"] = report.channel.code().into();
+        value["channel"] = report.channel.channel().code().into();
         out.json(&value);
         return;
     }
