@@ -339,6 +339,48 @@ fn configuration_errors_exit_2_naming_file_and_line() {
     assert!(!db.exists(), "a bad configuration touches nothing");
 }
 
+/// Issue 22: a duplicate or invalid store name is refused with its line; nothing is opened.
+#[test]
+fn config_check_names_the_line_of_a_bad_store_name() {
+    let ws = Workspace::new();
+    let db = ws.path("hassou.db");
+    for (stores, said) in [
+        (
+            "[stores.jp]\nchannel = \"shopify\"\n[stores.JP]\nchannel = \"shopify\"\n",
+            "config.toml:5: [stores.JP]: a second store named like [stores.jp]",
+        ),
+        (
+            "[stores.\"jp.outlet\"]\nchannel = \"colorme\"\n",
+            "config.toml:3: [stores.jp.outlet]: \"jp.outlet\" is not a store name",
+        ),
+    ] {
+        ws.write(
+            "config.toml",
+            &format!("[database]\nurl = \"sqlite://{}\"\n{stores}", db.display()),
+        );
+        let out = ws.hassou(&["config", "check"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains(said), "{}", stderr(&out));
+        assert!(!db.exists(), "a bad configuration touches nothing");
+    }
+    ws.write(
+        "config.toml",
+        &format!(
+            "[database]\nurl = \"sqlite://{}\"\n[stores.jp]\nchannel = \"shopify\"\n\
+             [stores.outlet]\nchannel = \"colorme\"\n",
+            db.display()
+        ),
+    );
+    let out = ws.hassou(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[stores.jp] store jp (shopify)"), "{text}");
+    assert!(
+        text.contains("[stores.outlet] store outlet (colorme)"),
+        "{text}"
+    );
+}
+
 #[test]
 fn config_check_never_prints_secrets() {
     let ws = Workspace::new();

@@ -113,6 +113,9 @@ pub(super) fn stores(
             colorme_store(Store::COLORME, "[colorme]".into(), raw, r)?,
         ));
     }
+    // In the file's order, so "a second store" is the later of two.
+    let mut named: Vec<(String, Spanned<RawStore>)> = named.into_iter().collect();
+    named.sort_by_key(|(_, table)| table.span().start);
     for (name, table) in named {
         let span = table.span();
         let table_name = format!("[stores.{name}]");

@@ -5,7 +5,7 @@ use secrecy::ExposeSecret;
 
 use super::*;
 use crate::channels::store_url;
-use crate::domain::StatusOption;
+use crate::domain::{Channel, StatusOption, Store};
 
 fn sources() -> ConfigSources {
     ConfigSources {
@@ -368,4 +368,115 @@ fn tracking_url_templates_are_checked() {
         (e.line, e.key.as_deref()),
         (Some(2), Some("[shopify.tracking_urls] seino"))
     );
+}
+
+/// SPEC §3 "Several shops": `[stores.NAME]` tables in the file's order, beside the old tables;
+/// each store's own token variable.
+#[test]
+fn stores_by_name_beside_the_old_tables() {
+    let s = ConfigSources {
+        env: vec![("HASSOU_TOKEN_CFG_OUTLET".into(), "cm_outlet".into())],
+        config_dir: Some("/home/op/.config/hassou".into()),
+        ..sources()
+    };
+    let c = parse(
+        "[stores.cfg-jp]\nchannel = \"shopify\"\nshop_url = \"https://jp.myshopify.com\"\naccess_token = \"t\"\n\
+         [stores.cfg-jp.sync]\nperiod_days = 5\n\
+         [colorme]\naccess_token = \"c\"\n\
+         [stores.cfg-outlet]\nchannel = \"colorme\"\n",
+        Some(Path::new("hassou.toml")),
+        &s,
+    )
+    .expect("valid");
+    let names: Vec<&str> = c.stores.iter().map(|s| s.store.name()).collect();
+    assert_eq!(names, ["cfg-jp", "colorme", "cfg-outlet"]);
+    let jp = c.store_named("cfg-jp").expect("jp");
+    assert_eq!(jp.channel(), Channel::Shopify);
+    assert_eq!(c.initial_settings(jp).rules.period.days(), 5);
+    // The one Shopify store answers to the channel's name; カラーミー has two.
+    assert_eq!(c.store_named("shopify"), Ok(jp));
+    let e = c.store_named("カラーミー").expect_err("two stores");
+    assert!(e.contains("colorme, cfg-outlet"), "{e}");
+    assert!(c.store_named("amazon").is_err());
+    let outlet = c
+        .store_config(c.store_named("cfg-outlet").expect("outlet"))
+        .expect("outlet");
+    let token = outlet
+        .colorme()
+        .and_then(|c| c.access_token.as_ref())
+        .expect("token");
+    assert_eq!(
+        token.source,
+        SecretSource::Env("HASSOU_TOKEN_CFG_OUTLET".into())
+    );
+    assert_eq!(
+        outlet.colorme().and_then(|c| c.token_file.clone()),
+        Some("/home/op/.config/hassou/cfg-outlet-colorme-token".into())
+    );
+    // A file with store tables has no implicit old stores.
+    assert!(c.store_config(Store::SHOPIFY).is_none());
+}
+
+/// `config check` names the line of a duplicate or invalid store name, a missing or unknown
+/// channel, and a key of the other channel.
+#[test]
+fn bad_store_tables_are_refused_at_their_line() {
+    let cases: [(&str, usize, &str, &str); 7] = [
+        (
+            "[shop]\n[stores.\"a b\"]\nchannel = \"shopify\"\n",
+            2,
+            "[stores.a b]",
+            "not a store name",
+        ),
+        (
+            "[shopify]\n\n[stores.shopify]\nchannel = \"shopify\"\n",
+            3,
+            "[stores.shopify]",
+            "second store",
+        ),
+        (
+            "[stores.cfg-dup]\nchannel = \"colorme\"\n[stores.CFG_DUP]\nchannel = \"colorme\"\n",
+            3,
+            "[stores.CFG_DUP]",
+            "HASSOU_TOKEN_CFG_DUP",
+        ),
+        (
+            "[stores.cfg-x]\nshop_url = \"https://x.myshopify.com\"\n",
+            1,
+            "[stores.cfg-x]",
+            "needs channel",
+        ),
+        (
+            "[stores.cfg-y]\nchannel = \"amazon\"\n",
+            2,
+            "[stores.cfg-y] channel",
+            "\"shopify\" or \"colorme\"",
+        ),
+        (
+            "[stores.cfg-z]\nchannel = \"colorme\"\nshop_url = \"https://z.myshopify.com\"\n",
+            3,
+            "[stores.cfg-z] shop_url",
+            "Shopify key",
+        ),
+        (
+            "[stores.colorme]\nchannel = \"shopify\"\n",
+            1,
+            "[stores.colorme]",
+            "old [colorme] table",
+        ),
+    ];
+    for (text, line, key, words) in cases {
+        let e = err(text);
+        assert_eq!(
+            (e.line, e.key.as_deref()),
+            (Some(line), Some(key)),
+            "{text}: {e}"
+        );
+        assert!(e.message.contains(words), "{text}: {e}");
+    }
+    // The same table twice is TOML's own error, at the second.
+    let e = err(
+        "[stores.cfg-twice]\nchannel = \"colorme\"\n[stores.cfg-twice]\nchannel = \"colorme\"\n",
+    );
+    assert_eq!(e.line, Some(3), "{e}");
 }
