@@ -19,7 +19,7 @@ use hassou::db::{
 };
 use hassou::domain::job::{JobKind, JobStatus, RunCounts, Trigger};
 use hassou::domain::{
-    Carrier, ChannelRules, FailedWrite, Order, OrderStatus, RemoteState, RuleSettings,
+    Carrier, Channel, ChannelRules, FailedWrite, Order, OrderStatus, RemoteState, RuleSettings,
     ShippingWrite, ShopTimeZone, Store, Tracking,
 };
 use hassou::settings::OperationalSettings;
@@ -857,4 +857,97 @@ fn health_failing() {
         h.msg(Msg::Schedules(views));
         h
     });
+}
+
+/// Issue 22: four stores (two Shopify, two カラーミー) and the log. Every tab's name shows, the
+/// shown one with its channel, within 80 columns; `:tab NAME` (here `:tab us`) picks one.
+fn four_stores(lang: Language) -> Harness {
+    let stores = [
+        Store::register("jp", Channel::Shopify).expect("jp"),
+        Store::register("us", Channel::Shopify).expect("us"),
+        Store::register("main", Channel::Colorme).expect("main"),
+        Store::register("outlet", Channel::Colorme).expect("outlet"),
+    ];
+    let mut app = App::new(
+        lang,
+        false,
+        FixedOffset::east_opt(9 * 3600).expect("JST"),
+        "sqlite:///srv/hassou/hassou.db".into(),
+        stores.to_vec(),
+        now(),
+    );
+    app.mails = stores.iter().map(|s| (*s, false)).collect();
+    // Each store gets the fixture of its channel, as its own.
+    let page_of = |store: Store| {
+        let rows: Vec<ListedOrder> = rows(None)
+            .into_iter()
+            .filter(|r| r.stored.order.channel.channel() == store.channel())
+            .map(|mut r| {
+                r.stored.order.channel = store;
+                r
+            })
+            .collect();
+        let mut counts = VerdictCounts::default();
+        for r in &rows {
+            counts.add(store, r.evaluation.verdict, 1);
+        }
+        OrderPage {
+            matching: rows.len() as u64,
+            rows,
+            counts,
+        }
+    };
+    let views = stores
+        .iter()
+        .map(|store| {
+            let mut view = schedules()
+                .into_iter()
+                .find(|v| v.channel.channel() == store.channel())
+                .expect("a view of the channel");
+            view.channel = *store;
+            for published in &mut view.published {
+                published.channel = *store;
+            }
+            view
+        })
+        .collect();
+    let cmds = start(&mut app);
+    let mut h = Harness { app, cmds };
+    h.msg(Msg::Schedules(views));
+    h.key(KeyCode::Char(':'));
+    h.keys("tab u");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    assert_eq!(
+        h.app.store_tab(),
+        Some(stores[1]),
+        "`:tab u` completes to us"
+    );
+    for cmd in std::mem::take(&mut h.cmds) {
+        if let Cmd::LoadPage {
+            generation,
+            channel: Some(store),
+            ..
+        } = cmd
+        {
+            h.msg(Msg::Page {
+                generation,
+                result: Ok(page_of(store)),
+            });
+        }
+    }
+    h
+}
+
+#[test]
+fn four_stores_tab_bar() {
+    snapshot("four_stores", four_stores);
+    for lang in [Language::Ja, Language::En] {
+        let h = four_stores(lang);
+        let top = h.text(80, 24);
+        let header = top.lines().next().expect("header");
+        for name in ["jp", "us · Shopify", "main", "outlet"] {
+            assert!(header.contains(name), "{header}");
+        }
+    }
 }

@@ -46,6 +46,9 @@ pub enum Command {
     /// A carrier file to preview, then save on `y`.
     Import(String),
     Tab(TabName),
+    /// `tab NAME`: a store's tab by its name (or its channel's, when it has one store), which
+    /// the console resolves among its tabs.
+    TabNamed(String),
     Help,
     Quit,
 }
@@ -104,7 +107,7 @@ pub const SYNTAX: [(&str, &str); 23] = [
     ("hold", "REASON"),
     ("release", ""),
     ("import", "FILE"),
-    ("tab", "shopify|colorme|log"),
+    ("tab", "STORE|log"),
     ("help", ""),
     ("quit", ""),
 ];
@@ -115,22 +118,41 @@ pub fn argument(syntax: &'static str, lang: Language) -> &'static str {
         "NUMBER" => crate::text::Phrase::NumberArgument.get(lang),
         "FILE" => crate::text::Phrase::FileArgument.get(lang),
         "REASON" => crate::text::Phrase::ReasonArgument.get(lang),
+        "STORE|log" => crate::text::Phrase::StoreOrLogArgument.get(lang),
         other => other,
     }
 }
 
-/// Completes the command name being typed: the only name it begins, or the longest beginning
-/// several share. Arguments are left as typed.
-pub fn complete(text: &str) -> String {
+/// Completes the command name being typed, or the store named after `tab ` (among `stores`
+/// and the log): the only name it begins, or the longest beginning several share. Other
+/// arguments are left as typed.
+pub fn complete(text: &str, stores: &[&str]) -> String {
     let typed = text.trim_start();
+    if let Some(name) = typed.strip_prefix("tab ") {
+        let name = name.trim_start();
+        let names: Vec<&str> = stores.iter().copied().chain(["log"]).collect();
+        let completed = longest_beginning(name, &names);
+        return if completed == name {
+            text.to_owned()
+        } else {
+            format!("tab {}", completed.trim_end())
+        };
+    }
     if typed.contains(' ') {
         return text.to_owned();
     }
-    let matches: Vec<&str> = NAMES
+    longest_beginning(typed, &NAMES)
+}
+
+/// The only name of `names` that `typed` begins (with a space after it), or the longest beginning
+/// several share; `typed` itself when none.
+fn longest_beginning(typed: &str, names: &[&str]) -> String {
+    let matches: Vec<&str> = names
         .iter()
         .copied()
         .filter(|n| n.starts_with(typed))
         .collect();
+    let text = typed;
     match matches.as_slice() {
         [] => text.to_owned(),
         [one] => format!("{one} "),
@@ -166,7 +188,8 @@ pub enum CommandError {
     Filter,
     OrderNumber,
     ImportPath,
-    Tab,
+    /// `tab` without a tab the console has; the stores' names it has.
+    Tab(Vec<String>),
     /// No such command, and the nearest one, if any.
     Unknown {
         typed: String,
@@ -314,18 +337,15 @@ pub fn parse_typed(text: &str, store: Option<Store>) -> Result<Command, CommandE
             }
             return Ok(Command::Import(path.trim().to_owned()));
         }
-        "tab" => Command::Tab(match value {
-            Some("shopify") => TabName::Store(Store::SHOPIFY),
-            Some("colorme") => TabName::Store(Store::COLORME),
-            Some("log") => TabName::Log,
-            _ => {
-                return Err(CommandError::Tab);
-            }
-        }),
+        "tab" => match value {
+            Some("log" | "ログ") => Command::Tab(TabName::Log),
+            Some(name) => Command::TabNamed(name.to_owned()),
+            None => return Err(CommandError::Tab(Vec::new())),
+        },
         "help" => Command::Help,
         "quit" | "q" => Command::Quit,
         other => {
-            let near = complete(other);
+            let near = complete(other, &[]);
             return Err(CommandError::Unknown {
                 typed: other.to_owned(),
                 near: (near != other && !near.is_empty()).then_some(near),
@@ -422,7 +442,7 @@ mod tests {
     #[case("auto-sync-every 10s", Some(Store::SHOPIFY), "1 minute to 24 hours")]
     #[case("filter done", Some(Store::SHOPIFY), "one of pending")]
     #[case("sync", None, "store's tab")]
-    #[case("tab all", None, "shopify colorme log")]
+    #[case("tab", None, "log")]
     #[case("sinc", None, "no such command")]
     #[case("pull now", Some(Store::SHOPIFY), "unexpected now")]
     fn a_bad_command_or_value_says_what_is_wrong(
@@ -447,7 +467,24 @@ mod tests {
     #[case("d", "dry-run ")]
     #[case("zz", "zz")]
     #[case("period 3", "period 3")]
+    #[case("tab o", "tab outlet")]
+    #[case("tab j", "tab jp-")]
+    #[case("tab jp-o", "tab jp-outlet")]
+    #[case("tab l", "tab log")]
+    #[case("tab z", "tab z")]
     fn completion_of_names(#[case] typed: &str, #[case] completed: &str) {
-        assert_eq!(complete(typed), completed);
+        assert_eq!(
+            complete(typed, &["jp-main", "jp-outlet", "outlet"]),
+            completed
+        );
+    }
+
+    #[test]
+    fn a_tab_is_named_by_its_store_or_the_log() {
+        assert_eq!(parse_typed("tab log", None), Ok(Command::Tab(TabName::Log)));
+        assert_eq!(
+            parse_typed("tab outlet", None),
+            Ok(Command::TabNamed("outlet".into()))
+        );
     }
 }

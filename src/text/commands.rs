@@ -60,10 +60,18 @@ pub fn command_error(e: &CommandError, lang: Language) -> String {
             "import: 送り状ファイルのパスを指定してください".into(),
             "import: give the path of a carrier file".into(),
         ),
-        CommandError::Tab => pick(
-            "tab: shopify colorme log のどれか".into(),
-            "tab: one of shopify colorme log".into(),
-        ),
+        CommandError::Tab(stores) => {
+            let names = stores
+                .iter()
+                .map(String::as_str)
+                .chain(["log"])
+                .collect::<Vec<_>>()
+                .join(" ");
+            pick(
+                format!("tab: {names} のどれか"),
+                format!("tab: one of {names}"),
+            )
+        }
         CommandError::Unknown { typed, near } => {
             let hint = near
                 .as_ref()

@@ -64,6 +64,7 @@ pub enum Phrase {
     AnswerNoFocused,
     QuestionTitle,
     DemoNotice,
+    DemoNoticeShort,
     StoreNotConfigured,
     AConsole,
     TheDaemon,
@@ -117,6 +118,7 @@ pub enum Phrase {
     FileArgument,
     NumberArgument,
     ReasonArgument,
+    StoreOrLogArgument,
     OrderedAt,
     StoreHolds,
     NotConfirmedYet,
@@ -227,6 +229,7 @@ impl Phrase {
                 "[ No ]  y yes · n/Esc no",
             ),
             Phrase::QuestionTitle => (" 確認 ", " Confirm "),
+            Phrase::DemoNoticeShort => (" デモ ", " DEMO "),
             Phrase::DemoNotice => (
                 " デモ: 127.0.0.1 のサンドボックス ",
                 " DEMO: sandbox stores on 127.0.0.1 ",
@@ -317,6 +320,7 @@ impl Phrase {
             Phrase::FileArgument => ("ファイル", "FILE"),
             Phrase::NumberArgument => ("注文番号", "NUMBER"),
             Phrase::ReasonArgument => ("理由", "REASON"),
+            Phrase::StoreOrLogArgument => ("ストア名|log", "STORE|log"),
             Phrase::OrderedAt => ("注文日時", "ordered"),
             Phrase::StoreHolds => ("ストア側", "store holds"),
             Phrase::NotConfirmedYet => (

@@ -44,7 +44,9 @@ pub(super) fn command_key(
             vec![]
         }
         Some(Action::Complete) => {
-            let completed = crate::console::command_line::complete(input.value());
+            let stores = app.tab_stores();
+            let names: Vec<&str> = stores.iter().map(|s| s.name()).collect();
+            let completed = crate::console::command_line::complete(input.value(), &names);
             app.mode = Mode::Command {
                 input: tui_input::Input::default().with_value(completed),
                 error: None,
@@ -53,7 +55,10 @@ pub(super) fn command_key(
             vec![]
         }
         Some(Action::Run) => {
-            match crate::console::command_line::parse(input.value(), app.store_tab(), app.lang) {
+            let parsed =
+                crate::console::command_line::parse(input.value(), app.store_tab(), app.lang)
+                    .and_then(|command| tab_named(app, command));
+            match parsed {
                 Ok(command) => {
                     app.mode = *back;
                     app.last_command = Some(input.value().to_owned());
@@ -185,6 +190,8 @@ pub(super) fn apply_command(app: &mut App, command: Command) -> Vec<Cmd> {
             app.mode = Mode::List;
             switch_tab(app, tab)
         }
+        // Resolved by the command line before it is applied (`tab_named`).
+        Command::TabNamed(_) => vec![],
         Command::Help => {
             open_help(app);
             vec![]
@@ -303,4 +310,22 @@ pub(super) fn ask_key(app: &mut App, ask: Ask, action: Option<Action>) -> Vec<Cm
         Question::SendMail(channel, id) => vec![Cmd::SendMail(channel, id)],
         Question::Resolve { order_id, ours } => vec![Cmd::Resolve { order_id, ours }],
     }
+}
+
+/// `tab NAME` as the tab it names among this console's stores (a store's name, or its channel's
+/// when it has one store of it); otherwise what the tabs are, in the command line.
+fn tab_named(app: &App, command: Command) -> Result<Command, String> {
+    let Command::TabNamed(name) = command else {
+        return Ok(command);
+    };
+    let stores = app.tab_stores();
+    Store::choose(&name, &stores)
+        .map(|store| Command::Tab(Tab::Store(store)))
+        .map_err(|_| {
+            let names = stores.iter().map(|s| s.name().to_owned()).collect();
+            crate::text::command_error(
+                &crate::console::command_line::CommandError::Tab(names),
+                app.lang,
+            )
+        })
 }

@@ -1,34 +1,174 @@
 //! The top of the screen: the header with the store tabs and the clock, and one line per store
 //! for its schedule, the run in progress and its last run.
 
+use unicode_width::UnicodeWidthStr;
+
 use super::*;
 
 pub(super) fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
-    let mut spans = vec![Span::styled(
+    let brand = Span::styled(
         "hassou 発送 ",
         Style::default().add_modifier(Modifier::BOLD),
-    )];
-    for tab in app.tabs() {
-        let name = match tab {
-            Tab::Store(c) => text::store(c, app.lang),
-            Tab::Log => Phrase::LogTab.get(app.lang),
-        };
-        let style = if tab == app.tab {
-            Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
-        } else {
-            Style::default()
-        };
-        spans.push(Span::styled(format!(" {name} "), style));
-    }
-    if app.demo {
-        // Said first: the stores are the sandbox on this machine.
-        spans.push(Span::styled(
+    );
+    let tabs = app.tabs();
+    let shown = tabs.iter().position(|t| *t == app.tab).unwrap_or(0);
+    let titles: Vec<TabTitle> = tabs
+        .iter()
+        .map(|tab| match tab {
+            Tab::Store(store) => TabTitle {
+                full: text::store(*store, app.lang),
+                short: if store.is_default() {
+                    text::store(*store, app.lang)
+                } else {
+                    store.name()
+                },
+            },
+            Tab::Log => TabTitle {
+                full: Phrase::LogTab.get(app.lang),
+                short: Phrase::LogTab.get(app.lang),
+            },
+        })
+        .collect();
+    let notice = app.demo.then(|| {
+        (
             Phrase::DemoNotice.get(app.lang),
-            Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
-        ));
+            Phrase::DemoNoticeShort.get(app.lang),
+        )
+    });
+    let clock = format!(" {}", local(app, app.now, "%H:%M:%S"));
+    let layout = fit_header(
+        &titles,
+        shown,
+        notice,
+        &clock,
+        (area.width as usize).saturating_sub(brand.width()),
+    );
+    let mut spans = vec![brand];
+    for part in layout {
+        spans.push(match part {
+            HeaderPart::Tab(at, title) => {
+                let style = if at == shown {
+                    Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+                } else {
+                    Style::default()
+                };
+                Span::styled(format!(" {title} "), style)
+            }
+            HeaderPart::More => Span::raw("…"),
+            // Said first: the stores are the sandbox on this machine.
+            HeaderPart::Notice(text) => Span::styled(
+                text,
+                Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            ),
+            HeaderPart::Clock(text) => Span::raw(text),
+        });
     }
-    spans.push(Span::raw(format!(" {}", local(app, app.now, "%H:%M:%S"))));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A tab's title whole (`jp · Shopify`) and by its name alone (`jp`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TabTitle {
+    pub(super) full: &'static str,
+    pub(super) short: &'static str,
+}
+
+/// One piece of the header after the brand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum HeaderPart {
+    /// The tab at this index, with the title it gets.
+    Tab(usize, String),
+    /// Tabs left out on this side.
+    More,
+    Notice(&'static str),
+    Clock(String),
+}
+
+fn width_of(parts: &[HeaderPart]) -> usize {
+    parts
+        .iter()
+        .map(|p| match p {
+            HeaderPart::Tab(_, title) => title.width() + 2,
+            HeaderPart::More => 1,
+            HeaderPart::Notice(text) => text.width(),
+            HeaderPart::Clock(text) => text.width(),
+        })
+        .sum()
+}
+
+/// The header that fits `width` columns, by priority: the shown tab's whole title first, then
+/// the demo notice (short if need be), the other tabs (whole, else by name, else as many as fit
+/// around the shown one with `…` for the rest), the clock last.
+pub(super) fn fit_header(
+    titles: &[TabTitle],
+    shown: usize,
+    notice: Option<(&'static str, &'static str)>,
+    clock: &str,
+    width: usize,
+) -> Vec<HeaderPart> {
+    let tabs = |whole: bool, range: std::ops::Range<usize>| -> Vec<HeaderPart> {
+        let mut parts = Vec::new();
+        if range.start > 0 {
+            parts.push(HeaderPart::More);
+        }
+        for at in range.clone() {
+            let title = if whole || at == shown {
+                titles[at].full
+            } else {
+                titles[at].short
+            };
+            parts.push(HeaderPart::Tab(at, title.to_owned()));
+        }
+        if range.end < titles.len() {
+            parts.push(HeaderPart::More);
+        }
+        parts
+    };
+    let with = |mut parts: Vec<HeaderPart>, notice: Option<&'static str>, with_clock: bool| {
+        parts.extend(notice.map(HeaderPart::Notice));
+        if with_clock {
+            parts.push(HeaderPart::Clock(clock.to_owned()));
+        }
+        parts
+    };
+    let all = 0..titles.len();
+    let (long, short) = match notice {
+        Some((long, short)) => (Some(long), Some(short)),
+        None => (None, None),
+    };
+    for candidate in [
+        with(tabs(true, all.clone()), long, true),
+        with(tabs(true, all.clone()), short, true),
+        with(tabs(false, all.clone()), short, true),
+        with(tabs(false, all.clone()), short, false),
+    ] {
+        if width_of(&candidate) <= width {
+            return candidate;
+        }
+    }
+    // As many tabs as fit around the shown one, one more each side in turn.
+    let (mut start, mut end) = (shown, shown + 1);
+    loop {
+        let mut grew = false;
+        for right in [true, false] {
+            let (s, e) = if right {
+                (start, end + 1)
+            } else {
+                (start.wrapping_sub(1), end)
+            };
+            if (right && e > titles.len()) || (!right && start == 0) {
+                continue;
+            }
+            if width_of(&with(tabs(false, s..e), short, false)) <= width {
+                (start, end) = (s, e);
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    with(tabs(false, start..end), short, false)
 }
 
 /// The store tab's two lines. First its rules and what runs by itself, like GoQ's データ書出
@@ -176,4 +316,63 @@ pub(super) fn progress_text(app: &App, p: &Progress) -> String {
         rate,
     }
     .get(app.lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn titles(n: usize) -> Vec<TabTitle> {
+        let names = [
+            ("jp · Shopify", "jp"),
+            ("us · Shopify", "us"),
+            ("outlet-east · カラーミー", "outlet-east"),
+            ("outlet-west · カラーミー", "outlet-west"),
+            ("brand-b · Shopify", "brand-b"),
+            ("brand-c · Shopify", "brand-c"),
+            ("kids · カラーミー", "kids"),
+            ("ログ", "ログ"),
+        ];
+        names[8 - n..]
+            .iter()
+            .map(|(full, short)| TabTitle { full, short })
+            .collect()
+    }
+
+    fn shown_titles(parts: &[HeaderPart]) -> Vec<String> {
+        parts
+            .iter()
+            .filter_map(|p| match p {
+                HeaderPart::Tab(_, t) => Some(t.clone()),
+                HeaderPart::More => Some("…".into()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn whole_titles_when_they_fit_then_names_then_a_window_around_the_shown_tab() {
+        let notice = Some((" デモ: 127.0.0.1 のサンドボックス ", " デモ "));
+        let clock = " 12:00:00";
+        // Three tabs at 120 columns: every title whole, the notice whole, the clock.
+        let wide = fit_header(&titles(3), 0, notice, clock, 108);
+        assert!(wide.contains(&HeaderPart::Notice(notice.expect("n").0)));
+        assert!(wide.contains(&HeaderPart::Clock(clock.into())));
+        // Eight tabs at 80 columns (68 after the brand): the shown tab whole, its neighbours
+        // by name, `…` for the rest; the short notice stays, the clock goes.
+        let narrow = fit_header(&titles(8), 4, notice, clock, 68);
+        assert!(width_of(&narrow) <= 68, "{narrow:?}");
+        let shown = shown_titles(&narrow);
+        assert!(shown.contains(&"brand-b · Shopify".to_owned()), "{shown:?}");
+        assert_eq!(shown.first().map(String::as_str), Some("…"), "{shown:?}");
+        assert!(narrow.contains(&HeaderPart::Notice(" デモ ")));
+        assert!(!narrow.iter().any(|p| matches!(p, HeaderPart::Clock(_))));
+        // The first and the last tab shown: `…` on the other side only.
+        for at in [0, 7] {
+            let parts = fit_header(&titles(8), at, None, clock, 40);
+            assert!(width_of(&parts) <= 40, "{parts:?}");
+            let shown = shown_titles(&parts);
+            assert_eq!(shown.iter().filter(|t| *t == "…").count(), 1, "{shown:?}");
+        }
+    }
 }
