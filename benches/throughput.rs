@@ -5,8 +5,8 @@
 //! console in tmux) against sandboxes on 127.0.0.1, as an operator would.
 //!
 //! Run: `cargo bench --bench throughput` (about 6 minutes on 2 cores; `HASSOU_BENCH_ORDERS=N`
-//! changes the million, `HASSOU_BENCH_ONLY=shopify|colorme|reconcile|million|window|postgres` runs one part;
-//! `HASSOU_BENCH_WINDOW_ORDERS=N` changes the window case's 300,000).
+//! changes the million, `HASSOU_BENCH_ONLY=shopify|colorme|reconcile|million|window|postgres|stores`
+//! runs one part; `HASSOU_BENCH_WINDOW_ORDERS=N` changes the window case's 300,000).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -18,6 +18,8 @@ use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
 use serde_json::Value;
 use tokio::process::Command;
 
+#[path = "throughput/stores.rs"]
+mod stores;
 #[path = "throughput/window.rs"]
 mod window;
 
@@ -841,6 +843,9 @@ fn main() {
         }
         if only.is_empty() || only == "postgres" {
             postgres_import(&mut report).await;
+        }
+        if only.is_empty() || only == "stores" {
+            stores::stores(&mut report).await;
         }
     });
     report.print();

@@ -72,9 +72,11 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
     let (tx, rx) = mpsc::unbounded_channel();
     // Kept until the console has stopped: dropping it flushes the log file.
     let log_guard = install_logging(&tx)?;
-    let initial = Store::DEFAULTS
-        .map(|channel| (channel, ctx.config.initial_settings(channel)))
-        .to_vec();
+    // Every store with a tab (an old configuration's two, reachable or not), in the tabs' order.
+    let initial: Vec<_> = crate::console::state::tab_stores_of(&ctx.config.store_list())
+        .into_iter()
+        .map(|store| (store, ctx.config.initial_settings(store)))
+        .collect();
     // One for the workers and the log's notes alike.
     let alerting = std::sync::Arc::new(crate::alerts::Alerting::new(&ctx.config));
     // Each store's scheduled runs report to the screen, order by order.
@@ -96,6 +98,7 @@ pub async fn console(ctx: &Context, demo: bool) -> Result<u8, Failure> {
         clock(),
     );
     app.demo = demo;
+    app.declared = ctx.config.store_list();
     app.operator = operator();
     app.hosts = ctx
         .config
@@ -157,6 +160,13 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
                 "cannot make a directory for the demo database: {e}"
             ))
         })?;
+    // A second Shopify store beside the first, with some of the same order numbers: one tab
+    // each, and `--store` needed for a number in both.
+    let outlet = Store::register("outlet", crate::domain::Channel::Shopify)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let (outlet_store, outlet_orders) =
+        super::sandbox::start_second_shopify(outlet, (args.orders / 4).max(4), args.seed + 1)
+            .await?;
     let file = dir.path().join("hassou.toml");
     let language = match args.lang {
         Language::Ja => "ja",
@@ -166,12 +176,16 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
         "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"{language}\"\n\
          [shopify]\nshop_url = \"{}\"\naccess_token = \"{}\"\n\
          [shopify.sync]\nwatch = false\n\
+         [stores.outlet]\nchannel = \"shopify\"\nshop_url = \"{}\"\naccess_token = \"{}\"\n\
+         [stores.outlet.sync]\nwatch = false\n\
          [colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\nsend_shipping_mail = true\n\
          [colorme.sync]\nwatch = false\n\
          [alerts]\nwebhook_url = \"{}\"\nmail_to = [\"ops@example.jp\"]\n\
          mail_from = \"hassou@example.jp\"\nsmtp_url = \"{}\"\n",
         dir.path().join("hassou.db").display(),
         stores.shopify.url(),
+        SandboxOptions::default().token,
+        outlet_store.url(),
         SandboxOptions::default().token,
         stores.colorme.url(),
         sink.webhook_url(),
@@ -189,6 +203,7 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     let db = Db::open(&config.database_url).await?;
     db.adopt_stores(&config.store_list()).await?;
     db.upsert_orders(&stores.orders, clock()).await?;
+    db.upsert_orders(&outlet_orders, clock()).await?;
     if args.trouble {
         hold_one_at_the_store(&db, &config, &stores).await?;
     }
@@ -196,8 +211,9 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     db.close().await;
     out.line(
         crate::text::Tell::DemoStarted {
-            orders: stores.orders.len(),
+            orders: stores.orders.len() + outlet_orders.len(),
             shopify: stores.shopify.url().as_str(),
+            outlet: outlet_store.url().as_str(),
             colorme: stores.colorme.url().as_str(),
         }
         .get(config.language),
@@ -209,6 +225,7 @@ pub async fn demo(args: &DemoArgs, out: &mut Out) -> Result<u8, Failure> {
     };
     let result = console(&ctx, true).await;
     drop(sink);
+    drop(outlet_store);
     result
 }
 

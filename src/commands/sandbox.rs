@@ -135,6 +135,44 @@ pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> 
     })
 }
 
+/// A second sandbox Shopify for `store` (the demo's outlet): `count` sample Shopify orders of
+/// another seed, numbered as the first store's are (`#1001`…), so the same number is in two
+/// stores. Returns the store and its orders as hassou keeps them.
+pub async fn start_second_shopify(
+    store: Store,
+    count: usize,
+    seed: u64,
+) -> Result<(SandboxShopify, Vec<Order>), Failure> {
+    let shopify = SandboxShopify::start(0, SandboxOptions::default())
+        .await
+        .map_err(|e| Failure::input(format!("cannot start a second sandbox Shopify: {e}")))?;
+    let now = clock();
+    let past = |t: DateTime<Utc>| t.min(now - Duration::minutes(1)).min(Utc::now());
+    let mut orders: Vec<Order> = sample_orders(SampleSpec {
+        count: count * 2,
+        newest: now,
+        spread_days: 10,
+        seed,
+    })
+    .into_iter()
+    .filter(|o| o.channel == Store::SHOPIFY)
+    .take(count)
+    .collect();
+    for (i, order) in orders.iter_mut().enumerate() {
+        let gid = shopify.add_order(
+            &order.number,
+            CUSTOMERS[(i + 3) % CUSTOMERS.len()],
+            past(order.ordered_at),
+            &LOCATIONS[..1],
+        );
+        let updated = past(order.updated_at);
+        shopify.update_order(&gid, |o| o.updated_at = updated.max(o.created_at));
+        order.remote_id = gid;
+        order.channel = store;
+    }
+    Ok((shopify, orders))
+}
+
 pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
     let stores = start_stores(args).await?;
     let count = |channel| {

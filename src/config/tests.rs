@@ -67,7 +67,11 @@ fn the_example_file_is_valid_and_documents_every_key() {
         sync_of(&c, Store::SHOPIFY).rules.statuses,
         StatusOption::ProcessedOnly
     );
+    let names: Vec<&str> = c.stores.iter().map(|s| s.store.name()).collect();
+    assert_eq!(names, ["shopify", "colorme", "outlet"]);
     for key in [
+        "channel",
+        "token_file",
         "url",
         "timezone",
         "language",

@@ -244,14 +244,14 @@ pub fn parse_typed(text: &str, store: Option<Store>) -> Result<Command, CommandE
                     return Err(CommandError::Statuses);
                 }
             };
-            if store != Some(Store::SHOPIFY) {
+            if store.map(Store::channel) != Some(crate::domain::Channel::Shopify) {
                 return Err(CommandError::StatusesOnShopifyOnly);
             }
             Command::Statuses(option)
         }
         "shipped-date-only" => {
             let on = on_off(value, name)?;
-            if store != Some(Store::COLORME) {
+            if store.map(Store::channel) != Some(crate::domain::Channel::Colorme) {
                 return Err(CommandError::ShippedDateOnlyOnColormeOnly);
             }
             Command::ShippedDateOnly(on)

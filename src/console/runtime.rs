@@ -86,6 +86,11 @@ impl Backend {
         }
     }
 
+    /// Every store with a tab, in the tabs' order.
+    fn stores(&self) -> Vec<Store> {
+        self.initial.iter().map(|(store, _)| *store).collect()
+    }
+
     fn initial(&self, channel: Store) -> OperationalSettings {
         self.initial
             .iter()
@@ -124,7 +129,7 @@ impl Backend {
         offset: u64,
         limit: u64,
     ) -> Result<crate::db::OrderPage, Problem> {
-        let channels: Vec<Store> = channel.map_or_else(|| Store::DEFAULTS.to_vec(), |c| vec![c]);
+        let channels: Vec<Store> = channel.map_or_else(|| self.stores(), |c| vec![c]);
         let mut filter = ListFilter::new(self.rules(&channels).await?);
         filter.verdict = verdict;
         filter.search = search;
@@ -204,7 +209,7 @@ impl Backend {
 
     async fn schedules(&self) -> Result<Vec<ScheduleView>, Problem> {
         let mut views = Vec::new();
-        for channel in Store::DEFAULTS {
+        for channel in self.stores() {
             let view = ScheduleView::read(&self.db, channel, &self.initial(channel)).await;
             views.push(view?);
         }

@@ -189,6 +189,8 @@ pub struct App {
     pub database: String,
     /// Stores this console can write to (configured with credentials).
     pub stores: Vec<Store>,
+    /// Every store of the configuration, reachable or not (each has a tab).
+    pub declared: Vec<Store>,
     pub tab: Tab,
     pub log_view: LogView,
     /// Log lines dropped because the log was full.
@@ -251,6 +253,17 @@ pub struct App {
     pub reconciling: BTreeSet<Store>,
 }
 
+/// The stores with a tab for these configured stores: an old configuration (at most `[shopify]`
+/// and `[colorme]`) shows both, the missing one saying it is not configured; otherwise each
+/// configured store, in the configuration's order.
+pub fn tab_stores_of(configured: &[Store]) -> Vec<Store> {
+    if configured.iter().all(|s| s.is_default()) {
+        Store::DEFAULTS.to_vec()
+    } else {
+        configured.to_vec()
+    }
+}
+
 impl App {
     pub fn new(
         lang: Language,
@@ -267,6 +280,7 @@ impl App {
             tz,
             database,
             stores,
+            declared: Vec::new(),
             tab: Tab::Store(first_store),
             log_view: LogView::default(),
             log_dropped: 0,
@@ -386,11 +400,11 @@ impl App {
     /// The stores with a tab, in the configuration's order. A configuration of the old form (at
     /// most `[shopify]` and `[colorme]`) shows both, the missing one saying it is not configured.
     pub fn tab_stores(&self) -> Vec<Store> {
-        if self.stores.iter().all(|s| s.is_default()) {
-            Store::DEFAULTS.to_vec()
+        tab_stores_of(if self.declared.is_empty() {
+            &self.stores
         } else {
-            self.stores.clone()
-        }
+            &self.declared
+        })
     }
 
     /// The tabs in order: each store, then the log.

@@ -67,6 +67,7 @@ pub enum Tell<'a> {
     DemoStarted {
         orders: usize,
         shopify: &'a str,
+        outlet: &'a str,
         colorme: &'a str,
     },
     DaemonNoStore,
@@ -277,10 +278,11 @@ impl Tell<'_> {
             Tell::DemoStarted {
                 orders,
                 shopify,
+                outlet,
                 colorme,
             } => pick(
-                format!("デモ: 見本の注文 {orders}件 · サンドボックス Shopify {shopify} · カラーミー {colorme}"),
-                format!("demo: {orders} sample orders; sandbox Shopify {shopify} and カラーミー {colorme}"),
+                format!("デモ: 見本の注文 {orders}件 · サンドボックス Shopify {shopify} · Shopify (outlet) {outlet} · カラーミー {colorme}"),
+                format!("demo: {orders} sample orders; sandbox Shopify {shopify}, Shopify (outlet) {outlet} and カラーミー {colorme}"),
             ),
             Tell::ShopifyNotifiesWithFulfillment(number) => pick(
                 format!(

@@ -171,12 +171,12 @@ pub(super) fn settings_key(
             return vec![];
         }
         (Some(Action::NextStore), _) => {
-            let next = Store::DEFAULTS[(Store::DEFAULTS
-                .iter()
-                .position(|c| *c == channel)
-                .unwrap_or(0)
-                + 1)
-                % Store::DEFAULTS.len()];
+            let stores = app.tab_stores();
+            let at = stores.iter().position(|c| *c == channel).unwrap_or(0);
+            let next = stores
+                .get((at + 1) % stores.len().max(1))
+                .copied()
+                .unwrap_or(channel);
             app.mode = Mode::Settings { channel: next, row };
             return vec![];
         }

@@ -275,7 +275,7 @@ pub(super) fn list_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> 
         }
         (Action::Reload, _) => return vec![reload(app, true), Cmd::LoadSchedules],
         (Action::Settings, _) => {
-            if let Some(channel) = app.target_store().or(Some(Store::SHOPIFY)) {
+            if let Some(channel) = app.target_store().or(app.tab_stores().first().copied()) {
                 app.mode = Mode::Settings { channel, row: 0 };
             }
         }
