@@ -51,7 +51,7 @@ impl Config {
 
     /// The store a command or a file names: a store's name, or a channel's name when exactly
     /// one store of that channel is configured (SPEC §3). The error says what is configured.
-    pub fn store_named(&self, text: &str) -> Result<Store, String> {
+    pub fn store_named(&self, text: &str) -> Result<Store, crate::domain::NoSuchStore> {
         Store::choose(text, &self.store_list())
     }
 }

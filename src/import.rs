@@ -329,7 +329,12 @@ fn validate_row(
         });
     };
     let channel = Store::choose(row.get("channel"), stores)
-        .map_err(|e| err("channel", e))
+        .map_err(|e| {
+            err(
+                "channel",
+                crate::text::Tell::NoSuchStore(&e).get(crate::domain::Language::En),
+            )
+        })
         .ok();
     // The input gate sees each value as written, before trimming: a refused character at
     // either end is refused too, as `order … set` refuses it (issue 23).

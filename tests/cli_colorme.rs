@@ -357,3 +357,68 @@ async fn an_unreadable_mail_answer_is_shown_uncertain_and_never_resent() {
     );
     assert_eq!(sandbox.sale(31_001).expect("sale").mails, ["delivered"]);
 }
+
+/// Issue 22: `auth STORE` signs one カラーミー store in; each keeps its token in its own file
+/// (mode 600), which its runs use. A Shopify store is told its token comes from its admin.
+#[tokio::test]
+async fn each_colorme_store_signs_in_to_its_own_token_file() {
+    let main = SandboxColorme::start(0, ColormeSandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let outlet = SandboxColorme::start(0, ColormeSandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    common::write_config(
+        &config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n\
+             [colorme]\napi_base = \"{}\"\nclient_id = \"sandbox_client\"\nclient_secret = \"sandbox_secret\"\ntoken_file = \"secrets/colorme-token\"\n\
+             [stores.outlet]\nchannel = \"colorme\"\napi_base = \"{}\"\nclient_id = \"sandbox_client\"\nclient_secret = \"sandbox_secret\"\ntoken_file = \"secrets/outlet-token\"\n\
+             [stores.jp]\nchannel = \"shopify\"\nshop_url = \"https://jp.myshopify.com\"\n",
+            dir.path().join("h.db").display(),
+            main.url(),
+            outlet.url()
+        ),
+    )
+    .expect("config");
+    let code = outlet.issue_code(&["read_sales", "write_sales"]);
+    let out = hassou(&config, &["auth", "outlet"], &format!("{code}\n")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let outlet_file = dir.path().join("secrets").join("outlet-token");
+    let token = std::fs::read_to_string(&outlet_file).expect("outlet's token file");
+    assert!(outlet.token_scopes(token.trim()).is_some());
+    assert!(
+        !dir.path().join("secrets").join("colorme-token").exists(),
+        "the other store's file is not touched"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&outlet_file)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    outlet.add_sale(
+        30_001,
+        "田中 健",
+        chrono::Utc::now() - chrono::Duration::days(2),
+        1,
+    );
+    let out = hassou(&config, &["pull", "outlet", "--days", "30", "--json"], "").await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let pulled: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (pulled["store"].clone(), pulled["new"].clone()),
+        ("outlet".into(), 1.into())
+    );
+    // The other カラーミー store has no token yet: not configured, named with its variable.
+    let out = hassou(&config, &["pull", "colorme"], "").await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("HASSOU_COLORME_TOKEN"));
+    let out = hassou(&config, &["auth", "jp"], "").await;
+    assert_eq!(out.status.code(), Some(2));
+}

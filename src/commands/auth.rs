@@ -26,19 +26,18 @@ fn fresh_state() -> String {
 
 /// Signs `store` (a カラーミー store) in and keeps its token in its own file.
 pub async fn colorme(ctx: &Context, store: Store, out: &mut Out) -> Result<u8, Failure> {
+    let lang = ctx.config.language;
+    // `hassou auth` calls this with a configured カラーミー store; any other store signs in
+    // with a token from its admin.
     let Some(config) = ctx
         .config
         .store_config(store)
         .and_then(StoreConfig::colorme)
     else {
         return Err(Failure::input(
-            ctx.config
-                .store_named(store.name())
-                .err()
-                .unwrap_or_else(|| format!("{store} is not a カラーミー store")),
+            crate::text::Say::ShopifySignsInWithAToken.get(lang),
         ));
     };
-    let lang = ctx.config.language;
     let client_id = config
         .client_id
         .as_deref()

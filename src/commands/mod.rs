@@ -123,7 +123,9 @@ impl Context {
     /// The store a command names (SPEC §3: a store's name, or a channel's name when exactly one
     /// store of it is configured); otherwise exit 2 naming the configured ones.
     pub fn store(&self, arg: &StoreArg) -> Result<Store, Failure> {
-        self.config.store_named(&arg.0).map_err(Failure::input)
+        self.config.store_named(&arg.0).map_err(|e| {
+            Failure::input(crate::text::Tell::NoSuchStore(&e).get(self.config.language))
+        })
     }
 
     /// [`Context::store`] of an optional `--store`.

@@ -400,7 +400,13 @@ fn stores_by_name_beside_the_old_tables() {
     // The one Shopify store answers to the channel's name; カラーミー has two.
     assert_eq!(c.store_named("shopify"), Ok(jp));
     let e = c.store_named("カラーミー").expect_err("two stores");
-    assert!(e.contains("colorme, cfg-outlet"), "{e}");
+    assert_eq!(
+        e,
+        crate::domain::NoSuchStore::SeveralOfChannel {
+            channel: Channel::Colorme,
+            stores: vec!["colorme", "cfg-outlet"]
+        }
+    );
     assert!(c.store_named("amazon").is_err());
     let outlet = c
         .store_config(c.store_named("cfg-outlet").expect("outlet"))

@@ -338,7 +338,7 @@ pub fn parse_typed(text: &str, store: Option<Store>) -> Result<Command, CommandE
             return Ok(Command::Import(path.trim().to_owned()));
         }
         "tab" => match value {
-            Some("log" | "ログ") => Command::Tab(TabName::Log),
+            Some("log") => Command::Tab(TabName::Log),
             Some(name) => Command::TabNamed(name.to_owned()),
             None => return Err(CommandError::Tab(Vec::new())),
         },

@@ -33,5 +33,5 @@ pub use rules::{
     standing,
 };
 pub use status::OrderStatus;
-pub use store::{Store, StoreNameError, UnknownStore};
+pub use store::{NoSuchStore, Store, StoreNameError, UnknownStore};
 pub use tracking::{Tracking, TrackingNumber, TrackingWarning};

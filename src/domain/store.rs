@@ -120,33 +120,35 @@ impl Store {
     }
 
     /// The store `text` names among `stores`: a store's name, or a channel's name (`shopify`,
-    /// `カラーミー`) when exactly one of `stores` is of that channel (SPEC §3). The error names
-    /// the stores there are, in words for the operator.
-    pub fn choose(text: &str, stores: &[Store]) -> Result<Store, String> {
+    /// `カラーミー`) when exactly one of `stores` is of that channel (SPEC §3).
+    pub fn choose(text: &str, stores: &[Store]) -> Result<Store, NoSuchStore> {
         let text = text.trim();
         if let Some(found) = stores.iter().find(|s| s.name == text) {
             return Ok(*found);
         }
-        let known = stores.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+        let names = |of: &mut dyn Iterator<Item = &Store>| of.map(|s| s.name).collect();
         if let Ok(channel) = text.parse::<Channel>() {
-            let of_channel: Vec<&str> = stores
+            let of_channel: Vec<Store> = stores
                 .iter()
+                .copied()
                 .filter(|s| s.channel == channel)
-                .map(|s| s.name)
                 .collect();
             return match of_channel[..] {
-                [one] => Ok(stores[stores.iter().position(|s| s.name == one).unwrap_or(0)]),
-                [] => Err(format!(
-                    "no {} store is configured (stores: {known})",
-                    channel.code()
-                )),
-                _ => Err(format!(
-                    "{text:?} is a channel with several stores: name one of {}",
-                    of_channel.join(", ")
-                )),
+                [one] => Ok(one),
+                [] => Err(NoSuchStore::NoneOfChannel {
+                    channel,
+                    stores: names(&mut stores.iter()),
+                }),
+                _ => Err(NoSuchStore::SeveralOfChannel {
+                    channel,
+                    stores: names(&mut of_channel.iter()),
+                }),
             };
         }
-        Err(format!("unknown store {text:?} (stores: {known})"))
+        Err(NoSuchStore::Unknown {
+            typed: text.to_owned(),
+            stores: names(&mut stores.iter()),
+        })
     }
 
     /// Every store this process knows (its configuration's, its database's, and the two old
@@ -247,6 +249,23 @@ impl Serialize for Store {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name)
     }
+}
+
+/// Why a name chose no store among the configured ones (the stores' names, to say them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoSuchStore {
+    Unknown {
+        typed: String,
+        stores: Vec<&'static str>,
+    },
+    NoneOfChannel {
+        channel: Channel,
+        stores: Vec<&'static str>,
+    },
+    SeveralOfChannel {
+        channel: Channel,
+        stores: Vec<&'static str>,
+    },
 }
 
 /// The text that names no store this process knows.

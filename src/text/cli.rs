@@ -71,6 +71,8 @@ pub enum Tell<'a> {
         colorme: &'a str,
     },
     DaemonNoStore,
+    /// A name that chose no configured store.
+    NoSuchStore(&'a crate::domain::NoSuchStore),
     ShopifyNotifiesWithFulfillment(&'a str),
     /// `reconcile`: how the store compared.
     Reconciled {
@@ -284,6 +286,39 @@ impl Tell<'_> {
                 format!("デモ: 見本の注文 {orders}件 · サンドボックス Shopify {shopify} · Shopify (outlet) {outlet} · カラーミー {colorme}"),
                 format!("demo: {orders} sample orders; sandbox Shopify {shopify}, Shopify (outlet) {outlet} and カラーミー {colorme}"),
             ),
+            Tell::NoSuchStore(why) => {
+                use crate::domain::NoSuchStore;
+                match why {
+                    NoSuchStore::Unknown { typed, stores } => pick(
+                        format!("{typed:?} というストアはありません (設定のストア: {})", stores.join(", ")),
+                        format!("unknown store {typed:?} (stores: {})", stores.join(", ")),
+                    ),
+                    NoSuchStore::NoneOfChannel { channel, stores } => pick(
+                        format!(
+                            "{} のストアは設定されていません (設定のストア: {})",
+                            crate::text::channel(*channel, lang),
+                            stores.join(", ")
+                        ),
+                        format!(
+                            "no {} store is configured (stores: {})",
+                            crate::text::channel(*channel, lang),
+                            stores.join(", ")
+                        ),
+                    ),
+                    NoSuchStore::SeveralOfChannel { channel, stores } => pick(
+                        format!(
+                            "{} のストアは複数あります: {} のどれかを名前で指定してください",
+                            crate::text::channel(*channel, lang),
+                            stores.join(", ")
+                        ),
+                        format!(
+                            "there are several {} stores: name one of {}",
+                            crate::text::channel(*channel, lang),
+                            stores.join(", ")
+                        ),
+                    ),
+                }
+            }
             Tell::ShopifyNotifiesWithFulfillment(number) => pick(
                 format!(
                     "{number}: Shopify の発送通知は発送 (fulfillment) と一緒に送られます ([shopify] notify_customer)。hassou から別に送ることはできません"

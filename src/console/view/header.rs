@@ -352,11 +352,12 @@ mod tests {
 
     #[test]
     fn whole_titles_when_they_fit_then_names_then_a_window_around_the_shown_tab() {
-        let notice = Some((" デモ: 127.0.0.1 のサンドボックス ", " デモ "));
+        let (long, short) = (" デモ: 127.0.0.1 のサンドボックス ", " デモ ");
+        let notice = Some((long, short));
         let clock = " 12:00:00";
         // Three tabs at 120 columns: every title whole, the notice whole, the clock.
         let wide = fit_header(&titles(3), 0, notice, clock, 108);
-        assert!(wide.contains(&HeaderPart::Notice(notice.expect("n").0)));
+        assert!(wide.contains(&HeaderPart::Notice(long)));
         assert!(wide.contains(&HeaderPart::Clock(clock.into())));
         // Eight tabs at 80 columns (68 after the brand): the shown tab whole, its neighbours
         // by name, `…` for the rest; the short notice stays, the clock goes.
@@ -365,7 +366,7 @@ mod tests {
         let shown = shown_titles(&narrow);
         assert!(shown.contains(&"brand-b · Shopify".to_owned()), "{shown:?}");
         assert_eq!(shown.first().map(String::as_str), Some("…"), "{shown:?}");
-        assert!(narrow.contains(&HeaderPart::Notice(" デモ ")));
+        assert!(narrow.contains(&HeaderPart::Notice(short)));
         assert!(!narrow.iter().any(|p| matches!(p, HeaderPart::Clock(_))));
         // The first and the last tab shown: `…` on the other side only.
         for at in [0, 7] {
