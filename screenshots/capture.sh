@@ -4,7 +4,8 @@
 # - text captures (80×24, NO_COLOR): the list, the pending filter, a dry run, the confirmation,
 #   a finished sync, the edit form, the detail, the log tab, a command error, the help, and an
 #   alert arriving in the sandbox's sinks (demo --trouble);
-# - PNG images in colour (80×24 and 120×40, Japanese, and 80×24 English): each store tab, the
+# - PNG images in colour (80×24 and 120×40, Japanese, and 80×24 English): each store tab (the
+#   demo has three: shopify, outlet and colorme), the
 #   log tab, the help, the confirmation and a running sync, rendered by render.py.
 # Usage: screenshots/capture.sh   (builds the release binary; installs the fonts and Pillow
 # render.py needs when they are missing)
@@ -26,6 +27,17 @@ wait_for() {
   exit 1
 }
 shot() { wait_for "$2"; tmux capture-pane -p -t "$s" > "screenshots/$1.txt"; }
+# below_header: the pane without its first line (the clock there changes every second).
+below_header() { tmux capture-pane -p -t "$s" | tail -n +2; }
+# wait_other BEFORE: until the pane below the header differs from BEFORE (30 s at most).
+wait_other() {
+  for _ in $(seq 300); do
+    [ "$(below_header)" != "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "capture.sh: the screen never changed" >&2
+  exit 1
+}
 start() {
   tmux kill-session -t "$s" 2>/dev/null || true
   tmux new-session -d -s "$s" -x 80 -y 24 "NO_COLOR=1 $bin demo --lang $1 ${2:-}"
@@ -53,6 +65,9 @@ png_set() {
   fi
   start_colour "$lang" "$w" "$h"
   png "$n-shopify" "$list" "$w" "$h"
+  # The demo's second Shopify store, outlet (issue 22): its own tab.
+  local before; before=$(below_header)
+  keys Tab; wait_other "$before"; png "$n-outlet" "$list" "$w" "$h"
   keys Tab; png "$n-colorme" "$colorme" "$w" "$h"
   keys Tab; png "$n-log" "$log" "$w" "$h"
   keys Tab; wait_for "$list"
@@ -92,7 +107,7 @@ keys y; shot console-sync-done-en "sync done"
 keys 0; wait_for "#1001"; keys Enter; shot console-detail-en "audit trail"
 keys r; shot console-detail-read-en "read from the store"
 keys Escape; wait_for "#1001"
-keys Tab; wait_for "20000"; shot console-colorme-en "delivered needs"
+keys ':'; keys "tab colorme" Enter; wait_for "20000"; shot console-colorme-en "delivered needs"
 keys Tab; shot console-log-en "following"
 keys ':'; keys "period 30" Enter; shot console-command-error-en "1 to 13"
 keys Escape; keys Tab
