@@ -125,15 +125,9 @@ async fn build(db: &Db, count: usize, filter: &ListFilter) {
         .expect("pending");
     for row in &page.rows {
         if let Some(write) = &row.evaluation.write {
-            db.record_confirmed(
-                row.stored.id,
-                row.stored.order.channel,
-                write,
-                None,
-                as_of(),
-            )
-            .await
-            .expect("confirm");
+            db.record_confirmed(row.stored.id, row.stored.order.store, write, None, as_of())
+                .await
+                .expect("confirm");
         }
     }
     drop(orders);

@@ -384,7 +384,7 @@ async fn confirmed_orders(
             hassou::domain::ShippingWrite::Colorme { .. } => (90_000_000 + i).to_string(),
         };
         let stored = db.find_orders(&number, None).await.expect("find").remove(0);
-        db.record_confirmed(stored.id, stored.order.channel, write, None, now())
+        db.record_confirmed(stored.id, stored.order.store, write, None, now())
             .await
             .expect("confirmed");
     }

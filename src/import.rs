@@ -249,7 +249,7 @@ impl Checker {
         self.check_duplicate(&order, errors);
         if let Some(parent) = &order.order.bundle_parent {
             self.children
-                .push((order.line, order.order.channel, parent.clone()));
+                .push((order.line, order.order.store, parent.clone()));
         }
         (errors.len() == before).then_some(order)
     }
@@ -258,27 +258,27 @@ impl Checker {
     /// orders, since operators type them).
     fn check_duplicate(&mut self, o: &ImportedOrder, errors: &mut Vec<RowError>) {
         let line = line32(o.line);
-        let remote = digest(o.order.channel, &o.order.remote_id);
+        let remote = digest(o.order.store, &o.order.remote_id);
         if let Some(first) = self.remote_ids.get(&remote) {
             errors.push(RowError {
                 line: Some(o.line),
                 column: Some("remote_id".into()),
                 message: format!(
                     "{} {} already appears on line {first}",
-                    o.order.channel, o.order.remote_id
+                    o.order.store, o.order.remote_id
                 ),
             });
             return;
         }
         self.remote_ids.insert(remote, line);
-        let number = digest(o.order.channel, &o.order.number);
+        let number = digest(o.order.store, &o.order.number);
         if let Some((first, _)) = self.numbers.get(&number) {
             errors.push(RowError {
                 line: Some(o.line),
                 column: Some("number".into()),
                 message: format!(
                     "{} order number {} already appears on line {first} with another remote_id",
-                    o.order.channel, o.order.number
+                    o.order.store, o.order.number
                 ),
             });
             return;
@@ -444,7 +444,7 @@ fn validate_row(
         line: row.line,
         warnings,
         order: Order {
-            channel,
+            store: channel,
             remote_id,
             number,
             status,

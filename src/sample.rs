@@ -148,7 +148,7 @@ pub fn sample_orders(spec: SampleSpec) -> Vec<Order> {
                 last_colorme = Some(number.clone());
             }
             Order {
-                channel,
+                store: channel,
                 remote_id,
                 number,
                 status: status(&mut rng),

@@ -42,7 +42,7 @@ fn now() -> DateTime<Utc> {
 
 fn order(channel: Store, number: &str, tracking: &str, shipped: Option<&str>) -> Order {
     Order {
-        channel,
+        store: channel,
         remote_id: format!("gid-{number}"),
         number: number.into(),
         status: OrderStatus::Processed,
@@ -57,7 +57,7 @@ fn order(channel: Store, number: &str, tracking: &str, shipped: Option<&str>) ->
 
 fn listed(id: i64, order: Order, remote: RemoteState) -> ListedOrder {
     let rules = ChannelRules::new(
-        order.channel,
+        order.store,
         RuleSettings::default(),
         now(),
         ShopTimeZone::jst(),
@@ -133,7 +133,7 @@ fn rows(tab: Option<Store>) -> Vec<ListedOrder> {
         ),
     ];
     all.into_iter()
-        .filter(|r| tab.is_none_or(|c| r.stored.order.channel == c))
+        .filter(|r| tab.is_none_or(|c| r.stored.order.store == c))
         .collect()
 }
 
@@ -141,7 +141,7 @@ fn page(tab: Option<Store>) -> OrderPage {
     let rows = rows(tab);
     let mut counts = VerdictCounts::default();
     for r in &rows {
-        counts.add(r.stored.order.channel, r.evaluation.verdict, 1);
+        counts.add(r.stored.order.store, r.evaluation.verdict, 1);
     }
     OrderPage {
         matching: rows.len() as u64,
@@ -881,9 +881,9 @@ fn four_stores(lang: Language) -> Harness {
     let page_of = |store: Store| {
         let rows: Vec<ListedOrder> = rows(None)
             .into_iter()
-            .filter(|r| r.stored.order.channel.channel() == store.channel())
+            .filter(|r| r.stored.order.store.channel() == store.channel())
             .map(|mut r| {
-                r.stored.order.channel = store;
+                r.stored.order.store = store;
                 r
             })
             .collect();

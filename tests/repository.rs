@@ -485,7 +485,7 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
         ..RuleSettings::default()
     };
     let rules = rules_at(as_of, settings);
-    let judge = |o: &Order| *rules.iter().find(|r| r.store == o.channel).expect("rules");
+    let judge = |o: &Order| *rules.iter().find(|r| r.store == o.store).expect("rules");
     let mut remote: Vec<RemoteState> = vec![RemoteState::default(); orders.len()];
     let mut marked = 0;
     for (i, o) in orders.iter().enumerate() {
@@ -495,14 +495,14 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
         }
         let write = r.wanted_write(o).expect("pending has a write");
         let id = db
-            .find_orders(&o.number, Some(o.channel))
+            .find_orders(&o.number, Some(o.store))
             .await
             .expect("find")[0]
             .id;
         if marked % 3 == 2 {
             db.record_failure(
                 id,
-                o.channel,
+                o.store,
                 &write,
                 "boom",
                 hassou::domain::Cause::Refused,
@@ -518,7 +518,7 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
                 .remote
                 .last_failure;
         } else {
-            db.record_confirmed(id, o.channel, &write, None, as_of)
+            db.record_confirmed(id, o.store, &write, None, as_of)
                 .await
                 .expect("confirm");
             remote[i].confirmed = Some(write);
@@ -615,7 +615,7 @@ async fn pages_and_counts_equal_judging_every_order(db: Db) {
 async fn pull_adds_cancels_and_keeps_store_refs_never_operator_fields(db: Db) {
     let now = t(AS_OF);
     let pulled = |number: &str, cancelled: bool, refs: Option<&str>| PulledOrder {
-        channel: Store::COLORME,
+        store: Store::COLORME,
         remote_id: number.into(),
         number: number.into(),
         ordered_at: t("2026-11-20T10:00:00+09:00"),
@@ -859,7 +859,7 @@ async fn a_hold_survives_pulls_imports_and_carrier_files(db: Db) {
     // A pull of the store's side.
     db.record_pull(
         &[PulledOrder {
-            channel: Store::COLORME,
+            store: Store::COLORME,
             remote_id: order.remote_id.clone(),
             number: "601".into(),
             ordered_at: order.ordered_at,

@@ -72,7 +72,7 @@ impl Shop {
             self.sandbox
                 .add_order(name, "山田 太郎", t("2026-11-20T10:00:00+09:00"), locations);
         let order = Order {
-            channel: Store::SHOPIFY,
+            store: Store::SHOPIFY,
             remote_id: gid.clone(),
             number: name.into(),
             status: OrderStatus::Processed,

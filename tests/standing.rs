@@ -64,7 +64,7 @@ fn new_order(rng: &mut Rng, n: u64, now: DateTime<Utc>) -> Order {
         Duration::minutes(i64::try_from(rng.below(days * 24 * 60)).unwrap_or(0))
     };
     Order {
-        channel,
+        store: channel,
         remote_id: format!("r-{n}"),
         number: format!("{n}"),
         status: rng.pick(&OrderStatus::ALL),
@@ -108,7 +108,7 @@ async fn full_judge(db: &Db, rules: &[ChannelRules]) -> Vec<(i64, Store, Verdict
     db.for_each_order(&ListFilter::new(rules.to_vec()), |row| {
         all.push((
             row.stored.id,
-            row.stored.order.channel,
+            row.stored.order.store,
             row.evaluation.verdict,
             row.stored.order.updated_at,
         ));
@@ -192,7 +192,7 @@ async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
                 return "nothing to re-import";
             };
             let mut again = new_order(rng, 0, now);
-            again.channel = stored.order.channel;
+            again.store = stored.order.store;
             again.remote_id = stored.order.remote_id.clone();
             again.number = stored.order.number.clone();
             again.bundle_parent = None;
@@ -221,7 +221,7 @@ async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
                 return "nothing to pull";
             };
             let pulled = PulledOrder {
-                channel: stored.order.channel,
+                store: stored.order.store,
                 remote_id: stored.order.remote_id.clone(),
                 number: stored.order.number.clone(),
                 ordered_at: stored.order.ordered_at,
@@ -256,7 +256,7 @@ async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
                 return "nothing to sync";
             };
             // What the rules want under either 出荷日 option, so a later option change matters.
-            let write = match stored.order.channel.channel() {
+            let write = match stored.order.store.channel() {
                 Channel::Shopify => ShippingWrite::Shopify {
                     tracking: stored.order.tracking.values(),
                     carrier: stored.order.carrier.clone(),
@@ -266,7 +266,7 @@ async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
                     delivered: rng.chance(50),
                 },
             };
-            let channel = stored.order.channel;
+            let channel = stored.order.store;
             match rng.below(3) {
                 0 => {
                     db.record_confirmed(stored.id, channel, &write, None, now)
@@ -311,7 +311,7 @@ async fn step(db: &Db, rng: &mut Rng, world: &mut World) -> &'static str {
                 return "drift settled";
             }
             let marks = db
-                .orders_changed_since(stored.order.channel, now - Duration::days(4000))
+                .orders_changed_since(stored.order.store, now - Duration::days(4000))
                 .await
                 .expect("marks");
             let Some((_, mark)) = marks.into_iter().find(|(s, _)| s.id == stored.id) else {

@@ -25,7 +25,7 @@ pub(super) async fn find_one(
         })),
         1 => Ok(found.remove(0)),
         _ => {
-            let channels: Vec<&str> = found.iter().map(|s| s.order.channel.code()).collect();
+            let channels: Vec<&str> = found.iter().map(|s| s.order.store.code()).collect();
             Err(Failure::input(format!(
                 "order {number:?} exists in {}; name its store with --store",
                 channels.join(" and ")
@@ -40,7 +40,7 @@ async fn judged(
     stored: StoredOrder,
     overrides: &RuleOverrides,
 ) -> Result<ListedOrder, Failure> {
-    let rules = ctx.rules(db, &[stored.order.channel], overrides).await?;
+    let rules = ctx.rules(db, &[stored.order.store], overrides).await?;
     let evaluation = rules[0].evaluate(&stored.order, &stored.remote);
     Ok(ListedOrder { stored, evaluation })
 }
@@ -92,7 +92,7 @@ pub async fn show(
     // and never starts a line of its own (SPEC §3: no store can forge a line).
     out.line(format!(
         "{} {} ({})",
-        o.channel.display_name(),
+        o.store.display_name(),
         text::visible(&o.number),
         text::visible(&o.remote_id)
     ));
@@ -249,7 +249,7 @@ pub async fn set(
     let db = ctx.open_db().await?;
     let stored = find_one(&db, number, channel).await?;
     if let Some(Some(parent)) = &edit.bundle_parent {
-        let c = stored.order.channel;
+        let c = stored.order.store;
         if parent == number {
             return Err(Failure::input(
                 "--bundle-parent: an order cannot be its own bundle parent",
@@ -279,7 +279,7 @@ pub async fn set(
     let lang = ctx.config.language;
     out.line(format!(
         "{} {} {}: verdict {} — {}",
-        row.stored.order.channel,
+        row.stored.order.store,
         text::visible(&row.stored.order.number),
         if changed { "updated" } else { "unchanged" },
         row.evaluation.verdict.code(),
@@ -302,7 +302,7 @@ pub async fn send_mail(
     let lang = ctx.config.language;
     let db = ctx.open_db().await?;
     let stored = find_one(&db, number, channel).await?;
-    if stored.order.channel.channel() != crate::domain::Channel::Colorme {
+    if stored.order.store.channel() != crate::domain::Channel::Colorme {
         return Err(Failure::input(
             Tell::ShopifyNotifiesWithFulfillment(number).get(lang),
         ));
@@ -333,7 +333,7 @@ pub async fn send_mail(
         return Ok(0);
     }
     let connector =
-        crate::stores::connector(&ctx.config, stored.order.channel).map_err(Failure::input)?;
+        crate::stores::connector(&ctx.config, stored.order.store).map_err(Failure::input)?;
     let outcome = send_now(
         &db,
         &connector,
@@ -451,7 +451,7 @@ pub async fn hold(
     tracing::info!(order = %stored.order.number, by = %who, "held");
     out.line(
         Tell::Held {
-            store: text::store(stored.order.channel, lang),
+            store: text::store(stored.order.store, lang),
             number: &text::visible(&stored.order.number),
             by: &who,
             reason,
@@ -477,7 +477,7 @@ pub async fn release(
     tracing::info!(order = %stored.order.number, by = %super::operator(), was_held, "released");
     out.line(
         Tell::Released {
-            store: text::store(stored.order.channel, lang),
+            store: text::store(stored.order.store, lang),
             number: &text::visible(&stored.order.number),
             was_held,
         }

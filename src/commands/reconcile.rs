@@ -155,7 +155,7 @@ pub async fn resolve(
             Tell::NoDrift(&text::visible(&stored.order.number)).get(lang),
         ));
     };
-    let store = text::store(stored.order.channel, lang);
+    let store = text::store(stored.order.store, lang);
     let theirs = drift
         .store
         .held

@@ -76,7 +76,7 @@ pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> 
     let past = |t: DateTime<Utc>| t.min(now - Duration::minutes(1)).min(Utc::now());
     for (i, order) in orders
         .iter_mut()
-        .filter(|o| o.channel == Store::SHOPIFY)
+        .filter(|o| o.store == Store::SHOPIFY)
         .enumerate()
     {
         // Every tenth order ships from two warehouses.
@@ -100,7 +100,7 @@ pub async fn start_stores(args: &SandboxArgs) -> Result<RunningStores, Failure> 
     let mut previous: Option<i64> = None;
     for (i, order) in orders
         .iter()
-        .filter(|o| o.channel == Store::COLORME)
+        .filter(|o| o.store == Store::COLORME)
         .enumerate()
     {
         let Ok(id) = order.remote_id.parse::<i64>() else {
@@ -155,7 +155,7 @@ pub async fn start_second_shopify(
         seed,
     })
     .into_iter()
-    .filter(|o| o.channel == Store::SHOPIFY)
+    .filter(|o| o.store == Store::SHOPIFY)
     .take(count)
     .collect();
     for (i, order) in orders.iter_mut().enumerate() {
@@ -168,20 +168,14 @@ pub async fn start_second_shopify(
         let updated = past(order.updated_at);
         shopify.update_order(&gid, |o| o.updated_at = updated.max(o.created_at));
         order.remote_id = gid;
-        order.channel = store;
+        order.store = store;
     }
     Ok((shopify, orders))
 }
 
 pub async fn run(args: &SandboxArgs, out: &mut Out) -> Result<u8, Failure> {
     let stores = start_stores(args).await?;
-    let count = |channel| {
-        stores
-            .orders
-            .iter()
-            .filter(|o| o.channel == channel)
-            .count()
-    };
+    let count = |channel| stores.orders.iter().filter(|o| o.store == channel).count();
     out.line(format!(
         "sandbox Shopify: {} ({} orders)",
         stores.shopify.url(),

@@ -142,7 +142,7 @@ impl Backend {
             .order_by_id(id)
             .await?
             .ok_or_else(|| Problem::new(Cause::OrderGone, format!("order id {id}")))?;
-        let rules = self.rules(&[stored.order.channel]).await?;
+        let rules = self.rules(&[stored.order.store]).await?;
         let evaluation = rules[0].evaluate(&stored.order, &stored.remote);
         Ok(ListedOrder { stored, evaluation })
     }

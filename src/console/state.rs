@@ -425,7 +425,7 @@ impl App {
     /// The store "sync" and "pull" act on: the tab's, or the selected order's.
     pub fn target_store(&self) -> Option<Store> {
         self.store_tab()
-            .or_else(|| self.selected_row().map(|r| r.stored.order.channel))
+            .or_else(|| self.selected_row().map(|r| r.stored.order.store))
             .or_else(|| self.stores.first().copied())
     }
 

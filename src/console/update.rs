@@ -339,7 +339,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     app.push_log(Say::ReadFromStore(&what).get(app.lang), false);
                 }
                 Err(e) => {
-                    let store = app.detail.as_ref().map(|d| d.row.stored.order.channel);
+                    let store = app.detail.as_ref().map(|d| d.row.stored.order.store);
                     app.push_problem(store, &e);
                 }
             }

@@ -333,7 +333,7 @@ impl Db {
         rows.into_iter()
             .map(|row| {
                 let stored = StoredOrder::from_row(row)?;
-                let rules = filter.rules_for(stored.order.channel).ok_or_else(|| {
+                let rules = filter.rules_for(stored.order.store).ok_or_else(|| {
                     DbError::Corrupt(format!(
                         "order {} of an unlisted channel",
                         stored.order.number

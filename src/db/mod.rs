@@ -411,7 +411,7 @@ mod tests {
         for round in 0..300 {
             let orders: Vec<PulledOrder> = (0..5)
                 .map(|i| PulledOrder {
-                    channel: Store::COLORME,
+                    store: Store::COLORME,
                     remote_id: format!("{}", round * 10 + i),
                     number: format!("{}", round * 10 + i),
                     ordered_at: now,

@@ -217,7 +217,7 @@ impl Db {
                 for order in chunk {
                     let columns = OrderColumns::of(order);
                     query = bind_columns!(
-                        query.bind(order.channel.code()).bind(order.remote_id.clone()),
+                        query.bind(order.store.code()).bind(order.remote_id.clone()),
                         columns
                     )
                     .bind(now);
@@ -432,7 +432,7 @@ impl OrdersTx {
                 // The same order twice in a batch: row by row, the second updating the first.
                 let batches: Vec<&[Order]> = if chunk
                     .iter()
-                    .all(|o| keys.insert((o.channel, o.remote_id.as_str())))
+                    .all(|o| keys.insert((o.store, o.remote_id.as_str())))
                 {
                     vec![chunk]
                 } else {
@@ -443,11 +443,11 @@ impl OrdersTx {
                     let mut existing: std::collections::HashMap<(String, String), OrderRow> =
                         std::collections::HashMap::new();
                     let stores: std::collections::BTreeSet<Store> =
-                        batch.iter().map(|o| o.channel).collect();
+                        batch.iter().map(|o| o.store).collect();
                     for channel in stores {
                         let ids: Vec<&str> = batch
                             .iter()
-                            .filter(|o| o.channel == channel)
+                            .filter(|o| o.store == channel)
                             .map(|o| o.remote_id.as_str())
                             .collect();
                         if ids.is_empty() {
@@ -477,7 +477,7 @@ impl OrdersTx {
                     let mut new: Vec<&Order> = Vec::new();
                     let mut changed: Vec<(i64, &Order)> = Vec::new();
                     for order in batch {
-                        let key = (order.channel.code().to_owned(), order.remote_id.clone());
+                        let key = (order.store.code().to_owned(), order.remote_id.clone());
                         let Some(row) = existing.remove(&key) else {
                             new.push(order);
                             continue;
@@ -505,7 +505,7 @@ impl OrdersTx {
                         let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_rows_sql(new.len())));
                         for order in &new {
                             query = bind_columns!(
-                                query.bind(order.channel.code()).bind(order.remote_id.clone()),
+                                query.bind(order.store.code()).bind(order.remote_id.clone()),
                                 OrderColumns::of(order)
                             )
                             .bind(now);

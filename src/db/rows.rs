@@ -74,7 +74,7 @@ impl OrderRow {
             _ => None,
         };
         let order = Order {
-            channel,
+            store: channel,
             remote_id: self.remote_id,
             number: self.number,
             status,

@@ -39,7 +39,7 @@ impl From<&super::StoredOrder> for ShippingHeld {
         ShippingHeld {
             id: stored.id,
             revision: stored.revision,
-            channel: o.channel,
+            channel: o.store,
             number: o.number.clone(),
             status: o.status,
             shipped_on: o.shipped_on,

@@ -8,10 +8,11 @@ use super::status::OrderStatus;
 use super::store::Store;
 use super::tracking::{Tracking, TrackingNumber};
 
-/// One order of one store. Key: (channel, remote_id).
+/// One order of one store. Key: (store, remote_id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
-    pub channel: Store,
+    /// Whose order this is; its channel says which rules and which API apply.
+    pub store: Store,
     /// The store's id: a Shopify order GID, a カラーミー sale id.
     pub remote_id: String,
     /// The order number operators see and type (`#1001`, a sale number).
@@ -157,7 +158,7 @@ pub struct StoredOrder {
 /// One order as a store reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PulledOrder {
-    pub channel: super::Store,
+    pub store: super::Store,
     pub remote_id: String,
     pub number: String,
     pub ordered_at: DateTime<Utc>,

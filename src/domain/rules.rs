@@ -253,7 +253,7 @@ pub struct TargetWindow {
 impl TargetWindow {
     /// Whether `order` lies inside (the in-memory twin of the SQL the database runs).
     pub fn admits(&self, order: &Order) -> bool {
-        order.channel == self.store
+        order.store == self.store
             && self.statuses.contains(&order.status)
             && order.updated_at >= self.updated_from
             && order.updated_at <= self.updated_to

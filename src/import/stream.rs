@@ -264,11 +264,11 @@ async fn check_against_database(
     problems: &mut Problems,
 ) -> Result<Vec<Option<crate::domain::Order>>, DbError> {
     let mut holding: HashMap<(Store, String), Vec<crate::db::StoredOrder>> = HashMap::new();
-    let stores: std::collections::BTreeSet<Store> = chunk.iter().map(|o| o.order.channel).collect();
+    let stores: std::collections::BTreeSet<Store> = chunk.iter().map(|o| o.order.store).collect();
     for channel in stores {
         let numbers: Vec<String> = chunk
             .iter()
-            .filter(|o| o.order.channel == channel)
+            .filter(|o| o.order.store == channel)
             .map(|o| o.order.number.clone())
             .collect();
         if numbers.is_empty() {
@@ -285,7 +285,7 @@ async fn check_against_database(
     let mut found = Vec::new();
     for o in chunk {
         let mut same_order = None;
-        let key = (o.order.channel, o.order.number.clone());
+        let key = (o.order.store, o.order.number.clone());
         for existing in holding.get(&key).into_iter().flatten() {
             if existing.order.remote_id == o.order.remote_id {
                 same_order = Some(existing.order.clone());
@@ -295,7 +295,7 @@ async fn check_against_database(
                     column: Some("number".into()),
                     message: format!(
                         "{} order {} already exists with remote_id {}",
-                        o.order.channel, o.order.number, existing.order.remote_id
+                        o.order.store, o.order.number, existing.order.remote_id
                     ),
                 });
             }

@@ -40,7 +40,7 @@ pub async fn send_now<C: Connector>(
     host: &str,
     now: DateTime<Utc>,
 ) -> Result<MailOutcome, DbError> {
-    let channel = order.order.channel;
+    let channel = order.order.store;
     let instance = db.instance().await?;
     let holder = instance.holder("send-mail");
     let claimed_at = Utc::now();
@@ -78,7 +78,7 @@ async fn send_claimed<C: Connector>(
     if let Some(at) = order.remote.mail_sent_at {
         return Ok(MailOutcome::AlreadySent(at));
     }
-    let channel = order.order.channel;
+    let channel = order.order.store;
     let run = db
         .start_run(channel, JobKind::Sync, trigger, false, host, now)
         .await?;

@@ -71,7 +71,7 @@ mod tests {
             id: 1,
             revision: 1,
             order: Order {
-                channel: Store::COLORME,
+                store: Store::COLORME,
                 remote_id: "1".into(),
                 number: "1".into(),
                 status: OrderStatus::Processed,

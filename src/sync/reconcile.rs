@@ -189,7 +189,7 @@ pub async fn settle(
     let Some(drift) = &stored.remote.drift else {
         return Ok(false);
     };
-    let (id, channel) = (stored.id, stored.order.channel);
+    let (id, channel) = (stored.id, stored.order.store);
     if !ours {
         let mut edit = crate::db::OrderEdit::default();
         match &drift.store.held {

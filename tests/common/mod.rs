@@ -140,7 +140,7 @@ pub fn t(s: &str) -> DateTime<Utc> {
 /// on the 23rd, Yamato, with this tracking. Its remote id is `r-{number}`.
 pub fn target_order(channel: Store, number: &str, tracking: &str) -> Order {
     Order {
-        channel,
+        store: channel,
         remote_id: format!("r-{number}"),
         number: number.into(),
         status: OrderStatus::Processed,

@@ -220,7 +220,7 @@ impl Connector for ColormeConnector {
                 seen.insert(
                     sale.id,
                     PulledOrder {
-                        channel: self.store,
+                        store: self.store,
                         remote_id: sale.id.to_string(),
                         number: sale.id.to_string(),
                         ordered_at,

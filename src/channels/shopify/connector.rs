@@ -300,7 +300,7 @@ impl Connector for ShopifyConnector {
                 .map_err(|e| e.to_store_error())?;
             for node in &data.orders.nodes {
                 let pulled = PulledOrder {
-                    channel: self.store,
+                    store: self.store,
                     remote_id: node.id.clone(),
                     number: node.name.clone(),
                     ordered_at: node.created_at,

@@ -35,9 +35,9 @@ pub(super) fn detail_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
             let (order, remote) = (&d.row.stored.order, &d.row.stored.remote);
             if remote.mail_error.is_some()
                 && remote.mail_sent_at.is_none()
-                && app.stores.contains(&order.channel)
+                && app.stores.contains(&order.store)
             {
-                ask(app, Question::SendMail(order.channel, d.row.stored.id));
+                ask(app, Question::SendMail(order.store, d.row.stored.id));
             }
             vec![]
         }
@@ -69,7 +69,7 @@ pub(super) fn detail_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
             .detail
             .as_ref()
             .map(|d| {
-                let (channel, id) = (d.row.stored.order.channel, d.row.stored.id);
+                let (channel, id) = (d.row.stored.order.store, d.row.stored.id);
                 if app.stores.contains(&channel) {
                     vec![Cmd::Reread(channel, id)]
                 } else {

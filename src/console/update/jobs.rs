@@ -133,7 +133,7 @@ pub(super) fn saved(app: &mut App, result: Result<ListedOrder, Problem>) -> Vec<
         Ok(row) => {
             let text = format!(
                 "{} {}: {}",
-                row.stored.order.channel,
+                row.stored.order.store,
                 row.stored.order.number,
                 crate::text::verdict(row.evaluation.verdict, app.lang)
             );

@@ -155,7 +155,7 @@ pub(super) fn store_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
         Mode::Detail => app.detail.as_ref().map(|d| &d.row),
         _ => app.selected_row(),
     }
-    .map(|r| (r.stored.order.channel, r.stored.id));
+    .map(|r| (r.stored.order.store, r.stored.id));
     let one_order = || {
         (
             selected.map(|s| s.0),

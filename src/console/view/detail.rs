@@ -19,7 +19,7 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
         field(Phrase::Verdict, {
             let advice = e
                 .cause
-                .and_then(|c| text::advice(c, Some(o.channel), app.lang))
+                .and_then(|c| text::advice(c, Some(o.store), app.lang))
                 .map(|a| format!(" → {a}"))
                 .unwrap_or_default();
             format!(
@@ -101,7 +101,7 @@ pub(super) fn detail_lines(app: &App, detail: &Detail) -> Vec<Line<'static>> {
             .held
             .as_ref()
             .map_or_else(|| "—".to_owned(), |w| text::held(w, app.lang));
-        let store = text::store(o.channel, app.lang);
+        let store = text::store(o.store, app.lang);
         let at = if remote.hold.is_some() { 1 } else { 0 };
         let drift_lines = [
             Line::from(Span::styled(
@@ -201,7 +201,7 @@ pub(super) fn draw_detail(frame: &mut Frame, app: &App, area: Rect, form: Option
         return;
     };
     let o = &detail.row.stored.order;
-    let title = format!(" {} {} ", text::store(o.channel, app.lang), o.number);
+    let title = format!(" {} {} ", text::store(o.store, app.lang), o.number);
     let block = Block::default().borders(Borders::TOP).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -25,7 +25,7 @@ fn store_states(order: &Order) -> Vec<RemoteState> {
             shipped_date_only,
             ..RuleSettings::default()
         };
-        if let Some(wanted) = wanted_write(order.channel.channel(), &settings, order) {
+        if let Some(wanted) = wanted_write(order.store.channel(), &settings, order) {
             states.push(RemoteState {
                 confirmed: Some(wanted.clone()),
                 ..RemoteState::default()
@@ -87,13 +87,9 @@ fn the_verdict_is_the_standing_inside_the_window_and_ineligible_outside() {
                             statuses,
                             shipped_date_only,
                         };
-                        let rules = ChannelRules::new(
-                            order.channel,
-                            settings,
-                            as_of(),
-                            ShopTimeZone::jst(),
-                        );
-                        let standing = standing(order.channel.channel(), &settings, order, &state);
+                        let rules =
+                            ChannelRules::new(order.store, settings, as_of(), ShopTimeZone::jst());
+                        let standing = standing(order.store.channel(), &settings, order, &state);
                         let verdict = rules.evaluate(order, &state).verdict;
                         assert_eq!(
                             rules.window().verdict(order, standing),

@@ -22,7 +22,7 @@ fn date(s: &str) -> NaiveDate {
 /// A target in both channels: processed, ordered last week, changed yesterday, shipped, tracked.
 fn order(channel: Channel) -> Order {
     Order {
-        channel: Store::of_channel(channel),
+        store: Store::of_channel(channel),
         remote_id: "gid://shopify/Order/1".into(),
         number: "1001".into(),
         status: OrderStatus::Processed,
@@ -53,7 +53,7 @@ fn settings(period: u32, statuses: StatusOption, shipped_date_only: bool) -> Rul
 }
 
 fn judge(o: &Order, s: RuleSettings) -> Evaluation {
-    rules(o.channel.channel(), s).evaluate(o, &RemoteState::default())
+    rules(o.store.channel(), s).evaluate(o, &RemoteState::default())
 }
 
 // ---- Shopify (seed 000) -------------------------------------------------------------------
@@ -547,7 +547,7 @@ fn narrowing_never_drops_a_target() {
                 for channel in Channel::ALL {
                     let r = rules(channel, settings(period, statuses, shipped_date_only));
                     let narrowing = r.narrowing();
-                    for o in orders.iter().filter(|o| o.channel.channel() == channel) {
+                    for o in orders.iter().filter(|o| o.store.channel() == channel) {
                         let target = r.ineligibility(o).is_empty();
                         if target {
                             assert!(narrowing.admits(o), "{o:?} is a target but not admitted");

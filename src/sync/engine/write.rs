@@ -19,7 +19,7 @@ impl<C: Connector> SyncEngine<'_, C> {
         emit: &impl Fn(SyncEvent),
     ) -> Result<(), SyncError> {
         let order_id = row.stored.id;
-        let channel = row.stored.order.channel;
+        let channel = row.stored.order.store;
         let number = row.stored.order.number.as_str();
         // Claims live in real time, whatever clock the records use (a fixed HASSOU_NOW would
         // otherwise never let a claim expire).
@@ -124,7 +124,7 @@ impl<C: Connector> SyncEngine<'_, C> {
         emit: &impl Fn(SyncEvent),
     ) -> Result<(), SyncError> {
         let order = &row.stored;
-        let channel = order.order.channel;
+        let channel = order.order.store;
         let number = order.order.number.as_str();
         let attempt = self
             .db

@@ -253,7 +253,7 @@ fn turning_auto_sync_or_watch_on_shows_the_plan_first() {
 fn d_in_the_detail_dry_runs_that_order() {
     let mut app = with_page(&[Store::SHOPIFY, Store::COLORME]);
     let id = app.selected_row().expect("a row").stored.id;
-    let channel = app.selected_row().expect("a row").stored.order.channel;
+    let channel = app.selected_row().expect("a row").stored.order.store;
     assert!(
         matches!(&key(&mut app, KeyCode::Char('d'))[..], [Cmd::DryRun(c, PlanScope::Pending)] if *c == channel),
         "the list dry-runs the store"

@@ -26,7 +26,7 @@ fn now() -> DateTime<Utc> {
 
 fn order(channel: Store, number: &str, tracking: &str, shipped: Option<&str>) -> Order {
     Order {
-        channel,
+        store: channel,
         remote_id: format!("r{number}"),
         number: number.into(),
         status: OrderStatus::Processed,
@@ -41,7 +41,7 @@ fn order(channel: Store, number: &str, tracking: &str, shipped: Option<&str>) ->
 
 fn listed(id: i64, order: Order) -> ListedOrder {
     let rules = ChannelRules::new(
-        order.channel,
+        order.store,
         RuleSettings::default(),
         now(),
         ShopTimeZone::jst(),
