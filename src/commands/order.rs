@@ -90,9 +90,14 @@ pub async fn show(
     let tz = ctx.config.timezone.offset();
     // Values from a store or a file go inside one line: a line break in them is shown escaped
     // and never starts a line of its own (SPEC §3: no store can forge a line).
+    // A named store says its name before its platform (`jp · Shopify #1001`).
+    let store = if o.store.is_default() {
+        o.store.display_name().to_owned()
+    } else {
+        format!("{} · {}", o.store.name(), o.store.display_name())
+    };
     out.line(format!(
-        "{} {} ({})",
-        o.store.display_name(),
+        "{store} {} ({})",
         text::visible(&o.number),
         text::visible(&o.remote_id)
     ));
