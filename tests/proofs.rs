@@ -17,9 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use hassou::channels::colorme::client::{ClientOptions as ColormeOptions, ColormeClient};
 use hassou::channels::colorme::connector::ColormeConnector;
-use hassou::channels::shopify::client::{ClientOptions as ShopifyOptions, ShopifyClient};
 use hassou::channels::shopify::connector::ShopifyConnector;
 use hassou::db::Db;
 use hassou::domain::{Order, Period, RuleSettings, StatusOption, Store};
@@ -27,7 +25,6 @@ use hassou::sandbox::RandomFaults;
 use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme};
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
 use hassou::sync::{Connector, RunReport};
-use secrecy::SecretString;
 
 fn seeds() -> Vec<u64> {
     std::env::var("HASSOU_PROOF_SEEDS")
@@ -97,18 +94,7 @@ async fn shopify_store(
     db.upsert_orders(&orders, common::as_of())
         .await
         .expect("seed");
-    let client = ShopifyClient::new(
-        &sandbox.url(),
-        "2026-07",
-        SecretString::from("shpat_sandbox".to_owned()),
-        ShopifyOptions {
-            timeout: Duration::from_millis(150),
-            retry_delay: Duration::from_millis(2),
-            ..ShopifyOptions::default()
-        },
-    )
-    .expect("client");
-    let connector = ShopifyConnector::new(client, true);
+    let connector = common::impatient_shopify(&sandbox.url(), "shpat_sandbox");
     (sandbox, db, gids, connector)
 }
 
@@ -137,18 +123,7 @@ async fn colorme_store(n: usize, first: i64) -> (SandboxColorme, Db, ColormeConn
     db.upsert_orders(&orders, common::as_of())
         .await
         .expect("seed");
-    let client = ColormeClient::new(
-        &sandbox.url(),
-        SecretString::from(SANDBOX_TOKEN),
-        ColormeOptions {
-            timeout: Duration::from_millis(150),
-            gap: Duration::ZERO,
-            retry_delay: Duration::from_millis(2),
-            ..ColormeOptions::default()
-        },
-    )
-    .expect("client");
-    let connector = ColormeConnector::new(client, true);
+    let connector = common::impatient_colorme(&sandbox.url(), SANDBOX_TOKEN);
     (sandbox, db, connector)
 }
 

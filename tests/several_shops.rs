@@ -13,17 +13,12 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use hassou::channels::colorme::client::{ClientOptions as ColormeOptions, ColormeClient};
-use hassou::channels::colorme::connector::ColormeConnector;
-use hassou::channels::shopify::client::{ClientOptions as ShopifyOptions, ShopifyClient};
-use hassou::channels::shopify::connector::ShopifyConnector;
 use hassou::db::Db;
 use hassou::domain::{Channel, Order, Period, RuleSettings, StatusOption, Store};
 use hassou::sandbox::RandomFaults;
 use hassou::sandbox::colorme::{ColormeSandboxOptions, SandboxColorme};
 use hassou::sandbox::shopify::{SandboxOptions, SandboxShopify};
 use hassou::sync::Connector;
-use secrecy::SecretString;
 use serde_json::Value;
 
 fn made() -> chrono::DateTime<chrono::Utc> {
@@ -236,36 +231,6 @@ fn tracking(store: usize, i: usize) -> String {
     format!("{body}{}", body % 7)
 }
 
-fn shopify_connector(sandbox: &SandboxShopify, token: &str, store: Store) -> ShopifyConnector {
-    let client = ShopifyClient::new(
-        &sandbox.url(),
-        "2026-07",
-        SecretString::from(token.to_owned()),
-        ShopifyOptions {
-            timeout: Duration::from_millis(150),
-            retry_delay: Duration::from_millis(2),
-            ..ShopifyOptions::default()
-        },
-    )
-    .expect("client");
-    ShopifyConnector::new(client, true).for_store(store)
-}
-
-fn colorme_connector(sandbox: &SandboxColorme, token: &str, store: Store) -> ColormeConnector {
-    let client = ColormeClient::new(
-        &sandbox.url(),
-        SecretString::from(token.to_owned()),
-        ColormeOptions {
-            timeout: Duration::from_millis(150),
-            gap: Duration::ZERO,
-            retry_delay: Duration::from_millis(2),
-            ..ColormeOptions::default()
-        },
-    )
-    .expect("client");
-    ColormeConnector::new(client, true).for_store(store)
-}
-
 /// Runs until a run writes nothing, fails nothing and stops for nothing (at most 60 runs).
 async fn until_settled(db: &Db, connector: &impl Connector, settings: RuleSettings) -> u32 {
     for run in 1..=60 {
@@ -335,10 +300,10 @@ async fn four_stores_under_faults(db: Db) {
         .await
         .expect("seed");
     let connectors = (
-        shopify_connector(&jp, "shpat_jp", stores[0]),
-        shopify_connector(&us, "shpat_us", stores[1]),
-        colorme_connector(&main, "cm_main", stores[2]),
-        colorme_connector(&outlet, "cm_outlet", stores[3]),
+        common::impatient_shopify(&jp.url(), "shpat_jp").for_store(stores[0]),
+        common::impatient_shopify(&us.url(), "shpat_us").for_store(stores[1]),
+        common::impatient_colorme(&main.url(), "cm_main").for_store(stores[2]),
+        common::impatient_colorme(&outlet.url(), "cm_outlet").for_store(stores[3]),
     );
     for (seed, sandbox) in [(1, &jp), (2, &us)] {
         sandbox.fault_randomly(RandomFaults::new(0.30, seed, SLOW));

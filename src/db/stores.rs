@@ -4,24 +4,17 @@
 //! a configuration that would give a name another channel is refused before anything is read
 //! or written (its orders carry the other store's ids).
 
-use super::{Db, DbError, Pool};
+use super::{Db, DbError, with_pool};
 use crate::domain::{Channel, Store};
 
 impl Db {
     /// Makes the database's stores known to this process.
     pub(super) async fn know_stores(&self) -> Result<(), DbError> {
-        let rows: Vec<(String, String)> = match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::query_as("SELECT name, channel FROM stores")
-                    .fetch_all(p)
-                    .await?
-            }
-            Pool::Postgres(p) => {
-                sqlx::query_as("SELECT name, channel FROM stores")
-                    .fetch_all(p)
-                    .await?
-            }
-        };
+        let rows: Vec<(String, String)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT name, channel FROM stores")
+                .fetch_all(pool)
+                .await?
+        });
         for (name, channel) in rows {
             let channel: Channel = channel
                 .parse()
@@ -36,37 +29,20 @@ impl Db {
     pub async fn adopt_stores(&self, stores: &[Store]) -> Result<(), DbError> {
         for store in stores {
             let (name, channel) = (store.name(), store.channel().code());
-            let held: Option<(String,)> = match &self.pool {
-                Pool::Sqlite(p) => {
-                    sqlx::query(
-                        "INSERT INTO stores (name, channel) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-                    )
+            let held: String = with_pool!(self, pool => {
+                sqlx::query(
+                    "INSERT INTO stores (name, channel) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(name)
+                .bind(channel)
+                .execute(pool)
+                .await?;
+                sqlx::query_scalar("SELECT channel FROM stores WHERE name = $1")
                     .bind(name)
-                    .bind(channel)
-                    .execute(p)
-                    .await?;
-                    sqlx::query_as("SELECT channel FROM stores WHERE name = ?1")
-                        .bind(name)
-                        .fetch_optional(p)
-                        .await?
-                }
-                Pool::Postgres(p) => {
-                    sqlx::query(
-                        "INSERT INTO stores (name, channel) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-                    )
-                    .bind(name)
-                    .bind(channel)
-                    .execute(p)
-                    .await?;
-                    sqlx::query_as("SELECT channel FROM stores WHERE name = $1")
-                        .bind(name)
-                        .fetch_optional(p)
-                        .await?
-                }
-            };
-            if let Some((held,)) = held
-                && held != channel
-            {
+                    .fetch_one(pool)
+                    .await?
+            });
+            if held != channel {
                 return Err(DbError::StoreConflict(format!(
                     "store {name:?} is a {held} store in this database; the configuration makes \
                      it a {channel} store (its orders carry {held} ids): give the new store \
@@ -75,28 +51,5 @@ impl Db {
             }
         }
         Ok(())
-    }
-
-    /// The stores this database holds, in the stores' order.
-    pub async fn stores(&self) -> Result<Vec<Store>, DbError> {
-        self.know_stores().await?;
-        let names: Vec<(String,)> = match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::query_as("SELECT name FROM stores")
-                    .fetch_all(p)
-                    .await?
-            }
-            Pool::Postgres(p) => {
-                sqlx::query_as("SELECT name FROM stores")
-                    .fetch_all(p)
-                    .await?
-            }
-        };
-        let mut stores: Vec<Store> = names
-            .iter()
-            .filter_map(|(name,)| Store::named(name))
-            .collect();
-        stores.sort();
-        Ok(stores)
     }
 }

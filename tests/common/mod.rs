@@ -209,3 +209,44 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A Shopify connector to `url` with `token` whose client gives up after 150 ms and retries at
+/// once (the fault proofs: a reply slower than that is abandoned, its write left uncertain).
+pub fn impatient_shopify(
+    url: &url::Url,
+    token: &str,
+) -> hassou::channels::shopify::connector::ShopifyConnector {
+    use hassou::channels::shopify::client::{ClientOptions, ShopifyClient};
+    let client = ShopifyClient::new(
+        url,
+        "2026-07",
+        secrecy::SecretString::from(token.to_owned()),
+        ClientOptions {
+            timeout: std::time::Duration::from_millis(150),
+            retry_delay: std::time::Duration::from_millis(2),
+            ..ClientOptions::default()
+        },
+    )
+    .expect("client");
+    hassou::channels::shopify::connector::ShopifyConnector::new(client, true)
+}
+
+/// The カラーミー twin of [`impatient_shopify`] (no gap between requests), the mail on.
+pub fn impatient_colorme(
+    url: &url::Url,
+    token: &str,
+) -> hassou::channels::colorme::connector::ColormeConnector {
+    use hassou::channels::colorme::client::{ClientOptions, ColormeClient};
+    let client = ColormeClient::new(
+        url,
+        secrecy::SecretString::from(token.to_owned()),
+        ClientOptions {
+            timeout: std::time::Duration::from_millis(150),
+            gap: std::time::Duration::ZERO,
+            retry_delay: std::time::Duration::from_millis(2),
+            ..ClientOptions::default()
+        },
+    )
+    .expect("client");
+    hassou::channels::colorme::connector::ColormeConnector::new(client, true)
+}
