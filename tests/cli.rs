@@ -283,7 +283,12 @@ fn order_set_errors() {
     ws.hassou(&["orders", "import", example_orders().to_str().expect("path")]);
     let out = ws.hassou(&["order", "#4040", "set", "--tracking", "1"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no order numbered \"#4040\""));
+    // In the shop's language (Japanese by default), from the catalog.
+    assert!(
+        stderr(&out).contains("注文番号 \"#4040\" の注文はありません"),
+        "{}",
+        stderr(&out)
+    );
     let out = ws.hassou(&["order", "#1001", "set", "--shipped-on", "24/11/2026"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--shipped-on"));

@@ -13,23 +13,31 @@ use crate::text;
 
 /// The one order with this number, or a message saying why there is not exactly one.
 pub(super) async fn find_one(
+    ctx: &Context,
     db: &Db,
     number: &str,
-    channel: Option<Store>,
+    store: Option<Store>,
 ) -> Result<StoredOrder, Failure> {
-    let mut found = db.find_orders(number, channel).await?;
+    let lang = ctx.config.language;
+    let mut found = db.find_orders(number, store).await?;
     match found.len() {
-        0 => Err(Failure::input(match channel {
-            Some(c) => format!("no {c} order numbered {number:?}"),
-            None => format!("no order numbered {number:?}"),
-        })),
+        0 => Err(Failure::input(
+            Tell::NoOrderNumbered {
+                number,
+                store: store.map(Store::name),
+            }
+            .get(lang),
+        )),
         1 => Ok(found.remove(0)),
         _ => {
-            let channels: Vec<&str> = found.iter().map(|s| s.order.store.code()).collect();
-            Err(Failure::input(format!(
-                "order {number:?} exists in {}; name its store with --store",
-                channels.join(" and ")
-            )))
+            let stores: Vec<&str> = found.iter().map(|s| s.order.store.name()).collect();
+            Err(Failure::input(
+                Tell::OrderInSeveralStores {
+                    number,
+                    stores: &stores,
+                }
+                .get(lang),
+            ))
         }
     }
 }
@@ -54,7 +62,7 @@ pub async fn show(
     out: &mut Out,
 ) -> Result<u8, Failure> {
     let db = ctx.open_db().await?;
-    let stored = find_one(&db, number, channel).await?;
+    let stored = find_one(ctx, &db, number, channel).await?;
     let attempts = db.attempts_for_order(stored.id).await?;
     let row = judged(ctx, &db, stored, overrides).await?;
     let lang = ctx.config.language;
@@ -252,7 +260,7 @@ pub async fn set(
         ));
     }
     let db = ctx.open_db().await?;
-    let stored = find_one(&db, number, channel).await?;
+    let stored = find_one(ctx, &db, number, channel).await?;
     if let Some(Some(parent)) = &edit.bundle_parent {
         let c = stored.order.store;
         if parent == number {
@@ -306,7 +314,7 @@ pub async fn send_mail(
     use crate::sync::mail::{MailOutcome, send_now};
     let lang = ctx.config.language;
     let db = ctx.open_db().await?;
-    let stored = find_one(&db, number, channel).await?;
+    let stored = find_one(ctx, &db, number, channel).await?;
     if stored.order.store.channel() != crate::domain::Channel::Colorme {
         return Err(Failure::input(
             Tell::ShopifyNotifiesWithFulfillment(number).get(lang),
@@ -446,7 +454,7 @@ pub async fn hold(
 ) -> Result<u8, Failure> {
     let lang = ctx.config.language;
     let db = ctx.open_db().await?;
-    let stored = find_one(&db, number, channel).await?;
+    let stored = find_one(ctx, &db, number, channel).await?;
     let reason = reason.unwrap_or("").trim();
     if reason.chars().any(char::is_control) {
         return Err(Failure::input(Tell::HoldReasonLine.get(lang)));
@@ -477,7 +485,7 @@ pub async fn release(
 ) -> Result<u8, Failure> {
     let lang = ctx.config.language;
     let db = ctx.open_db().await?;
-    let stored = find_one(&db, number, channel).await?;
+    let stored = find_one(ctx, &db, number, channel).await?;
     let was_held = db.release_hold(stored.id).await?;
     tracing::info!(order = %stored.order.number, by = %super::operator(), was_held, "released");
     out.line(

@@ -149,7 +149,7 @@ pub async fn resolve(
 ) -> Result<u8, Failure> {
     let lang = ctx.config.language;
     let db = ctx.open_db().await?;
-    let stored = super::order::find_one(&db, number, channel).await?;
+    let stored = super::order::find_one(ctx, &db, number, channel).await?;
     let Some(drift) = stored.remote.drift.clone() else {
         return Err(Failure::input(
             Tell::NoDrift(&text::visible(&stored.order.number)).get(lang),

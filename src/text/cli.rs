@@ -128,6 +128,16 @@ pub enum Tell<'a> {
     SettingNeedsValue(&'a str),
     /// `settings`: a command that is not a setting.
     NotASetting(&'a str),
+    /// `order N`: no order of that number (in that store).
+    NoOrderNumbered {
+        number: &'a str,
+        store: Option<&'a str>,
+    },
+    /// `order N` without `--store`: the number is in several stores.
+    OrderInSeveralStores {
+        number: &'a str,
+        stores: &'a [&'a str],
+    },
     /// Turning auto sync or watch on writes this now.
     SwitchPlan {
         store: &'a str,
@@ -425,6 +435,26 @@ impl Tell<'_> {
             Tell::SettingNeedsValue(pair) => pick(
                 format!("{pair}: KEY=VALUE の形で指定してください (例 period=5)"),
                 format!("{pair}: give KEY=VALUE (e.g. period=5)"),
+            ),
+            Tell::NoOrderNumbered { number, store } => match store {
+                Some(store) => pick(
+                    format!("{store} に注文番号 {number:?} の注文はありません"),
+                    format!("no {store} order numbered {number:?}"),
+                ),
+                None => pick(
+                    format!("注文番号 {number:?} の注文はありません"),
+                    format!("no order numbered {number:?}"),
+                ),
+            },
+            Tell::OrderInSeveralStores { number, stores } => pick(
+                format!(
+                    "注文番号 {number:?} は {} にあります: --store でストアを指定してください",
+                    stores.join(" と ")
+                ),
+                format!(
+                    "order {number:?} exists in {}; name its store with --store",
+                    stores.join(" and ")
+                ),
             ),
             Tell::NotASetting(key) => pick(
                 format!("{key}: 設定の名前ではありません (period statuses shipped-date-only auto-sync auto-sync-every auto-pull watch active-hours active-days skip-holidays auto-reconcile-every)"),

@@ -139,11 +139,11 @@ pub fn unmatched_line(line: usize, key: &str, lang: Language) -> String {
 pub fn ambiguous_line(line: usize, key: &str, lang: Language) -> String {
     match lang {
         Language::Ja => format!(
-            "曖昧       {line}行目 {}: 両方のストアにあります (--channel で指定)",
+            "曖昧       {line}行目 {}: 複数のストアにあります (--store で指定)",
             crate::text::visible(key)
         ),
         Language::En => format!(
-            "ambiguous  line {line}: {} is in both stores (choose with --channel)",
+            "ambiguous  line {line}: {} is in several stores (choose with --store)",
             crate::text::visible(key)
         ),
     }
