@@ -93,8 +93,13 @@ fn demo_config(tmp: &std::path::Path) -> std::path::PathBuf {
 
 /// The Shopify orders the demo's database holds as pending, read by a second process.
 fn pending_shopify(config: &std::path::Path) -> usize {
+    pending_in(config, "shopify")
+}
+
+/// The orders of `store` the demo's database holds as pending, read by a second process.
+fn pending_in(config: &std::path::Path, store: &str) -> usize {
     let out = common::hassou_command(config)
-        .args(["orders", "list", "--channel", "shopify", "--json"])
+        .args(["orders", "list", "--store", store, "--json"])
         .env_remove("HASSOU_NOW")
         .output()
         .expect("orders list");
@@ -437,6 +442,56 @@ fn reconcile_finds_the_demos_drift_and_the_detail_settles_it() {
     // The log's note comes first; the detail is read again right after it.
     session.wait_for("verdict     synced", Duration::from_secs(10));
     session.keys(&["Escape"]);
+    session.keys(&["q"]);
+    assert_eq!(
+        wait_for_file(&tmp.path().join("exit"), Duration::from_secs(20)),
+        "0"
+    );
+}
+
+/// Issue 22: the demo's second Shopify store has its own tab; `:tab out` + Tab completes to it,
+/// and a sync confirmed there writes that store's pending orders and no other store's.
+#[test]
+fn the_second_shopify_stores_tab_syncs_its_own_orders() {
+    let tmp = tempfile::tempdir().expect("dir");
+    let session = start_demo(&format!("hassou-stores-{}", std::process::id()), tmp.path());
+    let screen = session.wait_for("#1001", Duration::from_secs(30));
+    assert!(
+        screen.contains("outlet · Shopify"),
+        "a tab a store:\n{screen}"
+    );
+    session.wait_for("watch off", Duration::from_secs(10));
+    let config = demo_config(tmp.path());
+    let (outlet, shopify) = (pending_in(&config, "outlet"), pending_shopify(&config));
+    assert!(
+        outlet > 0 && shopify > 0,
+        "pending orders in both Shopify stores"
+    );
+
+    session.keys(&[":"]);
+    session.keys(&["tab out"]);
+    session.keys(&["Tab"]);
+    session.wait_for("tab outlet", Duration::from_secs(10));
+    session.keys(&["Enter"]);
+    session.keys(&["1"]);
+    session.wait_for("1pending", Duration::from_secs(10));
+    session.keys(&["s"]);
+    let screen = session.wait_for("Send to outlet · Shopify?", Duration::from_secs(20));
+    assert!(screen.contains(&format!("{outlet} orders")), "{screen}");
+    session.keys(&["y"]);
+    let screen = session.wait_for("sync done", Duration::from_secs(60));
+    assert!(screen.contains(&format!("{outlet} written")), "{screen}");
+    assert_eq!(
+        pending_in(&config, "outlet"),
+        0,
+        "the outlet's orders written"
+    );
+    assert_eq!(
+        pending_shopify(&config),
+        shopify,
+        "the other store's untouched"
+    );
+
     session.keys(&["q"]);
     assert_eq!(
         wait_for_file(&tmp.path().join("exit"), Duration::from_secs(20)),
