@@ -94,6 +94,7 @@ pub(super) fn next_tab(app: &mut App, forward: bool) -> Vec<Cmd> {
 /// The log tab: `f` follows or pauses (scrolling up pauses), arrows and pages scroll, `w` wraps,
 /// `e` shows errors only, `c` cycles the store shown, `Esc` goes back to the tab before.
 pub(super) fn log_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    let stores = app.tab_stores();
     let view = &mut app.log_view;
     let page = 10;
     let scroll_up = |view: &mut crate::console::state::LogView, by: usize| {
@@ -126,7 +127,7 @@ pub(super) fn log_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> V
         (Action::Wrap, _) => view.wrap = !view.wrap,
         (Action::ErrorsOnly, _) => view.errors_only = !view.errors_only,
         (Action::CycleStore, _) => {
-            view.store = next_store(&app.stores, view.store);
+            view.store = next_store(&stores, view.store);
         }
         (Action::Stop, _) => return store_action(app, Action::Stop).unwrap_or_default(),
         _ => {}
