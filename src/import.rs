@@ -192,14 +192,14 @@ pub use crate::domain::time::{parse_date, parse_time};
 /// file of a million rows).
 type Digest = u128;
 
-fn digest(channel: Store, text: &str) -> Digest {
+fn digest(store: Store, text: &str) -> Digest {
     use std::hash::{BuildHasher, Hasher};
     let half = |seed: u64| {
         let mut h =
             std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
                 .build_hasher();
         h.write_u64(seed);
-        h.write(channel.code().as_bytes());
+        h.write(store.code().as_bytes());
         h.write_u8(0xff);
         h.write(text.as_bytes());
         h.finish()

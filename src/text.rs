@@ -264,8 +264,8 @@ pub fn health(h: &crate::domain::health::Health, lang: Language) -> String {
 }
 
 /// How to get a working token again for this store, in the operator's language.
-pub fn sign_in_again(channel: Store, lang: Language) -> &'static str {
-    advice(Cause::TokenRejected, Some(channel), lang).unwrap_or_default()
+pub fn sign_in_again(store: Store, lang: Language) -> &'static str {
+    advice(Cause::TokenRejected, Some(store), lang).unwrap_or_default()
 }
 
 /// A kind of failure in the catalog's words: what every error the operator sees begins with.

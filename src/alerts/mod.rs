@@ -101,9 +101,9 @@ impl Alerting {
     }
 
     /// The alert `hassou alerts test` sends.
-    pub fn test_message(&self, channel: Store, at: DateTime<Utc>) -> AlertMessage {
-        let summary = crate::text::alerts::test(channel, self.language);
-        self.message(channel, AlertEvent::Test, Severity::Info, summary, None, at)
+    pub fn test_message(&self, store: Store, at: DateTime<Utc>) -> AlertMessage {
+        let summary = crate::text::alerts::test(store, self.language);
+        self.message(store, AlertEvent::Test, Severity::Info, summary, None, at)
     }
 
     async fn enqueue(&self, db: &Db, message: &AlertMessage) -> Result<(), DbError> {
@@ -127,20 +127,20 @@ impl Alerting {
     pub async fn evaluate(
         &self,
         db: &Db,
-        channel: Store,
+        store: Store,
         initial: &OperationalSettings,
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<AlertMessage>, DbError> {
-        let view = ScheduleView::read(db, channel, initial).await?;
-        let rules = ChannelRules::new(channel, view.settings.rules, now, self.rules.timezone);
+        let view = ScheduleView::read(db, store, initial).await?;
+        let rules = ChannelRules::new(store, view.settings.rules, now, self.rules.timezone);
         let stale_before =
             now - chrono::Duration::from_std(self.rules.stale_after).unwrap_or_default();
         let (counts, failed, stale, drifted) = db
             .alert_orders(&ListFilter::new(vec![rules]), stale_before, MAX_ORDERS)
             .await?;
         let refused_mails = if view.refused_mails > 0 {
-            db.refused_mail_numbers(channel, MAX_ORDERS as i64).await?
+            db.refused_mail_numbers(store, MAX_ORDERS as i64).await?
         } else {
             Vec::new()
         };
@@ -154,23 +154,22 @@ impl Alerting {
                 drifted,
             },
         );
-        let open = db.open_conditions(channel).await?;
+        let open = db.open_conditions(store).await?;
         let mut raised = Vec::new();
         for c in &holding {
-            if !open.contains(&c.event) && db.raise_condition(channel, c.event, now, by).await? {
-                let summary = crate::text::alerts::raised(channel, c, self.language);
-                let m = self.message(channel, c.event, c.severity, summary, Some(c), now);
+            if !open.contains(&c.event) && db.raise_condition(store, c.event, now, by).await? {
+                let summary = crate::text::alerts::raised(store, c, self.language);
+                let m = self.message(store, c.event, c.severity, summary, Some(c), now);
                 self.enqueue(db, &m).await?;
                 raised.push(m);
             }
         }
         for event in open {
-            if !holding.iter().any(|c| c.event == event)
-                && db.clear_condition(channel, event).await?
+            if !holding.iter().any(|c| c.event == event) && db.clear_condition(store, event).await?
             {
-                let summary = crate::text::alerts::recovered(channel, event, self.language);
+                let summary = crate::text::alerts::recovered(store, event, self.language);
                 let m = self.message(
-                    channel,
+                    store,
                     AlertEvent::Recovered,
                     Severity::Info,
                     summary,

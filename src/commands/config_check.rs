@@ -78,9 +78,9 @@ fn schedule(on: bool, every: std::time::Duration) -> String {
     )
 }
 
-fn settings_lines(out: &mut Out, channel: Store, s: &OperationalSettings) {
+fn settings_lines(out: &mut Out, store: Store, s: &OperationalSettings) {
     out.line(format!("  period_days        {}", s.rules.period));
-    match channel.channel() {
+    match store.channel() {
         Channel::Shopify => {
             out.line(format!("  statuses           {}", s.rules.statuses));
             out.line(format!("  pull_paid_date     {}", s.pull_paid_date));

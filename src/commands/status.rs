@@ -17,7 +17,7 @@ use crate::text::schedule::{job_line, lease_line};
 
 /// SPEC §3: each store's operational settings, with the rule option of that store only.
 pub(super) fn settings_json(
-    channel: Store,
+    store: Store,
     s: &crate::settings::OperationalSettings,
 ) -> serde_json::Value {
     let mut value = json!({
@@ -31,7 +31,7 @@ pub(super) fn settings_json(
         "skip_holidays": s.window.skip_holidays,
         "auto_reconcile_every_secs": s.auto_reconcile_every.map(|d| d.as_secs()),
     });
-    match channel.channel() {
+    match store.channel() {
         Channel::Shopify => value["statuses"] = json!(s.rules.statuses.code()),
         Channel::Colorme => value["shipped_date_only"] = json!(s.rules.shipped_date_only),
     }
@@ -228,8 +228,8 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
 async fn verdict_counts(
     ctx: &Context,
     db: &Db,
-    channel: Store,
+    store: Store,
 ) -> Result<crate::db::VerdictCounts, Failure> {
-    let rules = ctx.rules(db, &[channel], &RuleOverrides::default()).await?;
+    let rules = ctx.rules(db, &[store], &RuleOverrides::default()).await?;
     Ok(db.verdict_counts(&ListFilter::new(rules)).await?)
 }

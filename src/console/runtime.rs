@@ -91,16 +91,16 @@ impl Backend {
         self.initial.iter().map(|(store, _)| *store).collect()
     }
 
-    fn initial(&self, channel: Store) -> OperationalSettings {
+    fn initial(&self, store: Store) -> OperationalSettings {
         self.initial
             .iter()
-            .find(|(c, _)| *c == channel)
+            .find(|(c, _)| *c == store)
             .map(|(_, s)| *s)
             .unwrap_or_default()
     }
 
-    fn worker(&self, channel: Store) -> Option<&WorkerHandle> {
-        self.workers.iter().find(|w| w.channel == channel)
+    fn worker(&self, store: Store) -> Option<&WorkerHandle> {
+        self.workers.iter().find(|w| w.channel == store)
     }
 
     async fn rules(&self, channels: &[Store]) -> Result<Vec<ChannelRules>, Problem> {
@@ -123,13 +123,13 @@ impl Backend {
 
     async fn page(
         &self,
-        channel: Option<Store>,
+        store: Option<Store>,
         verdict: Option<Verdict>,
         search: Option<String>,
         offset: u64,
         limit: u64,
     ) -> Result<crate::db::OrderPage, Problem> {
-        let channels: Vec<Store> = channel.map_or_else(|| self.stores(), |c| vec![c]);
+        let channels: Vec<Store> = store.map_or_else(|| self.stores(), |c| vec![c]);
         let mut filter = ListFilter::new(self.rules(&channels).await?);
         filter.verdict = verdict;
         filter.search = search;
@@ -147,14 +147,14 @@ impl Backend {
         Ok(ListedOrder { stored, evaluation })
     }
 
-    /// The order numbered so in `channel` (a leading `#` on either side does not matter).
-    async fn find(&self, channel: Store, number: &str) -> Result<Option<ListedOrder>, Problem> {
+    /// The order numbered so in `store` (a leading `#` on either side does not matter).
+    async fn find(&self, store: Store, number: &str) -> Result<Option<ListedOrder>, Problem> {
         let mut found = Vec::new();
         for candidate in [
             number.to_owned(),
             format!("#{}", number.trim_start_matches('#')),
         ] {
-            found = self.db.find_orders(&candidate, Some(channel)).await?;
+            found = self.db.find_orders(&candidate, Some(store)).await?;
             if !found.is_empty() {
                 break;
             }

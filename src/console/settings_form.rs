@@ -93,7 +93,7 @@ fn step(steps: &[u64], now: Duration, up: bool) -> Duration {
 /// key does nothing there.
 pub fn change(
     s: &OperationalSettings,
-    channel: Store,
+    store: Store,
     row: Row,
     toggle: bool,
     up: bool,
@@ -117,7 +117,7 @@ pub fn change(
             let days = if up { days + 1 } else { days.saturating_sub(1) };
             next.rules.period = Period::try_from(days).ok()?;
         }
-        Row::RuleOption => match channel.channel() {
+        Row::RuleOption => match store.channel() {
             Channel::Shopify => {
                 next.rules.statuses = match s.rules.statuses {
                     StatusOption::ProcessedOnly => StatusOption::AllButNewCancelled,

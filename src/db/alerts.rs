@@ -40,11 +40,11 @@ pub struct DestinationState {
 }
 
 impl Db {
-    /// Records that `event` holds for `channel`; `true` only for the process that recorded it
+    /// Records that `event` holds for `store`; `true` only for the process that recorded it
     /// first (it alone sends the alert).
     pub async fn raise_condition(
         &self,
-        channel: Store,
+        store: Store,
         event: AlertEvent,
         at: DateTime<Utc>,
         by: &str,
@@ -54,7 +54,7 @@ impl Db {
                 "INSERT INTO alert_conditions (channel, event, raised_at, raised_by) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT (channel, event) DO NOTHING",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(event.code())
             .bind(at)
             .bind(by.to_owned())
@@ -66,14 +66,10 @@ impl Db {
     }
 
     /// Records that `event` no longer holds; `true` only for the process that cleared it.
-    pub async fn clear_condition(
-        &self,
-        channel: Store,
-        event: AlertEvent,
-    ) -> Result<bool, DbError> {
+    pub async fn clear_condition(&self, store: Store, event: AlertEvent) -> Result<bool, DbError> {
         let n = with_pool!(self, pool => {
             sqlx::query("DELETE FROM alert_conditions WHERE channel = $1 AND event = $2")
-                .bind(channel.code())
+                .bind(store.code())
                 .bind(event.code())
                 .execute(pool)
                 .await?
@@ -82,11 +78,11 @@ impl Db {
         Ok(n == 1)
     }
 
-    /// The conditions recorded as holding for `channel`.
-    pub async fn open_conditions(&self, channel: Store) -> Result<Vec<AlertEvent>, DbError> {
+    /// The conditions recorded as holding for `store`.
+    pub async fn open_conditions(&self, store: Store) -> Result<Vec<AlertEvent>, DbError> {
         let codes: Vec<String> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT event FROM alert_conditions WHERE channel = $1 ORDER BY event")
-                .bind(channel.code())
+                .bind(store.code())
                 .fetch_all(pool)
                 .await?
         });
@@ -99,7 +95,7 @@ impl Db {
     /// Puts an alert in the outbox for one destination, due at once.
     pub async fn enqueue_alert(
         &self,
-        channel: Store,
+        store: Store,
         event: AlertEvent,
         destination: &str,
         payload: &str,
@@ -110,7 +106,7 @@ impl Db {
                 "INSERT INTO alert_outbox (channel, event, destination, payload, created_at, \
                  next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(event.code())
             .bind(destination.to_owned())
             .bind(payload.to_owned())
@@ -121,10 +117,10 @@ impl Db {
         Ok(())
     }
 
-    /// Alerts of `channel` due for an attempt at `now`, oldest first.
+    /// Alerts of `store` due for an attempt at `now`, oldest first.
     pub async fn due_alerts(
         &self,
-        channel: Store,
+        store: Store,
         now: DateTime<Utc>,
     ) -> Result<Vec<OutboxRow>, DbError> {
         let sql = format!(
@@ -134,7 +130,7 @@ impl Db {
         );
         Ok(with_pool!(self, pool => {
             sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql))
-                .bind(channel.code())
+                .bind(store.code())
                 .bind(now)
                 .fetch_all(pool)
                 .await?
@@ -227,11 +223,11 @@ impl Db {
         Ok(id.unwrap_or(0))
     }
 
-    /// Every destination with alerts of `channel` waiting or given up on since `since`, for
+    /// Every destination with alerts of `store` waiting or given up on since `since`, for
     /// `status`.
     pub async fn alert_destinations(
         &self,
-        channel: Store,
+        store: Store,
         since: DateTime<Utc>,
     ) -> Result<Vec<DestinationState>, DbError> {
         let rows: Vec<OutboxRow> = {
@@ -241,7 +237,7 @@ impl Db {
             );
             with_pool!(self, pool => {
                 sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql))
-                    .bind(channel.code())
+                    .bind(store.code())
                     .bind(since)
                     .fetch_all(pool)
                     .await?
@@ -274,11 +270,11 @@ impl Db {
         Ok(out)
     }
 
-    /// Numbers of the orders of `channel` whose shipping mail the store refused and that were
+    /// Numbers of the orders of `store` whose shipping mail the store refused and that were
     /// not sent since, at most `limit`, oldest first.
     pub async fn refused_mail_numbers(
         &self,
-        channel: Store,
+        store: Store,
         limit: i64,
     ) -> Result<Vec<String>, DbError> {
         Ok(with_pool!(self, pool => {
@@ -287,7 +283,7 @@ impl Db {
                  WHERE r.channel = $1 AND r.mail_error IS NOT NULL AND r.mail_sent_at IS NULL \
                  ORDER BY o.id LIMIT $2",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(limit)
             .fetch_all(pool)
             .await?

@@ -17,7 +17,7 @@ impl Db {
     pub async fn claim_order(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         holder: &str,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
@@ -38,7 +38,7 @@ impl Db {
                         AND i.alive_until >= $6))",
             )
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .bind(holder.to_owned())
             .bind(instance.id().to_owned())
             .bind(until)
@@ -54,14 +54,14 @@ impl Db {
     pub async fn order_claim(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
     ) -> Result<Option<(String, DateTime<Utc>)>, DbError> {
         let claim: Option<(Option<String>, Option<DateTime<Utc>>)> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT claimed_by, claimed_until FROM order_remote WHERE order_id = $1 AND channel = $2",
             )
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .fetch_optional(pool)
             .await?
         });
@@ -72,7 +72,7 @@ impl Db {
     pub async fn release_order(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         holder: &str,
     ) -> Result<(), DbError> {
         let instance = self.instance().await?;
@@ -83,7 +83,7 @@ impl Db {
                  WHERE order_id = $1 AND channel = $2 AND claimed_by = $3 AND claimed_instance = $4",
             )
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .bind(holder.to_owned())
             .bind(instance.id().to_owned())
             .execute(pool)

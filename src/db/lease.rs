@@ -58,10 +58,10 @@ impl Db {
     }
 
     /// When the newest change to a store's orders was made (the watch mode's cheap question).
-    pub async fn latest_change(&self, channel: Store) -> Result<Option<DateTime<Utc>>, DbError> {
+    pub async fn latest_change(&self, store: Store) -> Result<Option<DateTime<Utc>>, DbError> {
         let latest: Option<DateTime<Utc>> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT MAX(updated_at) FROM orders WHERE channel = $1")
-                .bind(channel.code())
+                .bind(store.code())
                 .fetch_one(pool)
                 .await?
         });

@@ -51,8 +51,8 @@ impl ListFilter {
         self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
     }
 
-    fn rules_for(&self, channel: Store) -> Option<&ChannelRules> {
-        self.rules.iter().find(|r| r.store == channel)
+    fn rules_for(&self, store: Store) -> Option<&ChannelRules> {
+        self.rules.iter().find(|r| r.store == store)
     }
 
     fn as_of(&self) -> DateTime<Utc> {
@@ -84,13 +84,13 @@ impl VerdictCounts {
         Verdict::ALL.iter().position(|v| *v == verdict).unwrap_or(0)
     }
 
-    pub fn add(&mut self, channel: Store, verdict: Verdict, n: u64) {
-        self.by_channel.entry(channel).or_default()[Self::slot(verdict)] += n;
+    pub fn add(&mut self, store: Store, verdict: Verdict, n: u64) {
+        self.by_channel.entry(store).or_default()[Self::slot(verdict)] += n;
     }
 
-    pub fn get(&self, channel: Store, verdict: Verdict) -> u64 {
+    pub fn get(&self, store: Store, verdict: Verdict) -> u64 {
         self.by_channel
-            .get(&channel)
+            .get(&store)
             .map_or(0, |c| c[Self::slot(verdict)])
     }
 
@@ -107,12 +107,12 @@ impl VerdictCounts {
     }
 
     /// When the channel's longest-waiting `pending` or `failed` order last changed.
-    pub fn oldest_pending(&self, channel: Store) -> Option<DateTime<Utc>> {
-        self.oldest_pending.get(&channel).copied()
+    pub fn oldest_pending(&self, store: Store) -> Option<DateTime<Utc>> {
+        self.oldest_pending.get(&store).copied()
     }
 
-    fn saw_pending(&mut self, channel: Store, changed: DateTime<Utc>) {
-        let oldest = self.oldest_pending.entry(channel).or_insert(changed);
+    fn saw_pending(&mut self, store: Store, changed: DateTime<Utc>) {
+        let oldest = self.oldest_pending.entry(store).or_insert(changed);
         *oldest = (*oldest).min(changed);
     }
 

@@ -229,10 +229,10 @@ impl Db {
         Ok(())
     }
 
-    /// The orders of `channel` numbered one of `numbers`, 100 numbers a query.
+    /// The orders of `store` numbered one of `numbers`, 100 numbers a query.
     pub async fn orders_with_numbers(
         &self,
-        channel: Store,
+        store: Store,
         numbers: &[String],
     ) -> Result<Vec<StoredOrder>, DbError> {
         let mut found = Vec::new();
@@ -246,8 +246,8 @@ impl Db {
             );
             let rows: Vec<OrderRow> = match &self.pool {
                 Pool::Sqlite(pool) => {
-                    let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
-                        .bind(channel.code());
+                    let mut query =
+                        sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql)).bind(store.code());
                     for number in chunk {
                         query = query.bind(number.as_str());
                     }
@@ -268,7 +268,7 @@ impl Db {
                          LEFT JOIN order_drift d ON d.order_id = o.id \
                          ORDER BY o.id"
                     )))
-                    .bind(channel.code())
+                    .bind(store.code())
                     .bind(chunk.to_vec())
                     .fetch_all(pool)
                     .await?
@@ -285,14 +285,14 @@ impl Db {
     pub async fn find_orders(
         &self,
         number: &str,
-        channel: Option<Store>,
+        store: Option<Store>,
     ) -> Result<Vec<StoredOrder>, DbError> {
-        let rows: Vec<OrderRow> = with_pool!(self, pool => match channel {
-            Some(channel) => {
+        let rows: Vec<OrderRow> = with_pool!(self, pool => match store {
+            Some(store) => {
                 sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(
                     "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.channel = $1 AND o.number = $2 ORDER BY o.id"
                 )))
-                .bind(channel.code())
+                .bind(store.code())
                 .bind(number.to_owned())
                 .fetch_all(pool)
                 .await?
@@ -322,10 +322,10 @@ impl Db {
     }
 
     /// Whether an order with this number exists in the channel.
-    pub async fn order_number_exists(&self, channel: Store, number: &str) -> Result<bool, DbError> {
+    pub async fn order_number_exists(&self, store: Store, number: &str) -> Result<bool, DbError> {
         let found: Option<i64> = with_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>("SELECT id FROM orders WHERE channel = $1 AND number = $2 LIMIT 1")
-                .bind(channel.code())
+                .bind(store.code())
                 .bind(number.to_owned())
                 .fetch_optional(pool)
                 .await?
@@ -334,16 +334,12 @@ impl Db {
     }
 
     /// Whether the order with this number in the channel is itself a bundle child.
-    pub async fn order_is_bundle_child(
-        &self,
-        channel: Store,
-        number: &str,
-    ) -> Result<bool, DbError> {
+    pub async fn order_is_bundle_child(&self, store: Store, number: &str) -> Result<bool, DbError> {
         let found: Option<i64> = with_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>(
                 "SELECT id FROM orders WHERE channel = $1 AND number = $2 AND bundle_parent IS NOT NULL LIMIT 1",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(number.to_owned())
             .fetch_optional(pool)
             .await?

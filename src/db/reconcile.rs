@@ -39,7 +39,7 @@ pub struct ReconcileRun {
 impl Db {
     pub async fn start_reconcile(
         &self,
-        channel: Store,
+        store: Store,
         by: &str,
         at: DateTime<Utc>,
     ) -> Result<i64, DbError> {
@@ -47,7 +47,7 @@ impl Db {
             sqlx::query_scalar(
                 "INSERT INTO reconcile_runs (channel, started_at, run_by) VALUES ($1, $2, $3) RETURNING id",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(at)
             .bind(by.to_owned())
             .fetch_one(pool)
@@ -84,23 +84,23 @@ impl Db {
     }
 
     /// The store's latest reconcile, finished or not.
-    pub async fn last_reconcile(&self, channel: Store) -> Result<Option<ReconcileRun>, DbError> {
+    pub async fn last_reconcile(&self, store: Store) -> Result<Option<ReconcileRun>, DbError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as::<_, ReconcileRun>(
                 "SELECT id, channel, started_at, finished_at, run_by, checked, agree, drifted, error \
                  FROM reconcile_runs WHERE channel = $1 ORDER BY id DESC LIMIT 1",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .fetch_optional(pool)
             .await?
         }))
     }
 
-    /// Every order of `channel` changed since `since`, oldest first, with its store record's
+    /// Every order of `store` changed since `since`, oldest first, with its store record's
     /// mark.
     pub async fn orders_changed_since(
         &self,
-        channel: Store,
+        store: Store,
         since: DateTime<Utc>,
     ) -> Result<Vec<(StoredOrder, RemoteMark)>, DbError> {
         let sql = format!(
@@ -108,7 +108,7 @@ impl Db {
         );
         let rows: Vec<OrderRow> = with_pool!(self, pool => {
             sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
-                .bind(channel.code())
+                .bind(store.code())
                 .bind(since)
                 .fetch_all(pool)
                 .await?

@@ -54,14 +54,14 @@ fn count(n: u64) -> i64 {
 
 impl Db {
     /// Ensures the remote-state row of an order exists.
-    async fn touch_remote(&self, order_id: i64, channel: Store) -> Result<(), DbError> {
+    async fn touch_remote(&self, order_id: i64, store: Store) -> Result<(), DbError> {
         with_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO order_remote (order_id, channel) VALUES ($1, $2) \
                  ON CONFLICT (order_id, channel) DO NOTHING",
             )
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .execute(pool)
             .await?;
         });
@@ -73,12 +73,12 @@ impl Db {
     pub async fn record_confirmed(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         held: &ShippingWrite,
         remote_ref: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        self.touch_remote(order_id, channel).await?;
+        self.touch_remote(order_id, store).await?;
         let json = to_json(held)?;
         with_pool!(self, pool => {
             sqlx::query(
@@ -90,7 +90,7 @@ impl Db {
             .bind(at)
             .bind(remote_ref.map(str::to_owned))
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .execute(pool)
             .await?;
         });
@@ -102,10 +102,10 @@ impl Db {
     pub async fn record_store_holds_nothing(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        self.touch_remote(order_id, channel).await?;
+        self.touch_remote(order_id, store).await?;
         with_pool!(self, pool => {
             sqlx::query(
                 "UPDATE order_remote SET confirmed = NULL, confirmed_at = $1 \
@@ -113,7 +113,7 @@ impl Db {
             )
             .bind(at)
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .execute(pool)
             .await?;
         });
@@ -126,14 +126,14 @@ impl Db {
     pub async fn record_failure(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         attempted: &ShippingWrite,
         error: &str,
         cause: crate::domain::Cause,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
         let outcome_unknown = cause == crate::domain::Cause::Uncertain;
-        self.touch_remote(order_id, channel).await?;
+        self.touch_remote(order_id, store).await?;
         let json = to_json(attempted)?;
         with_pool!(self, pool => {
             sqlx::query(
@@ -145,7 +145,7 @@ impl Db {
             .bind(at)
             .bind(error.to_owned())
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .bind(outcome_unknown)
             .bind(cause.code())
             .execute(pool)
@@ -159,10 +159,10 @@ impl Db {
     pub async fn record_mail_sent(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         at: DateTime<Utc>,
     ) -> Result<bool, DbError> {
-        self.record_mail(order_id, channel, at, false).await
+        self.record_mail(order_id, store, at, false).await
     }
 
     /// Records a shipping mail that may have gone (its answer lost or unreadable): as sent, so
@@ -170,20 +170,20 @@ impl Db {
     pub async fn record_mail_uncertain(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         at: DateTime<Utc>,
     ) -> Result<bool, DbError> {
-        self.record_mail(order_id, channel, at, true).await
+        self.record_mail(order_id, store, at, true).await
     }
 
     async fn record_mail(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         at: DateTime<Utc>,
         uncertain: bool,
     ) -> Result<bool, DbError> {
-        self.touch_remote(order_id, channel).await?;
+        self.touch_remote(order_id, store).await?;
         let changed = with_pool!(self, pool => {
             sqlx::query(
                 "UPDATE order_remote SET mail_sent_at = $1, mail_error = NULL, mail_uncertain = $4 \
@@ -191,7 +191,7 @@ impl Db {
             )
             .bind(at)
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .bind(uncertain)
             .execute(pool)
             .await?
@@ -205,10 +205,10 @@ impl Db {
     pub async fn record_mail_refused(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
         error: &str,
     ) -> Result<(), DbError> {
-        self.touch_remote(order_id, channel).await?;
+        self.touch_remote(order_id, store).await?;
         with_pool!(self, pool => {
             sqlx::query(
                 "UPDATE order_remote SET mail_error = $1 \
@@ -216,7 +216,7 @@ impl Db {
             )
             .bind(error.to_owned())
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .execute(pool)
             .await?;
         });
@@ -226,14 +226,14 @@ impl Db {
     pub async fn mail_sent_at(
         &self,
         order_id: i64,
-        channel: Store,
+        store: Store,
     ) -> Result<Option<DateTime<Utc>>, DbError> {
         let at: Option<Option<DateTime<Utc>>> = with_pool!(self, pool => {
             sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
                 "SELECT mail_sent_at FROM order_remote WHERE order_id = $1 AND channel = $2",
             )
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .fetch_optional(pool)
             .await?
         });
@@ -243,7 +243,7 @@ impl Db {
     /// Starts a run and returns its id.
     pub async fn start_run(
         &self,
-        channel: Store,
+        store: Store,
         kind: JobKind,
         trigger: Trigger,
         dry_run: bool,
@@ -255,7 +255,7 @@ impl Db {
                 "INSERT INTO sync_runs (channel, kind, trigger, dry_run, host, started_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(kind.code())
             .bind(trigger.code())
             .bind(dry_run)
@@ -295,14 +295,14 @@ impl Db {
         Ok(())
     }
 
-    pub async fn runs(&self, channel: Store, limit: u32) -> Result<Vec<RunRecord>, DbError> {
+    pub async fn runs(&self, store: Store, limit: u32) -> Result<Vec<RunRecord>, DbError> {
         let runs = with_pool!(self, pool => {
             sqlx::query_as::<_, RunRecord>(
                 "SELECT id, channel, kind, trigger, dry_run, host, started_at, finished_at, outcome, \
                  considered, written, already_synced, waiting, failed, error FROM sync_runs \
                  WHERE channel = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await?
@@ -316,11 +316,11 @@ impl Db {
         &self,
         run_id: i64,
         order_id: i64,
-        channel: Store,
+        store: Store,
         request: &str,
         at: DateTime<Utc>,
     ) -> Result<i64, DbError> {
-        self.touch_remote(order_id, channel).await?;
+        self.touch_remote(order_id, store).await?;
         let id: i64 = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let id = sqlx::query_scalar::<_, i64>(
@@ -329,7 +329,7 @@ impl Db {
             )
             .bind(run_id)
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .bind(at)
             .bind(request.to_owned())
             .fetch_one(&mut *tx)
@@ -337,7 +337,7 @@ impl Db {
             sqlx::query("UPDATE order_remote SET in_flight_since = $1 WHERE order_id = $2 AND channel = $3")
                 .bind(at)
                 .bind(order_id)
-                .bind(channel.code())
+                .bind(store.code())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -353,14 +353,14 @@ impl Db {
         &self,
         run_id: i64,
         order_id: i64,
-        channel: Store,
+        store: Store,
         request: &str,
         response: Option<&str>,
         outcome: &str,
         error: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        self.touch_remote(order_id, channel).await?;
+        self.touch_remote(order_id, store).await?;
         with_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO sync_attempts (run_id, order_id, channel, started_at, finished_at, \
@@ -368,7 +368,7 @@ impl Db {
             )
             .bind(run_id)
             .bind(order_id)
-            .bind(channel.code())
+            .bind(store.code())
             .bind(at)
             .bind(request.to_owned())
             .bind(response.map(str::to_owned))

@@ -38,8 +38,8 @@ fn duration(secs: i64) -> Duration {
 }
 
 impl SettingsRow {
-    fn into_settings(self, channel: Store) -> Result<OperationalSettings, DbError> {
-        let corrupt = |e: String| DbError::Corrupt(format!("settings of {channel}: {e}"));
+    fn into_settings(self, store: Store) -> Result<OperationalSettings, DbError> {
+        let corrupt = |e: String| DbError::Corrupt(format!("settings of {store}: {e}"));
         let period = u32::try_from(self.period_days)
             .map_err(|e| corrupt(e.to_string()))
             .and_then(|d| Period::try_from(d).map_err(|e| corrupt(e.to_string())))?;
@@ -87,7 +87,7 @@ const OVERWRITE: &str = "DO UPDATE SET period_days = excluded.period_days, \
 impl Db {
     pub async fn channel_settings(
         &self,
-        channel: Store,
+        store: Store,
     ) -> Result<Option<OperationalSettings>, DbError> {
         let row: Option<SettingsRow> = with_pool!(self, pool => {
             sqlx::query_as::<_, SettingsRow>(
@@ -96,16 +96,16 @@ impl Db {
                  active_hours, active_days, skip_holidays, auto_reconcile_every_secs \
                  FROM channel_settings WHERE channel = $1",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .fetch_optional(pool)
             .await?
         });
-        row.map(|r| r.into_settings(channel)).transpose()
+        row.map(|r| r.into_settings(store)).transpose()
     }
 
     async fn write_settings(
         &self,
-        channel: Store,
+        store: Store,
         s: &OperationalSettings,
         who: &str,
         at: DateTime<Utc>,
@@ -118,7 +118,7 @@ impl Db {
         };
         with_pool!(self, pool => {
             sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(channel.code())
+                .bind(store.code())
                 .bind(i64::from(s.rules.period.days()))
                 .bind(s.rules.statuses.code())
                 .bind(s.rules.shipped_date_only)
@@ -146,26 +146,25 @@ impl Db {
     /// time this database sees the channel.
     pub async fn settings_or_init(
         &self,
-        channel: Store,
+        store: Store,
         initial: &OperationalSettings,
         who: &str,
         at: DateTime<Utc>,
     ) -> Result<OperationalSettings, DbError> {
-        self.write_settings(channel, initial, who, at, false)
-            .await?;
-        self.channel_settings(channel)
+        self.write_settings(store, initial, who, at, false).await?;
+        self.channel_settings(store)
             .await?
-            .ok_or_else(|| DbError::Corrupt(format!("settings of {channel} vanished")))
+            .ok_or_else(|| DbError::Corrupt(format!("settings of {store} vanished")))
     }
 
     /// Saves settings changed by an operator; every console sees them on its next read.
     pub async fn save_channel_settings(
         &self,
-        channel: Store,
+        store: Store,
         s: &OperationalSettings,
         who: &str,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        self.write_settings(channel, s, who, at, true).await
+        self.write_settings(store, s, who, at, true).await
     }
 }

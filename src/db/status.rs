@@ -20,14 +20,14 @@ pub struct PublishedStatus {
 }
 
 impl Db {
-    /// How many write attempts of `channel` ended in each outcome, ever (the metrics' counter).
-    pub async fn write_outcomes(&self, channel: Store) -> Result<Vec<(String, u64)>, DbError> {
+    /// How many write attempts of `store` ended in each outcome, ever (the metrics' counter).
+    pub async fn write_outcomes(&self, store: Store) -> Result<Vec<(String, u64)>, DbError> {
         let rows: Vec<(String, i64)> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT outcome, COUNT(*) FROM sync_attempts WHERE channel = $1 \
                  AND outcome IS NOT NULL GROUP BY outcome ORDER BY outcome",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .fetch_all(pool)
             .await?
         });
@@ -37,25 +37,25 @@ impl Db {
             .collect())
     }
 
-    /// Orders of `channel` written whose shipping mail the store refused and that were not sent
+    /// Orders of `store` written whose shipping mail the store refused and that were not sent
     /// since (a store's health is `degraded` while there are any).
-    pub async fn refused_mails(&self, channel: Store) -> Result<u64, DbError> {
+    pub async fn refused_mails(&self, store: Store) -> Result<u64, DbError> {
         let n: i64 = with_pool!(self, pool => {
             sqlx::query_scalar(
                 "SELECT COUNT(*) FROM order_remote WHERE channel = $1 \
                  AND mail_error IS NOT NULL AND mail_sent_at IS NULL",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .fetch_one(pool)
             .await?
         });
         Ok(u64::try_from(n).unwrap_or_default())
     }
 
-    /// Records what the scheduler of `job` of `channel` is doing (by the lease holder).
+    /// Records what the scheduler of `job` of `store` is doing (by the lease holder).
     pub async fn publish_status(
         &self,
-        channel: Store,
+        store: Store,
         job: JobKind,
         holder: &str,
         status: &JobStatus,
@@ -69,7 +69,7 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, job) DO UPDATE SET \
                  holder = excluded.holder, status = excluded.status, updated_at = excluded.updated_at",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(job.code())
             .bind(holder.to_owned())
             .bind(json)
@@ -80,33 +80,33 @@ impl Db {
         Ok(())
     }
 
-    /// The published status of every job of `channel`, pull before sync.
-    pub async fn published_status(&self, channel: Store) -> Result<Vec<PublishedStatus>, DbError> {
+    /// The published status of every job of `store`, pull before sync.
+    pub async fn published_status(&self, store: Store) -> Result<Vec<PublishedStatus>, DbError> {
         let rows: Vec<(String, String, String, DateTime<Utc>)> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT job, holder, status, updated_at FROM scheduler_status \
                  WHERE channel = $1 ORDER BY job",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .fetch_all(pool)
             .await?
         });
         rows.into_iter()
             .map(|(job, holder, json, updated_at)| {
                 let status = serde_json::from_str(&json).map_err(|e| {
-                    DbError::Corrupt(format!("scheduler status of {channel} {job}: {e}"))
+                    DbError::Corrupt(format!("scheduler status of {store} {job}: {e}"))
                 })?;
                 let job = match job.as_str() {
                     "pull" => JobKind::Pull,
                     "sync" => JobKind::Sync,
                     other => {
                         return Err(DbError::Corrupt(format!(
-                            "scheduler status of {channel}: unknown job {other:?}"
+                            "scheduler status of {store}: unknown job {other:?}"
                         )));
                     }
                 };
                 Ok(PublishedStatus {
-                    channel,
+                    channel: store,
                     job,
                     holder,
                     status,

@@ -7,10 +7,10 @@ use super::{Db, DbError, with_pool};
 use crate::domain::Store;
 
 impl Db {
-    /// Asks every run of `channel` that started before `now` to stop after its order in flight.
+    /// Asks every run of `store` that started before `now` to stop after its order in flight.
     pub async fn request_stop(
         &self,
-        channel: Store,
+        store: Store,
         who: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
@@ -20,7 +20,7 @@ impl Db {
                  ON CONFLICT (channel) DO UPDATE SET asked_at = excluded.asked_at, \
                  asked_by = excluded.asked_by",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(now)
             .bind(who.to_owned())
             .execute(pool)
@@ -29,18 +29,18 @@ impl Db {
         Ok(())
     }
 
-    /// Who asked to stop the runs of `channel` since `started` (a run that started at
+    /// Who asked to stop the runs of `store` since `started` (a run that started at
     /// `started`), if anyone did.
     pub async fn stop_asked_since(
         &self,
-        channel: Store,
+        store: Store,
         started: DateTime<Utc>,
     ) -> Result<Option<String>, DbError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_scalar(
                 "SELECT asked_by FROM stop_requests WHERE channel = $1 AND asked_at >= $2",
             )
-            .bind(channel.code())
+            .bind(store.code())
             .bind(started)
             .fetch_optional(pool)
             .await?

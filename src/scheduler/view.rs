@@ -9,9 +9,9 @@ use crate::domain::Store;
 use crate::domain::job::JobKind;
 use crate::settings::OperationalSettings;
 
-/// The name of the lease that lets one process run the scheduled jobs of `channel`.
-pub fn lease_name(channel: Store) -> String {
-    format!("schedule:{}", channel.code())
+/// The name of the lease that lets one process run the scheduled jobs of `store`.
+pub fn lease_name(store: Store) -> String {
+    format!("schedule:{}", store.code())
 }
 
 /// One store's schedule as the database says, whichever process runs it: its settings, the
@@ -30,15 +30,15 @@ impl ScheduleView {
     /// Reads it; the settings are `initial` until someone saves them.
     pub async fn read(
         db: &Db,
-        channel: Store,
+        store: Store,
         initial: &OperationalSettings,
     ) -> Result<ScheduleView, DbError> {
         Ok(ScheduleView {
-            channel,
-            settings: db.channel_settings(channel).await?.unwrap_or(*initial),
-            lease: db.lease(&lease_name(channel)).await?,
-            published: db.published_status(channel).await?,
-            refused_mails: db.refused_mails(channel).await?,
+            channel: store,
+            settings: db.channel_settings(store).await?.unwrap_or(*initial),
+            lease: db.lease(&lease_name(store)).await?,
+            published: db.published_status(store).await?,
+            refused_mails: db.refused_mails(store).await?,
         })
     }
 

@@ -134,11 +134,11 @@ pub fn candidate_numbers(key: &str) -> Vec<String> {
 pub fn plan(
     rows: &[ShipmentRow],
     orders: &[ShippingHeld],
-    channel: Option<Store>,
+    store: Option<Store>,
     mark_processed: bool,
     now: DateTime<Utc>,
 ) -> ImportPlan {
-    plan_group(rows, orders, channel, mark_processed, now, &HashSet::new())
+    plan_group(rows, orders, store, mark_processed, now, &HashSet::new())
 }
 
 /// [`plan`] for one group of a file planned group by group: `rows_elsewhere` are the orders
@@ -146,7 +146,7 @@ pub fn plan(
 pub fn plan_group(
     rows: &[ShipmentRow],
     orders: &[ShippingHeld],
-    channel: Option<Store>,
+    store: Option<Store>,
     mark_processed: bool,
     now: DateTime<Utc>,
     rows_elsewhere: &HashSet<i64>,
@@ -175,7 +175,7 @@ pub fn plan_group(
     let mut grouped: BTreeMap<usize, (i64, Vec<&ShipmentRow>)> = BTreeMap::new();
     let mut first_line: HashMap<i64, usize> = HashMap::new();
     for row in rows {
-        let wanted = row.channel.or(channel);
+        let wanted = row.channel.or(store);
         let key = bare(&row.key);
         let mut found = find(key, wanted);
         if found.is_empty()

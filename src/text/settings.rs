@@ -10,12 +10,7 @@ use crate::settings::OperationalSettings;
 use crate::text::schedule::every;
 
 /// A row's label and value, in the console's language.
-pub fn label(
-    row: Row,
-    s: &OperationalSettings,
-    channel: Store,
-    lang: Language,
-) -> (String, String) {
+pub fn label(row: Row, s: &OperationalSettings, store: Store, lang: Language) -> (String, String) {
     let ja = lang == Language::Ja;
     let on_off = |b: bool| crate::text::on_off(b, lang).to_owned();
     let (l_ja, l_en, value) = match row {
@@ -43,7 +38,7 @@ pub fn label(
                 format!("{} days", s.rules.period.days())
             },
         ),
-        Row::RuleOption => match channel.channel() {
+        Row::RuleOption => match store.channel() {
             Channel::Shopify => (
                 "API書出",
                 "export statuses",
@@ -148,13 +143,13 @@ pub fn window_words(w: &Window, lang: Language) -> String {
 pub fn changes(
     before: &OperationalSettings,
     after: &OperationalSettings,
-    channel: Store,
+    store: Store,
     lang: Language,
 ) -> Vec<String> {
     ROWS.iter()
         .filter_map(|row| {
-            let (name, old) = label(*row, before, channel, lang);
-            let (_, new) = label(*row, after, channel, lang);
+            let (name, old) = label(*row, before, store, lang);
+            let (_, new) = label(*row, after, store, lang);
             (old != new).then(|| format!("{} {old} → {new}", name.trim()))
         })
         .collect()
@@ -163,14 +158,14 @@ pub fn changes(
 /// A store tab's first line, like GoQ's データ書出 row: 作成期間, the status option (Shopify) or
 /// the 出荷日 rule (カラーミー), auto sync, watch, and whether customers are mailed.
 pub fn store_rules_line(
-    channel: Store,
+    store: Store,
     s: &OperationalSettings,
     mails: bool,
     lang: Language,
 ) -> String {
     let ja = lang == Language::Ja;
     let on = |b: bool| crate::text::on_off(b, lang);
-    let option = match (channel.channel(), ja) {
+    let option = match (store.channel(), ja) {
         (Channel::Shopify, true) => match s.rules.statuses {
             StatusOption::ProcessedOnly => "【処理済み】のみ".to_owned(),
             StatusOption::AllButNewCancelled => "【処理済み】以外も書き出す".to_owned(),
@@ -197,7 +192,7 @@ pub fn store_rules_line(
         (false, true) => "自動更新 オフ".to_owned(),
         (false, false) => "auto sync off".to_owned(),
     };
-    let mail = match (channel.channel(), mails, ja) {
+    let mail = match (store.channel(), mails, ja) {
         (Channel::Shopify, true, true) => "通知あり",
         (Channel::Shopify, false, true) => "通知なし",
         (Channel::Colorme, true, true) => "メールあり",

@@ -13,14 +13,14 @@ use crate::scheduler::WorkerHandle;
 
 /// Sends the events of a sync run to the screen as they come.
 pub fn forward_events(
-    channel: Store,
+    store: Store,
     tx: &UnboundedSender<Msg>,
 ) -> UnboundedSender<crate::sync::SyncEvent> {
     let (events, mut rx) = mpsc::unbounded_channel();
     let tx = tx.clone();
     tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
-            let _ = tx.send(Msg::Sync(channel, event));
+            let _ = tx.send(Msg::Sync(store, event));
         }
     });
     events

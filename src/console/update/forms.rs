@@ -84,11 +84,11 @@ pub(super) fn detail_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
 /// Every setting change goes to the log with who made it (issue 19).
 pub(super) fn log_setting_change(
     app: &mut App,
-    channel: Store,
+    store: Store,
     before: &OperationalSettings,
     after: &OperationalSettings,
 ) {
-    let changes = crate::text::settings::changes(before, after, channel, app.lang);
+    let changes = crate::text::settings::changes(before, after, store, app.lang);
     if changes.is_empty() {
         return;
     }
@@ -97,8 +97,8 @@ pub(super) fn log_setting_change(
     } else {
         format!(" ({})", app.operator)
     };
-    let text = format!("{channel}: {}{who}", changes.join(" · "));
-    app.push_store_log(channel, text, false);
+    let text = format!("{store}: {}{who}", changes.join(" · "));
+    app.push_store_log(store, text, false);
 }
 
 /// The edit form, filled with the order as read.
@@ -160,7 +160,7 @@ pub(super) fn edit_key(
 
 pub(super) fn settings_key(
     app: &mut App,
-    channel: Store,
+    store: Store,
     row: usize,
     action: Option<Action>,
     key: KeyEvent,
@@ -172,24 +172,24 @@ pub(super) fn settings_key(
         }
         (Some(Action::NextStore), _) => {
             let stores = app.tab_stores();
-            let at = stores.iter().position(|c| *c == channel).unwrap_or(0);
+            let at = stores.iter().position(|c| *c == store).unwrap_or(0);
             let next = stores
                 .get((at + 1) % stores.len().max(1))
                 .copied()
-                .unwrap_or(channel);
+                .unwrap_or(store);
             app.mode = Mode::Settings { channel: next, row };
             return vec![];
         }
         (Some(Action::Row), KeyCode::Down | KeyCode::Char('j')) => {
             app.mode = Mode::Settings {
-                channel,
+                channel: store,
                 row: (row + 1).min(ROWS.len() - 1),
             };
             return vec![];
         }
         (Some(Action::Row), _) => {
             app.mode = Mode::Settings {
-                channel,
+                channel: store,
                 row: row.saturating_sub(1),
             };
             return vec![];
@@ -201,10 +201,10 @@ pub(super) fn settings_key(
         (Some(Action::Change), _) => (false, false),
         _ => return vec![],
     };
-    let Some(view) = app.schedules.get_mut(&channel) else {
+    let Some(view) = app.schedules.get_mut(&store) else {
         return vec![];
     };
-    match settings_form::change(&view.settings, channel, ROWS[row], toggle, up) {
+    match settings_form::change(&view.settings, store, ROWS[row], toggle, up) {
         // Turning on what writes by itself is a write: the plan first (SPEC §3).
         Some(next) if next.auto_sync && !view.settings.auto_sync => {
             ask_to_switch_on(app, Switch::AutoSync)
@@ -213,8 +213,8 @@ pub(super) fn settings_key(
         Some(next) => {
             // Shown at once; saved for every process sharing the database.
             let before = std::mem::replace(&mut view.settings, next);
-            log_setting_change(app, channel, &before, &next);
-            vec![Cmd::SaveSettings(channel, next)]
+            log_setting_change(app, store, &before, &next);
+            vec![Cmd::SaveSettings(store, next)]
         }
         None => vec![],
     }

@@ -114,8 +114,8 @@ pub(super) fn ask_to_switch_on(app: &mut App, switch: Switch) -> Vec<Cmd> {
 
 /// Turns the switch on for every process (the operator confirmed, or there was nothing to
 /// write), said in the log with who.
-pub(super) fn switch_on(app: &mut App, channel: Store, switch: Switch) -> Vec<Cmd> {
-    let Some(view) = app.schedules.get_mut(&channel) else {
+pub(super) fn switch_on(app: &mut App, store: Store, switch: Switch) -> Vec<Cmd> {
+    let Some(view) = app.schedules.get_mut(&store) else {
         return vec![];
     };
     let before = view.settings;
@@ -124,8 +124,8 @@ pub(super) fn switch_on(app: &mut App, channel: Store, switch: Switch) -> Vec<Cm
         Switch::Watch => view.settings.watch = true,
     }
     let after = view.settings;
-    log_setting_change(app, channel, &before, &after);
-    vec![Cmd::SaveSettings(channel, after), Cmd::LoadSchedules]
+    log_setting_change(app, store, &before, &after);
+    vec![Cmd::SaveSettings(store, after), Cmd::LoadSchedules]
 }
 
 pub(super) fn saved(app: &mut App, result: Result<ListedOrder, Problem>) -> Vec<Cmd> {
@@ -247,8 +247,8 @@ pub(super) fn sync_event(app: &mut App, channel: Store, event: SyncEvent) -> Vec
     vec![]
 }
 
-pub(super) fn step(app: &mut App, channel: Store) {
-    if let Some(p) = app.progress.get_mut(&channel) {
+pub(super) fn step(app: &mut App, store: Store) {
+    if let Some(p) = app.progress.get_mut(&store) {
         p.done += 1;
         p.current = None;
     }

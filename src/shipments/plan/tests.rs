@@ -15,11 +15,11 @@ fn day(d: &str) -> NaiveDate {
     d.parse().expect("date")
 }
 
-fn stored(id: i64, channel: Store, number: &str, tracking: &str) -> ShippingHeld {
+fn stored(id: i64, store: Store, number: &str, tracking: &str) -> ShippingHeld {
     ShippingHeld {
         id,
         revision: 1,
-        channel,
+        channel: store,
         number: number.into(),
         status: OrderStatus::AwaitingShipment,
         shipped_on: None,

@@ -70,9 +70,9 @@ fn app(stores: &[Store]) -> App {
 }
 
 /// A store's schedule with the default settings, nobody holding its lease.
-fn schedule(channel: Store) -> ScheduleView {
+fn schedule(store: Store) -> ScheduleView {
     ScheduleView {
-        channel,
+        channel: store,
         settings: OperationalSettings::default(),
         lease: None,
         published: vec![],
@@ -195,9 +195,9 @@ fn digits_filter_by_verdict_and_tab_cycles_the_stores() {
     );
 }
 
-fn plan(channel: Store, numbers: &[&str]) -> SyncPlan {
+fn plan(store: Store, numbers: &[&str]) -> SyncPlan {
     SyncPlan {
-        channel,
+        channel: store,
         scope_order: None,
         items: numbers
             .iter()
