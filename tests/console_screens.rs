@@ -184,11 +184,11 @@ fn schedules() -> Vec<ScheduleView> {
     };
     vec![
         ScheduleView {
-            channel: Store::SHOPIFY,
+            store: Store::SHOPIFY,
             settings: shopify_settings,
             lease: Some(lease.clone()),
             published: vec![PublishedStatus {
-                channel: Store::SHOPIFY,
+                store: Store::SHOPIFY,
                 job: JobKind::Sync,
                 holder: lease.holder.clone(),
                 status,
@@ -197,7 +197,7 @@ fn schedules() -> Vec<ScheduleView> {
             refused_mails: 0,
         },
         ScheduleView {
-            channel: Store::COLORME,
+            store: Store::COLORME,
             settings: OperationalSettings::default(),
             lease: None,
             published: vec![],
@@ -902,11 +902,11 @@ fn four_stores(lang: Language) -> Harness {
         .map(|store| {
             let mut view = schedules()
                 .into_iter()
-                .find(|v| v.channel.channel() == store.channel())
+                .find(|v| v.store.channel() == store.channel())
                 .expect("a view of the channel");
-            view.channel = *store;
+            view.store = *store;
             for published in &mut view.published {
-                published.channel = *store;
+                published.store = *store;
             }
             view
         })

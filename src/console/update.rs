@@ -243,7 +243,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Saved(result) => saved(app, result),
         Msg::Schedules(views) => {
-            app.schedules = views.into_iter().map(|v| (v.channel, v)).collect();
+            app.schedules = views.into_iter().map(|v| (v.store, v)).collect();
             vec![]
         }
         Msg::Sync(channel, event) => sync_event(app, channel, event),

@@ -11,7 +11,7 @@ use crate::domain::job::{JobKind, JobStatus};
 /// What the scheduler of one job said last, and who said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedStatus {
-    pub channel: Store,
+    pub store: Store,
     /// `pull` or `sync`.
     pub job: JobKind,
     pub holder: String,
@@ -106,7 +106,7 @@ impl Db {
                     }
                 };
                 Ok(PublishedStatus {
-                    channel: store,
+                    store,
                     job,
                     holder,
                     status,

@@ -18,7 +18,7 @@ pub fn lease_name(store: Store) -> String {
 /// lease, and what the lease holders published about their jobs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleView {
-    pub channel: Store,
+    pub store: Store,
     pub settings: OperationalSettings,
     pub lease: Option<Lease>,
     pub published: Vec<PublishedStatus>,
@@ -34,7 +34,7 @@ impl ScheduleView {
         initial: &OperationalSettings,
     ) -> Result<ScheduleView, DbError> {
         Ok(ScheduleView {
-            channel: store,
+            store,
             settings: db.channel_settings(store).await?.unwrap_or(*initial),
             lease: db.lease(&lease_name(store)).await?,
             published: db.published_status(store).await?,
@@ -56,10 +56,10 @@ impl ScheduleView {
             watch: self.settings.watch,
             window: self.settings.window,
             rules,
-            oldest_pending: counts.oldest_pending(self.channel),
-            failed_orders: counts.get(self.channel, crate::domain::Verdict::Failed),
+            oldest_pending: counts.oldest_pending(self.store),
+            failed_orders: counts.get(self.store, crate::domain::Verdict::Failed),
             refused_mails: self.refused_mails,
-            drifted: counts.get(self.channel, crate::domain::Verdict::Drift),
+            drifted: counts.get(self.store, crate::domain::Verdict::Drift),
             now,
         })
     }

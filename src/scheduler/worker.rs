@@ -36,7 +36,7 @@ pub const LEASE_RENEW: Duration = Duration::from_secs(15);
 struct StoreRuntime {
     db: Db,
     connector: StoreConnector,
-    channel: Store,
+    store: Store,
     initial: OperationalSettings,
     timezone: ShopTimeZone,
     /// This process holds the store's lease now.
@@ -68,12 +68,12 @@ impl StoreRuntime {
     async fn settings(&self) -> Result<OperationalSettings, Problem> {
         Ok(self
             .db
-            .settings_or_init(self.channel, &self.initial, "daemon", Utc::now())
+            .settings_or_init(self.store, &self.initial, "daemon", Utc::now())
             .await?)
     }
 
     fn lease_name(&self) -> String {
-        lease_name(self.channel)
+        lease_name(self.store)
     }
 
     /// Takes or renews the lease; takes it from a holder whose heartbeat ran out.
@@ -88,10 +88,10 @@ impl StoreRuntime {
         let was = self.leading.swap(held, Ordering::SeqCst);
         if !held && !*self.lease_tried.borrow() {
             let by = self.db.lease(&name).await.ok().flatten().map(|l| l.holder);
-            tracing::info!(store = %self.channel, "scheduler lease held by {}", by.unwrap_or_default());
+            tracing::info!(store = %self.store, "scheduler lease held by {}", by.unwrap_or_default());
         }
         if held != was {
-            tracing::info!(store = %self.channel, leading = held, "scheduler lease {}", if held { "taken" } else { "lost" });
+            tracing::info!(store = %self.store, leading = held, "scheduler lease {}", if held { "taken" } else { "lost" });
         }
         Ok(held)
     }
@@ -157,9 +157,9 @@ impl Job for SyncJob {
         if let Some(skip) = store.not_leading(trigger).await {
             return Ok(skip);
         }
-        tracing::info!(store = %store.channel, trigger = trigger.code(), "sync started");
+        tracing::info!(store = %store.store, trigger = trigger.code(), "sync started");
         let report = store.sync(trigger, false, store.events.as_ref()).await?;
-        log_report(store.channel, &report);
+        log_report(store.store, &report);
         if let Some(down) = report.stopped {
             // A failed run: the schedule backs off until the store answers again.
             return Err(crate::sync::StoreError {
@@ -209,7 +209,7 @@ impl Job for PullJob {
             }
             other => other?,
         };
-        tracing::info!(store = %store.channel, pulled = summary.pulled, new = summary.new, cancelled = summary.cancelled, "pull finished");
+        tracing::info!(store = %store.store, pulled = summary.pulled, new = summary.new, cancelled = summary.cancelled, "pull finished");
         Ok(JobOutcome::Ran(RunCounts {
             considered: summary.pulled,
             written: summary.new + summary.cancelled + summary.paid,
@@ -242,7 +242,7 @@ impl Schedule for StoreSchedule {
                 },
             },
             Err(e) => {
-                tracing::error!(store = %self.0.channel, "cannot read the settings: {e}");
+                tracing::error!(store = %self.0.store, "cannot read the settings: {e}");
                 Timing::always(false, Duration::from_secs(60))
             }
         }
@@ -347,7 +347,7 @@ impl StoreWorker {
         let store = Arc::new(StoreRuntime {
             db,
             connector,
-            channel,
+            store: channel,
             initial,
             timezone,
             leading: AtomicBool::new(false),
@@ -393,7 +393,7 @@ impl StoreWorker {
                         }
                     }
                     Ok(_) => {}
-                    Err(e) => tracing::error!(store = %keeper.channel, "lease: {e}"),
+                    Err(e) => tracing::error!(store = %keeper.store, "lease: {e}"),
                 }
                 keeper.lease_tried.send_replace(true);
                 tokio::select! {
@@ -473,7 +473,7 @@ async fn publish(
         if leading {
             // A new holder carries on its predecessor's history before it first publishes
             // (read once each time this process takes the lease).
-            if !carried && let Ok(previous) = store.db.published_status(store.channel).await {
+            if !carried && let Ok(previous) = store.db.published_status(store.store).await {
                 carried = true;
                 for p in previous.iter().filter(|p| p.holder != store.holder) {
                     match p.job {
@@ -490,10 +490,10 @@ async fn publish(
                 }
                 if let Err(e) = store
                     .db
-                    .publish_status(store.channel, job, &store.holder, &status, Utc::now())
+                    .publish_status(store.store, job, &store.holder, &status, Utc::now())
                     .await
                 {
-                    tracing::warn!(store = %store.channel, "cannot publish the {job} status: {e}");
+                    tracing::warn!(store = %store.store, "cannot publish the {job} status: {e}");
                 }
             }
             if !stopping {
@@ -520,7 +520,7 @@ async fn publish(
 /// Watch mode: when any process changes an order of this store, a sync follows within the
 /// debounce (if watch is on). It asks the database one cheap question every few seconds.
 async fn watch(store: Arc<StoreRuntime>, sync: Scheduler, cancel: CancellationToken) {
-    let mut seen = store.db.latest_change(store.channel).await.ok().flatten();
+    let mut seen = store.db.latest_change(store.store).await.ok().flatten();
     loop {
         let settings = store.settings().await.ok();
         let debounce = settings
@@ -533,7 +533,7 @@ async fn watch(store: Arc<StoreRuntime>, sync: Scheduler, cancel: CancellationTo
             () = cancel.cancelled() => return,
             () = tokio::time::sleep(step) => {}
         }
-        let latest = store.db.latest_change(store.channel).await.ok().flatten();
+        let latest = store.db.latest_change(store.store).await.ok().flatten();
         if latest.is_none() || latest == seen {
             continue;
         }
@@ -553,12 +553,12 @@ async fn watch(store: Arc<StoreRuntime>, sync: Scheduler, cancel: CancellationTo
         }
         seen = store
             .db
-            .latest_change(store.channel)
+            .latest_change(store.store)
             .await
             .ok()
             .flatten()
             .or(seen);
-        tracing::info!(store = %store.channel, "orders changed: sync (watch)");
+        tracing::info!(store = %store.store, "orders changed: sync (watch)");
         sync.run_now(Trigger::Watch);
     }
 }

@@ -29,7 +29,7 @@ pub(super) async fn auto_reconcile(store: Arc<StoreRuntime>, cancel: Cancellatio
             continue;
         }
         let now = Utc::now();
-        let due = match store.db.last_reconcile(store.channel).await {
+        let due = match store.db.last_reconcile(store.store).await {
             Ok(Some(last)) => {
                 now - last.started_at >= chrono::Duration::from_std(every).unwrap_or_default()
             }
@@ -43,7 +43,7 @@ pub(super) async fn auto_reconcile(store: Arc<StoreRuntime>, cancel: Cancellatio
             continue;
         };
         let since = now - chrono::Duration::days(i64::from(settings.pull_days));
-        tracing::info!(store = %store.channel, "reconcile started (auto_reconcile_every)");
+        tracing::info!(store = %store.store, "reconcile started (auto_reconcile_every)");
         tokio::select! {
             () = cancel.cancelled() => return,
             result = crate::sync::reconcile::reconcile_with(
@@ -55,8 +55,8 @@ pub(super) async fn auto_reconcile(store: Arc<StoreRuntime>, cancel: Cancellatio
                 store.alerting.as_ref().map_or(crate::sync::reconcile::DEFAULT_STALE_AFTER, |a| a.rules.stale_after),
             ) => {
                 match result {
-                    Ok(r) => tracing::info!(store = %store.channel, checked = r.checked, drift = r.drift.len(), "reconcile finished"),
-                    Err(e) => tracing::warn!(store = %store.channel, "reconcile failed: {e}"),
+                    Ok(r) => tracing::info!(store = %store.store, checked = r.checked, drift = r.drift.len(), "reconcile finished"),
+                    Err(e) => tracing::warn!(store = %store.store, "reconcile failed: {e}"),
                 }
                 store.judge_alerts.notify_one();
             }
@@ -72,7 +72,7 @@ pub(super) async fn raise_alerts(store: &StoreRuntime) {
     match alerting
         .evaluate(
             &store.db,
-            store.channel,
+            store.store,
             &store.initial,
             &store.holder,
             Utc::now(),
@@ -87,7 +87,7 @@ pub(super) async fn raise_alerts(store: &StoreRuntime) {
                 store.alerts_queued.notify_one();
             }
         }
-        Err(e) => tracing::warn!(store = %store.channel, "cannot judge the alert conditions: {e}"),
+        Err(e) => tracing::warn!(store = %store.store, "cannot judge the alert conditions: {e}"),
     }
 }
 
@@ -108,9 +108,9 @@ pub(super) async fn deliver_alerts(store: Arc<StoreRuntime>, cancel: Cancellatio
         }
         tokio::select! {
             () = cancel.cancelled() => return,
-            result = alerting.deliver_due(&store.db, store.channel, Utc::now()) => {
+            result = alerting.deliver_due(&store.db, store.store, Utc::now()) => {
                 if let Err(e) = result {
-                    tracing::warn!(store = %store.channel, "alert outbox: {e}");
+                    tracing::warn!(store = %store.store, "alert outbox: {e}");
                 }
             }
         }

@@ -7,7 +7,7 @@ impl StoreRuntime {
     pub(super) async fn rules(&self) -> Result<ChannelRules, Problem> {
         let settings = self.settings().await?;
         Ok(ChannelRules::new(
-            self.channel,
+            self.store,
             settings.rules,
             Utc::now(),
             self.timezone,
@@ -104,13 +104,13 @@ impl StoreRuntime {
                 Some(held) => {
                     store
                         .db
-                        .record_confirmed(order_id, store.channel, held, None, now)
+                        .record_confirmed(order_id, store.store, held, None, now)
                         .await
                 }
                 None => {
                     store
                         .db
-                        .record_store_holds_nothing(order_id, store.channel, now)
+                        .record_store_holds_nothing(order_id, store.store, now)
                         .await
                 }
             };
@@ -153,11 +153,11 @@ impl StoreRuntime {
                 trigger: Trigger::Manual,
                 host: store.holder.clone(),
             };
-            tracing::info!(store = %store.channel, orders = plan.items.len(), "confirmed sync started");
+            tracing::info!(store = %store.store, orders = plan.items.len(), "confirmed sync started");
             let report = SyncEngine::new(&store.db, &store.connector)
                 .run_plan(rules, &plan, &options, Some(&events), &cancel)
                 .await?;
-            log_report(store.channel, &report);
+            log_report(store.store, &report);
             // Judge the store's alert conditions now, not at the next renewal.
             store.judge_alerts.notify_one();
             Ok(report)

@@ -72,7 +72,7 @@ fn app(stores: &[Store]) -> App {
 /// A store's schedule with the default settings, nobody holding its lease.
 fn schedule(store: Store) -> ScheduleView {
     ScheduleView {
-        channel: store,
+        store,
         settings: OperationalSettings::default(),
         lease: None,
         published: vec![],
