@@ -238,7 +238,7 @@ impl Harness {
         for cmd in std::mem::take(&mut self.cmds) {
             if let Cmd::LoadPage {
                 generation,
-                channel,
+                store: channel,
                 ..
             } = cmd
             {
@@ -629,7 +629,7 @@ impl Effects for ScriptedEffects {
         match &cmd {
             Cmd::LoadPage {
                 generation,
-                channel,
+                store: channel,
                 ..
             } => {
                 let _ = tx.send(Msg::Page {
@@ -926,7 +926,7 @@ fn four_stores(lang: Language) -> Harness {
     for cmd in std::mem::take(&mut h.cmds) {
         if let Cmd::LoadPage {
             generation,
-            channel: Some(store),
+            store: Some(store),
             ..
         } = cmd
         {

@@ -371,7 +371,7 @@ impl Effects for Arc<Backend> {
                     let msg = match other {
                         Cmd::LoadPage {
                             generation,
-                            channel,
+                            store: channel,
                             verdict,
                             search,
                             offset,

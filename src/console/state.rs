@@ -61,7 +61,7 @@ pub enum Mode {
     Edit(Box<EditForm>),
     /// The operational settings of one store.
     Settings {
-        channel: Store,
+        store: Store,
         row: usize,
     },
     /// The help, scrolled; any other key returns to `back`.

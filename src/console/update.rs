@@ -44,7 +44,7 @@ pub enum Msg {
     Sync(Store, SyncEvent),
     /// A job of this process changed state (its scheduler's status).
     Job {
-        channel: Store,
+        store: Store,
         job: JobKind,
         status: JobStatus,
     },
@@ -89,7 +89,7 @@ pub enum Msg {
 /// An alert that went out (or that hassou gave up on), for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertNote {
-    pub channel: Store,
+    pub store: Store,
     /// The destination as shown (`webhook hooks.slack.com`), never its URL.
     pub destination: String,
     /// What it said, in the shop's language.
@@ -102,7 +102,7 @@ pub struct AlertNote {
 pub enum Cmd {
     LoadPage {
         generation: u64,
-        channel: Option<Store>,
+        store: Option<Store>,
         verdict: Option<Verdict>,
         search: Option<String>,
         offset: u64,
@@ -174,7 +174,7 @@ fn reload(app: &mut App, keep_position: bool) -> Cmd {
     let search = app.search.value().trim();
     Cmd::LoadPage {
         generation: app.generation,
-        channel: app.store_tab(),
+        store: app.store_tab(),
         verdict: app.verdict,
         search: (!search.is_empty()).then(|| search.to_owned()),
         offset: app.offset,
@@ -248,7 +248,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Sync(channel, event) => sync_event(app, channel, event),
         Msg::Job {
-            channel,
+            store: channel,
             job,
             status,
         } => job_status(app, channel, job, &status),
@@ -459,7 +459,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     note.delivered,
                     app.lang,
                 );
-                app.push_store_log(note.channel, text, !note.delivered);
+                app.push_store_log(note.store, text, !note.delivered);
             }
             vec![]
         }

@@ -64,7 +64,7 @@ pub fn forward_worker_status(
                 }
                 let status = changes.borrow().clone();
                 let _ = tx.send(Msg::Job {
-                    channel,
+                    store: channel,
                     job,
                     status,
                 });

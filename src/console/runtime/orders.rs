@@ -63,7 +63,7 @@ impl Backend {
                 let m: crate::domain::alert::AlertMessage =
                     serde_json::from_str(&row.payload).ok()?;
                 Some(crate::console::update::AlertNote {
-                    channel: m.channel,
+                    store: m.channel,
                     destination: alerting.label(&row.destination),
                     summary: m.summary,
                     delivered: row.delivered_at.is_some(),

@@ -177,19 +177,19 @@ pub(super) fn settings_key(
                 .get((at + 1) % stores.len().max(1))
                 .copied()
                 .unwrap_or(store);
-            app.mode = Mode::Settings { channel: next, row };
+            app.mode = Mode::Settings { store: next, row };
             return vec![];
         }
         (Some(Action::Row), KeyCode::Down | KeyCode::Char('j')) => {
             app.mode = Mode::Settings {
-                channel: store,
+                store,
                 row: (row + 1).min(ROWS.len() - 1),
             };
             return vec![];
         }
         (Some(Action::Row), _) => {
             app.mode = Mode::Settings {
-                channel: store,
+                store,
                 row: row.saturating_sub(1),
             };
             return vec![];

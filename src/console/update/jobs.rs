@@ -98,7 +98,7 @@ pub(super) fn planned(app: &mut App, result: Result<SyncPlan, Problem>) -> Vec<C
 /// Asks to turn on what writes by itself: first the plan of what it would write now.
 pub(super) fn ask_to_switch_on(app: &mut App, switch: Switch) -> Vec<Cmd> {
     let Some(channel) = app.store_tab().or(match app.mode {
-        Mode::Settings { channel, .. } => Some(channel),
+        Mode::Settings { store: channel, .. } => Some(channel),
         _ => None,
     }) else {
         return vec![];

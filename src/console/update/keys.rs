@@ -47,7 +47,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         Mode::Search => search_key(app, action, key),
         Mode::Detail => detail_key(app, action),
         Mode::Edit(form) => edit_key(app, form, action, key),
-        Mode::Settings { channel, row } => settings_key(app, channel, row, action, key),
+        Mode::Settings {
+            store: channel,
+            row,
+        } => settings_key(app, channel, row, action, key),
         Mode::Confirm(confirm) => confirm_key(app, *confirm, action, key),
         Mode::ConfirmImport(confirm) => import_key(app, *confirm, action, key),
         Mode::Ask(question) => ask_key(app, *question, action),
@@ -277,7 +280,10 @@ pub(super) fn list_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> 
         (Action::Reload, _) => return vec![reload(app, true), Cmd::LoadSchedules],
         (Action::Settings, _) => {
             if let Some(channel) = app.target_store().or(app.tab_stores().first().copied()) {
-                app.mode = Mode::Settings { channel, row: 0 };
+                app.mode = Mode::Settings {
+                    store: channel,
+                    row: 0,
+                };
             }
         }
         (Action::Open | Action::Edit, _) => {

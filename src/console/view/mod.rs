@@ -92,7 +92,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match (app.view_mode(), store) {
         (Mode::Detail, _) => draw_detail(frame, app, main, None),
         (Mode::Edit(form), _) => draw_detail(frame, app, main, Some(form)),
-        (Mode::Settings { channel, row }, _) => draw_settings(frame, app, main, *channel, *row),
+        (
+            Mode::Settings {
+                store: channel,
+                row,
+            },
+            _,
+        ) => draw_settings(frame, app, main, *channel, *row),
         (_, None) => draw_log_tab(frame, app, main),
         _ => draw_list(frame, app, main),
     }

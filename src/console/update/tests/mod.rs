@@ -128,7 +128,7 @@ fn start_asks_for_the_first_page_and_the_schedules() {
         Cmd::LoadPage {
             offset: 0,
             limit: 100,
-            channel: Some(store),
+            store: Some(store),
             verdict: None,
             ..
         } if store == Store::SHOPIFY

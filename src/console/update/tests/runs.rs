@@ -76,7 +76,7 @@ fn a_failing_job_is_said_once_not_on_every_status_change() {
         update(
             &mut app,
             Msg::Job {
-                channel: Store::COLORME,
+                store: Store::COLORME,
                 job: JobKind::Pull,
                 status: failed.clone(),
             },
