@@ -149,6 +149,13 @@ async fn four_stores_through_the_binary(url: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // SPEC §3: each object leads with its store's name and channel.
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with(r#"{"store":"jp","channel":"shopify","dry_run":false,"#),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let reports = json_lines(&out);
     let written: Vec<(String, u64)> = reports
         .iter()

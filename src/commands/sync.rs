@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Context, Failure, Out, clock, operator};
 use crate::cli::{PullArgs, SyncArgs};
+use crate::domain::Store;
 use crate::domain::job::Trigger;
 use crate::settings::check_pull_days;
 use crate::stores::connector;
@@ -127,9 +128,7 @@ async fn pull_with<C: Connector>(
         Err(PullError::Db(e)) => return Err(e.into()),
     };
     if args.json {
-        let mut value = serde_json::to_value(summary).unwrap_or_default();
-        value["store"] = args.channel.code().into();
-        value["channel"] = args.channel.channel().code().into();
+        let mut value = store_first(args.channel, &summary);
         value["days"] = days.into();
         out.json(&value);
     } else {
@@ -266,6 +265,22 @@ async fn run<C: Connector>(
     })
 }
 
+/// `value` as a JSON object led by SPEC §3's `"store"` (the store's name) and `"channel"` (its
+/// platform), then its own keys in their order.
+fn store_first(store: Store, value: &impl serde::Serialize) -> serde_json::Value {
+    let mut object = serde_json::Map::new();
+    object.insert("store".into(), store.name().into());
+    object.insert("channel".into(), store.channel().code().into());
+    if let Ok(serde_json::Value::Object(rest)) = serde_json::to_value(value) {
+        for (key, v) in rest {
+            if key != "store" && key != "channel" {
+                object.insert(key, v);
+            }
+        }
+    }
+    serde_json::Value::Object(object)
+}
+
 fn print_report(
     report: &RunReport,
     json: bool,
@@ -274,11 +289,7 @@ fn print_report(
     out: &mut Out,
 ) {
     if json {
-        let mut value = serde_json::to_value(report).unwrap_or_default();
-        // SPEC §3 `{"store","channel",…}`: the store's name and its channel.
-        value["store"] = report.channel.code().into();
-        value["channel"] = report.channel.channel().code().into();
-        out.json(&value);
+        out.json(&store_first(report.channel, report));
         return;
     }
     for r in &report.results {
