@@ -111,6 +111,10 @@ fn a_new_store_joins_them(dir: &Path, database: &str) {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("upgrade-outlet"), "{stderr}");
+    assert!(
+        stderr.contains("is a colorme store in this database"),
+        "{stderr}"
+    );
 }
 
 #[test]
