@@ -80,19 +80,7 @@ impl Store {
         if !Store::is_valid_name(name) {
             return Err(StoreNameError::Invalid(name.to_owned()));
         }
-        if let Some(known) = Store::named(name) {
-            return if known.channel == channel {
-                Ok(known)
-            } else {
-                Err(StoreNameError::OtherChannel {
-                    name: name.to_owned(),
-                    known: known.channel.code(),
-                    asked: channel.code(),
-                })
-            };
-        }
         let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
-        // Checked again under the write lock: another thread may have registered it meanwhile.
         if let Some(store) = known.get(name) {
             return if store.channel == channel {
                 Ok(*store)
