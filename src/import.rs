@@ -199,7 +199,7 @@ fn digest(store: Store, text: &str) -> Digest {
             std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
                 .build_hasher();
         h.write_u64(seed);
-        h.write(store.code().as_bytes());
+        h.write(store.name().as_bytes());
         h.write_u8(0xff);
         h.write(text.as_bytes());
         h.finish()

@@ -89,7 +89,7 @@ impl Alerting {
     ) -> AlertMessage {
         AlertMessage {
             event,
-            store: channel.code().to_owned(),
+            store: channel.name().to_owned(),
             channel,
             severity,
             summary,

@@ -90,7 +90,7 @@ pub async fn run(ctx: &Context, args: &DaemonArgs) -> Result<u8, Failure> {
     tracing::info!(
         database = %redact_url(&ctx.config.database_url),
         logs = %dir.display(),
-        stores = ?workers.iter().map(|w| w.channel.code()).collect::<Vec<_>>(),
+        stores = ?workers.iter().map(|w| w.channel.name()).collect::<Vec<_>>(),
         "hassou daemon started"
     );
     let mut terminate = signal(SignalKind::terminate())

@@ -63,7 +63,7 @@ pub async fn gather(db: &Db, config: &Config) -> Result<(String, bool), Failure>
     let health = Family::<StoreLabel, Gauge>::default();
     let mut all_ok = true;
     for channel in config.store_list() {
-        let store = channel.code().to_owned();
+        let store = channel.name().to_owned();
         let view = ScheduleView::read(db, channel, &config.initial_settings(channel)).await?;
         let rules = ChannelRules::new(channel, view.settings.rules, now, config.timezone);
         let counts = db.verdict_counts(&ListFilter::new(vec![rules])).await?;

@@ -94,7 +94,7 @@ pub fn order_json(row: &ListedOrder) -> serde_json::Value {
     let e = &row.evaluation;
     json!({
         // SPEC §1: the store is the channel's one configured shop, named after it.
-        "store": o.store.code(),
+        "store": o.store.name(),
         "channel": o.store.channel().code(),
         "number": o.number,
         "remote_id": o.remote_id,
@@ -193,7 +193,7 @@ fn table_row(row: &ListedOrder, lang: Language) -> String {
     let e = &row.evaluation;
     format!(
         "{} {} {} {} {} {} {}",
-        fit(o.store.code(), 7),
+        fit(o.store.name(), 7),
         fit(&o.number, 12),
         fit(text::status(o.status, lang), 10),
         fit(text::verdict(e.verdict, lang), 10),

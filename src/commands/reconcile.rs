@@ -83,7 +83,7 @@ async fn reconcile_one(ctx: &Context, args: &PullArgs, out: &mut Out) -> Result<
     let store = text::store(args.channel, lang);
     if args.json {
         out.json(&json!({
-            "store": args.channel.code(),
+            "store": args.channel.name(),
             "checked": report.checked,
             "agree": report.agree,
             "busy": report.busy,

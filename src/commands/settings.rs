@@ -93,7 +93,7 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
         if !plan.items.is_empty() && !args.yes {
             if let Some(plan) = plan_json {
                 out.json(&serde_json::json!({
-                    "store": channel.code(),
+                    "store": channel.name(),
                     "channel": channel.channel().code(),
                     "settings": super::status::settings_json(channel, &before),
                     "changed": [],
@@ -112,7 +112,7 @@ pub async fn settings(ctx: &Context, args: &SettingsArgs, out: &mut Out) -> Resu
     db.close().await;
     if args.json {
         out.json(&serde_json::json!({
-            "store": channel.code(),
+            "store": channel.name(),
             "channel": channel.channel().code(),
             "settings": super::status::settings_json(channel, &after),
             "changed": changed,

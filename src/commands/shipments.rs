@@ -168,7 +168,7 @@ struct JsonOrder<'a> {
 impl<'a> JsonOrder<'a> {
     fn of(o: &'a OrderChange) -> JsonOrder<'a> {
         JsonOrder {
-            channel: o.channel.code(),
+            channel: o.channel.name(),
             number: &o.number,
             change: o.change,
             tracking: &o.tracking,

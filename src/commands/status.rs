@@ -94,7 +94,7 @@ pub async fn status(ctx: &Context, args: &StatusArgs, out: &mut Out) -> Result<u
                 })
             };
             let line = json!({
-                "store": channel.code(),
+                "store": channel.name(),
                 "channel": channel.channel().code(),
                 "lease": lease.map(|l| json!({
                     "holder": l.holder,

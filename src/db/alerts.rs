@@ -54,7 +54,7 @@ impl Db {
                 "INSERT INTO alert_conditions (channel, event, raised_at, raised_by) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT (channel, event) DO NOTHING",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(event.code())
             .bind(at)
             .bind(by.to_owned())
@@ -69,7 +69,7 @@ impl Db {
     pub async fn clear_condition(&self, store: Store, event: AlertEvent) -> Result<bool, DbError> {
         let n = with_pool!(self, pool => {
             sqlx::query("DELETE FROM alert_conditions WHERE channel = $1 AND event = $2")
-                .bind(store.code())
+                .bind(store.name())
                 .bind(event.code())
                 .execute(pool)
                 .await?
@@ -82,7 +82,7 @@ impl Db {
     pub async fn open_conditions(&self, store: Store) -> Result<Vec<AlertEvent>, DbError> {
         let codes: Vec<String> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT event FROM alert_conditions WHERE channel = $1 ORDER BY event")
-                .bind(store.code())
+                .bind(store.name())
                 .fetch_all(pool)
                 .await?
         });
@@ -106,7 +106,7 @@ impl Db {
                 "INSERT INTO alert_outbox (channel, event, destination, payload, created_at, \
                  next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(event.code())
             .bind(destination.to_owned())
             .bind(payload.to_owned())
@@ -130,7 +130,7 @@ impl Db {
         );
         Ok(with_pool!(self, pool => {
             sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql))
-                .bind(store.code())
+                .bind(store.name())
                 .bind(now)
                 .fetch_all(pool)
                 .await?
@@ -237,7 +237,7 @@ impl Db {
             );
             with_pool!(self, pool => {
                 sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql))
-                    .bind(store.code())
+                    .bind(store.name())
                     .bind(since)
                     .fetch_all(pool)
                     .await?
@@ -283,7 +283,7 @@ impl Db {
                  WHERE r.channel = $1 AND r.mail_error IS NOT NULL AND r.mail_sent_at IS NULL \
                  ORDER BY o.id LIMIT $2",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(limit)
             .fetch_all(pool)
             .await?

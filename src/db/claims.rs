@@ -38,7 +38,7 @@ impl Db {
                         AND i.alive_until >= $6))",
             )
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .bind(holder.to_owned())
             .bind(instance.id().to_owned())
             .bind(until)
@@ -61,7 +61,7 @@ impl Db {
                 "SELECT claimed_by, claimed_until FROM order_remote WHERE order_id = $1 AND channel = $2",
             )
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .fetch_optional(pool)
             .await?
         });
@@ -83,7 +83,7 @@ impl Db {
                  WHERE order_id = $1 AND channel = $2 AND claimed_by = $3 AND claimed_instance = $4",
             )
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .bind(holder.to_owned())
             .bind(instance.id().to_owned())
             .execute(pool)

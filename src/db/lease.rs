@@ -61,7 +61,7 @@ impl Db {
     pub async fn latest_change(&self, store: Store) -> Result<Option<DateTime<Utc>>, DbError> {
         let latest: Option<DateTime<Utc>> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT MAX(updated_at) FROM orders WHERE channel = $1")
-                .bind(store.code())
+                .bind(store.name())
                 .fetch_one(pool)
                 .await?
         });

@@ -217,7 +217,7 @@ impl Db {
                 for order in chunk {
                     let columns = OrderColumns::of(order);
                     query = bind_columns!(
-                        query.bind(order.store.code()).bind(order.remote_id.clone()),
+                        query.bind(order.store.name()).bind(order.remote_id.clone()),
                         columns
                     )
                     .bind(now);
@@ -247,7 +247,7 @@ impl Db {
             let rows: Vec<OrderRow> = match &self.pool {
                 Pool::Sqlite(pool) => {
                     let mut query =
-                        sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql)).bind(store.code());
+                        sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql)).bind(store.name());
                     for number in chunk {
                         query = query.bind(number.as_str());
                     }
@@ -268,7 +268,7 @@ impl Db {
                          LEFT JOIN order_drift d ON d.order_id = o.id \
                          ORDER BY o.id"
                     )))
-                    .bind(store.code())
+                    .bind(store.name())
                     .bind(chunk.to_vec())
                     .fetch_all(pool)
                     .await?
@@ -292,7 +292,7 @@ impl Db {
                 sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(
                     "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.channel = $1 AND o.number = $2 ORDER BY o.id"
                 )))
-                .bind(store.code())
+                .bind(store.name())
                 .bind(number.to_owned())
                 .fetch_all(pool)
                 .await?
@@ -325,7 +325,7 @@ impl Db {
     pub async fn order_number_exists(&self, store: Store, number: &str) -> Result<bool, DbError> {
         let found: Option<i64> = with_pool!(self, pool => {
             sqlx::query_scalar::<_, i64>("SELECT id FROM orders WHERE channel = $1 AND number = $2 LIMIT 1")
-                .bind(store.code())
+                .bind(store.name())
                 .bind(number.to_owned())
                 .fetch_optional(pool)
                 .await?
@@ -339,7 +339,7 @@ impl Db {
             sqlx::query_scalar::<_, i64>(
                 "SELECT id FROM orders WHERE channel = $1 AND number = $2 AND bundle_parent IS NOT NULL LIMIT 1",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(number.to_owned())
             .fetch_optional(pool)
             .await?
@@ -462,7 +462,7 @@ impl OrdersTx {
                             placeholders.join(", ")
                         );
                         let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
-                            .bind(channel.code());
+                            .bind(channel.name());
                         for id in ids {
                             query = query.bind(id.to_owned());
                         }
@@ -473,7 +473,7 @@ impl OrdersTx {
                     let mut new: Vec<&Order> = Vec::new();
                     let mut changed: Vec<(i64, &Order)> = Vec::new();
                     for order in batch {
-                        let key = (order.store.code().to_owned(), order.remote_id.clone());
+                        let key = (order.store.name().to_owned(), order.remote_id.clone());
                         let Some(row) = existing.remove(&key) else {
                             new.push(order);
                             continue;
@@ -501,7 +501,7 @@ impl OrdersTx {
                         let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_rows_sql(new.len())));
                         for order in &new {
                             query = bind_columns!(
-                                query.bind(order.store.code()).bind(order.remote_id.clone()),
+                                query.bind(order.store.name()).bind(order.remote_id.clone()),
                                 OrderColumns::of(order)
                             )
                             .bind(now);

@@ -44,7 +44,7 @@ where
          ON CONFLICT (order_id, channel) DO UPDATE SET remote_ref = excluded.remote_ref",
     )
     .bind(order_id)
-    .bind(pulled.store.code().to_owned())
+    .bind(pulled.store.name().to_owned())
     .bind(remote_ref.clone())
     .execute(&mut **tx)
     .await?;
@@ -78,7 +78,7 @@ impl Db {
                      NULL AS held_at, NULL AS held_by, NULL AS hold_reason, \
                      NULL AS drift_kind, NULL AS drift_store, NULL AS drift_found_at FROM orders o WHERE o.channel = $1 AND o.remote_id = $2",
                 )
-                .bind(pulled.store.code())
+                .bind(pulled.store.name())
                 .bind(pulled.remote_id.clone())
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -89,7 +89,7 @@ impl Db {
                          tracking, paid_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $6) \
                          RETURNING id",
                     )
-                    .bind(pulled.store.code())
+                    .bind(pulled.store.name())
                     .bind(pulled.remote_id.clone())
                     .bind(pulled.number.clone())
                     .bind(status.code())

@@ -47,7 +47,7 @@ impl Db {
             sqlx::query_scalar(
                 "INSERT INTO reconcile_runs (channel, started_at, run_by) VALUES ($1, $2, $3) RETURNING id",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(at)
             .bind(by.to_owned())
             .fetch_one(pool)
@@ -90,7 +90,7 @@ impl Db {
                 "SELECT id, channel, started_at, finished_at, run_by, checked, agree, drifted, error \
                  FROM reconcile_runs WHERE channel = $1 ORDER BY id DESC LIMIT 1",
             )
-            .bind(store.code())
+            .bind(store.name())
             .fetch_optional(pool)
             .await?
         }))
@@ -108,7 +108,7 @@ impl Db {
         );
         let rows: Vec<OrderRow> = with_pool!(self, pool => {
             sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
-                .bind(store.code())
+                .bind(store.name())
                 .bind(since)
                 .fetch_all(pool)
                 .await?

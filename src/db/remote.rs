@@ -61,7 +61,7 @@ impl Db {
                  ON CONFLICT (order_id, channel) DO NOTHING",
             )
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .execute(pool)
             .await?;
         });
@@ -90,7 +90,7 @@ impl Db {
             .bind(at)
             .bind(remote_ref.map(str::to_owned))
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .execute(pool)
             .await?;
         });
@@ -113,7 +113,7 @@ impl Db {
             )
             .bind(at)
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .execute(pool)
             .await?;
         });
@@ -145,7 +145,7 @@ impl Db {
             .bind(at)
             .bind(error.to_owned())
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .bind(outcome_unknown)
             .bind(cause.code())
             .execute(pool)
@@ -191,7 +191,7 @@ impl Db {
             )
             .bind(at)
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .bind(uncertain)
             .execute(pool)
             .await?
@@ -216,7 +216,7 @@ impl Db {
             )
             .bind(error.to_owned())
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .execute(pool)
             .await?;
         });
@@ -233,7 +233,7 @@ impl Db {
                 "SELECT mail_sent_at FROM order_remote WHERE order_id = $1 AND channel = $2",
             )
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .fetch_optional(pool)
             .await?
         });
@@ -255,7 +255,7 @@ impl Db {
                 "INSERT INTO sync_runs (channel, kind, trigger, dry_run, host, started_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(kind.code())
             .bind(trigger.code())
             .bind(dry_run)
@@ -302,7 +302,7 @@ impl Db {
                  considered, written, already_synced, waiting, failed, error FROM sync_runs \
                  WHERE channel = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await?
@@ -329,7 +329,7 @@ impl Db {
             )
             .bind(run_id)
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .bind(at)
             .bind(request.to_owned())
             .fetch_one(&mut *tx)
@@ -337,7 +337,7 @@ impl Db {
             sqlx::query("UPDATE order_remote SET in_flight_since = $1 WHERE order_id = $2 AND channel = $3")
                 .bind(at)
                 .bind(order_id)
-                .bind(store.code())
+                .bind(store.name())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -368,7 +368,7 @@ impl Db {
             )
             .bind(run_id)
             .bind(order_id)
-            .bind(store.code())
+            .bind(store.name())
             .bind(at)
             .bind(request.to_owned())
             .bind(response.map(str::to_owned))

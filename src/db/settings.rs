@@ -96,7 +96,7 @@ impl Db {
                  active_hours, active_days, skip_holidays, auto_reconcile_every_secs \
                  FROM channel_settings WHERE channel = $1",
             )
-            .bind(store.code())
+            .bind(store.name())
             .fetch_optional(pool)
             .await?
         });
@@ -118,7 +118,7 @@ impl Db {
         };
         with_pool!(self, pool => {
             sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(store.code())
+                .bind(store.name())
                 .bind(i64::from(s.rules.period.days()))
                 .bind(s.rules.statuses.code())
                 .bind(s.rules.shipped_date_only)

@@ -27,7 +27,7 @@ impl Db {
                 "SELECT outcome, COUNT(*) FROM sync_attempts WHERE channel = $1 \
                  AND outcome IS NOT NULL GROUP BY outcome ORDER BY outcome",
             )
-            .bind(store.code())
+            .bind(store.name())
             .fetch_all(pool)
             .await?
         });
@@ -45,7 +45,7 @@ impl Db {
                 "SELECT COUNT(*) FROM order_remote WHERE channel = $1 \
                  AND mail_error IS NOT NULL AND mail_sent_at IS NULL",
             )
-            .bind(store.code())
+            .bind(store.name())
             .fetch_one(pool)
             .await?
         });
@@ -69,7 +69,7 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, job) DO UPDATE SET \
                  holder = excluded.holder, status = excluded.status, updated_at = excluded.updated_at",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(job.code())
             .bind(holder.to_owned())
             .bind(json)
@@ -87,7 +87,7 @@ impl Db {
                 "SELECT job, holder, status, updated_at FROM scheduler_status \
                  WHERE channel = $1 ORDER BY job",
             )
-            .bind(store.code())
+            .bind(store.name())
             .fetch_all(pool)
             .await?
         });

@@ -20,7 +20,7 @@ impl Db {
                  ON CONFLICT (channel) DO UPDATE SET asked_at = excluded.asked_at, \
                  asked_by = excluded.asked_by",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(now)
             .bind(who.to_owned())
             .execute(pool)
@@ -40,7 +40,7 @@ impl Db {
             sqlx::query_scalar(
                 "SELECT asked_by FROM stop_requests WHERE channel = $1 AND asked_at >= $2",
             )
-            .bind(store.code())
+            .bind(store.name())
             .bind(started)
             .fetch_optional(pool)
             .await?

@@ -165,11 +165,6 @@ impl Store {
         self.name
     }
 
-    /// Kept for the places that still say "code": the store's name.
-    pub fn code(self) -> &'static str {
-        self.name
-    }
-
     /// Which kind of store this is: its rules and its API.
     pub fn channel(self) -> Channel {
         self.channel

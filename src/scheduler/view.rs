@@ -11,7 +11,7 @@ use crate::settings::OperationalSettings;
 
 /// The name of the lease that lets one process run the scheduled jobs of `store`.
 pub fn lease_name(store: Store) -> String {
-    format!("schedule:{}", store.code())
+    format!("schedule:{}", store.name())
 }
 
 /// One store's schedule as the database says, whichever process runs it: its settings, the

@@ -352,7 +352,7 @@ impl StoreWorker {
             timezone,
             leading: AtomicBool::new(false),
             lease_tried: tokio::sync::watch::Sender::new(false),
-            holder: holder::holder(&format!("{}-{}", options.role, channel.code())),
+            holder: holder::holder(&format!("{}-{}", options.role, channel.name())),
             cancel: cancel.clone(),
             events: options.events,
             pull_progress: Arc::new(tokio::sync::watch::Sender::new(Default::default())),

@@ -372,7 +372,7 @@ async fn insert(stage: &SqlitePool, rows: &[ShipmentRow]) -> Result<(), PrepareE
             .bind(row.tracking.clone())
             .bind(row.shipped_on.to_string())
             .bind(row.carrier.input_text())
-            .bind(row.channel.map(|c| c.code()));
+            .bind(row.channel.map(|c| c.name()));
     }
     query.execute(stage).await.map_err(stage_error)?;
     Ok(())

@@ -67,7 +67,7 @@ impl Db {
             let (at, id) = after.unwrap_or_default();
             let rows: Vec<ToJudge> = with_pool!(self, pool => {
                 let query = sqlx::query_as::<_, ToJudge>(sqlx::AssertSqlSafe(sql))
-                    .bind(rules.store.code())
+                    .bind(rules.store.name())
                     .bind(rules.period_start)
                     .bind(rules.as_of);
                 let query = if after.is_some() { query.bind(at).bind(id) } else { query };
@@ -153,7 +153,7 @@ impl Db {
             return Ok(None);
         }
         let wanted = rules.settings.shipped_date_only;
-        let channel = rules.store.code();
+        let channel = rules.store.name();
         let held: Option<bool> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT shipped_date_only FROM standing_basis WHERE channel = $1")
                 .bind(channel)
@@ -244,7 +244,7 @@ impl Db {
         } else {
             Where::default()
         };
-        let channel = w.placeholder(Param::Text(rules.store.code().to_owned()));
+        let channel = w.placeholder(Param::Text(rules.store.name().to_owned()));
         let from = w.placeholder(Param::Time(rules.period_start));
         let to = w.placeholder(Param::Time(rules.as_of));
         // `channel || ''`: see `settle_channel`.

@@ -96,7 +96,7 @@ impl Db {
         (first, last): (i64, i64),
     ) -> Result<(Vec<(Verdict, i64)>, bool), DbError> {
         let mut w = Where::default();
-        let channel = w.placeholder(Param::Text(window.store.code().to_owned()));
+        let channel = w.placeholder(Param::Text(window.store.name().to_owned()));
         let codes: Vec<String> = standings
             .iter()
             .map(|v| w.placeholder(Param::Text(v.code().to_owned())))
@@ -148,7 +148,7 @@ impl Db {
                  SELECT channel, standing, status, hour, sum(n) FROM gone \
                  GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0",
             )
-            .bind(window.store.code())
+            .bind(window.store.name())
             .bind(first)
             .bind(last)
             .execute(pool)

@@ -58,7 +58,7 @@ impl Where {
             let placeholders: Vec<String> = filter
                 .rules
                 .iter()
-                .map(|r| w.placeholder(Param::Text(r.store.code().to_owned())))
+                .map(|r| w.placeholder(Param::Text(r.store.name().to_owned())))
                 .collect();
             if let [one] = placeholders.as_slice() {
                 w.and(format!("o.channel = {one}"));
@@ -157,7 +157,7 @@ impl Where {
         (from, to, open): (DateTime<Utc>, DateTime<Utc>, bool),
         ordered: Ordered,
     ) -> Vec<String> {
-        let channel = self.placeholder(Param::Text(window.store.code().to_owned()));
+        let channel = self.placeholder(Param::Text(window.store.name().to_owned()));
         let mut terms = vec![format!("o.channel = {channel}")];
         if let Some(standings) = standings {
             let codes: Vec<String> = standings
