@@ -735,11 +735,22 @@ async fn a_reconcile_killed_midway_leaves_nothing_half_recorded() {
     assert!(!shown["reconcile"]["finished_at"].is_null(), "{shown}");
 }
 
-/// Issue 21: the sandboxes' admin path changes a store behind hassou over HTTP (what a
-/// `hassou sandbox` tried by hand uses): Shopify's tracking corrected, a カラーミー slip cleared;
-/// `reconcile` finds both; an unknown order is 404.
-#[tokio::test]
-async fn the_sandboxes_admin_path_changes_a_store_behind_hassou() {
+/// A sandbox Shopify with order `number` and a sandbox カラーミー with sale `sale` (of
+/// `customer`), a configuration of both stores on a fresh SQLite database, and an order file
+/// holding both as processed, shipped and tracked (not imported yet). Returns the sandboxes, the
+/// directory, the configuration, the order file and the Shopify order's GID.
+async fn two_stores_one_order_each(
+    number: &str,
+    sale: i64,
+    customer: &str,
+) -> (
+    SandboxShopify,
+    hassou::sandbox::colorme::SandboxColorme,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    String,
+) {
     use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme};
     let shopify = SandboxShopify::start(0, SandboxOptions::default())
         .await
@@ -750,8 +761,8 @@ async fn the_sandboxes_admin_path_changes_a_store_behind_hassou() {
     let made = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
         .expect("t")
         .to_utc();
-    let gid = shopify.add_order("#5001", "山田 太郎", made, &["東京倉庫"]);
-    colorme.add_sale(901, "佐藤 花子", made, 1);
+    let gid = shopify.add_order(number, "山田 太郎", made, &["東京倉庫"]);
+    colorme.add_sale(sale, customer, made, 1);
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("config.toml");
     common::write_config(&config,
@@ -768,11 +779,21 @@ async fn the_sandboxes_admin_path_changes_a_store_behind_hassou() {
         &orders,
         format!(
             "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n\
-             shopify,{gid},#5001,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,444413758703\n\
-             colorme,901,901,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,390459983082\n"
+             shopify,{gid},{number},processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,444413758703\n\
+             colorme,{sale},{sale},processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,390459983082\n"
         ),
     )
     .expect("orders");
+    (shopify, colorme, dir, config, orders, gid)
+}
+
+/// Issue 21: the sandboxes' admin path changes a store behind hassou over HTTP (what a
+/// `hassou sandbox` tried by hand uses): Shopify's tracking corrected, a カラーミー slip cleared;
+/// `reconcile` finds both; an unknown order is 404.
+#[tokio::test]
+async fn the_sandboxes_admin_path_changes_a_store_behind_hassou() {
+    let (shopify, colorme, _dir, config, orders, _) =
+        two_stores_one_order_each("#5001", 901, "佐藤 花子").await;
     for args in [
         vec!["orders", "import", orders.to_str().expect("path")],
         vec!["sync", "shopify"],
@@ -834,39 +855,8 @@ async fn the_sandboxes_admin_path_changes_a_store_behind_hassou() {
 /// several names.
 #[tokio::test]
 async fn sync_all_writes_each_store_at_once() {
-    use hassou::sandbox::colorme::{ColormeSandboxOptions, SANDBOX_TOKEN, SandboxColorme};
-    let shopify = SandboxShopify::start(0, SandboxOptions::default())
-        .await
-        .expect("sandbox");
-    let colorme = SandboxColorme::start(0, ColormeSandboxOptions::default())
-        .await
-        .expect("sandbox");
-    let made = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+09:00")
-        .expect("t")
-        .to_utc();
-    let gid = shopify.add_order("#1001", "山田 太郎", made, &["東京倉庫"]);
-    colorme.add_sale(801, "山田 太郎", made, 1);
-    let dir = tempfile::tempdir().expect("dir");
-    let config = dir.path().join("config.toml");
-    common::write_config(&config,
-        format!(
-            "[database]\nurl = \"sqlite://{}\"\n[shop]\nlanguage = \"en\"\n[shopify]\nshop_url = \"{}\"\naccess_token = \"shpat_sandbox\"\n[colorme]\napi_base = \"{}\"\naccess_token = \"{SANDBOX_TOKEN}\"\n",
-            dir.path().join("h.db").display(),
-            shopify.url(),
-            colorme.url()
-        ),
-    )
-    .expect("config");
-    let orders = dir.path().join("orders.csv");
-    std::fs::write(
-        &orders,
-        format!(
-            "channel,remote_id,number,status,ordered_at,updated_at,shipped_on,carrier,tracking\n\
-             shopify,{gid},#1001,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,444413758703\n\
-             colorme,801,801,processed,2026-11-20T10:00:00+09:00,2026-11-23T10:00:00+09:00,2026-11-23,yamato,390459983082\n"
-        ),
-    )
-    .expect("orders");
+    let (shopify, colorme, _dir, config, orders, gid) =
+        two_stores_one_order_each("#1001", 801, "山田 太郎").await;
     let out = hassou(
         &config,
         &["orders", "import", orders.to_str().expect("path")],
